@@ -1,0 +1,45 @@
+import { createHmac } from 'node:crypto';
+import type { AlertChanged } from '@orgpulse/contracts';
+import { retryDelayMs, signature, webhookBody } from './webhook-request';
+
+const change: AlertChanged = {
+  type: 'alert.raised',
+  version: 1,
+  alert: {
+    id: 'a1',
+    orgId: 'o1',
+    rule: 'TEAM_IDLE',
+    subjectId: 'core',
+    status: 'OPEN',
+    raisedAt: '2026-01-05T00:00:00.000Z',
+    resolvedAt: null,
+    figures: { idlePersonDays: 18 },
+  },
+};
+
+describe('webhook deliveries', () => {
+  it('are signed sha256=<hex HMAC of the raw body with the secret>', () => {
+    const body = webhookBody(change, 'json');
+    expect(signature(body, 'secret')).toBe(
+      `sha256=${createHmac('sha256', 'secret').update(body).digest('hex')}`,
+    );
+    expect(JSON.parse(body)).toEqual(change);
+  });
+
+  it('can be Slack-compatible, with the change beside the text', () => {
+    expect(JSON.parse(webhookBody(change, 'slack'))).toEqual({
+      text: ':rotating_light: raised: TEAM_IDLE for core',
+      orgpulse: change,
+    });
+  });
+
+  it.each([
+    [0, 0, 500],
+    [0, 1, 1000],
+    [3, 0, 4000],
+    [3, 1, 8000],
+    [30, 1, 3_600_000],
+  ])('back off exponentially with jitter: attempt %i, random %d → %i ms', (attempt, random, expected) => {
+    expect(retryDelayMs(attempt, 1000, () => random)).toBe(expected);
+  });
+});

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Topics } from '@orgpulse/contracts';
+import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { connectService, serveApp } from '@orgpulse/runtime';
+import { AlertChanges } from './alerts/alert-changes';
+import { apiEnv } from './api.env';
+import { ApiModule } from './api.module';
+
+runService('orgpulse-api', async () => {
+  const config = loadEnv(apiEnv);
+  const { logger, db, kafkaHealth } = await connectService('api', config, {
+    topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
+  });
+  const alertChanges = new AlertChanges(config.KAFKA_BROKERS, logger);
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.with({ db, kafkaHealth, alertChanges, logger, production: config.NODE_ENV === 'production' }),
+    { logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+  await serveApp(app, {
+    service: 'api',
+    port: config.API_PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+  });
+});

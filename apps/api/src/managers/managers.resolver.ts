@@ -1,0 +1,111 @@
+import {
+  Args,
+  Context,
+  Float,
+  GraphQLISODateTime,
+  ID,
+  Int,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { type OneOnOneCadence, namedManagers, oneOnOneCadence } from '@orgpulse/domain';
+import { Clock } from '../graphql/clock';
+import type { RequestContext } from '../graphql/request-context';
+import { ManagerModel } from './manager.model';
+
+@Resolver(() => ManagerModel)
+export class ManagersResolver {
+  constructor(private readonly clock: Clock) {}
+
+  private async knownManagers(ctx: RequestContext): Promise<Set<string>> {
+    const people = await ctx.allPeople();
+    return new Set([
+      ...namedManagers(people),
+      ...people.map((p) => p.personId),
+      ...(await ctx.managersWithOneOnOnes()),
+    ]);
+  }
+
+  @Query(() => ManagerModel, {
+    nullable: true,
+    description: 'Null for an id no accepted event of your org names',
+  })
+  async manager(
+    @Context() ctx: RequestContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ManagerModel | null> {
+    return (await this.knownManagers(ctx)).has(id) ? { id } : null;
+  }
+
+  @Query(() => [ManagerModel], {
+    description: 'Everyone named as a manager or holding 1:1s, in id order, paged',
+  })
+  async managers(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => ID, nullable: true }) after?: string,
+  ): Promise<ManagerModel[]> {
+    const people = await ctx.allPeople();
+    const ids = [...new Set([...namedManagers(people), ...(await ctx.managersWithOneOnOnes())])]
+      .sort()
+      .filter((id) => after === undefined || id > after);
+    return ids.slice(0, first ?? ids.length).map((id) => ({ id }));
+  }
+
+  private async cadence(
+    ctx: RequestContext,
+    managerId: string,
+    asOf: Date | undefined,
+  ): Promise<OneOnOneCadence> {
+    const [people, oneOnOnes, settings] = await Promise.all([
+      ctx.allPeople(),
+      ctx.oneOnOnes.load(managerId),
+      ctx.settings(),
+    ]);
+    return oneOnOneCadence(
+      managerId,
+      people,
+      oneOnOnes,
+      asOf?.getTime() ?? this.clock.now(),
+      settings.oneOnOneIntervalDays,
+    );
+  }
+
+  @ResolveField(() => Int, { description: 'Span of control' })
+  async directReports(
+    @Parent() m: ManagerModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+  ): Promise<number> {
+    return (await this.cadence(ctx, m.id, asOf)).directReports.length;
+  }
+
+  @ResolveField(() => [ID], { description: 'The direct reports themselves' })
+  async reports(
+    @Parent() m: ManagerModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+  ): Promise<string[]> {
+    return (await this.cadence(ctx, m.id, asOf)).directReports;
+  }
+
+  @ResolveField(() => Float, { nullable: true })
+  async oneOnOneCoverage(
+    @Parent() m: ManagerModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+  ): Promise<number | null> {
+    return (await this.cadence(ctx, m.id, asOf)).coverage;
+  }
+
+  @ResolveField(() => [ID])
+  async overdueReports(
+    @Parent() m: ManagerModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+  ): Promise<string[]> {
+    return (await this.cadence(ctx, m.id, asOf)).overdueReports;
+  }
+}

@@ -1,0 +1,62 @@
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Team')
+export class TeamModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The group the team rolls up to' })
+  groupId!: string | null;
+
+  @Field(() => Int, { description: 'Headcount now, from the latest team.registered' })
+  headcount!: number;
+
+  @Field(() => Boolean, { description: 'Whether the team is blocked now' })
+  blocked!: boolean;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Start of the current blocked interval' })
+  blockedSince!: Date | null;
+}
+
+@ObjectType('Idleness')
+export class IdlenessModel {
+  @Field(() => Float) blockedHours!: number;
+  @Field(() => Float) idlePersonDays!: number;
+  @Field(() => Int) blockedEpisodes!: number;
+}
+
+@ObjectType('IdleBreakdown', { description: 'Idle time of one reason, or of one blocking team' })
+export class IdleBreakdownModel {
+  @Field(() => String) key!: string;
+  @Field(() => Float) blockedHours!: number;
+  @Field(() => Float) idlePersonDays!: number;
+}
+
+@ObjectType('DiscoveryCadence')
+export class DiscoveryCadenceModel {
+  @Field(() => Int) interviews!: number;
+  @Field(() => Int) weeksInWindow!: number;
+  @Field(() => Int) weeksMeetingTarget!: number;
+  @Field(() => Float) adherence!: number;
+  @Field(() => Int) currentStreakWeeks!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastInterviewAt!: Date | null;
+  @Field(() => Float, { nullable: true }) daysSinceLast!: number | null;
+}
+
+@ObjectType('DeliveryCadence')
+export class DeliveryCadenceModel {
+  @Field(() => Int) ships!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastShippedAt!: Date | null;
+  @Field(() => Float, { nullable: true }) daysSinceLast!: number | null;
+}
+
+@ObjectType('WeekPoint', { description: 'One ISO week (Monday 00:00 UTC) of a trend, clipped to the window' })
+export class WeekPointModel {
+  @Field(() => GraphQLISODateTime) weekStart!: Date;
+  @Field(() => Float) idlePersonDays!: number;
+  @Field(() => Int) interviews!: number;
+  @Field(() => Int) ships!: number;
+}

@@ -1,0 +1,103 @@
+import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type TeamTimeline, idleness, idlenessBy } from '@orgpulse/domain';
+import { Clock } from '../graphql/clock';
+import type { RequestContext } from '../graphql/request-context';
+import { WindowInput, toWindow } from '../graphql/window.input';
+import { deliveryOf, discoveryOf, teamNow, weeklyTrend } from './team-metrics';
+import {
+  DeliveryCadenceModel,
+  DiscoveryCadenceModel,
+  IdleBreakdownModel,
+  IdlenessModel,
+  TeamModel,
+  WeekPointModel,
+} from './team.models';
+
+@Resolver(() => TeamModel)
+export class TeamsResolver {
+  constructor(private readonly clock: Clock) {}
+
+  @Query(() => TeamModel, {
+    nullable: true,
+    description: 'Null for an id no accepted event of your org names',
+  })
+  team(
+    @Context() ctx: RequestContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<TeamTimeline | null> {
+    return ctx.teams.load(id);
+  }
+
+  @Query(() => [TeamModel], { description: 'Teams in id order; `first` and `after` page through them' })
+  teams(
+    @Context() ctx: RequestContext,
+    @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => ID, nullable: true, description: 'the last id of the previous page' })
+    after?: string,
+  ): Promise<TeamTimeline[]> {
+    return ctx.listTeams({
+      groupId,
+      first: first === undefined ? undefined : Math.max(0, Math.min(first, 1000)),
+      after,
+    });
+  }
+
+  @ResolveField(() => ID) id(@Parent() t: TeamTimeline) {
+    return t.teamId;
+  }
+  @ResolveField(() => String, { nullable: true }) name(@Parent() t: TeamTimeline) {
+    return t.name;
+  }
+  @ResolveField(() => ID, { nullable: true }) groupId(@Parent() t: TeamTimeline) {
+    return t.groupId;
+  }
+  @ResolveField(() => Int) headcount(@Parent() t: TeamTimeline) {
+    return teamNow(t, this.clock.now()).headcount;
+  }
+  @ResolveField(() => Boolean) blocked(@Parent() t: TeamTimeline) {
+    return teamNow(t, this.clock.now()).blocked;
+  }
+  @ResolveField(() => Date, { nullable: true }) blockedSince(@Parent() t: TeamTimeline) {
+    return teamNow(t, this.clock.now()).blockedSince;
+  }
+
+  @ResolveField(() => IdlenessModel)
+  idleness(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): IdlenessModel {
+    return idleness(t, toWindow(window), this.clock.now());
+  }
+
+  @ResolveField(() => [IdleBreakdownModel], { description: 'Idle time in the window by reason' })
+  idlenessByReason(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): IdleBreakdownModel[] {
+    return idlenessBy(t, toWindow(window), this.clock.now(), 'reason');
+  }
+
+  @ResolveField(() => [IdleBreakdownModel], {
+    description: 'Idle time in the window by blocking team (blockedBy)',
+  })
+  idlenessByBlockingTeam(
+    @Parent() t: TeamTimeline,
+    @Args('window') window: WindowInput,
+  ): IdleBreakdownModel[] {
+    return idlenessBy(t, toWindow(window), this.clock.now(), 'blockedBy');
+  }
+
+  @ResolveField(() => DiscoveryCadenceModel)
+  async discovery(
+    @Parent() t: TeamTimeline,
+    @Context() ctx: RequestContext,
+    @Args('window') window: WindowInput,
+  ): Promise<DiscoveryCadenceModel> {
+    return discoveryOf(t, (await ctx.settings()).discoveryTarget, toWindow(window));
+  }
+
+  @ResolveField(() => DeliveryCadenceModel)
+  delivery(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): DeliveryCadenceModel {
+    return deliveryOf(t, toWindow(window));
+  }
+
+  @ResolveField(() => [WeekPointModel], { description: 'Weekly idle person-days, interviews and ships' })
+  weeklyTrend(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): WeekPointModel[] {
+    return weeklyTrend([t], toWindow(window), this.clock.now());
+  }
+}

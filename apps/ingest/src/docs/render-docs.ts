@@ -1,0 +1,45 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { contractSchemaFiles, replaceEventTypesTable } from '@orgpulse/contracts';
+import { EventPublisher, KafkaHealthProbe, createKafka } from '@orgpulse/messaging';
+import { createDataSource } from '@orgpulse/persistence';
+import { createLogger } from '@orgpulse/platform';
+import { IngestModule } from '../ingest.module';
+import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
+import { OPENAPI_FILE, buildIngestOpenApi } from './ingest-openapi';
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** The ingest module wired to clients that never connect: enough to read its routes. */
+async function renderOpenApi(): Promise<string> {
+  const logger = createLogger('docs', 'silent');
+  const kafka = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'docs', logger, quiet: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    IngestModule.with({
+      db: createDataSource({ url: 'postgres://docs@127.0.0.1:1/docs' }),
+      publisher: new EventPublisher(kafka),
+      kafkaHealth: new KafkaHealthProbe(kafka),
+      rateLimiter: new TokenBucketRateLimiter({ perSecond: 0, burst: 1 }),
+      logger,
+    }),
+    new FastifyAdapter(),
+    { logger: false },
+  );
+  try {
+    return json(buildIngestOpenApi(app));
+  } finally {
+    await app.close();
+  }
+}
+
+/** Every generated document, by path from the repository root, given the current README. */
+export async function renderDocs(readme: string): Promise<Record<string, string>> {
+  const schemas = Object.entries(contractSchemaFiles()).map(
+    ([file, schema]): [string, string] => [`docs/schemas/${file}`, json(schema)],
+  );
+  return {
+    ...Object.fromEntries(schemas),
+    [OPENAPI_FILE]: await renderOpenApi(),
+    'README.md': replaceEventTypesTable(readme),
+  };
+}

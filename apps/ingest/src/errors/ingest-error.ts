@@ -1,0 +1,38 @@
+import type { EventProblem } from '@orgpulse/contracts';
+
+export const ingestErrorStatus = {
+  INVALID_REQUEST: 400,
+  INVALID_EVENTS: 400,
+  UNAUTHORIZED: 401,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
+  KAFKA_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type IngestErrorCode = keyof typeof ingestErrorStatus;
+
+/** A refusal of the ingest API: a code, and what is wrong, in the contract's `errors` list. */
+export class IngestError extends Error {
+  constructor(
+    readonly code: IngestErrorCode,
+    message: string,
+    readonly problems: readonly EventProblem[] = [],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+
+  get status(): number {
+    return ingestErrorStatus[this.code];
+  }
+
+  toBody(): { errors: object[] } {
+    return this.problems.length > 0
+      ? { errors: this.problems.map((p) => ({ code: this.code, ...p })) }
+      : { errors: [{ code: this.code, message: this.message }] };
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  type DynamicModule,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventPublisher, KafkaHealthProbe } from '@orgpulse/messaging';
+import { CredentialsRepository } from '@orgpulse/persistence';
+import type { Logger } from '@orgpulse/platform';
+import { DataSource } from 'typeorm';
+import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
+import { IngestErrorFilter } from './errors/ingest-error.filter';
+import { HealthHttpController } from './health/health.http.controller';
+import { LOGGER } from './ingest.tokens';
+import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
+import { RecordEventsHandler } from './record-events/record-events.handler';
+import { RecordEventsHttpController } from './record-events/record-events.http.controller';
+
+export interface IngestResources {
+  db: DataSource;
+  publisher: EventPublisher;
+  kafkaHealth: KafkaHealthProbe;
+  rateLimiter: TokenBucketRateLimiter;
+  logger: Logger;
+}
+
+/** Closes connections after the HTTP server has finished its in-flight requests. */
+class IngestShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const started = Date.now();
+    this.logger.info('HTTP server closed; closing connections');
+    await this.publisher.disconnect();
+    await this.kafkaHealth.close();
+    if (this.db.isInitialized) await this.db.destroy();
+    this.logger.info({ ms: Date.now() - started }, 'connections closed');
+  }
+}
+
+@Module({})
+export class IngestModule implements NestModule {
+  static with(resources: IngestResources): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [RecordEventsHttpController, HealthHttpController],
+      providers: [
+        { provide: DataSource, useValue: resources.db },
+        { provide: EventPublisher, useValue: resources.publisher },
+        { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
+        { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
+        { provide: LOGGER, useValue: resources.logger },
+        {
+          provide: CredentialsRepository,
+          useFactory: (db: DataSource) => new CredentialsRepository(db),
+          inject: [DataSource],
+        },
+        { provide: APP_FILTER, useClass: IngestErrorFilter },
+        IngestKeyMiddleware,
+        RecordEventsHandler,
+        IngestShutdown,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(IngestKeyMiddleware).forRoutes({ path: 'v1/events', method: RequestMethod.POST });
+  }
+}

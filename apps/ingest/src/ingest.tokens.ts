@@ -1,0 +1,2 @@
+export const LOGGER = Symbol('LOGGER');
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');

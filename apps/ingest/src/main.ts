@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Topics } from '@orgpulse/contracts';
+import { EVENT_TOPIC_CONFIG, EventPublisher } from '@orgpulse/messaging';
+import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { connectService, serveApp } from '@orgpulse/runtime';
+import { buildIngestOpenApi } from './docs/ingest-openapi';
+import { ingestEnv } from './ingest.env';
+import { IngestModule } from './ingest.module';
+import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
+import {
+  MAX_BODY_BYTES,
+  closeConnectionsWhenStopping,
+  registerEventBodyParsers,
+} from './record-events/parse-event-body';
+
+runService('orgpulse-ingest', async () => {
+  const config = loadEnv(ingestEnv);
+  // few, short retries: an unreachable broker becomes a quick 503 the client can retry
+  const { logger, db, kafka, kafkaHealth } = await connectService('ingest', config, {
+    topics: [
+      { topic: Topics.events, numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG },
+    ],
+    kafkaRetry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
+  const publisher = new EventPublisher(kafka);
+  await publisher.connect();
+  const rateLimiter = new TokenBucketRateLimiter({
+    perSecond: config.INGEST_RATE_LIMIT_PER_SECOND,
+    burst: config.INGEST_RATE_LIMIT_BURST,
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, logger }),
+    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
+    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+  registerEventBodyParsers(app.getHttpAdapter().getInstance());
+  closeConnectionsWhenStopping(app.getHttpAdapter().getInstance());
+  SwaggerModule.setup('docs', app, buildIngestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  await serveApp(app, {
+    service: 'ingest',
+    port: config.INGEST_PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+  });
+});

@@ -1,0 +1,81 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { anyEventJsonSchema, eventJsonSchema, eventTypes } from '@orgpulse/contracts';
+import { MAX_EVENTS_PER_REQUEST, eventContentTypes } from './parse-event-body';
+
+const eventSchemas = eventTypes.map((type) => {
+  const { $schema: _schema, $id: _id, ...schema } = eventJsonSchema(type);
+  return schema;
+});
+const { description: eventRules } = anyEventJsonSchema();
+
+const errorBody = {
+  type: 'object',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { type: 'string', example: 'INVALID_EVENTS' },
+          index: { type: 'integer', description: 'position of the event in the request' },
+          id: { type: 'string', description: 'the event id, when it has one' },
+          path: { type: 'string', example: 'data.headcount' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+const retryAfter = {
+  'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } },
+};
+
+/** The OpenAPI description of POST /v1/events, built from the event catalog. */
+export const RecordEventsApiDocs = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'Record events',
+      description:
+        `One event or an array of 1..${MAX_EVENTS_PER_REQUEST}, at most 1 MiB. Validation is all or nothing. ` +
+        `202 only once Kafka holds every event (acks=all). CloudEvents 1.0 (structured and batch) map id, type, ` +
+        `time→occurredAt, source and data onto the native envelope. ${String(eventRules)}`,
+    }),
+    ApiBearerAuth('ingestKey'),
+    ApiConsumes(...eventContentTypes),
+    ApiBody({
+      schema: {
+        oneOf: [
+          { oneOf: eventSchemas },
+          { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: { oneOf: eventSchemas } },
+        ],
+      },
+    }),
+    ApiResponse({
+      status: 202,
+      description: 'Every event is durably on Kafka',
+      schema: { type: 'object', properties: { accepted: { type: 'integer' } } },
+    }),
+    ApiResponse({
+      status: 400,
+      description: 'Malformed body or invalid events; nothing was accepted',
+      schema: errorBody,
+    }),
+    ApiResponse({ status: 401, description: 'Missing, unknown or revoked ingest key', schema: errorBody }),
+    ApiResponse({ status: 413, description: 'Body over 1 MiB', schema: errorBody }),
+    ApiResponse({ status: 415, description: 'Unsupported Content-Type', schema: errorBody }),
+    ApiResponse({
+      status: 429,
+      description: 'Rate limited for this key',
+      schema: errorBody,
+      headers: retryAfter,
+    }),
+    ApiResponse({
+      status: 503,
+      description: 'Kafka unreachable; nothing was accepted, the same request may be retried',
+      schema: errorBody,
+      headers: retryAfter,
+    }),
+  );

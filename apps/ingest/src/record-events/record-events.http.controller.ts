@@ -1,0 +1,42 @@
+import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRawRequest } from '../auth/ingest-key.middleware';
+import { IngestError } from '../errors/ingest-error';
+import { RecordEventsApiDocs } from './record-events.api-docs';
+import { type EventBodyFormat, RecordEventsCommand } from './record-events.command';
+
+const formatOf = (contentType: string | undefined): EventBodyFormat => {
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/cloudevents+json') return 'cloudevent';
+  if (mediaType === 'application/cloudevents-batch+json') return 'cloudevent-batch';
+  return 'native';
+};
+
+@Controller('v1/events')
+export class RecordEventsHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(202)
+  @RecordEventsApiDocs()
+  async record(
+    @Req() request: FastifyRequest,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ accepted: number }> {
+    const orgId = (request.raw as AuthenticatedRawRequest).orgId;
+    if (orgId === undefined)
+      throw new IngestError('UNAUTHORIZED', 'missing ingest key: send Authorization: Bearer <key>');
+    if (body === undefined) {
+      throw new IngestError(
+        'INVALID_REQUEST',
+        'the body is empty; post JSON with Content-Type: application/json',
+      );
+    }
+    const accepted = await this.commandBus.execute<RecordEventsCommand, number>(
+      new RecordEventsCommand(orgId, formatOf(contentType), body),
+    );
+    return { accepted };
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { KafkaHealthProbe } from '@orgpulse/messaging';
+import { serviceHealth } from '@orgpulse/platform';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { ProjectionProgress } from '../progress/projection-progress';
+
+@Controller()
+export class HealthHttpController {
+  constructor(
+    @Inject(KafkaHealthProbe) private readonly kafka: KafkaHealthProbe,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ProjectionProgress) private readonly progress: ProjectionProgress,
+  ) {}
+
+  @Get('health')
+  async health(@Res() reply: FastifyReply): Promise<void> {
+    const report = await serviceHealth(this.kafka, this.db);
+    await reply
+      .status(report.status === 'ok' ? 200 : 503)
+      .send({ ...report, projection: this.progress.snapshot() });
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metrics(): Promise<string> {
+    return this.progress.registry.metrics();
+  }
+}

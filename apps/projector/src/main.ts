@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Topics } from '@orgpulse/contracts';
+import { EVENT_TOPIC_CONFIG } from '@orgpulse/messaging';
+import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { connectService, serveApp } from '@orgpulse/runtime';
+import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { ProjectBatchHandler } from './project-events/project-batch.handler';
+import { ProjectEventsConsumer } from './project-events/project-events.consumer';
+import { LagMonitor } from './progress/lag-monitor';
+import { ProjectionProgress } from './progress/projection-progress';
+import { projectorEnv } from './projector.env';
+import { ProjectorModule } from './projector.module';
+
+runService('orgpulse-projector', async () => {
+  const config = loadEnv(projectorEnv);
+  const eventTopic = { numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG };
+  const { logger, db, kafka, kafkaHealth } = await connectService('projector', config, {
+    topics: [
+      { topic: Topics.events, ...eventTopic },
+      { topic: Topics.eventsDeadLetter, ...eventTopic },
+    ],
+  });
+
+  const groupId = config.PROJECTOR_GROUP_ID;
+  const progress = new ProjectionProgress();
+  const deadLetters = new DeadLetterPublisher(kafka);
+  const handler = new ProjectBatchHandler(db, groupId);
+  const consumer = new ProjectEventsConsumer(
+    kafka,
+    groupId,
+    db,
+    handler,
+    deadLetters,
+    progress,
+    logger,
+    config.PROJECTOR_SESSION_TIMEOUT_MS,
+  );
+  const lagMonitor = new LagMonitor(kafka, db, groupId, progress, logger);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ProjectorModule.with({ db, consumer, deadLetters, lagMonitor, progress, kafkaHealth }),
+    new FastifyAdapter(),
+    { logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+  await serveApp(app, {
+    service: 'projector',
+    port: config.PROJECTOR_PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+  });
+});

@@ -1,0 +1,55 @@
+import { Topics } from '@orgpulse/contracts';
+import { ProjectorOffsetsRepository } from '@orgpulse/persistence';
+import { type Logger, describeError } from '@orgpulse/platform';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import type { ProjectionProgress } from './projection-progress';
+
+/** Compares the topic's end offsets with the offsets stored in PostgreSQL, every few seconds. */
+export class LagMonitor {
+  private readonly admin: Admin;
+  private readonly offsets = new ProjectorOffsetsRepository();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly db: DataSource,
+    private readonly groupId: string,
+    private readonly progress: ProjectionProgress,
+    private readonly logger: Logger,
+    private readonly intervalMs = 5_000,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.measure();
+    this.timer = setInterval(() => void this.measure(), this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.admin.disconnect();
+  }
+
+  async measure(): Promise<void> {
+    try {
+      const [ends, stored] = await Promise.all([
+        this.admin.fetchTopicOffsets(Topics.events),
+        this.offsets.load(this.db.manager, this.groupId, Topics.events),
+      ]);
+      const next = new Map(stored.map((s) => [s.partition, BigInt(s.nextOffset)]));
+      const lag = new Map(
+        ends.map((end) => {
+          const from = next.get(end.partition) ?? BigInt(end.low);
+          const behind = BigInt(end.high) - from;
+          return [end.partition, Number(behind > 0n ? behind : 0n)] as const;
+        }),
+      );
+      this.progress.recordLag(lag);
+    } catch (error) {
+      this.logger.debug({ err: describeError(error) }, 'could not measure lag');
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { KafkaHealthProbe } from '@orgpulse/messaging';
+import { DataSource } from 'typeorm';
+import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { HealthHttpController } from './health/health.http.controller';
+import { ProjectEventsConsumer } from './project-events/project-events.consumer';
+import { LagMonitor } from './progress/lag-monitor';
+import { ProjectionProgress } from './progress/projection-progress';
+
+export interface ProjectorResources {
+  db: DataSource;
+  consumer: ProjectEventsConsumer;
+  deadLetters: DeadLetterPublisher;
+  lagMonitor: LagMonitor;
+  progress: ProjectionProgress;
+  kafkaHealth: KafkaHealthProbe;
+}
+
+/** Starts consuming once the app is up; on shutdown the batch in flight finishes before connections close. */
+class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ProjectEventsConsumer) private readonly consumer: ProjectEventsConsumer,
+    @Inject(DeadLetterPublisher) private readonly deadLetters: DeadLetterPublisher,
+    @Inject(LagMonitor) private readonly lagMonitor: LagMonitor,
+    @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
+    @Inject(DataSource) private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.deadLetters.connect();
+    await this.lagMonitor.start();
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.lagMonitor.stop();
+    await this.deadLetters.disconnect();
+    await this.kafkaHealth.close();
+    await this.db.destroy();
+  }
+}
+
+@Module({})
+export class ProjectorModule {
+  static with(resources: ProjectorResources): DynamicModule {
+    return {
+      module: ProjectorModule,
+      controllers: [HealthHttpController],
+      providers: [
+        { provide: DataSource, useValue: resources.db },
+        { provide: ProjectEventsConsumer, useValue: resources.consumer },
+        { provide: DeadLetterPublisher, useValue: resources.deadLetters },
+        { provide: LagMonitor, useValue: resources.lagMonitor },
+        { provide: ProjectionProgress, useValue: resources.progress },
+        { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
+        ProjectorLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,134 @@
+# Shared by run.sh and test.sh: install what is missing, start Kafka and PostgreSQL unless the
+# environment points at running ones, and stop exactly what was started.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="${ORGPULSE_RUN_DIR:-$ROOT/.run}"
+STARTED_KAFKA_DATA_DIR=""
+STARTED_KAFKA_PORT=""
+EMBEDDED_PG_PID=""
+APP_PIDS=()
+
+say() { printf 'orgpulse: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+require_tools() {
+  command -v node >/dev/null || die "Node.js 20.19+ is required (node not found)"
+  command -v npm >/dev/null || die "npm is required"
+  local major; major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || die "Node.js 20.19+ is required (found $(node -v))"
+}
+
+# npm ci when node_modules is missing or older than the lock file.
+ensure_node_modules() {
+  local stamp="$ROOT/node_modules/.orgpulse-installed"
+  if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+    say "installing dependencies (npm ci)"
+    # npm 11 can leave other platforms' optional packages out of the lock (npm/cli#4828, #8320), and
+    # npm ci then refuses it; npm install --no-save installs the same locked versions without rewriting it.
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+      (cd "$ROOT" && say "npm ci refused the lock file; installing with npm install --no-save" &&
+        npm install --no-save --no-audit --no-fund --loglevel=error >&2)
+    touch "$stamp"
+  fi
+}
+
+build() {
+  say "building"
+  (cd "$ROOT" && npm run --silent build >&2)
+}
+
+# Starts a broker from Kafka's jars unless KAFKA_BROKERS is set. Sets KAFKA_BROKERS.
+start_kafka() {
+  local port="$1" fresh="${2:-0}"
+  if [ -n "${KAFKA_BROKERS:-}" ]; then
+    say "using Kafka at KAFKA_BROKERS=$KAFKA_BROKERS"
+    return
+  fi
+  command -v java >/dev/null || die "Java 17+ is required to run Kafka without Docker (java not found)"
+  STARTED_KAFKA_PORT="$port"
+  STARTED_KAFKA_DATA_DIR="$RUN_DIR/kafka-$port"
+  say "starting Kafka on 127.0.0.1:$port"
+  KAFKA_BROKERS="$(KAFKA_PORT="$port" KAFKA_DATA_DIR="$STARTED_KAFKA_DATA_DIR" KAFKA_FRESH="$fresh" \
+    bash "$ROOT/infra/kafka/kafka.sh" start)" || die "Kafka did not start (log: $STARTED_KAFKA_DATA_DIR/kafka.log)"
+  export KAFKA_BROKERS
+}
+
+stop_kafka() {
+  [ -n "$STARTED_KAFKA_DATA_DIR" ] || return 0
+  KAFKA_PORT="$STARTED_KAFKA_PORT" KAFKA_DATA_DIR="$STARTED_KAFKA_DATA_DIR" bash "$ROOT/infra/kafka/kafka.sh" stop || true
+  STARTED_KAFKA_DATA_DIR=""
+}
+
+# Sets DATABASE_URL to database $1: DATABASE_URL when given (it must answer), else the local server
+# at 127.0.0.1:5432, else an embedded PostgreSQL in $RUN_DIR.
+start_postgres() {
+  local database="$1" pg="$ROOT/infra/postgres/postgres.mjs"
+  if [ -n "${DATABASE_URL:-}" ]; then
+    node "$pg" probe "$DATABASE_URL" || die "DATABASE_URL does not answer; unset it to use a local or embedded PostgreSQL"
+    say "using PostgreSQL at DATABASE_URL"
+    node "$pg" ensure-database "$DATABASE_URL"
+    return
+  fi
+  local local_url="postgres://postgres@127.0.0.1:5432/$database"
+  if [ "${ORGPULSE_POSTGRES:-auto}" != "embedded" ] && node "$pg" probe "$local_url" 2>/dev/null; then
+    say "using the local PostgreSQL at 127.0.0.1:5432"
+    DATABASE_URL="$local_url"
+  else
+    local port="${ORGPULSE_EMBEDDED_PG_PORT:-54329}" ready="$RUN_DIR/postgres-embedded.url"
+    say "no PostgreSQL answers at 127.0.0.1:5432: starting an embedded one on 127.0.0.1:$port"
+    mkdir -p "$RUN_DIR"
+    rm -f "$ready"
+    node "$pg" embedded --dir "$RUN_DIR/postgres-embedded" --port "$port" --ready-file "$ready" &
+    EMBEDDED_PG_PID=$!
+    for _ in $(seq 1 240); do
+      [ -s "$ready" ] && break
+      kill -0 "$EMBEDDED_PG_PID" 2>/dev/null || die "the embedded PostgreSQL did not start"
+      sleep 0.5
+    done
+    [ -s "$ready" ] || die "the embedded PostgreSQL did not become ready"
+    DATABASE_URL="postgres://postgres:postgres@127.0.0.1:$port/$database"
+  fi
+  export DATABASE_URL
+  node "$pg" ensure-database "$DATABASE_URL"
+}
+
+stop_postgres() {
+  [ -n "$EMBEDDED_PG_PID" ] || return 0
+  kill -TERM "$EMBEDDED_PG_PID" 2>/dev/null || true
+  wait "$EMBEDDED_PG_PID" 2>/dev/null || true
+  EMBEDDED_PG_PID=""
+}
+
+# start_app NAME: runs dist/apps/NAME with the current environment, logs in $RUN_DIR/logs.
+start_app() {
+  local name="$1"
+  mkdir -p "$RUN_DIR/logs"
+  node "$ROOT/dist/apps/$name/src/main.js" >"$RUN_DIR/logs/$name.log" 2>&1 &
+  APP_PIDS+=("$!")
+}
+
+# SIGTERM lets apps finish in-flight requests and batches; whatever is still alive after 30 s is killed.
+stop_apps() {
+  [ "${#APP_PIDS[@]}" -gt 0 ] || return 0
+  kill -TERM "${APP_PIDS[@]}" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    local alive=0
+    for pid in "${APP_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  kill -KILL "${APP_PIDS[@]}" 2>/dev/null || true
+  wait "${APP_PIDS[@]}" 2>/dev/null || true
+  APP_PIDS=()
+}
+
+wait_for_http() {
+  local name="$1" url="$2" pid="$3"
+  for _ in $(seq 1 120); do
+    if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$url" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$RUN_DIR/logs/$name.log" >&2; die "$name exited during start (log: $RUN_DIR/logs/$name.log)"; }
+    sleep 0.5
+  done
+  die "$name did not become healthy at $url (log: $RUN_DIR/logs/$name.log)"
+}

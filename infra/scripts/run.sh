@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The run command (npm start): installs what is missing, builds, starts Kafka and PostgreSQL unless
+# KAFKA_BROKERS / DATABASE_URL point at running ones, runs every app and prints demo credentials.
+# Ctrl-C stops everything it started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export API_PORT="${API_PORT:-3000}" INGEST_PORT="${INGEST_PORT:-3001}"
+export PROJECTOR_PORT="${PROJECTOR_PORT:-3002}" ALERTER_PORT="${ALERTER_PORT:-3003}"
+export HOST="${HOST:-127.0.0.1}" LOG_LEVEL="${LOG_LEVEL:-info}"
+
+cleanup() {
+  trap - EXIT INT TERM
+  say "stopping"
+  stop_apps
+  stop_kafka
+  stop_postgres
+  rm -f "$RUN_DIR/env.json"
+  say "stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+require_tools
+ensure_node_modules
+build
+start_kafka "${KAFKA_PORT:-9092}"
+start_postgres "${ORGPULSE_DB_NAME:-orgpulse}"
+node "$ROOT/dist/apps/cli/src/main.js" migrate >/dev/null
+# lets `npm run cli` in another terminal find this database
+node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({DATABASE_URL: process.env.DATABASE_URL, KAFKA_BROKERS: process.env.KAFKA_BROKERS}))' "$RUN_DIR/env.json"
+
+for app in projector ingest api alerter; do start_app "$app"; done
+wait_for_http projector "http://127.0.0.1:$PROJECTOR_PORT/health" "${APP_PIDS[0]}"
+wait_for_http ingest "http://127.0.0.1:$INGEST_PORT/health" "${APP_PIDS[1]}"
+wait_for_http api "http://127.0.0.1:$API_PORT/health" "${APP_PIDS[2]}"
+wait_for_http alerter "http://127.0.0.1:$ALERTER_PORT/health" "${APP_PIDS[3]}"
+
+credentials="$(node "$ROOT/dist/apps/cli/src/main.js" demo ensure --credentials-file "$RUN_DIR/demo-credentials.json")"
+field() { node -e 'process.stdout.write(JSON.parse(process.argv[1])[process.argv[2]])' "$credentials" "$1"; }
+ingest_key="$(field ingestKey)"
+api_token="$(field apiToken)"
+now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+cat <<BANNER
+
+orgpulse is running
+  GraphQL API  http://127.0.0.1:$API_PORT/graphql
+  Ingest       http://127.0.0.1:$INGEST_PORT/v1/events
+  Projector    http://127.0.0.1:$PROJECTOR_PORT/health   (metrics: /metrics)
+  Alerter      http://127.0.0.1:$ALERTER_PORT/health
+  Kafka        $KAFKA_BROKERS
+  Logs         $RUN_DIR/logs/
+
+Demo organization $(field orgId)
+  ingest key  $ingest_key
+  API token   $api_token   (admin)
+
+Post an event:
+curl -sS -X POST http://127.0.0.1:$INGEST_PORT/v1/events -H 'Authorization: Bearer $ingest_key' -H 'Content-Type: application/json' -d '{"id":"demo-$(date -u +%s)","type":"team.blocked","occurredAt":"$now","data":{"teamId":"payments","reason":"dependency"}}'
+
+Query GraphQL:
+curl -sS http://127.0.0.1:$API_PORT/graphql -H 'Authorization: Bearer $api_token' -H 'Content-Type: application/json' -d '{"query":"{ team(id: \"payments\") { id blocked blockedSince headcount } }"}'
+
+Press Ctrl-C to stop.
+BANNER
+
+# Returns when any app exits (or on Ctrl-C); the EXIT trap then stops the rest.
+wait -n "${APP_PIDS[@]}" || true
+say "an app exited; see $RUN_DIR/logs/"
+exit 1

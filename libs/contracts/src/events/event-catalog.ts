@@ -1,0 +1,79 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+const Text = (maxLength: number) => Type.String({ maxLength });
+// enum rather than a union of literals: one clear validation message instead of one per literal.
+const StringEnum = <T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const NullableId = Type.Unsafe<string | null>({ type: ['string', 'null'], minLength: 1, maxLength: 128 });
+
+export const personRoles = ['pm', 'engineering-manager', 'designer', 'engineer', 'leader', 'other'] as const;
+export const blockReasons = [
+  'unclear-priorities',
+  'dependency',
+  'decision-pending',
+  'environment',
+  'other',
+] as const;
+const Role = StringEnum(personRoles);
+const BlockReason = StringEnum(blockReasons);
+// Unknown extra fields in data are kept but not interpreted (contract §2).
+const Data = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: true });
+
+export const eventDataSchemas = {
+  'team.registered': Data({
+    teamId: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    headcount: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    groupId: Type.Optional(Id),
+    pmId: Type.Optional(Id),
+    managerId: Type.Optional(Id),
+  }),
+  'team.archived': Data({ teamId: Id }),
+  'person.registered': Data({
+    personId: Id,
+    name: Type.Optional(Text(200)),
+    role: Role,
+    managerId: Type.Optional(NullableId),
+  }),
+  'person.manager-changed': Data({ personId: Id, managerId: NullableId }),
+  'team.blocked': Data({
+    teamId: Id,
+    reason: BlockReason,
+    blockedBy: Type.Optional(Id),
+    note: Type.Optional(Text(2000)),
+  }),
+  'team.unblocked': Data({ teamId: Id, note: Type.Optional(Text(2000)) }),
+  'discovery.interview-held': Data({
+    teamId: Id,
+    participantRoles: Type.Optional(Type.Array(Role, { maxItems: 50 })),
+    customer: Type.Optional(Text(200)),
+    outcome: Type.Optional(Text(2000)),
+  }),
+  'delivery.shipped': Data({ teamId: Id, release: Type.Optional(Text(200)), url: Type.Optional(Text(2048)) }),
+  'one-on-one.held': Data({ managerId: Id, reportId: Id }),
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
+export const isEventType = (value: unknown): value is EventType =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventDataSchemas, value);
+
+export type EventData<T extends EventType> = Static<(typeof eventDataSchemas)[T]>;
+
+/** The envelope an integration posts (contract §2), before the org and ingest time are attached. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  occurredAt: string;
+  source?: string;
+  data: EventData<T>;
+}
+
+export const EVENT_VERSION = 1 as const;
+
+/** An accepted event: the envelope plus its org and ingest time, as it travels on Kafka and sits in the store. */
+export type AcceptedEvent<T extends EventType = EventType> = {
+  [K in T]: EventEnvelope<K> & { version: typeof EVENT_VERSION; orgId: string; ingestedAt: string };
+}[T];

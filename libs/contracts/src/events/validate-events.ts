@@ -1,0 +1,119 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import {
+  type EventEnvelope,
+  type EventType,
+  eventDataSchemas,
+  eventTypes,
+  isEventType,
+} from './event-catalog';
+import { EventEnvelopeSchema } from './event-envelope.schema';
+
+export interface EventProblem {
+  index: number;
+  id?: string;
+  path: string;
+  message: string;
+}
+
+export type ValidationResult =
+  { ok: true; events: EventEnvelope[] } | { ok: false; problems: EventProblem[] };
+
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+// Compiled once at module load: validation runs on the hot path of ingest.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validateEnvelope = ajv.compile(EventEnvelopeSchema);
+const validateData = Object.fromEntries(
+  eventTypes.map((type) => [type, ajv.compile(eventDataSchemas[type])]),
+) as Record<EventType, ValidateFunction>;
+
+function toPath(prefix: string, error: ErrorObject): string {
+  const segments = error.instancePath.split('/').slice(1);
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const extra = params.missingProperty ?? params.additionalProperty;
+  if (extra !== undefined) segments.push(extra);
+  return [prefix, ...segments].filter((s) => s !== '').join('.');
+}
+
+function toMessage(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not an allowed field';
+    case 'enum':
+      return `must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
+    case 'pattern':
+      return error.instancePath === '/occurredAt'
+        ? 'must be an RFC 3339 timestamp with an offset, e.g. 2026-01-05T09:00:00Z'
+        : (error.message ?? 'is invalid');
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+function findForbiddenKey(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    const child = path === '' ? key : `${path}.${key}`;
+    if (FORBIDDEN_KEYS.has(key)) return child;
+    const found = findForbiddenKey((value as Record<string, unknown>)[key], child);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function checkOccurredAt(occurredAt: string, now: Date): string | undefined {
+  const at = Date.parse(occurredAt);
+  if (Number.isNaN(at) || !isCalendarValid(occurredAt)) return 'is not a valid date and time';
+  if (at - now.getTime() > MAX_FUTURE_SKEW_MS) return 'must not be more than 5 minutes in the future';
+  return undefined;
+}
+
+function isCalendarValid(text: string): boolean {
+  const [y, m, d] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number);
+  const [hh, mm, ss] = [text.slice(11, 13), text.slice(14, 16), text.slice(17, 19)].map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d && hh < 24 && mm < 60 && ss < 60;
+}
+
+function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
+  const id =
+    input !== null && typeof input === 'object' && typeof (input as { id?: unknown }).id === 'string'
+      ? (input as { id: string }).id
+      : undefined;
+  const problem = (path: string, message: string): EventProblem => ({ index, id, path, message });
+
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return [problem('', 'must be a JSON object')];
+  }
+  const forbidden = findForbiddenKey(input, '');
+  if (forbidden !== undefined) return [problem(forbidden, 'is a forbidden key')];
+
+  const problems: EventProblem[] = [];
+  if (!validateEnvelope(input)) {
+    for (const e of validateEnvelope.errors ?? []) problems.push(problem(toPath('', e), toMessage(e)));
+  }
+  const event = input as Partial<EventEnvelope> & Record<string, unknown>;
+  if (typeof event.type === 'string' && !isEventType(event.type)) {
+    problems.push(problem('type', `is not a known event type; expected one of ${eventTypes.join(', ')}`));
+  }
+  if (isEventType(event.type) && event.data !== null && typeof event.data === 'object') {
+    const validate = validateData[event.type];
+    if (!validate(event.data)) {
+      for (const e of validate.errors ?? []) problems.push(problem(toPath('data', e), toMessage(e)));
+    }
+  }
+  if (typeof event.occurredAt === 'string' && !problems.some((p) => p.path === 'occurredAt')) {
+    const message = checkOccurredAt(event.occurredAt, now);
+    if (message !== undefined) problems.push(problem('occurredAt', message));
+  }
+  return problems;
+}
+
+/** All-or-nothing validation of a request's events (contract §2): every problem is reported. */
+export function validateEvents(inputs: readonly unknown[], now: Date): ValidationResult {
+  const problems = inputs.flatMap((input, index) => validateOne(input, index, now));
+  return problems.length === 0 ? { ok: true, events: inputs as EventEnvelope[] } : { ok: false, problems };
+}

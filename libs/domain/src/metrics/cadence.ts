@@ -1,0 +1,72 @@
+import { DAY_MS, WEEK_MS, type Window, completeWeeks, inWindow, isoWeekStart } from '../time/window';
+
+export interface DiscoveryCadence {
+  interviews: number;
+  weeksInWindow: number;
+  weeksMeetingTarget: number;
+  adherence: number;
+  currentStreakWeeks: number;
+  lastInterviewAt: number | null;
+  daysSinceLast: number | null;
+}
+
+export interface DeliveryCadence {
+  ships: number;
+  lastShippedAt: number | null;
+  daysSinceLast: number | null;
+}
+
+const countIn = (times: readonly number[], window: Window) => times.filter((t) => inWindow(t, window)).length;
+
+/** The latest time strictly before `to`. */
+const latestBefore = (times: readonly number[], to: number): number | null =>
+  times.reduce<number | null>((latest, t) => (t < to && (latest === null || t > latest) ? t : latest), null);
+
+/** Contract §4, discovery cadence: `interviews` in any order, `target` interviews per ISO week (≥ 1). */
+export function discoveryCadence(
+  interviews: readonly number[],
+  target: number,
+  window: Window,
+): DiscoveryCadence {
+  const meets = (monday: number) => countIn(interviews, { from: monday, to: monday + WEEK_MS }) >= target;
+  const weeks = completeWeeks(window);
+  const weeksMeetingTarget = weeks.filter(meets).length;
+
+  // Back from the last complete week that ends at or before `to`, not limited by `from`.
+  const earliest = interviews.length === 0 ? Infinity : Math.min(...interviews);
+  let streak = 0;
+  for (
+    let monday = isoWeekStart(window.to) - WEEK_MS;
+    monday + WEEK_MS > earliest && meets(monday);
+    monday -= WEEK_MS
+  ) {
+    streak += 1;
+  }
+  const last = latestBefore(interviews, window.to);
+  return {
+    interviews: countIn(interviews, window),
+    weeksInWindow: weeks.length,
+    weeksMeetingTarget,
+    adherence: weeks.length === 0 ? 0 : weeksMeetingTarget / weeks.length,
+    currentStreakWeeks: streak,
+    lastInterviewAt: last,
+    daysSinceLast: last === null ? null : (window.to - last) / DAY_MS,
+  };
+}
+
+/** Contract §4, delivery cadence. */
+export function deliveryCadence(ships: readonly number[], window: Window): DeliveryCadence {
+  const last = latestBefore(ships, window.to);
+  return {
+    ships: countIn(ships, window),
+    lastShippedAt: last,
+    daysSinceLast: last === null ? null : (window.to - last) / DAY_MS,
+  };
+}
+
+/** Mondays of the ISO weeks that overlap the window, for weekly trend series. */
+export function weeksOverlapping(window: Window): number[] {
+  const weeks: number[] = [];
+  for (let monday = isoWeekStart(window.from); monday < window.to; monday += WEEK_MS) weeks.push(monday);
+  return weeks;
+}

@@ -1,0 +1,84 @@
+import { type BlockReason, type TeamTimeline, headcountAt } from '../teams/team-timeline';
+import { DAY_MS, HOUR_MS, type Window, inWindow, overlapMs } from '../time/window';
+
+export interface Idleness {
+  blockedHours: number;
+  idlePersonDays: number;
+  blockedEpisodes: number;
+}
+
+/** A stretch of blocked time inside the window, with what blocked it. */
+interface BlockedStretch {
+  start: number;
+  end: number;
+  reason: BlockReason;
+  blockedBy: string | null;
+}
+
+/** Blocked time clipped to [from, min(to, now)), cut where the reason changes. */
+function blockedStretches(timeline: TeamTimeline, window: Window, now: number): BlockedStretch[] {
+  const clip: Window = { from: window.from, to: Math.min(window.to, now) };
+  const stretches: BlockedStretch[] = [];
+  for (const interval of timeline.blocked) {
+    const end = interval.end ?? now;
+    interval.segments.forEach((segment, i) => {
+      const segmentEnd = i + 1 < interval.segments.length ? interval.segments[i + 1].at : end;
+      const start = Math.max(segment.at, clip.from);
+      const stop = Math.min(segmentEnd, clip.to);
+      if (stop > start)
+        stretches.push({ start, end: stop, reason: segment.reason, blockedBy: segment.blockedBy });
+    });
+  }
+  return stretches;
+}
+
+/** Integral of headcount over [start, end), in person-milliseconds. */
+function personMs(timeline: TeamTimeline, start: number, end: number): number {
+  let total = 0;
+  let cursor = start;
+  let headcount = headcountAt(timeline, start);
+  for (const change of timeline.headcount) {
+    if (change.at <= start) continue;
+    if (change.at >= end) break;
+    total += headcount * (change.at - cursor);
+    cursor = change.at;
+    headcount = change.headcount;
+  }
+  return total + headcount * (end - cursor);
+}
+
+/** Contract §4: blocked hours, idle person-days and episodes of one team in a window. */
+export function idleness(timeline: TeamTimeline, window: Window, now: number): Idleness {
+  const stretches = blockedStretches(timeline, window, now);
+  return {
+    blockedHours: stretches.reduce((sum, s) => sum + overlapMs(s.start, s.end, window), 0) / HOUR_MS,
+    idlePersonDays: stretches.reduce((sum, s) => sum + personMs(timeline, s.start, s.end), 0) / DAY_MS,
+    blockedEpisodes: timeline.blocked.filter((i) => inWindow(i.start, window) && i.start <= now).length,
+  };
+}
+
+export interface IdleBreakdown {
+  key: string;
+  blockedHours: number;
+  idlePersonDays: number;
+}
+
+/** Idle time split by reason, or by blocking team (`blockedBy`, "unknown" when none was named). */
+export function idlenessBy(
+  timeline: TeamTimeline,
+  window: Window,
+  now: number,
+  by: 'reason' | 'blockedBy',
+): IdleBreakdown[] {
+  const totals = new Map<string, IdleBreakdown>();
+  for (const s of blockedStretches(timeline, window, now)) {
+    const key = by === 'reason' ? s.reason : (s.blockedBy ?? 'unknown');
+    const entry = totals.get(key) ?? { key, blockedHours: 0, idlePersonDays: 0 };
+    entry.blockedHours += (s.end - s.start) / HOUR_MS;
+    entry.idlePersonDays += personMs(timeline, s.start, s.end) / DAY_MS;
+    totals.set(key, entry);
+  }
+  return [...totals.values()].sort(
+    (a, b) => b.idlePersonDays - a.idlePersonDays || a.key.localeCompare(b.key),
+  );
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { API_TOKEN_PREFIX, INGEST_KEY_PREFIX, displayPrefix, generateSecret, hashSecret } from './secrets';
+
+export type ApiRole = 'viewer' | 'admin';
+export const apiRoles: readonly ApiRole[] = ['viewer', 'admin'];
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+export interface ApiPrincipal {
+  orgId: string;
+  role: ApiRole;
+}
+
+/** Organizations, ingest keys and API tokens. Secrets are returned once and stored only as hashes. */
+export class CredentialsRepository {
+  /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
+  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+
+  async createOrganization(name: string): Promise<Organization> {
+    const id = randomUUID();
+    await this.db.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [id, name]);
+    return { id, name };
+  }
+
+  async findOrganizationByName(name: string): Promise<Organization | undefined> {
+    const rows: Organization[] = await this.db.query(
+      'SELECT id, name FROM organizations WHERE name = $1 ORDER BY created_at LIMIT 1',
+      [name],
+    );
+    return rows[0];
+  }
+
+  async organizationExists(orgId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM organizations WHERE id = $1::uuid', [orgId]);
+    return rows.length > 0;
+  }
+
+  async createIngestKey(orgId: string): Promise<string> {
+    const key = generateSecret(INGEST_KEY_PREFIX);
+    await this.db.query(
+      'INSERT INTO ingest_keys (id, org_id, key_hash, key_prefix) VALUES ($1, $2, $3, $4)',
+      [randomUUID(), orgId, hashSecret(key), displayPrefix(key)],
+    );
+    return key;
+  }
+
+  /** Returns whether a live key was revoked. */
+  async revokeIngestKey(key: string): Promise<boolean> {
+    return this.revoke('ingest_keys', 'key_hash', key);
+  }
+
+  async findOrgIdByIngestKey(key: string): Promise<string | undefined> {
+    const rows: { org_id: string }[] = await this.db.query(
+      'SELECT org_id FROM ingest_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hashSecret(key)],
+    );
+    return rows[0]?.org_id;
+  }
+
+  async createApiToken(orgId: string, role: ApiRole): Promise<string> {
+    const token = generateSecret(API_TOKEN_PREFIX);
+    await this.db.query(
+      'INSERT INTO api_tokens (id, org_id, role, token_hash, token_prefix) VALUES ($1, $2, $3, $4, $5)',
+      [randomUUID(), orgId, role, hashSecret(token), displayPrefix(token)],
+    );
+    return token;
+  }
+
+  async revokeApiToken(token: string): Promise<boolean> {
+    return this.revoke('api_tokens', 'token_hash', token);
+  }
+
+  async findApiPrincipal(token: string): Promise<ApiPrincipal | undefined> {
+    const rows: { org_id: string; role: ApiRole }[] = await this.db.query(
+      'SELECT org_id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+      [hashSecret(token)],
+    );
+    return rows[0] && { orgId: rows[0].org_id, role: rows[0].role };
+  }
+
+  // A CTE makes it a SELECT: TypeORM returns [rows, count] for a bare UPDATE.
+  private async revoke(
+    table: 'ingest_keys' | 'api_tokens',
+    column: string,
+    secret: string,
+  ): Promise<boolean> {
+    const rows: { n: number }[] = await this.db.query(
+      `WITH r AS (UPDATE ${table} SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM r`,
+      [hashSecret(secret)],
+    );
+    return rows[0].n > 0;
+  }
+}

@@ -1,0 +1,139 @@
+import type { AcceptedEvent, EventType } from '@orgpulse/contracts';
+import type { EntityManager } from 'typeorm';
+
+export interface EventToAppend {
+  event: AcceptedEvent;
+  subject: string;
+  partition: number;
+  offset: string;
+}
+
+export interface StorePageCursor {
+  orgId: string;
+  subject: string;
+  occurredAt: string;
+  position: string;
+}
+
+export interface StoredEvent {
+  position: number;
+  subject: string;
+  event: AcceptedEvent;
+}
+
+interface StoredRow {
+  position: string;
+  org_id: string;
+  event_id: string;
+  type: EventType;
+  version: number;
+  subject: string;
+  occurred_at: Date;
+  ingested_at: Date;
+  source: string | null;
+  data: Record<string, unknown>;
+}
+
+const toStored = (row: StoredRow): StoredEvent => ({
+  position: Number(row.position),
+  subject: row.subject,
+  event: {
+    id: row.event_id,
+    type: row.type,
+    version: 1,
+    orgId: row.org_id,
+    occurredAt: row.occurred_at.toISOString(),
+    ingestedAt: row.ingested_at.toISOString(),
+    ...(row.source === null ? {} : { source: row.source }),
+    data: row.data,
+  } as AcceptedEvent,
+});
+
+/** The append-only event store: one multi-row insert per batch, deduplicated by (org, event id). */
+export class EventStoreRepository {
+  /** Appends the batch and returns only the events that were new. */
+  async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<StoredEvent[]> {
+    if (batch.length === 0) return [];
+    const rows: StoredRow[] = await db.query(
+      `INSERT INTO event_store
+         (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
+                            $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
+       ON CONFLICT (org_id, event_id) DO NOTHING
+       RETURNING position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data`,
+      [
+        batch.map((e) => e.event.orgId),
+        batch.map((e) => e.event.id),
+        batch.map((e) => e.event.type),
+        batch.map((e) => e.event.version),
+        batch.map((e) => e.subject),
+        batch.map((e) => e.event.occurredAt),
+        batch.map((e) => e.event.ingestedAt),
+        batch.map((e) => e.event.source ?? null),
+        batch.map((e) => e.partition),
+        batch.map((e) => e.offset),
+        batch.map((e) => JSON.stringify(e.event.data)),
+      ],
+    );
+    return rows.map(toStored);
+  }
+
+  /** Every event of the given subjects of one org, in occurrence order (ties by arrival). */
+  async readSubjects(db: EntityManager, orgId: string, subjects: readonly string[]): Promise<StoredEvent[]> {
+    const rows: StoredRow[] = await db.query(
+      `SELECT position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data
+         FROM event_store
+        WHERE org_id = $1 AND subject = ANY($2::text[])
+        ORDER BY subject, occurred_at, position`,
+      [orgId, subjects],
+    );
+    return rows.map(toStored);
+  }
+
+  /** One keyset page of the whole store up to `maxPosition`, in (org, subject, occurrence) order. */
+  async readAllUpTo(
+    db: EntityManager,
+    maxPosition: string,
+    after: StorePageCursor | undefined,
+    limit: number,
+  ): Promise<{ events: StoredEvent[]; next: StorePageCursor | undefined }> {
+    const rows: (StoredRow & { occurred_at_exact: string })[] = await db.query(
+      `SELECT position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data,
+              occurred_at::text AS occurred_at_exact
+         FROM event_store
+        WHERE position <= $1
+          AND ($2::uuid IS NULL
+               OR (org_id, subject, occurred_at, position) > ($2::uuid, $3::text, $4::timestamptz, $5::bigint))
+        ORDER BY org_id, subject, occurred_at, position
+        LIMIT $6`,
+      [
+        maxPosition,
+        after?.orgId ?? null,
+        after?.subject ?? null,
+        after?.occurredAt ?? null,
+        after?.position ?? null,
+        limit,
+      ],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      events: rows.map(toStored),
+      // the exact text keeps microseconds a JavaScript Date would drop
+      next: last && {
+        orgId: last.org_id,
+        subject: last.subject,
+        occurredAt: last.occurred_at_exact,
+        position: last.position,
+      },
+    };
+  }
+
+  async readNewerThan(db: EntityManager, position: string): Promise<StoredEvent[]> {
+    const rows: StoredRow[] = await db.query(
+      `SELECT position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data
+         FROM event_store WHERE position > $1 ORDER BY position`,
+      [position],
+    );
+    return rows.map(toStored);
+  }
+}

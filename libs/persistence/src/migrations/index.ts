@@ -1,0 +1,5 @@
+import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+import { MetricsReadModels1763800000000 } from './1763800000000-metrics-read-models';
+import { Alerting1763900000000 } from './1763900000000-alerting';
+
+export const migrations = [InitialSchema1763700000000, MetricsReadModels1763800000000, Alerting1763900000000];

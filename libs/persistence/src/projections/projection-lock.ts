@@ -1,0 +1,10 @@
+import type { EntityManager } from 'typeorm';
+
+// Batches share it; a rebuild's swap takes it alone, so no batch writes while tables change places.
+const PROJECTION_LOCK = 7_317_002;
+
+export const holdProjectionLockShared = (tx: EntityManager) =>
+  tx.query('SELECT pg_advisory_xact_lock_shared($1)', [PROJECTION_LOCK]);
+
+export const holdProjectionLockExclusive = (tx: EntityManager) =>
+  tx.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);

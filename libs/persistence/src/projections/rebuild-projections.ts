@@ -1,0 +1,87 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  EventStoreRepository,
+  type StorePageCursor,
+  type StoredEvent,
+} from '../event-store/event-store.repository';
+import { holdProjectionLockExclusive } from './projection-lock';
+import { groupBy } from './group-by';
+import { READ_MODEL_TABLES, ReadModelsProjection } from './read-models.projection';
+
+export interface RebuildProgress {
+  events: number;
+  totalEvents: number;
+}
+
+export interface RebuildResult {
+  events: number;
+  subjects: number;
+  durationMs: number;
+}
+
+const CHUNK = 5_000;
+
+/**
+ * Recomputes every read model from the event store beside the live tables, then swaps them in one
+ * transaction: readers see the old tables until the commit and the complete new ones after it.
+ */
+export async function rebuildProjections(
+  db: DataSource,
+  onProgress: (progress: RebuildProgress) => void = () => undefined,
+): Promise<RebuildResult> {
+  const started = Date.now();
+  const store = new EventStoreRepository();
+  const [{ max, count }] = await db.query<{ max: string; count: number }[]>(
+    `SELECT coalesce(max(position), 0)::text AS max, count(*)::int AS count FROM event_store`,
+  );
+
+  for (const table of READ_MODEL_TABLES) {
+    await db.query(`DROP TABLE IF EXISTS ${table}_rebuild`);
+    await db.query(`CREATE TABLE ${table}_rebuild (LIKE ${table} INCLUDING ALL)`);
+  }
+  const target = new ReadModelsProjection('_rebuild');
+
+  let events = 0;
+  let subjects = 0;
+  let cursor: StorePageCursor | undefined;
+  let pending: StoredEvent[] = [];
+  // Keyset pages in (org, subject, occurredAt, position) order: each subject's history arrives whole.
+  for (;;) {
+    const { events: page, next } = await store.readAllUpTo(db.manager, max, cursor, CHUNK);
+    if (page.length === 0) break;
+    cursor = next;
+    events += page.length;
+    pending.push(...page);
+    const last = pending[pending.length - 1];
+    const complete = pending.filter((e) => e.event.orgId !== last.event.orgId || e.subject !== last.subject);
+    pending = pending.slice(complete.length);
+    subjects += await writeFolded(db.manager, target, complete);
+    onProgress({ events, totalEvents: count });
+  }
+  subjects += await writeFolded(db.manager, target, pending);
+
+  await db.transaction(async (tx) => {
+    await holdProjectionLockExclusive(tx);
+    // Events projected while the rebuild ran: re-fold their subjects into the new table too.
+    const newer = await store.readNewerThan(tx, max);
+    await target.refresh(tx, newer);
+    for (const table of READ_MODEL_TABLES) {
+      await tx.query(`ALTER TABLE ${table} RENAME TO ${table}_replaced`);
+      await tx.query(`ALTER TABLE ${table}_rebuild RENAME TO ${table}`);
+      await tx.query(`DROP TABLE ${table}_replaced`);
+    }
+  });
+  return { events, subjects, durationMs: Date.now() - started };
+}
+
+async function writeFolded(
+  tx: EntityManager,
+  target: ReadModelsProjection,
+  history: StoredEvent[],
+): Promise<number> {
+  let written = 0;
+  for (const [orgId, orgHistory] of groupBy(history, (e) => e.event.orgId)) {
+    written += await target.write(tx, orgId, orgHistory);
+  }
+  return written;
+}

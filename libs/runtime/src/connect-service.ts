@@ -1,0 +1,51 @@
+import {
+  KafkaHealthProbe,
+  type TopicSpec,
+  createKafka,
+  ensureTopics,
+  waitForKafka,
+} from '@orgpulse/messaging';
+import { connectDatabase } from '@orgpulse/persistence';
+import { type Logger, createLogger } from '@orgpulse/platform';
+import type { Kafka, KafkaConfig } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+export interface ServiceConfig {
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string[];
+  STARTUP_TIMEOUT_MS: number;
+}
+
+export interface ServiceConnections {
+  logger: Logger;
+  db: DataSource;
+  kafka: Kafka;
+  kafkaHealth: KafkaHealthProbe;
+}
+
+/**
+ * What every long-running service does first: its JSON logger, PostgreSQL (migrated), a reachable
+ * Kafka and the topics it needs. An unreachable dependency ends boot with one line naming its variable.
+ */
+export async function connectService(
+  service: string,
+  config: ServiceConfig,
+  options: { topics?: TopicSpec[]; kafkaRetry?: KafkaConfig['retry'] } = {},
+): Promise<ServiceConnections> {
+  const logger = createLogger(service, config.LOG_LEVEL);
+  const db = await connectDatabase({
+    url: config.DATABASE_URL,
+    startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
+    applicationName: `orgpulse-${service}`,
+  });
+  await waitForKafka(config.KAFKA_BROKERS, config.STARTUP_TIMEOUT_MS, logger);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `orgpulse-${service}`,
+    logger,
+    retry: options.kafkaRetry,
+  });
+  if (options.topics?.length) await ensureTopics(kafka, options.topics);
+  return { logger, db, kafka, kafkaHealth: KafkaHealthProbe.for(config.KAFKA_BROKERS, service, logger) };
+}

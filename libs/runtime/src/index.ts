@@ -1,0 +1,2 @@
+export * from './connect-service';
+export * from './serve-app';

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePorts } from './free-port';
+import { repoRoot } from './test-environment';
+
+const run = promisify(execFile);
+const script = join(repoRoot, 'infra', 'kafka', 'kafka.sh');
+
+/** A broker of the test's own, started with the project's script, for tests that stop and restart Kafka. */
+export class KafkaBroker {
+  private constructor(
+    readonly port: number,
+    private readonly controllerPort: number,
+    private readonly dataDir: string,
+  ) {}
+
+  static async create(): Promise<KafkaBroker> {
+    const [port, controllerPort] = await freePorts(2);
+    return new KafkaBroker(port, controllerPort, mkdtempSync(join(tmpdir(), 'orgpulse-kafka-')));
+  }
+
+  get brokers(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      KAFKA_PORT: String(this.port),
+      KAFKA_CONTROLLER_PORT: String(this.controllerPort),
+      KAFKA_DATA_DIR: this.dataDir,
+    };
+  }
+
+  async start(): Promise<void> {
+    await run('bash', [script, 'start'], { env: this.env });
+  }
+
+  async stop(): Promise<void> {
+    await run('bash', [script, 'stop'], { env: this.env });
+  }
+}
