@@ -1,6 +1,13 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const repoRoot = join(__dirname, '..', '..', '..');
+/** The checkout this code runs from, whether from source (jest) or compiled (the bench). */
+export const repoRoot = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nest-cli.json'))) return dir;
+  }
+  throw new Error(`no orgpulse checkout above ${__dirname}`);
+})();
 
 /** The Kafka broker and PostgreSQL database that `npm test` started for this run. */
 export function testEnvironment(): { kafkaBrokers: string; databaseUrl: string } {

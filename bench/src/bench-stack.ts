@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { type AppName, type SpawnedProcess, freePorts, runCli, spawnApp, waitForHealthy } from '@orgpulse/testing';
+import { peakRssMiB } from './peak-memory';
+
+export interface BenchOrg {
+  orgId: string;
+  ingestKey: string;
+  apiToken: string;
+}
+
+const APPS: readonly AppName[] = ['projector', 'ingest', 'api', 'alerter'];
+
+/** The four apps as production runs them (built, one process each) on the bench's broker and database. */
+export class BenchStack {
+  private constructor(
+    readonly brokers: string,
+    readonly databaseUrl: string,
+    private readonly processes: Map<AppName, SpawnedProcess>,
+    private readonly ports: Map<AppName, number>,
+    readonly org: BenchOrg,
+  ) {}
+
+  static async start(brokers: string, databaseUrl: string, profileDir?: string): Promise<BenchStack> {
+    const free = await freePorts(APPS.length);
+    const ports = new Map(APPS.map((app, i) => [app, free[i]] as const));
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const processes = new Map<AppName, SpawnedProcess>();
+    for (const app of APPS) {
+      const process = spawnApp(app, {
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: brokers,
+        HOST: '127.0.0.1',
+        [`${app.toUpperCase()}_PORT`]: String(ports.get(app)),
+        INGEST_RATE_LIMIT_PER_SECOND: '0',
+        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${app}.cpuprofile` } : {}),
+      });
+      processes.set(app, process);
+      // one at a time: the first one migrates the database
+      await waitForHealthy(`http://127.0.0.1:${ports.get(app)}/health`, process, 120_000);
+    }
+    const created = await runCli(['org', 'create', '--name', 'Bench'], { DATABASE_URL: databaseUrl });
+    if (created.code !== 0) throw new Error(`org create failed: ${created.stderr}`);
+    return new BenchStack(brokers, databaseUrl, processes, ports, JSON.parse(created.stdout) as BenchOrg);
+  }
+
+  url(app: AppName, path: string): string {
+    return `http://127.0.0.1:${this.ports.get(app)}${path}`;
+  }
+
+  /** Fails the bench at once when an app died: its figures would mean nothing. */
+  assertRunning(): void {
+    for (const [app, process] of this.processes)
+      if (!process.running) throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
+  }
+
+  peakMemoryMiB(): Record<string, number> {
+    return Object.fromEntries([...this.processes].map(([app, p]) => [app, peakRssMiB(p.pid) ?? Number.NaN]));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+  }
+}

@@ -1,0 +1,47 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export const EVENT_STORE_COLUMNS =
+  'org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data';
+
+const field = (value: string | number | null): string =>
+  value === null
+    ? '\\N'
+    : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+
+/** One event as a line of COPY's text format, in EVENT_STORE_COLUMNS order. */
+export function eventStoreCopyLine(event: AcceptedEvent, partition: number, offset: number): string {
+  return (
+    [
+      event.orgId,
+      event.id,
+      event.type,
+      event.version,
+      subjectOf(event),
+      event.occurredAt,
+      event.ingestedAt,
+      event.source ?? null,
+      partition,
+      offset,
+      JSON.stringify(event.data),
+    ]
+      .map(field)
+      .join('\t') + '\n'
+  );
+}
+
+/** Streams events into `table` with COPY FROM STDIN, in chunks of lines. */
+export async function copyEvents(client: Client, table: string, events: readonly AcceptedEvent[]): Promise<void> {
+  function* lines() {
+    const chunk: string[] = [];
+    for (let i = 0; i < events.length; i++) {
+      chunk.push(eventStoreCopyLine(events[i], i % 6, i));
+      if (chunk.length === 1000) yield chunk.splice(0).join('');
+    }
+    if (chunk.length > 0) yield chunk.join('');
+  }
+  await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${table} (${EVENT_STORE_COLUMNS}) FROM STDIN`)));
+}

@@ -1,0 +1,56 @@
+import type { EventEnvelope } from '@orgpulse/contracts';
+import { Client } from 'pg';
+import type { BenchStack } from './bench-stack';
+import { postBatch } from './post-batch';
+import { perSecond } from './stats';
+
+export interface IngestThroughput {
+  events: number;
+  ms: number;
+  eventsPerSecond: number;
+  /** Until the last 202: Kafka holds every event. */
+  acceptedMs: number;
+  retries: number;
+}
+
+/** Counts an org's events in the store: the projector writes them and their read models in one transaction. */
+export async function waitForStored(databaseUrl: string, orgId: string, expected: number, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [{ count }] = (
+        await client.query<{ count: number }>('SELECT count(*)::int AS count FROM event_store WHERE org_id = $1', [orgId])
+      ).rows;
+      if (count >= expected) return;
+      if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} events stored after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** E1: the org's history in batches of 100 over HTTP, `clients` at a time, until all of it is projected. */
+export async function ingestThroughput(
+  stack: BenchStack,
+  events: readonly EventEnvelope[],
+  clients: number,
+): Promise<IngestThroughput> {
+  const url = stack.url('ingest', '/v1/events');
+  const batches: EventEnvelope[][] = [];
+  for (let i = 0; i < events.length; i += 100) batches.push(events.slice(i, i + 100));
+  let next = 0;
+  let retries = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < batches.length) retries += await postBatch(url, stack.org.ingestKey, batches[next++]);
+    }),
+  );
+  const acceptedMs = performance.now() - started;
+  await waitForStored(stack.databaseUrl, stack.org.orgId, events.length, 30 * 60_000);
+  const ms = performance.now() - started;
+  return { events: events.length, ms, eventsPerSecond: perSecond(events.length, ms), acceptedMs, retries };
+}

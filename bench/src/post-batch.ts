@@ -1,0 +1,14 @@
+import type { EventEnvelope } from '@orgpulse/contracts';
+import { post } from './http-client';
+
+/** Posts one batch until the gateway accepts it; 429 and 503 are waited out, anything else fails the bench. */
+export async function postBatch(url: string, ingestKey: string, batch: readonly EventEnvelope[]): Promise<number> {
+  const body = JSON.stringify(batch);
+  for (let retries = 0; ; retries++) {
+    const answer = await post(url, body, { Authorization: `Bearer ${ingestKey}` });
+    if (answer.status === 202) return retries;
+    if ((answer.status !== 429 && answer.status !== 503) || retries === 20)
+      throw new Error(`ingest answered ${answer.status}: ${answer.body.slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
