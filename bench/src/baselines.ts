@@ -14,21 +14,34 @@ export interface Rate {
 const rate = (events: number, ms: number): Rate => ({ events, ms, eventsPerSecond: perSecond(events, ms) });
 
 const kafkaFor = (brokers: string) =>
-  new Kafka({ clientId: `orgpulse-bench-${randomUUID()}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  new Kafka({
+    clientId: `orgpulse-bench-${randomUUID()}`,
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
 
 /** B2: kafkajs at its best on this broker: acks=all, batches of 100, `concurrency` batches in flight. */
-export async function rawProduce(brokers: string, events: readonly AcceptedEvent[], concurrency: number): Promise<Rate> {
+export async function rawProduce(
+  brokers: string,
+  events: readonly AcceptedEvent[],
+  concurrency: number,
+): Promise<Rate> {
   const kafka = kafkaFor(brokers);
   const topic = `bench.baseline.${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
   const batches: { key: string; value: string }[][] = [];
   for (let i = 0; i < events.length; i += 100)
-    batches.push(events.slice(i, i + 100).map((e) => ({ key: recordKeyOf(e.orgId, e), value: JSON.stringify(e) })));
+    batches.push(
+      events.slice(i, i + 100).map((e) => ({ key: recordKeyOf(e.orgId, e), value: JSON.stringify(e) })),
+    );
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -49,7 +62,10 @@ export async function rawConsume(brokers: string): Promise<Rate & { joinMs: numb
   const offsets = await admin.fetchTopicOffsets(Topics.events);
   await admin.disconnect();
   const total = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
-  const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxBytesPerPartition: 2 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${randomUUID()}`,
+    maxBytesPerPartition: 2 * 1024 * 1024,
+  });
   const joined = performance.now();
   let firstBatchAt = 0;
   let consumed = 0;

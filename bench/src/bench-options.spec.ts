@@ -2,11 +2,31 @@ import { BenchUsageError, parseBenchOptions } from './bench-options';
 
 describe('bench options', () => {
   it.each<[string, string[], Record<string, unknown>]>([
-    ['defaults: the full run of the issue', [], { quick: false, teams: 200, people: 2000, days: 365, rebuildEvents: 1_000_000, dashboardClients: [16, 50], record: true }],
+    [
+      'defaults: the full run of the issue',
+      [],
+      {
+        quick: false,
+        teams: 200,
+        people: 2000,
+        days: 365,
+        rebuildEvents: 1_000_000,
+        dashboardClients: [16, 50],
+        record: true,
+      },
+    ],
     ['quick: a small org, nothing recorded', ['--quick'], { quick: true, teams: 10, record: false }],
-    ['sizes override the mode', ['--quick', '--teams', '30', '--rebuild-events', '50_000'], { quick: true, teams: 30, rebuildEvents: 50_000 }],
+    [
+      'sizes override the mode',
+      ['--quick', '--teams', '30', '--rebuild-events', '50_000'],
+      { quick: true, teams: 30, rebuildEvents: 50_000 },
+    ],
     ['client levels as a list', ['--dashboard-clients', '4,8'], { dashboardClients: [4, 8] }],
-    ['profile folder and no record', ['--profile', '/tmp/p', '--no-record'], { profileDir: '/tmp/p', record: false }],
+    [
+      'profile folder and no record',
+      ['--profile', '/tmp/p', '--no-record'],
+      { profileDir: '/tmp/p', record: false },
+    ],
   ])('%s', (_case, args, expected) => {
     expect(parseBenchOptions(args)).toMatchObject(expected);
   });

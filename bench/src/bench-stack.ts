@@ -1,5 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { type AppName, type SpawnedProcess, freePorts, runCli, spawnApp, waitForHealthy } from '@orgpulse/testing';
+import {
+  type AppName,
+  type SpawnedProcess,
+  freePorts,
+  runCli,
+  spawnApp,
+  waitForHealthy,
+} from '@orgpulse/testing';
 import { peakRssMiB } from './peak-memory';
 
 export interface BenchOrg {
@@ -26,14 +33,17 @@ export class BenchStack {
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const processes = new Map<AppName, SpawnedProcess>();
     for (const app of APPS) {
-      const process = spawnApp(app, {
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: brokers,
-        HOST: '127.0.0.1',
-        [`${app.toUpperCase()}_PORT`]: String(ports.get(app)),
-        INGEST_RATE_LIMIT_PER_SECOND: '0',
-        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${app}.cpuprofile` } : {}),
-      });
+      const process = spawnApp(
+        app,
+        {
+          DATABASE_URL: databaseUrl,
+          KAFKA_BROKERS: brokers,
+          HOST: '127.0.0.1',
+          [`${app.toUpperCase()}_PORT`]: String(ports.get(app)),
+          INGEST_RATE_LIMIT_PER_SECOND: '0',
+        },
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}.cpuprofile`] : [],
+      );
       processes.set(app, process);
       // one at a time: the first one migrates the database
       await waitForHealthy(`http://127.0.0.1:${ports.get(app)}/health`, process, 120_000);
@@ -50,7 +60,8 @@ export class BenchStack {
   /** Fails the bench at once when an app died: its figures would mean nothing. */
   assertRunning(): void {
     for (const [app, process] of this.processes)
-      if (!process.running) throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
+      if (!process.running)
+        throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
   }
 
   peakMemoryMiB(): Record<string, number> {

@@ -17,7 +17,13 @@ describe('COPY text lines', () => {
     expect(line.endsWith('\n')).toBe(true);
     const fields = line.slice(0, -1).split('\t');
     expect(fields).toHaveLength(11);
-    expect(fields.slice(0, 5)).toEqual(['00000000-0000-4000-8000-000000000001', 'e-1', 'team.blocked', '1', 'team:t\\t1']);
+    expect(fields.slice(0, 5)).toEqual([
+      '00000000-0000-4000-8000-000000000001',
+      'e-1',
+      'team.blocked',
+      '1',
+      'team:t\\t1',
+    ]);
     expect(fields[7]).toBe('\\N');
     expect(fields.slice(8, 10)).toEqual(['2', '41']);
     // JSON's own escapes (\t, \\, \n) reach PostgreSQL with their backslashes doubled

@@ -34,7 +34,11 @@ export function eventStoreCopyLine(event: AcceptedEvent, partition: number, offs
 }
 
 /** Streams events into `table` with COPY FROM STDIN, in chunks of lines. */
-export async function copyEvents(client: Client, table: string, events: readonly AcceptedEvent[]): Promise<void> {
+export async function copyEvents(
+  client: Client,
+  table: string,
+  events: readonly AcceptedEvent[],
+): Promise<void> {
   function* lines() {
     const chunk: string[] = [];
     for (let i = 0; i < events.length; i++) {
@@ -43,5 +47,8 @@ export async function copyEvents(client: Client, table: string, events: readonly
     }
     if (chunk.length > 0) yield chunk.join('');
   }
-  await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${table} (${EVENT_STORE_COLUMNS}) FROM STDIN`)));
+  await pipeline(
+    Readable.from(lines()),
+    client.query(copyFrom(`COPY ${table} (${EVENT_STORE_COLUMNS}) FROM STDIN`)),
+  );
 }

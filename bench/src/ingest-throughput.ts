@@ -14,17 +14,26 @@ export interface IngestThroughput {
 }
 
 /** Counts an org's events in the store: the projector writes them and their read models in one transaction. */
-export async function waitForStored(databaseUrl: string, orgId: string, expected: number, timeoutMs: number): Promise<void> {
+export async function waitForStored(
+  databaseUrl: string,
+  orgId: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [{ count }] = (
-        await client.query<{ count: number }>('SELECT count(*)::int AS count FROM event_store WHERE org_id = $1', [orgId])
+        await client.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
+          [orgId],
+        )
       ).rows;
       if (count >= expected) return;
-      if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} events stored after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${count} of ${expected} events stored after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {

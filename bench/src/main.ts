@@ -31,7 +31,10 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   const { kafkaBrokers, databaseUrl } = testEnvironment();
   const startedAt = new Date().toISOString();
   // the synthetic year ends a week ago: every event is in the past, as in a backfill
-  const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - (options.days + 7) * 86_400_000);
+  const start = new Date(
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
+      (options.days + 7) * 86_400_000,
+  );
   const shape = { teams: options.teams, people: options.people, days: options.days, start };
   const events = syntheticOrg({ ...shape, seed: 1 });
   log(`synthetic org: ${events.length} events; starting the apps`);
@@ -50,7 +53,10 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     log(`E2 projection lag at ${options.steadyRate} events/s for ${options.steadySeconds} s`);
     const e2 = await projectionLag(stack, options.steadyRate, options.steadySeconds, options.teams);
     stack.assertRunning();
-    const window = { from: start.toISOString(), to: new Date(start.getTime() + options.days * 86_400_000).toISOString() };
+    const window = {
+      from: start.toISOString(),
+      to: new Date(start.getTime() + options.days * 86_400_000).toISOString(),
+    };
     const levels = [];
     for (const clients of options.dashboardClients) {
       log(`E3 dashboard with ${clients} clients for ${options.dashboardSeconds} s`);
@@ -73,14 +79,19 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
         memoryGiB: totalmem() / 1024 ** 3,
         node: process.versions.node,
         postgres: await postgresVersion(databaseUrl),
-        kafka: /KAFKA_VERSION=(\S+)/.exec(readFileSync(join(repoRoot, 'infra/kafka/kafka.sh'), 'utf8'))?.[1] ?? '?',
+        kafka:
+          /KAFKA_VERSION=(\S+)/.exec(readFileSync(join(repoRoot, 'infra/kafka/kafka.sh'), 'utf8'))?.[1] ??
+          '?',
       },
       options,
       org: { events: events.length, teams: options.teams, people: options.people, days: options.days },
       b1RawConsume: b1,
       b2RawProduce: b2,
       b3RawCopy: b3,
-      e1Ingest: { ...e1, ratioToBaseline: e1.eventsPerSecond / Math.min(b1.eventsPerSecond, b3.eventsPerSecond) },
+      e1Ingest: {
+        ...e1,
+        ratioToBaseline: e1.eventsPerSecond / Math.min(b1.eventsPerSecond, b3.eventsPerSecond),
+      },
       e2ProjectionLag: e2,
       e3Dashboard: { levels, sqlStatementsPerRequest: statements },
       e4Rebuild: e4,
@@ -112,7 +123,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

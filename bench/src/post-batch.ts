@@ -2,7 +2,11 @@ import type { EventEnvelope } from '@orgpulse/contracts';
 import { post } from './http-client';
 
 /** Posts one batch until the gateway accepts it; 429 and 503 are waited out, anything else fails the bench. */
-export async function postBatch(url: string, ingestKey: string, batch: readonly EventEnvelope[]): Promise<number> {
+export async function postBatch(
+  url: string,
+  ingestKey: string,
+  batch: readonly EventEnvelope[],
+): Promise<number> {
   const body = JSON.stringify(batch);
   for (let retries = 0; ; retries++) {
     const answer = await post(url, body, { Authorization: `Bearer ${ingestKey}` });

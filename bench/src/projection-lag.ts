@@ -80,7 +80,8 @@ export async function projectionLag(
   const sendMs = performance.now() - started;
   const deadline = Date.now() + 120_000;
   while (committedAt.size < sent) {
-    if (Date.now() > deadline) throw new Error(`only ${committedAt.size} of ${sent} steady events were projected`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${committedAt.size} of ${sent} steady events were projected`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await listener.end();
@@ -102,13 +103,23 @@ export async function projectionLag(
 
 /** The Kafka timestamps of the records at the given "partition:offset" keys. */
 async function kafkaTimestamps(brokers: string, wanted: ReadonlySet<string>): Promise<Map<string, number>> {
-  const kafka = new Kafka({ clientId: 'orgpulse-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-timestamps-${randomUUID()}`, maxBytesPerPartition: 2 * 1024 * 1024 });
+  const kafka = new Kafka({
+    clientId: 'orgpulse-bench',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: `bench-timestamps-${randomUUID()}`,
+    maxBytesPerPartition: 2 * 1024 * 1024,
+  });
   const found = new Map<string, number>();
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.events, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`found ${found.size} of ${wanted.size} records`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`found ${found.size} of ${wanted.size} records`)),
+      120_000,
+    );
     consumer
       .run({
         eachBatch: ({ batch }) => {

@@ -18,8 +18,11 @@ export interface RebuildThroughput {
   peakRssMiB: number;
 }
 
-export const accepted = (events: readonly EventEnvelope[], orgId: string, ingestedAt: string): AcceptedEvent[] =>
-  events.map((e) => ({ ...e, version: 1, orgId, ingestedAt }) as AcceptedEvent);
+export const accepted = (
+  events: readonly EventEnvelope[],
+  orgId: string,
+  ingestedAt: string,
+): AcceptedEvent[] => events.map((e) => ({ ...e, version: 1, orgId, ingestedAt }) as AcceptedEvent);
 
 /** Fills the event store up to `total` events with more synthetic orgs, written by COPY (setup, not measured). */
 export async function fillEventStore(

@@ -44,14 +44,26 @@ export function renderMarkdown(result: BenchResult): string {
   const worstMemory = Math.max(...Object.values(result.peakMemoryMiB), result.e4Rebuild.peakRssMiB);
   const rows: [string, string, string][] = [
     ['B1 raw kafkajs consume (eachBatch no-op)', `${n(result.b1RawConsume.eventsPerSecond)} events/s`, ''],
-    ['B2 raw kafkajs produce (acks=all, batches of 100)', `${n(result.b2RawProduce.eventsPerSecond)} events/s`, ''],
-    ['B3 raw PostgreSQL COPY into an event-store-shaped table', `${n(result.b3RawCopy.eventsPerSecond)} events/s`, ''],
+    [
+      'B2 raw kafkajs produce (acks=all, batches of 100)',
+      `${n(result.b2RawProduce.eventsPerSecond)} events/s`,
+      '',
+    ],
+    [
+      'B3 raw PostgreSQL COPY into an event-store-shaped table',
+      `${n(result.b3RawCopy.eventsPerSecond)} events/s`,
+      '',
+    ],
     [
       `E1 ingest over HTTP until projected (${n(e1.events)} events, ${result.options.ingestClients} clients)`,
       `${n(e1.eventsPerSecond)} events/s; all accepted by Kafka after ${n(e1.acceptedMs / 1000, 1)} s`,
       `≥ ${n(TARGETS.e1EventsPerSecond)}: ${verdict(e1.eventsPerSecond >= TARGETS.e1EventsPerSecond)}`,
     ],
-    ['E1 / min(B1, B3)', n(e1.ratioToBaseline, 2), `≥ ${TARGETS.e1Ratio}: ${verdict(e1.ratioToBaseline >= TARGETS.e1Ratio)}`],
+    [
+      'E1 / min(B1, B3)',
+      n(e1.ratioToBaseline, 2),
+      `≥ ${TARGETS.e1Ratio}: ${verdict(e1.ratioToBaseline >= TARGETS.e1Ratio)}`,
+    ],
     [
       `E2 projection lag at ${n(result.e2ProjectionLag.targetRate)} events/s (achieved ${n(result.e2ProjectionLag.achievedRate)})`,
       `p50 ${n(result.e2ProjectionLag.p50Ms)} ms, p99 ${n(result.e2ProjectionLag.p99Ms)} ms, max ${n(result.e2ProjectionLag.maxMs)} ms`,
@@ -97,7 +109,10 @@ export function renderMarkdown(result: BenchResult): string {
 export function writeResult(root: string, result: BenchResult, record: boolean): string {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${result.startedAt.replace(/[:.]/g, '-')}${result.options.quick ? '-quick' : ''}.json`);
+  const file = join(
+    dir,
+    `${result.startedAt.replace(/[:.]/g, '-')}${result.options.quick ? '-quick' : ''}.json`,
+  );
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   if (record) {
     const docs = join(root, 'docs', 'benchmarks.md');

@@ -22,7 +22,13 @@ describe('the synthetic org', () => {
     const count = (type: string) => events.filter((e) => e.type === type).length;
     expect(count('person.registered')).toBe(200);
     expect(count('team.registered')).toBeGreaterThanOrEqual(20);
-    for (const type of ['team.blocked', 'team.unblocked', 'discovery.interview-held', 'delivery.shipped', 'one-on-one.held'])
+    for (const type of [
+      'team.blocked',
+      'team.unblocked',
+      'discovery.interview-held',
+      'delivery.shipped',
+      'one-on-one.held',
+    ])
       expect(count(type)).toBeGreaterThan(0);
   });
 

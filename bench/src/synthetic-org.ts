@@ -40,7 +40,13 @@ export function syntheticOrg(shape: OrgShape): EventEnvelope[] {
   const at = (day: number, random: Random) =>
     new Date(shape.start.getTime() + day * DAY_MS + random.int(8 * 3600, 18 * 3600) * 1000).toISOString();
   const add = <T extends EventType>(type: T, occurredAt: string, data: EventData<T>) =>
-    events.push({ id: `bench-${shape.seed}-${++sequence}`, type, occurredAt, source: 'bench', data } as EventEnvelope);
+    events.push({
+      id: `bench-${shape.seed}-${++sequence}`,
+      type,
+      occurredAt,
+      source: 'bench',
+      data,
+    } as EventEnvelope);
 
   const people: Person[] = [];
   const leaderIds = Array.from({ length: leaders }, (_, i) => `leader-${i}`);
@@ -60,9 +66,15 @@ export function syntheticOrg(shape: OrgShape): EventEnvelope[] {
         : person.id.startsWith('em')
           ? 'engineering-manager'
           : 'engineer';
-    add('person.registered', at(0, random), { personId: person.id, name: person.id, role, managerId: person.managerId });
+    add('person.registered', at(0, random), {
+      personId: person.id,
+      name: person.id,
+      role,
+      managerId: person.managerId,
+    });
   }
-  const headcount = (t: number) => Math.floor(engineers / shape.teams) + (t < engineers % shape.teams ? 1 : 0) + 2;
+  const headcount = (t: number) =>
+    Math.floor(engineers / shape.teams) + (t < engineers % shape.teams ? 1 : 0) + 2;
   teamIds.forEach((teamId, t) =>
     add('team.registered', at(0, random), {
       teamId,
@@ -83,7 +95,8 @@ export function syntheticOrg(shape: OrgShape): EventEnvelope[] {
         unblockOn.delete(teamId);
       }
       if (!weekday) return;
-      if (random.chance(0.3)) add('discovery.interview-held', at(day, random), { teamId, customer: `c-${random.int(1, 500)}` });
+      if (random.chance(0.3))
+        add('discovery.interview-held', at(day, random), { teamId, customer: `c-${random.int(1, 500)}` });
       if (random.chance(0.4)) add('delivery.shipped', at(day, random), { teamId, release: `r-${day}` });
       if (!unblockOn.has(teamId) && random.chance(0.06)) {
         const reason = random.pick(REASONS);

@@ -4,5 +4,7 @@ export const apiEnv = {
   ...commonEnv,
   ...httpEnv,
   API_PORT: env.port(3000),
+  // how long an org's dashboard result may be served to other requests (0: never cached)
+  API_RESULT_CACHE_MS: env.int(2_000, 0, 60_000),
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
 };

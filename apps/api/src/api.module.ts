@@ -18,6 +18,7 @@ import { AlertsResolver } from './alerts/alerts.resolver';
 import { ApiTokenMiddleware } from './auth/api-token.middleware';
 import { Clock, SystemClock } from './graphql/clock';
 import { graphqlOptions } from './graphql/graphql-options';
+import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { HealthHttpController } from './health/health.http.controller';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
@@ -28,6 +29,8 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver';
 export interface ApiResources {
   db: DataSource;
   alertChanges: AlertChanges;
+  dataVersions: OrgDataVersions;
+  resultCacheMs: number;
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
   production: boolean;
@@ -36,16 +39,19 @@ export interface ApiResources {
 class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(AlertChanges) private readonly alertChanges: AlertChanges,
+    @Inject(OrgDataVersions) private readonly dataVersions: OrgDataVersions,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
+    await this.dataVersions.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.alertChanges.stop();
+    await this.dataVersions.stop();
     await this.kafkaHealth.close();
     await this.db.destroy();
   }
@@ -59,7 +65,7 @@ export class ApiModule implements NestModule {
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions(resources.db, resources.logger, resources.production),
+          ...graphqlOptions(resources),
         }),
       ],
       controllers: [HealthHttpController],
@@ -68,6 +74,7 @@ export class ApiModule implements NestModule {
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         { provide: Clock, useClass: SystemClock },
         { provide: AlertChanges, useValue: resources.alertChanges },
+        { provide: OrgDataVersions, useValue: resources.dataVersions },
         {
           provide: CredentialsRepository,
           useFactory: (db: DataSource) => new CredentialsRepository(db),

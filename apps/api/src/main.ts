@@ -7,6 +7,7 @@ import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
 import { apiEnv } from './api.env';
 import { ApiModule } from './api.module';
+import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 
 runService('orgpulse-api', async () => {
   const config = loadEnv(apiEnv);
@@ -14,8 +15,17 @@ runService('orgpulse-api', async () => {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
   const alertChanges = new AlertChanges(config.KAFKA_BROKERS, logger);
+  const dataVersions = new OrgDataVersions(config.DATABASE_URL, logger);
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.with({ db, kafkaHealth, alertChanges, logger, production: config.NODE_ENV === 'production' }),
+    ApiModule.with({
+      db,
+      kafkaHealth,
+      alertChanges,
+      dataVersions,
+      resultCacheMs: config.API_RESULT_CACHE_MS,
+      logger,
+      production: config.NODE_ENV === 'production',
+    }),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   await serveApp(app, {

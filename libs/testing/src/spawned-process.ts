@@ -45,10 +45,10 @@ export function spawnNode(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { detached?: boolean } = {},
+  options: { detached?: boolean; nodeArgs?: string[] } = {},
 ): SpawnedProcess {
   return new SpawnedProcess(
-    spawn(process.execPath, [script, ...args], {
+    spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,8 +65,13 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
 });
 
 /** Runs a built app (`npm run build` first), as production runs it. */
-export function spawnApp(app: AppName, env: NodeJS.ProcessEnv): SpawnedProcess {
-  return spawnNode(join(repoRoot, 'dist', 'apps', app, 'src', 'main.js'), [], { ...baseEnv(), ...env });
+export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): SpawnedProcess {
+  return spawnNode(
+    join(repoRoot, 'dist', 'apps', app, 'src', 'main.js'),
+    [],
+    { ...baseEnv(), ...env },
+    { nodeArgs },
+  );
 }
 
 /** Runs the built CLI to completion. */

@@ -6,6 +6,8 @@ import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.middleware';
 import { complexityLimitPlugin, maxDepthRule } from './query-limits';
 import { RequestContext } from './request-context';
+import type { OrgDataVersions } from './result-cache/org-data-versions';
+import { resultCachePlugin } from './result-cache/result-cache.plugin';
 
 export const MAX_QUERY_DEPTH = 8;
 export const MAX_QUERY_COMPLEXITY = 20_000;
@@ -21,7 +23,19 @@ const CLIENT_ERRORS = new Set([
 ]);
 
 /** Apollo options: org-scoped context per request, limits, and internal errors masked. */
-export function graphqlOptions(db: DataSource, logger: Logger, production: boolean): ApolloDriverConfig {
+export function graphqlOptions({
+  db,
+  logger,
+  production,
+  dataVersions,
+  resultCacheMs,
+}: {
+  db: DataSource;
+  logger: Logger;
+  production: boolean;
+  dataVersions: OrgDataVersions;
+  resultCacheMs: number;
+}): ApolloDriverConfig {
   const credentials = new CredentialsRepository(db);
   return {
     path: '/graphql',
@@ -47,7 +61,12 @@ export function graphqlOptions(db: DataSource, logger: Logger, production: boole
       },
     },
     validationRules: [maxDepthRule(MAX_QUERY_DEPTH)],
-    plugins: [complexityLimitPlugin(MAX_QUERY_COMPLEXITY)],
+    plugins: [
+      complexityLimitPlugin(MAX_QUERY_COMPLEXITY),
+      ...(resultCacheMs > 0
+        ? [resultCachePlugin(dataVersions, { maxAgeMs: resultCacheMs, maxEntries: 1_000 })]
+        : []),
+    ],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_ERRORS.has(code)) return formatted;

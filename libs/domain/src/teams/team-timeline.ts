@@ -101,11 +101,18 @@ export function evolveTeamTimeline(timeline: TeamTimeline, event: AcceptedEvent)
   return next;
 }
 
-export const buildTeamTimeline = (teamId: string, ordered: Iterable<AcceptedEvent>): TeamTimeline => {
-  const timeline = emptyTeamTimeline(teamId);
-  for (const event of ordered) apply(timeline, event);
-  return timeline;
+/** Folds later events (in occurrence order, none before the timeline's last) into a timeline. */
+export const continueTeamTimeline = (
+  timeline: TeamTimeline,
+  ordered: Iterable<AcceptedEvent>,
+): TeamTimeline => {
+  const next = copy(timeline);
+  for (const event of ordered) apply(next, event);
+  return next;
 };
+
+export const buildTeamTimeline = (teamId: string, ordered: Iterable<AcceptedEvent>): TeamTimeline =>
+  continueTeamTimeline(emptyTeamTimeline(teamId), ordered);
 
 /** The latest change at or before t, from changes in time order. */
 export function latestAt<T extends { at: number }>(changes: readonly T[], t: number): T | undefined {

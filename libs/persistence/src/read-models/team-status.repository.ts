@@ -40,6 +40,20 @@ export class TeamStatusRepository {
     );
   }
 
+  /** The stored states of the given teams, to fold later events into. */
+  async load(db: EntityManager, orgId: string, teamIds: readonly string[]): Promise<Map<string, TeamState>> {
+    if (teamIds.length === 0) return new Map();
+    const rows: (Omit<TeamState, 'blockedSince'> & { blockedSince: Date | null })[] = await db.query(
+      `SELECT team_id AS "teamId", name, headcount, group_id AS "groupId", registered, archived, blocked,
+              blocked_since AS "blockedSince", block_reason AS "blockReason"
+         FROM ${this.table} WHERE org_id = $1 AND team_id = ANY($2::text[])`,
+      [orgId, teamIds],
+    );
+    return new Map(
+      rows.map((r) => [r.teamId, { ...r, blockedSince: r.blockedSince?.toISOString() ?? null }]),
+    );
+  }
+
   async find(db: EntityManager, orgId: string, teamIds: readonly string[]): Promise<TeamStatusRow[]> {
     return db.query(
       `SELECT team_id AS "teamId", name, headcount, blocked, blocked_since AS "blockedSince"

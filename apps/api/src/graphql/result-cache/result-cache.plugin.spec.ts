@@ -1,0 +1,136 @@
+import { type OperationDefinitionNode, parse } from 'graphql';
+import type { OrgDataVersions } from './org-data-versions';
+import { resultCachePlugin } from './result-cache.plugin';
+
+type Hooks = {
+  responseForOperation: (rc: unknown) => Promise<{ body: { singleResult: unknown } } | null>;
+  willSendResponse: (rc: unknown) => Promise<void>;
+};
+
+const operation = (query: string) => parse(query).definitions[0] as OperationDefinitionNode;
+
+class FakeVersions {
+  listening = true;
+  private readonly versions = new Map<string, number>();
+  of(orgId: string) {
+    return this.versions.get(orgId) ?? 0;
+  }
+  bump(orgId: string) {
+    this.versions.set(orgId, this.of(orgId) + 1);
+  }
+}
+
+describe('the result cache plugin', () => {
+  let clock = 0;
+  let versions: FakeVersions;
+  let plugin: ReturnType<typeof resultCachePlugin>;
+  beforeEach(() => {
+    clock = 1_000;
+    versions = new FakeVersions();
+    plugin = resultCachePlugin(versions as unknown as OrgDataVersions, {
+      maxAgeMs: 2_000,
+      maxEntries: 10,
+      now: () => clock,
+    });
+  });
+
+  const request = (query: string, orgId = 'org-a', variables: Record<string, unknown> = {}) => ({
+    contextValue: { orgId },
+    operation: operation(query),
+    queryHash: query,
+    operationName: null,
+    request: { variables },
+    response: {
+      http: { headers: new Map() },
+      body: { kind: 'single', singleResult: { data: { computed: query } } },
+    },
+  });
+  const start = async () => (await (plugin.requestDidStart as (rc: unknown) => Promise<Hooks>)({})) as Hooks;
+  /** One request through the hooks: the cached result, or null when it had to be computed. */
+  const serve = async (rc: ReturnType<typeof request>) => {
+    const hooks = await start();
+    const cached = await hooks.responseForOperation(rc);
+    await hooks.willSendResponse(rc);
+    return cached?.body.singleResult ?? null;
+  };
+
+  const teams = '{ teams { id } }';
+  it.each<[string, () => Promise<unknown>, unknown]>([
+    ['the first query is computed', () => serve(request(teams)), null],
+    [
+      'the same query again is served from cache',
+      async () => (await serve(request(teams)), serve(request(teams))),
+      { data: { computed: teams } },
+    ],
+    [
+      'another org is computed',
+      async () => (await serve(request(teams)), serve(request(teams, 'org-b'))),
+      null,
+    ],
+    [
+      'other variables are computed',
+      async () => (await serve(request(teams)), serve(request(teams, 'org-a', { x: 1 }))),
+      null,
+    ],
+    [
+      'after the data version moved it is computed',
+      async () => (await serve(request(teams)), versions.bump('org-a'), serve(request(teams))),
+      null,
+    ],
+    [
+      'after maxAge it is computed',
+      async () => (await serve(request(teams)), (clock += 2_001), serve(request(teams))),
+      null,
+    ],
+    [
+      'just before maxAge it is served',
+      async () => (await serve(request(teams)), (clock += 1_999), serve(request(teams))),
+      { data: { computed: teams } },
+    ],
+    [
+      'alerts are never cached',
+      async () => (await serve(request('{ alerts { id } }')), serve(request('{ alerts { id } }'))),
+      null,
+    ],
+    [
+      'a query mixing alerts and teams is never cached',
+      async () => (
+        await serve(request('{ teams { id } alerts { id } }')),
+        serve(request('{ teams { id } alerts { id } }'))
+      ),
+      null,
+    ],
+    [
+      'nothing is cached while the listener is down',
+      async () => ((versions.listening = false), await serve(request(teams)), serve(request(teams))),
+      null,
+    ],
+  ])('%s', async (_case, when, expected) => {
+    expect(await when()).toEqual(expected);
+  });
+
+  it('a mutation moves its org data version', async () => {
+    await serve(request(teams));
+    await serve(request('mutation { updateSettings(input: {}) { discoveryTarget } }'));
+    expect(versions.of('org-a')).toBe(1);
+    expect(await serve(request(teams))).toBeNull();
+  });
+
+  it('a change announced while the result was computed keeps it out of the cache', async () => {
+    const hooks = await start();
+    const rc = request(teams);
+    await hooks.responseForOperation(rc);
+    versions.bump('org-a');
+    await hooks.willSendResponse(rc);
+    expect(await serve(request(teams))).toBeNull();
+  });
+
+  it('concurrent requests wait for the one computing the result', async () => {
+    const leader = await start();
+    const rc = request(teams);
+    expect(await leader.responseForOperation(rc)).toBeNull();
+    const waiter = (await start()).responseForOperation(request(teams));
+    await leader.willSendResponse(rc);
+    expect((await waiter)?.body.singleResult).toEqual({ data: { computed: teams } });
+  });
+});
