@@ -46,7 +46,7 @@ export function syntheticOrg(shape: OrgShape): EventEnvelope[] {
       occurredAt,
       source: 'bench',
       data,
-    } as EventEnvelope);
+    });
 
   const people: Person[] = [];
   const leaderIds = Array.from({ length: leaders }, (_, i) => `leader-${i}`);

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
-import { buildTeamTimeline, continueTeamTimeline } from './team-timeline';
+import { type TeamTimeline, buildTeamTimeline, continueTeamTimeline } from './team-timeline';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 let seq = 0;
@@ -29,8 +29,12 @@ describe('continueTeamTimeline: folding later events into a stored timeline', ()
   it.each(history.map((_, split) => [split]))(
     'split after %i events: equals the fold of the whole history',
     (split) => {
-      const stored = JSON.parse(JSON.stringify(buildTeamTimeline('payments', history.slice(0, split))));
-      expect(continueTeamTimeline(stored, history.slice(split))).toEqual(buildTeamTimeline('payments', history));
+      const stored = JSON.parse(
+        JSON.stringify(buildTeamTimeline('payments', history.slice(0, split))),
+      ) as TeamTimeline;
+      expect(continueTeamTimeline(stored, history.slice(split))).toEqual(
+        buildTeamTimeline('payments', history),
+      );
     },
   );
 

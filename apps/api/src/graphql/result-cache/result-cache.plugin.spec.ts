@@ -45,7 +45,7 @@ describe('the result cache plugin', () => {
       body: { kind: 'single', singleResult: { data: { computed: query } } },
     },
   });
-  const start = async () => (await (plugin.requestDidStart as (rc: unknown) => Promise<Hooks>)({})) as Hooks;
+  const start = async () => await (plugin.requestDidStart as (rc: unknown) => Promise<Hooks>)({});
   /** One request through the hooks: the cached result, or null when it had to be computed. */
   const serve = async (rc: ReturnType<typeof request>) => {
     const hooks = await start();

@@ -1,5 +1,10 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import type { FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
+import {
+  type FormattedExecutionResult,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+} from 'graphql';
 import type { RequestContext } from '../request-context';
 import type { OrgDataVersions } from './org-data-versions';
 
@@ -49,9 +54,9 @@ const withinLeaderWait = async <T>(pending: Promise<T> | undefined): Promise<T |
 };
 
 const cacheable = (operation: OperationDefinitionNode | undefined): boolean =>
-  operation?.operation === 'query' &&
+  operation?.operation === OperationTypeNode.QUERY &&
   operation.selectionSet.selections.every(
-    (s) => s.kind === 'Field' && CACHEABLE_ROOT_FIELDS.has(s.name.value),
+    (s) => s.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(s.name.value),
   );
 
 /**
@@ -80,7 +85,7 @@ export function resultCachePlugin(
     return undefined;
   };
   return {
-    requestDidStart: async () => {
+    requestDidStart: () => {
       let leading: { key: string; done: (result: FormattedExecutionResult | undefined) => void } | undefined;
       const finish = (result: FormattedExecutionResult | undefined) => {
         if (leading === undefined) return;
@@ -88,7 +93,7 @@ export function resultCachePlugin(
         leading.done(result);
         leading = undefined;
       };
-      return {
+      return Promise.resolve({
         responseForOperation: async (rc) => {
           if (!versions.listening || !cacheable(rc.operation)) return null;
           const key = keyOf(rc);
@@ -102,20 +107,22 @@ export function resultCachePlugin(
           }
           return null;
         },
-        willSendResponse: async (rc) => {
-          if (rc.operation?.operation === 'mutation') versions.bump(orgOf(rc));
-          if (leading === undefined) return;
-          const { body } = rc.response;
-          // a change announced while this result was computed makes it stale: keep it out
-          if (body.kind !== 'single' || body.singleResult.errors || leading.key !== keyOf(rc)) {
-            finish(undefined);
-            return;
+        willSendResponse: (rc) => {
+          if (rc.operation?.operation === OperationTypeNode.MUTATION) versions.bump(orgOf(rc));
+          if (leading !== undefined) {
+            const { body } = rc.response;
+            // a change announced while this result was computed makes it stale: keep it out
+            if (body.kind !== 'single' || body.singleResult.errors || leading.key !== keyOf(rc)) {
+              finish(undefined);
+            } else {
+              if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+              entries.set(leading.key, { result: body.singleResult, expiresAt: now() + maxAgeMs });
+              finish(body.singleResult);
+            }
           }
-          if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-          entries.set(leading.key, { result: body.singleResult, expiresAt: now() + maxAgeMs });
-          finish(body.singleResult);
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }
