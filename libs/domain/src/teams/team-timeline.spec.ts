@@ -1,18 +1,9 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
+import { ev } from '../metrics/metrics.test-support';
 import { type TeamTimeline, buildTeamTimeline, continueTeamTimeline } from './team-timeline';
 
-const ORG = '00000000-0000-4000-8000-000000000001';
-let seq = 0;
 const event = (type: AcceptedEvent['type'], occurredAt: string, data: Record<string, unknown> = {}) =>
-  ({
-    id: `e${++seq}`,
-    type,
-    occurredAt,
-    data: { teamId: 'payments', ...data },
-    version: 1,
-    orgId: ORG,
-    ingestedAt: occurredAt,
-  }) as AcceptedEvent;
+  ev(type, occurredAt, { teamId: 'payments', ...data });
 
 const history: AcceptedEvent[] = [
   event('team.registered', '2026-01-05T09:00:00Z', { name: 'Payments', headcount: 8, groupId: 'fin' }),
