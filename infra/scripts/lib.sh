@@ -17,16 +17,14 @@ require_tools() {
   [ "$major" -ge 20 ] || die "Node.js 20.19+ is required (found $(node -v))"
 }
 
-# npm ci when node_modules is missing or older than the lock file.
+# npm ci when node_modules is missing or older than the lock file. The lock file lists every platform's
+# optional packages (infra/scripts/complete-lockfile.mjs keeps it so), so npm ci installs exactly it.
 ensure_node_modules() {
   local stamp="$ROOT/node_modules/.orgpulse-installed"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     say "installing dependencies (npm ci)"
-    # npm 11 can leave other platforms' optional packages out of the lock (npm/cli#4828, #8320), and
-    # npm ci then refuses it; npm install --no-save installs the same locked versions without rewriting it.
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
-      (cd "$ROOT" && say "npm ci refused the lock file; installing with npm install --no-save" &&
-        npm install --no-save --no-audit --no-fund --loglevel=error >&2)
+      die "npm ci failed: the lock file does not match package.json (run npm install, then node infra/scripts/complete-lockfile.mjs)"
     touch "$stamp"
   fi
 }
