@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,4 +42,20 @@ export class KafkaBroker {
   async stop(): Promise<void> {
     await run('bash', [script, 'stop'], { env: this.env });
   }
+
+  /** The broker JVM's process id (for signals such as SIGSTOP/SIGCONT), as kafka.sh recorded it at start. */
+  pid(): number {
+    return readPid(join(this.dataDir, 'kafka.pid'));
+  }
+}
+
+function readPid(file: string): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error(`no broker pid in ${file}: the broker is not running (start it first)`);
+  }
+  if (!/^\d+$/.test(text)) throw new Error(`${file} holds no pid: ${JSON.stringify(text)}`);
+  return Number(text);
 }
