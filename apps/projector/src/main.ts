@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
-import { EVENT_TOPIC_CONFIG } from '@orgpulse/messaging';
+import { EVENT_TOPIC_CONFIG, describeTopicIdentity } from '@orgpulse/messaging';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
-import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
 import { ProjectBatchHandler } from './project-events/project-batch.handler';
 import { ProjectEventsConsumer } from './project-events/project-events.consumer';
 import { LagMonitor } from './progress/lag-monitor';
@@ -24,23 +24,28 @@ runService('orgpulse-projector', async () => {
   });
 
   const groupId = config.PROJECTOR_GROUP_ID;
-  const progress = new ProjectionProgress();
-  const deadLetters = new DeadLetterPublisher(kafka);
-  const handler = new ProjectBatchHandler(db, groupId);
+  const progress = new ProjectionProgress({ stuckAfterMs: config.PROJECTOR_STUCK_AFTER_MS });
+  const deadLetterRelay = new DeadLetterRelay(
+    kafka,
+    db,
+    { pollMs: 1_000, takeoverGraceMs: config.PROJECTOR_DEAD_LETTER_GRACE_MS },
+    logger,
+  );
   const consumer = new ProjectEventsConsumer(
     kafka,
-    groupId,
-    db,
-    handler,
-    deadLetters,
+    {
+      groupId,
+      sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
+      identify: () => describeTopicIdentity(config.KAFKA_BROKERS, Topics.events),
+    },
+    new ProjectBatchHandler(db, groupId),
     progress,
     logger,
-    config.PROJECTOR_SESSION_TIMEOUT_MS,
   );
   const lagMonitor = new LagMonitor(kafka, db, groupId, progress, logger);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    ProjectorModule.with({ db, consumer, deadLetters, lagMonitor, progress, kafkaHealth }),
+    ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, progress, kafkaHealth }),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );

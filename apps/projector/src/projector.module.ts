@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
 import { DataSource } from 'typeorm';
-import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
 import { HealthHttpController } from './health/health.http.controller';
 import { ProjectEventsConsumer } from './project-events/project-events.consumer';
 import { LagMonitor } from './progress/lag-monitor';
@@ -16,7 +16,7 @@ import { ProjectionProgress } from './progress/projection-progress';
 export interface ProjectorResources {
   db: DataSource;
   consumer: ProjectEventsConsumer;
-  deadLetters: DeadLetterPublisher;
+  deadLetterRelay: DeadLetterRelay;
   lagMonitor: LagMonitor;
   progress: ProjectionProgress;
   kafkaHealth: KafkaHealthProbe;
@@ -26,14 +26,14 @@ export interface ProjectorResources {
 class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(ProjectEventsConsumer) private readonly consumer: ProjectEventsConsumer,
-    @Inject(DeadLetterPublisher) private readonly deadLetters: DeadLetterPublisher,
+    @Inject(DeadLetterRelay) private readonly deadLetterRelay: DeadLetterRelay,
     @Inject(LagMonitor) private readonly lagMonitor: LagMonitor,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.deadLetters.connect();
+    await this.deadLetterRelay.start();
     await this.lagMonitor.start();
     await this.consumer.start();
   }
@@ -41,7 +41,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
     await this.lagMonitor.stop();
-    await this.deadLetters.disconnect();
+    await this.deadLetterRelay.stop();
     await this.kafkaHealth.close();
     await this.db.destroy();
   }
@@ -56,7 +56,7 @@ export class ProjectorModule {
       providers: [
         { provide: DataSource, useValue: resources.db },
         { provide: ProjectEventsConsumer, useValue: resources.consumer },
-        { provide: DeadLetterPublisher, useValue: resources.deadLetters },
+        { provide: DeadLetterRelay, useValue: resources.deadLetterRelay },
         { provide: LagMonitor, useValue: resources.lagMonitor },
         { provide: ProjectionProgress, useValue: resources.progress },
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },

@@ -1,6 +1,7 @@
 export * from './credentials/credentials.repository';
 export * from './credentials/secrets';
 export * from './database/connect-database';
+export * from './dead-letters/dead-letters.repository';
 export * from './database/data-source';
 export * from './database/run-migrations';
 export * from './event-store/event-store.repository';

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { serviceHealth } from '@orgpulse/platform';
+import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ProjectionProgress } from '../progress/projection-progress';
@@ -13,17 +13,16 @@ export class HealthHttpController {
     @Inject(ProjectionProgress) private readonly progress: ProjectionProgress,
   ) {}
 
+  /** 503 when a dependency is down, and also when projection is stuck although both answer. */
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const report = await serviceHealth(this.kafka, this.db);
-    await reply
-      .status(report.status === 'ok' ? 200 : 503)
-      .send({ ...report, projection: this.progress.snapshot() });
+    const report = await serviceHealth(this.kafka, this.db, this.progress.problems());
+    await reply.status(healthHttpStatus(report)).send({ ...report, projection: this.progress.snapshot() });
   }
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
-    return this.progress.registry.metrics();
+    return this.progress.metrics();
   }
 }

@@ -1,14 +1,15 @@
 import { Topics } from '@orgpulse/contracts';
-import { ProjectorOffsetsRepository } from '@orgpulse/persistence';
+import { DeadLettersRepository, ProjectorOffsetsRepository } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { ProjectionProgress } from './projection-progress';
 
-/** Compares the topic's end offsets with the offsets stored in PostgreSQL, every few seconds. */
+/** Compares the topic's end offsets with the offsets stored in PostgreSQL, and counts dead letters not yet relayed, every few seconds. */
 export class LagMonitor {
   private readonly admin: Admin;
   private readonly offsets = new ProjectorOffsetsRepository();
+  private readonly deadLetters = new DeadLettersRepository();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -40,6 +41,7 @@ export class LagMonitor {
         this.offsets.load(this.db.manager, this.groupId, Topics.events),
       ]);
       const next = new Map(stored.map((s) => [s.partition, BigInt(s.nextOffset)]));
+      this.progress.recordDeadLetterBacklog(await this.deadLetters.backlog(this.db.manager));
       const lag = new Map(
         ends.map((end) => {
           const from = next.get(end.partition) ?? BigInt(end.low);
@@ -47,9 +49,9 @@ export class LagMonitor {
           return [end.partition, Number(behind > 0n ? behind : 0n)] as const;
         }),
       );
-      this.progress.recordLag(lag);
+      this.progress.recordLag(lag, next);
     } catch (error) {
-      this.logger.debug({ err: describeError(error) }, 'could not measure lag');
+      this.logger.warn({ err: describeError(error) }, 'could not measure lag');
     }
   }
 }

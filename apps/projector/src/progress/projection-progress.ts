@@ -1,30 +1,80 @@
-import { Gauge, Registry } from 'prom-client';
+import type { HealthProblem } from '@orgpulse/platform';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ResumeReason } from '../project-events/resume-decision';
+import { type LagSample, stalledWork } from './stalled-work';
 
-/** What the projector has done and how far behind it is, for /health and /metrics. */
+export interface ProgressOptions {
+  /** how long a partition may fail, stand still with lag, or the lag grow before /health says degraded */
+  stuckAfterMs: number;
+  now?: () => number;
+}
+
+/** What the projector has done, what is stuck and how far behind it is, for /health and /metrics. */
 export class ProjectionProgress {
   readonly registry = new Registry();
-  private readonly lag = new Gauge({
-    name: 'orgpulse_projector_consumer_lag',
-    help: 'Records on the events topic not yet projected, per partition',
-    labelNames: ['partition'],
-    registers: [this.registry],
-  });
-  private readonly lastProcessed = new Gauge({
-    name: 'orgpulse_projector_last_processed_timestamp_seconds',
-    help: 'Unix time at which the projector last committed a batch',
-    registers: [this.registry],
-  });
-  private readonly eventsAppended = new Gauge({
-    name: 'orgpulse_projector_events_appended',
-    help: 'Events appended to the event store since start',
-    registers: [this.registry],
-  });
+  private readonly now: () => number;
+  private readonly failing = new Map<number, { since: number; error: string }>();
+  private readonly advancedAt = new Map<number, { nextOffset: bigint; at: number }>();
+  private lagSamples: LagSample[] = [];
   private lagByPartition = new Map<number, number>();
+  private deadLetterBacklog = { count: 0, oldestAgeSeconds: 0 };
   private appended = 0;
   private processed = 0;
   lastProcessedAt: Date | undefined;
   assignedPartitions: number[] = [];
   lastError: string | undefined;
+
+  private readonly lag = this.gauge(
+    'orgpulse_projector_consumer_lag',
+    'Records on the events topic not yet projected, per partition',
+    ['partition'],
+  );
+  private readonly lastProcessed = this.gauge(
+    'orgpulse_projector_last_processed_timestamp_seconds',
+    'Unix time at which the projector last committed a batch',
+  );
+  private readonly eventsAppended = this.gauge(
+    'orgpulse_projector_events_appended',
+    'Events appended to the event store since start',
+  );
+  private readonly degraded = this.gauge(
+    'orgpulse_projector_degraded',
+    '1 while /health reports stuck work (503), else 0',
+  );
+  private readonly failingSeconds = this.gauge(
+    'orgpulse_projector_partition_failing_seconds',
+    'How long batches of a partition have been failing (0: not failing)',
+    ['partition'],
+  );
+  private readonly unpublished = this.gauge(
+    'orgpulse_projector_dead_letters_unpublished',
+    'Dead letters stored but not yet on the dead-letter topic',
+  );
+  private readonly unpublishedAge = this.gauge(
+    'orgpulse_projector_dead_letters_oldest_unpublished_seconds',
+    'Age of the oldest dead letter not yet on the dead-letter topic',
+  );
+  private readonly batchFailures = new Counter({
+    name: 'orgpulse_projector_batch_failures_total',
+    help: 'Batches that failed and were retried later',
+    labelNames: ['partition'],
+    registers: [this.registry],
+  });
+  private readonly deadLetters = new Counter({
+    name: 'orgpulse_projector_dead_letters_total',
+    help: 'Records set aside for the dead-letter topic (stored once each)',
+    registers: [this.registry],
+  });
+  private readonly offsetResets = new Counter({
+    name: 'orgpulse_projector_offset_resets_total',
+    help: 'Partitions re-read from their start because the stored offset did not count in the topic read now',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  constructor(private readonly options: ProgressOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   recordBatch(records: number, appended: number, at: Date): void {
     this.processed += records;
@@ -32,16 +82,73 @@ export class ProjectionProgress {
     this.eventsAppended.set(this.appended);
     this.lastProcessedAt = at;
     this.lastProcessed.set(at.getTime() / 1000);
-    this.lastError = undefined;
   }
 
-  recordLag(lag: ReadonlyMap<number, number>): void {
+  partitionFailed(partition: number, error: string): void {
+    if (!this.failing.has(partition)) this.failing.set(partition, { since: this.now(), error });
+    else this.failing.set(partition, { ...(this.failing.get(partition) as { since: number }), error });
+    this.lastError = error;
+    this.batchFailures.inc({ partition: String(partition) });
+  }
+
+  partitionRecovered(partition: number): void {
+    this.failing.delete(partition);
+    if (this.failing.size === 0) this.lastError = undefined;
+  }
+
+  recordDeadLetters(count: number): void {
+    this.deadLetters.inc(count);
+  }
+
+  recordOffsetReset(reason: ResumeReason): void {
+    if (reason !== 'first-start') this.offsetResets.inc({ reason });
+  }
+
+  recordDeadLetterBacklog(backlog: { count: number; oldestAgeSeconds: number }): void {
+    this.deadLetterBacklog = backlog;
+  }
+
+  /** Lag and stored next offsets per partition, as the lag monitor measured them. */
+  recordLag(lag: ReadonlyMap<number, number>, nextOffsets: ReadonlyMap<number, bigint>): void {
+    const now = this.now();
     this.lagByPartition = new Map(lag);
-    for (const [partition, value] of lag) this.lag.set({ partition: String(partition) }, value);
+    for (const [partition, value] of lag) {
+      this.lag.set({ partition: String(partition) }, value);
+      const next = nextOffsets.get(partition) ?? -1n;
+      const seen = this.advancedAt.get(partition);
+      if (!seen || seen.nextOffset !== next || value === 0)
+        this.advancedAt.set(partition, { nextOffset: next, at: now });
+    }
+    this.lagSamples = [...this.lagSamples, { at: now, total: this.totalLag }].filter(
+      (s) => s.at >= now - 2 * this.options.stuckAfterMs,
+    );
   }
 
   get totalLag(): number {
     return [...this.lagByPartition.values()].reduce((sum, v) => sum + v, 0);
+  }
+
+  problems(): HealthProblem[] {
+    return stalledWork({
+      now: this.now(),
+      stuckAfterMs: this.options.stuckAfterMs,
+      failing: this.failing,
+      lag: this.lagByPartition,
+      advancedAt: this.advancedAt,
+      lagSamples: this.lagSamples,
+      deadLetterBacklog: this.deadLetterBacklog,
+    });
+  }
+
+  async metrics(): Promise<string> {
+    const now = this.now();
+    this.degraded.set(this.problems().length > 0 ? 1 : 0);
+    this.failingSeconds.reset();
+    for (const [partition, { since }] of this.failing)
+      this.failingSeconds.set({ partition: String(partition) }, (now - since) / 1000);
+    this.unpublished.set(this.deadLetterBacklog.count);
+    this.unpublishedAge.set(this.deadLetterBacklog.oldestAgeSeconds);
+    return this.registry.metrics();
   }
 
   snapshot() {
@@ -52,7 +159,15 @@ export class ProjectionProgress {
       eventsAppendedSinceStart: this.appended,
       recordsProcessedSinceStart: this.processed,
       lastError: this.lastError ?? null,
+      failingPartitions: Object.fromEntries(
+        [...this.failing].map(([p, f]) => [p, { since: new Date(f.since).toISOString(), error: f.error }]),
+      ),
+      deadLettersUnpublished: this.deadLetterBacklog.count,
       assignedPartitions: this.assignedPartitions,
     };
+  }
+
+  private gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 }

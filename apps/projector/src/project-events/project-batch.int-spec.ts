@@ -8,6 +8,8 @@ import type { DataSource } from 'typeorm';
 import { ProjectBatchHandler, type ProjectableRecord } from './project-batch.handler';
 
 const TEAMS = ['alpha', 'beta', 'gamma'];
+const IDENTITY = { clusterId: 'property-cluster', topicId: 'property-topic' };
+const at = (partition: number) => ({ topic: Topics.events, partition, identity: IDENTITY });
 const BASE = Date.parse('2026-01-05T00:00:00Z');
 
 type Draft = {
@@ -117,7 +119,7 @@ describe('projection: incremental = from-scratch fold = rebuild (property, real 
                 event,
               }));
             if (records.length === 0) continue;
-            await handler.project(Topics.events, partition, records, String(nextOffset[partition]));
+            await handler.project(at(partition), records, [], String(nextOffset[partition]));
             processed.push(...records.map((r) => r.event));
           }
         }
@@ -136,11 +138,12 @@ describe('projection: incremental = from-scratch fold = rebuild (property, real 
     const handler = new ProjectBatchHandler(db, `redelivery-${orgId}`);
     const event = toEvent(orgId, { type: 'team.blocked', team: 0, hour: 1, size: 0 }, 1);
     const records = [{ offset: '0', subject: subjectOf(event), event }];
-    expect(await handler.project(Topics.events, 0, records, '1')).toMatchObject({ appended: 1 });
-    expect(await handler.project(Topics.events, 0, records, '1')).toEqual({
+    expect(await handler.project(at(0), records, [], '1')).toMatchObject({ appended: 1 });
+    expect(await handler.project(at(0), records, [], '1')).toEqual({
       appended: 0,
       duplicates: 0,
       skippedAlreadyProjected: 1,
+      deadLettered: 0,
     });
   });
 });

@@ -1,50 +1,78 @@
 import { Topics, parseAcceptedEvent, subjectOf } from '@orgpulse/contracts';
-import { type PartitionOffset, ProjectorOffsetsRepository } from '@orgpulse/persistence';
+import type { TopicIdentity } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import type { DeadLetter, DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { ProjectionProgress } from '../progress/projection-progress';
-import type { ProjectBatchHandler, ProjectableRecord } from './project-batch.handler';
+import { type ResumeDecision, decideResume } from './resume-decision';
+import type {
+  PartitionRef,
+  ProjectBatchHandler,
+  ProjectableRecord,
+  UnprojectableRecord,
+} from './project-batch.handler';
+import { classifyProjectionFailure } from './projection-failure';
 
 const MAX_BACKOFF_MS = 10_000;
+const IDENTITY_CHECK_MS = 10_000;
+
+/** One record of a batch, in offset order: an event to store, or one to dead-letter as received. */
+type BatchItem =
+  { offset: string; record: ProjectableRecord } | { offset: string; letter: UnprojectableRecord };
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** the events topic by default */
+  topic?: string;
+  sessionTimeoutMs: number;
+  /** The cluster id and topic id of the events topic now, asked of the brokers. */
+  identify: () => Promise<TopicIdentity>;
+}
 
 /**
- * Consumes the events topic in batches with kafkajs directly. Offsets live in PostgreSQL with the
- * writes they cover; Kafka's committed offsets only follow them. Failures are retried, never skipped.
+ * Consumes the events topic in batches with kafkajs directly. Offsets live in PostgreSQL with the writes
+ * they cover, bound to the cluster and topic incarnation they count in; Kafka's committed offsets only
+ * follow them. A record PostgreSQL refuses is isolated and dead-lettered; any other failure is retried
+ * with backoff on that partition alone (it is paused), so one stuck partition never holds the others.
  */
 export class ProjectEventsConsumer {
   private readonly consumer: Consumer;
-  private readonly offsets = new ProjectorOffsetsRepository();
+  private readonly admin: Admin;
   private readonly resumed = new Set<number>();
+  private readonly attempts = new Map<number, number>();
+  private readonly pauseTimers = new Set<NodeJS.Timeout>();
+  private identity: Promise<TopicIdentity> | undefined;
+  private identityCheck: NodeJS.Timeout | undefined;
+  private readonly topic: string;
 
   constructor(
     kafka: Kafka,
-    private readonly groupId: string,
-    private readonly db: DataSource,
+    private readonly options: ConsumerOptions,
     private readonly handler: ProjectBatchHandler,
-    private readonly deadLetters: DeadLetterPublisher,
     private readonly progress: ProjectionProgress,
     private readonly logger: Logger,
-    sessionTimeoutMs = 30_000,
   ) {
+    const { groupId, sessionTimeoutMs } = options;
+    this.topic = options.topic ?? Topics.events;
     this.consumer = kafka.consumer({
       groupId,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
       maxBytesPerPartition: 2 * 1024 * 1024,
     });
+    this.admin = kafka.admin();
   }
 
   async start(): Promise<void> {
+    await this.admin.connect();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.progress.assignedPartitions = [...(payload.memberAssignment[Topics.events] ?? [])].sort(
+      this.progress.assignedPartitions = [...(payload.memberAssignment[this.topic] ?? [])].sort(
         (a, b) => a - b,
       );
-      this.resumed.clear();
+      this.forgetPositions();
     });
-    await this.consumer.subscribe({ topic: Topics.events, fromBeginning: true });
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    this.identityCheck = setInterval(() => void this.checkIdentity(), IDENTITY_CHECK_MS);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -54,79 +82,235 @@ export class ProjectEventsConsumer {
 
   /** Waits for the batch in flight to finish (its offsets are then in PostgreSQL) and leaves the group. */
   async stop(): Promise<void> {
+    clearInterval(this.identityCheck);
+    for (const timer of this.pauseTimers) clearTimeout(timer);
     await this.consumer.disconnect();
+    await this.admin.disconnect();
   }
 
-  /**
-   * The first batch of a partition after each (re)assignment starts where PostgreSQL says, whatever
-   * Kafka's committed offset is: a batch below it is dropped and the partition is sought forward.
-   */
-  private async resumeFromStoredOffset(payload: EachBatchPayload): Promise<boolean> {
-    const { topic, partition } = payload.batch;
-    if (this.resumed.has(partition)) return true;
-    let stored: PartitionOffset | undefined;
+  /** Called when the topic's identity may have changed (a rejoin, or the lag monitor saw another id). */
+  forgetPositions(): void {
+    this.identity = undefined;
+    this.resumed.clear();
+  }
+
+  /** A cluster replaced at the same address may be noticed by no rejoin: compare identities now and then. */
+  private async checkIdentity(): Promise<void> {
+    if (!this.identity) return;
     try {
-      const offsets = await this.offsets.load(this.db.manager, this.groupId, topic);
-      stored = offsets.find((o) => o.partition === partition);
+      const [was, now] = await Promise.all([this.identity, this.options.identify()]);
+      if (was.clusterId === now.clusterId && was.topicId === now.topicId) return;
+      this.logger.warn({ was, now }, 'the events topic is another one now; every partition resumes afresh');
+      this.forgetPositions();
     } catch (error) {
-      // Unresolved, the batch is fetched again: nothing is skipped while PostgreSQL is away.
-      this.progress.lastError = describeError(error);
-      await sleepWithHeartbeat(1_000, () => payload.heartbeat());
-      return false;
+      this.logger.debug({ err: describeError(error) }, 'could not check the topic identity');
     }
-    this.resumed.add(partition);
-    if (stored === undefined || BigInt(payload.batch.firstOffset() ?? '0') >= BigInt(stored.nextOffset))
-      return true;
-    this.logger.info({ partition, from: stored.nextOffset }, 'resuming from the offset stored in PostgreSQL');
-    this.consumer.seek({ topic, partition, offset: stored.nextOffset });
-    return false;
+  }
+
+  private currentIdentity(): Promise<TopicIdentity> {
+    this.identity ??= this.options.identify().catch((error: unknown) => {
+      this.identity = undefined;
+      throw error;
+    });
+    return this.identity;
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    if (batch.messages.length === 0 || !(await this.resumeFromStoredOffset(payload))) return;
-    const records: ProjectableRecord[] = [];
-    const letters: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      const parsed = parseAcceptedEvent(message.value);
-      if (parsed.ok)
-        records.push({ offset: message.offset, subject: subjectOf(parsed.event), event: parsed.event });
-      else letters.push({ message, partition: batch.partition, error: parsed.error });
+    if (batch.messages.length === 0) return;
+    const partition = batch.partition;
+    let at: PartitionRef;
+    try {
+      at = { topic: batch.topic, partition, identity: await this.currentIdentity() };
+      if (!this.resumed.has(partition) && !(await this.resume(payload, at))) return;
+    } catch (error) {
+      return this.retryLater(payload, error);
     }
-    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
 
-    let lettersSent = false;
-    for (let attempt = 0; payload.isRunning() && !payload.isStale(); attempt++) {
-      try {
-        if (!lettersSent) await this.deadLetters.publish(batch.topic, letters);
-        lettersSent = true;
-        const outcome = await this.handler.project(batch.topic, batch.partition, records, nextOffset);
-        this.progress.recordBatch(batch.messages.length, outcome.appended, new Date());
-        if (letters.length > 0)
-          this.logger.warn(
-            { partition: batch.partition, count: letters.length },
-            'records sent to the dead-letter topic',
-          );
-        payload.resolveOffset(batch.lastOffset());
-        await payload.commitOffsetsIfNecessary();
-        return;
-      } catch (error) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 200 * 2 ** attempt);
-        this.progress.lastError = describeError(error);
-        this.logger.error(
-          { err: describeError(error), partition: batch.partition, attempt, backoffMs: backoff },
-          'batch failed; retrying',
+    const items = batch.messages.map((m) => toItem(m));
+    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+    try {
+      await this.project(payload, at, items, nextOffset);
+    } catch (error) {
+      const failure = classifyProjectionFailure(error);
+      if (failure === 'rebind') {
+        this.logger.warn(
+          { partition, err: describeError(error) },
+          'the topic changed under the partition; resuming it',
         );
-        await sleepWithHeartbeat(backoff, () => payload.heartbeat());
+        this.forgetPositions();
+        return this.retryLater(payload, error);
+      }
+      if (failure === 'transient') return this.retryLater(payload, error);
+      this.logger.warn(
+        { partition, err: describeError(error) },
+        'PostgreSQL refused a record of the batch; isolating it for the dead-letter topic',
+      );
+      try {
+        await this.isolate(payload, at, items, nextOffset);
+      } catch (isolationError) {
+        return this.retryLater(payload, isolationError);
+      }
+    }
+    this.attempts.delete(partition);
+    this.progress.partitionRecovered(partition);
+    payload.resolveOffset(batch.lastOffset());
+    await payload.commitOffsetsIfNecessary().catch((error: unknown) => {
+      // Kafka's committed offset is advisory: PostgreSQL holds the one that counts.
+      this.logger.debug({ err: describeError(error) }, 'could not commit offsets to Kafka');
+    });
+  }
+
+  private async project(
+    payload: EachBatchPayload,
+    at: PartitionRef,
+    items: readonly BatchItem[],
+    nextOffset: string,
+  ): Promise<void> {
+    const records = items.flatMap((i) => ('record' in i ? [i.record] : []));
+    const letters = items.flatMap((i) => ('letter' in i ? [i.letter] : []));
+    const outcome = await this.handler.project(at, records, letters, nextOffset, payload.batch.highWatermark);
+    this.progress.recordBatch(items.length, outcome.appended, new Date());
+    if (outcome.deadLettered > 0) {
+      this.progress.recordDeadLetters(outcome.deadLettered);
+      this.logger.warn(
+        {
+          partition: at.partition,
+          count: outcome.deadLettered,
+          errors: letters.map((l) => l.error).slice(0, 5),
+        },
+        'records set aside for the dead-letter topic',
+      );
+    }
+    await payload.heartbeat().catch(() => undefined);
+  }
+
+  /**
+   * Splits the batch until the records PostgreSQL refuses stand alone; each refused one is stored as a dead
+   * letter with the offset that passes it. The halves commit in order, so offsets only move forward.
+   */
+  private async isolate(
+    payload: EachBatchPayload,
+    at: PartitionRef,
+    items: readonly BatchItem[],
+    nextOffset: string,
+  ): Promise<void> {
+    if (!payload.isRunning() || payload.isStale())
+      throw new Error('the partition was revoked while isolating');
+    if (items.length === 1) {
+      const [item] = items;
+      try {
+        return await this.project(payload, at, items, nextOffset);
+      } catch (error) {
+        if (classifyProjectionFailure(error) !== 'permanent' || !('record' in item)) throw error;
+        const letter = deadLetterOf(
+          payload.batch,
+          item.offset,
+          `refused by the event store: ${describeError(error)}`,
+        );
+        return this.project(payload, at, [{ offset: item.offset, letter }], nextOffset);
+      }
+    }
+    const middle = Math.ceil(items.length / 2);
+    const halves: [BatchItem[], string][] = [
+      [items.slice(0, middle), items[middle].offset],
+      [items.slice(middle), nextOffset],
+    ];
+    for (const [half, next] of halves) {
+      try {
+        await this.project(payload, at, half, next);
+      } catch (error) {
+        if (classifyProjectionFailure(error) !== 'permanent') throw error;
+        await this.isolate(payload, at, half, next);
       }
     }
   }
-}
 
-async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
-    await heartbeat().catch(() => undefined);
+  /**
+   * Where the partition starts after each (re)assignment: where PostgreSQL says, if its offset counts in
+   * this cluster and topic incarnation and is within the partition; from the start otherwise. Returns
+   * whether this batch is the one to project.
+   */
+  private async resume(payload: EachBatchPayload, at: PartitionRef): Promise<boolean> {
+    const { batch } = payload;
+    const [watermarks, stored] = await Promise.all([
+      this.admin.fetchTopicOffsets(at.topic),
+      this.handler.storedOffset(at.topic, at.partition),
+    ]);
+    const low = watermarks.find((w) => w.partition === at.partition)?.low ?? '0';
+    const decision: ResumeDecision = decideResume({
+      stored,
+      identity: at.identity,
+      low,
+      high: batch.highWatermark,
+    });
+    if (decision.rebind) {
+      this.logger.warn(
+        { partition: at.partition, reason: decision.reason, stored: stored?.nextOffset, from: decision.from },
+        decision.message,
+      );
+      this.progress.recordOffsetReset(decision.reason);
+      await this.handler.rebind(at, decision.from);
+    }
+    this.resumed.add(at.partition);
+    if (batch.firstOffset() === decision.from) return true;
+    this.logger.info(
+      { partition: at.partition, from: decision.from },
+      'resuming from the offset stored in PostgreSQL',
+    );
+    this.consumer.seek({ topic: at.topic, partition: at.partition, offset: decision.from });
+    return false;
+  }
+
+  /** Pauses this partition alone with backoff; the batch is fetched again, unresolved, when it resumes. */
+  private retryLater(payload: EachBatchPayload, error: unknown): void {
+    const { partition } = payload.batch;
+    const attempt = this.attempts.get(partition) ?? 0;
+    this.attempts.set(partition, attempt + 1);
+    const backoffMs = Math.min(MAX_BACKOFF_MS, 200 * 2 ** attempt);
+    this.progress.partitionFailed(partition, describeError(error));
+    this.logger.error({ err: describeError(error), partition, attempt, backoffMs }, 'batch failed; retrying');
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.pauseTimers.delete(timer);
+      resume();
+    }, backoffMs);
+    this.pauseTimers.add(timer);
   }
 }
+
+function toItem(message: KafkaMessage): BatchItem {
+  const parsed = parseAcceptedEvent(message.value);
+  if (!parsed.ok) return { offset: message.offset, letter: letterOf(message, parsed.error) };
+  return {
+    offset: message.offset,
+    record: { offset: message.offset, subject: subjectOf(parsed.event), event: parsed.event },
+  };
+}
+
+function deadLetterOf(batch: Batch, offset: string, error: string): UnprojectableRecord {
+  const message = batch.messages.find((m) => m.offset === offset);
+  if (!message) throw new Error(`offset ${offset} is not in the batch`);
+  return letterOf(message, error);
+}
+
+function letterOf(message: KafkaMessage, error: string): UnprojectableRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    // base64 keeps any bytes a producer sent (PostgreSQL text and jsonb refuse U+0000)
+    headers[withoutNul(name)] = Buffer.from(values[values.length - 1] ?? '').toString('base64');
+  }
+  return {
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers,
+    error: withoutNul(error).slice(0, 4_000),
+  };
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: it is spelled out instead. */
+const withoutNul = (text: string) => text.split('\u0000').join('\\u0000');

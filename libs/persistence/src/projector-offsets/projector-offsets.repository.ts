@@ -5,6 +5,31 @@ export interface PartitionOffset {
   nextOffset: string;
 }
 
+/** The cluster and topic incarnation an offset counts in (libs/messaging's TopicIdentity). */
+export interface OffsetIdentity {
+  clusterId: string;
+  topicId: string;
+}
+
+export interface StoredPartitionOffset extends PartitionOffset {
+  /** null for offsets stored before identities were recorded: they are trusted no more than a foreign one */
+  identity: OffsetIdentity | null;
+}
+
+/** The partition's stored offset does not count in the topic the batch comes from: resume it afresh. */
+export class ForeignOffsetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForeignOffsetError';
+  }
+}
+
+const describe = (identity: OffsetIdentity | null) =>
+  identity ? `cluster ${identity.clusterId} topic id ${identity.topicId}` : 'an unrecorded cluster';
+
+export const sameIdentity = (a: OffsetIdentity | null, b: OffsetIdentity) =>
+  a !== null && a.clusterId === b.clusterId && a.topicId === b.topicId;
+
 /** Consumed offsets, written in the same transaction as the events and read models they cover. */
 export class ProjectorOffsetsRepository {
   async save(
@@ -15,34 +40,81 @@ export class ProjectorOffsetsRepository {
   ): Promise<void> {
     if (offsets.length === 0) return;
     await db.query(
-      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, updated_at)
-       SELECT $1, $2, p, o, now() FROM unnest($3::int[], $4::bigint[]) AS t(p, o)
-       ON CONFLICT (consumer_group, topic, partition)
-       DO UPDATE SET next_offset = GREATEST(projector_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+      `UPDATE projector_offsets o SET next_offset = GREATEST(o.next_offset, t.n), updated_at = now()
+         FROM unnest($3::int[], $4::bigint[]) AS t(p, n)
+        WHERE o.consumer_group = $1 AND o.topic = $2 AND o.partition = t.p`,
       [group, topic, offsets.map((o) => o.partition), offsets.map((o) => o.nextOffset)],
     );
   }
 
-  async load(db: EntityManager, group: string, topic: string): Promise<PartitionOffset[]> {
-    const rows: { partition: number; next_offset: string }[] = await db.query(
-      'SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2',
+  async load(db: EntityManager, group: string, topic: string): Promise<StoredPartitionOffset[]> {
+    const rows: {
+      partition: number;
+      next_offset: string;
+      cluster_id: string | null;
+      topic_id: string | null;
+    }[] = await db.query(
+      `SELECT partition, next_offset, cluster_id, topic_id FROM projector_offsets
+          WHERE consumer_group = $1 AND topic = $2`,
       [group, topic],
     );
-    return rows.map((r) => ({ partition: r.partition, nextOffset: r.next_offset }));
+    return rows.map((r) => ({
+      partition: r.partition,
+      nextOffset: r.next_offset,
+      identity:
+        r.cluster_id === null || r.topic_id === null
+          ? null
+          : { clusterId: r.cluster_id, topicId: r.topic_id },
+    }));
   }
 
-  /** Locks the partition's offset row for this transaction and returns the next offset to project. */
-  async lockPartition(db: EntityManager, group: string, topic: string, partition: number): Promise<string> {
+  /**
+   * Locks the partition's offset row for this transaction and returns the next offset to project. The row
+   * lock fences a consumer that lost the partition in a rebalance but is still finishing a batch.
+   */
+  async lockPartition(
+    db: EntityManager,
+    group: string,
+    topic: string,
+    partition: number,
+    identity: OffsetIdentity,
+  ): Promise<string> {
     await db.query(
-      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-       ON CONFLICT DO NOTHING`,
-      [group, topic, partition],
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, cluster_id, topic_id)
+       VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT DO NOTHING`,
+      [group, topic, partition, identity.clusterId, identity.topicId],
     );
-    const rows: { next_offset: string }[] = await db.query(
-      `SELECT next_offset FROM projector_offsets
+    const [row]: { next_offset: string; cluster_id: string | null; topic_id: string | null }[] =
+      await db.query(
+        `SELECT next_offset, cluster_id, topic_id FROM projector_offsets
         WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-      [group, topic, partition],
+        [group, topic, partition],
+      );
+    const stored =
+      row.cluster_id && row.topic_id ? { clusterId: row.cluster_id, topicId: row.topic_id } : null;
+    if (!sameIdentity(stored, identity))
+      throw new ForeignOffsetError(
+        `partition ${partition}: the stored offset counts in ${describe(stored)}, the batch comes from ${describe(identity)}`,
+      );
+    return row.next_offset;
+  }
+
+  /** Binds the partition's offset to another cluster or topic incarnation, starting at `nextOffset`. */
+  async rebind(
+    db: EntityManager,
+    group: string,
+    topic: string,
+    partition: number,
+    identity: OffsetIdentity,
+    nextOffset: string,
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, cluster_id, topic_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (consumer_group, topic, partition) DO UPDATE
+         SET next_offset = EXCLUDED.next_offset, cluster_id = EXCLUDED.cluster_id,
+             topic_id = EXCLUDED.topic_id, updated_at = now()`,
+      [group, topic, partition, nextOffset, identity.clusterId, identity.topicId],
     );
-    return rows[0].next_offset;
   }
 }
