@@ -31,9 +31,14 @@ export async function rebuildProjections(
 ): Promise<RebuildResult> {
   const started = Date.now();
   const store = new EventStoreRepository();
-  const [{ max, count }] = await db.query<{ max: string; count: number }[]>(
-    `SELECT coalesce(max(position), 0)::text AS max, count(*)::int AS count FROM event_store`,
-  );
+  // Read under the exclusive lock: positions are drawn when a batch inserts but become visible when it
+  // commits, so only with no batch in flight is every event at or below max already visible.
+  const [{ max, count }] = await db.transaction(async (tx) => {
+    await holdProjectionLockExclusive(tx);
+    return tx.query<{ max: string; count: number }[]>(
+      `SELECT coalesce(max(position), 0)::text AS max, count(*)::int AS count FROM event_store`,
+    );
+  });
 
   for (const table of READ_MODEL_TABLES) {
     await db.query(`DROP TABLE IF EXISTS ${table}_rebuild`);

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { AcceptedEvent } from '@orgpulse/contracts';
+import { eventually, testEnvironment } from '@orgpulse/testing';
+import type { DataSource } from 'typeorm';
+import { connectDatabase } from '../database/connect-database';
+import { EventStoreRepository } from '../event-store/event-store.repository';
+import { holdProjectionLockShared } from './projection-lock';
+import { ReadModelsProjection } from './read-models.projection';
+import { rebuildProjections } from './rebuild-projections';
+
+const registered = (orgId: string, teamId: string): AcceptedEvent => ({
+  id: `${teamId}-registered`,
+  type: 'team.registered',
+  version: 1,
+  orgId,
+  occurredAt: '2026-11-02T09:00:00.000Z',
+  ingestedAt: '2026-11-02T09:00:01.000Z',
+  data: { teamId, name: teamId, headcount: 4 },
+});
+
+describe('rebuild: no event committed before the swap is missing after it (real PostgreSQL)', () => {
+  jest.setTimeout(60_000);
+  let db: DataSource;
+  const store = new EventStoreRepository();
+  const readModels = new ReadModelsProjection();
+
+  beforeAll(async () => {
+    db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
+  });
+  afterAll(() => db.destroy());
+
+  const project = async (tx: DataSource['manager'], event: AcceptedEvent) => {
+    await holdProjectionLockShared(tx);
+    const appended = await store.append(tx, [
+      { event, subject: `team:${(event.data as { teamId: string }).teamId}`, partition: 0, offset: '0' },
+    ]);
+    await readModels.refresh(tx, appended);
+  };
+  const teamsOf = async (orgId: string) =>
+    (
+      await db.query<{ team_id: string }[]>(
+        `SELECT team_id FROM team_timeline WHERE org_id = $1 ORDER BY team_id`,
+        [orgId],
+      )
+    ).map((r) => r.team_id);
+
+  it('keeps a batch that drew the smaller position but committed after a later one', async () => {
+    const orgId = randomUUID();
+    const slow = db.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await project(slow.manager, registered(orgId, 'early-position')); // position p, not yet committed
+      await db.transaction((tx) => project(tx, registered(orgId, 'late-position'))); // position > p, committed
+
+      const rebuilt = rebuildProjections(db);
+      // the rebuild now waits for the slow batch (it holds the shared projection lock)
+      await eventually(async () => {
+        const waiting = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+        );
+        expect(waiting[0].n).toBeGreaterThan(0);
+      });
+      await slow.commitTransaction();
+      await rebuilt;
+    } finally {
+      if (slow.isTransactionActive) await slow.rollbackTransaction();
+      await slow.release();
+    }
+    expect(await teamsOf(orgId)).toEqual(['early-position', 'late-position']);
+  });
+});
