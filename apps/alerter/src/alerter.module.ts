@@ -9,6 +9,7 @@ import { KafkaHealthProbe } from '@orgpulse/messaging';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
+import { AlerterProgress } from './health/alerter-progress';
 import { HealthHttpController } from './health/health.http.controller';
 
 export interface AlerterResources {
@@ -16,6 +17,7 @@ export interface AlerterResources {
   kafkaHealth: KafkaHealthProbe;
   scheduler: AlertScheduler;
   producer: Producer;
+  progress: AlerterProgress;
 }
 
 const PRODUCER = Symbol('PRODUCER');
@@ -52,6 +54,7 @@ export class AlerterModule {
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         { provide: AlertScheduler, useValue: resources.scheduler },
         { provide: PRODUCER, useValue: resources.producer },
+        { provide: AlerterProgress, useValue: resources.progress },
         AlerterLifecycle,
       ],
     };

@@ -5,6 +5,7 @@ import { Topics } from '@orgpulse/contracts';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
+import { AlerterProgress } from './health/alerter-progress';
 import { alerterEnv } from './alerter.env';
 import { DeliverAlertsHandler } from './deliver-alerts/deliver-alerts.handler';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
@@ -27,15 +28,17 @@ runService('orgpulse-alerter', async () => {
     },
     logger,
   );
+  const progress = new AlerterProgress(config.ALERTER_STUCK_AFTER_MS);
   const scheduler = new AlertScheduler(
     new EvaluateAlertsHandler(db),
     deliver,
     config.DATABASE_URL,
     config.ALERTER_INTERVAL_MS,
+    progress,
     logger,
   );
   const app = await NestFactory.create<NestFastifyApplication>(
-    AlerterModule.with({ db, kafkaHealth, scheduler, producer }),
+    AlerterModule.with({ db, kafkaHealth, scheduler, producer, progress }),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );

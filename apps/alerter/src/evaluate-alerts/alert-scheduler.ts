@@ -1,6 +1,7 @@
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 import type { DeliverAlertsHandler } from '../deliver-alerts/deliver-alerts.handler';
+import type { AlerterProgress } from '../health/alerter-progress';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
 export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
@@ -23,6 +24,7 @@ export class AlertScheduler {
     private readonly deliver: DeliverAlertsHandler,
     private readonly databaseUrl: string,
     private readonly intervalMs: number,
+    private readonly progress: AlerterProgress,
     private readonly logger: Logger,
   ) {}
 
@@ -63,8 +65,10 @@ export class AlertScheduler {
         if (outcome && outcome.raised + outcome.resolved > 0)
           this.logger.info({ orgId, ...outcome }, 'alerts changed');
       }
+      if (allOrgs) this.progress.evaluationSucceeded();
       while ((await this.deliver.deliverDue()) > 0 && !this.stopped);
     } catch (error) {
+      this.progress.evaluationFailed(describeError(error));
       this.logger.error({ err: describeError(error) }, 'alert evaluation failed; retrying on the next tick');
     }
   }

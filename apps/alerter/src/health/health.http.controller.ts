@@ -1,19 +1,35 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { serviceHealth } from '@orgpulse/platform';
+import { AlertOutbox } from '@orgpulse/persistence';
+import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { AlerterProgress, type DeliveryBacklog } from './alerter-progress';
 
-@Controller('health')
+@Controller()
 export class HealthHttpController {
   constructor(
     @Inject(KafkaHealthProbe) private readonly kafka: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(AlerterProgress) private readonly progress: AlerterProgress,
   ) {}
 
-  @Get()
+  /** 503 when a dependency is down, and also when evaluation or delivery is stuck although both answer. */
+  @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const report = await serviceHealth(this.kafka, this.db);
-    await reply.status(report.status === 'ok' ? 200 : 503).send(report);
+    const backlog = await this.backlog();
+    const report = await serviceHealth(this.kafka, this.db, backlog ? this.progress.problems(backlog) : []);
+    await reply.status(healthHttpStatus(report)).send(report);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  async metrics(): Promise<string> {
+    return this.progress.metrics((await this.backlog()) ?? { due: 0, oldestDueSeconds: 0 });
+  }
+
+  /** undefined when PostgreSQL does not answer: the database check says so already */
+  private backlog(): Promise<DeliveryBacklog | undefined> {
+    return new AlertOutbox(this.db.manager).dueBacklog().catch(() => undefined);
   }
 }

@@ -15,6 +15,15 @@ export class AlertOutbox {
   constructor(private readonly tx: Pick<EntityManager, 'query'>) {}
 
   /** Due deliveries, each only once the earlier ones of its alert and channel are done. */
+  /** Deliveries whose attempt is due: the oldest waiting long means delivery is stuck. */
+  async dueBacklog(): Promise<{ due: number; oldestDueSeconds: number }> {
+    const [row]: { due: number; age: number | null }[] = await this.tx.query(
+      `SELECT count(*)::int AS due, extract(epoch FROM now() - min(next_attempt_at))::float8 AS age
+         FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= now()`,
+    );
+    return { due: row.due, oldestDueSeconds: Math.max(0, row.age ?? 0) };
+  }
+
   async claimDue(limit: number): Promise<OutboxDelivery[]> {
     const rows: (Omit<OutboxDelivery, 'webhook'> & {
       webhook_id: string | null;

@@ -1,0 +1,47 @@
+import { AlerterProgress } from './alerter-progress';
+
+const idle = { due: 0, oldestDueSeconds: 0 };
+
+describe('AlerterProgress: when the alerter says degraded', () => {
+  let now = 0;
+  const progress = () => new AlerterProgress(60_000, () => now);
+  beforeEach(() => {
+    now = Date.parse('2026-11-21T12:00:00Z');
+  });
+
+  it('is calm after a completed round', () => {
+    const p = progress();
+    p.evaluationSucceeded();
+    now += 59_000;
+    expect(p.problems(idle)).toEqual([]);
+  });
+
+  it('reports evaluation that has not completed for the span, with the last error', () => {
+    const p = progress();
+    p.evaluationSucceeded();
+    now += 10_000;
+    p.evaluationFailed('connection terminated');
+    now += 60_000;
+    expect(p.problems(idle)).toEqual([
+      {
+        problem: 'no evaluation round over every org has completed: connection terminated',
+        since: '2026-11-21T12:00:10.000Z',
+      },
+    ]);
+  });
+
+  it('reports a round that never completed since start', () => {
+    const p = progress();
+    now += 61_000;
+    expect(p.problems(idle)).toHaveLength(1);
+  });
+
+  it('reports due deliveries left unattempted for the span, not shorter waits', () => {
+    const p = progress();
+    p.evaluationSucceeded();
+    expect(p.problems({ due: 2, oldestDueSeconds: 30 })).toEqual([]);
+    expect(p.problems({ due: 2, oldestDueSeconds: 61 })[0].problem).toBe(
+      '2 alert deliveries due and not attempted',
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import type { HealthProblem } from '@orgpulse/platform';
+import { Gauge, Registry } from 'prom-client';
+
+export interface DeliveryBacklog {
+  /** deliveries due (next attempt time passed) but not yet attempted */
+  due: number;
+  oldestDueSeconds: number;
+}
+
+/** Whether evaluation rounds complete and due deliveries get attempted, for /health and /metrics. */
+export class AlerterProgress {
+  readonly registry = new Registry();
+  private readonly startedAt: number;
+  private lastEvaluationAt: number | undefined;
+  private failingSince: number | undefined;
+  private lastError: string | undefined;
+  private readonly degraded = new Gauge({
+    name: 'orgpulse_alerter_degraded',
+    help: '1 while /health reports stuck work (503), else 0',
+    registers: [this.registry],
+  });
+  private readonly lastEvaluation = new Gauge({
+    name: 'orgpulse_alerter_last_evaluation_timestamp_seconds',
+    help: 'Unix time at which a round over every org last completed',
+    registers: [this.registry],
+  });
+  private readonly oldestDue = new Gauge({
+    name: 'orgpulse_alerter_oldest_due_delivery_seconds',
+    help: 'How long the oldest due alert delivery has waited for its attempt',
+    registers: [this.registry],
+  });
+  private readonly dueDeliveries = new Gauge({
+    name: 'orgpulse_alerter_due_deliveries',
+    help: 'Alert deliveries due but not yet attempted',
+    registers: [this.registry],
+  });
+
+  constructor(
+    private readonly stuckAfterMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  evaluationSucceeded(): void {
+    this.lastEvaluationAt = this.now();
+    this.lastEvaluation.set(this.lastEvaluationAt / 1000);
+    this.failingSince = undefined;
+    this.lastError = undefined;
+  }
+
+  evaluationFailed(error: string): void {
+    this.failingSince ??= this.now();
+    this.lastError = error;
+  }
+
+  problems(backlog: DeliveryBacklog): HealthProblem[] {
+    const now = this.now();
+    const problems: HealthProblem[] = [];
+    const since = this.lastEvaluationAt ?? this.startedAt;
+    if (now - since >= this.stuckAfterMs)
+      problems.push({
+        problem: `no evaluation round over every org has completed${this.lastError ? `: ${this.lastError}` : ''}`,
+        since: new Date(this.failingSince ?? since).toISOString(),
+      });
+    if (backlog.due > 0 && backlog.oldestDueSeconds * 1000 >= this.stuckAfterMs)
+      problems.push({
+        problem: `${backlog.due} alert deliveries due and not attempted`,
+        since: new Date(now - backlog.oldestDueSeconds * 1000).toISOString(),
+      });
+    return problems;
+  }
+
+  async metrics(backlog: DeliveryBacklog): Promise<string> {
+    this.degraded.set(this.problems(backlog).length > 0 ? 1 : 0);
+    this.oldestDue.set(backlog.oldestDueSeconds);
+    this.dueDeliveries.set(backlog.due);
+    return this.registry.metrics();
+  }
+}
