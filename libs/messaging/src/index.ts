@@ -4,3 +4,5 @@ export * from './kafka/connect-kafka';
 export * from './kafka/ensure-topics';
 export * from './kafka/kafka-client';
 export * from './kafka/kafka-health';
+export * from './kafka/topic-durability';
+export * from './kafka/topic-identity';

@@ -14,6 +14,8 @@ export interface ServiceConfig {
   LOG_LEVEL: string;
   DATABASE_URL: string;
   KAFKA_BROKERS: string[];
+  KAFKA_REPLICATION_FACTOR: number;
+  KAFKA_MIN_INSYNC_REPLICAS: number;
   STARTUP_TIMEOUT_MS: number;
 }
 
@@ -26,7 +28,8 @@ export interface ServiceConnections {
 
 /**
  * What every long-running service does first: its JSON logger, PostgreSQL (migrated), a reachable
- * Kafka and the topics it needs. An unreachable dependency ends boot with one line naming its variable.
+ * Kafka and the topics it needs, with the configured replication. An unreachable dependency ends boot
+ * with one line naming its variable.
  */
 export async function connectService(
   service: string,
@@ -46,6 +49,14 @@ export async function connectService(
     logger,
     retry: options.kafkaRetry,
   });
-  if (options.topics?.length) await ensureTopics(kafka, options.topics);
+  if (options.topics?.length) {
+    await ensureTopics(kafka, options.topics, {
+      durability: {
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+      },
+      logger,
+    });
+  }
   return { logger, db, kafka, kafkaHealth: KafkaHealthProbe.for(config.KAFKA_BROKERS, service, logger) };
 }

@@ -2,6 +2,7 @@ export * from './eventually';
 export * from './free-port';
 export * from './ingest-client';
 export * from './kafka-broker';
+export * from './kafka-cluster';
 export * from './kafka-records';
 export * from './spawned-process';
 export * from './test-environment';

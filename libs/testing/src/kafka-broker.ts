@@ -9,6 +9,12 @@ import { repoRoot } from './test-environment';
 const run = promisify(execFile);
 const script = join(repoRoot, 'infra', 'kafka', 'kafka.sh');
 
+/** Runs infra/kafka/kafka.sh with its arguments; stdout is what it prints (an address, a pid). */
+export async function kafkaScript(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await run('bash', [script, ...args], { env });
+  return stdout.trim();
+}
+
 /** A broker of the test's own, started with the project's script, for tests that stop and restart Kafka. */
 export class KafkaBroker {
   private constructor(
@@ -36,11 +42,11 @@ export class KafkaBroker {
   }
 
   async start(): Promise<void> {
-    await run('bash', [script, 'start'], { env: this.env });
+    await kafkaScript(['start'], this.env);
   }
 
   async stop(): Promise<void> {
-    await run('bash', [script, 'stop'], { env: this.env });
+    await kafkaScript(['stop'], this.env);
   }
 
   /** The broker JVM's process id (for signals such as SIGSTOP/SIGCONT), as kafka.sh recorded it at start. */
@@ -49,7 +55,8 @@ export class KafkaBroker {
   }
 }
 
-function readPid(file: string): number {
+/** The pid kafka.sh recorded for a broker it started. */
+export function readPid(file: string): number {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').trim();

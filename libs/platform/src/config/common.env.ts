@@ -1,4 +1,4 @@
-import { env } from './env-schema';
+import { type EnvVar, env } from './env-schema';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -8,6 +8,16 @@ export const commonEnv = {
   LOG_LEVEL: env.oneOf(logLevels, 'info'),
   DATABASE_URL: env.postgresUrl(),
   KAFKA_BROKERS: env.brokers(),
+  // Every topic an app creates gets these; 1 fits a single local broker, a cluster wants 3 and 2.
+  KAFKA_REPLICATION_FACTOR: env.int(1, 1, 32),
+  KAFKA_MIN_INSYNC_REPLICAS: {
+    ...env.int(1, 1, 32),
+    check: (value: number, config: Readonly<Record<string, unknown>>) =>
+      value > Number(config.KAFKA_REPLICATION_FACTOR)
+        ? `${value} is more than KAFKA_REPLICATION_FACTOR (${String(config.KAFKA_REPLICATION_FACTOR)}): ` +
+          'no write with acks=all could ever succeed'
+        : undefined,
+  } satisfies EnvVar<number>,
   STARTUP_TIMEOUT_MS: env.int(15_000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.int(20_000, 1_000, 600_000),
 };

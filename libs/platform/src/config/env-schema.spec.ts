@@ -15,7 +15,30 @@ describe('loadEnv', () => {
       PORT: 3001,
       LOG_LEVEL: 'info',
       STARTUP_TIMEOUT_MS: 15_000,
+      KAFKA_REPLICATION_FACTOR: 1,
+      KAFKA_MIN_INSYNC_REPLICAS: 1,
     });
+  });
+
+  it('reads a cluster durability setting: replication 3, min.insync.replicas 2', () => {
+    expect(
+      loadEnv(schema, { ...good, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }),
+    ).toMatchObject({ KAFKA_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2 });
+    expect(
+      loadEnv(schema, { ...good, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '3' }),
+    ).toMatchObject({ KAFKA_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 3 });
+  });
+
+  it('refuses min.insync.replicas above the replication factor, naming the variable', () => {
+    const given = { ...good, KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' };
+    expect(() => loadEnv(schema, given)).toThrow(ConfigError);
+    expect(() => loadEnv(schema, given)).toThrow(
+      'KAFKA_MIN_INSYNC_REPLICAS: 3 is more than KAFKA_REPLICATION_FACTOR (2)',
+    );
+    // the default replication factor (1) counts too
+    expect(() => loadEnv(schema, { ...good, KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(
+      'KAFKA_MIN_INSYNC_REPLICAS: 2 is more than KAFKA_REPLICATION_FACTOR (1)',
+    );
   });
 
   it.each<[string, Record<string, string>, string]>([
@@ -28,6 +51,16 @@ describe('loadEnv', () => {
     ],
     ['brokers without port', { ...good, KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS: is invalid'],
     ['broker port 0', { ...good, KAFKA_BROKERS: 'a:1,b:0' }, 'KAFKA_BROKERS: is invalid'],
+    [
+      'replication factor 0',
+      { ...good, KAFKA_REPLICATION_FACTOR: '0' },
+      'KAFKA_REPLICATION_FACTOR: is invalid',
+    ],
+    [
+      'min.insync.replicas 0',
+      { ...good, KAFKA_MIN_INSYNC_REPLICAS: '0' },
+      'KAFKA_MIN_INSYNC_REPLICAS: is invalid',
+    ],
     ['port out of range', { ...good, PORT: '70000' }, 'PORT: is invalid'],
     ['port not a number', { ...good, PORT: '30a' }, 'PORT: is invalid'],
     [

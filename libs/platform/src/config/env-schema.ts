@@ -3,6 +3,8 @@ export interface EnvVar<T> {
   readonly expected: string;
   readonly defaultValue?: string;
   parse(raw: string): T | undefined;
+  /** A rule across variables, run once every variable is read: what is wrong, or undefined. */
+  check?(value: T, config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 export type EnvSchema = Record<string, EnvVar<unknown>>;
@@ -30,6 +32,10 @@ export function loadEnv<S extends EnvSchema>(schema: S, env: NodeJS.ProcessEnv =
     if (value === undefined)
       throw new ConfigError(name, `is invalid (${JSON.stringify(raw)}); expected ${spec.expected}`);
     config[name] = value;
+  }
+  for (const [name, spec] of Object.entries(schema)) {
+    const problem = spec.check?.(config[name], config);
+    if (problem !== undefined) throw new ConfigError(name, problem);
   }
   return config as EnvOf<S>;
 }
