@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnvSchema } from '@orgpulse/platform';
+import { type EnvSchema, loadEnv } from '@orgpulse/platform';
 import { parse } from 'yaml';
 import { alerterEnv } from '../apps/alerter/src/alerter.env';
 import { apiEnv } from '../apps/api/src/api.env';
@@ -51,6 +51,9 @@ const builtServices: [string, EnvSchema][] = [
   ...appServices.map(([name, { schema }]): [string, EnvSchema] => [name, schema]),
   ['cli', cliEnv],
 ];
+
+/** The Kafka cluster's nodes: the services that run the Kafka image. */
+const kafkaNodes = Object.keys(services).filter((name) => services[name].image?.startsWith('apache/kafka:'));
 
 function service(name: string): ComposeService {
   const found = services[name];
@@ -157,12 +160,60 @@ describe('docker-compose.yml', () => {
   it('is a Compose spec file (no obsolete version key)', () => {
     expect(compose.version).toBeUndefined();
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['kafka', 'postgres', 'cli', ...appServices.map(([n]) => n)]),
+      expect.arrayContaining(['postgres', 'cli', ...appServices.map(([n]) => n)]),
     );
+    expect(kafkaNodes).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
   });
 
-  it.each(['kafka', 'postgres'])('%s has a health check for service_healthy to wait on', (name) => {
+  it.each([...kafkaNodes, 'postgres'])('%s has a health check for service_healthy to wait on', (name) => {
     expect(healthcheckCommand(name)).not.toBe('');
+  });
+
+  describe('the Kafka cluster', () => {
+    const nodeEnvironment = (name: string) => keyValues(service(name).environment);
+
+    it('is one KRaft cluster: one cluster id, distinct node ids, every node a broker and a voter', () => {
+      const nodes = kafkaNodes.map((name) => ({ name, env: nodeEnvironment(name) }));
+      expect(new Set(nodes.map((n) => n.env.CLUSTER_ID)).size).toBe(1);
+      expect(nodes[0].env.CLUSTER_ID).toBeTruthy();
+      const ids = nodes.map((n) => Number(n.env.KAFKA_NODE_ID));
+      expect(new Set(ids).size).toBe(nodes.length);
+      for (const { name, env } of nodes) {
+        expect(env.KAFKA_PROCESS_ROLES?.split(',').sort()).toEqual(['broker', 'controller']);
+        const controller = kafkaListeners(env.KAFKA_LISTENERS).get(env.KAFKA_CONTROLLER_LISTENER_NAMES ?? '');
+        expect(controller).toBeDefined();
+        const voters = (env.KAFKA_CONTROLLER_QUORUM_VOTERS ?? '').split(',');
+        expect(voters).toHaveLength(nodes.length);
+        expect(voters).toContain(`${env.KAFKA_NODE_ID}@${name}:${controller?.port}`);
+      }
+    });
+
+    it('keeps Kafka on the internal network: no node publishes a port to the host', () => {
+      expect(kafkaNodes.map((name) => [name, portsOf(name)])).toEqual(kafkaNodes.map((name) => [name, []]));
+    });
+
+    it("replicates Kafka's own topics 3 times, with min.insync.replicas 2 (one node may be down)", () => {
+      for (const name of kafkaNodes) {
+        const env = nodeEnvironment(name);
+        expect({
+          name,
+          offsets: Number(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR),
+          transactions: Number(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
+          transactionsMinIsr: Number(env.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR),
+          defaultReplication: Number(env.KAFKA_DEFAULT_REPLICATION_FACTOR),
+          minIsr: Number(env.KAFKA_MIN_INSYNC_REPLICAS),
+          unclean: env.KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE ?? 'false',
+        }).toEqual({
+          name,
+          offsets: 3,
+          transactions: 3,
+          transactionsMinIsr: 2,
+          defaultReplication: 3,
+          minIsr: 2,
+          unclean: 'false',
+        });
+      }
+    });
   });
 
   describe.each(builtServices)('%s (built from the Dockerfile)', (name, schema) => {
@@ -206,26 +257,25 @@ describe('docker-compose.yml', () => {
         }).toEqual({ user, password: postgres.POSTGRES_PASSWORD, database: postgres.POSTGRES_DB ?? user });
       });
 
-    if ('KAFKA_BROKERS' in schema)
-      it('points KAFKA_BROKERS at a plaintext listener the kafka service advertises under its service name', () => {
-        const kafka = keyValues(service('kafka').environment);
-        const listeners = kafkaListeners(kafka.KAFKA_LISTENERS);
-        const advertised = kafkaListeners(kafka.KAFKA_ADVERTISED_LISTENERS);
-        const protocols = new Map(
-          (kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '')
-            .split(',')
-            .map((e) => e.trim().split(':') as [string, string]),
-        );
-        const controllers = (kafka.KAFKA_CONTROLLER_LISTENER_NAMES ?? '').split(',');
+    if ('KAFKA_BROKERS' in schema) {
+      it('points KAFKA_BROKERS at every Kafka node, on a plaintext listener it advertises under its service name', () => {
         const brokers = (effectiveValue(name, schema, 'KAFKA_BROKERS') ?? '').split(',').map((b) => b.trim());
-        expect(brokers.length).toBeGreaterThan(0);
+        expect(brokers.map((broker) => broker.split(':')[0]).sort()).toEqual([...kafkaNodes].sort());
         const actual = brokers.map((broker) => {
           const [host, port] = broker.split(':');
+          const kafka = keyValues(service(host).environment);
+          const listeners = kafkaListeners(kafka.KAFKA_LISTENERS);
+          const advertised = kafkaListeners(kafka.KAFKA_ADVERTISED_LISTENERS);
+          const protocols = new Map(
+            (kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '')
+              .split(',')
+              .map((e) => e.trim().split(':') as [string, string]),
+          );
+          const controllers = (kafka.KAFKA_CONTROLLER_LISTENER_NAMES ?? '').split(',');
           const listener =
             [...listeners].find(([, address]) => address.port === Number(port))?.[0] ?? 'none on that port';
           return {
             broker,
-            host,
             listener,
             controller: controllers.includes(listener),
             advertised: advertised.get(listener),
@@ -235,18 +285,32 @@ describe('docker-compose.yml', () => {
         expect(actual).toEqual(
           actual.map(({ broker, listener }) => ({
             broker,
-            host: 'kafka',
             listener,
             controller: false,
-            advertised: { host: 'kafka', port: Number(broker.split(':')[1]) },
+            advertised: { host: broker.split(':')[0], port: Number(broker.split(':')[1]) },
             protocol: 'PLAINTEXT',
           })),
         );
       });
 
+      it('creates its topics with 3 replicas and min.insync.replicas 2: acks=all survives one broker down', () => {
+        const replication = Number(effectiveValue(name, schema, 'KAFKA_REPLICATION_FACTOR'));
+        const minInsync = Number(effectiveValue(name, schema, 'KAFKA_MIN_INSYNC_REPLICAS'));
+        expect({ replication, minInsync }).toEqual({ replication: 3, minInsync: 2 });
+        expect(replication).toBeLessThanOrEqual(kafkaNodes.length);
+      });
+    }
+
+    it("is accepted as a whole by the app's env schema (rules across variables included)", () => {
+      const environment = Object.fromEntries(
+        Object.entries(environmentOf(name)).filter((entry): entry is [string, string] => entry[1] !== null),
+      );
+      expect(() => loadEnv(schema, environment)).not.toThrow();
+    });
+
     // Services run migrations and create topics at start, so they wait for what they connect to.
     const needed = [
-      ...('KAFKA_BROKERS' in schema ? ['kafka'] : []),
+      ...('KAFKA_BROKERS' in schema ? kafkaNodes : []),
       ...('DATABASE_URL' in schema ? ['postgres'] : []),
     ];
     it(`depends on ${needed.join(' and ')} with condition service_healthy`, () => {

@@ -5,6 +5,7 @@ RUN_DIR="${ORGPULSE_RUN_DIR:-$ROOT/.run}"
 STARTED_KAFKA_DATA_DIR=""
 STARTED_KAFKA_PORT=""
 EMBEDDED_PG_PID=""
+TEST_CONTAINERS_PID=""
 APP_PIDS=()
 
 say() { printf 'orgpulse: %s\n' "$*" >&2; }
@@ -34,7 +35,9 @@ build() {
   (cd "$ROOT" && npm run --silent build >&2)
 }
 
-# Starts a broker from Kafka's jars unless KAFKA_BROKERS is set. Sets KAFKA_BROKERS.
+# Starts a broker from Kafka's jars unless KAFKA_BROKERS is set. Sets KAFKA_BROKERS. With KAFKA_NODES=N,
+# a local N-node cluster (ports $1, $1+2, ...) whose topics the apps replicate min(N,3) times, unless
+# KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS say otherwise.
 start_kafka() {
   local port="$1" fresh="${2:-0}"
   if [ -n "${KAFKA_BROKERS:-}" ]; then
@@ -43,10 +46,17 @@ start_kafka() {
   fi
   command -v java >/dev/null || die "Java 17+ is required to run Kafka without Docker (java not found)"
   STARTED_KAFKA_PORT="$port"
-  STARTED_KAFKA_DATA_DIR="$RUN_DIR/kafka-$port"
-  say "starting Kafka on 127.0.0.1:$port"
+  if [ -n "${KAFKA_NODES:-}" ]; then
+    STARTED_KAFKA_DATA_DIR="$RUN_DIR/kafka-cluster-$port"
+    say "starting a $KAFKA_NODES-node Kafka cluster on 127.0.0.1:$port, :$((port + 2)), ..."
+    export KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-$((KAFKA_NODES < 3 ? KAFKA_NODES : 3))}"
+    export KAFKA_MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-$((KAFKA_NODES < 3 ? 1 : 2))}"
+  else
+    STARTED_KAFKA_DATA_DIR="$RUN_DIR/kafka-$port"
+    say "starting Kafka on 127.0.0.1:$port"
+  fi
   KAFKA_BROKERS="$(KAFKA_PORT="$port" KAFKA_DATA_DIR="$STARTED_KAFKA_DATA_DIR" KAFKA_FRESH="$fresh" \
-    bash "$ROOT/infra/kafka/kafka.sh" start)" || die "Kafka did not start (log: $STARTED_KAFKA_DATA_DIR/kafka.log)"
+    bash "$ROOT/infra/kafka/kafka.sh" start)" || die "Kafka did not start (logs: $STARTED_KAFKA_DATA_DIR/**/kafka.log)"
   export KAFKA_BROKERS
 }
 
@@ -94,6 +104,50 @@ stop_postgres() {
   kill -TERM "$EMBEDDED_PG_PID" 2>/dev/null || true
   wait "$EMBEDDED_PG_PID" 2>/dev/null || true
   EMBEDDED_PG_PID=""
+}
+
+# The test command's Kafka and PostgreSQL: Testcontainers when a container runtime (Docker engine) answers,
+# else the local broker (port $1, fresh) and PostgreSQL as above; KAFKA_BROKERS / DATABASE_URL when set.
+# ORGPULSE_TEST_ENV=containers|local forces the choice. Says which it chose. $2 = database name.
+start_test_environment() {
+  local port="$1" database="$2" script="$ROOT/infra/scripts/test-containers.mjs" choice kafka postgres
+  mkdir -p "$RUN_DIR"
+  choice="$(node "$script" choose 2>"$RUN_DIR/test-environment.log")" ||
+    die "could not choose the test environment: $(cat "$RUN_DIR/test-environment.log")"
+  say "$(cat "$RUN_DIR/test-environment.log")"
+  read -r kafka postgres <<<"$choice"
+  if [ "$kafka" = container ] || [ "$postgres" = container ]; then
+    local env_file="$RUN_DIR/test-containers.env" flags=()
+    [ "$kafka" = container ] && flags+=(--kafka)
+    [ "$postgres" = container ] && flags+=(--postgres)
+    rm -f "$env_file"
+    say "starting containers (${flags[*]}) with Testcontainers"
+    node "$script" start --out "$env_file" --database "$database" "${flags[@]}" &
+    TEST_CONTAINERS_PID=$!
+    for _ in $(seq 1 1200); do
+      [ -s "$env_file" ] && break
+      kill -0 "$TEST_CONTAINERS_PID" 2>/dev/null || die "Testcontainers did not start the containers (see above)"
+      sleep 0.5
+    done
+    [ -s "$env_file" ] || die "the containers were not ready after 10 minutes"
+    local line
+    while IFS= read -r line; do
+      case "$line" in
+        KAFKA_BROKERS=*) export KAFKA_BROKERS="${line#KAFKA_BROKERS=}" ;;
+        DATABASE_URL=*) export DATABASE_URL="${line#DATABASE_URL=}" ;;
+      esac
+    done <"$env_file"
+  fi
+  start_kafka "$port" 1
+  start_postgres "$database"
+}
+
+# Stops the containers start_test_environment started (Testcontainers removes them).
+stop_test_containers() {
+  [ -n "$TEST_CONTAINERS_PID" ] || return 0
+  kill -TERM "$TEST_CONTAINERS_PID" 2>/dev/null || true
+  wait "$TEST_CONTAINERS_PID" 2>/dev/null || true
+  TEST_CONTAINERS_PID=""
 }
 
 # start_app NAME: runs dist/apps/NAME with the current environment, logs in $RUN_DIR/logs.

@@ -20,6 +20,7 @@ cleanup() {
   stop_kafka
   if [ -n "$CREATED_TEST_DB" ]; then node "$ROOT/infra/postgres/postgres.mjs" drop-database "$DATABASE_URL" || true; fi
   stop_postgres
+  stop_test_containers
   # Nothing the tests started may outlive them: every process they start carries ORGPULSE_TEST_RUN.
   unset ORGPULSE_TEST_RUN
   local left="" environ pid
@@ -55,9 +56,8 @@ step "generated docs are current"; node "$ROOT/dist/apps/ingest/src/docs/write-d
 step "unit tests";  jest_tier unit
 
 step "starting Kafka and PostgreSQL"
-start_kafka "${ORGPULSE_TEST_KAFKA_PORT:-19092}" 1
 if [ -z "${DATABASE_URL:-}" ]; then CREATED_TEST_DB=1; fi
-start_postgres "$TEST_DB"
+start_test_environment "${ORGPULSE_TEST_KAFKA_PORT:-19092}" "$TEST_DB"
 export ORGPULSE_TEST_KAFKA_PORT="${STARTED_KAFKA_PORT:-}"
 
 step "integration tests"; jest_tier int --runInBand
