@@ -7,4 +7,8 @@ export const ingestEnv = {
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
   INGEST_RATE_LIMIT_PER_SECOND: env.int(100, 0, 1_000_000),
   INGEST_RATE_LIMIT_BURST: env.int(200, 1, 1_000_000),
+  // A Kafka that does not answer costs each request at most this long, and the process at most this much.
+  INGEST_PUBLISH_TIMEOUT_MS: env.int(5_000, 100, 120_000),
+  INGEST_MAX_PENDING_BYTES: env.int(16 * 1024 * 1024, 2 * 1024 * 1024, 1024 * 1024 * 1024),
+  INGEST_MAX_PENDING_REQUESTS: env.int(1_000, 1, 100_000),
 };

@@ -14,6 +14,7 @@ import { CredentialsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
+import { PublishBacklogMiddleware } from './backpressure/publish-backlog.middleware';
 import { IngestErrorFilter } from './errors/ingest-error.filter';
 import { HealthHttpController } from './health/health.http.controller';
 import { LOGGER } from './ingest.tokens';
@@ -68,6 +69,7 @@ export class IngestModule implements NestModule {
         },
         { provide: APP_FILTER, useClass: IngestErrorFilter },
         IngestKeyMiddleware,
+        PublishBacklogMiddleware,
         RecordEventsHandler,
         IngestShutdown,
       ],
@@ -75,6 +77,8 @@ export class IngestModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(IngestKeyMiddleware).forRoutes({ path: 'v1/events', method: RequestMethod.POST });
+    consumer
+      .apply(IngestKeyMiddleware, PublishBacklogMiddleware)
+      .forRoutes({ path: 'v1/events', method: RequestMethod.POST });
   }
 }

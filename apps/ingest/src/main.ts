@@ -25,7 +25,11 @@ runService('orgpulse-ingest', async () => {
     ],
     kafkaRetry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-  const publisher = new EventPublisher(kafka);
+  const publisher = new EventPublisher(kafka, {
+    timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+    maxPendingBytes: config.INGEST_MAX_PENDING_BYTES,
+    maxPendingRequests: config.INGEST_MAX_PENDING_REQUESTS,
+  });
   await publisher.connect();
   const rateLimiter = new TokenBucketRateLimiter({
     perSecond: config.INGEST_RATE_LIMIT_PER_SECOND,

@@ -36,3 +36,9 @@ export class IngestError extends Error {
       : { errors: [{ code: this.code, message: this.message }] };
   }
 }
+
+export const KAFKA_RETRY_AFTER_SECONDS = 5;
+
+/** Kafka did not take a request's events (or would not now): nothing was accepted, the same request may be retried. */
+export const kafkaUnavailable = (message: string): IngestError =>
+  new IngestError('KAFKA_UNAVAILABLE', message, [], KAFKA_RETRY_AFTER_SECONDS);

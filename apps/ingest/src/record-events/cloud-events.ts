@@ -1,4 +1,10 @@
-import type { EventProblem } from '@orgpulse/contracts';
+import {
+  type EventEnvelope,
+  type EventProblem,
+  type ValidationResult,
+  findUnstorableValues,
+  validateEvents,
+} from '@orgpulse/contracts';
 
 const CE_ATTRIBUTES: Record<string, string> = {
   id: 'id',
@@ -7,10 +13,18 @@ const CE_ATTRIBUTES: Record<string, string> = {
   source: 'source',
   data: 'data',
 };
+const CE_ATTRIBUTE_OF = Object.fromEntries(Object.entries(CE_ATTRIBUTES).map(([ce, field]) => [field, ce]));
+
+/** A problem of the native envelope, said in the CloudEvent's own terms (occurredAt is its time). */
+const toCloudEventPath = (path: string): string => {
+  const [head, ...rest] = path.split('.');
+  return [CE_ATTRIBUTE_OF[head] ?? head, ...rest].join('.');
+};
 
 /**
  * Maps a structured-mode CloudEvent 1.0 onto the native envelope (contract §2), so both are
- * validated and recorded alike. Extension attributes are CloudEvents' own and are not carried.
+ * validated and recorded alike. Extension attributes are CloudEvents' own and are not carried,
+ * but what the event store could not hold is refused in them too: one rule for the whole event.
  */
 export function fromCloudEvent(
   input: unknown,
@@ -25,8 +39,27 @@ export function fromCloudEvent(
     return { problems: [{ index, id, path: 'specversion', message: 'must be "1.0"' }] };
   }
   const envelope: Record<string, unknown> = {};
-  for (const [attribute, field] of Object.entries(CE_ATTRIBUTES)) {
-    if (Object.prototype.hasOwnProperty.call(event, attribute)) envelope[field] = event[attribute];
+  // no prototype: an extension named __proto__ stays a plain key, and is refused as one
+  const extensions = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(event)) {
+    if (Object.prototype.hasOwnProperty.call(CE_ATTRIBUTES, key)) envelope[CE_ATTRIBUTES[key]] = event[key];
+    else extensions[key] = event[key];
   }
-  return { envelope, problems: [] };
+  const problems = findUnstorableValues(extensions).map((p) => ({ index, id, ...p }));
+  return { envelope, problems };
+}
+
+/** Validates CloudEvents all or nothing, as native events, with every problem at its CloudEvent path. */
+export function validateCloudEvents(inputs: readonly unknown[], now: Date): ValidationResult {
+  const problems: EventProblem[] = [];
+  const events: EventEnvelope[] = [];
+  inputs.forEach((input, index) => {
+    const mapped = fromCloudEvent(input, index);
+    problems.push(...mapped.problems);
+    if (mapped.envelope === undefined) return;
+    const result = validateEvents([mapped.envelope], now);
+    if (result.ok) events.push(...result.events);
+    else problems.push(...result.problems.map((p) => ({ ...p, index, path: toCloudEventPath(p.path) })));
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }

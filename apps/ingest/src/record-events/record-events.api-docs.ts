@@ -74,7 +74,9 @@ export const RecordEventsApiDocs = () =>
     }),
     ApiResponse({
       status: 503,
-      description: 'Kafka unreachable; nothing was accepted, the same request may be retried',
+      description:
+        'Kafka unreachable, or not answering within the publish deadline, or the backlog waiting for it full; ' +
+        'nothing was accepted, the same request may be retried (a repeated id is counted once)',
       schema: errorBody,
       headers: retryAfter,
     }),

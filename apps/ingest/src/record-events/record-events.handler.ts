@@ -1,15 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type EventProblem, validateEvents } from '@orgpulse/contracts';
+import { type ValidationResult, validateEvents } from '@orgpulse/contracts';
 import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
-import { IngestError } from '../errors/ingest-error';
+import { IngestError, kafkaUnavailable } from '../errors/ingest-error';
 import { LOGGER } from '../ingest.tokens';
-import { fromCloudEvent } from './cloud-events';
+import { validateCloudEvents } from './cloud-events';
 import { toEventList } from './parse-event-body';
 import { RecordEventsCommand } from './record-events.command';
-
-export const KAFKA_RETRY_AFTER_SECONDS = 5;
 
 /** Validates a request's events all or nothing, then answers only once Kafka holds every one of them. */
 @CommandHandler(RecordEventsCommand)
@@ -20,8 +18,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
   ) {}
 
   async execute({ orgId, format, body }: RecordEventsCommand): Promise<number> {
-    const inputs = this.envelopes(format, body);
-    const result = validateEvents(inputs, new Date());
+    const result = this.validate(format, body, new Date());
     if (!result.ok)
       throw new IngestError('INVALID_EVENTS', 'invalid events; nothing was accepted', result.problems);
 
@@ -33,18 +30,13 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         { err: describeError(error), orgId, events: result.events.length },
         'Kafka did not take the events',
       );
-      throw new IngestError(
-        'KAFKA_UNAVAILABLE',
-        'the event log is unavailable; nothing was accepted, retry the same request',
-        [],
-        KAFKA_RETRY_AFTER_SECONDS,
-      );
+      throw kafkaUnavailable('the event log is unavailable; nothing was accepted, retry the same request');
     }
     return result.events.length;
   }
 
-  private envelopes(format: RecordEventsCommand['format'], body: unknown): unknown[] {
-    if (format === 'native') return toEventList(body);
+  private validate(format: RecordEventsCommand['format'], body: unknown, now: Date): ValidationResult {
+    if (format === 'native') return validateEvents(toEventList(body), now);
     if (format === 'cloudevent' && Array.isArray(body)) {
       throw new IngestError(
         'INVALID_REQUEST',
@@ -57,10 +49,6 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         'application/cloudevents-batch+json must be a JSON array of CloudEvents',
       );
     }
-    const mapped = toEventList(body).map(fromCloudEvent);
-    const problems: EventProblem[] = mapped.flatMap((m) => m.problems);
-    if (problems.length > 0)
-      throw new IngestError('INVALID_EVENTS', 'invalid CloudEvents; nothing was accepted', problems);
-    return mapped.map((m) => m.envelope);
+    return validateCloudEvents(toEventList(body), now);
   }
 }

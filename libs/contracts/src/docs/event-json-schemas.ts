@@ -9,8 +9,10 @@ export const SCHEMA_BASE_ID = 'https://orgpulse.dev/schemas/v1';
 const plain = (schema: unknown): JsonSchema => JSON.parse(JSON.stringify(schema)) as JsonSchema;
 
 const RULES_BEYOND_SCHEMA =
-  'Also enforced: occurredAt is a real calendar date and at most 5 minutes in the future; no key anywhere may be ' +
-  '__proto__, constructor or prototype. Unknown fields in data are kept but not interpreted.';
+  'Also enforced: occurredAt is a real calendar date and at most 5 minutes in the future, with a UTC offset of at ' +
+  'most ±15:59 and within the years 0001 to 9999 as written and in UTC; no key anywhere may be __proto__, ' +
+  'constructor or prototype; no string or key anywhere may contain U+0000 or an unpaired UTF-16 surrogate; ' +
+  'objects and arrays nest at most 32 levels. Unknown fields in data are kept but not interpreted.';
 
 /** The native envelope of one event type, as a standalone JSON Schema (draft-07). */
 export function eventJsonSchema(type: EventType): JsonSchema {

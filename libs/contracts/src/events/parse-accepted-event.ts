@@ -1,19 +1,36 @@
 import { type AcceptedEvent, EVENT_VERSION } from './event-catalog';
+import { parseTimestamp } from './event-timestamp';
+import { printable } from './storable-values';
 import { validateEvents } from './validate-events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Invalid UTF-8 would otherwise become U+FFFD silently: the stored event would not be the one produced.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export type ParsedRecord = { ok: true; event: AcceptedEvent } | { ok: false; error: string };
 
 /**
- * Reads an accepted event back from a Kafka record value. Records are validated again at this edge:
- * anything may have been produced to the topic.
+ * Reads an accepted event back from a Kafka record value. Records are validated again at this edge, with
+ * the same rules as ingest: anything may have been produced to the topic, and what the event store cannot
+ * hold must be dead-lettered here rather than fail its batch forever.
  */
 export function parseAcceptedEvent(value: Buffer | string | null): ParsedRecord {
+  const parsed = parseRecord(value);
+  // the error may be stored and sent as a header: it must never carry what it complains about
+  return parsed.ok ? parsed : { ok: false, error: printable(parsed.error) };
+}
+
+function parseRecord(value: Buffer | string | null): ParsedRecord {
   if (value === null) return { ok: false, error: 'record has no value' };
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : utf8.decode(value);
+  } catch {
+    return { ok: false, error: 'value is not valid UTF-8' };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     return { ok: false, error: `value is not JSON: ${(error as Error).message}` };
   }
@@ -24,10 +41,11 @@ export function parseAcceptedEvent(value: Buffer | string | null): ParsedRecord 
   if (typeof orgId !== 'string' || !UUID.test(orgId))
     return { ok: false, error: 'orgId is missing or not a UUID' };
   if (version !== EVENT_VERSION) return { ok: false, error: `version must be ${EVENT_VERSION}` };
-  const ingestedAtMs = typeof ingestedAt === 'string' ? Date.parse(ingestedAt) : Number.NaN;
-  if (Number.isNaN(ingestedAtMs)) return { ok: false, error: 'ingestedAt is missing or not a timestamp' };
+  if (typeof ingestedAt !== 'string') return { ok: false, error: 'ingestedAt is missing or not a string' };
+  const ingested = parseTimestamp(ingestedAt);
+  if (!ingested.ok) return { ok: false, error: `ingestedAt ${ingested.problem}` };
 
-  const result = validateEvents([envelope], new Date(ingestedAtMs));
+  const result = validateEvents([envelope], new Date(ingested.ms));
   if (!result.ok) {
     return { ok: false, error: result.problems.map((p) => `${p.path || '(event)'} ${p.message}`).join('; ') };
   }

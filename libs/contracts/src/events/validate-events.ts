@@ -7,6 +7,8 @@ import {
   isEventType,
 } from './event-catalog';
 import { EventEnvelopeSchema } from './event-envelope.schema';
+import { TIMESTAMP_FORMAT_MESSAGE, parseTimestamp } from './event-timestamp';
+import { FORBIDDEN_KEY_MESSAGE, findUnstorableValues, printable } from './storable-values';
 
 export interface EventProblem {
   index: number;
@@ -19,7 +21,6 @@ export type ValidationResult =
   { ok: true; events: EventEnvelope[] } | { ok: false; problems: EventProblem[] };
 
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 // Compiled once at module load: validation runs on the hot path of ingest.
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -33,7 +34,7 @@ function toPath(prefix: string, error: ErrorObject): string {
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
   const extra = params.missingProperty ?? params.additionalProperty;
   if (extra !== undefined) segments.push(extra);
-  return [prefix, ...segments].filter((s) => s !== '').join('.');
+  return printable([prefix, ...segments].filter((s) => s !== '').join('.'));
 }
 
 function toMessage(error: ErrorObject): string {
@@ -46,36 +47,18 @@ function toMessage(error: ErrorObject): string {
       return `must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
     case 'pattern':
       return error.instancePath === '/occurredAt'
-        ? 'must be an RFC 3339 timestamp with an offset, e.g. 2026-01-05T09:00:00Z'
+        ? TIMESTAMP_FORMAT_MESSAGE
         : (error.message ?? 'is invalid');
     default:
       return error.message ?? 'is invalid';
   }
 }
 
-function findForbiddenKey(value: unknown, path: string): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value)) {
-    const child = path === '' ? key : `${path}.${key}`;
-    if (FORBIDDEN_KEYS.has(key)) return child;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], child);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 function checkOccurredAt(occurredAt: string, now: Date): string | undefined {
-  const at = Date.parse(occurredAt);
-  if (Number.isNaN(at) || !isCalendarValid(occurredAt)) return 'is not a valid date and time';
-  if (at - now.getTime() > MAX_FUTURE_SKEW_MS) return 'must not be more than 5 minutes in the future';
+  const at = parseTimestamp(occurredAt);
+  if (!at.ok) return at.problem;
+  if (at.ms - now.getTime() > MAX_FUTURE_SKEW_MS) return 'must not be more than 5 minutes in the future';
   return undefined;
-}
-
-function isCalendarValid(text: string): boolean {
-  const [y, m, d] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number);
-  const [hh, mm, ss] = [text.slice(11, 13), text.slice(14, 16), text.slice(17, 19)].map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d && hh < 24 && mm < 60 && ss < 60;
 }
 
 function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
@@ -88,10 +71,9 @@ function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return [problem('', 'must be a JSON object')];
   }
-  const forbidden = findForbiddenKey(input, '');
-  if (forbidden !== undefined) return [problem(forbidden, 'is a forbidden key')];
+  const problems = findUnstorableValues(input).map((p) => problem(p.path, p.message));
+  if (problems.some((p) => p.message === FORBIDDEN_KEY_MESSAGE)) return problems;
 
-  const problems: EventProblem[] = [];
   if (!validateEnvelope(input)) {
     for (const e of validateEnvelope.errors ?? []) problems.push(problem(toPath('', e), toMessage(e)));
   }

@@ -1,30 +1,69 @@
 import { Topics } from '@orgpulse/contracts';
 import type { Kafka, Message, Producer } from 'kafkajs';
 
-interface Waiting {
+/** Keeps a group's records under the broker's default message.max.bytes (1 MiB) whatever the spread. */
+export const MAX_GROUP_BYTES = 900 * 1024;
+
+export interface PublisherLimits {
+  /** How long a publish may take, waiting included; past it, it fails. */
+  timeoutMs: number;
+  /** Record bytes admitted and not yet answered by Kafka (waiting or in flight); past it, a publish fails at once. */
+  maxPendingBytes: number;
+  /** Publishes admitted and not yet settled; past it, a publish fails at once. */
+  maxPendingRequests: number;
+}
+
+export const DEFAULT_PUBLISHER_LIMITS: PublisherLimits = {
+  timeoutMs: 5_000,
+  maxPendingBytes: 16 * 1024 * 1024,
+  maxPendingRequests: 1_000,
+};
+
+/** A publish refused before Kafka answered: the backlog is full, or the deadline passed. */
+export class PublishRefusedError extends Error {
+  constructor(
+    readonly reason: 'backlog-full' | 'deadline',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PublishRefusedError';
+  }
+}
+
+interface Pending {
   messages: Message[];
   bytes: number;
+  settled: boolean;
+  timer?: NodeJS.Timeout;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-/** Keeps a group's records under the broker's default message.max.bytes (1 MiB) whatever the spread. */
-export const MAX_GROUP_BYTES = 900 * 1024;
-
+const byteLength = (value: Buffer | string | null | undefined) =>
+  typeof value === 'string' ? Buffer.byteLength(value) : (value?.length ?? 0);
 const sizeOf = (messages: readonly Message[]) =>
-  messages.reduce((sum, m) => sum + (m.value?.length ?? 0) + (m.key?.length ?? 0), 0);
+  messages.reduce((sum, m) => sum + byteLength(m.value) + byteLength(m.key), 0);
 
 /**
  * Produces accepted events; resolves only once every in-sync replica has them (acks=all).
  * Requests that arrive while a send is in flight go out together in the next one (group commit):
  * one request in flight is what idempotence allows, so this is what lets concurrent requests scale.
+ *
+ * Bounded: a publish fails at once when the backlog is full, and fails at its deadline otherwise, so a
+ * Kafka that does not answer costs bounded memory and time. A publish that failed is never reported as a
+ * success; if its records were already in flight they may still land, which deduplication by event id
+ * downstream makes harmless (the client was told to retry the same request).
  */
 export class EventPublisher {
-  private readonly producer: Producer;
-  private readonly waiting: Waiting[] = [];
+  private readonly producer: Pick<Producer, 'connect' | 'disconnect' | 'send'>;
+  private readonly limits: PublisherLimits;
+  private readonly waiting: Pending[] = [];
   private sending = false;
+  private pendingBytes = 0;
+  private pendingRequests = 0;
 
-  constructor(kafka: Pick<Kafka, 'producer'>) {
+  constructor(kafka: Pick<Kafka, 'producer'>, limits: Partial<PublisherLimits> = {}) {
+    this.limits = { ...DEFAULT_PUBLISHER_LIMITS, ...limits };
     // Idempotent production needs a single in-flight request (kafkajs #598). Few, short retries ride
     // out a leader change; an unreachable broker becomes a quick 503 the client can retry.
     this.producer = kafka.producer({
@@ -42,11 +81,62 @@ export class EventPublisher {
     return this.producer.disconnect();
   }
 
+  /** What is admitted and not yet answered by Kafka, for health and tests. */
+  get backlog(): { bytes: number; requests: number } {
+    return { bytes: this.pendingBytes, requests: this.pendingRequests };
+  }
+
+  /** Whether any publish would be refused now: lets a caller refuse before it reads and parses a request. */
+  get full(): boolean {
+    const { maxPendingBytes, maxPendingRequests } = this.limits;
+    return this.pendingRequests >= maxPendingRequests || this.pendingBytes >= maxPendingBytes;
+  }
+
   publish(messages: Message[]): Promise<void> {
+    const bytes = sizeOf(messages);
+    const { maxPendingBytes, maxPendingRequests, timeoutMs } = this.limits;
+    // An empty backlog admits any one request, so no valid request is refused for its size alone.
+    if (
+      this.pendingRequests >= maxPendingRequests ||
+      (this.pendingBytes > 0 && this.pendingBytes + bytes > maxPendingBytes)
+    ) {
+      return Promise.reject(
+        new PublishRefusedError(
+          'backlog-full',
+          `publish backlog full (${this.pendingRequests} requests, ${this.pendingBytes} bytes waiting for Kafka)`,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ messages, bytes: sizeOf(messages), resolve, reject });
+      const pending: Pending = { messages, bytes, settled: false, resolve, reject };
+      pending.timer = setTimeout(() => this.expire(pending), timeoutMs).unref();
+      this.pendingBytes += bytes;
+      this.pendingRequests += 1;
+      this.waiting.push(pending);
       if (!this.sending) void this.sendWaiting();
     });
+  }
+
+  private expire(pending: Pending): void {
+    const index = this.waiting.indexOf(pending);
+    // Not sent yet: it never will be. In flight: its bytes are held until Kafka answers the send.
+    if (index >= 0) {
+      this.waiting.splice(index, 1);
+      this.pendingBytes -= pending.bytes;
+    }
+    this.settle(
+      pending,
+      new PublishRefusedError('deadline', `Kafka did not take the events within ${this.limits.timeoutMs} ms`),
+    );
+  }
+
+  private settle(pending: Pending, error?: unknown): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    clearTimeout(pending.timer);
+    this.pendingRequests -= 1;
+    if (error === undefined) pending.resolve();
+    else pending.reject(error);
   }
 
   private async sendWaiting(): Promise<void> {
@@ -56,22 +146,24 @@ export class EventPublisher {
       try {
         await this.producer.send({
           topic: Topics.events,
-          messages: group.flatMap((w) => w.messages),
+          messages: group.flatMap((p) => p.messages),
           acks: -1,
         });
-        for (const w of group) w.resolve();
+        for (const p of group) this.settle(p);
       } catch (error) {
-        for (const w of group) w.reject(error);
+        for (const p of group) this.settle(p, error);
+      } finally {
+        for (const p of group) this.pendingBytes -= p.bytes;
       }
     }
     this.sending = false;
   }
 
-  private nextGroup(): Waiting[] {
-    const group = [this.waiting.shift() as Waiting];
+  private nextGroup(): Pending[] {
+    const group = [this.waiting.shift() as Pending];
     let bytes = group[0].bytes;
     while (this.waiting.length > 0 && bytes + this.waiting[0].bytes <= MAX_GROUP_BYTES) {
-      const next = this.waiting.shift() as Waiting;
+      const next = this.waiting.shift() as Pending;
       bytes += next.bytes;
       group.push(next);
     }
