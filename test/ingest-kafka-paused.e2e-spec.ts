@@ -62,10 +62,13 @@ describe('ingest while Kafka is paused (SIGSTOP on its own broker)', () => {
   });
 
   afterAll(async () => {
-    // never leave the broker stopped, whatever happened
-    if (brokerPid !== undefined) process.kill(brokerPid, 'SIGCONT');
-    await ingest?.stop();
-    await broker.stop();
+    try {
+      // never leave the broker stopped, whatever happened
+      if (brokerPid !== undefined) process.kill(brokerPid, 'SIGCONT');
+    } finally {
+      await ingest?.stop();
+      await broker.stop();
+    }
   });
 
   it('answers 503 within its deadline and its memory stays flat under a stream of requests; after SIGCONT the same requests succeed', async () => {
