@@ -38,6 +38,8 @@ export class RunningProjector {
       PROJECTOR_PORT: String(port),
       PROJECTOR_GROUP_ID: env.groupId,
       HOST: '127.0.0.1',
+      // production waits out a dead predecessor's last send; a test's projectors stop cleanly
+      PROJECTOR_DEAD_LETTER_GRACE_MS: '1000',
       ...env.extra,
     });
     await waitForHealthy(`http://127.0.0.1:${port}/health`, process);
