@@ -9,3 +9,5 @@ export * from './teams/team-state';
 export * from './teams/team-timeline';
 export * from './time/window';
 export * from './alerts/alert-rules';
+export * from './alerts/webhook-targets';
+export * from './alerts/alert-resolution';
