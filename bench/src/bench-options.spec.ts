@@ -7,6 +7,7 @@ describe('bench options', () => {
       [],
       {
         quick: false,
+        runs: 3,
         teams: 200,
         people: 2000,
         days: 365,
@@ -15,7 +16,13 @@ describe('bench options', () => {
         record: true,
       },
     ],
-    ['quick: a small org, nothing recorded', ['--quick'], { quick: true, teams: 10, record: false }],
+    [
+      'quick: one run of a small org, nothing recorded',
+      ['--quick'],
+      { quick: true, runs: 1, teams: 10, record: false },
+    ],
+    ['runs', ['--runs', '5'], { quick: false, runs: 5 }],
+    ['runs in quick mode', ['--quick', '--runs', '2'], { quick: true, runs: 2 }],
     [
       'sizes override the mode',
       ['--quick', '--teams', '30', '--rebuild-events', '50_000'],
@@ -34,6 +41,9 @@ describe('bench options', () => {
   it.each<[string[], RegExp]>([
     [['--teams'], /--teams needs a value/],
     [['--teams', '0'], /--teams must be a positive integer, got "0"/],
+    [['--runs', '0'], /--runs must be a positive integer, got "0"/],
+    [['--runs', '1.5'], /--runs must be a positive integer, got "1.5"/],
+    [['--runs'], /--runs needs a value/],
     [['--days', 'many'], /--days must be a positive integer, got "many"/],
     [['--dashboard-clients', '4,x'], /--dashboard-clients must be a positive integer, got "x"/],
     [['--fast'], /unknown option --fast/],

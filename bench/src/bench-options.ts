@@ -1,5 +1,7 @@
 export interface BenchOptions {
   quick: boolean;
+  /** Whole runs, each on a fresh broker, database and apps; every figure is reported as their median. */
+  runs: number;
   teams: number;
   people: number;
   days: number;
@@ -21,6 +23,7 @@ export interface BenchOptions {
 
 const FULL: BenchOptions = {
   quick: false,
+  runs: 3,
   teams: 200,
   people: 2000,
   days: 365,
@@ -38,6 +41,7 @@ const FULL: BenchOptions = {
 const QUICK: BenchOptions = {
   ...FULL,
   quick: true,
+  runs: 1,
   teams: 10,
   people: 100,
   days: 60,
@@ -48,6 +52,7 @@ const QUICK: BenchOptions = {
 };
 
 const INTEGER_FLAGS = {
+  '--runs': 'runs',
   '--teams': 'teams',
   '--people': 'people',
   '--days': 'days',
@@ -58,7 +63,7 @@ const INTEGER_FLAGS = {
   '--rebuild-events': 'rebuildEvents',
 } as const;
 
-export const USAGE = `usage: npm run bench -- [--quick] [--teams N] [--people N] [--days N] [--ingest-clients N]
+export const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--teams N] [--people N] [--days N] [--ingest-clients N]
   [--steady-rate N] [--steady-seconds N] [--dashboard-seconds N] [--dashboard-clients N,N]
   [--rebuild-events N] [--profile DIR] [--no-record]`;
 

@@ -64,6 +64,11 @@ export class BenchStack {
         throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
   }
 
+  /** Each app's process, for CPU accounting. */
+  appProcesses(): { group: string; pid: number }[] {
+    return [...this.processes].map(([app, p]) => ({ group: app, pid: p.pid }));
+  }
+
   peakMemoryMiB(): Record<string, number> {
     return Object.fromEntries([...this.processes].map(([app, p]) => [app, peakRssMiB(p.pid) ?? Number.NaN]));
   }

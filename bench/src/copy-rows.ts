@@ -33,22 +33,30 @@ export function eventStoreCopyLine(event: AcceptedEvent, partition: number, offs
   );
 }
 
-/** Streams events into `table` with COPY FROM STDIN, in chunks of lines. */
+/** Streams COPY text lines into `table` with COPY FROM STDIN, in chunks of 1,000 lines. */
+export async function copyLines(client: Client, table: string, lines: Iterable<string>): Promise<void> {
+  function* chunks() {
+    const chunk: string[] = [];
+    for (const line of lines) {
+      chunk.push(line);
+      if (chunk.length === 1000) yield chunk.splice(0).join('');
+    }
+    if (chunk.length > 0) yield chunk.join('');
+  }
+  await pipeline(
+    Readable.from(chunks()),
+    client.query(copyFrom(`COPY ${table} (${EVENT_STORE_COLUMNS}) FROM STDIN`)),
+  );
+}
+
+/** Events as rows of `table`, spread over six partitions as the events topic would. */
 export async function copyEvents(
   client: Client,
   table: string,
   events: readonly AcceptedEvent[],
 ): Promise<void> {
   function* lines() {
-    const chunk: string[] = [];
-    for (let i = 0; i < events.length; i++) {
-      chunk.push(eventStoreCopyLine(events[i], i % 6, i));
-      if (chunk.length === 1000) yield chunk.splice(0).join('');
-    }
-    if (chunk.length > 0) yield chunk.join('');
+    for (let i = 0; i < events.length; i++) yield eventStoreCopyLine(events[i], i % 6, i);
   }
-  await pipeline(
-    Readable.from(lines()),
-    client.query(copyFrom(`COPY ${table} (${EVENT_STORE_COLUMNS}) FROM STDIN`)),
-  );
+  await copyLines(client, table, lines());
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@orgpulse/contracts';
-import { Client } from 'pg';
+import { benchClient } from './bench-database';
 import type { BenchStack } from './bench-stack';
 import { postBatch } from './post-batch';
 import { perSecond } from './stats';
@@ -20,7 +20,7 @@ export async function waitForStored(
   expected: number,
   timeoutMs: number,
 ): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
+  const client = benchClient(databaseUrl);
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;

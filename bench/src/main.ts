@@ -1,23 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, testEnvironment } from '@orgpulse/testing';
-import { Client } from 'pg';
+import type { EventEnvelope } from '@orgpulse/contracts';
+import { repoRoot } from '@orgpulse/testing';
 import { USAGE, BenchUsageError, type BenchOptions, parseBenchOptions } from './bench-options';
+import { BenchBroker } from './bench-broker';
+import { benchClient, createRunDatabase, dropRunDatabase } from './bench-database';
 import { BenchStack } from './bench-stack';
 import { rawConsume, rawCopy, rawProduce } from './baselines';
+import { CpuSampler, type WatchedProcess } from './cpu-sampler';
 import { dashboardLoad, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
 import { ingestThroughput } from './ingest-throughput';
+import { rawPipeline } from './pipeline-baseline';
 import { projectionLag } from './projection-lag';
-import { accepted, fillEventStore, rebuildThroughput } from './rebuild-throughput';
-import { type BenchResult, renderMarkdown, writeResult } from './report';
-import { syntheticOrg } from './synthetic-org';
+import { fillEventStore, rebuildThroughput } from './rebuild-throughput';
+import { type RunFigures, benchResult, renderMarkdown, writeResult } from './report';
+import { accepted, syntheticOrg } from './synthetic-org';
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+/** What a signal must still stop: the current run's apps, broker and database. */
+const cleanups = new Set<() => Promise<void>>();
+async function cleaningUp<T>(cleanup: () => Promise<void>, use: () => Promise<T>): Promise<T> {
+  cleanups.add(cleanup);
+  try {
+    return await use();
+  } finally {
+    cleanups.delete(cleanup);
+    await cleanup();
+  }
+}
+
 async function postgresVersion(databaseUrl: string): Promise<string> {
-  const client = new Client({ connectionString: databaseUrl });
+  const client = benchClient(databaseUrl);
   await client.connect();
   try {
     const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
@@ -27,8 +43,120 @@ async function postgresVersion(databaseUrl: string): Promise<string> {
   }
 }
 
-async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
-  const { kafkaBrokers, databaseUrl } = testEnvironment();
+interface Org {
+  shape: { teams: number; people: number; days: number; start: Date };
+  events: EventEnvelope[];
+}
+
+/** One whole run on a fresh broker, database and apps: B1-B4, E1-E4 and peak memory. */
+async function benchRun(
+  options: BenchOptions,
+  org: Org,
+  serverUrl: string,
+  run: number,
+): Promise<RunFigures> {
+  const runDir = process.env.BENCH_RUN_DIR ?? join(repoRoot, '.run', 'bench');
+  const broker = await BenchBroker.start(runDir);
+  return cleaningUp(
+    () => broker.stop(),
+    async () => {
+      const databaseUrl = await createRunDatabase(
+        serverUrl,
+        `${new URL(serverUrl).pathname.slice(1)}_run${run}`,
+      );
+      return cleaningUp(
+        () => dropRunDatabase(serverUrl, databaseUrl),
+        () => measure(options, org, broker, databaseUrl, run),
+      );
+    },
+  );
+}
+
+async function measure(
+  options: BenchOptions,
+  org: Org,
+  broker: BenchBroker,
+  databaseUrl: string,
+  run: number,
+): Promise<RunFigures> {
+  const { brokers } = broker;
+  const { shape, events } = org;
+  log(`run ${run}: starting the apps`);
+  const profileDir =
+    options.profileDir && options.runs > 1 ? join(options.profileDir, `run-${run}`) : options.profileDir;
+  const stack = await BenchStack.start(brokers, databaseUrl, profileDir);
+  return cleaningUp(
+    () => stack.stop(),
+    async () => {
+      const watched: WatchedProcess[] = [
+        ...stack.appProcesses(),
+        { group: 'kafka broker', pid: broker.pid() },
+        { group: 'bench (this process)', pid: process.pid },
+      ];
+      const ingestedAt = new Date().toISOString();
+      const asAccepted = accepted(events, stack.org.orgId, ingestedAt);
+      log(`run ${run}: B2 raw produce`);
+      const b2 = await rawProduce(brokers, asAccepted, options.ingestClients);
+      log(`run ${run}: B3 raw COPY`);
+      const b3 = await rawCopy(databaseUrl, asAccepted);
+      log(`run ${run}: B4 raw pipeline`);
+      const b4 = await rawPipeline(
+        brokers,
+        databaseUrl,
+        {
+          shape: { ...shape, start: shape.start.toISOString(), seed: 1 },
+          orgId: stack.org.orgId,
+          ingestedAt,
+        },
+        events.length,
+        options.ingestClients,
+        watched,
+      );
+      log(`run ${run}: E1 ingest of ${events.length} events`);
+      const sampler = await CpuSampler.start(watched, databaseUrl);
+      const e1 = await ingestThroughput(stack, events, options.ingestClients);
+      const e1Cpu = await sampler.stop();
+      stack.assertRunning();
+      log(`run ${run}: B1 raw consume`);
+      const b1 = await rawConsume(brokers);
+      log(`run ${run}: E2 projection lag at ${options.steadyRate} events/s for ${options.steadySeconds} s`);
+      const e2 = await projectionLag(stack, options.steadyRate, options.steadySeconds, options.teams);
+      stack.assertRunning();
+      const window = {
+        from: shape.start.toISOString(),
+        to: new Date(shape.start.getTime() + options.days * 86_400_000).toISOString(),
+      };
+      const levels = [];
+      for (const clients of options.dashboardClients) {
+        log(`run ${run}: E3 dashboard with ${clients} clients for ${options.dashboardSeconds} s`);
+        levels.push(await dashboardLoad(stack, window, options.teams, clients, options.dashboardSeconds));
+      }
+      const statements = await dashboardStatements(stack, window, options.teams);
+      stack.assertRunning();
+      const peakMemoryMiB = stack.peakMemoryMiB();
+      await stack.stop();
+      log(`run ${run}: E4 filling the event store to ${options.rebuildEvents} events`);
+      await fillEventStore(databaseUrl, options.rebuildEvents, (seed) => syntheticOrg({ ...shape, seed }));
+      log(`run ${run}: E4 rebuild`);
+      const e4 = await rebuildThroughput(databaseUrl);
+      return {
+        b1RawConsume: b1,
+        b2RawProduce: b2,
+        b3RawCopy: b3,
+        b4RawPipeline: b4,
+        e1Ingest: { ...e1, ratioToB4: e1.eventsPerSecond / b4.eventsPerSecond, cpu: e1Cpu },
+        e2ProjectionLag: e2,
+        e3Dashboard: { levels, sqlStatementsPerRequest: statements },
+        e4Rebuild: e4,
+        peakMemoryMiB,
+      };
+    },
+  );
+}
+
+async function bench(options: BenchOptions, command: string) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('DATABASE_URL is not set: run the bench through `npm run bench`');
   const startedAt = new Date().toISOString();
   // the synthetic year ends a week ago: every event is in the past, as in a backfill
   const start = new Date(
@@ -37,70 +165,27 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   );
   const shape = { teams: options.teams, people: options.people, days: options.days, start };
   const events = syntheticOrg({ ...shape, seed: 1 });
-  log(`synthetic org: ${events.length} events; starting the apps`);
-  const stack = await BenchStack.start(kafkaBrokers, databaseUrl, options.profileDir);
-  try {
-    const asAccepted = accepted(events, stack.org.orgId, new Date().toISOString());
-    log('B2 raw produce');
-    const b2 = await rawProduce(kafkaBrokers, asAccepted, options.ingestClients);
-    log('B3 raw COPY');
-    const b3 = await rawCopy(databaseUrl, asAccepted);
-    log(`E1 ingest of ${events.length} events`);
-    const e1 = await ingestThroughput(stack, events, options.ingestClients);
-    stack.assertRunning();
-    log('B1 raw consume');
-    const b1 = await rawConsume(kafkaBrokers);
-    log(`E2 projection lag at ${options.steadyRate} events/s for ${options.steadySeconds} s`);
-    const e2 = await projectionLag(stack, options.steadyRate, options.steadySeconds, options.teams);
-    stack.assertRunning();
-    const window = {
-      from: start.toISOString(),
-      to: new Date(start.getTime() + options.days * 86_400_000).toISOString(),
-    };
-    const levels = [];
-    for (const clients of options.dashboardClients) {
-      log(`E3 dashboard with ${clients} clients for ${options.dashboardSeconds} s`);
-      levels.push(await dashboardLoad(stack, window, options.teams, clients, options.dashboardSeconds));
-    }
-    const statements = await dashboardStatements(stack, window, options.teams);
-    stack.assertRunning();
-    const peakMemoryMiB = stack.peakMemoryMiB();
-    await stack.stop();
-    log(`E4 filling the event store to ${options.rebuildEvents} events`);
-    await fillEventStore(databaseUrl, options.rebuildEvents, (seed) => syntheticOrg({ ...shape, seed }));
-    log('E4 rebuild');
-    const e4 = await rebuildThroughput(databaseUrl);
-    return {
-      startedAt,
-      command,
-      machine: {
-        cpu: cpus()[0]?.model ?? 'unknown CPU',
-        cores: cpus().length,
-        memoryGiB: totalmem() / 1024 ** 3,
-        node: process.versions.node,
-        postgres: await postgresVersion(databaseUrl),
-        kafka:
-          /KAFKA_VERSION=(\S+)/.exec(readFileSync(join(repoRoot, 'infra/kafka/kafka.sh'), 'utf8'))?.[1] ??
-          '?',
-      },
-      options,
-      org: { events: events.length, teams: options.teams, people: options.people, days: options.days },
-      b1RawConsume: b1,
-      b2RawProduce: b2,
-      b3RawCopy: b3,
-      e1Ingest: {
-        ...e1,
-        ratioToBaseline: e1.eventsPerSecond / Math.min(b1.eventsPerSecond, b3.eventsPerSecond),
-      },
-      e2ProjectionLag: e2,
-      e3Dashboard: { levels, sqlStatementsPerRequest: statements },
-      e4Rebuild: e4,
-      peakMemoryMiB,
-    };
-  } finally {
-    await stack.stop();
-    closeConnections();
-  }
+  log(`synthetic org: ${events.length} events; ${options.runs} run${options.runs > 1 ? 's' : ''}`);
+  const runs: RunFigures[] = [];
+  for (let run = 1; run <= options.runs; run++)
+    runs.push(await benchRun(options, { shape, events }, serverUrl, run));
+  closeConnections();
+  return benchResult({
+    startedAt,
+    command,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown CPU',
+      cores: cpus().length,
+      memoryGiB: totalmem() / 1024 ** 3,
+      node: process.versions.node,
+      postgres: await postgresVersion(serverUrl),
+      kafka:
+        /KAFKA_VERSION=(\S+)/.exec(readFileSync(join(repoRoot, 'infra/kafka/kafka.sh'), 'utf8'))?.[1] ?? '?',
+    },
+    options,
+    org: { events: events.length, teams: options.teams, people: options.people, days: options.days },
+    runs,
+  });
 }
 
 async function main(): Promise<number> {
@@ -116,13 +201,29 @@ async function main(): Promise<number> {
   const result = await bench(options, ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '));
   const file = writeResult(repoRoot, result, options.record);
   process.stdout.write(`${renderMarkdown(result)}\n`);
-  log(`results: ${file}${options.record ? ' (table appended to docs/benchmarks.md)' : ''}`);
+  log(`results: ${file}${options.record ? ' (tables appended to docs/benchmarks.md)' : ''}`);
   return 0;
 }
 
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    stopping = true;
+    log(`${signal}: stopping the run's apps, broker and database`);
+    // the measurement in flight fails as its apps go away; that must not end the cleanup
+    process.on('uncaughtException', () => undefined);
+    process.on('unhandledRejection', () => undefined);
+    // innermost first: the apps, then the database they use, then the broker
+    const pending = [...cleanups].reverse();
+    void pending
+      .reduce((done, cleanup) => done.then(cleanup).catch(() => undefined), Promise.resolve())
+      .finally(() => process.exit(130));
+  });
+
 main().then(
-  (code) => process.exit(code),
+  (code) => stopping || process.exit(code),
   (error: unknown) => {
+    if (stopping) return; // the signal handler exits once the cleanup is done
     process.stderr.write(
       `bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );

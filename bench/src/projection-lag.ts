@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, Topics } from '@orgpulse/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { benchClient } from './bench-database';
 import type { BenchStack } from './bench-stack';
 import { postBatch } from './post-batch';
 import { percentile } from './stats';
@@ -29,12 +29,12 @@ export async function projectionLag(
   teams: number,
 ): Promise<ProjectionLag> {
   const committedAt = new Map<string, number>();
-  const listener = new Client({ connectionString: stack.databaseUrl });
+  const listener = benchClient(stack.databaseUrl);
   await listener.connect();
   let lastPosition = (
     await listener.query<{ max: string }>('SELECT coalesce(max(position), 0)::text AS max FROM event_store')
   ).rows[0].max;
-  const reader = new Client({ connectionString: stack.databaseUrl });
+  const reader = benchClient(stack.databaseUrl);
   await reader.connect();
   let reading: Promise<void> | undefined;
   let again = false;
@@ -74,7 +74,9 @@ export async function projectionLag(
         ? { id: `steady-${sent}`, type: 'discovery.interview-held', occurredAt, data: { teamId } }
         : { id: `steady-${sent}`, type: 'delivery.shipped', occurredAt, data: { teamId } };
     });
-    posts.push(postBatch(url, stack.org.ingestKey, batch));
+    const posted = postBatch(url, stack.org.ingestKey, batch);
+    posted.catch(() => undefined); // handled now, reported by Promise.all below rather than as unhandled
+    posts.push(posted);
   }
   await Promise.all(posts);
   const sendMs = performance.now() - started;

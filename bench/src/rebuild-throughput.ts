@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AcceptedEvent, EventEnvelope } from '@orgpulse/contracts';
+import type { EventEnvelope } from '@orgpulse/contracts';
 import { spawnNode } from '@orgpulse/testing';
 import { join } from 'node:path';
 import { repoRoot } from '@orgpulse/testing';
-import { Client } from 'pg';
+import { benchClient } from './bench-database';
 import { copyEvents } from './copy-rows';
+import { accepted } from './synthetic-org';
 import { watchPeakRss } from './peak-memory';
 import { perSecond } from './stats';
 
@@ -18,19 +19,13 @@ export interface RebuildThroughput {
   peakRssMiB: number;
 }
 
-export const accepted = (
-  events: readonly EventEnvelope[],
-  orgId: string,
-  ingestedAt: string,
-): AcceptedEvent[] => events.map((e) => ({ ...e, version: 1, orgId, ingestedAt }) as AcceptedEvent);
-
 /** Fills the event store up to `total` events with more synthetic orgs, written by COPY (setup, not measured). */
 export async function fillEventStore(
   databaseUrl: string,
   total: number,
   makeOrg: (seed: number) => EventEnvelope[],
 ): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
+  const client = benchClient(databaseUrl);
   await client.connect();
   try {
     const count = async () =>

@@ -1,4 +1,4 @@
-import type { EventData, EventEnvelope, EventType } from '@orgpulse/contracts';
+import type { AcceptedEvent, EventData, EventEnvelope, EventType } from '@orgpulse/contracts';
 import { Random } from './random';
 
 export interface OrgShape {
@@ -125,3 +125,10 @@ export function syntheticOrg(shape: OrgShape): EventEnvelope[] {
   }
   return events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
 }
+
+/** The events as ingest accepts them for one org: what it writes to Kafka. */
+export const accepted = (
+  events: readonly EventEnvelope[],
+  orgId: string,
+  ingestedAt: string,
+): AcceptedEvent[] => events.map((e) => ({ ...e, version: 1, orgId, ingestedAt }) as AcceptedEvent);

@@ -1,0 +1,139 @@
+import type { BenchOptions } from './bench-options';
+import { type CpuReport, utilisation } from './cpu-accounting';
+import { type BenchResult, type RunFigures, benchResult, renderMarkdown } from './report';
+
+const cpu = (windowMs: number, groups: Record<string, number>): CpuReport => {
+  const seconds = (percentOfCore: number) => (percentOfCore / 100) * (windowMs / 1000);
+  const byGroup = Object.fromEntries(
+    Object.entries(groups).map(([g, p]) => [g, { ...utilisation(seconds(p), windowMs, 2), processes: 1 }]),
+  );
+  return {
+    windowMs,
+    cores: 2,
+    machine: utilisation(seconds(180), windowMs, 2),
+    groups: byGroup,
+    unaccounted: utilisation(seconds(10), windowMs, 2),
+  };
+};
+
+const rate = (eventsPerSecond: number) => ({ events: 1000, ms: 1e6 / eventsPerSecond, eventsPerSecond });
+
+function run(e1: number, b4: number, p99Ms: number, apiMiB: number, projectorCpu: number): RunFigures {
+  return {
+    b1RawConsume: { ...rate(60_000), joinMs: 3000 },
+    b2RawProduce: rate(25_000),
+    b3RawCopy: rate(50_000),
+    b4RawPipeline: {
+      ...rate(b4),
+      producedMs: 900,
+      cpu: cpu(1000, { 'B4 producer': 70, 'kafka broker': 40 }),
+    },
+    e1Ingest: {
+      ...rate(e1),
+      acceptedMs: 2000,
+      retries: 0,
+      ratioToB4: e1 / b4,
+      cpu: cpu(6000, { ingest: 40, projector: projectorCpu, 'kafka broker': 30 }),
+    },
+    e2ProjectionLag: { events: 30_000, targetRate: 1000, achievedRate: 1000, p50Ms: 20, p99Ms, maxMs: 200 },
+    e3Dashboard: {
+      levels: [
+        { clients: 16, requests: 100, requestsPerSecond: 300, p50Ms: 10, p95Ms: 30, p99Ms: 40 },
+        { clients: 50, requests: 100, requestsPerSecond: 300, p50Ms: 60, p95Ms: 90, p99Ms: 120 },
+      ],
+      sqlStatementsPerRequest: { first: 4, steady: 1 },
+    },
+    e4Rebuild: {
+      events: 1_000_000,
+      subjects: 3000,
+      ms: 8000,
+      eventsPerSecond: 125_000,
+      wallMs: 9000,
+      peakRssMiB: 150,
+    },
+    peakMemoryMiB: { projector: 200, ingest: 180, api: apiMiB, alerter: 140 },
+  };
+}
+
+const result = (runs: RunFigures[]): BenchResult =>
+  benchResult({
+    startedAt: '2026-11-21T10:00:00.000Z',
+    command: 'npm run bench',
+    machine: { cpu: 'CPU', cores: 2, memoryGiB: 8, node: '20', postgres: 'PostgreSQL 15', kafka: '3.9.2' },
+    options: { quick: false, runs: runs.length, ingestClients: 8 } as BenchOptions,
+    org: { events: 96_514, teams: 200, people: 2000, days: 365 },
+    runs,
+  });
+
+const rowOf = (markdown: string, label: string) =>
+  markdown.split('\n').find((line) => line.startsWith(`| ${label}`));
+
+describe('the bench report', () => {
+  const three = result([
+    run(16_000, 30_000, 120, 230, 96),
+    run(14_000, 20_000, 80, 250, 90),
+    run(15_500, 25_000, 90, 240, 98),
+  ]);
+  const markdown = renderMarkdown(three);
+
+  it('shows every figure as the median of the runs with their min and max', () => {
+    expect(rowOf(markdown, 'B4 raw pipeline')).toContain('| 25,000 (20,000–30,000) events/s');
+    expect(rowOf(markdown, 'E1 ingest')).toContain('| 15,500 (14,000–16,000) events/s');
+    expect(rowOf(markdown, 'E2 projection lag')).toContain('p99 90 (80–120) ms');
+    expect(markdown).toContain('3 runs, each on a fresh broker, database and apps');
+  });
+
+  it('reports E1 / B4 per run, as a ratio, and judges each target on the median, saying in how many runs it was met', () => {
+    // per run: 0.53, 0.7, 0.62
+    expect(rowOf(markdown, 'E1 / B4')).toBe(
+      '| E1 / B4 (each run against its own B4) | 0.62 (0.53–0.7) | ≥ 0.5: met (3 of 3 runs) |',
+    );
+    expect(rowOf(markdown, 'E1 ingest')).toContain('| ≥ 15,000: met (2 of 3 runs) |');
+    expect(rowOf(markdown, 'E2 projection lag')).toContain('| p99 ≤ 100 ms: met (2 of 3 runs) |');
+    expect(rowOf(markdown, 'E4 rebuild')).toContain('| ≥ 100,000: met (3 of 3 runs) |');
+  });
+
+  it('reads the memory target strictly: 256 MB is 244.1 MiB, every app in a run', () => {
+    expect(rowOf(markdown, 'Peak RSS per app')).toContain('api 240 (230–250)');
+    expect(rowOf(markdown, 'Peak RSS per app')).toContain('| each ≤ 256 MB (244.1 MiB): met (2 of 3 runs) |');
+    const over = renderMarkdown(result([run(16_000, 30_000, 80, 245, 90)]));
+    expect(rowOf(over, 'Peak RSS per app')).toContain('| each ≤ 256 MB (244.1 MiB): **not met** |');
+  });
+
+  it('shows a single run without a spread', () => {
+    const one = renderMarkdown(result([run(12_000, 30_000, 150, 200, 50)]));
+    expect(rowOf(one, 'E1 ingest')).toContain(
+      '| 12,000 events/s; all accepted by Kafka after 2 s | ≥ 15,000: **not met** |',
+    );
+    expect(one).toContain('1 run.');
+  });
+
+  it('tabulates CPU per process during E1 and B4, a dash where the process was not part of the window', () => {
+    expect(rowOf(markdown, 'projector')).toBe('| projector | 96 (90–98) | 48 (45–49) | – | – |');
+    expect(rowOf(markdown, 'kafka broker')).toBe('| kafka broker | 30 | 15 | 40 | 20 |');
+    expect(rowOf(markdown, 'B4 producer')).toBe('| B4 producer | – | – | 70 | 35 |');
+    expect(rowOf(markdown, '**machine**')).toBe('| **machine** (all processes) | 180 | 90 | 180 | 90 |');
+  });
+
+  it('leaves out a group none of whose processes was seen in any run', () => {
+    const quiet = run(16_000, 30_000, 80, 200, 90);
+    quiet.e1Ingest.cpu.groups['postgres: cli'] = { ...utilisation(0, 6000, 2), processes: 0 };
+    quiet.e1Ingest.cpu.groups['postgres: api'] = { ...utilisation(0, 6000, 2), processes: 2 };
+    const table = renderMarkdown(result([quiet]));
+    expect(rowOf(table, 'postgres: cli')).toBeUndefined();
+    expect(rowOf(table, 'postgres: api')).toBe('| postgres: api | 0 | 0 | – | – |');
+  });
+
+  it('keeps every run and a summary of every figure in the result', () => {
+    expect(three.runs).toHaveLength(3);
+    expect(three.summary.e1Ingest.eventsPerSecond).toEqual({
+      median: 15_500,
+      min: 14_000,
+      max: 16_000,
+      runs: 3,
+    });
+    expect(three.summary.e3Dashboard.levels[1].p95Ms).toEqual({ median: 90, min: 90, max: 90, runs: 3 });
+    expect(three.summary.peakMemoryMiB.api).toEqual({ median: 240, min: 230, max: 250, runs: 3 });
+    expect(three.summary.e1Ingest.cpu.groups.projector.percentOfCore.median).toBeCloseTo(96);
+  });
+});
