@@ -2,10 +2,12 @@ import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { MetricsReadModels1763800000000 } from './1763800000000-metrics-read-models';
 import { Alerting1763900000000 } from './1763900000000-alerting';
 import { PipelineIntegrity1764000000000 } from './1764000000000-pipeline-integrity';
+import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
 
 export const migrations = [
   InitialSchema1763700000000,
   MetricsReadModels1763800000000,
   Alerting1763900000000,
   PipelineIntegrity1764000000000,
+  DeclaredReadModels1764300000000,
 ];
