@@ -18,6 +18,8 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const SECRET = 'a-webhook-secret-of-the-test';
+// the receivers of this test listen on loopback, which webhooks may reach only when the operator allows it
+const ALLOW_LOCAL_RECEIVERS = '127.0.0.0/8';
 const hmac = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
 describe('alerting on the real stack (ingest, projector, two alerters, API)', () => {
@@ -43,6 +45,7 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
       HOST: '127.0.0.1',
       ALERTER_INTERVAL_MS: '2000',
       ALERTER_RETRY_BASE_MS: '1500',
+      ALERTER_WEBHOOK_ALLOW_CIDRS: ALLOW_LOCAL_RECEIVERS,
     });
     await waitForHealthy(`http://127.0.0.1:${port}/health`, alerter);
     alerters.push(alerter);
@@ -63,7 +66,11 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
         PROJECTOR_PORT: String(projectorPort),
         PROJECTOR_GROUP_ID: `alerting-${projectorPort}`,
       }),
-      spawnApp('api', { ...common, API_PORT: String(apiPort) }),
+      spawnApp('api', {
+        ...common,
+        API_PORT: String(apiPort),
+        ALERTER_WEBHOOK_ALLOW_CIDRS: ALLOW_LOCAL_RECEIVERS,
+      }),
     );
     await waitForHealthy(`${ingestUrl}/health`, apps[0]);
     await waitForHealthy(`http://127.0.0.1:${projectorPort}/health`, apps[1]);

@@ -1,3 +1,4 @@
+import { webhookAllowCidrsVariable } from '@orgpulse/domain';
 import { commonEnv, env, httpEnv } from '@orgpulse/platform';
 
 export const alerterEnv = {
@@ -7,9 +8,16 @@ export const alerterEnv = {
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
   // rules are evaluated at least this often, so an alert opens within it even with no new event
   ALERTER_INTERVAL_MS: env.int(15_000, 500, 60_000),
+  // every channel retries until delivered: backoff doubles from the base up to the cap
   ALERTER_RETRY_BASE_MS: env.int(1_000, 10, 600_000),
-  ALERTER_MAX_ATTEMPTS: env.int(12, 1, 100),
+  ALERTER_RETRY_MAX_MS: env.int(300_000, 1_000, 86_400_000),
+  // a webhook's whole request: name lookup, connect, the answer's status line and headers
   ALERTER_WEBHOOK_TIMEOUT_MS: env.int(10_000, 100, 120_000),
+  // sends in flight per alerter instance, and per webhook across instances
+  ALERTER_DELIVERY_CONCURRENCY: env.int(50, 1, 1_000),
+  ALERTER_WEBHOOK_CONCURRENCY: env.int(2, 1, 50),
+  // private addresses webhooks may reach (self-hosted receivers); none by default
+  ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable,
   // how long without a completed evaluation round, or a due delivery left unattempted, before /health is 503
   ALERTER_STUCK_AFTER_MS: env.int(120_000, 1_000, 3_600_000),
 };

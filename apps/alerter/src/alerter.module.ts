@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
 import { AlerterProgress } from './health/alerter-progress';
 import { HealthHttpController } from './health/health.http.controller';
+import { OutboxBacklog } from './health/outbox-backlog';
 
 export interface AlerterResources {
   db: DataSource;
@@ -18,6 +19,7 @@ export interface AlerterResources {
   scheduler: AlertScheduler;
   producer: Producer;
   progress: AlerterProgress;
+  backlog: OutboxBacklog;
 }
 
 const PRODUCER = Symbol('PRODUCER');
@@ -55,6 +57,7 @@ export class AlerterModule {
         { provide: AlertScheduler, useValue: resources.scheduler },
         { provide: PRODUCER, useValue: resources.producer },
         { provide: AlerterProgress, useValue: resources.progress },
+        { provide: OutboxBacklog, useValue: resources.backlog },
         AlerterLifecycle,
       ],
     };

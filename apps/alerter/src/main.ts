@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
+import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
 import { AlerterProgress } from './health/alerter-progress';
+import { OutboxBacklog } from './health/outbox-backlog';
 import { alerterEnv } from './alerter.env';
 import { DeliverAlertsHandler } from './deliver-alerts/deliver-alerts.handler';
+import { DeliveryDispatcher } from './deliver-alerts/delivery-dispatcher';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
 import { EvaluateAlertsHandler } from './evaluate-alerts/evaluate-alerts.handler';
 
@@ -23,22 +26,34 @@ runService('orgpulse-alerter', async () => {
     producer,
     {
       retryBaseMs: config.ALERTER_RETRY_BASE_MS,
-      maxAttempts: config.ALERTER_MAX_ATTEMPTS,
+      retryMaxMs: config.ALERTER_RETRY_MAX_MS,
       webhookTimeoutMs: config.ALERTER_WEBHOOK_TIMEOUT_MS,
+      policy: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
+    },
+    logger,
+  );
+  const dispatcher = new DeliveryDispatcher(
+    db,
+    deliver,
+    {
+      concurrency: config.ALERTER_DELIVERY_CONCURRENCY,
+      perWebhook: config.ALERTER_WEBHOOK_CONCURRENCY,
+      pollMs: Math.min(1_000, config.ALERTER_INTERVAL_MS),
     },
     logger,
   );
   const progress = new AlerterProgress(config.ALERTER_STUCK_AFTER_MS);
   const scheduler = new AlertScheduler(
     new EvaluateAlertsHandler(db),
-    deliver,
+    dispatcher,
     config.DATABASE_URL,
     config.ALERTER_INTERVAL_MS,
     progress,
     logger,
   );
+  const backlog = new OutboxBacklog(db, config.ALERTER_WEBHOOK_CONCURRENCY);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AlerterModule.with({ db, kafkaHealth, scheduler, producer, progress }),
+    AlerterModule.with({ db, kafkaHealth, scheduler, producer, progress, backlog }),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );

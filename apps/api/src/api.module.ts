@@ -1,5 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import {
+  type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
   type MiddlewareConsumer,
@@ -8,23 +9,26 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { GraphQLModule } from '@nestjs/graphql';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
 import { CredentialsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AlertChanges } from './alerts/alert-changes';
-import { AlertsResolver } from './alerts/alerts.resolver';
+import { API_RESOLVERS } from './api.resolvers';
+import { ApiAuthenticator } from './auth/api-authenticator';
 import { ApiTokenMiddleware } from './auth/api-token.middleware';
+import { RolesGuard } from './auth/roles.guard';
 import { Clock, SystemClock } from './graphql/clock';
 import { graphqlOptions } from './graphql/graphql-options';
+import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { HealthHttpController } from './health/health.http.controller';
-import { ManagersResolver } from './managers/managers.resolver';
-import { OrgOverviewResolver } from './overview/org-overview.resolver';
-import { SettingsResolver } from './settings/settings.resolver';
-import { TeamsResolver } from './teams/teams.resolver';
-import { WebhooksResolver } from './webhooks/webhooks.resolver';
+import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
+import { OpenSockets } from './subscriptions/open-sockets';
 
 export interface ApiResources {
   db: DataSource;
@@ -36,17 +40,44 @@ export interface ApiResources {
   production: boolean;
 }
 
-class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+/** Revoked tokens' subscriptions are closed within this (plus one PostgreSQL round trip). */
+const TOKEN_RECHECK_MS = 2_000;
+const API_RESOURCES = Symbol('ApiResources');
+
+class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private graphqlWs?: { close(): Promise<void> };
+
   constructor(
     @Inject(AlertChanges) private readonly alertChanges: AlertChanges,
     @Inject(OrgDataVersions) private readonly dataVersions: OrgDataVersions,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
+    @Inject(GraphQLSchemaHost) private readonly schema: GraphQLSchemaHost,
+    @Inject(ApiAuthenticator) private readonly authenticator: ApiAuthenticator,
+    @Inject(OpenSockets) private readonly openSockets: OpenSockets,
+    @Inject(API_RESOURCES) private readonly resources: ApiResources,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
     await this.dataVersions.start();
+    this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
+      path: '/graphql',
+      schema: this.schema.schema,
+      db: this.db,
+      authenticator: this.authenticator,
+      openSockets: this.openSockets,
+      limits: QUERY_LIMITS,
+      logger: this.resources.logger,
+      extraRules: this.resources.production ? [NoSchemaIntrospectionCustomRule] : [],
+    });
+    this.openSockets.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.openSockets.stop();
+    await this.graphqlWs?.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -75,18 +106,26 @@ export class ApiModule implements NestModule {
         { provide: Clock, useClass: SystemClock },
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
+        { provide: API_RESOURCES, useValue: resources },
         {
           provide: CredentialsRepository,
           useFactory: (db: DataSource) => new CredentialsRepository(db),
           inject: [DataSource],
         },
+        {
+          provide: ApiAuthenticator,
+          useFactory: (credentials: CredentialsRepository) => new ApiAuthenticator(credentials),
+          inject: [CredentialsRepository],
+        },
+        {
+          provide: OpenSockets,
+          useFactory: (credentials: CredentialsRepository) =>
+            new OpenSockets(credentials, resources.logger, TOKEN_RECHECK_MS),
+          inject: [CredentialsRepository],
+        },
+        { provide: APP_GUARD, useClass: RolesGuard },
         ApiTokenMiddleware,
-        TeamsResolver,
-        ManagersResolver,
-        OrgOverviewResolver,
-        AlertsResolver,
-        SettingsResolver,
-        WebhooksResolver,
+        ...API_RESOLVERS,
         ApiLifecycle,
       ],
     };

@@ -7,6 +7,7 @@ import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
 import { apiEnv } from './api.env';
 import { ApiModule } from './api.module';
+import { limitRequestBodies } from './graphql/request-body';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 
 runService('orgpulse-api', async () => {
@@ -26,8 +27,9 @@ runService('orgpulse-api', async () => {
       logger,
       production: config.NODE_ENV === 'production',
     }),
-    { logger: new NestPinoLogger(logger), abortOnError: false },
+    { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
   );
+  limitRequestBodies(app);
   await serveApp(app, {
     service: 'api',
     port: config.API_PORT,

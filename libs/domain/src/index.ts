@@ -9,3 +9,5 @@ export * from './time/window';
 export * from './alerts/alert-rules';
 export * from './projections/read-model';
 export * from './projections/read-models.registry';
+export * from './alerts/webhook-targets';
+export * from './alerts/alert-resolution';

@@ -1,3 +1,4 @@
+export * from './auth/bearer-token';
 export * from './config/common.env';
 export * from './config/env-schema';
 export * from './health/health-report';

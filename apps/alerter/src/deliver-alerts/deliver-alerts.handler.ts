@@ -1,86 +1,100 @@
 import { Topics } from '@orgpulse/contracts';
+import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { PostFailed, guardedPost } from './guarded-post';
 import { SIGNATURE_HEADER, retryDelayMs, signature, webhookBody } from './webhook-request';
 
 export interface DeliveryOptions {
   retryBaseMs: number;
-  maxAttempts: number;
+  retryMaxMs: number;
   webhookTimeoutMs: number;
+  policy: WebhookTargetPolicy;
 }
 
-class DeliveryFailed extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-  }
-}
+/** How long a send to Kafka may take before it counts as failed (and is retried). */
+export const KAFKA_SEND_TIMEOUT_MS = 30_000;
 
-/** Sends due outbox deliveries: to the alerts topic, and to webhooks signed with their secret. */
+/** Sends one claimed delivery (to the alerts topic, or to a webhook signed with its secret) and records the outcome. */
 export class DeliverAlertsHandler {
+  private readonly outbox: AlertOutbox;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly producer: Producer,
     private readonly options: DeliveryOptions,
     private readonly logger: Logger,
-  ) {}
-
-  /** Delivers one batch of due rows; returns how many were attempted. */
-  async deliverDue(limit = 20): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const outbox = new AlertOutbox(tx);
-      const due = await outbox.claimDue(limit);
-      await Promise.all(
-        due.map(async (delivery) => {
-          try {
-            const status = await this.send(delivery);
-            await outbox.delivered(delivery.id, status);
-          } catch (error) {
-            const status = error instanceof DeliveryFailed ? error.status : null;
-            const giveUp = delivery.attempts + 1 >= this.options.maxAttempts;
-            const retryIn = giveUp ? null : retryDelayMs(delivery.attempts, this.options.retryBaseMs);
-            this.logger.warn(
-              { delivery: delivery.id, channel: delivery.channel, err: describeError(error), retryIn },
-              'alert delivery failed',
-            );
-            await outbox.failedAttempt(delivery.id, describeError(error), status, retryIn);
-          }
-        }),
-      );
-      return due.length;
-    });
+  ) {
+    this.outbox = new AlertOutbox(db);
   }
 
-  private async send(delivery: OutboxDelivery): Promise<number | null> {
-    if (delivery.channel === 'kafka') {
-      await this.producer.send({
-        topic: Topics.alerts,
-        acks: -1,
-        messages: [{ key: delivery.payload.alert.id, value: JSON.stringify(delivery.payload) }],
+  /** The longest a send may take; a claim must outlive it. */
+  get longestSendMs(): number {
+    return Math.max(KAFKA_SEND_TIMEOUT_MS, this.options.webhookTimeoutMs);
+  }
+
+  async deliver(delivery: OutboxDelivery, claimant: string, stop?: AbortSignal): Promise<void> {
+    try {
+      const status = await this.send(delivery, stop);
+      await this.outbox.delivered(delivery.id, claimant, status);
+    } catch (error) {
+      const status = error instanceof PostFailed ? error.status : null;
+      // cut short by a stop: due again at once, for another instance
+      const retryInMs = stop?.aborted
+        ? 0
+        : retryDelayMs(delivery.attempts, this.options.retryBaseMs, this.options.retryMaxMs);
+      this.logger.warn(
+        {
+          delivery: delivery.id,
+          orgId: delivery.orgId,
+          channel: delivery.channel,
+          webhook: delivery.webhook?.id,
+          err: describeError(error),
+          retryInMs,
+        },
+        'alert delivery failed; it will be retried',
+      );
+      await this.outbox.failedAttempt(delivery.id, claimant, {
+        error: describeError(error),
+        status,
+        retryInMs,
       });
+    }
+  }
+
+  private async send(delivery: OutboxDelivery, stop?: AbortSignal): Promise<number | null> {
+    if (delivery.channel === 'kafka') {
+      await withDeadline(
+        this.producer.send({
+          topic: Topics.alerts,
+          acks: -1,
+          messages: [{ key: delivery.payload.alert.id, value: JSON.stringify(delivery.payload) }],
+        }),
+        KAFKA_SEND_TIMEOUT_MS,
+      );
       return null;
     }
-    if (!delivery.webhook) throw new DeliveryFailed('the webhook was deleted', null);
+    if (!delivery.webhook) throw new PostFailed('the webhook was deleted', null);
     const body = webhookBody(delivery.payload, delivery.webhook.format);
-    let response: Response;
-    try {
-      response = await fetch(delivery.webhook.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret),
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
-      });
-    } catch (error) {
-      throw new DeliveryFailed(`request failed: ${describeError(error)}`, null);
-    }
-    if (!response.ok) throw new DeliveryFailed(`receiver answered ${response.status}`, response.status);
-    return response.status;
+    return guardedPost(
+      delivery.webhook.url,
+      body,
+      { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret) },
+      { policy: this.options.policy, timeoutMs: this.options.webhookTimeoutMs, stop },
+    );
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -38,8 +38,14 @@ describe('webhook deliveries', () => {
     [0, 1, 1000],
     [3, 0, 4000],
     [3, 1, 8000],
-    [30, 1, 3_600_000],
+    [30, 1, 300_000],
   ])('back off exponentially with jitter: attempt %i, random %d → %i ms', (attempt, random, expected) => {
-    expect(retryDelayMs(attempt, 1000, () => random)).toBe(expected);
+    expect(retryDelayMs(attempt, 1000, 300_000, () => random)).toBe(expected);
+  });
+
+  it.each([12, 100, 10_000])('never give up: attempt %i still has a next one, within the cap', (attempt) => {
+    const delay = retryDelayMs(attempt, 1000, 300_000, () => 1);
+    expect(delay).toBe(300_000);
+    expect(Number.isFinite(retryDelayMs(attempt, 1000, 300_000))).toBe(true);
   });
 });

@@ -17,8 +17,16 @@ export function webhookBody(change: AlertChanged, format: 'json' | 'slack'): str
   });
 }
 
-/** Exponential backoff with full jitter between half and all of the step, capped at one hour. */
-export function retryDelayMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
-  const step = Math.min(3_600_000, baseMs * 2 ** attempt);
+/**
+ * Exponential backoff with jitter between half and all of the step; the step stops growing at the
+ * cap, and there is no last attempt: every channel retries until delivered (at least once, §6).
+ */
+export function retryDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 40));
   return Math.round(step / 2 + (random() * step) / 2);
 }

@@ -1,6 +1,6 @@
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
-import type { DeliverAlertsHandler } from '../deliver-alerts/deliver-alerts.handler';
+import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
@@ -8,11 +8,11 @@ export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
 
 /**
  * Evaluates every org on a clock (alerts also open as time passes with no event), and an org at
- * once when the projector says its read models changed; then sends what the outbox holds.
+ * once when the projector says its read models changed. Delivery runs on a loop of its own (the
+ * dispatcher), woken when a change is enqueued: no receiver can hold up an evaluation.
  */
 export class AlertScheduler {
   private timer: NodeJS.Timeout | undefined;
-  private deliveryTimer: NodeJS.Timeout | undefined;
   private listener: Client | undefined;
   private readonly changed = new Set<string>();
   private running: Promise<void> = Promise.resolve();
@@ -21,7 +21,7 @@ export class AlertScheduler {
 
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
-    private readonly deliver: DeliverAlertsHandler,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly databaseUrl: string,
     private readonly intervalMs: number,
     private readonly progress: AlerterProgress,
@@ -32,15 +32,15 @@ export class AlertScheduler {
     await this.listen();
     this.tick(true);
     this.timer = setInterval(() => this.tick(true), this.intervalMs);
-    this.deliveryTimer = setInterval(() => this.tick(false), Math.min(1_000, this.intervalMs));
+    this.dispatcher.start();
   }
 
-  /** Lets the evaluation or delivery in progress finish. */
+  /** Lets the evaluation in progress and the sends in flight finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearInterval(this.deliveryTimer);
     await this.running;
+    await this.dispatcher.stop();
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -57,26 +57,47 @@ export class AlertScheduler {
 
   private async work(allOrgs: boolean): Promise<void> {
     if (this.stopped) return;
+    let orgs: string[];
     try {
-      const orgs = allOrgs ? await this.evaluate.orgIds() : [...this.changed];
-      this.changed.clear();
-      for (const orgId of orgs) {
-        const outcome = await this.evaluate.evaluate(orgId);
-        if (outcome && outcome.raised + outcome.resolved > 0)
-          this.logger.info({ orgId, ...outcome }, 'alerts changed');
-      }
-      if (allOrgs) this.progress.evaluationSucceeded();
-      while ((await this.deliver.deliverDue()) > 0 && !this.stopped);
+      orgs = allOrgs ? await this.evaluate.orgIds() : [...this.changed];
     } catch (error) {
-      this.progress.evaluationFailed(describeError(error));
-      this.logger.error({ err: describeError(error) }, 'alert evaluation failed; retrying on the next tick');
+      this.failed(undefined, error);
+      return;
     }
+    this.changed.clear();
+    let failure: string | undefined;
+    for (const orgId of orgs) {
+      if (this.stopped) return;
+      // one org's failure is its own: the others are still evaluated
+      try {
+        const outcome = await this.evaluate.evaluate(orgId);
+        if (outcome && outcome.raised + outcome.resolved > 0) {
+          this.logger.info({ orgId, ...outcome }, 'alerts changed');
+          this.dispatcher.wake();
+        }
+      } catch (error) {
+        failure = this.failed(orgId, error);
+      }
+    }
+    if (allOrgs && failure === undefined) this.progress.evaluationSucceeded();
+  }
+
+  private failed(orgId: string | undefined, error: unknown): string {
+    const message = orgId ? `org ${orgId}: ${describeError(error)}` : describeError(error);
+    this.progress.evaluationFailed(message);
+    this.logger.error(
+      { orgId, err: describeError(error) },
+      'alert evaluation failed; retrying on the next tick',
+    );
+    return message;
   }
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => {
-      if (message.payload) this.changed.add(message.payload);
+      if (!message.payload || this.stopped) return;
+      this.changed.add(message.payload);
+      this.tick(false);
     });
     client.on('error', (error) => {
       this.logger.warn(

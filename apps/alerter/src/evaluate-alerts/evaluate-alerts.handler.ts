@@ -1,9 +1,8 @@
 import type { AlertChanged, AlertView } from '@orgpulse/contracts';
-import { type AlertCondition, decideAlerts } from '@orgpulse/domain';
+import { type AlertState, planAlertChanges } from '@orgpulse/domain';
 import { AlertsStore, MetricsReadModelsRepository, OrgSettingsRepository } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
-const key = (rule: string, subjectId: string) => `${rule}\u0000${subjectId}`;
 const change = (type: AlertChanged['type'], alert: AlertView): AlertChanged => ({ type, version: 1, alert });
 
 export interface EvaluationOutcome {
@@ -12,15 +11,13 @@ export interface EvaluationOutcome {
 }
 
 /**
- * Decides the org's alerts from its read models and the clock, and writes every change with its
- * deliveries in one transaction. An org is evaluated by one instance at a time (advisory lock),
- * and the unique index on open alerts keeps one open alert per rule and subject whatever happens.
+ * Decides the org's alerts from its read models and PostgreSQL's clock (so every instance agrees on
+ * thresholds), and writes every change with its deliveries in one transaction. An org is evaluated
+ * by one instance at a time (advisory lock), and the unique index on open alerts keeps one open
+ * alert per rule and subject whatever happens.
  */
 export class EvaluateAlertsHandler {
-  constructor(
-    private readonly db: DataSource,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   async orgIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query('SELECT id FROM organizations');
@@ -34,50 +31,39 @@ export class EvaluateAlertsHandler {
         [orgId],
       );
       if (!locked) return undefined; // another instance is on it right now
-      const nowMs = this.now();
-      const conditions = await this.conditions(tx, orgId, nowMs);
-      return this.apply(tx, orgId, conditions, new Date(nowMs));
+      return this.apply(tx, orgId);
     });
   }
 
-  private async conditions(tx: EntityManager, orgId: string, now: number): Promise<AlertCondition[]> {
+  private async apply(tx: EntityManager, orgId: string): Promise<EvaluationOutcome> {
+    const store = new AlertsStore(tx);
     const readModels = new MetricsReadModelsRepository(tx);
-    const [teams, people, oneOnOnes, settings] = await Promise.all([
+    const [now, teams, people, oneOnOnes, settings, open, webhooks] = await Promise.all([
+      store.now(),
       readModels.listTeamTimelines(orgId),
       readModels.personTimelines(orgId),
       readModels.allOneOnOnes(orgId),
       new OrgSettingsRepository(tx).get(orgId),
+      store.open(orgId),
+      store.webhooks(orgId),
     ]);
-    return decideAlerts({ teams, people, oneOnOnes }, settings, now);
-  }
-
-  private async apply(
-    tx: EntityManager,
-    orgId: string,
-    conditions: AlertCondition[],
-    now: Date,
-  ): Promise<EvaluationOutcome> {
-    const store = new AlertsStore(tx);
-    const open = await store.open(orgId);
-    const holding = new Set(conditions.map((c) => key(c.rule, c.subjectId)));
-    const alreadyOpen = new Set(open.map((a) => key(a.rule, a.subjectId)));
-    const webhooks = await store.webhooks(orgId);
+    const state: AlertState = { teams, people, oneOnOnes };
+    const plan = planAlertChanges(open, state, settings, now);
+    const at = new Date(now);
     let raised = 0;
     let resolved = 0;
-    for (const condition of conditions) {
-      if (alreadyOpen.has(key(condition.rule, condition.subjectId))) continue;
-      const alert = await store.raise(orgId, condition, now);
-      if (alert) {
-        await store.enqueue(change('alert.raised', alert), webhooks);
-        raised += 1;
-      }
-    }
-    for (const alert of open) {
-      if (holding.has(key(alert.rule, alert.subjectId))) continue;
-      const done = await store.resolve(alert.id, now);
+    for (const alert of plan.resolve) {
+      const done = await store.resolve(alert.id, at);
       if (done) {
         await store.enqueue(change('alert.resolved', done), webhooks);
         resolved += 1;
+      }
+    }
+    for (const condition of plan.raise) {
+      const alert = await store.raise(orgId, condition, at);
+      if (alert) {
+        await store.enqueue(change('alert.raised', alert), webhooks);
+        raised += 1;
       }
     }
     return { raised, resolved };

@@ -1,6 +1,6 @@
-import { AlerterProgress } from './alerter-progress';
+import { AlerterProgress, NO_BACKLOG } from './alerter-progress';
 
-const idle = { due: 0, oldestDueSeconds: 0 };
+const idle = NO_BACKLOG;
 
 describe('AlerterProgress: when the alerter says degraded', () => {
   let now = 0;
@@ -39,9 +39,23 @@ describe('AlerterProgress: when the alerter says degraded', () => {
   it('reports due deliveries left unattempted for the span, not shorter waits', () => {
     const p = progress();
     p.evaluationSucceeded();
-    expect(p.problems({ due: 2, oldestDueSeconds: 30 })).toEqual([]);
-    expect(p.problems({ due: 2, oldestDueSeconds: 61 })[0].problem).toBe(
+    expect(p.problems({ ...idle, due: 2, oldestDueSeconds: 30 })).toEqual([]);
+    expect(p.problems({ ...idle, due: 2, oldestDueSeconds: 61 })[0].problem).toBe(
       '2 alert deliveries due and not attempted',
     );
+  });
+
+  it('shows the oldest undelivered delivery per channel on /metrics, retries included', async () => {
+    const p = progress();
+    const text = await p.metrics({
+      ...idle,
+      undelivered: [
+        { channel: 'kafka', undelivered: 0, oldestSeconds: 0 },
+        { channel: 'webhook', undelivered: 3, oldestSeconds: 42.5 },
+      ],
+    });
+    expect(text).toContain('orgpulse_alerter_oldest_undelivered_seconds{channel="webhook"} 42.5');
+    expect(text).toContain('orgpulse_alerter_undelivered_deliveries{channel="webhook"} 3');
+    expect(text).toContain('orgpulse_alerter_oldest_undelivered_seconds{channel="kafka"} 0');
   });
 });

@@ -2,10 +2,14 @@ import type { HealthProblem } from '@orgpulse/platform';
 import { Gauge, Registry } from 'prom-client';
 
 export interface DeliveryBacklog {
-  /** deliveries due (next attempt time passed) but not yet attempted */
+  /** deliveries due (next attempt time passed), free to send, but not yet attempted */
   due: number;
   oldestDueSeconds: number;
+  /** per channel, every delivery not yet delivered, however it waits */
+  undelivered: { channel: string; undelivered: number; oldestSeconds: number }[];
 }
+
+export const NO_BACKLOG: DeliveryBacklog = { due: 0, oldestDueSeconds: 0, undelivered: [] };
 
 /** Whether evaluation rounds complete and due deliveries get attempted, for /health and /metrics. */
 export class AlerterProgress {
@@ -32,6 +36,19 @@ export class AlerterProgress {
   private readonly dueDeliveries = new Gauge({
     name: 'orgpulse_alerter_due_deliveries',
     help: 'Alert deliveries due but not yet attempted',
+    registers: [this.registry],
+  });
+
+  private readonly oldestUndelivered = new Gauge({
+    name: 'orgpulse_alerter_oldest_undelivered_seconds',
+    help: 'Age of the oldest alert delivery not yet delivered (retries included), per channel',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+  private readonly undeliveredCount = new Gauge({
+    name: 'orgpulse_alerter_undelivered_deliveries',
+    help: 'Alert deliveries not yet delivered (waiting, retrying or in flight), per channel',
+    labelNames: ['channel'],
     registers: [this.registry],
   });
 
@@ -75,6 +92,10 @@ export class AlerterProgress {
     this.degraded.set(this.problems(backlog).length > 0 ? 1 : 0);
     this.oldestDue.set(backlog.oldestDueSeconds);
     this.dueDeliveries.set(backlog.due);
+    for (const { channel, undelivered, oldestSeconds } of backlog.undelivered) {
+      this.undeliveredCount.set({ channel }, undelivered);
+      this.oldestUndelivered.set({ channel }, oldestSeconds);
+    }
     return this.registry.metrics();
   }
 }

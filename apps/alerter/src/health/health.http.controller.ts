@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { AlertOutbox } from '@orgpulse/persistence';
 import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { AlerterProgress, type DeliveryBacklog } from './alerter-progress';
+import { AlerterProgress, NO_BACKLOG } from './alerter-progress';
+import { OutboxBacklog } from './outbox-backlog';
 
 @Controller()
 export class HealthHttpController {
@@ -12,12 +12,13 @@ export class HealthHttpController {
     @Inject(KafkaHealthProbe) private readonly kafka: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(AlerterProgress) private readonly progress: AlerterProgress,
+    @Inject(OutboxBacklog) private readonly outbox: OutboxBacklog,
   ) {}
 
   /** 503 when a dependency is down, and also when evaluation or delivery is stuck although both answer. */
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const backlog = await this.backlog();
+    const backlog = await this.outbox.read();
     const report = await serviceHealth(this.kafka, this.db, backlog ? this.progress.problems(backlog) : []);
     await reply.status(healthHttpStatus(report)).send(report);
   }
@@ -25,11 +26,6 @@ export class HealthHttpController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    return this.progress.metrics((await this.backlog()) ?? { due: 0, oldestDueSeconds: 0 });
-  }
-
-  /** undefined when PostgreSQL does not answer: the database check says so already */
-  private backlog(): Promise<DeliveryBacklog | undefined> {
-    return new AlertOutbox(this.db.manager).dueBacklog().catch(() => undefined);
+    return this.progress.metrics((await this.outbox.read()) ?? NO_BACKLOG);
   }
 }

@@ -4,6 +4,7 @@ import {
   Field,
   GraphQLISODateTime,
   ID,
+  Int,
   ObjectType,
   Query,
   Resolver,
@@ -13,8 +14,11 @@ import {
 import type { AlertChanged } from '@orgpulse/contracts';
 import { AlertsRepository, type AlertStatus } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
-import { ALERT_CHANGED, AlertChanges } from './alert-changes';
+import { Roles } from '../auth/roles.decorator';
 import { GraphQLJSONObject } from '../graphql/json-object.scalar';
+import { Cost } from '../graphql/query-limits/cost.decorator';
+import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
+import { ALERT_CHANGED, AlertChanges } from './alert-changes';
 import type { RequestContext } from '../graphql/request-context';
 
 export enum AlertStatusEnum {
@@ -55,15 +59,23 @@ export class AlertsResolver {
       resolvedAt: alert.resolvedAt === null ? null : new Date(alert.resolvedAt),
     }),
   })
+  @Roles('viewer', 'admin')
   alertChanged() {
     return this.changes.pubsub.asyncIterableIterator(ALERT_CHANGED);
   }
 
-  @Query(() => [AlertModel], { name: 'alerts' })
+  @Query(() => [AlertModel], {
+    name: 'alerts',
+    description: `Latest raised first, paged: first (default ${ALERTS_PAGE.defaultSize}, at most ${ALERTS_PAGE.maxSize}) and after (the last id of the previous page)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: ALERTS_PAGE })
   listAlerts(
     @Context() ctx: RequestContext,
     @Args('status', { type: () => AlertStatusEnum, nullable: true }) status?: AlertStatusEnum,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<AlertModel[]> {
-    return this.alerts.list(ctx.orgId, status);
+    return this.alerts.list(ctx.orgId, status, { first: pageSize(first, ALERTS_PAGE), after });
   }
 }

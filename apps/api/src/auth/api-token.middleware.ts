@@ -1,31 +1,33 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { type ApiPrincipal, CredentialsRepository } from '@orgpulse/persistence';
+import type { ApiPrincipal } from '@orgpulse/persistence';
 import type { NextFunction, Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { httpRefusal } from '../graphql/graphql-errors';
+import { ApiAuthenticator } from './api-authenticator';
 
 export interface AuthenticatedRequest extends Request {
   principal: ApiPrincipal;
 }
 
-const unauthenticated = (res: Response, message: string) =>
-  res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
-
-/** Every GraphQL request carries an API token; its org scopes everything the request can see. */
+/** Every GraphQL request over HTTP carries an API token; its org scopes everything the request can see. */
 @Injectable()
 export class ApiTokenMiddleware implements NestMiddleware {
-  constructor(private readonly credentials: CredentialsRepository) {}
+  constructor(private readonly authenticator: ApiAuthenticator) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token === undefined) {
-      unauthenticated(res, 'missing API token: send Authorization: Bearer <token>');
+    let authenticated;
+    try {
+      authenticated = await this.authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      next(error);
       return;
     }
-    const principal = await this.credentials.findApiPrincipal(token);
-    if (principal === undefined) {
-      unauthenticated(res, 'unknown or revoked API token');
+    if (authenticated instanceof GraphQLError) {
+      const { status, body } = httpRefusal(authenticated);
+      res.status(status).json(body);
       return;
     }
-    (req as AuthenticatedRequest).principal = principal;
+    (req as AuthenticatedRequest).principal = authenticated.principal;
     next();
   }
 }

@@ -11,7 +11,10 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { type OneOnOneCadence, namedManagers, oneOnOneCadence } from '@orgpulse/domain';
+import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
+import { Cost } from '../graphql/query-limits/cost.decorator';
+import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { ManagerModel } from './manager.model';
 
@@ -32,6 +35,7 @@ export class ManagersResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names',
   })
+  @Roles('viewer', 'admin')
   async manager(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
@@ -40,8 +44,10 @@ export class ManagersResolver {
   }
 
   @Query(() => [ManagerModel], {
-    description: 'Everyone named as a manager or holding 1:1s, in id order, paged',
+    description: `Everyone named as a manager or holding 1:1s, in id order, paged: first (default ${MANAGERS_PAGE.defaultSize}, at most ${MANAGERS_PAGE.maxSize}) and after`,
   })
+  @Roles('viewer', 'admin')
+  @Cost({ page: MANAGERS_PAGE })
   async managers(
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
@@ -51,7 +57,7 @@ export class ManagersResolver {
     const ids = [...new Set([...namedManagers(people), ...(await ctx.managersWithOneOnOnes())])]
       .sort()
       .filter((id) => after === undefined || id > after);
-    return ids.slice(0, first ?? ids.length).map((id) => ({ id }));
+    return ids.slice(0, pageSize(first, MANAGERS_PAGE)).map((id) => ({ id }));
   }
 
   private async cadence(

@@ -1,7 +1,8 @@
 import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { type OrgSettings, OrgSettingsRepository } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
-import { badInput, forbidden } from '../graphql/graphql-errors';
+import { Roles } from '../auth/roles.decorator';
+import { badInput } from '../graphql/graphql-errors';
 import type { RequestContext } from '../graphql/request-context';
 
 @ObjectType('Settings', { description: 'Org settings: metric parameters and alert thresholds' })
@@ -49,16 +50,17 @@ export class SettingsResolver {
   }
 
   @Query(() => SettingsModel, { name: 'settings' })
+  @Roles('viewer', 'admin')
   orgSettings(@Context() ctx: RequestContext): Promise<OrgSettings> {
     return ctx.settings();
   }
 
   @Mutation(() => SettingsModel, { description: 'Admin only' })
+  @Roles('admin')
   async updateSettings(
     @Context() ctx: RequestContext,
     @Args('input') input: SettingsInput,
   ): Promise<OrgSettings> {
-    if (ctx.principal.role !== 'admin') throw forbidden('updateSettings needs an admin token');
     const changes: Partial<OrgSettings> = {};
     for (const [field, [min, max]] of Object.entries(LIMITS) as [keyof OrgSettings, [number, number]][]) {
       const value = input[field];

@@ -1,6 +1,10 @@
+import { blockReasons } from '@orgpulse/contracts';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type TeamTimeline, idleness, idlenessBy } from '@orgpulse/domain';
+import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
+import { Cost } from '../graphql/query-limits/cost.decorator';
+import { TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { deliveryOf, discoveryOf, teamNow, weeklyTrend } from './team-metrics';
@@ -13,6 +17,9 @@ import {
   WeekPointModel,
 } from './team.models';
 
+// the teams blocking one team over a window are rarely more than a few
+const ASSUMED_BLOCKING_TEAMS = 10;
+
 @Resolver(() => TeamModel)
 export class TeamsResolver {
   constructor(private readonly clock: Clock) {}
@@ -21,6 +28,7 @@ export class TeamsResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names',
   })
+  @Roles('viewer', 'admin')
   team(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
@@ -28,7 +36,11 @@ export class TeamsResolver {
     return ctx.teams.load(id);
   }
 
-  @Query(() => [TeamModel], { description: 'Teams in id order; `first` and `after` page through them' })
+  @Query(() => [TeamModel], {
+    description: `Teams in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: TEAMS_PAGE })
   teams(
     @Context() ctx: RequestContext,
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
@@ -36,11 +48,7 @@ export class TeamsResolver {
     @Args('after', { type: () => ID, nullable: true, description: 'the last id of the previous page' })
     after?: string,
   ): Promise<TeamTimeline[]> {
-    return ctx.listTeams({
-      groupId,
-      first: first === undefined ? undefined : Math.max(0, Math.min(first, 1000)),
-      after,
-    });
+    return ctx.listTeams({ groupId, first: pageSize(first, TEAMS_PAGE), after });
   }
 
   @ResolveField(() => ID) id(@Parent() t: TeamTimeline) {
@@ -68,6 +76,7 @@ export class TeamsResolver {
   }
 
   @ResolveField(() => [IdleBreakdownModel], { description: 'Idle time in the window by reason' })
+  @Cost({ listSize: blockReasons.length })
   idlenessByReason(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): IdleBreakdownModel[] {
     return idlenessBy(t, toWindow(window), this.clock.now(), 'reason');
   }
@@ -75,6 +84,7 @@ export class TeamsResolver {
   @ResolveField(() => [IdleBreakdownModel], {
     description: 'Idle time in the window by blocking team (blockedBy)',
   })
+  @Cost({ listSize: ASSUMED_BLOCKING_TEAMS })
   idlenessByBlockingTeam(
     @Parent() t: TeamTimeline,
     @Args('window') window: WindowInput,
@@ -97,6 +107,7 @@ export class TeamsResolver {
   }
 
   @ResolveField(() => [WeekPointModel], { description: 'Weekly idle person-days, interviews and ships' })
+  @Cost({ perWeekOf: 'window' })
   weeklyTrend(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): WeekPointModel[] {
     return weeklyTrend([t], toWindow(window), this.clock.now());
   }

@@ -13,10 +13,14 @@ import {
   Resolver,
   registerEnumType,
 } from '@nestjs/graphql';
+import { WebhookTargetPolicy, webhookAllowCidrsVariable } from '@orgpulse/domain';
 import { WebhooksRepository } from '@orgpulse/persistence';
+import { loadEnv } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
+import { Roles } from '../auth/roles.decorator';
 import { badInput, forbidden } from '../graphql/graphql-errors';
 import type { RequestContext } from '../graphql/request-context';
+import { MAX_WEBHOOKS_PER_ORG, webhookRegistrationProblem } from './webhook-registration';
 
 export enum WebhookFormat {
   json = 'json',
@@ -28,7 +32,10 @@ registerEnumType(WebhookFormat, { name: 'WebhookFormat' });
 export class WebhookDeliveryModel {
   @Field(() => ID) id!: string;
   @Field(() => ID) alertId!: string;
-  @Field(() => String, { description: 'pending, delivered or failed (gave up)' }) status!: string;
+  @Field(() => String, {
+    description: 'pending (retried until delivered), delivered, or cancelled (the webhook was deleted)',
+  })
+  status!: string;
   @Field(() => Int) attempts!: number;
   @Field(() => String, { nullable: true }) lastError!: string | null;
   @Field(() => Int, { nullable: true }) lastStatus!: number | null;
@@ -51,12 +58,17 @@ const requireAdmin = (ctx: RequestContext, what: string) => {
 @Resolver(() => WebhookModel)
 export class WebhooksResolver {
   private readonly webhooks: WebhooksRepository;
+  // the same operator setting the alerter applies at every delivery (validated at boot with the API's env)
+  private readonly policy = new WebhookTargetPolicy(
+    loadEnv({ ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable }).ALERTER_WEBHOOK_ALLOW_CIDRS,
+  );
 
   constructor(db: DataSource) {
     this.webhooks = new WebhooksRepository(db);
   }
 
   @Query(() => [WebhookModel], { name: 'webhooks', description: 'Admin only' })
+  @Roles('admin')
   webhookList(@Context() ctx: RequestContext): Promise<WebhookModel[]> {
     requireAdmin(ctx, 'webhooks');
     return this.webhooks.list(ctx.orgId) as Promise<WebhookModel[]>;
@@ -74,6 +86,7 @@ export class WebhooksResolver {
   @Mutation(() => WebhookModel, {
     description: 'Admin only. Deliveries are signed X-Orgpulse-Signature: sha256=<HMAC of the body>',
   })
+  @Roles('admin')
   async registerWebhook(
     @Context() ctx: RequestContext,
     @Args('url') url: string,
@@ -81,19 +94,16 @@ export class WebhooksResolver {
     @Args('format', { type: () => WebhookFormat, defaultValue: WebhookFormat.json }) format: WebhookFormat,
   ): Promise<WebhookModel> {
     requireAdmin(ctx, 'registerWebhook');
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw badInput('url must be an absolute http(s) URL');
-    }
-    if (!['http:', 'https:'].includes(parsed.protocol) || url.length > 2048)
-      throw badInput('url must be an http(s) URL of at most 2048 characters');
-    if (secret.length < 16 || secret.length > 256) throw badInput('secret must be 16 to 256 characters');
-    return (await this.webhooks.create(ctx.orgId, url, secret, format)) as WebhookModel;
+    const problem = await webhookRegistrationProblem(url, secret, this.policy);
+    if (problem) throw badInput(problem);
+    const created = await this.webhooks.create(ctx.orgId, { url, secret, format }, MAX_WEBHOOKS_PER_ORG);
+    if (!created)
+      throw badInput(`an org may have at most ${MAX_WEBHOOKS_PER_ORG} webhooks; delete one first`);
+    return created as WebhookModel;
   }
 
-  @Mutation(() => Boolean, { description: 'Admin only' })
+  @Mutation(() => Boolean, { description: 'Admin only. Its pending deliveries are cancelled.' })
+  @Roles('admin')
   deleteWebhook(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { CredentialsRepository } from '@orgpulse/persistence';
+import { bearerToken } from '@orgpulse/platform';
 import type { IncomingMessage } from 'node:http';
 import { IngestError } from '../errors/ingest-error';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
@@ -7,10 +8,6 @@ import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter'
 /** The raw request as fastify's onRequest phase sees it, once authenticated. */
 export interface AuthenticatedRawRequest extends IncomingMessage {
   orgId?: string;
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
 /**

@@ -87,6 +87,7 @@ function teamConditions(team: TeamTimeline, t: AlertThresholds, now: number): Al
       since: quietSince + t.discoveryLapsedDays * DAY_MS,
       figures: {
         lastInterviewAt: lastInterview === null ? null : new Date(lastInterview).toISOString(),
+        quietSince: new Date(quietSince).toISOString(),
         daysWithoutInterview: (now - quietSince) / DAY_MS,
       },
     });
@@ -101,7 +102,10 @@ function teamConditions(team: TeamTimeline, t: AlertThresholds, now: number): Al
       rule: 'TEAM_STALLED',
       subjectId: team.teamId,
       since: lastActivity + t.teamStalledDays * DAY_MS,
-      figures: { daysWithoutShipOrInterview: (now - lastActivity) / DAY_MS },
+      figures: {
+        lastActivityAt: new Date(lastActivity).toISOString(),
+        daysWithoutShipOrInterview: (now - lastActivity) / DAY_MS,
+      },
     });
   }
   return conditions;
@@ -141,6 +145,7 @@ function peopleConditions(state: AlertState, t: AlertThresholds, now: number): A
         figures: {
           managerId,
           lastOneOnOneAt: heldAt === null ? null : new Date(heldAt).toISOString(),
+          quietSince: new Date(since).toISOString(),
           daysWithoutOneOnOne: (now - since) / DAY_MS,
         },
       });

@@ -21,6 +21,14 @@ export interface WebhookTarget {
 export class AlertsStore {
   constructor(private readonly tx: Tx) {}
 
+  /** PostgreSQL's clock (the transaction's start): every alerter instance judges time by the same one. */
+  async now(): Promise<number> {
+    const [row]: { now: number }[] = await this.tx.query(
+      `SELECT floor(extract(epoch FROM now()) * 1000)::float8 AS now`,
+    );
+    return row.now;
+  }
+
   async open(orgId: string): Promise<AlertView[]> {
     return this.tx.query(`SELECT ${VIEW} FROM alerts WHERE org_id = $1 AND status = 'OPEN'`, [orgId]);
   }

@@ -11,7 +11,7 @@ export interface WebhookRow {
 export interface DeliveryRow {
   id: string;
   alertId: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
   attempts: number;
   lastError: string | null;
   lastStatus: number | null;
@@ -19,17 +19,29 @@ export interface DeliveryRow {
   deliveredAt: Date | null;
 }
 
+export interface NewWebhook {
+  url: string;
+  secret: string;
+  format: 'json' | 'slack';
+}
+
 /** Outbound webhooks registered by admins; their secrets are never read back. */
 export class WebhooksRepository {
-  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+  constructor(private readonly db: Pick<EntityManager, 'query' | 'transaction'>) {}
 
-  async create(orgId: string, url: string, secret: string, format: 'json' | 'slack'): Promise<WebhookRow> {
-    const rows: WebhookRow[] = await this.db.query(
-      `INSERT INTO webhooks (id, org_id, url, secret, format) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id, url, format, created_at AS "createdAt"`,
-      [randomUUID(), orgId, url, secret, format],
-    );
-    return rows[0];
+  /** Registers the webhook unless the org already has `limit` of them: then undefined. */
+  async create(orgId: string, webhook: NewWebhook, limit: number): Promise<WebhookRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))`, [orgId]);
+      const rows: WebhookRow[] = await tx.query(
+        `INSERT INTO webhooks (id, org_id, url, secret, format)
+         SELECT $1, $2, $3, $4, $5
+          WHERE (SELECT count(*) FROM webhooks WHERE org_id = $2 AND deleted_at IS NULL) < $6
+         RETURNING id, url, format, created_at AS "createdAt"`,
+        [randomUUID(), orgId, webhook.url, webhook.secret, webhook.format, limit],
+      );
+      return rows[0];
+    });
   }
 
   async list(orgId: string): Promise<WebhookRow[]> {
@@ -40,9 +52,12 @@ export class WebhooksRepository {
     );
   }
 
+  /** Deleted with its pending deliveries, in flight or not: nothing more is sent to it. */
   async delete(orgId: string, id: string): Promise<boolean> {
     const rows: { n: number }[] = await this.db.query(
-      `WITH d AS (UPDATE webhooks SET deleted_at = now() WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING 1)
+      `WITH d AS (UPDATE webhooks SET deleted_at = now() WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id),
+            c AS (UPDATE alert_outbox o SET status = 'cancelled', last_error = 'the webhook was deleted', claimed_until = NULL
+                    FROM d WHERE o.webhook_id = d.id AND o.status = 'pending')
        SELECT count(*)::int AS n FROM d`,
       [orgId, id],
     );

@@ -82,6 +82,15 @@ export class CredentialsRepository {
     return rows[0] && { orgId: rows[0].org_id, role: rows[0].role };
   }
 
+  /** Of these token hashes, the ones still valid (not revoked): open subscriptions recheck theirs. */
+  async liveApiTokenHashes(tokenHashes: readonly string[]): Promise<Set<string>> {
+    const rows: { token_hash: string }[] = await this.db.query(
+      'SELECT token_hash FROM api_tokens WHERE token_hash = ANY($1::text[]) AND revoked_at IS NULL',
+      [tokenHashes],
+    );
+    return new Set(rows.map((r) => r.token_hash));
+  }
+
   // A CTE makes it a SELECT: TypeORM returns [rows, count] for a bare UPDATE.
   private async revoke(
     table: 'ingest_keys' | 'api_tokens',

@@ -15,11 +15,19 @@ export interface AlertRow {
 export class AlertsRepository {
   constructor(private readonly db: Pick<EntityManager, 'query'>) {}
 
-  async list(orgId: string, status?: AlertStatus): Promise<AlertRow[]> {
+  /** Latest raised first (ties by id); `after` is the last id of the previous page. */
+  async list(
+    orgId: string,
+    status?: AlertStatus,
+    page: { first?: number; after?: string } = {},
+  ): Promise<AlertRow[]> {
     return this.db.query(
       `SELECT id, rule, subject_id AS "subjectId", status, raised_at AS "raisedAt", resolved_at AS "resolvedAt", figures
-         FROM alerts WHERE org_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY raised_at DESC`,
-      [orgId, status ?? null],
+         FROM alerts
+        WHERE org_id = $1 AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR (raised_at, id) < (SELECT raised_at, id FROM alerts WHERE org_id = $1 AND id::text = $3))
+        ORDER BY raised_at DESC, id DESC LIMIT $4`,
+      [orgId, status ?? null, page.after ?? null, page.first ?? null],
     );
   }
 }

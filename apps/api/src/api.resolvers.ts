@@ -1,0 +1,16 @@
+import { AlertsResolver } from './alerts/alerts.resolver';
+import { ManagersResolver } from './managers/managers.resolver';
+import { OrgOverviewResolver } from './overview/org-overview.resolver';
+import { SettingsResolver } from './settings/settings.resolver';
+import { TeamsResolver } from './teams/teams.resolver';
+import { WebhooksResolver } from './webhooks/webhooks.resolver';
+
+/** Every resolver of the API: the module serves them, and the schema report checks their roles. */
+export const API_RESOLVERS = [
+  TeamsResolver,
+  ManagersResolver,
+  OrgOverviewResolver,
+  AlertsResolver,
+  SettingsResolver,
+  WebhooksResolver,
+];

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertChanged } from '@orgpulse/contracts';
+import { TestDatabase } from '@orgpulse/testing';
+import type { DataSource } from 'typeorm';
+import { connectDatabase } from '../database/connect-database';
+import { AlertOutbox, type ClaimOptions } from './alert-outbox';
+import { AlertsStore, type WebhookTarget } from './alerts.store';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** The outbox on a real PostgreSQL: leases, turns between webhooks, limits, deletion. */
+describe('the alert outbox (PostgreSQL)', () => {
+  let testDb: TestDatabase;
+  let db: DataSource;
+  let outbox: AlertOutbox;
+  const options = (claimant: string, over: Partial<ClaimOptions> = {}): ClaimOptions => ({
+    limit: 50,
+    perWebhook: 2,
+    leaseMs: 60_000,
+    claimant,
+    ...over,
+  });
+
+  const org = async (): Promise<string> => {
+    const id = randomUUID();
+    await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'org')`, [id]);
+    return id;
+  };
+  const webhook = async (orgId: string): Promise<WebhookTarget> => {
+    const created = await new WebhooksRepository(db).create(
+      orgId,
+      { url: 'https://hooks.example.com/', secret: 'a-secret-of-16-chars', format: 'json' },
+      10,
+    );
+    if (!created) throw new Error('webhook limit');
+    return { id: created.id, url: created.url, secret: 'a-secret-of-16-chars', format: 'json' };
+  };
+  /** Raises `n` alerts for the org, each enqueued to Kafka and the given webhooks. */
+  const raise = async (orgId: string, n: number, webhooks: WebhookTarget[]): Promise<void> => {
+    const store = new AlertsStore(db);
+    for (let i = 0; i < n; i += 1) {
+      const alert = await store.raise(
+        orgId,
+        { rule: 'TEAM_IDLE', subjectId: `team-${i}`, since: 0, figures: {} },
+        new Date(),
+      );
+      if (!alert) throw new Error('not raised');
+      const change: AlertChanged = { type: 'alert.raised', version: 1, alert };
+      await store.enqueue(change, webhooks);
+    }
+  };
+  const pendingOf = async (webhookId: string) =>
+    db.query<{ status: string }[]>(`SELECT status FROM alert_outbox WHERE webhook_id = $1 ORDER BY id`, [
+      webhookId,
+    ]);
+
+  beforeAll(async () => {
+    testDb = await TestDatabase.create('outbox');
+    db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
+    outbox = new AlertOutbox(db);
+  });
+  afterEach(() => db.query(`DELETE FROM alert_outbox`));
+  afterAll(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  it('gives each webhook at most its in-flight limit, and another org its turn first', async () => {
+    const [a, b] = [await org(), await org()];
+    const [hookA, hookB] = [await webhook(a), await webhook(b)];
+    await raise(a, 30, [hookA]);
+    await raise(b, 1, [hookB]);
+
+    const first = await outbox.claim(options(randomUUID(), { limit: 4 }));
+    // turns: every webhook's and every org's Kafka first delivery before anyone's second
+    expect(first.filter((d) => d.webhook?.id === hookB.id)).toHaveLength(1);
+    expect(first.filter((d) => d.channel === 'kafka' && d.orgId === b)).toHaveLength(1);
+
+    const rest = await outbox.claim(options(randomUUID()));
+    const toA = [...first, ...rest].filter((d) => d.webhook?.id === hookA.id);
+    expect(toA).toHaveLength(2); // a third waits until one of the two in flight ends
+    expect(await outbox.claim(options(randomUUID()))).toEqual([]);
+  });
+
+  it('records only the claimant’s result; a lapsed lease makes the delivery due again', async () => {
+    const a = await org();
+    await raise(a, 1, []);
+    // a lease of 0 ms has lapsed by the next transaction
+    const [mine] = await outbox.claim(options('00000000-0000-4000-8000-00000000000a', { leaseMs: 0 }));
+    const [again] = await outbox.claim(options('00000000-0000-4000-8000-00000000000b'));
+    expect(again.id).toBe(mine.id);
+    await outbox.failedAttempt(mine.id, '00000000-0000-4000-8000-00000000000a', {
+      error: 'late',
+      status: null,
+      retryInMs: 0,
+    });
+    await outbox.delivered(again.id, '00000000-0000-4000-8000-00000000000b', null);
+    const [row] = await db.query<{ status: string; last_error: string | null }[]>(
+      `SELECT status, last_error FROM alert_outbox WHERE id = $1`,
+      [mine.id],
+    );
+    expect(row).toEqual({ status: 'delivered', last_error: null });
+  });
+
+  it('never gives up: a failed attempt is pending again, however many came before', async () => {
+    const a = await org();
+    await raise(a, 1, []);
+    await db.query(`UPDATE alert_outbox SET attempts = 500`);
+    const claimant = randomUUID();
+    const [delivery] = await outbox.claim(options(claimant));
+    await outbox.failedAttempt(delivery.id, claimant, { error: 'broker away', status: null, retryInMs: 0 });
+    const [again] = await outbox.claim(options(claimant));
+    expect(again).toMatchObject({ id: delivery.id, attempts: 501 });
+  });
+
+  it('a deleted webhook gets nothing more: its pending deliveries, even one in flight, are cancelled', async () => {
+    const a = await org();
+    const hook = await webhook(a);
+    await raise(a, 3, [hook]);
+    const claimant = randomUUID();
+    const inFlight = (await outbox.claim(options(claimant))).filter((d) => d.webhook?.id === hook.id);
+    expect(inFlight).toHaveLength(2);
+
+    expect(await new WebhooksRepository(db).delete(a, hook.id)).toBe(true);
+    expect(await pendingOf(hook.id)).toEqual([
+      { status: 'cancelled' },
+      { status: 'cancelled' },
+      { status: 'cancelled' },
+    ]);
+    await outbox.failedAttempt(inFlight[0].id, claimant, { error: 'timeout', status: null, retryInMs: 0 });
+    expect((await pendingOf(hook.id))[0].status).toBe('cancelled');
+    expect((await outbox.claim(options(randomUUID()))).some((d) => d.webhook?.id === hook.id)).toBe(false);
+  });
+
+  it('an org has at most the limit of webhooks', async () => {
+    const a = await org();
+    const repo = new WebhooksRepository(db);
+    const hook = {
+      url: 'https://hooks.example.com/',
+      secret: 'a-secret-of-16-chars',
+      format: 'json' as const,
+    };
+    const made = await Promise.all(Array.from({ length: 5 }, () => repo.create(a, hook, 3)));
+    expect(made.filter((w) => w !== undefined)).toHaveLength(3);
+    await repo.delete(a, (await repo.list(a))[0].id);
+    expect(await repo.create(a, hook, 3)).toBeDefined();
+  });
+
+  it('due backlog leaves out what waits behind its own webhook; undelivered counts everything', async () => {
+    const a = await org();
+    const hook = await webhook(a);
+    await raise(a, 5, [hook]);
+    expect((await outbox.dueBacklog(2)).due).toBe(10);
+    const claimed = await outbox.claim(options(randomUUID()));
+    expect(claimed.filter((d) => d.channel === 'kafka')).toHaveLength(5);
+    expect(claimed.filter((d) => d.channel === 'webhook')).toHaveLength(2);
+    expect(await outbox.dueBacklog(2)).toEqual({ due: 0, oldestDueSeconds: 0 });
+    expect(await outbox.undelivered()).toEqual([
+      { channel: 'kafka', undelivered: 5, oldestSeconds: expect.any(Number) },
+      { channel: 'webhook', undelivered: 5, oldestSeconds: expect.any(Number) },
+    ]);
+  });
+});
