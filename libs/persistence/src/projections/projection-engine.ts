@@ -12,6 +12,9 @@ export interface SubjectMemory {
   states: ReadonlyMap<string, unknown>;
 }
 
+/** The tables of every registered read model (a rebuild fills `<table>_rebuild` beside each). */
+export const READ_MODEL_TABLES: readonly string[] = READ_MODELS.map((m) => m.name);
+
 interface Touched extends SubjectRef {
   key: string;
   models: readonly AnyReadModel[];
