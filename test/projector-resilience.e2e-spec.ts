@@ -12,7 +12,7 @@ import {
   spawnApp,
   storedEventIds,
   teamEventStream,
-  teamReadModelVersusFold,
+  readModelsVersusFold,
   waitForHealthy,
 } from '@orgpulse/testing';
 
@@ -101,7 +101,7 @@ describe('projector resilience (spawned apps, its own broker and database)', () 
     const ids = await storedEventIds(db, orgId);
     expect(new Set(ids).size).toBe(EVENTS);
     expect(ids.sort()).toEqual(events.map((e) => e.id).sort());
-    const { stored, folded } = await teamReadModelVersusFold(db, orgId);
+    const { stored, folded } = await readModelsVersusFold(db, orgId);
     expect(stored).toEqual(folded);
     expect(kills).toBeGreaterThanOrEqual(5);
   });
@@ -139,7 +139,7 @@ describe('projector resilience (spawned apps, its own broker and database)', () 
         intervalMs: 500,
       });
       expect((await storedEventIds(db, orgId)).sort()).toEqual(events.map((e) => e.id).sort());
-      const { stored, folded } = await teamReadModelVersusFold(db, orgId);
+      const { stored, folded } = await readModelsVersusFold(db, orgId);
       expect(stored).toEqual(folded);
       expect(projector.process.running).toBe(true);
     } finally {

@@ -14,7 +14,7 @@ import {
   spawnApp,
   storedEventIds,
   teamEventStream,
-  teamReadModelVersusFold,
+  readModelsVersusFold,
   waitForHealthy,
 } from '@orgpulse/testing';
 
@@ -153,7 +153,7 @@ describe('the projector (spawned, its own broker and database)', () => {
     });
     expect((await storedEventIds(db, orgId)).sort()).toEqual(events.map((e) => e.id).sort());
 
-    const { stored, folded } = await teamReadModelVersusFold(db, orgId);
+    const { stored, folded } = await readModelsVersusFold(db, orgId);
     expect(stored).toEqual(folded);
 
     // Both did part of the work. On a loaded machine a rebalance can hand one instance's partitions to
@@ -211,14 +211,17 @@ describe('the projector (spawned, its own broker and database)', () => {
     await eventually(async () => expect(await storedEventIds(db, orgId)).toHaveLength(2000), {
       timeoutMs: 120_000,
     });
-    const before = await teamReadModelVersusFold(db, orgId);
-    await db.query('UPDATE team_status SET headcount = 999 WHERE org_id = $1', [orgId]); // a corrupted read model
+    const before = await readModelsVersusFold(db, orgId);
+    await db.query(
+      `UPDATE team_timeline SET state = jsonb_set(state, '{name}', '"corrupted"') WHERE org_id = $1`,
+      [orgId],
+    ); // a corrupted read model
 
     let reads = 0;
     let rebuilding = true;
     const reader = (async () => {
       while (rebuilding) {
-        expect(await teamsOverGraphql()).toHaveLength(before.stored.length); // never a half-built table
+        expect(await teamsOverGraphql()).toHaveLength(before.stored.team_timeline.length); // never a half-built table
         reads += 1;
       }
     })();
@@ -233,11 +236,11 @@ describe('the projector (spawned, its own broker and database)', () => {
     });
     expect(result.stderr).toMatch(/projections rebuild: done/);
     expect(reads).toBeGreaterThan(0);
-    const after = await teamReadModelVersusFold(db, orgId);
+    const after = await readModelsVersusFold(db, orgId);
     expect(after.stored).toEqual(after.folded);
     expect(after.stored).toEqual(before.folded);
     expect((await teamsOverGraphql()).map((t) => t.id).sort()).toEqual(
-      before.folded.map((t) => t.teamId).sort(),
+      before.folded.team_timeline.map((t) => t.subjectId).sort(),
     );
     await api.stop();
   });

@@ -10,9 +10,9 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventPublisher, KafkaHealthProbe } from '@orgpulse/messaging';
-import { CredentialsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
+import { IngestKeyCache } from './auth/ingest-key.cache';
 import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
 import { PublishBacklogMiddleware } from './backpressure/publish-backlog.middleware';
 import { IngestErrorFilter } from './errors/ingest-error.filter';
@@ -27,6 +27,7 @@ export interface IngestResources {
   publisher: EventPublisher;
   kafkaHealth: KafkaHealthProbe;
   rateLimiter: TokenBucketRateLimiter;
+  keys: IngestKeyCache;
   logger: Logger;
 }
 
@@ -37,11 +38,13 @@ class IngestShutdown implements OnApplicationShutdown {
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(IngestKeyCache) private readonly keys: IngestKeyCache,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     const started = Date.now();
     this.logger.info('HTTP server closed; closing connections');
+    await this.keys.stop();
     await this.publisher.disconnect();
     await this.kafkaHealth.close();
     if (this.db.isInitialized) await this.db.destroy();
@@ -62,11 +65,7 @@ export class IngestModule implements NestModule {
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
         { provide: LOGGER, useValue: resources.logger },
-        {
-          provide: CredentialsRepository,
-          useFactory: (db: DataSource) => new CredentialsRepository(db),
-          inject: [DataSource],
-        },
+        { provide: IngestKeyCache, useValue: resources.keys },
         { provide: APP_FILTER, useClass: IngestErrorFilter },
         IngestKeyMiddleware,
         PublishBacklogMiddleware,

@@ -8,6 +8,8 @@ import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { buildIngestOpenApi } from './docs/ingest-openapi';
 import { ingestEnv } from './ingest.env';
+import { IngestKeyCache } from './auth/ingest-key.cache';
+import { CredentialsRepository } from '@orgpulse/persistence';
 import { IngestModule } from './ingest.module';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
 import {
@@ -36,8 +38,15 @@ runService('orgpulse-ingest', async () => {
     burst: config.INGEST_RATE_LIMIT_BURST,
   });
 
+  const keys = new IngestKeyCache(
+    new CredentialsRepository(db),
+    { databaseUrl: config.DATABASE_URL, ttlMs: config.INGEST_KEY_CACHE_MS, maxEntries: 10_000 },
+    logger,
+  );
+  await keys.start();
+
   const app = await NestFactory.create<NestFastifyApplication>(
-    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, logger }),
+    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, logger }),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );

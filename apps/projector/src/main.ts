@@ -35,6 +35,7 @@ runService('orgpulse-projector', async () => {
     kafka,
     {
       groupId,
+      concurrency: config.KAFKA_TOPIC_PARTITIONS,
       sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
       identify: () => describeTopicIdentity(config.KAFKA_BROKERS, Topics.events),
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type AcceptedEvent, type EventEnvelope, Topics } from '@orgpulse/contracts';
-import { type TeamState, foldTeams } from '@orgpulse/domain';
+import { type AcceptedEvent, type EventEnvelope, Topics, parseSubject } from '@orgpulse/contracts';
+import { READ_MODELS, foldInto } from '@orgpulse/domain';
 import { toEventRecord } from '@orgpulse/messaging';
 import { Kafka, type Message, logLevel } from 'kafkajs';
 import { freePort } from './free-port';
@@ -126,32 +126,43 @@ export async function produceRaw(brokers: string, topic: string, messages: Messa
   }
 }
 
-interface TeamRow extends Omit<TeamState, 'blockedSince'> {
-  blockedSince: string | null;
-}
+type ReadModelRows = Record<string, { subjectId: string; state: unknown }[]>;
 
-/** The team read model of one org as stored, and as a from-scratch fold of its event store says it must be. */
-export async function teamReadModelVersusFold(
-  db: TestDatabase,
+/**
+ * Every registered read model of one org as stored, and as a from-scratch fold of the org's event store
+ * says it must be, table by table (states as JSON, as stored).
+ */
+export async function readModelsVersusFold(
+  db: Pick<TestDatabase, 'query'>,
   orgId: string,
-): Promise<{ stored: TeamRow[]; folded: TeamRow[] }> {
-  const stored = await db.query<TeamRow>(
-    `SELECT team_id AS "teamId", name, headcount, group_id AS "groupId", registered, archived, blocked,
-            to_char(blocked_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "blockedSince",
-            block_reason AS "blockReason"
-       FROM team_status WHERE org_id = $1 ORDER BY team_id`,
-    [orgId],
-  );
+): Promise<{ stored: ReadModelRows; folded: ReadModelRows }> {
   const history = await db.query<{ subject: string; event: AcceptedEvent }>(
     `SELECT subject, jsonb_build_object('id', event_id, 'type', type, 'version', version, 'orgId', org_id,
-              'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
               'ingestedAt', ingested_at, 'data', data) AS event
        FROM event_store WHERE org_id = $1 ORDER BY subject, occurred_at, position`,
     [orgId],
   );
-  const folded = foldTeams(history)
-    .map((t) => ({ ...t, blockedSince: t.blockedSince }))
-    .sort((a, b) => a.teamId.localeCompare(b.teamId));
+  const stored: ReadModelRows = {};
+  const folded: ReadModelRows = {};
+  for (const model of READ_MODELS) {
+    stored[model.name] = await db.query<{ subjectId: string; state: unknown }>(
+      `SELECT subject_id AS "subjectId", state FROM ${model.name} WHERE org_id = $1 ORDER BY subject_id`,
+      [orgId],
+    );
+    const bySubject = new Map<string, AcceptedEvent[]>();
+    for (const { subject, event } of history) {
+      const parsed = parseSubject(subject);
+      if (parsed?.kind !== model.subjectKind) continue;
+      bySubject.set(parsed.id, [...(bySubject.get(parsed.id) ?? []), event]);
+    }
+    folded[model.name] = [...bySubject]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([subjectId, events]) => ({
+        subjectId,
+        state: JSON.parse(JSON.stringify(foldInto(model, model.initial(subjectId), events))) as unknown,
+      }));
+  }
   return { stored, folded };
 }
 

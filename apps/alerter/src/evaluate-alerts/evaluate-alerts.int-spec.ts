@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import {
   EventStoreRepository,
-  ReadModelsProjection,
+  ProjectionEngine,
   connectDatabase,
   holdProjectionLockShared,
 } from '@orgpulse/persistence';
@@ -38,7 +38,7 @@ describe('evaluating alerts on PostgreSQL’s clock', () => {
           event('team.blocked', { reason: 'dependency' }),
         ].map((e, i) => ({ event: e, subject: `team:${teamId}`, partition: 0, offset: String(i) })),
       );
-      await new ReadModelsProjection().refresh(tx, appended);
+      await new ProjectionEngine().apply(tx, appended);
     });
   };
   const newOrg = async () => {

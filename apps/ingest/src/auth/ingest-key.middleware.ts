@@ -1,8 +1,8 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { CredentialsRepository } from '@orgpulse/persistence';
 import { bearerToken } from '@orgpulse/platform';
 import type { IncomingMessage } from 'node:http';
 import { IngestError } from '../errors/ingest-error';
+import { IngestKeyCache } from './ingest-key.cache';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 
 /** The raw request as fastify's onRequest phase sees it, once authenticated. */
@@ -17,7 +17,7 @@ export interface AuthenticatedRawRequest extends IncomingMessage {
 @Injectable()
 export class IngestKeyMiddleware implements NestMiddleware {
   constructor(
-    private readonly credentials: CredentialsRepository,
+    private readonly keys: IngestKeyCache,
     private readonly rateLimiter: TokenBucketRateLimiter,
   ) {}
 
@@ -26,7 +26,7 @@ export class IngestKeyMiddleware implements NestMiddleware {
       const key = bearerToken(req.headers.authorization);
       if (key === undefined)
         throw new IngestError('UNAUTHORIZED', 'missing ingest key: send Authorization: Bearer <key>');
-      const orgId = await this.credentials.findOrgIdByIngestKey(key);
+      const orgId = await this.keys.orgOf(key);
       if (orgId === undefined) throw new IngestError('UNAUTHORIZED', 'unknown or revoked ingest key');
       const decision = this.rateLimiter.take(key);
       if (!decision.allowed) {

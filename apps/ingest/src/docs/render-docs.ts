@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contractSchemaFiles, replaceEventTypesTable } from '@orgpulse/contracts';
 import { EventPublisher, KafkaHealthProbe, createKafka } from '@orgpulse/messaging';
-import { createDataSource } from '@orgpulse/persistence';
+import { CredentialsRepository, createDataSource } from '@orgpulse/persistence';
+import { IngestKeyCache } from '../auth/ingest-key.cache';
 import { createLogger } from '@orgpulse/platform';
 import { IngestModule } from '../ingest.module';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
@@ -14,12 +15,18 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 async function renderOpenApi(): Promise<string> {
   const logger = createLogger('docs', 'silent');
   const kafka = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'docs', logger, quiet: true });
+  const db = createDataSource({ url: 'postgres://docs@127.0.0.1:1/docs' });
   const app = await NestFactory.create<NestFastifyApplication>(
     IngestModule.with({
-      db: createDataSource({ url: 'postgres://docs@127.0.0.1:1/docs' }),
+      db,
       publisher: new EventPublisher(kafka),
       kafkaHealth: new KafkaHealthProbe(kafka),
       rateLimiter: new TokenBucketRateLimiter({ perSecond: 0, burst: 1 }),
+      keys: new IngestKeyCache(
+        new CredentialsRepository(db),
+        { databaseUrl: 'postgres://docs@127.0.0.1:1/docs', ttlMs: 0, maxEntries: 0 },
+        logger,
+      ),
       logger,
     }),
     new FastifyAdapter(),

@@ -5,12 +5,13 @@ import {
   EventStoreRepository,
   ForeignOffsetError,
   type OffsetIdentity,
+  ProjectionEngine,
   ProjectorOffsetsRepository,
-  ReadModelsProjection,
   type StoredPartitionOffset,
+  type SubjectMemory,
   holdProjectionLockShared,
 } from '@orgpulse/persistence';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** A partition of one incarnation of a topic: offsets are only comparable within it. */
 export interface PartitionRef {
@@ -28,6 +29,15 @@ export interface ProjectableRecord {
 /** A record that cannot be stored, as received, with why. */
 export type UnprojectableRecord = Omit<DeadLetter, 'clusterId' | 'topicId' | 'topic' | 'partition'>;
 
+/** One partition's share of a transaction. */
+export interface PartitionBatch {
+  at: PartitionRef;
+  records: readonly ProjectableRecord[];
+  letters: readonly UnprojectableRecord[];
+  nextOffset: string;
+  highWatermark?: string;
+}
+
 export interface BatchOutcome {
   appended: number;
   duplicates: number;
@@ -35,15 +45,20 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
+// Past this many remembered subjects the memory starts over: it saves reads, it is never needed.
+const MAX_REMEMBERED_SUBJECTS = 100_000;
+
 /**
- * One PostgreSQL transaction per batch: append (deduplicated by org + event id), refresh the read
- * models of the subjects it touched, record dead letters, and store the next offset. All of it or none.
+ * One PostgreSQL transaction for the batches of any number of partitions: append (deduplicated by org +
+ * event id), bring the read models of the touched subjects up to date, record dead letters, and store
+ * each partition's next offset. All of it or none.
  */
 export class ProjectBatchHandler {
   private readonly store = new EventStoreRepository();
-  private readonly readModels = new ReadModelsProjection();
+  private readonly engine = new ProjectionEngine();
   private readonly offsets = new ProjectorOffsetsRepository();
   private readonly deadLetters = new DeadLettersRepository();
+  private memory = new Map<string, SubjectMemory>();
 
   constructor(
     private readonly db: DataSource,
@@ -57,44 +72,70 @@ export class ProjectBatchHandler {
     nextOffset: string,
     highWatermark?: string,
   ): Promise<BatchOutcome> {
-    const { topic, partition, identity } = at;
-    return this.db.transaction(async (tx) => {
+    const [outcome] = await this.projectAll([{ at, records, letters, nextOffset, highWatermark }]);
+    return outcome;
+  }
+
+  async projectAll(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
+    const { outcomes, remembered } = await this.db.transaction(async (tx) => {
+      // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
+      // Dead letters are relayed to Kafka once committed: those transactions wait for the disk.
+      if (batches.every((b) => b.letters.length === 0)) await tx.query('SET LOCAL synchronous_commit = off');
       await holdProjectionLockShared(tx);
-      const committed = BigInt(
-        await this.offsets.lockPartition(tx, this.groupId, topic, partition, identity),
-      );
-      // Another cluster at the same address, not yet noticed by a rejoin: never drop its records as "seen".
-      if (highWatermark !== undefined && committed > BigInt(highWatermark))
-        throw new ForeignOffsetError(
-          `partition ${partition}: the stored offset ${committed} is beyond the partition's end ${highWatermark}`,
-        );
-      const fresh = records.filter((r) => BigInt(r.offset) >= committed);
+      const committed = await this.lockPartitions(tx, batches);
+      const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
       const appended = await this.store.append(
         tx,
-        fresh.map((r) => ({ event: r.event, subject: r.subject, partition, offset: r.offset })),
+        batches.flatMap((b, i) =>
+          fresh[i].map((r) => ({
+            event: r.event,
+            subject: r.subject,
+            partition: b.at.partition,
+            offset: r.offset,
+          })),
+        ),
       );
-      await this.readModels.refresh(tx, appended);
-      const deadLettered = await this.deadLetters.add(
-        tx,
-        letters
-          .filter((l) => BigInt(l.offset) >= committed)
-          .map((l) => ({ ...l, ...identity, topic, partition })),
+      const remembered = await this.engine.apply(tx, appended, this.memory);
+      const deadLettered = await Promise.all(
+        batches.map((b, i) =>
+          this.deadLetters.add(
+            tx,
+            b.letters
+              .filter((l) => BigInt(l.offset) >= committed[i])
+              .map((l) => ({ ...l, ...b.at.identity, topic: b.at.topic, partition: b.at.partition })),
+          ),
+        ),
       );
+      const orgs = [...new Set(appended.map((e) => e.event.orgId))];
       // the alerter re-evaluates these orgs at once (delivered on commit, and only then)
-      for (const orgId of new Set(appended.map((e) => e.event.orgId))) {
-        await tx.query(`SELECT pg_notify('orgpulse_projections', $1)`, [orgId]);
-      }
-      if (deadLettered > 0) await tx.query(`SELECT pg_notify('orgpulse_dead_letters', '')`);
-      if (BigInt(nextOffset) > committed) {
-        await this.offsets.save(tx, this.groupId, topic, [{ partition, nextOffset }]);
-      }
+      if (orgs.length > 0)
+        await tx.query(`SELECT pg_notify('orgpulse_projections', o) FROM unnest($1::text[]) AS o`, [orgs]);
+      if (deadLettered.some((n) => n > 0)) await tx.query(`SELECT pg_notify('orgpulse_dead_letters', '')`);
+      await this.offsets.saveAll(
+        tx,
+        this.groupId,
+        batches
+          .filter((b, i) => BigInt(b.nextOffset) > committed[i])
+          .map((b) => ({ topic: b.at.topic, partition: b.at.partition, nextOffset: b.nextOffset })),
+      );
+      const appendedBy = (partition: number) => appended.filter((e) => e.partition === partition).length;
       return {
-        appended: appended.length,
-        duplicates: fresh.length - appended.length,
-        skippedAlreadyProjected: records.length - fresh.length,
-        deadLettered,
+        remembered,
+        outcomes: batches.map((b, i) => ({
+          appended: appendedBy(b.at.partition),
+          duplicates: fresh[i].length - appendedBy(b.at.partition),
+          skippedAlreadyProjected: b.records.length - fresh[i].length,
+          deadLettered: deadLettered[i],
+        })),
       };
     });
+    this.remember(remembered);
+    return outcomes;
+  }
+
+  /** Drops what is remembered of subjects (on a rebalance: their partitions may now be another's). */
+  forget(): void {
+    this.memory = new Map();
   }
 
   async storedOffset(topic: string, partition: number): Promise<StoredPartitionOffset | undefined> {
@@ -108,5 +149,28 @@ export class ProjectBatchHandler {
       await holdProjectionLockShared(tx);
       await this.offsets.rebind(tx, this.groupId, at.topic, at.partition, at.identity, nextOffset);
     });
+  }
+
+  /** Locks every partition's offset row; refuses a batch whose topic is not the one the offset counts in. */
+  private async lockPartitions(tx: EntityManager, batches: readonly PartitionBatch[]): Promise<bigint[]> {
+    const locked = await this.offsets.lockPartitions(
+      tx,
+      this.groupId,
+      batches.map((b) => ({ topic: b.at.topic, partition: b.at.partition, identity: b.at.identity })),
+    );
+    return batches.map((b, i) => {
+      const committed = BigInt(locked[i]);
+      // Another cluster at the same address, not yet noticed by a rejoin: never drop its records as "seen".
+      if (b.highWatermark !== undefined && committed > BigInt(b.highWatermark))
+        throw new ForeignOffsetError(
+          `partition ${b.at.partition}: the stored offset ${committed} is beyond the partition's end ${b.highWatermark}`,
+        );
+      return committed;
+    });
+  }
+
+  private remember(remembered: ReadonlyMap<string, SubjectMemory>): void {
+    if (this.memory.size + remembered.size > MAX_REMEMBERED_SUBJECTS) this.memory = new Map();
+    for (const [key, memory] of remembered) this.memory.set(key, memory);
   }
 }

@@ -1,56 +1,75 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
-import { type TeamState, foldTeams } from '@orgpulse/domain';
+import { READ_MODELS } from '@orgpulse/domain';
 import { connectDatabase, rebuildProjections } from '@orgpulse/persistence';
-import { testEnvironment } from '@orgpulse/testing';
+import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { ProjectBatchHandler, type ProjectableRecord } from './project-batch.handler';
 
-const TEAMS = ['alpha', 'beta', 'gamma'];
+const TEAMS = ['alpha', 'beta'];
+const PEOPLE = ['ana', 'bo', 'cy'];
+const MANAGERS = ['mia', 'max'];
+const PARTITIONS = 3;
+const BASE = Date.parse('2026-01-05T00:00:00Z');
 const IDENTITY = { clusterId: 'property-cluster', topicId: 'property-topic' };
 const at = (partition: number) => ({ topic: Topics.events, partition, identity: IDENTITY });
-const BASE = Date.parse('2026-01-05T00:00:00Z');
 
-type Draft = {
-  type: 'team.registered' | 'team.blocked' | 'team.unblocked' | 'team.archived';
-  team: number;
-  hour: number;
-  size: number;
-};
-
+/** One event of any subject kind every registered read model follows. */
 const draftArb = fc.record({
-  type: fc.constantFrom('team.registered', 'team.blocked', 'team.unblocked', 'team.archived', 'team.blocked'),
-  team: fc.integer({ min: 0, max: TEAMS.length - 1 }),
+  kind: fc.integer({ min: 0, max: 8 }),
+  subject: fc.nat(),
+  other: fc.nat(),
   hour: fc.integer({ min: 0, max: 48 }), // a small range: ties and late events are common
   size: fc.integer({ min: 0, max: 12 }),
-}) as fc.Arbitrary<Draft>;
-
-const scenarioArb = fc.record({
-  drafts: fc.array(draftArb, { minLength: 1, maxLength: 40 }),
-  duplicates: fc.array(fc.nat(), { maxLength: 10 }),
-  seed: fc.integer(),
-  batchSizes: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }),
+  org: fc.integer({ min: 0, max: 1 }),
 });
+type Draft = typeof draftArb extends fc.Arbitrary<infer D> ? D : never;
 
-const toEvent = (orgId: string, draft: Draft, i: number): AcceptedEvent => {
-  const teamId = TEAMS[draft.team];
-  const data =
-    draft.type === 'team.registered'
-      ? { teamId, name: `${teamId}-${draft.size}`, headcount: draft.size }
-      : draft.type === 'team.blocked'
-        ? { teamId, reason: draft.size % 2 === 0 ? 'dependency' : 'environment' }
-        : { teamId };
+function toEvent(orgIds: string[], d: Draft, i: number): AcceptedEvent {
+  const team = TEAMS[d.subject % TEAMS.length];
+  const person = PEOPLE[d.subject % PEOPLE.length];
+  const manager = MANAGERS[d.subject % MANAGERS.length];
+  const [type, data] = (
+    [
+      [
+        'team.registered',
+        { teamId: team, name: `${team}-${d.size}`, headcount: d.size, groupId: `g${d.size % 2}` },
+      ],
+      [
+        'team.blocked',
+        { teamId: team, reason: d.size % 2 ? 'dependency' : 'environment', blockedBy: TEAMS[d.other % 2] },
+      ],
+      ['team.unblocked', { teamId: team }],
+      ['team.archived', { teamId: team }],
+      ['discovery.interview-held', { teamId: team, participantRoles: ['pm', 'designer'] }],
+      ['delivery.shipped', { teamId: team }],
+      ['person.registered', { personId: person, role: 'engineer', managerId: MANAGERS[d.other % 2] }],
+      ['person.manager-changed', { personId: person, managerId: d.size % 3 ? MANAGERS[d.other % 2] : null }],
+      ['one-on-one.held', { managerId: manager, reportId: PEOPLE[d.other % PEOPLE.length] }],
+    ] as const
+  )[d.kind];
   return {
     id: `e${i}`,
-    type: draft.type,
+    type,
     version: 1,
-    orgId,
-    occurredAt: new Date(BASE + draft.hour * 3_600_000).toISOString(),
+    orgId: orgIds[d.org],
+    occurredAt: new Date(BASE + d.hour * 3_600_000).toISOString(),
     ingestedAt: '2026-01-10T00:00:00.000Z',
     data,
   } as AcceptedEvent;
-};
+}
+
+const scenarioArb = fc.record({
+  drafts: fc.array(draftArb, { minLength: 20, maxLength: 80 }),
+  duplicates: fc.array(fc.nat(), { maxLength: 10 }),
+  seed: fc.integer(),
+  // mostly in occurrence order with a few late events, or shuffled through and through
+  lateSwaps: fc.option(fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }), { nil: undefined }),
+  batchSizes: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 20 }),
+  // which of two projector instances holds each partition at each step: partitions move between them
+  owners: fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 30 }),
+});
 
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
@@ -63,80 +82,91 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-/** What the read model must be: each event once (first arrival wins), folded by occurredAt, ties by arrival. */
-function expectedTeams(arrivals: AcceptedEvent[]): TeamState[] {
-  const firstArrival = new Map<string, { event: AcceptedEvent; arrival: number }>();
-  arrivals.forEach((event, arrival) => {
-    if (!firstArrival.has(event.id)) firstArrival.set(event.id, { event, arrival });
-  });
-  const ordered = [...firstArrival.values()].sort(
-    (a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) || a.arrival - b.arrival,
-  );
-  return foldTeams(ordered.map(({ event }) => ({ subject: subjectOf(event), event })));
+function arrivalOrder(
+  events: AcceptedEvent[],
+  seed: number,
+  lateSwaps?: [number, number][],
+): AcceptedEvent[] {
+  if (!lateSwaps) return shuffle(events, seed);
+  const ordered = [...events].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  for (const [i, j] of lateSwaps) {
+    const [a, b] = [i % ordered.length, j % ordered.length];
+    [ordered[a], ordered[b]] = [ordered[b], ordered[a]];
+  }
+  return ordered;
 }
 
-describe('projection: incremental = from-scratch fold = rebuild (property, real PostgreSQL)', () => {
-  jest.setTimeout(300_000);
+const partitionOf = (event: AcceptedEvent) =>
+  [...`${event.orgId}/${subjectOf(event)}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) %
+  PARTITIONS;
+
+describe('every registered read model: incremental = from-scratch fold = rebuild (property, real PostgreSQL)', () => {
+  jest.setTimeout(600_000);
   let db: DataSource;
+  const query = <T>(sql: string, params: unknown[] = []) => db.query<T[]>(sql, params);
 
   beforeAll(async () => {
     db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
   });
   afterAll(() => db.destroy());
 
-  const readTeams = async (orgId: string): Promise<TeamState[]> =>
-    db.query(
-      `SELECT team_id AS "teamId", name, headcount, group_id AS "groupId", registered, archived, blocked,
-              to_char(blocked_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "blockedSince",
-              block_reason AS "blockReason"
-         FROM team_status WHERE org_id = $1 ORDER BY team_id`,
-      [orgId],
-    );
-  const sorted = (teams: TeamState[]) => [...teams].sort((a, b) => a.teamId.localeCompare(b.teamId));
-
-  it('holds for shuffled arrival, duplicates, late events and any batching', async () => {
+  it(`holds for ${READ_MODELS.map((m) => m.name).join(', ')} under shuffled arrival, duplicates, late events, many orgs and moving partitions`, async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ drafts, duplicates, seed, batchSizes }) => {
-        const orgId = randomUUID();
-        const handler = new ProjectBatchHandler(db, `property-${orgId}`);
-        const events = drafts.map((d, i) => toEvent(orgId, d, i));
-        const arrivals = shuffle([...events, ...duplicates.map((d) => events[d % events.length])], seed);
+      fc.asyncProperty(scenarioArb, async ({ drafts, duplicates, seed, lateSwaps, batchSizes, owners }) => {
+        const orgIds = [randomUUID(), randomUUID()];
+        const group = `property-${randomUUID()}`;
+        const instances = [new ProjectBatchHandler(db, group), new ProjectBatchHandler(db, group)];
+        const events = drafts.map((d, i) => toEvent(orgIds, d, i));
+        const arrivals = arrivalOrder(
+          [...events, ...duplicates.map((d) => events[d % events.length])],
+          seed,
+          lateSwaps,
+        );
 
-        // Kafka order per partition: a team's events stay on one partition, in arrival order.
-        const partitionOf = (e: AcceptedEvent) => TEAMS.indexOf((e.data as { teamId: string }).teamId) % 2;
-        const nextOffset = [0, 0];
-        const processed: AcceptedEvent[] = [];
+        const nextOffset = Array.from({ length: PARTITIONS }, () => 0);
         let cursor = 0;
-        for (let b = 0; cursor < arrivals.length; b++) {
-          const batch = arrivals.slice(cursor, cursor + batchSizes[b % batchSizes.length]);
+        for (let step = 0; cursor < arrivals.length; step++) {
+          const batch = arrivals.slice(cursor, cursor + batchSizes[step % batchSizes.length]);
           cursor += batch.length;
-          for (const partition of [0, 1]) {
-            const records: ProjectableRecord[] = batch
-              .filter((e) => partitionOf(e) === partition)
-              .map((event) => ({
-                offset: String(nextOffset[partition]++),
-                subject: subjectOf(event),
-                event,
-              }));
-            if (records.length === 0) continue;
-            await handler.project(at(partition), records, [], String(nextOffset[partition]));
-            processed.push(...records.map((r) => r.event));
+          // each instance projects the partitions it holds now, all of them in one transaction
+          for (const [instance, handler] of instances.entries()) {
+            const held = [...Array(PARTITIONS).keys()].filter(
+              (p) => owners[(step + p) % owners.length] === instance,
+            );
+            const batches = held.flatMap((partition) => {
+              const records: ProjectableRecord[] = batch
+                .filter((e) => partitionOf(e) === partition)
+                .map((event) => ({
+                  offset: String(nextOffset[partition]++),
+                  subject: subjectOf(event),
+                  event,
+                }));
+              return records.length === 0
+                ? []
+                : [{ at: at(partition), records, letters: [], nextOffset: String(nextOffset[partition]) }];
+            });
+            if (batches.length > 0) await handler.projectAll(batches);
           }
         }
 
-        const expected = sorted(expectedTeams(processed));
-        expect(sorted(await readTeams(orgId))).toEqual(expected);
+        for (const orgId of orgIds) {
+          const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+          expect(stored).toEqual(folded);
+        }
         await rebuildProjections(db);
-        expect(sorted(await readTeams(orgId))).toEqual(expected);
+        for (const orgId of orgIds) {
+          const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+          expect(stored).toEqual(folded);
+        }
       }),
-      { numRuns: 25 },
+      { numRuns: 30 },
     );
   });
 
   it('a redelivered batch (offsets already stored) changes nothing', async () => {
     const orgId = randomUUID();
     const handler = new ProjectBatchHandler(db, `redelivery-${orgId}`);
-    const event = toEvent(orgId, { type: 'team.blocked', team: 0, hour: 1, size: 0 }, 1);
+    const event = toEvent([orgId, orgId], { kind: 1, subject: 0, other: 0, hour: 1, size: 0, org: 0 }, 1);
     const records = [{ offset: '0', subject: subjectOf(event), event }];
     expect(await handler.project(at(0), records, [], '1')).toMatchObject({ appended: 1 });
     expect(await handler.project(at(0), records, [], '1')).toEqual({

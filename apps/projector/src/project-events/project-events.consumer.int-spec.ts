@@ -10,10 +10,9 @@ import { DeadLetterRelay } from '../dead-letters/dead-letter.relay';
 import { ProjectionProgress } from '../progress/projection-progress';
 import {
   type BatchOutcome,
-  type PartitionRef,
+  type PartitionBatch,
   ProjectBatchHandler,
   type ProjectableRecord,
-  type UnprojectableRecord,
 } from './project-batch.handler';
 import { ProjectEventsConsumer } from './project-events.consumer';
 
@@ -28,16 +27,11 @@ class RefusingHandler extends ProjectBatchHandler {
     super(database, groupId);
   }
 
-  override async project(
-    at: PartitionRef,
-    records: readonly ProjectableRecord[],
-    letters: readonly UnprojectableRecord[],
-    nextOffset: string,
-    highWatermark?: string,
-  ): Promise<BatchOutcome> {
+  override async projectAll(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
     this.transactions++;
-    if (records.some(this.poison)) await this.database.query(`SELECT '0000-01-01T00:00:00Z'::timestamptz`);
-    return super.project(at, records, letters, nextOffset, highWatermark);
+    if (batches.some((b) => b.records.some(this.poison)))
+      await this.database.query(`SELECT '0000-01-01T00:00:00Z'::timestamptz`);
+    return super.projectAll(batches);
   }
 }
 
@@ -100,7 +94,13 @@ describe('projector consumer: refused records are isolated and dead-lettered onc
     const progress = new ProjectionProgress({ stuckAfterMs: 60_000 });
     const consumer = new ProjectEventsConsumer(
       kafka,
-      { groupId, topic, sessionTimeoutMs: 10_000, identify: () => describeTopicIdentity(brokers, topic) },
+      {
+        groupId,
+        topic,
+        concurrency: 2,
+        sessionTimeoutMs: 10_000,
+        identify: () => describeTopicIdentity(brokers, topic),
+      },
       handler,
       progress,
       logger,

@@ -1,26 +1,26 @@
-import { Topics, parseAcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { Topics } from '@orgpulse/contracts';
 import type { TopicIdentity } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
-import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ProjectionProgress } from '../progress/projection-progress';
 import { type ResumeDecision, decideResume } from './resume-decision';
 import type {
+  BatchOutcome,
+  PartitionBatch,
   PartitionRef,
   ProjectBatchHandler,
-  ProjectableRecord,
-  UnprojectableRecord,
 } from './project-batch.handler';
 import { classifyProjectionFailure } from './projection-failure';
+import { GroupCommit } from './group-commit';
+import { type BatchItem, deadLetterOf, toItem } from './batch-items';
 
 const MAX_BACKOFF_MS = 10_000;
 const IDENTITY_CHECK_MS = 10_000;
 
-/** One record of a batch, in offset order: an event to store, or one to dead-letter as received. */
-type BatchItem =
-  { offset: string; record: ProjectableRecord } | { offset: string; letter: UnprojectableRecord };
-
 export interface ConsumerOptions {
   groupId: string;
+  /** partitions handled at once, and so projected in one transaction */
+  concurrency?: number;
   /** the events topic by default */
   topic?: string;
   sessionTimeoutMs: number;
@@ -41,6 +41,7 @@ export class ProjectEventsConsumer {
   private readonly attempts = new Map<number, number>();
   private readonly pauseTimers = new Set<NodeJS.Timeout>();
   private identity: Promise<TopicIdentity> | undefined;
+  private readonly committer: GroupCommit<PartitionBatch, BatchOutcome>;
   private identityCheck: NodeJS.Timeout | undefined;
   private readonly topic: string;
 
@@ -60,6 +61,7 @@ export class ProjectEventsConsumer {
       maxBytesPerPartition: 2 * 1024 * 1024,
     });
     this.admin = kafka.admin();
+    this.committer = new GroupCommit((batches) => this.handler.projectAll(batches));
   }
 
   async start(): Promise<void> {
@@ -70,12 +72,14 @@ export class ProjectEventsConsumer {
         (a, b) => a - b,
       );
       this.forgetPositions();
+      this.handler.forget();
     });
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     this.identityCheck = setInterval(() => void this.checkIdentity(), IDENTITY_CHECK_MS);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -130,26 +134,36 @@ export class ProjectEventsConsumer {
     const items = batch.messages.map((m) => toItem(m));
     const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
     try {
-      await this.project(payload, at, items, nextOffset);
-    } catch (error) {
-      const failure = classifyProjectionFailure(error);
-      if (failure === 'rebind') {
+      // with the other partitions of this fetch, in one transaction
+      this.recordOutcome(
+        at,
+        items,
+        await this.committer.submit(this.batchOf(payload, at, items, nextOffset)),
+      );
+    } catch {
+      // the shared transaction failed: this partition alone finds out whether it is the cause
+      try {
+        await this.project(payload, at, items, nextOffset);
+      } catch (error) {
+        const failure = classifyProjectionFailure(error);
+        if (failure === 'rebind') {
+          this.logger.warn(
+            { partition, err: describeError(error) },
+            'the topic changed under the partition; resuming it',
+          );
+          this.forgetPositions();
+          return this.retryLater(payload, error);
+        }
+        if (failure === 'transient') return this.retryLater(payload, error);
         this.logger.warn(
           { partition, err: describeError(error) },
-          'the topic changed under the partition; resuming it',
+          'PostgreSQL refused a record of the batch; isolating it for the dead-letter topic',
         );
-        this.forgetPositions();
-        return this.retryLater(payload, error);
-      }
-      if (failure === 'transient') return this.retryLater(payload, error);
-      this.logger.warn(
-        { partition, err: describeError(error) },
-        'PostgreSQL refused a record of the batch; isolating it for the dead-letter topic',
-      );
-      try {
-        await this.isolate(payload, at, items, nextOffset);
-      } catch (isolationError) {
-        return this.retryLater(payload, isolationError);
+        try {
+          await this.isolate(payload, at, items, nextOffset);
+        } catch (isolationError) {
+          return this.retryLater(payload, isolationError);
+        }
       }
     }
     this.attempts.delete(partition);
@@ -161,15 +175,34 @@ export class ProjectEventsConsumer {
     });
   }
 
+  private batchOf(
+    payload: EachBatchPayload,
+    at: PartitionRef,
+    items: readonly BatchItem[],
+    nextOffset: string,
+  ): PartitionBatch {
+    return {
+      at,
+      records: items.flatMap((i) => ('record' in i ? [i.record] : [])),
+      letters: items.flatMap((i) => ('letter' in i ? [i.letter] : [])),
+      nextOffset,
+      highWatermark: payload.batch.highWatermark,
+    };
+  }
+
+  /** This partition's batch (or part of it) in a transaction of its own. */
   private async project(
     payload: EachBatchPayload,
     at: PartitionRef,
     items: readonly BatchItem[],
     nextOffset: string,
   ): Promise<void> {
-    const records = items.flatMap((i) => ('record' in i ? [i.record] : []));
-    const letters = items.flatMap((i) => ('letter' in i ? [i.letter] : []));
-    const outcome = await this.handler.project(at, records, letters, nextOffset, payload.batch.highWatermark);
+    const [outcome] = await this.handler.projectAll([this.batchOf(payload, at, items, nextOffset)]);
+    this.recordOutcome(at, items, outcome);
+    await payload.heartbeat().catch(() => undefined);
+  }
+
+  private recordOutcome(at: PartitionRef, items: readonly BatchItem[], outcome: BatchOutcome): void {
     this.progress.recordBatch(items.length, outcome.appended, new Date());
     if (outcome.deadLettered > 0) {
       this.progress.recordDeadLetters(outcome.deadLettered);
@@ -177,12 +210,11 @@ export class ProjectEventsConsumer {
         {
           partition: at.partition,
           count: outcome.deadLettered,
-          errors: letters.map((l) => l.error).slice(0, 5),
+          errors: items.flatMap((i) => ('letter' in i ? [i.letter.error] : [])).slice(0, 5),
         },
         'records set aside for the dead-letter topic',
       );
     }
-    await payload.heartbeat().catch(() => undefined);
   }
 
   /**
@@ -278,39 +310,3 @@ export class ProjectEventsConsumer {
     this.pauseTimers.add(timer);
   }
 }
-
-function toItem(message: KafkaMessage): BatchItem {
-  const parsed = parseAcceptedEvent(message.value);
-  if (!parsed.ok) return { offset: message.offset, letter: letterOf(message, parsed.error) };
-  return {
-    offset: message.offset,
-    record: { offset: message.offset, subject: subjectOf(parsed.event), event: parsed.event },
-  };
-}
-
-function deadLetterOf(batch: Batch, offset: string, error: string): UnprojectableRecord {
-  const message = batch.messages.find((m) => m.offset === offset);
-  if (!message) throw new Error(`offset ${offset} is not in the batch`);
-  return letterOf(message, error);
-}
-
-function letterOf(message: KafkaMessage, error: string): UnprojectableRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    // base64 keeps any bytes a producer sent (PostgreSQL text and jsonb refuse U+0000)
-    headers[withoutNul(name)] = Buffer.from(values[values.length - 1] ?? '').toString('base64');
-  }
-  return {
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers,
-    error: withoutNul(error).slice(0, 4_000),
-  };
-}
-
-/** PostgreSQL text and jsonb cannot hold U+0000: it is spelled out instead. */
-const withoutNul = (text: string) => text.split('\u0000').join('\\u0000');

@@ -1,21 +1,43 @@
 import type { EventEnvelope } from './event-catalog';
 
-/**
- * The subject an event is about. Kafka keys records by org + subject so that one subject's
- * events stay in order on one partition (contract §7).
- */
-export function subjectOf(event: Pick<EventEnvelope, 'type' | 'data'>): string {
+/** What an event is about: the unit whose events stay in order and whose read models they fold into. */
+export type SubjectKind = 'team' | 'person' | 'manager';
+
+export interface Subject {
+  kind: SubjectKind;
+  id: string;
+}
+
+const KINDS: readonly SubjectKind[] = ['team', 'person', 'manager'];
+
+/** The one place the subject's text form (`team:<id>`, stored and used in Kafka keys) is written and read. */
+export const formatSubject = ({ kind, id }: Subject): string => `${kind}:${id}`;
+
+export function parseSubject(text: string): Subject | undefined {
+  const colon = text.indexOf(':');
+  const kind = text.slice(0, colon) as SubjectKind;
+  return colon > 0 && KINDS.includes(kind) ? { kind, id: text.slice(colon + 1) } : undefined;
+}
+
+export function subjectOfEvent(event: Pick<EventEnvelope, 'type' | 'data'>): Subject {
   const data = event.data as Record<string, unknown>;
   switch (event.type) {
     case 'person.registered':
     case 'person.manager-changed':
-      return `person:${String(data.personId)}`;
+      return { kind: 'person', id: String(data.personId) };
     case 'one-on-one.held':
-      return `manager:${String(data.managerId)}`;
+      return { kind: 'manager', id: String(data.managerId) };
     default:
-      return `team:${String(data.teamId)}`;
+      return { kind: 'team', id: String(data.teamId) };
   }
 }
+
+/**
+ * The subject an event is about, as text. Kafka keys records by org + subject so that one subject's
+ * events stay in order on one partition (contract §7).
+ */
+export const subjectOf = (event: Pick<EventEnvelope, 'type' | 'data'>): string =>
+  formatSubject(subjectOfEvent(event));
 
 export const recordKeyOf = (orgId: string, event: Pick<EventEnvelope, 'type' | 'data'>): string =>
   `${orgId}/${subjectOf(event)}`;

@@ -54,9 +54,13 @@ export class CredentialsRepository {
   }
 
   async findOrgIdByIngestKey(key: string): Promise<string | undefined> {
+    return this.findOrgIdByIngestKeyHash(hashSecret(key));
+  }
+
+  async findOrgIdByIngestKeyHash(keyHash: string): Promise<string | undefined> {
     const rows: { org_id: string }[] = await this.db.query(
       'SELECT org_id FROM ingest_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-      [hashSecret(key)],
+      [keyHash],
     );
     return rows[0]?.org_id;
   }
@@ -97,9 +101,10 @@ export class CredentialsRepository {
     column: string,
     secret: string,
   ): Promise<boolean> {
+    // The notification goes out when the revocation commits: processes that cache credentials drop it.
     const rows: { n: number }[] = await this.db.query(
       `WITH r AS (UPDATE ${table} SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1)
-       SELECT count(*)::int AS n FROM r`,
+       SELECT count(*)::int AS n, pg_notify('orgpulse_credentials', $1) FROM r`,
       [hashSecret(secret)],
     );
     return rows[0].n > 0;

@@ -56,7 +56,7 @@ describe('the event store (PostgreSQL)', () => {
       },
     ]);
     expect(again).toEqual([]);
-    const history = await store.readSubjects(db.manager, orgId, ['team:payments']);
+    const history = await store.readHistories(db.manager, [{ orgId, subject: 'team:payments' }]);
     expect(history.map((e) => e.event.id)).toEqual(['e2', 'e1']); // by occurredAt, not arrival
     expect(history[1].event).toEqual(blocked('e1', '2026-11-20T09:00:00.000Z'));
   });

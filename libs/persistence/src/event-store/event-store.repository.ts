@@ -21,6 +21,10 @@ export interface StoredEvent {
   event: AcceptedEvent;
 }
 
+export interface AppendedEvent extends StoredEvent {
+  partition: number;
+}
+
 interface StoredRow {
   position: string;
   org_id: string;
@@ -51,16 +55,19 @@ const toStored = (row: StoredRow): StoredEvent => ({
 
 /** The append-only event store: one multi-row insert per batch, deduplicated by (org, event id). */
 export class EventStoreRepository {
-  /** Appends the batch and returns only the events that were new. */
-  async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<StoredEvent[]> {
+  /**
+   * Appends the batch and returns only the events that were new, built from what was passed in: only
+   * the positions come back from the database.
+   */
+  async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const rows: StoredRow[] = await db.query(
+    const rows: { org_id: string; event_id: string; position: string }[] = await db.query(
       `INSERT INTO event_store
          (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
                             $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
        ON CONFLICT (org_id, event_id) DO NOTHING
-       RETURNING position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data`,
+       RETURNING org_id, event_id, position`,
       [
         batch.map((e) => e.event.orgId),
         batch.map((e) => e.event.id),
@@ -75,17 +82,36 @@ export class EventStoreRepository {
         batch.map((e) => JSON.stringify(e.event.data)),
       ],
     );
-    return rows.map(toStored);
+    // a duplicate id within one batch inserts its first occurrence only
+    const byKey = new Map<string, EventToAppend>();
+    for (const e of batch) {
+      const key = `${e.event.orgId}/${e.event.id}`;
+      if (!byKey.has(key)) byKey.set(key, e);
+    }
+    return rows.map((row) => {
+      const appended = byKey.get(`${row.org_id}/${row.event_id}`) as EventToAppend;
+      return {
+        position: Number(row.position),
+        subject: appended.subject,
+        event: appended.event,
+        partition: appended.partition,
+      };
+    });
   }
 
-  /** Every event of the given subjects of one org, in occurrence order (ties by arrival). */
-  async readSubjects(db: EntityManager, orgId: string, subjects: readonly string[]): Promise<StoredEvent[]> {
+  /** Every event of the given subjects (of any orgs), in (org, subject, occurrence) order. */
+  async readHistories(
+    db: EntityManager,
+    subjects: readonly { orgId: string; subject: string }[],
+  ): Promise<StoredEvent[]> {
+    if (subjects.length === 0) return [];
     const rows: StoredRow[] = await db.query(
-      `SELECT position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data
-         FROM event_store
-        WHERE org_id = $1 AND subject = ANY($2::text[])
-        ORDER BY subject, occurred_at, position`,
-      [orgId, subjects],
+      `SELECT e.position, e.org_id, e.event_id, e.type, e.version, e.subject, e.occurred_at, e.ingested_at,
+              e.source, e.data
+         FROM event_store e
+         JOIN unnest($1::uuid[], $2::text[]) AS k(org_id, subject) ON e.org_id = k.org_id AND e.subject = k.subject
+        ORDER BY e.org_id, e.subject, e.occurred_at, e.position`,
+      [subjects.map((s) => s.orgId), subjects.map((s) => s.subject)],
     );
     return rows.map(toStored);
   }

@@ -3,6 +3,7 @@ import { MetricsReadModels1763800000000 } from './1763800000000-metrics-read-mod
 import { Alerting1763900000000 } from './1763900000000-alerting';
 import { PipelineIntegrity1764000000000 } from './1764000000000-pipeline-integrity';
 import { AlerterIsolation1764100000000 } from './1764100000000-alerter-isolation';
+import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -10,4 +11,5 @@ export const migrations = [
   Alerting1763900000000,
   PipelineIntegrity1764000000000,
   AlerterIsolation1764100000000,
+  DeclaredReadModels1764300000000,
 ];

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import { holdProjectionLockShared } from './projection-lock';
-import { ReadModelsProjection } from './read-models.projection';
+import { ProjectionEngine } from './projection-engine';
 import { rebuildProjections } from './rebuild-projections';
 
 const registered = (orgId: string, teamId: string): AcceptedEvent => ({
@@ -22,7 +22,7 @@ describe('rebuild: no event committed before the swap is missing after it (real 
   jest.setTimeout(60_000);
   let db: DataSource;
   const store = new EventStoreRepository();
-  const readModels = new ReadModelsProjection();
+  const engine = new ProjectionEngine();
 
   beforeAll(async () => {
     db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
@@ -34,12 +34,12 @@ describe('rebuild: no event committed before the swap is missing after it (real 
     const appended = await store.append(tx, [
       { event, subject: `team:${(event.data as { teamId: string }).teamId}`, partition: 0, offset: '0' },
     ]);
-    await readModels.refresh(tx, appended);
+    await engine.apply(tx, appended);
   };
   const teamsOf = async (orgId: string) =>
     (
       await db.query<{ team_id: string }[]>(
-        `SELECT team_id FROM team_timeline WHERE org_id = $1 ORDER BY team_id`,
+        `SELECT subject_id AS team_id FROM team_timeline WHERE org_id = $1 ORDER BY subject_id`,
         [orgId],
       )
     ).map((r) => r.team_id);

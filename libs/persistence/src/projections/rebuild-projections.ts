@@ -1,12 +1,11 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   EventStoreRepository,
   type StorePageCursor,
   type StoredEvent,
 } from '../event-store/event-store.repository';
 import { holdProjectionLockExclusive } from './projection-lock';
-import { groupBy } from './group-by';
-import { READ_MODEL_TABLES, ReadModelsProjection } from './read-models.projection';
+import { ProjectionEngine } from './projection-engine';
 
 export interface RebuildProgress {
   events: number;
@@ -40,11 +39,12 @@ export async function rebuildProjections(
     );
   });
 
-  for (const table of READ_MODEL_TABLES) {
+  const live = new ProjectionEngine();
+  for (const table of live.tables) {
     await db.query(`DROP TABLE IF EXISTS ${table}_rebuild`);
     await db.query(`CREATE TABLE ${table}_rebuild (LIKE ${table} INCLUDING ALL)`);
   }
-  const target = new ReadModelsProjection('_rebuild');
+  const target = new ProjectionEngine(live.models, '_rebuild');
 
   let events = 0;
   let subjects = 0;
@@ -60,33 +60,22 @@ export async function rebuildProjections(
     const last = pending[pending.length - 1];
     const complete = pending.filter((e) => e.event.orgId !== last.event.orgId || e.subject !== last.subject);
     pending = pending.slice(complete.length);
-    subjects += await writeFolded(db.manager, target, complete);
+    subjects += await target.writeHistories(db.manager, complete);
     onProgress({ events, totalEvents: count });
   }
-  subjects += await writeFolded(db.manager, target, pending);
+  subjects += await target.writeHistories(db.manager, pending);
 
   await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
     // Events projected while the rebuild ran: re-fold their subjects into the new table too.
     const newer = await store.readNewerThan(tx, max);
-    await target.refresh(tx, newer);
-    for (const table of READ_MODEL_TABLES) {
+    await target.apply(tx, newer);
+    for (const table of live.tables) {
       await tx.query(`ALTER TABLE ${table} RENAME TO ${table}_replaced`);
       await tx.query(`ALTER TABLE ${table}_rebuild RENAME TO ${table}`);
       await tx.query(`DROP TABLE ${table}_replaced`);
     }
+    await tx.query(`UPDATE projection_generation SET generation = generation + 1`);
   });
   return { events, subjects, durationMs: Date.now() - started };
-}
-
-async function writeFolded(
-  tx: EntityManager,
-  target: ReadModelsProjection,
-  history: StoredEvent[],
-): Promise<number> {
-  let written = 0;
-  for (const [orgId, orgHistory] of groupBy(history, (e) => e.event.orgId)) {
-    written += await target.write(tx, orgId, orgHistory);
-  }
-  return written;
 }

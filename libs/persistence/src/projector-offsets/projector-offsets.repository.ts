@@ -32,18 +32,18 @@ export const sameIdentity = (a: OffsetIdentity | null, b: OffsetIdentity) =>
 
 /** Consumed offsets, written in the same transaction as the events and read models they cover. */
 export class ProjectorOffsetsRepository {
-  async save(
+  /** Moves each partition's offset forward (never back); the rows exist: they were locked first. */
+  async saveAll(
     db: EntityManager,
     group: string,
-    topic: string,
-    offsets: readonly PartitionOffset[],
+    offsets: readonly (PartitionOffset & { topic: string })[],
   ): Promise<void> {
     if (offsets.length === 0) return;
     await db.query(
       `UPDATE projector_offsets o SET next_offset = GREATEST(o.next_offset, t.n), updated_at = now()
-         FROM unnest($3::int[], $4::bigint[]) AS t(p, n)
-        WHERE o.consumer_group = $1 AND o.topic = $2 AND o.partition = t.p`,
-      [group, topic, offsets.map((o) => o.partition), offsets.map((o) => o.nextOffset)],
+         FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(topic, p, n)
+        WHERE o.consumer_group = $1 AND o.topic = t.topic AND o.partition = t.p`,
+      [group, offsets.map((o) => o.topic), offsets.map((o) => o.partition), offsets.map((o) => o.nextOffset)],
     );
   }
 
@@ -69,34 +69,50 @@ export class ProjectorOffsetsRepository {
   }
 
   /**
-   * Locks the partition's offset row for this transaction and returns the next offset to project. The row
-   * lock fences a consumer that lost the partition in a rebalance but is still finishing a batch.
+   * Locks the partitions' offset rows for this transaction and returns each one's next offset to project.
+   * The row lock fences a consumer that lost a partition in a rebalance but is still finishing a batch.
    */
-  async lockPartition(
+  async lockPartitions(
     db: EntityManager,
     group: string,
-    topic: string,
-    partition: number,
-    identity: OffsetIdentity,
-  ): Promise<string> {
+    partitions: readonly { topic: string; partition: number; identity: OffsetIdentity }[],
+  ): Promise<string[]> {
+    const params = [
+      group,
+      partitions.map((p) => p.topic),
+      partitions.map((p) => p.partition),
+      partitions.map((p) => p.identity.clusterId),
+      partitions.map((p) => p.identity.topicId),
+    ];
     await db.query(
       `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, cluster_id, topic_id)
-       VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT DO NOTHING`,
-      [group, topic, partition, identity.clusterId, identity.topicId],
+       SELECT $1, t, p, 0, c, i FROM unnest($2::text[], $3::int[], $4::text[], $5::text[]) AS k(t, p, c, i)
+       ON CONFLICT DO NOTHING`,
+      params,
     );
-    const [row]: { next_offset: string; cluster_id: string | null; topic_id: string | null }[] =
-      await db.query(
-        `SELECT next_offset, cluster_id, topic_id FROM projector_offsets
-        WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-        [group, topic, partition],
-      );
-    const stored =
-      row.cluster_id && row.topic_id ? { clusterId: row.cluster_id, topicId: row.topic_id } : null;
-    if (!sameIdentity(stored, identity))
-      throw new ForeignOffsetError(
-        `partition ${partition}: the stored offset counts in ${describe(stored)}, the batch comes from ${describe(identity)}`,
-      );
-    return row.next_offset;
+    const rows: {
+      topic: string;
+      partition: number;
+      next_offset: string;
+      cluster_id: string | null;
+      topic_id: string | null;
+    }[] = await db.query(
+      `SELECT topic, partition, next_offset, cluster_id, topic_id FROM projector_offsets
+          WHERE consumer_group = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))
+          ORDER BY topic, partition FOR UPDATE`,
+      params.slice(0, 3),
+    );
+    return partitions.map(({ topic, partition, identity }) => {
+      const row = rows.find((r) => r.topic === topic && r.partition === partition);
+      if (!row) throw new Error(`no offset row for ${topic}/${partition}`);
+      const stored =
+        row.cluster_id && row.topic_id ? { clusterId: row.cluster_id, topicId: row.topic_id } : null;
+      if (!sameIdentity(stored, identity))
+        throw new ForeignOffsetError(
+          `partition ${partition}: the stored offset counts in ${describe(stored)}, the batch comes from ${describe(identity)}`,
+        );
+      return row.next_offset;
+    });
   }
 
   /** Binds the partition's offset to another cluster or topic incarnation, starting at `nextOffset`. */

@@ -15,7 +15,7 @@ export class MetricsReadModelsRepository {
 
   async teamTimelines(orgId: string, teamIds: readonly string[]): Promise<TeamTimeline[]> {
     const rows: { timeline: TeamTimeline }[] = await this.db.query(
-      'SELECT timeline FROM team_timeline WHERE org_id = $1 AND team_id = ANY($2::text[])',
+      'SELECT state AS timeline FROM team_timeline WHERE org_id = $1 AND subject_id = ANY($2::text[])',
       [orgId, teamIds],
     );
     return rows.map((r) => r.timeline);
@@ -27,9 +27,9 @@ export class MetricsReadModelsRepository {
     { groupId, first, after }: TeamPageOptions = {},
   ): Promise<TeamTimeline[]> {
     const rows: { timeline: TeamTimeline }[] = await this.db.query(
-      `SELECT timeline FROM team_timeline
-        WHERE org_id = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR team_id > $3)
-        ORDER BY team_id LIMIT $4`,
+      `SELECT state AS timeline FROM team_timeline
+        WHERE org_id = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR subject_id > $3)
+        ORDER BY subject_id LIMIT $4`,
       [orgId, groupId ?? null, after ?? null, first ?? null],
     );
     return rows.map((r) => r.timeline);
@@ -37,7 +37,7 @@ export class MetricsReadModelsRepository {
 
   async personTimelines(orgId: string): Promise<PersonTimeline[]> {
     const rows: { timeline: PersonTimeline }[] = await this.db.query(
-      'SELECT timeline FROM person_timeline WHERE org_id = $1 ORDER BY person_id',
+      'SELECT state AS timeline FROM person_timeline WHERE org_id = $1 ORDER BY subject_id',
       [orgId],
     );
     return rows.map((r) => r.timeline);
@@ -45,7 +45,7 @@ export class MetricsReadModelsRepository {
 
   async oneOnOnes(orgId: string, managerIds: readonly string[]): Promise<Map<string, OneOnOne[]>> {
     const rows: { manager_id: string; one_on_ones: OneOnOne[] }[] = await this.db.query(
-      'SELECT manager_id, one_on_ones FROM manager_one_on_ones WHERE org_id = $1 AND manager_id = ANY($2::text[])',
+      'SELECT subject_id AS manager_id, state AS one_on_ones FROM manager_one_on_ones WHERE org_id = $1 AND subject_id = ANY($2::text[])',
       [orgId, managerIds],
     );
     return new Map(rows.map((r) => [r.manager_id, r.one_on_ones]));
@@ -53,7 +53,7 @@ export class MetricsReadModelsRepository {
 
   async managersWithOneOnOnes(orgId: string): Promise<string[]> {
     const rows: { manager_id: string }[] = await this.db.query(
-      'SELECT manager_id FROM manager_one_on_ones WHERE org_id = $1',
+      'SELECT subject_id AS manager_id FROM manager_one_on_ones WHERE org_id = $1',
       [orgId],
     );
     return rows.map((r) => r.manager_id);
@@ -61,7 +61,7 @@ export class MetricsReadModelsRepository {
 
   async allOneOnOnes(orgId: string): Promise<Map<string, OneOnOne[]>> {
     const rows: { manager_id: string; one_on_ones: OneOnOne[] }[] = await this.db.query(
-      'SELECT manager_id, one_on_ones FROM manager_one_on_ones WHERE org_id = $1',
+      'SELECT subject_id AS manager_id, state AS one_on_ones FROM manager_one_on_ones WHERE org_id = $1',
       [orgId],
     );
     return new Map(rows.map((r) => [r.manager_id, r.one_on_ones]));

@@ -1,0 +1,43 @@
+import { parseAcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import type { Batch, KafkaMessage } from 'kafkajs';
+import type { ProjectableRecord, UnprojectableRecord } from './project-batch.handler';
+
+/** One record of a batch, in offset order: an event to store, or one to dead-letter as received. */
+export type BatchItem =
+  { offset: string; record: ProjectableRecord } | { offset: string; letter: UnprojectableRecord };
+
+export function toItem(message: KafkaMessage): BatchItem {
+  const parsed = parseAcceptedEvent(message.value);
+  if (!parsed.ok) return { offset: message.offset, letter: letterOf(message, parsed.error) };
+  return {
+    offset: message.offset,
+    record: { offset: message.offset, subject: subjectOf(parsed.event), event: parsed.event },
+  };
+}
+
+export function deadLetterOf(batch: Batch, offset: string, error: string): UnprojectableRecord {
+  const message = batch.messages.find((m) => m.offset === offset);
+  if (!message) throw new Error(`offset ${offset} is not in the batch`);
+  return letterOf(message, error);
+}
+
+function letterOf(message: KafkaMessage, error: string): UnprojectableRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    // base64 keeps any bytes a producer sent (PostgreSQL text and jsonb refuse U+0000)
+    headers[withoutNul(name)] = Buffer.from(values[values.length - 1] ?? '').toString('base64');
+  }
+  return {
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers,
+    error: withoutNul(error).slice(0, 4_000),
+  };
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: it is spelled out instead. */
+const withoutNul = (text: string) => text.split('\u0000').join('\\u0000');

@@ -1,0 +1,55 @@
+import type { SubjectKind } from '@orgpulse/contracts';
+import { type OneOnOne } from '../metrics/one-on-one-cadence';
+import { type PersonTimeline, emptyPersonTimeline, evolvePersonTimeline } from '../people/person-timeline';
+import {
+  type TeamTimeline,
+  continueTeamTimeline,
+  emptyTeamTimeline,
+  evolveTeamTimeline,
+} from '../teams/team-timeline';
+import { type AnyReadModel, declareReadModel } from './read-model';
+
+/** Everything the team metrics need (contract §4): lifecycle, headcount, blocked intervals, interviews, ships. */
+export const teamTimelineReadModel = declareReadModel<TeamTimeline>({
+  name: 'team_timeline',
+  subjectKind: 'team',
+  initial: emptyTeamTimeline,
+  evolve: evolveTeamTimeline,
+  evolveAll: continueTeamTimeline,
+  columns: { group_id: (timeline) => timeline.groupId },
+});
+
+/** A person's reporting line over time (span of control). */
+export const personTimelineReadModel = declareReadModel<PersonTimeline>({
+  name: 'person_timeline',
+  subjectKind: 'person',
+  initial: emptyPersonTimeline,
+  evolve: evolvePersonTimeline,
+});
+
+/** The 1:1s a manager held, in occurrence order. */
+export const managerOneOnOnesReadModel = declareReadModel<OneOnOne[]>({
+  name: 'manager_one_on_ones',
+  subjectKind: 'manager',
+  initial: () => [],
+  evolve: (held, event) =>
+    event.type === 'one-on-one.held'
+      ? [...held, { reportId: event.data.reportId, at: Date.parse(event.occurredAt) }]
+      : held,
+  evolveAll: (held, events) => [
+    ...held,
+    ...events.flatMap((e) =>
+      e.type === 'one-on-one.held' ? [{ reportId: e.data.reportId, at: Date.parse(e.occurredAt) }] : [],
+    ),
+  ],
+});
+
+/** Every read model the projector keeps. Adding one: a declaration here and a migration for its table. */
+export const READ_MODELS: readonly AnyReadModel[] = [
+  teamTimelineReadModel,
+  personTimelineReadModel,
+  managerOneOnOnesReadModel,
+];
+
+export const readModelsOf = (kind: SubjectKind): readonly AnyReadModel[] =>
+  READ_MODELS.filter((model) => model.subjectKind === kind);
