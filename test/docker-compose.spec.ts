@@ -243,6 +243,11 @@ describe('docker-compose.yml', () => {
       expect(rejected).toEqual([]);
     });
 
+    if ('NODE_ENV' in schema)
+      it('runs in production: no introspection, and no endpoint without a token names an internal error', () => {
+        expect(effectiveValue(name, schema, 'NODE_ENV')).toBe('production');
+      });
+
     if ('DATABASE_URL' in schema)
       it('points DATABASE_URL at the postgres service, its port and its credentials', () => {
         const url = new URL(effectiveValue(name, schema, 'DATABASE_URL') ?? '');

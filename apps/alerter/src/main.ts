@@ -42,7 +42,11 @@ runService('orgpulse-alerter', async () => {
     },
     logger,
   );
-  const progress = new AlerterProgress(config.ALERTER_STUCK_AFTER_MS);
+  const progress = new AlerterProgress(
+    config.ALERTER_STUCK_AFTER_MS,
+    Date.now,
+    config.NODE_ENV !== 'production',
+  );
   const scheduler = new AlertScheduler(
     new EvaluateAlertsHandler(db),
     dispatcher,

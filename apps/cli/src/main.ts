@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
     poolSize: 2,
     applicationName: 'orgpulse-cli',
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     migrate: command !== migrate,
   });
   try {

@@ -24,7 +24,10 @@ runService('orgpulse-projector', async () => {
   });
 
   const groupId = config.PROJECTOR_GROUP_ID;
-  const progress = new ProjectionProgress({ stuckAfterMs: config.PROJECTOR_STUCK_AFTER_MS });
+  const progress = new ProjectionProgress({
+    stuckAfterMs: config.PROJECTOR_STUCK_AFTER_MS,
+    revealErrors: config.NODE_ENV !== 'production',
+  });
   const deadLetterRelay = new DeadLetterRelay(
     kafka,
     db,

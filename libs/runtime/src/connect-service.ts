@@ -17,6 +17,7 @@ export interface ServiceConfig {
   KAFKA_REPLICATION_FACTOR: number;
   KAFKA_MIN_INSYNC_REPLICAS: number;
   STARTUP_TIMEOUT_MS: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
 }
 
 export interface ServiceConnections {
@@ -41,6 +42,7 @@ export async function connectService(
     url: config.DATABASE_URL,
     startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
     applicationName: `orgpulse-${service}`,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   await waitForKafka(config.KAFKA_BROKERS, config.STARTUP_TIMEOUT_MS, logger);
   const kafka = createKafka({

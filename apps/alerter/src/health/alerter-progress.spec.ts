@@ -24,7 +24,8 @@ describe('AlerterProgress: when the alerter says degraded', () => {
     now += 60_000;
     expect(p.problems(idle)).toEqual([
       {
-        problem: 'no evaluation round over every org has completed: connection terminated',
+        problem: 'no evaluation round over every org has completed',
+        detail: 'connection terminated',
         since: '2026-11-21T12:00:10.000Z',
       },
     ]);

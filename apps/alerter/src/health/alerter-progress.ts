@@ -55,6 +55,8 @@ export class AlerterProgress {
   constructor(
     private readonly stuckAfterMs: number,
     private readonly now: () => number = Date.now,
+    /** false with NODE_ENV=production: /health needs no token */
+    readonly revealErrors = true,
   ) {
     this.startedAt = now();
   }
@@ -77,7 +79,8 @@ export class AlerterProgress {
     const since = this.lastEvaluationAt ?? this.startedAt;
     if (now - since >= this.stuckAfterMs)
       problems.push({
-        problem: `no evaluation round over every org has completed${this.lastError ? `: ${this.lastError}` : ''}`,
+        problem: 'no evaluation round over every org has completed',
+        ...(this.lastError ? { detail: this.lastError } : {}),
         since: new Date(this.failingSince ?? since).toISOString(),
       });
     if (backlog.due > 0 && backlog.oldestDueSeconds * 1000 >= this.stuckAfterMs)

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
+import { healthHttpStatus, serviceHealth, withoutDetails } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AlerterProgress, NO_BACKLOG } from './alerter-progress';
@@ -19,7 +19,12 @@ export class HealthHttpController {
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
     const backlog = await this.outbox.read();
-    const report = await serviceHealth(this.kafka, this.db, backlog ? this.progress.problems(backlog) : []);
+    const problems = backlog ? this.progress.problems(backlog) : [];
+    const report = await serviceHealth(
+      this.kafka,
+      this.db,
+      this.progress.revealErrors ? problems : withoutDetails(problems),
+    );
     await reply.status(healthHttpStatus(report)).send(report);
   }
 

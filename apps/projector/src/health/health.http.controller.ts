@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
+import { healthHttpStatus, serviceHealth, withoutDetails } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ProjectionProgress } from '../progress/projection-progress';
@@ -16,7 +16,9 @@ export class HealthHttpController {
   /** 503 when a dependency is down, and also when projection is stuck although both answer. */
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const report = await serviceHealth(this.kafka, this.db, this.progress.problems());
+    const problems = this.progress.problems();
+    const reveal = this.progress.revealErrors;
+    const report = await serviceHealth(this.kafka, this.db, reveal ? problems : withoutDetails(problems));
     await reply.status(healthHttpStatus(report)).send({ ...report, projection: this.progress.snapshot() });
   }
 

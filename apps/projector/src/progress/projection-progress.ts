@@ -7,6 +7,8 @@ export interface ProgressOptions {
   /** how long a partition may fail, stand still with lag, or the lag grow before /health says degraded */
   stuckAfterMs: number;
   now?: () => number;
+  /** false with NODE_ENV=production: /health needs no token, so it names no internal error */
+  revealErrors?: boolean;
 }
 
 /** What the projector has done, what is stuck and how far behind it is, for /health and /metrics. */
@@ -72,8 +74,11 @@ export class ProjectionProgress {
     registers: [this.registry],
   });
 
+  readonly revealErrors: boolean;
+
   constructor(private readonly options: ProgressOptions) {
     this.now = options.now ?? Date.now;
+    this.revealErrors = options.revealErrors ?? true;
   }
 
   recordBatch(records: number, appended: number, at: Date): void {
@@ -158,9 +163,12 @@ export class ProjectionProgress {
       lastProcessedAt: this.lastProcessedAt?.toISOString() ?? null,
       eventsAppendedSinceStart: this.appended,
       recordsProcessedSinceStart: this.processed,
-      lastError: this.lastError ?? null,
+      lastError: this.revealErrors ? (this.lastError ?? null) : null,
       failingPartitions: Object.fromEntries(
-        [...this.failing].map(([p, f]) => [p, { since: new Date(f.since).toISOString(), error: f.error }]),
+        [...this.failing].map(([p, f]) => [
+          p,
+          { since: new Date(f.since).toISOString(), ...(this.revealErrors ? { error: f.error } : {}) },
+        ]),
       ),
       deadLettersUnpublished: this.deadLetterBacklog.count,
       assignedPartitions: this.assignedPartitions,

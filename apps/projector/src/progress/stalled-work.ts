@@ -28,7 +28,7 @@ export function stalledWork(facts: StalledWorkFacts): HealthProblem[] {
   const problems: HealthProblem[] = [];
   for (const [partition, { since, error }] of facts.failing) {
     if (now - since >= stuckAfterMs)
-      problems.push({ problem: `partition ${partition}: batches failing: ${error}`, since: iso(since) });
+      problems.push({ problem: `partition ${partition}: batches failing`, since: iso(since), detail: error });
   }
   for (const [partition, lag] of facts.lag) {
     const advanced = facts.advancedAt.get(partition);

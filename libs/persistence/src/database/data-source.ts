@@ -5,13 +5,18 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** a statement running longer is cancelled; a session idle inside a transaction this long is ended */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 
 /** Schema comes only from migrations; synchronize stays off. */
 export function createDataSource({
   url,
   poolSize = 10,
   applicationName = 'orgpulse',
+  statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS,
 }: DatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -22,6 +27,12 @@ export function createDataSource({
     migrationsRun: false,
     logging: false,
     applicationName,
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
+    // No query or forgotten transaction holds a connection, or the locks it took, for longer than this.
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: statementTimeoutMs,
+    },
   });
 }

@@ -18,6 +18,8 @@ export const commonEnv = {
           'no write with acks=all could ever succeed'
         : undefined,
   } satisfies EnvVar<number>,
+  // PostgreSQL cancels a statement running longer, and ends a session idle in a transaction this long
+  DATABASE_STATEMENT_TIMEOUT_MS: env.int(60_000, 1_000, 3_600_000),
   STARTUP_TIMEOUT_MS: env.int(15_000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.int(20_000, 1_000, 600_000),
 };

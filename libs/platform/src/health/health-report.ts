@@ -4,6 +4,8 @@ export type DependencyChecks = Record<string, () => Promise<boolean>>;
 export interface HealthProblem {
   problem: string;
   since: string;
+  /** the underlying error: shown only where internals may be (not with NODE_ENV=production) */
+  detail?: string;
 }
 
 /**
@@ -15,6 +17,10 @@ export interface HealthReport {
   checks: Record<string, 'up' | 'down'>;
   problems: HealthProblem[];
 }
+
+/** /health needs no token: with NODE_ENV=production it says what is stuck, not the errors behind it. */
+export const withoutDetails = (problems: readonly HealthProblem[]): HealthProblem[] =>
+  problems.map(({ problem, since }) => ({ problem, since }));
 
 export const healthHttpStatus = (report: HealthReport): number => (report.status === 'ok' ? 200 : 503);
 
