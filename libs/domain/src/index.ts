@@ -11,3 +11,4 @@ export * from './projections/read-model';
 export * from './projections/read-models.registry';
 export * from './alerts/webhook-targets';
 export * from './alerts/alert-resolution';
+export * from './settings/org-settings';

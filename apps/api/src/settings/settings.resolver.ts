@@ -1,45 +1,26 @@
 import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { type OrgSettings, OrgSettingsRepository } from '@orgpulse/persistence';
+import { ORG_SETTINGS, ORG_SETTING_NAMES, type OrgSettings, settingsChangeProblems } from '@orgpulse/domain';
+import { OrgSettingsRepository } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { badInput } from '../graphql/graphql-errors';
 import type { RequestContext } from '../graphql/request-context';
 
 @ObjectType('Settings', { description: 'Org settings: metric parameters and alert thresholds' })
-export class SettingsModel implements OrgSettings {
-  @Field(() => Int, { description: 'Interviews per ISO week a team should hold' }) discoveryTarget!: number;
-  @Field(() => Int, { description: 'Days within which each direct report should have a 1:1' })
-  oneOnOneIntervalDays!: number;
-  @Field(() => Int, { description: 'TEAM_IDLE: hours blocked without a break' }) teamIdleHours!: number;
-  @Field(() => Int, { description: 'TEAM_STALLED: days without a ship or an interview' })
-  teamStalledDays!: number;
-  @Field(() => Int, { description: 'DISCOVERY_LAPSED: days without an interview' })
-  discoveryLapsedDays!: number;
-  @Field(() => Int, { description: 'ONE_ON_ONE_OVERDUE: days without a 1:1' }) oneOnOneOverdueDays!: number;
-  @Field(() => Int, { description: 'MANAGER_OVERLOADED: direct reports above this' })
-  managerOverloadedReports!: number;
-}
+export class SettingsModel {}
 
 @InputType('SettingsInput', { description: 'Only the fields given change' })
-export class SettingsInput implements Partial<OrgSettings> {
-  @Field(() => Int, { nullable: true }) discoveryTarget?: number;
-  @Field(() => Int, { nullable: true }) oneOnOneIntervalDays?: number;
-  @Field(() => Int, { nullable: true }) teamIdleHours?: number;
-  @Field(() => Int, { nullable: true }) teamStalledDays?: number;
-  @Field(() => Int, { nullable: true }) discoveryLapsedDays?: number;
-  @Field(() => Int, { nullable: true }) oneOnOneOverdueDays?: number;
-  @Field(() => Int, { nullable: true }) managerOverloadedReports?: number;
-}
+export class SettingsInput {}
 
-const LIMITS: Record<keyof OrgSettings, [number, number]> = {
-  discoveryTarget: [1, 100],
-  oneOnOneIntervalDays: [1, 365],
-  teamIdleHours: [1, 8760],
-  teamStalledDays: [1, 365],
-  discoveryLapsedDays: [1, 365],
-  oneOnOneOverdueDays: [1, 365],
-  managerOverloadedReports: [1, 1000],
-};
+// Both types are derived from the one definition of org settings, field by field.
+for (const name of ORG_SETTING_NAMES) {
+  const { description, min, max, defaultValue } = ORG_SETTINGS[name];
+  Field(() => Int, { description: `${description} (default ${defaultValue})` })(
+    SettingsModel.prototype,
+    name,
+  );
+  Field(() => Int, { nullable: true, description: `${min}..${max}` })(SettingsInput.prototype, name);
+}
 
 @Resolver(() => SettingsModel)
 export class SettingsResolver {
@@ -59,15 +40,13 @@ export class SettingsResolver {
   @Roles('admin')
   async updateSettings(
     @Context() ctx: RequestContext,
-    @Args('input') input: SettingsInput,
+    @Args('input', { type: () => SettingsInput }) input: Partial<Record<string, unknown>>,
   ): Promise<OrgSettings> {
-    const changes: Partial<OrgSettings> = {};
-    for (const [field, [min, max]] of Object.entries(LIMITS) as [keyof OrgSettings, [number, number]][]) {
-      const value = input[field];
-      if (value === undefined || value === null) continue;
-      if (value < min || value > max) throw badInput(`${field} must be between ${min} and ${max}`);
-      changes[field] = value;
-    }
+    const problems = settingsChangeProblems(input);
+    if (problems.length > 0) throw badInput(problems.join('; '));
+    const changes = Object.fromEntries(
+      ORG_SETTING_NAMES.filter((name) => typeof input[name] === 'number').map((name) => [name, input[name]]),
+    ) as Partial<OrgSettings>;
     return this.settings.update(ctx.orgId, changes);
   }
 }

@@ -2,6 +2,7 @@ import { type OneOnOne } from '../metrics/one-on-one-cadence';
 import { idleness } from '../metrics/idleness';
 import { type PersonTimeline, directReportsOf, managerAt } from '../people/person-timeline';
 import { type TeamTimeline, blockedIntervalAt, isRegisteredAt } from '../teams/team-timeline';
+import { DEFAULT_ORG_SETTINGS, type OrgSettings } from '../settings/org-settings';
 import { DAY_MS, HOUR_MS } from '../time/window';
 
 export const alertRules = [
@@ -13,22 +14,17 @@ export const alertRules = [
 ] as const;
 export type AlertRule = (typeof alertRules)[number];
 
-/** Org-configurable thresholds (contract §6), defaults as listed there. */
-export interface AlertThresholds {
-  teamIdleHours: number;
-  teamStalledDays: number;
-  discoveryLapsedDays: number;
-  oneOnOneOverdueDays: number;
-  managerOverloadedReports: number;
-}
+/** Org-configurable thresholds (contract §6): the alert settings of the org settings. */
+export type AlertThresholds = Pick<
+  OrgSettings,
+  | 'teamIdleHours'
+  | 'teamStalledDays'
+  | 'discoveryLapsedDays'
+  | 'oneOnOneOverdueDays'
+  | 'managerOverloadedReports'
+>;
 
-export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
-  teamIdleHours: 48,
-  teamStalledDays: 14,
-  discoveryLapsedDays: 7,
-  oneOnOneOverdueDays: 14,
-  managerOverloadedReports: 12,
-};
+export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = DEFAULT_ORG_SETTINGS;
 
 /** A rule whose condition holds now for one subject, with the figures that show it. */
 export interface AlertCondition {

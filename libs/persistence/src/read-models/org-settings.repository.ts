@@ -1,37 +1,18 @@
+import {
+  DEFAULT_ORG_SETTINGS,
+  ORG_SETTING_NAMES,
+  type OrgSettingName,
+  type OrgSettings,
+} from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
 
-export interface OrgSettings {
-  discoveryTarget: number;
-  oneOnOneIntervalDays: number;
-  teamIdleHours: number;
-  teamStalledDays: number;
-  discoveryLapsedDays: number;
-  oneOnOneOverdueDays: number;
-  managerOverloadedReports: number;
-}
+export { DEFAULT_ORG_SETTINGS, type OrgSettings };
 
-export const DEFAULT_ORG_SETTINGS: OrgSettings = {
-  discoveryTarget: 1,
-  oneOnOneIntervalDays: 14,
-  teamIdleHours: 48,
-  teamStalledDays: 14,
-  discoveryLapsedDays: 7,
-  oneOnOneOverdueDays: 14,
-  managerOverloadedReports: 12,
-};
+/** The org_settings column of a setting: its name in snake case (a test holds the table to the definition). */
+export const settingColumn = (name: OrgSettingName): string =>
+  name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const COLUMNS: Record<keyof OrgSettings, string> = {
-  discoveryTarget: 'discovery_target',
-  oneOnOneIntervalDays: 'one_on_one_interval_days',
-  teamIdleHours: 'team_idle_hours',
-  teamStalledDays: 'team_stalled_days',
-  discoveryLapsedDays: 'discovery_lapsed_days',
-  oneOnOneOverdueDays: 'one_on_one_overdue_days',
-  managerOverloadedReports: 'manager_overloaded_reports',
-};
-const SELECT = Object.entries(COLUMNS)
-  .map(([field, column]) => `${column} AS "${field}"`)
-  .join(', ');
+const SELECT = ORG_SETTING_NAMES.map((name) => `${settingColumn(name)} AS "${name}"`).join(', ');
 
 /** Per-org settings (contract §4 and §6); the defaults apply until an admin changes them. */
 export class OrgSettingsRepository {
@@ -45,11 +26,11 @@ export class OrgSettingsRepository {
   }
 
   async update(orgId: string, changes: Partial<OrgSettings>): Promise<OrgSettings> {
-    const fields = (Object.keys(COLUMNS) as (keyof OrgSettings)[]).filter((f) => changes[f] !== undefined);
+    const fields = ORG_SETTING_NAMES.filter((f) => changes[f] !== undefined);
     const values = fields.map((f) => changes[f]);
-    const assignments = fields.map((f, i) => `${COLUMNS[f]} = $${i + 2}`);
+    const assignments = fields.map((f, i) => `${settingColumn(f)} = $${i + 2}`);
     const rows: OrgSettings[] = await this.db.query(
-      `INSERT INTO org_settings (org_id${fields.map((f) => `, ${COLUMNS[f]}`).join('')})
+      `INSERT INTO org_settings (org_id${fields.map((f) => `, ${settingColumn(f)}`).join('')})
        VALUES ($1${fields.map((_, i) => `, $${i + 2}`).join('')})
        ON CONFLICT (org_id) DO UPDATE SET ${[...assignments, 'updated_at = now()'].join(', ')}
        RETURNING ${SELECT}`,
