@@ -6,6 +6,11 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
 export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
 
+// During a backfill the projector reports changes many times a second; rounds over the changed orgs run
+// at most this often, which keeps alerts within seconds of their condition without re-reading an org's
+// read models for every batch.
+const CHANGED_ROUND_EVERY_MS = 1_000;
+
 /**
  * Evaluates every org on a clock (alerts also open as time passes with no event), and an org at
  * once when the projector says its read models changed. Delivery runs on a loop of its own (the
@@ -18,6 +23,8 @@ export class AlertScheduler {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly queued = new Set<'all' | 'changed'>();
+  private changedRoundAt = 0;
+  private changedTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
@@ -39,6 +46,7 @@ export class AlertScheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.changedTimer);
     await this.running;
     await this.dispatcher.stop();
     await this.listener?.end().catch(() => undefined);
@@ -53,6 +61,16 @@ export class AlertScheduler {
       this.queued.delete(kind);
       return this.work(allOrgs);
     });
+  }
+
+  private changedRoundSoon(): void {
+    if (this.changedTimer) return;
+    const wait = Math.max(0, this.changedRoundAt + CHANGED_ROUND_EVERY_MS - Date.now());
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = undefined;
+      this.changedRoundAt = Date.now();
+      this.tick(false);
+    }, wait);
   }
 
   private async work(allOrgs: boolean): Promise<void> {
@@ -97,7 +115,7 @@ export class AlertScheduler {
     client.on('notification', (message) => {
       if (!message.payload || this.stopped) return;
       this.changed.add(message.payload);
-      this.tick(false);
+      this.changedRoundSoon();
     });
     client.on('error', (error) => {
       this.logger.warn(
