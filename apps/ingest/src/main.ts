@@ -31,6 +31,7 @@ runService('orgpulse-ingest', async () => {
     timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
     maxPendingBytes: config.INGEST_MAX_PENDING_BYTES,
     maxPendingRequests: config.INGEST_MAX_PENDING_REQUESTS,
+    lanes: config.INGEST_KAFKA_PRODUCERS,
   });
   await publisher.connect();
   const rateLimiter = new TokenBucketRateLimiter({

@@ -1,5 +1,5 @@
 import type { HealthProblem } from '@orgpulse/platform';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ResumeReason } from '../project-events/resume-decision';
 import { type LagSample, stalledWork } from './stalled-work';
 
@@ -76,6 +76,19 @@ export class ProjectionProgress {
 
   readonly revealErrors: boolean;
 
+  private readonly transactionPartitions = new Histogram({
+    name: 'orgpulse_projector_transaction_partitions',
+    help: 'Partitions projected together in one transaction',
+    buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32, 64],
+    registers: [this.registry],
+  });
+  private readonly transactionRecords = new Histogram({
+    name: 'orgpulse_projector_transaction_records',
+    help: 'Records projected in one transaction',
+    buckets: [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000],
+    registers: [this.registry],
+  });
+
   constructor(private readonly options: ProgressOptions) {
     this.now = options.now ?? Date.now;
     this.revealErrors = options.revealErrors ?? true;
@@ -87,6 +100,11 @@ export class ProjectionProgress {
     this.eventsAppended.set(this.appended);
     this.lastProcessedAt = at;
     this.lastProcessed.set(at.getTime() / 1000);
+  }
+
+  recordTransaction(partitions: number, records: number): void {
+    this.transactionPartitions.observe(partitions);
+    this.transactionRecords.observe(records);
   }
 
   partitionFailed(partition: number, error: string): void {

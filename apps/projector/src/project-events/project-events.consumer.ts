@@ -61,7 +61,13 @@ export class ProjectEventsConsumer {
       maxBytesPerPartition: 2 * 1024 * 1024,
     });
     this.admin = kafka.admin();
-    this.committer = new GroupCommit((batches) => this.handler.projectAll(batches));
+    this.committer = new GroupCommit((batches) => {
+      this.progress.recordTransaction(
+        batches.length,
+        batches.reduce((n, b) => n + b.records.length, 0),
+      );
+      return this.handler.projectAll(batches);
+    });
   }
 
   async start(): Promise<void> {
@@ -277,7 +283,7 @@ export class ProjectEventsConsumer {
       high: batch.highWatermark,
     });
     if (decision.rebind) {
-      this.logger.warn(
+      this.logger[decision.warn ? 'warn' : 'info'](
         { partition: at.partition, reason: decision.reason, stored: stored?.nextOffset, from: decision.from },
         decision.message,
       );

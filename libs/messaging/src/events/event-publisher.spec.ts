@@ -216,3 +216,29 @@ describe('EventPublisher: a deadline on every publish', () => {
     expect(publisher.backlog).toEqual({ bytes: 100, requests: 0 });
   });
 });
+
+describe('EventPublisher: lanes', () => {
+  it('sends on several producers side by side, each one send at a time, each request in one send', async () => {
+    const producers = [new FakeProducer(), new FakeProducer()];
+    let made = 0;
+    const publisher = new EventPublisher(
+      { producer: () => producers[made++] } as unknown as Pick<Kafka, 'producer'>,
+      { lanes: 2 },
+    );
+    const a = publisher.publish([message('a1'), message('a2')]);
+    await tick();
+    const b = publisher.publish([message('b')]);
+    await tick();
+    const c = publisher.publish([message('c')]);
+    await tick();
+    // both lanes busy: c waits for the first that answers
+    expect(producers.map((p) => p.sends.map((s) => ids(s.record)))).toEqual([[['a1', 'a2']], [['b']]]);
+    producers[1].sends[0].settle();
+    await b;
+    await tick();
+    expect(producers[1].sends.map((s) => ids(s.record))).toEqual([['b'], ['c']]);
+    producers[0].sends[0].settle();
+    producers[1].sends[1].settle();
+    await Promise.all([a, c]);
+  });
+});

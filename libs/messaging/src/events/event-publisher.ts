@@ -11,12 +11,15 @@ export interface PublisherLimits {
   maxPendingBytes: number;
   /** Publishes admitted and not yet settled; past it, a publish fails at once. */
   maxPendingRequests: number;
+  /** Producers sending groups side by side (each one request in flight, as idempotence wants). */
+  lanes: number;
 }
 
 export const DEFAULT_PUBLISHER_LIMITS: PublisherLimits = {
   timeoutMs: 5_000,
   maxPendingBytes: 16 * 1024 * 1024,
   maxPendingRequests: 1_000,
+  lanes: 1,
 };
 
 /** A publish refused before Kafka answered: the backlog is full, or the deadline passed. */
@@ -55,10 +58,10 @@ const sizeOf = (messages: readonly Message[]) =>
  * downstream makes harmless (the client was told to retry the same request).
  */
 export class EventPublisher {
-  private readonly producer: Pick<Producer, 'connect' | 'disconnect' | 'send'>;
+  private readonly producers: Pick<Producer, 'connect' | 'disconnect' | 'send'>[];
+  private readonly idle: Pick<Producer, 'send'>[];
   private readonly limits: PublisherLimits;
   private readonly waiting: Pending[] = [];
-  private sending = false;
   private pendingBytes = 0;
   private pendingRequests = 0;
 
@@ -66,19 +69,24 @@ export class EventPublisher {
     this.limits = { ...DEFAULT_PUBLISHER_LIMITS, ...limits };
     // Idempotent production needs a single in-flight request (kafkajs #598). Few, short retries ride
     // out a leader change; an unreachable broker becomes a quick 503 the client can retry.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+    // Several producers send side by side: requests in flight at once have no order between them
+    // anyway, and each request's events go out in one send, so a subject's events keep their order.
+    this.producers = Array.from({ length: Math.max(1, this.limits.lanes) }, () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+      }),
+    );
+    this.idle = [...this.producers];
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  async connect(): Promise<void> {
+    await Promise.all(this.producers.map((p) => p.connect()));
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await Promise.all(this.producers.map((p) => p.disconnect()));
   }
 
   /** What is admitted and not yet answered by Kafka, for health and tests. */
@@ -113,7 +121,7 @@ export class EventPublisher {
       this.pendingBytes += bytes;
       this.pendingRequests += 1;
       this.waiting.push(pending);
-      if (!this.sending) void this.sendWaiting();
+      this.startIdleLanes();
     });
   }
 
@@ -139,12 +147,16 @@ export class EventPublisher {
     else pending.reject(error);
   }
 
-  private async sendWaiting(): Promise<void> {
-    this.sending = true;
+  private startIdleLanes(): void {
+    while (this.idle.length > 0 && this.waiting.length > 0)
+      void this.sendWaiting(this.idle.shift() as Producer);
+  }
+
+  private async sendWaiting(producer: Pick<Producer, 'send'>): Promise<void> {
     while (this.waiting.length > 0) {
       const group = this.nextGroup();
       try {
-        await this.producer.send({
+        await producer.send({
           topic: Topics.events,
           messages: group.flatMap((p) => p.messages),
           acks: -1,
@@ -156,7 +168,7 @@ export class EventPublisher {
         for (const p of group) this.pendingBytes -= p.bytes;
       }
     }
-    this.sending = false;
+    this.idle.push(producer);
   }
 
   private nextGroup(): Pending[] {
