@@ -154,7 +154,8 @@ stop_test_containers() {
 start_app() {
   local name="$1"
   mkdir -p "$RUN_DIR/logs"
-  node "$ROOT/dist/apps/$name/src/main.js" >"$RUN_DIR/logs/$name.log" 2>&1 &
+  # shellcheck disable=SC2046 # one flag per word
+  node $(cat "$ROOT/infra/app-node-options") "$ROOT/dist/apps/$name/src/main.js" >"$RUN_DIR/logs/$name.log" 2>&1 &
   APP_PIDS+=("$!")
 }
 

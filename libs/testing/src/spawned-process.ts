@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './test-environment';
 
@@ -64,13 +65,17 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   LOG_LEVEL: 'warn',
 });
 
+/** The V8 flags every app runs with (its heap limit), as `npm start` and the Docker image give them. */
+export const appNodeOptions = (): string[] =>
+  readFileSync(join(repoRoot, 'infra', 'app-node-options'), 'utf8').split(/\s+/).filter(Boolean);
+
 /** Runs a built app (`npm run build` first), as production runs it. */
 export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): SpawnedProcess {
   return spawnNode(
     join(repoRoot, 'dist', 'apps', app, 'src', 'main.js'),
     [],
     { ...baseEnv(), ...env },
-    { nodeArgs },
+    { nodeArgs: [...appNodeOptions(), ...nodeArgs] },
   );
 }
 
