@@ -364,7 +364,9 @@ describe(DOCKERFILE, () => {
     expect(instructions.filter((line) => line.startsWith('USER '))).toEqual(['USER node']);
     const cmd = instructions.filter((line) => line.startsWith('CMD '));
     expect(cmd).toHaveLength(1);
-    expect(cmd[0]).toMatch(/exec node dist\/apps\/\$\{?APP\}?\/src\/main\.js/);
+    // with the V8 flags of infra/app-node-options, as npm start and the tests run the apps
+    expect(cmd[0]).toMatch(/exec node \$\(cat infra\/app-node-options\) dist\/apps\/\$\{?APP\}?\/src\/main\.js/);
+    expect(instructions).toContain('COPY infra/app-node-options ./infra/app-node-options');
   });
 
   it('builds with a layout that puts apps/<app>/src/main.ts at dist/apps/<app>/src/main.js', () => {

@@ -67,7 +67,9 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
 
 /** The V8 flags every app runs with (its heap limit), as `npm start` and the Docker image give them. */
 export const appNodeOptions = (): string[] =>
-  readFileSync(join(repoRoot, 'infra', 'app-node-options'), 'utf8').split(/\s+/).filter(Boolean);
+  readFileSync(join(repoRoot, 'infra', 'app-node-options'), 'utf8')
+    .split(/\s+/)
+    .filter(Boolean);
 
 /** Runs a built app (`npm run build` first), as production runs it. */
 export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): SpawnedProcess {
