@@ -365,7 +365,9 @@ describe(DOCKERFILE, () => {
     const cmd = instructions.filter((line) => line.startsWith('CMD '));
     expect(cmd).toHaveLength(1);
     // with the V8 flags of infra/app-node-options, as npm start and the tests run the apps
-    expect(cmd[0]).toMatch(/exec node \$\(cat infra\/app-node-options\) dist\/apps\/\$\{?APP\}?\/src\/main\.js/);
+    expect(cmd[0]).toMatch(
+      /exec node \$\(cat infra\/app-node-options\) dist\/apps\/\$\{?APP\}?\/src\/main\.js/,
+    );
     expect(instructions).toContain('COPY infra/app-node-options ./infra/app-node-options');
   });
 
