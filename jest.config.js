@@ -1,4 +1,7 @@
-/** Test tiers by file name: *.spec.ts (unit), *.int-spec.ts (real Kafka + PostgreSQL), *.e2e-spec.ts (spawned apps). */
+/**
+ * Test tiers by file name: *.spec.ts (unit), *.int-spec.ts (real Kafka + PostgreSQL), *.e2e-spec.ts (spawned apps),
+ * *.fault-spec.ts (spawned apps under injected faults, each with a broker and database of its own).
+ */
 const swc = [
   '@swc/jest',
   {
@@ -27,5 +30,6 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'] },
+    { ...base, displayName: 'fault', testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'] },
   ],
 };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 let passed = 0;
 let failed = 0;
-for (const tier of ['unit', 'int', 'e2e']) {
+for (const tier of ['unit', 'int', 'e2e', 'fault']) {
   const file = join(dir, `jest-${tier}.json`);
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));

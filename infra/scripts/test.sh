@@ -62,6 +62,7 @@ export ORGPULSE_TEST_KAFKA_PORT="${STARTED_KAFKA_PORT:-}"
 
 step "integration tests"; jest_tier int --runInBand
 step "end-to-end tests";  jest_tier e2e --runInBand
+step "fault tests"; jest_tier fault --runInBand
 # Checks that the bench harness works end to end (a small org, its own broker), not the product's speed.
 step "bench smoke (npm run bench -- --quick)"; ORGPULSE_BENCH_SKIP_BUILD=1 bash "$ROOT/bench/run.sh" --quick
 step "all tests passed"

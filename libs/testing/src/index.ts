@@ -11,3 +11,4 @@ export * from './test-database';
 export * from './projector-harness';
 export * from './graphql-client';
 export * from './webhook-receiver';
+export * from './fault-suite';

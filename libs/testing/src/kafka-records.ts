@@ -57,7 +57,11 @@ export async function readTopicToEnd(
   );
   await admin.disconnect();
 
-  const consumer = kafka.consumer({ groupId: `orgpulse-test-${randomUUID()}` });
+  // A crash fails the read: kafkajs would restart the consumer even after disconnect(), keeping jest alive.
+  const consumer = kafka.consumer({
+    groupId: `orgpulse-test-${randomUUID()}`,
+    retry: { restartOnFailure: () => Promise.resolve(false) },
+  });
   const records: TopicRecord[] = [];
   const remaining = new Set(ends.keys());
   await consumer.connect();
@@ -66,6 +70,7 @@ export async function readTopicToEnd(
     await within(
       new Promise<void>((resolve, reject) => {
         if (remaining.size === 0) resolve();
+        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
         consumer
           .run({
             eachMessage: ({ partition, message }) => {
