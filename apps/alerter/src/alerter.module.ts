@@ -17,7 +17,7 @@ export interface AlerterResources {
   db: DataSource;
   kafkaHealth: KafkaHealthProbe;
   scheduler: AlertScheduler;
-  producer: Producer;
+  producer: Pick<Producer, 'disconnect'>;
   progress: AlerterProgress;
   backlog: OutboxBacklog;
 }
@@ -27,7 +27,7 @@ const PRODUCER = Symbol('PRODUCER');
 class AlerterLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(AlertScheduler) private readonly scheduler: AlertScheduler,
-    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(PRODUCER) private readonly producer: Pick<Producer, 'disconnect'>,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
   ) {}

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
+import { RenewingProducer } from '@orgpulse/messaging';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
@@ -19,7 +20,7 @@ runService('orgpulse-alerter', async () => {
   const { logger, db, kafka, kafkaHealth } = await connectService('alerter', config, {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new RenewingProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const deliver = new DeliverAlertsHandler(
     db,

@@ -6,3 +6,5 @@ export * from './kafka/kafka-client';
 export * from './kafka/kafka-health';
 export * from './kafka/topic-durability';
 export * from './kafka/topic-identity';
+export * from './kafka/stale-producer';
+export * from './kafka/renewing-producer';

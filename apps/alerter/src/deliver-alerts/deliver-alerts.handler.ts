@@ -23,7 +23,7 @@ export class DeliverAlertsHandler {
 
   constructor(
     db: DataSource,
-    private readonly producer: Producer,
+    private readonly producer: Pick<Producer, 'send'>,
     private readonly options: DeliveryOptions,
     private readonly logger: Logger,
   ) {

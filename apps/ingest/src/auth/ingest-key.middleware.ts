@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { bearerToken } from '@orgpulse/platform';
 import type { IncomingMessage } from 'node:http';
-import { IngestError } from '../errors/ingest-error';
+import { IngestError, databaseUnavailable } from '../errors/ingest-error';
 import { IngestKeyCache } from './ingest-key.cache';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 
@@ -26,7 +26,9 @@ export class IngestKeyMiddleware implements NestMiddleware {
       const key = bearerToken(req.headers.authorization);
       if (key === undefined)
         throw new IngestError('UNAUTHORIZED', 'missing ingest key: send Authorization: Bearer <key>');
-      const orgId = await this.keys.orgOf(key);
+      const orgId = await this.keys.orgOf(key).catch(() => {
+        throw databaseUnavailable();
+      });
       if (orgId === undefined) throw new IngestError('UNAUTHORIZED', 'unknown or revoked ingest key');
       const decision = this.rateLimiter.take(key);
       if (!decision.allowed) {

@@ -9,6 +9,7 @@ export const ingestErrorStatus = {
   RATE_LIMITED: 429,
   NOT_FOUND: 404,
   KAFKA_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 
@@ -42,3 +43,12 @@ export const KAFKA_RETRY_AFTER_SECONDS = 5;
 /** Kafka did not take a request's events (or would not now): nothing was accepted, the same request may be retried. */
 export const kafkaUnavailable = (message: string): IngestError =>
   new IngestError('KAFKA_UNAVAILABLE', message, [], KAFKA_RETRY_AFTER_SECONDS);
+
+/** The ingest key could not be checked (PostgreSQL does not answer): nothing was accepted, retry the request. */
+export const databaseUnavailable = (): IngestError =>
+  new IngestError(
+    'DATABASE_UNAVAILABLE',
+    'the ingest key could not be checked (the database does not answer); nothing was accepted, retry the same request',
+    [],
+    KAFKA_RETRY_AFTER_SECONDS,
+  );

@@ -1,7 +1,8 @@
 import { Topics } from '@orgpulse/contracts';
 import { DeadLettersRepository, type PendingDeadLetter } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
-import type { Kafka, Producer } from 'kafkajs';
+import { RenewingProducer } from '@orgpulse/messaging';
+import type { Kafka } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { readDeadLetterOrigins } from './dead-letter-origins';
 import { deadLetterRecord } from './dead-letter-record';
@@ -26,7 +27,7 @@ export interface RelayOptions {
  */
 export class DeadLetterRelay {
   private readonly letters = new DeadLettersRepository();
-  private readonly producer: Producer;
+  private readonly producer: RenewingProducer;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -37,7 +38,7 @@ export class DeadLetterRelay {
     private readonly options: RelayOptions,
     private readonly logger: Logger,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = new RenewingProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   }
 
   async start(): Promise<void> {

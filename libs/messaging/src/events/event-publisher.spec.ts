@@ -242,3 +242,33 @@ describe('EventPublisher: lanes', () => {
     await Promise.all([a, c]);
   });
 });
+
+describe('EventPublisher: a Kafka replaced under it', () => {
+  it('swaps a producer the broker no longer knows for a new one', async () => {
+    const stale = Object.assign(new Error('The broker received an out of order sequence number'), {
+      type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+    });
+    const made: (FakeProducer & { connect: () => Promise<void>; disconnect: () => Promise<void> })[] = [];
+    const publisher = new EventPublisher({
+      producer: () => {
+        const p = Object.assign(new FakeProducer(), {
+          connect: () => Promise.resolve(),
+          disconnect: () => Promise.resolve(),
+        });
+        made.push(p);
+        return p;
+      },
+    } as unknown as Pick<Kafka, 'producer'>);
+    const first = outcome(publisher.publish([message('a')]));
+    await tick();
+    made[0].sends[0].settle(stale);
+    await tick();
+    expect(first.state).toBe('rejected');
+    const second = publisher.publish([message('b')]);
+    await tick();
+    expect(made).toHaveLength(2);
+    expect(made[1].sends.map((s) => ids(s.record))).toEqual([['b']]);
+    made[1].sends[0].settle();
+    await second;
+  });
+});

@@ -1,5 +1,8 @@
 import { Topics } from '@orgpulse/contracts';
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { RenewingProducer } from '../kafka/renewing-producer';
+
+type Lane = Pick<Producer, 'connect' | 'disconnect' | 'send'>;
 
 /** Keeps a group's records under the broker's default message.max.bytes (1 MiB) whatever the spread. */
 export const MAX_GROUP_BYTES = 900 * 1024;
@@ -58,8 +61,8 @@ const sizeOf = (messages: readonly Message[]) =>
  * downstream makes harmless (the client was told to retry the same request).
  */
 export class EventPublisher {
-  private readonly producers: Pick<Producer, 'connect' | 'disconnect' | 'send'>[];
-  private readonly idle: Pick<Producer, 'send'>[];
+  private readonly producers: Lane[];
+  private readonly idle: Lane[];
   private readonly limits: PublisherLimits;
   private readonly waiting: Pending[] = [];
   private pendingBytes = 0;
@@ -71,13 +74,13 @@ export class EventPublisher {
     // out a leader change; an unreachable broker becomes a quick 503 the client can retry.
     // Several producers send side by side: requests in flight at once have no order between them
     // anyway, and each request's events go out in one send, so a subject's events keep their order.
-    this.producers = Array.from({ length: Math.max(1, this.limits.lanes) }, () =>
-      kafka.producer({
+    const lane = () =>
+      new RenewingProducer(kafka, {
         idempotent: true,
         maxInFlightRequests: 1,
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-      }),
-    );
+      });
+    this.producers = Array.from({ length: Math.max(1, this.limits.lanes) }, lane);
     this.idle = [...this.producers];
   }
 
@@ -148,11 +151,10 @@ export class EventPublisher {
   }
 
   private startIdleLanes(): void {
-    while (this.idle.length > 0 && this.waiting.length > 0)
-      void this.sendWaiting(this.idle.shift() as Producer);
+    while (this.idle.length > 0 && this.waiting.length > 0) void this.sendWaiting(this.idle.shift() as Lane);
   }
 
-  private async sendWaiting(producer: Pick<Producer, 'send'>): Promise<void> {
+  private async sendWaiting(producer: Lane): Promise<void> {
     while (this.waiting.length > 0) {
       const group = this.nextGroup();
       try {
