@@ -1,4 +1,4 @@
-import { parseAcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { parseAcceptedEvent, printable, subjectOf } from '@orgpulse/contracts';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import type { ProjectableRecord, UnprojectableRecord } from './project-batch.handler';
 
@@ -27,7 +27,7 @@ function letterOf(message: KafkaMessage, error: string): UnprojectableRecord {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     // base64 keeps any bytes a producer sent (PostgreSQL text and jsonb refuse U+0000)
-    headers[withoutNul(name)] = Buffer.from(values[values.length - 1] ?? '').toString('base64');
+    headers[printable(name)] = Buffer.from(values[values.length - 1] ?? '').toString('base64');
   }
   return {
     offset: message.offset,
@@ -35,9 +35,6 @@ function letterOf(message: KafkaMessage, error: string): UnprojectableRecord {
     key: message.key ?? null,
     value: message.value ?? null,
     headers,
-    error: withoutNul(error).slice(0, 4_000),
+    error: printable(error).slice(0, 4_000),
   };
 }
-
-/** PostgreSQL text and jsonb cannot hold U+0000: it is spelled out instead. */
-const withoutNul = (text: string) => text.split('\u0000').join('\\u0000');

@@ -1,4 +1,3 @@
-import type { SubjectKind } from '@orgpulse/contracts';
 import { type OneOnOne } from '../metrics/one-on-one-cadence';
 import { type PersonTimeline, emptyPersonTimeline, evolvePersonTimeline } from '../people/person-timeline';
 import {
@@ -50,6 +49,3 @@ export const READ_MODELS: readonly AnyReadModel[] = [
   personTimelineReadModel,
   managerOneOnOnesReadModel,
 ];
-
-export const readModelsOf = (kind: SubjectKind): readonly AnyReadModel[] =>
-  READ_MODELS.filter((model) => model.subjectKind === kind);

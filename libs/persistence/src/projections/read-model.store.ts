@@ -55,16 +55,4 @@ export class ReadModelStore {
       params,
     );
   }
-
-  /** Every row of one org (for reads and tests), in subject order. */
-  async all(
-    tx: Pick<EntityManager, 'query'>,
-    orgId: string,
-  ): Promise<{ subjectId: string; state: unknown }[]> {
-    const rows: { subject_id: string; state: unknown }[] = await tx.query(
-      `SELECT subject_id, state FROM ${this.table} WHERE org_id = $1 ORDER BY subject_id`,
-      [orgId],
-    );
-    return rows.map((r) => ({ subjectId: r.subject_id, state: r.state }));
-  }
 }
