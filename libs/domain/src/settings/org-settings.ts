@@ -109,7 +109,7 @@ export function settingsChanges(input: Partial<Record<string, unknown>>): Partia
       const value = input[name];
       return value !== undefined && (value !== null || ORG_SETTINGS[name].kind === 'amount');
     }).map((name) => [name, input[name]]),
-  ) as Partial<OrgSettings>;
+  );
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
