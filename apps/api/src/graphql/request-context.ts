@@ -40,6 +40,7 @@ export class RequestContext {
   private people?: Promise<PersonTimeline[]>;
   private settingsOnce?: Promise<OrgSettings>;
   private managersOnce?: Promise<string[]>;
+  private oneOnOnesOnce?: Promise<Map<string, OneOnOne[]>>;
   private allTeamsOnce?: Promise<TeamTimeline[]>;
   private groupsOnce?: Promise<GroupTimeline[]>;
   private scopeOnce?: { at: number; scope: Promise<Scope | null> };
@@ -180,7 +181,8 @@ export class RequestContext {
   }
 
   allOneOnOnes(): Promise<Map<string, OneOnOne[]>> {
-    return this.readModels.allOneOnOnes(this.orgId);
+    this.oneOnOnesOnce ??= this.readModels.allOneOnOnes(this.orgId);
+    return this.oneOnOnesOnce;
   }
 
   private unscopedTeams(): Promise<TeamTimeline[]> {
