@@ -36,6 +36,7 @@ export class BlockingEdgesResolver {
     const now = this.clock.now();
     const teams = await ctx.allTeams();
     if (groupId === undefined || groupId === null) return blockingEdges(teams, window, now);
+    if (!(await ctx.seesGroup(groupId))) return [];
     const hierarchy = await ctx.hierarchyAt(Math.min(window.to, now));
     return blockingEdges(hierarchy.teamsOf(groupId, teams), window, now);
   }

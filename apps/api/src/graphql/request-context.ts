@@ -155,6 +155,12 @@ export class RequestContext {
     return visible;
   }
 
+  /** Whether a group id given as an argument is visible: a scoped token knows nothing outside its subtree. */
+  async seesGroup(groupId: string): Promise<boolean> {
+    const scope = await this.scope();
+    return scope === null || scope.groups.has(groupId);
+  }
+
   /** Whether an alert's subject is visible: for a scoped token, a team rule on a team in scope. */
   async seesAlert(alert: { rule: string; subjectId: string }): Promise<boolean> {
     const scope = await this.scope();

@@ -16,12 +16,14 @@ export async function groupRollUp(
   now: number,
 ): Promise<OrgOverviewModel> {
   const t = Math.min(window.to, now);
-  const [hierarchy, teams, settings] = await Promise.all([
+  const [hierarchy, teams, settings, visible] = await Promise.all([
     ctx.hierarchyAt(t),
     ctx.allTeams(),
     ctx.settings(),
+    ctx.seesGroup(groupId),
   ]);
-  return rollUp(hierarchy.teamsOf(groupId, teams), window, now, settings.idleCostPerPersonDay);
+  const members = visible ? hierarchy.teamsOf(groupId, teams) : [];
+  return rollUp(members, window, now, settings.idleCostPerPersonDay);
 }
 
 /** Weekly series of a group, each week over the group's teams at min(week end, now) (§8). */
@@ -31,7 +33,7 @@ export async function groupTrend(
   window: Window,
   now: number,
 ): Promise<WeekPointModel[]> {
-  const teams = await ctx.allTeams();
+  const teams = (await ctx.seesGroup(groupId)) ? await ctx.allTeams() : [];
   const weekEnds = weeksOverlapping(window).map((monday) => Math.min(monday + WEEK_MS, window.to, now));
   const hierarchies = new Map(
     (await Promise.all(weekEnds.map((t) => ctx.hierarchyAt(t)))).map((h) => [h.at, h]),
