@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 const exec = promisify(execFile);
 
 describe('the CLI (real PostgreSQL)', () => {
+  // each case spawns the built CLI several times; on a loaded machine a spawn takes seconds
+  jest.setTimeout(30_000);
   let db: DataSource;
   let credentials: CredentialsRepository;
 
