@@ -1,5 +1,6 @@
 export * from './credentials/credentials.repository';
 export * from './credentials/secrets';
+export * from './database/advisory-locks';
 export * from './database/connect-database';
 export * from './dead-letters/dead-letters.repository';
 export * from './database/data-source';

@@ -1,5 +1,5 @@
 import { Topics } from '@orgpulse/contracts';
-import { DeadLettersRepository, type PendingDeadLetter } from '@orgpulse/persistence';
+import { ADVISORY_LOCKS, DeadLettersRepository, type PendingDeadLetter } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { RenewingProducer } from '@orgpulse/messaging';
 import type { Kafka } from 'kafkajs';
@@ -8,7 +8,7 @@ import { readDeadLetterOrigins } from './dead-letter-origins';
 import { deadLetterRecord } from './dead-letter-record';
 
 // One relay in the whole group at a time: two could both send a letter neither had recorded yet.
-const RELAY_LOCK = 7_317_003;
+const RELAY_LOCK = ADVISORY_LOCKS.deadLetterRelay;
 const BATCH = 200;
 
 export interface RelayOptions {

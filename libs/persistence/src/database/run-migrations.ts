@@ -1,7 +1,8 @@
+import { ADVISORY_LOCKS } from './advisory-locks';
 import type { DataSource } from 'typeorm';
 
 // Every service migrates at start; the advisory lock makes concurrent starts take turns.
-const MIGRATION_LOCK = 7_317_001;
+const MIGRATION_LOCK = ADVISORY_LOCKS.migrations;
 
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const lock = dataSource.createQueryRunner();

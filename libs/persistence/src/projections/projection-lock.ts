@@ -1,7 +1,8 @@
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { EntityManager } from 'typeorm';
 
 // Batches share it; a rebuild's swap takes it alone, so no batch writes while tables change places.
-const PROJECTION_LOCK = 7_317_002;
+const PROJECTION_LOCK = ADVISORY_LOCKS.projection;
 
 export const holdProjectionLockShared = (tx: EntityManager) =>
   tx.query('SELECT pg_advisory_xact_lock_shared($1)', [PROJECTION_LOCK]);

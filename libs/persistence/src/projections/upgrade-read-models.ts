@@ -1,9 +1,10 @@
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { DataSource } from 'typeorm';
 import { recordReadModelVersions, staleReadModels } from './read-model-versions';
 import { type RebuildResult, rebuildProjections } from './rebuild-projections';
 
 // Held for the check and the rebuild, so of several projectors starting together one rebuilds.
-const UPGRADE_LOCK = 7_317_003;
+const UPGRADE_LOCK = ADVISORY_LOCKS.readModelUpgrade;
 
 export interface UpgradeOutcome {
   stale: { name: string; stored: number | null; declared: number }[];
