@@ -1,4 +1,5 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
+import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
@@ -13,4 +14,5 @@ export const API_RESOLVERS = [
   AlertsResolver,
   SettingsResolver,
   WebhooksResolver,
+  IntegrationsResolver,
 ];
