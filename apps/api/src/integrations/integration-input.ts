@@ -90,8 +90,10 @@ export function integrationInputProblem(input: CreateIntegrationInput): string |
     if (seen.has(m.match)) return `teamMappings.${i}.match ${JSON.stringify(m.match)} is mapped twice`;
     seen.add(m.match);
   }
-  if (input.kind !== 'SLACK' && input.teamMappings.length === 0)
-    return `teamMappings must map at least one ${input.kind === 'GITHUB' ? 'repository' : input.kind === 'JIRA' ? 'project' : 'team'} to a team`;
+  const kind: string = input.kind;
+  const source = { GITHUB: 'repository', JIRA: 'project', LINEAR: 'team' }[kind];
+  if (source !== undefined && input.teamMappings.length === 0)
+    return `teamMappings must map at least one ${source} to a team`;
   const o = input.options ?? {};
   for (const name of ['productionEnvironments', 'blockedStates'] as const) {
     const list = o[name];

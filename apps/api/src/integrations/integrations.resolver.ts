@@ -119,9 +119,7 @@ export class IntegrationsResolver {
     @Args('last', { type: () => Int, defaultValue: DELIVERIES.defaultSize }) last: number,
   ): Promise<IntegrationDeliveryModel[]> {
     if (last < 1 || last > DELIVERIES.maxSize) throw badInput(`last must be 1 to ${DELIVERIES.maxSize}`);
-    return this.repository.deliveries(ctx.orgId, integration.id, last) as Promise<
-      IntegrationDeliveryModel[]
-    >;
+    return this.repository.deliveries(ctx.orgId, integration.id, last) as Promise<IntegrationDeliveryModel[]>;
   }
 
   @Mutation(() => IntegrationModel, {
