@@ -1,7 +1,7 @@
 /** Progress on stderr while a file is read: lines, rate and, when the total is known, the ETA. */
 export class ImportProgress {
   private readonly started = Date.now();
-  private lastReport = 0;
+  private lastReport = this.started;
 
   constructor(
     private readonly phase: string,
