@@ -109,11 +109,9 @@ async function send(
     KAFKA_BROKERS: commonEnv.KAFKA_BROKERS,
     LOG_LEVEL: commonEnv.LOG_LEVEL,
   });
-  // Kafka's own logs go to stderr: stdout carries the one JSON summary
-  const logger = pino(
-    { level: LOG_LEVEL === 'info' ? 'warn' : LOG_LEVEL },
-    pino.destination({ dest: 2, sync: true }),
-  );
+  // Kafka's own logs go to stderr (stdout carries the one JSON summary), errors only unless debugging
+  const level = ['debug', 'trace'].includes(LOG_LEVEL) ? LOG_LEVEL : 'error';
+  const logger = pino({ level }, pino.destination({ dest: 2, sync: true }));
   const kafka = createKafka({ brokers: KAFKA_BROKERS, clientId: 'orgpulse-cli-import', logger });
   const publisher = new EventPublisher(kafka, {
     timeoutMs: 60_000,
