@@ -237,6 +237,64 @@ describe('integrations: signed vendor receivers through the real stack (contract
     expect((await deliveries(slack.id)).map((d) => d.outcome)).toEqual(['IGNORED', 'ACCEPTED']);
   });
 
+  it('blocks and unblocks a team from Jira flags and Linear states, signed as they sign', async () => {
+    const JIRA_SECRET = 'jira-webhook-secret-0123456789';
+    const LINEAR_SECRET = 'linear-webhook-secret-0123456789';
+    const jira = await create({
+      kind: 'JIRA',
+      name: 'Jira',
+      secret: JIRA_SECRET,
+      teamMappings: [{ match: 'PAY', teamId: 'checkout' }],
+    });
+    const linear = await create({
+      kind: 'LINEAR',
+      name: 'Linear',
+      secret: LINEAR_SECRET,
+      teamMappings: [{ match: 'PAY', teamId: 'billing' }],
+    });
+    const team = async (id: string) =>
+      (
+        await admin<{ team: { blocked: boolean; blockedSince: string | null } | null }>(
+          `query ($id: ID!) { team(id: $id) { blocked blockedSince } }`,
+          { id },
+        )
+      ).data?.team;
+
+    const flagged = vendorFixture('jira.issue_updated.flagged.json');
+    expect(
+      await postToReceiver(ingestUrl, jira.receiverPath, signAsVendor('JIRA', JIRA_SECRET, flagged)),
+    ).toEqual({ status: 202, body: { accepted: 1 } });
+    await eventually(async () =>
+      expect(await team('checkout')).toEqual({ blocked: true, blockedSince: '2025-11-20T15:10:55.000Z' }),
+    );
+    const cleared = vendorFixture('jira.issue_updated.flag-cleared.json');
+    expect(
+      (await postToReceiver(ingestUrl, jira.receiverPath, signAsVendor('JIRA', JIRA_SECRET, cleared))).status,
+    ).toBe(202);
+    await eventually(async () =>
+      expect(await team('checkout')).toEqual({ blocked: false, blockedSince: null }),
+    );
+
+    const now = Date.now();
+    const intoBlocked = vendorJson('linear.issue_update.json', (p) => {
+      p.webhookTimestamp = now;
+      p.data.updatedAt = new Date(now - 60_000).toISOString();
+    });
+    expect(
+      await postToReceiver(
+        ingestUrl,
+        linear.receiverPath,
+        signAsVendor('LINEAR', LINEAR_SECRET, intoBlocked),
+      ),
+    ).toEqual({ status: 202, body: { accepted: 1 } });
+    await eventually(async () => expect(await team('billing')).toMatchObject({ blocked: true }));
+    const stale = vendorJson('linear.issue_update.json', (p) => (p.webhookTimestamp = now - 2 * 60_000));
+    expect(
+      (await postToReceiver(ingestUrl, linear.receiverPath, signAsVendor('LINEAR', LINEAR_SECRET, stale)))
+        .status,
+    ).toBe(401);
+  });
+
   it('refuses with 401 a wrong signature, a stale Slack timestamp, an unknown or a deleted integration, and nothing reaches Kafka', async () => {
     const doomed = await create({
       kind: 'GITHUB',

@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
 import { MAX_BODY_BYTES } from '../record-events/parse-event-body';
-
-export const INTEGRATION_ROUTE_PREFIX = '/v1/integrations/';
-
-/** Receivers verify signatures over the exact bytes sent: their bodies are kept raw, parsed once verified. */
-export const isIntegrationReceiver = (url: string): boolean => url.startsWith(INTEGRATION_ROUTE_PREFIX);
+import { isIntegrationReceiver } from './receiver-route';
 
 /** Slack posts slash commands form-encoded; only receivers take that media type, others answer 415. */
 export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {

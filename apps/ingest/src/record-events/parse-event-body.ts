@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
-import { isIntegrationReceiver } from '../receive-integrations/integration-body';
+import { isIntegrationReceiver } from '../receive-integrations/receiver-route';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 1000;

@@ -120,11 +120,14 @@ export class IntegrationsRepository {
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `UPDATE integrations SET deleted_at = now() WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id`,
+    // a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count]
+    const rows: { n: number }[] = await this.db.query(
+      `WITH d AS (UPDATE integrations SET deleted_at = now()
+                   WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id)
+       SELECT count(*)::int AS n FROM d`,
       [orgId, id],
     );
-    return rows.length > 0;
+    return rows[0].n > 0;
   }
 
   /** Records a verified delivery, and drops what is past the newest KEPT_DELIVERIES_PER_INTEGRATION. */
