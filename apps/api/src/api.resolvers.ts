@@ -1,4 +1,6 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
+import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
+import { GroupsResolver } from './groups/groups.resolver';
 import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
@@ -9,6 +11,8 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver';
 /** Every resolver of the API: the module serves them, and the schema report checks their roles. */
 export const API_RESOLVERS = [
   TeamsResolver,
+  GroupsResolver,
+  BlockingEdgesResolver,
   ManagersResolver,
   OrgOverviewResolver,
   AlertsResolver,

@@ -34,8 +34,13 @@ describe('the result cache plugin', () => {
     });
   });
 
-  const request = (query: string, orgId = 'org-a', variables: Record<string, unknown> = {}) => ({
-    contextValue: { orgId },
+  const request = (
+    query: string,
+    orgId = 'org-a',
+    variables: Record<string, unknown> = {},
+    groupId: string | null = null,
+  ) => ({
+    contextValue: { orgId, cacheScope: JSON.stringify([orgId, groupId]) },
     operation: operation(query),
     queryHash: query,
     operationName: null,
@@ -65,6 +70,11 @@ describe('the result cache plugin', () => {
     [
       'another org is computed',
       async () => (await serve(request(teams)), serve(request(teams, 'org-b'))),
+      null,
+    ],
+    [
+      'a token of the same org scoped to a group is computed',
+      async () => (await serve(request(teams)), serve(request(teams, 'org-a', {}, 'platform'))),
       null,
     ],
     [

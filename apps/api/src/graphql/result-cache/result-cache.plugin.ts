@@ -72,7 +72,8 @@ export function resultCachePlugin(
   const orgOf = (rc: { contextValue: unknown }) => (rc.contextValue as RequestContext).orgId;
   const keyOf = (rc: KeyParts) =>
     JSON.stringify([
-      orgOf(rc),
+      // a group-scoped token sees another answer than the org's other tokens
+      (rc.contextValue as RequestContext).cacheScope,
       versions.of(orgOf(rc)),
       rc.queryHash,
       rc.operationName ?? null,
