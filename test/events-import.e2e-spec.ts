@@ -1,12 +1,12 @@
 import { Topics } from '@orgpulse/contracts';
 import {
+  KafkaBroker,
   type SpawnedProcess,
   TestDatabase,
   eventually,
   freePort,
   runCli,
   spawnApp,
-  testEnvironment,
   topicEndOffset,
   waitForHealthy,
 } from '@orgpulse/testing';
@@ -44,7 +44,9 @@ async function writeBackfill(
 
 describe('events import: a backfill of 100,000 lines through Kafka into the store (contract §9)', () => {
   jest.setTimeout(300_000);
-  const { kafkaBrokers } = testEnvironment();
+  // a broker of its own: 200,000 records on the shared topic would be read by every later test's projector
+  let broker: KafkaBroker;
+  let kafkaBrokers: string;
   const dir = mkdtempSync(join(tmpdir(), 'orgpulse-import-e2e-'));
   let db: TestDatabase;
   let store: Client;
@@ -79,6 +81,9 @@ describe('events import: a backfill of 100,000 lines through Kafka into the stor
   };
 
   beforeAll(async () => {
+    broker = await KafkaBroker.create();
+    await broker.start();
+    kafkaBrokers = broker.brokers;
     db = await TestDatabase.create('import');
     store = new Client({ connectionString: db.url });
     await store.connect();
@@ -105,6 +110,7 @@ describe('events import: a backfill of 100,000 lines through Kafka into the stor
     await Promise.all(apps.map((a) => a.stop()));
     await store.end();
     await db.drop();
+    await broker.stop();
   });
 
   it('stores every event once, after one run and after the same file again', async () => {
