@@ -110,7 +110,7 @@ describe('events import: a backfill of 100,000 lines through Kafka into the stor
     await Promise.all(apps.map((a) => a.stop()));
     await store.end();
     await db.drop();
-    await broker.stop();
+    await broker.remove();
   });
 
   it('stores every event once, after one run and after the same file again', async () => {
