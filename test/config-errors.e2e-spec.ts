@@ -58,6 +58,28 @@ describe('configuration is validated at boot', () => {
       /cannot reach/,
     ],
     ['bad port', 'ingest', () => ({ INGEST_PORT: '99999' }), 'INGEST_PORT', /is invalid/],
+    // empty counts as missing (an undefined override would leave the test key spawnApp supplies)
+    [
+      'missing ORGPULSE_SECRETS_KEY',
+      'ingest',
+      () => ({ ORGPULSE_SECRETS_KEY: '' }),
+      'ORGPULSE_SECRETS_KEY',
+      /is required/,
+    ],
+    [
+      'missing ORGPULSE_SECRETS_KEY',
+      'api',
+      () => ({ ORGPULSE_SECRETS_KEY: '' }),
+      'ORGPULSE_SECRETS_KEY',
+      /is required/,
+    ],
+    [
+      'a short ORGPULSE_SECRETS_KEY',
+      'api',
+      () => ({ ORGPULSE_SECRETS_KEY: 'c2hvcnQ=' }),
+      'ORGPULSE_SECRETS_KEY',
+      /is invalid/,
+    ],
     [
       'unreachable DATABASE_URL',
       'api',

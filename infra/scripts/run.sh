@@ -22,6 +22,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 require_tools
+# Integration secrets are encrypted at rest with this key; one is made under the run folder when missing.
+if [ -z "${ORGPULSE_SECRETS_KEY:-}" ]; then
+  mkdir -p "$RUN_DIR"
+  if [ ! -s "$RUN_DIR/secrets-key" ]; then
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))' >"$RUN_DIR/secrets-key")
+    say "created the secrets key $RUN_DIR/secrets-key (ORGPULSE_SECRETS_KEY)"
+  fi
+  ORGPULSE_SECRETS_KEY="$(cat "$RUN_DIR/secrets-key")"
+  export ORGPULSE_SECRETS_KEY
+fi
 ensure_node_modules
 build
 start_kafka "${KAFKA_PORT:-9092}"

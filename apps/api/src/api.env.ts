@@ -1,5 +1,5 @@
 import { webhookAllowCidrsVariable } from '@orgpulse/domain';
-import { commonEnv, env, httpEnv } from '@orgpulse/platform';
+import { commonEnv, env, httpEnv, secretsKeyVariable } from '@orgpulse/platform';
 
 export const apiEnv = {
   ...commonEnv,
@@ -10,4 +10,6 @@ export const apiEnv = {
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
   // private addresses webhooks may be registered for (read by the alerter too)
   ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable,
+  // encrypts integration secrets at rest (the ingest app decrypts them with the same key)
+  ORGPULSE_SECRETS_KEY: secretsKeyVariable,
 };

@@ -1,6 +1,7 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
 import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
 import { GroupsResolver } from './groups/groups.resolver';
+import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
@@ -17,4 +18,5 @@ export const API_RESOLVERS = [
   AlertsResolver,
   SettingsResolver,
   WebhooksResolver,
+  IntegrationsResolver,
 ];

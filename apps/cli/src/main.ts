@@ -4,6 +4,7 @@ import { ConfigError, DependencyError, describeError, loadEnv } from '@orgpulse/
 import { cliEnv } from './cli.env';
 import { type CliCommand, CommandError, UsageError, createCliContext } from './cli-context';
 import { ensureDemoOrganization } from './demo-organization/ensure-demo-organization.cli';
+import { importEvents } from './import-events/import-events.cli';
 import {
   createApiToken,
   createIngestKey,
@@ -23,6 +24,7 @@ const commands: Record<string, CliCommand> = {
   'demo ensure': ensureDemoOrganization,
   migrate,
   'projections rebuild': rebuildProjectionsCommand,
+  'events import': importEvents,
 };
 
 const USAGE = `usage: npm run cli -- <command>
@@ -35,7 +37,10 @@ const USAGE = `usage: npm run cli -- <command>
   demo ensure --credentials-file FILE [--name NAME]
   migrate                                 brings the database schema up to date
   projections rebuild                     recomputes every read model from the event store, then swaps it in
-environment: DATABASE_URL (required), LOG_LEVEL, STARTUP_TIMEOUT_MS`;
+  events import --org ORG_ID [--dry-run] FILE
+                                          backfills NDJSON or CSV (.csv): validates every line first, sends
+                                          nothing if one is invalid, then sends through Kafka; safe to re-run
+environment: DATABASE_URL (required), KAFKA_BROKERS (events import), LOG_LEVEL, STARTUP_TIMEOUT_MS`;
 
 function resolve(argv: string[]): { command: CliCommand; args: string[] } {
   for (const words of [2, 1]) {

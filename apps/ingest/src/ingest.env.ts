@@ -1,4 +1,4 @@
-import { commonEnv, env, httpEnv } from '@orgpulse/platform';
+import { commonEnv, env, httpEnv, secretsKeyVariable } from '@orgpulse/platform';
 
 export const ingestEnv = {
   ...commonEnv,
@@ -15,4 +15,6 @@ export const ingestEnv = {
   INGEST_KAFKA_PRODUCERS: env.int(3, 1, 16),
   // how long a known ingest key is served from memory; revocation drops it at once (NOTIFY), this is a safety net
   INGEST_KEY_CACHE_MS: env.int(60_000, 0, 3_600_000),
+  // decrypts integration secrets to verify vendors' signatures (the API encrypts them with it)
+  ORGPULSE_SECRETS_KEY: secretsKeyVariable,
 };

@@ -10,6 +10,7 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventPublisher, KafkaHealthProbe } from '@orgpulse/messaging';
+import { IntegrationsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { IngestKeyCache } from './auth/ingest-key.cache';
@@ -19,6 +20,8 @@ import { IngestErrorFilter } from './errors/ingest-error.filter';
 import { HealthHttpController } from './health/health.http.controller';
 import { LOGGER } from './ingest.tokens';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
+import { IntegrationReceiver } from './receive-integrations/integration-receiver';
+import { IntegrationReceiverHttpController } from './receive-integrations/integration-receiver.http.controller';
 import { RecordEventsHandler } from './record-events/record-events.handler';
 import { RecordEventsHttpController } from './record-events/record-events.http.controller';
 
@@ -28,6 +31,7 @@ export interface IngestResources {
   kafkaHealth: KafkaHealthProbe;
   rateLimiter: TokenBucketRateLimiter;
   keys: IngestKeyCache;
+  integrations: IntegrationsRepository;
   logger: Logger;
 }
 
@@ -58,7 +62,7 @@ export class IngestModule implements NestModule {
     return {
       module: IngestModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [RecordEventsHttpController, HealthHttpController],
+      controllers: [RecordEventsHttpController, IntegrationReceiverHttpController, HealthHttpController],
       providers: [
         { provide: DataSource, useValue: resources.db },
         { provide: EventPublisher, useValue: resources.publisher },
@@ -66,10 +70,12 @@ export class IngestModule implements NestModule {
         { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
         { provide: LOGGER, useValue: resources.logger },
         { provide: IngestKeyCache, useValue: resources.keys },
+        { provide: IntegrationsRepository, useValue: resources.integrations },
         { provide: APP_FILTER, useClass: IngestErrorFilter },
         IngestKeyMiddleware,
         PublishBacklogMiddleware,
         RecordEventsHandler,
+        IntegrationReceiver,
         IngestShutdown,
       ],
     };
@@ -79,5 +85,9 @@ export class IngestModule implements NestModule {
     consumer
       .apply(IngestKeyMiddleware, PublishBacklogMiddleware)
       .forRoutes({ path: 'v1/events', method: RequestMethod.POST });
+    // receivers authenticate by signature (over the body), so only the backlog check runs before it is read
+    consumer
+      .apply(PublishBacklogMiddleware)
+      .forRoutes({ path: 'v1/integrations/:id', method: RequestMethod.POST });
   }
 }

@@ -4,14 +4,15 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, EventPublisher } from '@orgpulse/messaging';
-import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { buildIngestOpenApi } from './docs/ingest-openapi';
 import { ingestEnv } from './ingest.env';
 import { IngestKeyCache } from './auth/ingest-key.cache';
-import { CredentialsRepository } from '@orgpulse/persistence';
+import { CredentialsRepository, IntegrationsRepository } from '@orgpulse/persistence';
 import { IngestModule } from './ingest.module';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
+import { registerIntegrationBodyParsers } from './receive-integrations/integration-body';
 import {
   MAX_BODY_BYTES,
   closeConnectionsWhenStopping,
@@ -45,13 +46,15 @@ runService('orgpulse-ingest', async () => {
     logger,
   );
   await keys.start();
+  const integrations = new IntegrationsRepository(db, new SecretBox(config.ORGPULSE_SECRETS_KEY));
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, logger }),
+    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, integrations, logger }),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );
   registerEventBodyParsers(app.getHttpAdapter().getInstance());
+  registerIntegrationBodyParsers(app.getHttpAdapter().getInstance());
   closeConnectionsWhenStopping(app.getHttpAdapter().getInstance());
   SwaggerModule.setup('docs', app, buildIngestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await serveApp(app, {

@@ -19,3 +19,4 @@ export * from './read-models/org-settings.repository';
 export * from './alerting/alert-outbox';
 export * from './alerting/alerts.store';
 export * from './alerting/webhooks.repository';
+export * from './integrations/integrations.repository';

@@ -6,3 +6,4 @@ export * from './logging/logger';
 export * from './startup/run-service';
 export * from './startup/shutdown-deadline';
 export * from './startup/startup-errors';
+export * from './secrets/secret-box';

@@ -12,3 +12,4 @@ export * from './projector-harness';
 export * from './graphql-client';
 export * from './webhook-receiver';
 export * from './fault-suite';
+export * from './vendor-deliveries';

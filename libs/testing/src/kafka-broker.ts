@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +47,12 @@ export class KafkaBroker {
 
   async stop(): Promise<void> {
     await kafkaScript(['stop'], this.env);
+  }
+
+  /** Stops it and deletes its data: for tests that fill it with more than a few records. */
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   /** The broker JVM's process id (for signals such as SIGSTOP/SIGCONT), as kafka.sh recorded it at start. */

@@ -58,11 +58,15 @@ export function spawnNode(
   );
 }
 
+/** The key the apps under test encrypt integration secrets with (the API and ingest must share it). */
+export const TEST_SECRETS_KEY = process.env.ORGPULSE_SECRETS_KEY ?? Buffer.alloc(32, 7).toString('base64');
+
 /** Only what a process needs from the test's own environment: apps get their config explicitly. */
 const baseEnv = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   LOG_LEVEL: 'warn',
+  ORGPULSE_SECRETS_KEY: TEST_SECRETS_KEY,
 });
 
 /** The V8 flags every app runs with (its heap limit), as `npm start` and the Docker image give them. */

@@ -2,9 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contractSchemaFiles, replaceEventTypesTable } from '@orgpulse/contracts';
 import { EventPublisher, KafkaHealthProbe, createKafka } from '@orgpulse/messaging';
-import { CredentialsRepository, createDataSource } from '@orgpulse/persistence';
+import { CredentialsRepository, IntegrationsRepository, createDataSource } from '@orgpulse/persistence';
 import { IngestKeyCache } from '../auth/ingest-key.cache';
-import { createLogger } from '@orgpulse/platform';
+import { SecretBox, createLogger } from '@orgpulse/platform';
 import { IngestModule } from '../ingest.module';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 import { OPENAPI_FILE, buildIngestOpenApi } from './ingest-openapi';
@@ -27,6 +27,7 @@ async function renderOpenApi(): Promise<string> {
         { databaseUrl: 'postgres://docs@127.0.0.1:1/docs', ttlMs: 0, maxEntries: 0 },
         logger,
       ),
+      integrations: new IntegrationsRepository(db, new SecretBox(Buffer.alloc(32))),
       logger,
     }),
     new FastifyAdapter(),

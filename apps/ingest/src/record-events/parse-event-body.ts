@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
+import { isIntegrationReceiver } from '../receive-integrations/receiver-route';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -30,9 +31,9 @@ export function registerEventBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(
     [...eventContentTypes],
     { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (_request, body: Buffer, done) => {
+    (request, body: Buffer, done) => {
       try {
-        done(null, parseJson(body));
+        done(null, isIntegrationReceiver(request.url) ? body : parseJson(body));
       } catch (error) {
         done(error as Error, undefined);
       }

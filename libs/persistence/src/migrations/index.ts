@@ -5,6 +5,7 @@ import { PipelineIntegrity1764000000000 } from './1764000000000-pipeline-integri
 import { AlerterIsolation1764100000000 } from './1764100000000-alerter-isolation';
 import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
+import { Integrations1764500000000 } from './1764500000000-integrations';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -14,4 +15,5 @@ export const migrations = [
   AlerterIsolation1764100000000,
   DeclaredReadModels1764300000000,
   OrgStructure1764400000000,
+  Integrations1764500000000,
 ];
