@@ -483,6 +483,11 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
       },
       settings: { q: '{ settings { currency } }', expected: { settings: { currency: 'EUR' } } },
       webhooks: { q: '{ webhooks { id } }', expected: 'FORBIDDEN' },
+      integrations: { q: '{ integrations { id } }', expected: 'FORBIDDEN' },
+      integration: {
+        q: '{ integration(id: "00000000-0000-4000-8000-000000000000") { id } }',
+        expected: 'FORBIDDEN',
+      },
     };
 
     it('is refused an admin token scope, and every root field of the schema is tried', async () => {
