@@ -8,7 +8,7 @@ import { queryCostPlugin } from './query-limits/query-limits.plugin';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 import { queryShapeRule } from './query-limits/query-shape.rule';
 import { RequestContext } from './request-context';
-import type { OrgDataVersions } from './result-cache/org-data-versions';
+import type { ResultCache } from './result-cache/result-cache';
 import { resultCachePlugin } from './result-cache/result-cache.plugin';
 
 /**
@@ -21,14 +21,13 @@ export function graphqlOptions({
   db,
   logger,
   production,
-  dataVersions,
-  resultCacheMs,
+  resultCache,
 }: {
   db: DataSource;
   logger: Logger;
   production: boolean;
-  dataVersions: OrgDataVersions;
-  resultCacheMs: number;
+  /** Absent: results are not cached (API_RESULT_CACHE_MS=0). */
+  resultCache?: ResultCache;
 }): ApolloDriverConfig {
   return {
     path: '/graphql',
@@ -41,12 +40,7 @@ export function graphqlOptions({
     context: ({ req }: { req: AuthenticatedRequest }) => new RequestContext(req.principal, db, req),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [queryShapeRule(QUERY_LIMITS)],
-    plugins: [
-      queryCostPlugin(QUERY_LIMITS),
-      ...(resultCacheMs > 0
-        ? [resultCachePlugin(dataVersions, { maxAgeMs: resultCacheMs, maxEntries: 1_000 })]
-        : []),
-    ],
+    plugins: [queryCostPlugin(QUERY_LIMITS), ...(resultCache ? [resultCachePlugin(resultCache)] : [])],
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>
       formatGraphqlError(formatted, error, (internal) =>
         logger.error({ err: internal }, 'GraphQL internal error'),
