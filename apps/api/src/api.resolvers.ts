@@ -1,7 +1,9 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
+import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
+import { TeamTimelineFieldsResolver } from './team-timeline/team-timeline-fields.resolver';
 import { TeamsResolver } from './teams/teams.resolver';
 import { WebhooksResolver } from './webhooks/webhooks.resolver';
 
@@ -13,4 +15,6 @@ export const API_RESOLVERS = [
   AlertsResolver,
   SettingsResolver,
   WebhooksResolver,
+  DataFreshnessResolver,
+  TeamTimelineFieldsResolver,
 ];
