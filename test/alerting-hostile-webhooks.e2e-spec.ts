@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import { hostname } from 'node:os';
-import { type AlertChanged } from '@orgpulse/contracts';
+import { type AlertChanged, type AlertCloudEvent } from '@orgpulse/contracts';
 import { addressKind, parseIp } from '@orgpulse/domain';
 import {
   type SpawnedProcess,
@@ -62,7 +62,7 @@ class Endpoint {
   }
 
   changes(): AlertChanged[] {
-    return this.requests.map((r) => JSON.parse(r.body) as AlertChanged);
+    return this.requests.map((r) => (JSON.parse(r.body) as AlertCloudEvent).data);
   }
 
   close(): Promise<void> {

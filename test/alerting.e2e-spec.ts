@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { type AlertChanged, Topics } from '@orgpulse/contracts';
+import { type AlertChanged, type AlertCloudEvent, Topics } from '@orgpulse/contracts';
 import {
   type SpawnedProcess,
   TestDatabase,
@@ -20,6 +20,8 @@ import WebSocket from 'ws';
 const SECRET = 'a-webhook-secret-of-the-test';
 // the receivers of this test listen on loopback, which webhooks may reach only when the operator allows it
 const ALLOW_LOCAL_RECEIVERS = '127.0.0.0/8';
+// records and JSON webhook bodies are CloudEvents, the change in data
+const changeOf = (json: string | null): AlertChanged => (JSON.parse(json ?? '') as AlertCloudEvent).data;
 const hmac = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
 describe('alerting on the real stack (ingest, projector, two alerters, API)', () => {
@@ -162,9 +164,14 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
     );
     await eventually(async () => {
       const raisedOnKafka = await readTopicToEnd(kafkaBrokers, Topics.alerts, (r) => r.key === open.id);
-      expect(raisedOnKafka.map((r) => (JSON.parse(r.value ?? '') as AlertChanged).type)).toEqual([
-        'alert.raised',
-      ]);
+      expect(raisedOnKafka.map((r) => changeOf(r.value).type)).toEqual(['alert.raised']);
+      expect(raisedOnKafka[0].headers['content-type']).toBe('application/cloudevents+json');
+      expect(JSON.parse(raisedOnKafka[0].value ?? '')).toMatchObject({
+        specversion: '1.0',
+        id: `${open.id}:raised`,
+        type: 'orgpulse.alert.raised',
+        subject: 'core',
+      });
     });
     const raisedAtReceiver = await eventually(() => {
       const [delivery] = good.accepted();
@@ -173,8 +180,10 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
     });
     expect(raisedAtReceiver.signature).toBe(hmac(raisedAtReceiver.body));
     expect(JSON.parse(raisedAtReceiver.body)).toMatchObject({
-      type: 'alert.raised',
-      alert: { id: open.id, status: 'OPEN', orgId: org.orgId },
+      specversion: '1.0',
+      id: `${open.id}:raised`,
+      type: 'orgpulse.alert.raised',
+      data: { type: 'alert.raised', alert: { id: open.id, status: 'OPEN', orgId: org.orgId } },
     });
 
     expect(
@@ -201,16 +210,10 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
     );
     await eventually(async () => {
       const records = await readTopicToEnd(kafkaBrokers, Topics.alerts, (r) => r.key === open.id);
-      expect(records.map((r) => (JSON.parse(r.value ?? '') as AlertChanged).type)).toEqual([
-        'alert.raised',
-        'alert.resolved',
-      ]);
+      expect(records.map((r) => changeOf(r.value).type)).toEqual(['alert.raised', 'alert.resolved']);
     });
     await eventually(() =>
-      expect(good.accepted().map((d) => (JSON.parse(d.body) as AlertChanged).type)).toEqual([
-        'alert.raised',
-        'alert.resolved',
-      ]),
+      expect(good.accepted().map((d) => changeOf(d.body).type)).toEqual(['alert.raised', 'alert.resolved']),
     );
     for (const delivery of good.accepted()) expect(delivery.signature).toBe(hmac(delivery.body));
 
@@ -231,7 +234,7 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
 
     const delivered = await eventually(
       () => {
-        const types = flaky.accepted().map((d) => (JSON.parse(d.body) as AlertChanged).type);
+        const types = flaky.accepted().map((d) => changeOf(d.body).type);
         expect(types).toEqual(['alert.raised', 'alert.resolved']);
         return flaky.accepted();
       },

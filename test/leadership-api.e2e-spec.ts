@@ -41,6 +41,16 @@ const DASHBOARD = `query ($w: Window!) {
   managers { id directReports oneOnOneCoverage overdueReports }
 }`;
 
+// The org-structure fields (§8) over every group: statements must not grow with teams or groups.
+const STRUCTURE = `query ($w: Window!) {
+  groups(first: 10) { id name parent { id name } children { id } teams { id }
+    overview(window: $w) { teams blockedTeams idlePersonDays idleCost interviews trioInterviews ships }
+    weeklyTrend(window: $w) { weekStart idlePersonDays } }
+  blockingEdges(window: $w) { blockingTeamId blockedTeamId idlePersonDays }
+  g0: orgOverview(window: $w, groupId: "g0") { teams idleCost }
+  managers(first: 20) { id subtree { people managers oneOnOneCoverage } }
+}`;
+
 describe('the leadership GraphQL API over a scenario posted through ingest (real Kafka, projector, PostgreSQL)', () => {
   jest.setTimeout(300_000);
   const { kafkaBrokers } = testEnvironment();
@@ -302,7 +312,7 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
     expect(JSON.stringify(bad)).not.toMatch(/core|mia|edge/);
   });
 
-  it('a dashboard over 200 teams costs the same number of SQL statements as one over 10', async () => {
+  it('a dashboard over 200 teams and groups costs the same number of SQL statements as one over 10', async () => {
     const statementsFor = async (teams: number) => {
       const org = await newOrg(`Dashboard ${teams}`);
       const events = Array.from({ length: teams }, (_, i) => [
@@ -312,7 +322,16 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
           headcount: 5,
           groupId: `g${i % 4}`,
         }),
-        ev(`b${i}`, 'team.blocked', '2026-01-06T00:00:00Z', { teamId: `t${i}`, reason: 'dependency' }),
+        ev(`b${i}`, 'team.blocked', '2026-01-06T00:00:00Z', {
+          teamId: `t${i}`,
+          reason: 'dependency',
+          blockedBy: `t${(i + 1) % teams}`,
+        }),
+        ev(`gr${i}`, 'group.registered', '2026-01-01T00:00:00Z', {
+          groupId: `g${i}`,
+          name: `G${i}`,
+          parentId: i === 0 ? null : `g${Math.floor((i - 1) / 3)}`,
+        }),
         ev(`i${i}`, 'discovery.interview-held', '2026-01-07T00:00:00Z', { teamId: `t${i}` }),
         ev(`p${i}`, 'person.registered', '2026-01-01T00:00:00Z', {
           personId: `pm${i}`,
@@ -322,10 +341,17 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
       ]).flat();
       for (let i = 0; i < events.length; i += 1000) await post(org, events.slice(i, i + 1000));
       await eventually(
-        async () =>
-          expect((await query<{ teams: unknown[] }>(org, '{ teams { id } }', {})).data?.teams).toHaveLength(
+        async () => {
+          const seen = await query<{ teams: unknown[]; groups: unknown[] }>(
+            org,
+            '{ teams { id } groups(first: 1000) { id name } }',
+            {},
+          );
+          expect(seen.data?.teams).toHaveLength(teams);
+          expect(seen.data?.groups.filter((g) => (g as { name: string | null }).name !== null)).toHaveLength(
             teams,
-          ),
+          );
+        },
         { timeoutMs: 120_000 },
       );
       await query(org, DASHBOARD); // warm up connections
@@ -333,12 +359,19 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
       const answer = await query<{ teams: unknown[] }>(org, DASHBOARD);
       expect(answer.errors).toBeUndefined();
       expect(answer.data?.teams).toHaveLength(teams);
-      return proxy.pgStatements - before;
+      const dashboard = proxy.pgStatements - before;
+      const beforeStructure = proxy.pgStatements;
+      const structure = await query<{ groups: unknown[]; blockingEdges: unknown[] }>(org, STRUCTURE);
+      expect(structure.errors).toBeUndefined();
+      expect(structure.data?.groups).toHaveLength(10);
+      expect(structure.data?.blockingEdges).toHaveLength(teams);
+      return { dashboard, structure: proxy.pgStatements - beforeStructure };
     };
     const small = await statementsFor(10);
     const large = await statementsFor(200);
-    expect(small).toBeGreaterThan(0);
-    expect(large).toBe(small);
+    expect(small.dashboard).toBeGreaterThan(0);
+    expect(small.structure).toBeGreaterThan(0);
+    expect(large).toEqual(small);
   });
 
   it('refuses queries that are too deep', async () => {

@@ -1,5 +1,7 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
+import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
 import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
+import { GroupsResolver } from './groups/groups.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
@@ -10,6 +12,8 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver';
 /** Every resolver of the API: the module serves them, and the schema report checks their roles. */
 export const API_RESOLVERS = [
   TeamsResolver,
+  GroupsResolver,
+  BlockingEdgesResolver,
   ManagersResolver,
   OrgOverviewResolver,
   AlertsResolver,

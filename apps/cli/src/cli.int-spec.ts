@@ -29,6 +29,7 @@ describe('the CLI (real PostgreSQL)', () => {
     expect(await credentials.findApiPrincipal(created.apiToken)).toEqual({
       orgId: created.orgId,
       role: 'admin',
+      groupId: null,
     });
 
     const stored: { key_hash: string }[] = await db.query(
@@ -51,7 +52,22 @@ describe('the CLI (real PostgreSQL)', () => {
     const token = JSON.parse(
       (await runCli(['token', 'create', '--org', org.orgId, '--role', 'viewer'])).stdout,
     ) as { apiToken: string };
-    expect(await credentials.findApiPrincipal(token.apiToken)).toEqual({ orgId: org.orgId, role: 'viewer' });
+    expect(await credentials.findApiPrincipal(token.apiToken)).toEqual({
+      orgId: org.orgId,
+      role: 'viewer',
+      groupId: null,
+    });
+
+    const scoped = JSON.parse(
+      (await runCli(['token', 'create', '--org', org.orgId, '--role', 'viewer', '--group', 'platform']))
+        .stdout,
+    ) as { apiToken: string; groupId: string };
+    expect(scoped.groupId).toBe('platform');
+    expect(await credentials.findApiPrincipal(scoped.apiToken)).toEqual({
+      orgId: org.orgId,
+      role: 'viewer',
+      groupId: 'platform',
+    });
   });
 
   it.each([
@@ -60,6 +76,23 @@ describe('the CLI (real PostgreSQL)', () => {
     [
       ['token', 'create', '--org', '00000000-0000-4000-8000-000000000000', '--role', 'root'],
       /--role must be one of viewer, admin/,
+    ],
+    [
+      ['token', 'create', '--org', '00000000-0000-4000-8000-000000000000', '--role', 'admin', '--group', 'g'],
+      /--group scopes a viewer; an admin token always sees the whole org/,
+    ],
+    [
+      [
+        'token',
+        'create',
+        '--org',
+        '00000000-0000-4000-8000-000000000000',
+        '--role',
+        'viewer',
+        '--group',
+        ' ',
+      ],
+      /--group is required/,
     ],
     [['org', 'delete'], /unknown command/],
     [['org', 'create', '--name', 'A', '--colour', 'red'], /Unknown option '--colour'/],

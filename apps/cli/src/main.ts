@@ -29,7 +29,8 @@ const USAGE = `usage: npm run cli -- <command>
   org create --name NAME                  a new organization; prints {"orgId","ingestKey","apiToken"} (admin token)
   key create --org ORG_ID                 a new ingest key for the organization
   key revoke KEY                          revokes an ingest key at once
-  token create --org ORG_ID --role viewer|admin
+  token create --org ORG_ID --role viewer|admin [--group GROUP_ID]
+                                          --group: a viewer that sees only that group's subtree
   token revoke TOKEN
   demo ensure --credentials-file FILE [--name NAME]
   migrate                                 brings the database schema up to date

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, describeTopicIdentity } from '@orgpulse/messaging';
+import { upgradeReadModels } from '@orgpulse/persistence';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
@@ -22,6 +23,15 @@ runService('orgpulse-projector', async () => {
       { topic: Topics.eventsDeadLetter, ...eventTopic },
     ],
   });
+
+  // A changed fold (a read model's version moved) is rebuilt from the event store before consuming.
+  const upgrade = await upgradeReadModels(db, (stale) =>
+    logger.warn(
+      { stale },
+      'read models were folded by another version: rebuilding them from the event store',
+    ),
+  );
+  if (upgrade.rebuilt) logger.info({ ...upgrade.rebuilt }, 'read models rebuilt');
 
   const groupId = config.PROJECTOR_GROUP_ID;
   const progress = new ProjectionProgress({

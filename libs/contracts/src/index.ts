@@ -9,3 +9,4 @@ export * from './kafka/topics';
 export * from './docs/event-json-schemas';
 export * from './docs/event-types-table';
 export * from './alerts/alert-changed';
+export * from './alerts/alert-cloud-event';

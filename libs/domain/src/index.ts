@@ -12,3 +12,7 @@ export * from './projections/read-models.registry';
 export * from './alerts/webhook-targets';
 export * from './alerts/alert-resolution';
 export * from './settings/org-settings';
+export * from './groups/group-timeline';
+export * from './groups/group-hierarchy';
+export * from './metrics/roll-up';
+export * from './people/manager-subtree';

@@ -10,6 +10,8 @@ export * from './projections/projection-lock';
 export * from './projections/projection-engine';
 export * from './projections/read-model.store';
 export * from './projections/rebuild-projections';
+export * from './projections/read-model-versions';
+export * from './projections/upgrade-read-models';
 export * from './read-models/alerts.repository';
 export * from './read-models/metrics-read-models.repository';
 export * from './read-models/org-settings.repository';

@@ -1,8 +1,9 @@
-import { type Server, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 
 export interface ReceivedWebhook {
   body: string;
   signature: string | undefined;
+  headers: IncomingHttpHeaders;
   answeredWith: number;
 }
 
@@ -25,6 +26,7 @@ export class WebhookReceiver {
         received.push({
           body,
           signature: typeof signature === 'string' ? signature : undefined,
+          headers: req.headers,
           answeredWith,
         });
         res.writeHead(answeredWith).end();

@@ -1,11 +1,17 @@
-import { Topics } from '@orgpulse/contracts';
+import { CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PostFailed, guardedPost } from './guarded-post';
-import { SIGNATURE_HEADER, retryDelayMs, signature, webhookBody } from './webhook-request';
+import {
+  SIGNATURE_HEADER,
+  retryDelayMs,
+  signature,
+  webhookBody,
+  webhookContentType,
+} from './webhook-request';
 
 export interface DeliveryOptions {
   retryBaseMs: number;
@@ -70,7 +76,14 @@ export class DeliverAlertsHandler {
         this.producer.send({
           topic: Topics.alerts,
           acks: -1,
-          messages: [{ key: delivery.payload.alert.id, value: JSON.stringify(delivery.payload) }],
+          // structured mode of the CloudEvents Kafka binding: the event is the value
+          messages: [
+            {
+              key: delivery.payload.alert.id,
+              value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
+              headers: { 'content-type': CLOUDEVENTS_JSON },
+            },
+          ],
         }),
         KAFKA_SEND_TIMEOUT_MS,
       );
@@ -81,7 +94,10 @@ export class DeliverAlertsHandler {
     return guardedPost(
       delivery.webhook.url,
       body,
-      { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret) },
+      {
+        'Content-Type': webhookContentType(delivery.webhook.format),
+        [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret),
+      },
       { policy: this.options.policy, timeoutMs: this.options.webhookTimeoutMs, stop },
     );
   }

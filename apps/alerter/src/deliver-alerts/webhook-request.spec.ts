@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { AlertChanged } from '@orgpulse/contracts';
-import { retryDelayMs, signature, webhookBody } from './webhook-request';
+import { type AlertChanged, toAlertCloudEvent } from '@orgpulse/contracts';
+import { retryDelayMs, signature, webhookBody, webhookContentType } from './webhook-request';
 
 const change: AlertChanged = {
   type: 'alert.raised',
@@ -23,10 +23,25 @@ describe('webhook deliveries', () => {
     expect(signature(body, 'secret')).toBe(
       `sha256=${createHmac('sha256', 'secret').update(body).digest('hex')}`,
     );
-    expect(JSON.parse(body)).toEqual(change);
+    expect(JSON.parse(body)).toEqual(toAlertCloudEvent(change));
+  });
+
+  it('in JSON format are the change as a structured CloudEvent, the change itself in data', () => {
+    expect(webhookContentType('json')).toBe('application/cloudevents+json');
+    expect(JSON.parse(webhookBody(change, 'json'))).toEqual({
+      specversion: '1.0',
+      id: 'a1:raised',
+      type: 'orgpulse.alert.raised',
+      source: '/orgs/o1/alerts',
+      subject: 'core',
+      time: '2026-01-05T00:00:00.000Z',
+      datacontenttype: 'application/json',
+      data: change,
+    });
   });
 
   it('can be Slack-compatible, with the change beside the text', () => {
+    expect(webhookContentType('slack')).toBe('application/json');
     expect(JSON.parse(webhookBody(change, 'slack'))).toEqual({
       text: ':rotating_light: raised: TEAM_IDLE for core',
       orgpulse: change,

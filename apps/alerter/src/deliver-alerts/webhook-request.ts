@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { AlertChanged } from '@orgpulse/contracts';
+import { type AlertChanged, CLOUDEVENTS_JSON, toAlertCloudEvent } from '@orgpulse/contracts';
 
 export const SIGNATURE_HEADER = 'X-Orgpulse-Signature';
 
 export const signature = (body: string, secret: string): string =>
   `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
-/** The body a webhook receives: the alert change itself, or a Slack-compatible message. */
+/** The body a webhook receives: the alert change as a CloudEvent (structured mode), or a Slack-compatible message. */
 export function webhookBody(change: AlertChanged, format: 'json' | 'slack'): string {
-  if (format === 'json') return JSON.stringify(change);
+  if (format === 'json') return JSON.stringify(toAlertCloudEvent(change));
   const { alert } = change;
   const verb = change.type === 'alert.raised' ? ':rotating_light: raised' : ':white_check_mark: resolved';
   return JSON.stringify({
@@ -16,6 +16,9 @@ export function webhookBody(change: AlertChanged, format: 'json' | 'slack'): str
     orgpulse: change,
   });
 }
+
+export const webhookContentType = (format: 'json' | 'slack'): string =>
+  format === 'json' ? CLOUDEVENTS_JSON : 'application/json';
 
 /**
  * Exponential backoff with jitter between half and all of the step; the step stops growing at the

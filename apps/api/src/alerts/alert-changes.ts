@@ -1,4 +1,4 @@
-import { type AlertChanged, Topics } from '@orgpulse/contracts';
+import { type AlertChanged, Topics, alertChangeOf } from '@orgpulse/contracts';
 import { createKafka } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { PubSub } from 'graphql-subscriptions';
@@ -33,8 +33,15 @@ export class AlertChanges {
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         try {
-          const change = JSON.parse(message.value?.toString() ?? '') as AlertChanged;
-          if (change.version === 1 && change.alert?.id) await this.pubsub.publish(ALERT_CHANGED, change);
+          const change = alertChangeOf(JSON.parse(message.value?.toString() ?? ''));
+          if (change === undefined) {
+            this.logger.warn(
+              { offset: message.offset },
+              'ignored an alert record that is not an alert change',
+            );
+            return;
+          }
+          await this.pubsub.publish(ALERT_CHANGED, change);
         } catch (error) {
           this.logger.warn(
             { err: describeError(error), offset: message.offset },

@@ -12,6 +12,7 @@ import {
   registerEnumType,
 } from '@nestjs/graphql';
 import type { AlertChanged } from '@orgpulse/contracts';
+import { teamAlertRules } from '@orgpulse/domain';
 import { AlertsRepository, type AlertStatus } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
@@ -52,7 +53,8 @@ export class AlertsResolver {
 
   @Subscription(() => AlertModel, {
     description: 'Alerts of your org as they are raised and resolved',
-    filter: (change: AlertChanged, _args: unknown, ctx: RequestContext) => change.alert.orgId === ctx.orgId,
+    filter: (change: AlertChanged, _args: unknown, ctx: RequestContext) =>
+      change.alert.orgId === ctx.orgId && ctx.seesAlert(change.alert),
     resolve: ({ alert }: AlertChanged): AlertModel => ({
       ...alert,
       raisedAt: new Date(alert.raisedAt),
@@ -70,12 +72,17 @@ export class AlertsResolver {
   })
   @Roles('viewer', 'admin')
   @Cost({ page: ALERTS_PAGE })
-  listAlerts(
+  async listAlerts(
     @Context() ctx: RequestContext,
     @Args('status', { type: () => AlertStatusEnum, nullable: true }) status?: AlertStatusEnum,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<AlertModel[]> {
-    return this.alerts.list(ctx.orgId, status, { first: pageSize(first, ALERTS_PAGE), after });
+    const scope = await ctx.scope();
+    return this.alerts.list(ctx.orgId, status, {
+      first: pageSize(first, ALERTS_PAGE),
+      after,
+      ...(scope === null ? {} : { teams: [...scope.teams], rules: [...teamAlertRules] }),
+    });
   }
 }

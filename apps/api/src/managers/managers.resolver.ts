@@ -10,13 +10,13 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { type OneOnOneCadence, namedManagers, oneOnOneCadence } from '@orgpulse/domain';
+import { type OneOnOneCadence, managerSubtree, namedManagers, oneOnOneCadence } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
-import { ManagerModel } from './manager.model';
+import { ManagerModel, ManagerSubtreeModel } from './manager.model';
 
 @Resolver(() => ManagerModel)
 export class ManagersResolver {
@@ -40,6 +40,7 @@ export class ManagersResolver {
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ManagerModel | null> {
+    if (!ctx.seesPeople) return null;
     return (await this.knownManagers(ctx)).has(id) ? { id } : null;
   }
 
@@ -53,6 +54,7 @@ export class ManagersResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<ManagerModel[]> {
+    if (!ctx.seesPeople) return [];
     const people = await ctx.allPeople();
     const ids = [...new Set([...namedManagers(people), ...(await ctx.managersWithOneOnOnes())])]
       .sort()
@@ -113,5 +115,27 @@ export class ManagersResolver {
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
   ): Promise<string[]> {
     return (await this.cadence(ctx, m.id, asOf)).overdueReports;
+  }
+
+  @ResolveField(() => ManagerSubtreeModel, {
+    description: 'Everyone whose chain of managers at asOf reaches this manager, and their 1:1 coverage (§8)',
+  })
+  async subtree(
+    @Parent() m: ManagerModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+  ): Promise<ManagerSubtreeModel> {
+    const [people, oneOnOnes, settings] = await Promise.all([
+      ctx.allPeople(),
+      ctx.allOneOnOnes(),
+      ctx.settings(),
+    ]);
+    return managerSubtree(
+      m.id,
+      people,
+      oneOnOnes,
+      asOf?.getTime() ?? this.clock.now(),
+      settings.oneOnOneIntervalDays,
+    );
   }
 }

@@ -1,5 +1,23 @@
-import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ORG_SETTINGS, ORG_SETTING_NAMES, type OrgSettings, settingsChangeProblems } from '@orgpulse/domain';
+import {
+  Args,
+  Context,
+  Field,
+  Float,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+} from '@nestjs/graphql';
+import {
+  ORG_SETTINGS,
+  ORG_SETTING_NAMES,
+  type OrgSettings,
+  type SettingSpec,
+  settingsChangeProblems,
+  settingsChanges,
+} from '@orgpulse/domain';
 import { OrgSettingsRepository } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
@@ -12,14 +30,26 @@ export class SettingsModel {}
 @InputType('SettingsInput', { description: 'Only the fields given change' })
 export class SettingsInput {}
 
+const graphqlType = (spec: SettingSpec) =>
+  spec.kind === 'integer' ? Int : spec.kind === 'amount' ? Float : String;
+const inputDescription = (spec: SettingSpec) =>
+  spec.kind === 'integer'
+    ? `${spec.min}..${spec.max}`
+    : spec.kind === 'amount'
+      ? `${spec.min}..${spec.max}; null unsets it`
+      : 'ISO 4217 code';
+
 // Both types are derived from the one definition of org settings, field by field.
 for (const name of ORG_SETTING_NAMES) {
-  const { description, min, max, defaultValue } = ORG_SETTINGS[name];
-  Field(() => Int, { description: `${description} (default ${defaultValue})` })(
-    SettingsModel.prototype,
+  const spec: SettingSpec = ORG_SETTINGS[name];
+  Field(() => graphqlType(spec), {
+    nullable: spec.kind === 'amount',
+    description: `${spec.description} (default ${spec.defaultValue})`,
+  })(SettingsModel.prototype, name);
+  Field(() => graphqlType(spec), { nullable: true, description: inputDescription(spec) })(
+    SettingsInput.prototype,
     name,
   );
-  Field(() => Int, { nullable: true, description: `${min}..${max}` })(SettingsInput.prototype, name);
 }
 
 @Resolver(() => SettingsModel)
@@ -44,9 +74,6 @@ export class SettingsResolver {
   ): Promise<OrgSettings> {
     const problems = settingsChangeProblems(input);
     if (problems.length > 0) throw badInput(problems.join('; '));
-    const changes = Object.fromEntries(
-      ORG_SETTING_NAMES.filter((name) => typeof input[name] === 'number').map((name) => [name, input[name]]),
-    ) as Partial<OrgSettings>;
-    return this.settings.update(ctx.orgId, changes);
+    return this.settings.update(ctx.orgId, settingsChanges(input));
   }
 }

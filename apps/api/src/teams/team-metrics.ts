@@ -1,14 +1,11 @@
 import {
   type TeamTimeline,
-  WEEK_MS,
   type Window,
   blockedIntervalAt,
   deliveryCadence,
   discoveryCadence,
   headcountAt,
-  idleness,
-  inWindow,
-  weeksOverlapping,
+  weeklyTrend,
 } from '@orgpulse/domain';
 import type { DeliveryCadenceModel, DiscoveryCadenceModel, TeamModel, WeekPointModel } from './team.models';
 
@@ -31,7 +28,7 @@ export const discoveryOf = (
   target: number,
   window: Window,
 ): DiscoveryCadenceModel => {
-  const d = discoveryCadence(timeline.interviews, target, window);
+  const d = discoveryCadence(timeline.interviews, target, window, timeline.trioInterviews);
   return { ...d, lastInterviewAt: date(d.lastInterviewAt) };
 };
 
@@ -40,22 +37,6 @@ export const deliveryOf = (timeline: TeamTimeline, window: Window): DeliveryCade
   return { ...d, lastShippedAt: date(d.lastShippedAt) };
 };
 
-/** Weekly series over the teams given (one team, or a group's teams), each week clipped to the window. */
-export function weeklyTrend(
-  timelines: readonly TeamTimeline[],
-  window: Window,
-  now: number,
-): WeekPointModel[] {
-  return weeksOverlapping(window).map((monday) => {
-    const week = { from: Math.max(monday, window.from), to: Math.min(monday + WEEK_MS, window.to) };
-    return {
-      weekStart: new Date(monday),
-      idlePersonDays: timelines.reduce((sum, t) => sum + idleness(t, week, now).idlePersonDays, 0),
-      interviews: timelines.reduce(
-        (sum, t) => sum + t.interviews.filter((at) => inWindow(at, week)).length,
-        0,
-      ),
-      ships: timelines.reduce((sum, t) => sum + t.ships.filter((at) => inWindow(at, week)).length, 0),
-    };
-  });
-}
+/** Weekly series of one team, each week clipped to the window. */
+export const teamWeeklyTrend = (timeline: TeamTimeline, window: Window, now: number): WeekPointModel[] =>
+  weeklyTrend(window, now, () => [timeline]).map((w) => ({ ...w, weekStart: new Date(w.weekStart) }));

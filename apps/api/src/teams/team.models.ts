@@ -26,6 +26,11 @@ export class IdlenessModel {
   @Field(() => Float) blockedHours!: number;
   @Field(() => Float) idlePersonDays!: number;
   @Field(() => Int) blockedEpisodes!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'idlePersonDays × idleCostPerPersonDay; null while unset',
+  })
+  idleCost!: number | null;
 }
 
 @ObjectType('IdleBreakdown', { description: 'Idle time of one reason, or of one blocking team' })
@@ -44,6 +49,10 @@ export class DiscoveryCadenceModel {
   @Field(() => Int) currentStreakWeeks!: number;
   @Field(() => GraphQLISODateTime, { nullable: true }) lastInterviewAt!: Date | null;
   @Field(() => Float, { nullable: true }) daysSinceLast!: number | null;
+  @Field(() => Int, { description: 'Interviews held by pm, designer and engineer together' })
+  trioInterviews!: number;
+  @Field(() => Float, { nullable: true, description: 'trioInterviews / interviews; null with no interviews' })
+  trioShare!: number | null;
 }
 
 @ObjectType('DeliveryCadence')

@@ -1,13 +1,13 @@
 import { blockReasons } from '@orgpulse/contracts';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type TeamTimeline, idleness, idlenessBy } from '@orgpulse/domain';
+import { type TeamTimeline, idleCostOf, idleness, idlenessBy } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
-import { deliveryOf, discoveryOf, teamNow, weeklyTrend } from './team-metrics';
+import { deliveryOf, discoveryOf, teamNow, teamWeeklyTrend } from './team-metrics';
 import {
   DeliveryCadenceModel,
   DiscoveryCadenceModel,
@@ -71,8 +71,14 @@ export class TeamsResolver {
   }
 
   @ResolveField(() => IdlenessModel)
-  idleness(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): IdlenessModel {
-    return idleness(t, toWindow(window), this.clock.now());
+  async idleness(
+    @Parent() t: TeamTimeline,
+    @Context() ctx: RequestContext,
+    @Args('window') window: WindowInput,
+  ): Promise<IdlenessModel> {
+    const figures = idleness(t, toWindow(window), this.clock.now());
+    const { idleCostPerPersonDay } = await ctx.settings();
+    return { ...figures, idleCost: idleCostOf(figures.idlePersonDays, idleCostPerPersonDay) };
   }
 
   @ResolveField(() => [IdleBreakdownModel], { description: 'Idle time in the window by reason' })
@@ -109,6 +115,6 @@ export class TeamsResolver {
   @ResolveField(() => [WeekPointModel], { description: 'Weekly idle person-days, interviews and ships' })
   @Cost({ perWeekOf: 'window' })
   weeklyTrend(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): WeekPointModel[] {
-    return weeklyTrend([t], toWindow(window), this.clock.now());
+    return teamWeeklyTrend(t, toWindow(window), this.clock.now());
   }
 }

@@ -39,7 +39,7 @@ export const revokeIngestKey: CliCommand = async (context, args) => {
 };
 
 export const createApiToken: CliCommand = async (context, args) => {
-  const { options } = parseOptions('token create', args, ['org', 'role']);
+  const { options } = parseOptions('token create', args, ['org', 'role', 'group']);
   const orgId = orgIdOption('token create', options);
   const role = required('token create', options, 'role');
   if (!apiRoles.includes(role as ApiRole)) {
@@ -47,8 +47,14 @@ export const createApiToken: CliCommand = async (context, args) => {
       `token create: --role must be one of ${apiRoles.join(', ')}, got ${JSON.stringify(role)}`,
     );
   }
+  const groupId = options.group === undefined ? null : required('token create', options, 'group');
+  if (groupId !== null && role !== 'viewer')
+    throw new UsageError('token create: --group scopes a viewer; an admin token always sees the whole org');
+  if (groupId !== null && groupId.length > 128)
+    throw new UsageError('token create: --group must be a group id of at most 128 characters');
   await assertOrgExists(context, 'token create', orgId);
-  context.print({ orgId, role, apiToken: await context.credentials.createApiToken(orgId, role as ApiRole) });
+  const apiToken = await context.credentials.createApiToken(orgId, role as ApiRole, groupId);
+  context.print({ orgId, role, ...(groupId === null ? {} : { groupId }), apiToken });
 };
 
 export const revokeApiToken: CliCommand = async (context, args) => {

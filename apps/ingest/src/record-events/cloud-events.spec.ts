@@ -1,4 +1,4 @@
-import { fromCloudEvent, validateCloudEvents } from './cloud-events';
+import { fromCloudEvent, validateBinaryCloudEvent, validateCloudEvents } from './cloud-events';
 
 describe('fromCloudEvent', () => {
   it('maps id, type, time, source and data onto the native envelope', () => {
@@ -81,5 +81,79 @@ describe('validateCloudEvents: only what the event store can hold, at CloudEvent
     expect(result.problems).toContainEqual(
       expect.objectContaining({ index: 1, path, message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe('validateBinaryCloudEvent: ce-* headers as attributes, the body as data (HTTP binding 3.1)', () => {
+  const NOW = new Date('2026-11-21T12:00:00Z');
+  const headers = {
+    'ce-specversion': '1.0',
+    'ce-id': 'ce-1',
+    'ce-type': 'team.blocked',
+    'ce-time': '2026-11-20T09:00:00Z',
+    'ce-source': 'jira',
+  };
+  const data = { teamId: 'payments', reason: 'dependency' };
+
+  it('gives the same envelope as the same event in structured mode', () => {
+    const structured = validateCloudEvents(
+      [
+        {
+          specversion: '1.0',
+          id: 'ce-1',
+          type: 'team.blocked',
+          time: headers['ce-time'],
+          source: 'jira',
+          data,
+        },
+      ],
+      NOW,
+    );
+    expect(validateBinaryCloudEvent(headers, data, NOW)).toEqual(structured);
+    expect(structured.ok).toBe(true);
+  });
+
+  it('percent-decodes header values (3.1.3.2), as UTF-8, leaving + alone', () => {
+    const result = validateBinaryCloudEvent(
+      { ...headers, 'ce-id': 'a%20b%C3%A9+c', 'ce-source': '%2Forgs%2Fjira' },
+      data,
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      events: [expect.objectContaining({ id: 'a bé+c', source: '/orgs/jira' })],
+    });
+  });
+
+  it.each<[string, Record<string, string | undefined>, unknown, string, RegExp]>([
+    // [given, the headers, the body, then: the path and message of a problem]
+    ['no ce-id', { ...headers, 'ce-id': undefined }, data, 'ce-id', /is required/],
+    ['no ce-type', { ...headers, 'ce-type': undefined }, data, 'ce-type', /is required/],
+    ['no ce-time', { ...headers, 'ce-time': undefined }, data, 'ce-time', /is required/],
+    ['ce-specversion 0.3', { ...headers, 'ce-specversion': '0.3' }, data, 'ce-specversion', /"1\.0"/],
+    [
+      'an unknown ce-type',
+      { ...headers, 'ce-type': 'team.exploded' },
+      data,
+      'ce-type',
+      /not a known event type/,
+    ],
+    ['a ce-time in the future', { ...headers, 'ce-time': '2026-11-22T00:00:00Z' }, data, 'ce-time', /future/],
+    ['bad percent-encoding', { ...headers, 'ce-source': '%E0%A4%A' }, data, 'ce-source', /percent-encoded/],
+    ['U+0000 in an extension', { ...headers, 'ce-traceparent': '%00' }, data, 'ce-traceparent', /U\+0000/],
+    ['a body without teamId', headers, { reason: 'dependency' }, 'data.teamId', /is required/],
+    ['a body that is an array', headers, [data], 'data', /object/],
+  ])('given %s, it refuses the event at that path', (_given, given, body, path, message) => {
+    const result = validateBinaryCloudEvent(given, body, NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({ index: 0, path, message: expect.stringMatching(message) }),
+    );
+  });
+
+  it('names the event by its id in every problem', () => {
+    const result = validateBinaryCloudEvent({ ...headers, 'ce-type': 'nope' }, data, NOW);
+    expect(result.ok ? [] : result.problems).toEqual([expect.objectContaining({ id: 'ce-1' })]);
   });
 });

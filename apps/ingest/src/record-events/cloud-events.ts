@@ -63,3 +63,54 @@ export function validateCloudEvents(inputs: readonly unknown[], now: Date): Vali
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
+
+/** The CloudEvents attributes of a binary-mode request: its `ce-*` headers, by attribute name. */
+export type BinaryModeHeaders = Record<string, string | string[] | undefined>;
+
+const BINARY_PREFIX = 'ce-';
+const PERCENT_MESSAGE = 'is not valid percent-encoded UTF-8 (CloudEvents HTTP binding 3.1.3.2)';
+
+/** Whether the request is a binary-mode CloudEvent: the binding's required header is there. */
+export const isBinaryMode = (headers: BinaryModeHeaders): boolean =>
+  headers[`${BINARY_PREFIX}specversion`] !== undefined;
+
+/** Only the `ce-*` headers (names as Node gives them, lower case): nothing else travels with the events. */
+export const binaryModeHeaders = (headers: BinaryModeHeaders): BinaryModeHeaders =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith(BINARY_PREFIX)));
+
+/** A problem at an attribute is reported at the header that carries it; data stays `data`. */
+const toHeaderPath = (path: string): string =>
+  path === 'data' || path.startsWith('data.') ? path : `${BINARY_PREFIX}${path}`;
+
+/**
+ * Validates a binary-mode CloudEvent (HTTP binding 3.1): attributes from the `ce-*` headers,
+ * percent-decoded, and the body as `data`. It is checked as the same CloudEvent in structured mode
+ * would be, so every mode gives the same records and the same errors (at the header's name).
+ */
+export function validateBinaryCloudEvent(
+  headers: BinaryModeHeaders,
+  data: unknown,
+  now: Date,
+): ValidationResult {
+  // no prototype: a header named ce-__proto__ stays a plain attribute, and is refused as one
+  const event = Object.create(null) as Record<string, unknown>;
+  const problems: EventProblem[] = [];
+  for (const [name, raw] of Object.entries(headers)) {
+    if (!name.startsWith(BINARY_PREFIX) || raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    try {
+      event[name.slice(BINARY_PREFIX.length)] = decodeURIComponent(value);
+    } catch {
+      problems.push({ index: 0, path: name, message: PERCENT_MESSAGE });
+    }
+  }
+  if (problems.length > 0) {
+    const id = typeof event.id === 'string' ? event.id : undefined;
+    return { ok: false, problems: problems.map((p) => ({ ...p, id })) };
+  }
+  event.data = data;
+  const result = validateCloudEvents([event], now);
+  return result.ok
+    ? result
+    : { ok: false, problems: result.problems.map((p) => ({ ...p, path: toHeaderPath(p.path) })) };
+}

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { anyEventJsonSchema, eventJsonSchema, eventTypes } from '@orgpulse/contracts';
 import { MAX_EVENTS_PER_REQUEST, eventContentTypes } from './parse-event-body';
 
@@ -29,6 +29,13 @@ const errorBody = {
     },
   },
 };
+const binaryModeHeaders: [string, string][] = [
+  ['ce-specversion', 'Binary-mode CloudEvent: "1.0". Its presence selects binary mode.'],
+  ['ce-id', 'Binary mode: the event id (required)'],
+  ['ce-type', 'Binary mode: the event type (required)'],
+  ['ce-time', 'Binary mode: occurredAt, RFC 3339 (required)'],
+  ['ce-source', 'Binary mode: the source'],
+];
 const retryAfter = {
   'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } },
 };
@@ -41,8 +48,11 @@ export const RecordEventsApiDocs = () =>
       description:
         `One event or an array of 1..${MAX_EVENTS_PER_REQUEST}, at most 1 MiB. Validation is all or nothing. ` +
         `202 only once Kafka holds every event (acks=all). CloudEvents 1.0 (structured and batch) map id, type, ` +
-        `time→occurredAt, source and data onto the native envelope. ${String(eventRules)}`,
+        `time→occurredAt, source and data onto the native envelope. In binary mode (a ce-specversion header, ` +
+        `Content-Type: application/json) the attributes are the percent-encoded ce-* headers ` +
+        `and the body is data; problems in them are reported at the header's name, e.g. ce-id. ${String(eventRules)}`,
     }),
+    ...binaryModeHeaders.map(([name, description]) => ApiHeader({ name, required: false, description })),
     ApiBearerAuth('ingestKey'),
     ApiConsumes(...eventContentTypes),
     ApiBody({

@@ -5,7 +5,7 @@ import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { IngestError, kafkaUnavailable } from '../errors/ingest-error';
 import { LOGGER } from '../ingest.tokens';
-import { validateCloudEvents } from './cloud-events';
+import { validateBinaryCloudEvent, validateCloudEvents } from './cloud-events';
 import { toEventList } from './parse-event-body';
 import { RecordEventsCommand } from './record-events.command';
 
@@ -17,8 +17,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute({ orgId, format, body }: RecordEventsCommand): Promise<number> {
-    const result = this.validate(format, body, new Date());
+  async execute({ orgId, format, body, headers }: RecordEventsCommand): Promise<number> {
+    const result =
+      format === 'cloudevent-binary'
+        ? validateBinaryCloudEvent(headers, body, new Date())
+        : this.validate(format, body, new Date());
     if (!result.ok)
       throw new IngestError('INVALID_EVENTS', 'invalid events; nothing was accepted', result.problems);
 
@@ -35,7 +38,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     return result.events.length;
   }
 
-  private validate(format: RecordEventsCommand['format'], body: unknown, now: Date): ValidationResult {
+  private validate(
+    format: Exclude<RecordEventsCommand['format'], 'cloudevent-binary'>,
+    body: unknown,
+    now: Date,
+  ): ValidationResult {
     if (format === 'native') return validateEvents(toEventList(body), now);
     if (format === 'cloudevent' && Array.isArray(body)) {
       throw new IngestError(

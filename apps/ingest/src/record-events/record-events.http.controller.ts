@@ -3,14 +3,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRawRequest } from '../auth/ingest-key.middleware';
 import { IngestError } from '../errors/ingest-error';
+import { type BinaryModeHeaders, binaryModeHeaders, isBinaryMode } from './cloud-events';
 import { RecordEventsApiDocs } from './record-events.api-docs';
 import { type EventBodyFormat, RecordEventsCommand } from './record-events.command';
 
-const formatOf = (contentType: string | undefined): EventBodyFormat => {
+/** Structured mode wins over ce-* headers, as the CloudEvents HTTP binding (3.1) says. */
+const formatOf = (contentType: string | undefined, headers: BinaryModeHeaders): EventBodyFormat => {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType === 'application/cloudevents+json') return 'cloudevent';
   if (mediaType === 'application/cloudevents-batch+json') return 'cloudevent-batch';
-  return 'native';
+  return isBinaryMode(headers) ? 'cloudevent-binary' : 'native';
 };
 
 @Controller('v1/events')
@@ -34,8 +36,10 @@ export class RecordEventsHttpController {
         'the body is empty; post JSON with Content-Type: application/json',
       );
     }
+    const format = formatOf(contentType, request.headers);
+    const headers = format === 'cloudevent-binary' ? binaryModeHeaders(request.headers) : {};
     const accepted = await this.commandBus.execute<RecordEventsCommand, number>(
-      new RecordEventsCommand(orgId, formatOf(contentType), body),
+      new RecordEventsCommand(orgId, format, body, headers),
     );
     return { accepted };
   }

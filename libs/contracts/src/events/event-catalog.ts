@@ -53,6 +53,11 @@ export const eventDataSchemas = {
   }),
   'delivery.shipped': Data({ teamId: Id, release: Type.Optional(Text(200)), url: Type.Optional(Text(2048)) }),
   'one-on-one.held': Data({ managerId: Id, reportId: Id }),
+  'group.registered': Data({
+    groupId: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    parentId: Type.Optional(NullableId),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;

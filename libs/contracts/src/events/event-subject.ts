@@ -1,14 +1,14 @@
 import type { EventEnvelope } from './event-catalog';
 
 /** What an event is about: the unit whose events stay in order and whose read models they fold into. */
-export type SubjectKind = 'team' | 'person' | 'manager';
+export type SubjectKind = 'team' | 'person' | 'manager' | 'group';
 
 export interface Subject {
   kind: SubjectKind;
   id: string;
 }
 
-const KINDS: readonly SubjectKind[] = ['team', 'person', 'manager'];
+const KINDS: readonly SubjectKind[] = ['team', 'person', 'manager', 'group'];
 
 /** The one place the subject's text form (`team:<id>`, stored and used in Kafka keys) is written and read. */
 export const formatSubject = ({ kind, id }: Subject): string => `${kind}:${id}`;
@@ -27,6 +27,8 @@ export function subjectOfEvent(event: Pick<EventEnvelope, 'type' | 'data'>): Sub
       return { kind: 'person', id: String(data.personId) };
     case 'one-on-one.held':
       return { kind: 'manager', id: String(data.managerId) };
+    case 'group.registered':
+      return { kind: 'group', id: String(data.groupId) };
     default:
       return { kind: 'team', id: String(data.teamId) };
   }

@@ -14,6 +14,13 @@ export const alertRules = [
 ] as const;
 export type AlertRule = (typeof alertRules)[number];
 
+/** The rules whose subject is a team (the others are about people). */
+export const teamAlertRules = [
+  'TEAM_IDLE',
+  'TEAM_STALLED',
+  'DISCOVERY_LAPSED',
+] as const satisfies readonly AlertRule[];
+
 /** Org-configurable thresholds (contract §6): the alert settings of the org settings. */
 export type AlertThresholds = Pick<
   OrgSettings,

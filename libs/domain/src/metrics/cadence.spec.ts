@@ -118,3 +118,25 @@ describe('delivery cadence', () => {
     expect(deliveryCadence(ships.map(at), window)).toEqual(expected),
   );
 });
+
+describe('product-trio interviews (contract §8)', () => {
+  const t = (iso: string) => Date.parse(iso);
+  const window = { from: t('2026-01-05T00:00:00Z'), to: t('2026-01-19T00:00:00Z') };
+  it.each<[string, string[], string[], { trioInterviews: number; trioShare: number | null }]>([
+    ['no interviews: no share', [], [], { trioInterviews: 0, trioShare: null }],
+    [
+      'one of four held by the trio',
+      ['2026-01-05T10:00:00Z', '2026-01-06T10:00:00Z', '2026-01-12T10:00:00Z', '2026-01-13T10:00:00Z'],
+      ['2026-01-06T10:00:00Z'],
+      { trioInterviews: 1, trioShare: 0.25 },
+    ],
+    [
+      'trio interviews outside the window do not count',
+      ['2026-01-05T10:00:00Z', '2026-01-20T10:00:00Z'],
+      ['2026-01-20T10:00:00Z'],
+      { trioInterviews: 0, trioShare: 0 },
+    ],
+  ])('given %s', (_given, interviews, trio, expected) => {
+    expect(discoveryCadence(interviews.map(t), 1, window, trio.map(t))).toMatchObject(expected);
+  });
+});

@@ -8,6 +8,9 @@ export interface DiscoveryCadence {
   currentStreakWeeks: number;
   lastInterviewAt: number | null;
   daysSinceLast: number | null;
+  trioInterviews: number;
+  /** trioInterviews / interviews; null when there were no interviews. */
+  trioShare: number | null;
 }
 
 export interface DeliveryCadence {
@@ -22,11 +25,15 @@ const countIn = (times: readonly number[], window: Window) => times.filter((t) =
 const latestBefore = (times: readonly number[], to: number): number | null =>
   times.reduce<number | null>((latest, t) => (t < to && (latest === null || t > latest) ? t : latest), null);
 
-/** Contract §4, discovery cadence: `interviews` in any order, `target` interviews per ISO week (≥ 1). */
+/**
+ * Contract §4, discovery cadence: `interviews` in any order, `target` interviews per ISO week (≥ 1);
+ * §8, the product trio's share: `trio` are the interviews pm, designer and engineer held together.
+ */
 export function discoveryCadence(
   interviews: readonly number[],
   target: number,
   window: Window,
+  trio: readonly number[] = [],
 ): DiscoveryCadence {
   const meets = (monday: number) => countIn(interviews, { from: monday, to: monday + WEEK_MS }) >= target;
   const weeks = completeWeeks(window);
@@ -43,8 +50,12 @@ export function discoveryCadence(
     streak += 1;
   }
   const last = latestBefore(interviews, window.to);
+  const held = countIn(interviews, window);
+  const trioInterviews = countIn(trio, window);
   return {
-    interviews: countIn(interviews, window),
+    interviews: held,
+    trioInterviews,
+    trioShare: held === 0 ? null : trioInterviews / held,
     weeksInWindow: weeks.length,
     weeksMeetingTarget,
     adherence: weeks.length === 0 ? 0 : weeksMeetingTarget / weeks.length,

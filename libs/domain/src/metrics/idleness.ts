@@ -82,3 +82,44 @@ export function idlenessBy(
     (a, b) => b.idlePersonDays - a.idlePersonDays || a.key.localeCompare(b.key),
   );
 }
+
+/** §8: idle person-days priced at the org's rate; null while no rate is set. */
+export const idleCostOf = (idlePersonDays: number, idleCostPerPersonDay: number | null): number | null =>
+  idleCostPerPersonDay === null ? null : idlePersonDays * idleCostPerPersonDay;
+
+export interface BlockingEdge {
+  blockingTeamId: string;
+  blockedTeamId: string;
+  blockedHours: number;
+  idlePersonDays: number;
+}
+
+/**
+ * §8, who blocks whom: per (blocking team, blocked team), the blocked time inside the window while the
+ * blocked team's current `blockedBy` was the blocking team. Time with no `blockedBy` is no edge.
+ */
+export function blockingEdges(teams: readonly TeamTimeline[], window: Window, now: number): BlockingEdge[] {
+  const edges = new Map<string, BlockingEdge>();
+  for (const team of teams) {
+    for (const s of blockedStretches(team, window, now)) {
+      if (s.blockedBy === null) continue;
+      const key = JSON.stringify([s.blockedBy, team.teamId]);
+      const edge = edges.get(key) ?? {
+        blockingTeamId: s.blockedBy,
+        blockedTeamId: team.teamId,
+        blockedHours: 0,
+        idlePersonDays: 0,
+      };
+      edge.blockedHours += (s.end - s.start) / HOUR_MS;
+      edge.idlePersonDays += personMs(team, s.start, s.end) / DAY_MS;
+      edges.set(key, edge);
+    }
+  }
+  return [...edges.values()].sort(
+    (a, b) =>
+      b.idlePersonDays - a.idlePersonDays ||
+      b.blockedHours - a.blockedHours ||
+      a.blockingTeamId.localeCompare(b.blockingTeamId) ||
+      a.blockedTeamId.localeCompare(b.blockedTeamId),
+  );
+}

@@ -7,6 +7,8 @@ import type { AcceptedEvent, SubjectKind } from '@orgpulse/contracts';
  */
 export interface ReadModel<State> {
   readonly name: string;
+  /** Moves whenever `evolve` or the state's shape changes: projectors rebuild tables of another version. */
+  readonly version: number;
   readonly subjectKind: SubjectKind;
   initial(subjectId: string): State;
   evolve(state: State, event: AcceptedEvent): State;

@@ -6,11 +6,14 @@ import {
   emptyTeamTimeline,
   evolveTeamTimeline,
 } from '../teams/team-timeline';
+import { type GroupTimeline, emptyGroupTimeline, evolveGroupTimeline } from '../groups/group-timeline';
 import { type AnyReadModel, declareReadModel } from './read-model';
 
 /** Everything the team metrics need (contract §4): lifecycle, headcount, blocked intervals, interviews, ships. */
 export const teamTimelineReadModel = declareReadModel<TeamTimeline>({
   name: 'team_timeline',
+  // 2: memberships over time and trio interviews (contract §8)
+  version: 2,
   subjectKind: 'team',
   initial: emptyTeamTimeline,
   evolve: evolveTeamTimeline,
@@ -21,6 +24,7 @@ export const teamTimelineReadModel = declareReadModel<TeamTimeline>({
 /** A person's reporting line over time (span of control). */
 export const personTimelineReadModel = declareReadModel<PersonTimeline>({
   name: 'person_timeline',
+  version: 1,
   subjectKind: 'person',
   initial: emptyPersonTimeline,
   evolve: evolvePersonTimeline,
@@ -29,6 +33,7 @@ export const personTimelineReadModel = declareReadModel<PersonTimeline>({
 /** The 1:1s a manager held, in occurrence order. */
 export const managerOneOnOnesReadModel = declareReadModel<OneOnOne[]>({
   name: 'manager_one_on_ones',
+  version: 1,
   subjectKind: 'manager',
   initial: () => [],
   evolve: (held, event) =>
@@ -43,9 +48,19 @@ export const managerOneOnOnesReadModel = declareReadModel<OneOnOne[]>({
   ],
 });
 
+/** A group's names and parents over time: the hierarchy as of any time (contract §8). */
+export const groupTimelineReadModel = declareReadModel<GroupTimeline>({
+  name: 'group_timeline',
+  version: 1,
+  subjectKind: 'group',
+  initial: emptyGroupTimeline,
+  evolve: evolveGroupTimeline,
+});
+
 /** Every read model the projector keeps. Adding one: a declaration here and a migration for its table. */
 export const READ_MODELS: readonly AnyReadModel[] = [
   teamTimelineReadModel,
   personTimelineReadModel,
   managerOneOnOnesReadModel,
+  groupTimelineReadModel,
 ];

@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { ev } from '../metrics/metrics.test-support';
-import { type TeamTimeline, buildTeamTimeline, continueTeamTimeline } from './team-timeline';
+import { type TeamTimeline, buildTeamTimeline, continueTeamTimeline, isTrioInterview } from './team-timeline';
 
 const event = (type: AcceptedEvent['type'], occurredAt: string, data: Record<string, unknown> = {}) =>
   ev(type, occurredAt, { teamId: 'payments', ...data });
@@ -34,5 +34,16 @@ describe('continueTeamTimeline: folding later events into a stored timeline', ()
     const before = JSON.parse(JSON.stringify(stored));
     continueTeamTimeline(stored, history.slice(2));
     expect(stored).toEqual(before);
+  });
+});
+
+describe('trio interviews and group membership in the team timeline (contract §8)', () => {
+  it.each<[string, string[] | undefined, boolean]>([
+    ['pm, designer and engineer', ['pm', 'designer', 'engineer'], true],
+    ['the trio and more', ['engineer', 'leader', 'designer', 'pm'], true],
+    ['no designer', ['pm', 'engineer', 'engineer'], false],
+    ['no roles given', undefined, false],
+  ])('an interview with %s is a trio interview: %s', (_case, roles, trio) => {
+    expect(isTrioInterview(roles)).toBe(trio);
   });
 });

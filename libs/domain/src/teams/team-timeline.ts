@@ -21,6 +21,12 @@ export interface BlockedInterval {
   segments: ReasonSegment[];
 }
 
+/** The group a team belongs to from `at` on (null: none), from each team.registered (contract §8). */
+export interface MembershipChange {
+  at: number;
+  groupId: string | null;
+}
+
 export interface LifecycleChange {
   at: number;
   registered: boolean;
@@ -33,8 +39,11 @@ export interface TeamTimeline {
   groupId: string | null;
   lifecycle: LifecycleChange[];
   headcount: HeadcountChange[];
+  memberships: MembershipChange[];
   blocked: BlockedInterval[];
   interviews: number[];
+  /** Interviews held by the product trio: pm, designer and engineer among the participants (§8). */
+  trioInterviews: number[];
   ships: number[];
 }
 
@@ -44,10 +53,17 @@ export const emptyTeamTimeline = (teamId: string): TeamTimeline => ({
   groupId: null,
   lifecycle: [],
   headcount: [],
+  memberships: [],
   blocked: [],
   interviews: [],
+  trioInterviews: [],
   ships: [],
 });
+
+const TRIO = ['pm', 'designer', 'engineer'] as const;
+
+export const isTrioInterview = (roles: readonly string[] | undefined): boolean =>
+  roles !== undefined && TRIO.every((role) => roles.includes(role));
 
 /** Applies one event to a timeline the caller owns (folding a long history stays linear). */
 function apply(timeline: TeamTimeline, event: AcceptedEvent): void {
@@ -60,6 +76,7 @@ function apply(timeline: TeamTimeline, event: AcceptedEvent): void {
       timeline.groupId = event.data.groupId ?? null;
       timeline.lifecycle.push({ at, registered: true });
       timeline.headcount.push({ at, headcount: event.data.headcount });
+      timeline.memberships.push({ at, groupId: timeline.groupId });
       return;
     case 'team.archived':
       timeline.lifecycle.push({ at, registered: false });
@@ -76,6 +93,7 @@ function apply(timeline: TeamTimeline, event: AcceptedEvent): void {
       return;
     case 'discovery.interview-held':
       timeline.interviews.push(at);
+      if (isTrioInterview(event.data.participantRoles)) timeline.trioInterviews.push(at);
       return;
     case 'delivery.shipped':
       timeline.ships.push(at);
@@ -89,8 +107,10 @@ const copy = (timeline: TeamTimeline): TeamTimeline => ({
   ...timeline,
   lifecycle: [...timeline.lifecycle],
   headcount: [...timeline.headcount],
+  memberships: [...timeline.memberships],
   blocked: timeline.blocked.map((i) => ({ ...i, segments: [...i.segments] })),
   interviews: [...timeline.interviews],
+  trioInterviews: [...timeline.trioInterviews],
   ships: [...timeline.ships],
 });
 
@@ -126,6 +146,10 @@ export function latestAt<T extends { at: number }>(changes: readonly T[], t: num
 
 export const headcountAt = (timeline: TeamTimeline, t: number): number =>
   latestAt(timeline.headcount, t)?.headcount ?? 0;
+
+/** The team's group at t: the groupId of its latest team.registered at or before t (§8). */
+export const groupAt = (timeline: TeamTimeline, t: number): string | null =>
+  latestAt(timeline.memberships, t)?.groupId ?? null;
 
 export const isRegisteredAt = (timeline: TeamTimeline, t: number): boolean =>
   latestAt(timeline.lifecycle, t)?.registered ?? false;

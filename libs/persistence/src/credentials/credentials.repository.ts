@@ -13,6 +13,8 @@ export interface Organization {
 export interface ApiPrincipal {
   orgId: string;
   role: ApiRole;
+  /** A viewer scoped to this group's subtree (contract §8); null sees the whole org. */
+  groupId: string | null;
 }
 
 /** Organizations, ingest keys and API tokens. Secrets are returned once and stored only as hashes. */
@@ -65,11 +67,12 @@ export class CredentialsRepository {
     return rows[0]?.org_id;
   }
 
-  async createApiToken(orgId: string, role: ApiRole): Promise<string> {
+  /** With a groupId, a viewer that sees only that group's subtree (the table refuses scoped admins). */
+  async createApiToken(orgId: string, role: ApiRole, groupId: string | null = null): Promise<string> {
     const token = generateSecret(API_TOKEN_PREFIX);
     await this.db.query(
-      'INSERT INTO api_tokens (id, org_id, role, token_hash, token_prefix) VALUES ($1, $2, $3, $4, $5)',
-      [randomUUID(), orgId, role, hashSecret(token), displayPrefix(token)],
+      'INSERT INTO api_tokens (id, org_id, role, token_hash, token_prefix, group_id) VALUES ($1, $2, $3, $4, $5, $6)',
+      [randomUUID(), orgId, role, hashSecret(token), displayPrefix(token), groupId],
     );
     return token;
   }
@@ -79,11 +82,11 @@ export class CredentialsRepository {
   }
 
   async findApiPrincipal(token: string): Promise<ApiPrincipal | undefined> {
-    const rows: { org_id: string; role: ApiRole }[] = await this.db.query(
-      'SELECT org_id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+    const rows: { org_id: string; role: ApiRole; group_id: string | null }[] = await this.db.query(
+      'SELECT org_id, role, group_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
       [hashSecret(token)],
     );
-    return rows[0] && { orgId: rows[0].org_id, role: rows[0].role };
+    return rows[0] && { orgId: rows[0].org_id, role: rows[0].role, groupId: rows[0].group_id };
   }
 
   /** Of these token hashes, the ones still valid (not revoked): open subscriptions recheck theirs. */

@@ -4,6 +4,7 @@ import { Alerting1763900000000 } from './1763900000000-alerting';
 import { PipelineIntegrity1764000000000 } from './1764000000000-pipeline-integrity';
 import { AlerterIsolation1764100000000 } from './1764100000000-alerter-isolation';
 import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
+import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -12,4 +13,5 @@ export const migrations = [
   PipelineIntegrity1764000000000,
   AlerterIsolation1764100000000,
   DeclaredReadModels1764300000000,
+  OrgStructure1764400000000,
 ];

@@ -6,6 +6,7 @@ import {
 } from '../event-store/event-store.repository';
 import { holdProjectionLockExclusive } from './projection-lock';
 import { ProjectionEngine } from './projection-engine';
+import { recordReadModelVersions } from './read-model-versions';
 
 export interface RebuildProgress {
   events: number;
@@ -76,6 +77,7 @@ export async function rebuildProjections(
       await tx.query(`DROP TABLE ${table}_replaced`);
     }
     await tx.query(`UPDATE projection_generation SET generation = generation + 1`);
+    await recordReadModelVersions(tx, live.models);
   });
   return { events, subjects, durationMs: Date.now() - started };
 }

@@ -15,19 +15,23 @@ export interface AlertRow {
 export class AlertsRepository {
   constructor(private readonly db: Pick<EntityManager, 'query'>) {}
 
-  /** Latest raised first (ties by id); `after` is the last id of the previous page. */
+  /**
+   * Latest raised first (ties by id); `after` is the last id of the previous page. With `teams`, only
+   * alerts of those `rules` about those teams (a group-scoped reader).
+   */
   async list(
     orgId: string,
     status?: AlertStatus,
-    page: { first?: number; after?: string } = {},
+    page: { first?: number; after?: string; teams?: string[]; rules?: string[] } = {},
   ): Promise<AlertRow[]> {
     return this.db.query(
       `SELECT id, rule, subject_id AS "subjectId", status, raised_at AS "raisedAt", resolved_at AS "resolvedAt", figures
          FROM alerts
         WHERE org_id = $1 AND ($2::text IS NULL OR status = $2)
           AND ($3::text IS NULL OR (raised_at, id) < (SELECT raised_at, id FROM alerts WHERE org_id = $1 AND id::text = $3))
+          AND ($5::text[] IS NULL OR (subject_id = ANY($5) AND rule = ANY($6::text[])))
         ORDER BY raised_at DESC, id DESC LIMIT $4`,
-      [orgId, status ?? null, page.after ?? null, page.first ?? null],
+      [orgId, status ?? null, page.after ?? null, page.first ?? null, page.teams ?? null, page.rules ?? null],
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { OneOnOne, PersonTimeline, TeamTimeline } from '@orgpulse/domain';
+import type { GroupTimeline, OneOnOne, PersonTimeline, TeamTimeline } from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
 
 type Queryable = Pick<EntityManager, 'query'>;
@@ -31,6 +31,14 @@ export class MetricsReadModelsRepository {
         WHERE org_id = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR subject_id > $3)
         ORDER BY subject_id LIMIT $4`,
       [orgId, groupId ?? null, after ?? null, first ?? null],
+    );
+    return rows.map((r) => r.timeline);
+  }
+
+  async groupTimelines(orgId: string): Promise<GroupTimeline[]> {
+    const rows: { timeline: GroupTimeline }[] = await this.db.query(
+      'SELECT state AS timeline FROM group_timeline WHERE org_id = $1 ORDER BY subject_id',
+      [orgId],
     );
     return rows.map((r) => r.timeline);
   }

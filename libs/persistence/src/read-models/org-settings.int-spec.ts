@@ -23,17 +23,30 @@ describe('org_settings against the one definition of org settings (real PostgreS
     expect(settingColumns.map((c) => c.column_name).sort()).toEqual(
       ORG_SETTING_NAMES.map(settingColumn).sort(),
     );
+    const defaultOf = (name: (typeof ORG_SETTING_NAMES)[number]) =>
+      columns.find((c) => c.column_name === settingColumn(name))?.column_default ?? null;
+    const rangeOf = (column: string) =>
+      checks
+        .map((c) =>
+          new RegExp(
+            `\\(${column} >= \\(?(\\d+)\\)?(?:::numeric)?\\) AND \\(${column} <= \\(?(\\d+)\\)?(?:::numeric)?\\)`,
+          ).exec(c.definition),
+        )
+        .find((m) => m !== null)
+        ?.slice(1)
+        .map(Number);
     for (const name of ORG_SETTING_NAMES) {
-      const { defaultValue, min, max } = ORG_SETTINGS[name];
+      const spec = ORG_SETTINGS[name];
       const column = settingColumn(name);
-      expect([name, columns.find((c) => c.column_name === column)?.column_default]).toEqual([
+      if (spec.kind === 'currency') {
+        expect([name, defaultOf(name)]).toEqual([name, `'${spec.defaultValue}'::text`]);
+        continue;
+      }
+      expect([name, defaultOf(name)]).toEqual([
         name,
-        String(defaultValue),
+        spec.defaultValue === null ? null : String(spec.defaultValue),
       ]);
-      const range = checks
-        .map((c) => new RegExp(`\\(${column} >= (\\d+)\\) AND \\(${column} <= (\\d+)\\)`).exec(c.definition))
-        .find((m) => m !== null);
-      expect([name, range?.slice(1).map(Number)]).toEqual([name, [min, max]]);
+      expect([name, rangeOf(column)]).toEqual([name, [spec.min, spec.max]]);
     }
   });
 });

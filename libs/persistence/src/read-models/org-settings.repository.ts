@@ -1,5 +1,6 @@
 import {
   DEFAULT_ORG_SETTINGS,
+  ORG_SETTINGS,
   ORG_SETTING_NAMES,
   type OrgSettingName,
   type OrgSettings,
@@ -12,7 +13,10 @@ export { DEFAULT_ORG_SETTINGS, type OrgSettings };
 export const settingColumn = (name: OrgSettingName): string =>
   name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const SELECT = ORG_SETTING_NAMES.map((name) => `${settingColumn(name)} AS "${name}"`).join(', ');
+// numeric comes back from pg as text; amounts are read as float8 so they arrive as numbers.
+const selected = (name: OrgSettingName) =>
+  ORG_SETTINGS[name].kind === 'amount' ? `${settingColumn(name)}::float8` : settingColumn(name);
+const SELECT = ORG_SETTING_NAMES.map((name) => `${selected(name)} AS "${name}"`).join(', ');
 
 /** Per-org settings (contract §4 and §6); the defaults apply until an admin changes them. */
 export class OrgSettingsRepository {

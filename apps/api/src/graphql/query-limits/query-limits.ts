@@ -32,6 +32,8 @@ export interface Paging {
 export const TEAMS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
 export const MANAGERS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
 export const ALERTS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
+// A group's fields roll up every team: a smaller default page keeps `groups { overview }` affordable.
+export const GROUPS_PAGE: Paging = { defaultSize: 100, maxSize: 1_000 };
 
 /** The page a resolver serves; the cost analysis has already refused a `first` outside [0, maxSize]. */
 export const pageSize = (first: number | null | undefined, paging: Paging): number =>

@@ -41,7 +41,7 @@ describe('the result cache plugin', () => {
     query: string,
     orgId = 'org-a',
     variables: Record<string, unknown> = {},
-    groupId?: string,
+    groupId: string | null = null,
   ) => ({
     contextValue: { orgId, principal: { orgId, groupId } },
     operation: operation(query),

@@ -36,7 +36,7 @@ export const cacheRequestOf = (rc: RequestParts): CacheRequest => {
   };
   return {
     orgId: principal.orgId,
-    groupId: principal.groupId ?? null,
+    groupId: principal.groupId,
     query: rc.request.query,
     operationName: rc.request.operationName,
     variables: rc.request.variables,

@@ -25,10 +25,10 @@ const cacheRequestOfBody = (req: AuthenticatedRequest): CacheRequest | undefined
     (typeof variables !== 'object' || Array.isArray(variables))
   )
     return undefined;
-  const principal = req.principal as { orgId: string; groupId?: string | null };
+  const { principal } = req;
   return {
     orgId: principal.orgId,
-    groupId: principal.groupId ?? null,
+    groupId: principal.groupId,
     query: body.query,
     operationName,
     variables: variables as Record<string, unknown> | null | undefined,
