@@ -20,6 +20,9 @@ export const CACHEABLE_ROOT_FIELDS = new Set([
   'manager',
   'managers',
   'dataFreshness',
+  'blockingEdges',
+  'group',
+  'groups',
   '__typename',
 ]);
 
