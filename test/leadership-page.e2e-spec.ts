@@ -20,6 +20,7 @@ import { SCENARIO_TEAMS, leadershipScenario } from './support/leadership-scenari
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const COST_PER_DAY = 400;
 const SHOTS = join(__dirname, '..', 'test-results', 'leadership-page');
 
 interface Org {
@@ -100,6 +101,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     org = JSON.parse(
       (await runCli(['org', 'create', '--name', 'Acme'], { DATABASE_URL: db.url })).stdout,
     ) as Org;
+    await api(`mutation { updateSettings(input: { idleCostPerPersonDay: ${COST_PER_DAY} }) { currency } }`);
     const events = leadershipScenario(Date.now());
     expect((await postEvents(ingestUrl, events, { key: org.ingestKey })).status).toBe(202);
     await eventually(async () =>
@@ -151,13 +153,23 @@ describe('the leadership page in headless Chromium against the real stack', () =
     const w = presetWindow(84);
     const p = { from: new Date(Date.parse(w.from) - 84 * DAY).toISOString(), to: w.from };
     const o = await api<{
-      c: { idlePersonDays: number; blockedTeams: number; teams: number };
+      c: {
+        idlePersonDays: number;
+        blockedTeams: number;
+        teams: number;
+        idleCost: number;
+        interviews: number;
+      };
       p: { idlePersonDays: number };
     }>(
-      `query ($w: Window!, $p: Window!) { c: orgOverview(window: $w) { teams blockedTeams idlePersonDays } p: orgOverview(window: $p) { idlePersonDays } }`,
+      `query ($w: Window!, $p: Window!) { c: orgOverview(window: $w) { teams blockedTeams idlePersonDays idleCost interviews }
+        p: orgOverview(window: $p) { idlePersonDays } }`,
       { w, p },
     );
     close(await figure('idlePersonDays'), Math.round(o.c.idlePersonDays * 10) / 10);
+    expect(Math.abs((await figure('idleCost')) - o.c.idleCost)).toBeLessThan(1);
+    expect(o.c.idleCost).toBeCloseTo(o.c.idlePersonDays * COST_PER_DAY, 0);
+    expect(await figure('interviews')).toBe(o.c.interviews);
     expect(await page.textContent('#figures [data-figure="blockedTeams"] dd')).toMatch(
       new RegExp(`^${o.c.blockedTeams} of ${o.c.teams}`),
     );
@@ -187,7 +199,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     const growth = teams.find((t) => t.id === 'growth')!.currentBlock!;
     close(Number(blocked[0][1]), growth.idlePersonDays);
     close(growth.idlePersonDays, 30);
-    expect(blocked[0][5]).toBe(''); // no cost per person-day set
+    close(Number(blocked[0][5]) / COST_PER_DAY, growth.idlePersonDays);
     expect(await page.textContent('[data-table="blocked-now"] tbody tr:nth-child(2) td:nth-child(5)')).toBe(
       'Infra',
     );
@@ -254,7 +266,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     expect(download.suggestedFilename()).toBe('blocked-now.csv');
     const csv = await (await download.createReadStream()).toArray();
     const lines = Buffer.concat(csv).toString('utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('Team,Idle person-days so far,Blocked for (days),Reason,Blocking team,Cost');
+    expect(lines[0]).toBe('Team,Idle person-days so far,Blocked for (days),Reason,Blocking team,Cost (USD)');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Growth', 'Data']);
 
     await page.focus('[data-table="blocked-now"] tbody tr');
@@ -275,7 +287,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     expect(page.url()).not.toContain('team=');
   });
 
-  it('changes window from the keyboard and group from the URL, with figures for each', async () => {
+  it('changes window from the keyboard and group from the picker and the URL, with figures for each', async () => {
     await reloaded(() => page.keyboard.press('1'));
     expect(page.url()).toContain('window=4w');
     const w4 = presetWindow(28);
@@ -285,8 +297,15 @@ describe('the leadership page in headless Chromium against the real stack', () =
     );
     close(await figure('idlePersonDays'), Math.round(orgOverview.idlePersonDays * 10) / 10);
 
-    await page.goto(`${base}/?window=4w&group=platform`);
-    await loaded();
+    // the hierarchy in the picker, indented under its root; choosing a group is in the URL
+    expect((await page.$$eval('#group option', (os) => os.map((o) => o.textContent.trim()))).sort()).toEqual([
+      'Engineering',
+      'Platform',
+      'Product',
+      'whole org',
+    ]);
+    await reloaded(() => page.selectOption('#group', 'platform'));
+    expect(page.url()).toContain('group=platform');
     const platform = await api<{ orgOverview: { teams: number; idlePersonDays: number } }>(
       'query ($w: Window!) { orgOverview(window: $w, groupId: "platform") { teams idlePersonDays } }',
       { w: w4 },
@@ -297,6 +316,14 @@ describe('the leadership page in headless Chromium against the real stack', () =
     expect((await tableRows('blocked-now')).map((r) => r[0])).toEqual(['Data']);
     const rows = await page.$eval('#idle-heatmap-chart', (e) => (e as HTMLElement).dataset.rows);
     expect(rows!.split('|').sort()).toEqual(['Core', 'Data', 'Infra']);
+
+    // a shared URL opens the same view
+    await page.goto(`${base}/?window=4w&group=product`);
+    await loaded();
+    await page.waitForFunction(
+      () => (document.getElementById('group') as HTMLSelectElement).value === 'product',
+    );
+    expect((await tableRows('blocked-now')).map((r) => r[0])).toEqual(['Growth']);
   });
 
   it('signs in from a #token= fragment, removes it from the address bar, and shows a new alert without reload', async () => {

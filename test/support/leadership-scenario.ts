@@ -1,5 +1,5 @@
 /**
- * A small org of six teams in two groups over the last 14 weeks, relative to now: interviews, ships,
+ * A small org of six teams in two groups under one over the last 14 weeks, relative to now: interviews, ships,
  * past and current blocks (some by other teams), a headcount change, two managers with 1:1s. The
  * leadership page's browser test seeds it; the README's screenshot shows it.
  */
@@ -28,6 +28,9 @@ export function leadershipScenario(now: number): ScenarioEvent[] {
   const events: ScenarioEvent[] = [];
   const ev = (id: string, type: string, ms: number, data: Record<string, unknown>) =>
     events.push({ id, type, occurredAt: at(ms), data });
+  ev('grp-eng', 'group.registered', start, { groupId: 'eng', name: 'Engineering', parentId: null });
+  ev('grp-platform', 'group.registered', start, { groupId: 'platform', name: 'Platform', parentId: 'eng' });
+  ev('grp-product', 'group.registered', start, { groupId: 'product', name: 'Product', parentId: 'eng' });
   for (const t of SCENARIO_TEAMS) ev(`reg-${t.teamId}`, 'team.registered', start, t);
   SCENARIO_TEAMS.forEach((t, i) => {
     for (let week = 0; week < 14; week++) {

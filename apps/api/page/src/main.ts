@@ -21,7 +21,15 @@ import {
   TEAMS,
   TEAMS_PAGE_SIZE,
 } from './queries';
-import type { AlertRow, GroupRow, ManagerRow, OverviewAnswer, TeamDetail, TeamRow } from './queries';
+import type {
+  AlertRow,
+  GroupRow,
+  ManagerRow,
+  OverviewAnswer,
+  Settings,
+  TeamDetail,
+  TeamRow,
+} from './queries';
 import { currentToken, signIn, signOut, tokenFromFragment } from './session';
 import {
   PRESETS,
@@ -94,16 +102,16 @@ async function loadDashboard(token: string): Promise<void> {
   const g = state.group || null;
   const [overview, settings, teams, managers] = await Promise.all([
     graphql<OverviewAnswer>(token, OVERVIEW, { w, p: previousWindow(w), g }),
-    graphql<{ settings: { discoveryTarget: number } }>(token, SETTINGS, {}),
+    graphql<{ settings: Settings }>(token, SETTINGS, {}),
     allTeams(token, w, g),
     graphql<{ managers: ManagerRow[] }>(token, MANAGERS, {}),
   ]);
   if (mine !== generation) return;
   for (const t of teams) names.set(t.id, t.name);
-  renderHeadline(overview);
-  renderBlocked(teams, names, openTeam);
+  renderHeadline(overview, settings.settings);
+  renderBlocked(teams, names, openTeam, settings.settings.currency);
   renderHeatmaps(teams, settings.settings.discoveryTarget);
-  renderBlocking(teams, names, openTeam);
+  renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
   renderManagers(managers.managers, openTeam);
   status(

@@ -1,6 +1,15 @@
 import { SEQUENTIAL, chart, weekLabel } from './charts';
 import { LEADER_OWNED, days, num, pct, teamName, when } from './format';
-import type { AlertRow, Breakdown, ManagerRow, OverviewAnswer, TeamDetail, TeamRow } from './queries';
+import type {
+  AlertRow,
+  BlockingEdge,
+  Breakdown,
+  Settings,
+  ManagerRow,
+  OverviewAnswer,
+  TeamDetail,
+  TeamRow,
+} from './queries';
 import { renderTable } from './table';
 
 const $ = (id: string): HTMLElement => {
@@ -34,7 +43,7 @@ function figure(
   host.append(div);
 }
 
-export function renderHeadline(o: OverviewAnswer): void {
+export function renderHeadline(o: OverviewAnswer, settings: Settings): void {
   const host = $('figures');
   host.replaceChildren();
   const c = o.current;
@@ -58,6 +67,27 @@ export function renderHeadline(o: OverviewAnswer): void {
     `${c.blockedTeams} of ${c.teams}`,
     delta(c.blockedTeams, p.blockedTeams, true),
   );
+  if (c.idleCost !== null && p.idleCost !== null)
+    figure(host, 'idleCost', `Cost of idle time (${settings.currency})`, num(c.idleCost, 0), {
+      ...delta(c.idleCost, p.idleCost, true),
+      text: num(Math.abs(c.idleCost - p.idleCost), 0),
+    });
+  figure(
+    host,
+    'blockedHours',
+    'Blocked hours',
+    num(c.blockedHours, 0),
+    delta(c.blockedHours, p.blockedHours, true),
+  );
+  figure(host, 'interviews', 'Interviews', String(c.interviews), delta(c.interviews, p.interviews, false));
+  figure(
+    host,
+    'trioInterviews',
+    'With the product trio',
+    String(c.trioInterviews),
+    delta(c.trioInterviews, p.trioInterviews, false),
+  );
+  figure(host, 'ships', 'Ships', String(c.ships), delta(c.ships, p.ships, false));
   figure(host, 'teams', 'Teams', String(c.teams), delta(c.teams, p.teams, false));
   const f = o.dataFreshness;
   $('freshness').textContent =
@@ -66,7 +96,12 @@ export function renderHeadline(o: OverviewAnswer): void {
       : `Data as of ${when(f.lastEventProjectedAt)} UTC (${num(f.ageSeconds ?? 0, 0)} s ago); projection lag ${num(f.projectionLagSeconds ?? 0, 2)} s.`;
 }
 
-export function renderBlocked(teams: TeamRow[], names: Map<string, string | null>, openTeam: OpenTeam): void {
+export function renderBlocked(
+  teams: TeamRow[],
+  names: Map<string, string | null>,
+  openTeam: OpenTeam,
+  currency: string,
+): void {
   const rows = teams
     .filter((t) => t.currentBlock !== null)
     .sort((a, b) => b.currentBlock!.idlePersonDays - a.currentBlock!.idlePersonDays);
@@ -99,7 +134,7 @@ export function renderBlocked(teams: TeamRow[], names: Map<string, string | null
         teamId: (t) => t.currentBlock!.blockedBy,
       },
       {
-        title: 'Cost',
+        title: `Cost (${currency})`,
         value: (t) => t.currentBlock!.idleCost,
         format: (t) =>
           t.currentBlock!.idleCost === null ? 'cost not set' : num(t.currentBlock!.idleCost, 0),
@@ -166,9 +201,6 @@ export function renderHeatmaps(teams: TeamRow[], discoveryTarget: number): void 
   );
 }
 
-/** idlenessByBlockingTeam's key for blocked time with no blocking team named: not an edge. */
-const NO_BLOCKING_TEAM = 'unknown';
-
 interface Edge {
   blocking: string;
   blocked: string;
@@ -177,23 +209,16 @@ interface Edge {
 }
 
 export function renderBlocking(
-  teams: TeamRow[],
+  blockingEdges: BlockingEdge[],
   names: Map<string, string | null>,
   openTeam: OpenTeam,
 ): void {
-  const edges: Edge[] = teams
-    .flatMap((t) =>
-      t.idlenessByBlockingTeam
-        .filter((b) => b.key !== NO_BLOCKING_TEAM)
-        .map((b) => ({
-          blocking: b.key,
-          blocked: t.id,
-          idlePersonDays: b.idlePersonDays,
-          blockedHours: b.blockedHours,
-        })),
-    )
-    .filter((e) => e.idlePersonDays > 0)
-    .sort((a, b) => b.idlePersonDays - a.idlePersonDays);
+  const edges: Edge[] = blockingEdges.map((e) => ({
+    blocking: e.blockingTeamId,
+    blocked: e.blockedTeamId,
+    idlePersonDays: e.idlePersonDays,
+    blockedHours: e.blockedHours,
+  }));
   const ids = [...new Set(edges.flatMap((e) => [e.blocking, e.blocked]))];
   const max = Math.max(1, ...edges.map((e) => e.idlePersonDays));
   const host = $('blocking-chart');
@@ -333,6 +358,13 @@ export function renderManagers(managers: ManagerRow[], openTeam: OpenTeam): void
       },
       { title: 'Overdue reports', value: (m) => m.overdueReports.length, numeric: true },
       { title: 'Who', value: (m) => m.overdueReports.join(' ') },
+      { title: 'People in subtree', value: (m) => m.subtree.people, numeric: true },
+      {
+        title: 'Subtree 1:1 coverage',
+        value: (m) => m.subtree.oneOnOneCoverage,
+        format: (m) => pct(m.subtree.oneOnOneCoverage),
+        numeric: true,
+      },
     ],
     rows,
     openTeam,

@@ -1,14 +1,18 @@
 /** Every figure on the page comes from these documents (contract §10). */
 
+const OVERVIEW_FIELDS =
+  'teams blockedTeams idlePersonDays idleCost blockedHours interviews trioInterviews ships';
 export const OVERVIEW = `query Overview($w: Window!, $p: Window!, $g: ID) {
-  current: orgOverview(window: $w, groupId: $g) { teams blockedTeams idlePersonDays }
-  previous: orgOverview(window: $p, groupId: $g) { teams blockedTeams idlePersonDays }
+  current: orgOverview(window: $w, groupId: $g) { ${OVERVIEW_FIELDS} }
+  previous: orgOverview(window: $p, groupId: $g) { ${OVERVIEW_FIELDS} }
   dataFreshness { lastEventProjectedAt projectionLagSeconds ageSeconds }
+  blockingEdges(window: $w, groupId: $g) { blockingTeamId blockedTeamId blockedHours idlePersonDays }
 }`;
 
-export const SETTINGS = `query Settings { settings { discoveryTarget oneOnOneIntervalDays } }`;
+export const SETTINGS = `query Settings { settings { discoveryTarget oneOnOneIntervalDays idleCostPerPersonDay currency } }`;
 
-export const TEAMS_PAGE_SIZE = 100;
+/** A 200-team org in one request; the cost limit still holds over a 52-week window. */
+export const TEAMS_PAGE_SIZE = 250;
 export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) {
   teams(groupId: $g, first: $first, after: $after) {
     id name headcount blocked
@@ -17,11 +21,12 @@ export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) 
     discovery(window: $w) { interviews adherence }
     weeklyTrend(window: $w) { weekStart idlePersonDays interviews }
     idlenessByReason(window: $w) { key idlePersonDays blockedHours }
-    idlenessByBlockingTeam(window: $w) { key idlePersonDays blockedHours }
   }
 }`;
 
-export const MANAGERS = `query Managers { managers(first: 500) { id directReports oneOnOneCoverage overdueReports } }`;
+export const MANAGERS = `query Managers {
+  managers(first: 500) { id directReports oneOnOneCoverage overdueReports subtree { people managers oneOnOneCoverage } }
+}`;
 
 /** Issue 13's hierarchy; an API without it answers a validation error and the page hides the picker. */
 export const GROUPS = `query Groups { groups { id name parent { id } } }`;
@@ -46,10 +51,28 @@ export interface Overview {
   teams: number;
   blockedTeams: number;
   idlePersonDays: number;
+  idleCost: number | null;
+  blockedHours: number;
+  interviews: number;
+  trioInterviews: number;
+  ships: number;
+}
+export interface BlockingEdge {
+  blockingTeamId: string;
+  blockedTeamId: string;
+  blockedHours: number;
+  idlePersonDays: number;
+}
+export interface Settings {
+  discoveryTarget: number;
+  oneOnOneIntervalDays: number;
+  idleCostPerPersonDay: number | null;
+  currency: string;
 }
 export interface OverviewAnswer {
   current: Overview;
   previous: Overview;
+  blockingEdges: BlockingEdge[];
   dataFreshness: {
     lastEventProjectedAt: string | null;
     projectionLagSeconds: number | null;
@@ -79,13 +102,13 @@ export interface TeamRow {
   discovery: { interviews: number; adherence: number };
   weeklyTrend: { weekStart: string; idlePersonDays: number; interviews: number }[];
   idlenessByReason: Breakdown[];
-  idlenessByBlockingTeam: Breakdown[];
 }
 export interface ManagerRow {
   id: string;
   directReports: number;
   oneOnOneCoverage: number | null;
   overdueReports: string[];
+  subtree: { people: number; managers: number; oneOnOneCoverage: number | null };
 }
 export interface GroupRow {
   id: string;
