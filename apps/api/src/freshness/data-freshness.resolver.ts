@@ -26,22 +26,26 @@ export class DataFreshnessResolver {
     private readonly clock: Clock,
   ) {}
 
-  @Query(() => DataFreshnessModel, { description: "The org's latest projected event, for freshness" })
+  @Query(() => DataFreshnessModel, {
+    description:
+      "The org's latest projected event, for freshness; every field null for a group-scoped token (that event may lie outside its subtree)",
+  })
   @Roles('viewer', 'admin')
   async dataFreshness(@Context() ctx: RequestContext): Promise<DataFreshnessModel> {
+    const unknown = {
+      lastEventIngestedAt: null,
+      lastEventProjectedAt: null,
+      projectionLagSeconds: null,
+      ageSeconds: null,
+    };
+    if (ctx.principal.groupId !== null) return unknown;
     // the primary key read backwards: the newest rows come first, whatever the org's size
     const rows: { ingested_at: Date; recorded_at: Date }[] = await this.db.query(
       `SELECT ingested_at, recorded_at FROM event_store WHERE org_id = $1 ORDER BY position DESC LIMIT 1`,
       [ctx.orgId],
     );
     const last = rows[0];
-    if (last === undefined)
-      return {
-        lastEventIngestedAt: null,
-        lastEventProjectedAt: null,
-        projectionLagSeconds: null,
-        ageSeconds: null,
-      };
+    if (last === undefined) return unknown;
     return {
       lastEventIngestedAt: last.ingested_at,
       lastEventProjectedAt: last.recorded_at,
