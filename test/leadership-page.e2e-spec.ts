@@ -119,7 +119,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('pageerror', (e) => consoleErrors.push(String(e.stack ?? e)));
   });
 
   afterAll(async () => {

@@ -32,11 +32,20 @@ export const SEQUENTIAL = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'
 const charts = new Map<HTMLElement, echarts.ECharts>();
 const fontSize = () => parseFloat(getComputedStyle(document.documentElement).fontSize);
 
+/** A chart follows its box's size; a box of no size (a hidden view) is left alone until it has one. */
+const resizes = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const c = charts.get(entry.target as HTMLElement);
+    if (c && entry.contentRect.width > 0 && entry.contentRect.height > 0) c.resize();
+  }
+});
+
 export function chart(host: HTMLElement, option: echarts.EChartsCoreOption): echarts.ECharts {
   let c = charts.get(host);
   if (!c) {
     c = echarts.init(host, undefined, { renderer: 'canvas' });
     charts.set(host, c);
+    resizes.observe(host);
   }
   c.setOption(
     { color: PALETTE, textStyle: { fontSize: fontSize() * 0.8 }, animation: false, ...option },
@@ -44,9 +53,5 @@ export function chart(host: HTMLElement, option: echarts.EChartsCoreOption): ech
   );
   return c;
 }
-
-addEventListener('resize', () => {
-  for (const c of charts.values()) c.resize();
-});
 
 export const weekLabel = (iso: string): string => iso.slice(0, 10);

@@ -92,7 +92,7 @@ export function renderHeadline(o: OverviewAnswer, settings: Settings): void {
   const f = o.dataFreshness;
   $('freshness').textContent =
     f.lastEventProjectedAt === null
-      ? 'No events yet.'
+      ? 'Data freshness: no event projected yet, or not shown to a token scoped to a group.'
       : `Data as of ${when(f.lastEventProjectedAt)} UTC (${num(f.ageSeconds ?? 0, 0)} s ago); projection lag ${num(f.projectionLagSeconds ?? 0, 2)} s.`;
 }
 
@@ -229,7 +229,6 @@ export function renderBlocking(
       {
         type: 'graph',
         layout: 'circular',
-        roam: true,
         label: { show: true, position: 'right' },
         edgeSymbol: ['none', 'arrow'],
         data: ids.map((id) => ({ id, name: teamName(names, id), symbolSize: 18 })),
