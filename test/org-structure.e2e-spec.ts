@@ -468,6 +468,11 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
           ],
         },
       },
+      // the org's latest event may lie outside the subtree
+      dataFreshness: {
+        q: '{ dataFreshness { lastEventProjectedAt projectionLagSeconds } }',
+        expected: { dataFreshness: { lastEventProjectedAt: null, projectionLagSeconds: null } },
+      },
       blockingEdges: {
         q: `query ($w: Window!) { all: blockingEdges(window: $w) { blockedTeamId } other: blockingEdges(window: $w, groupId: "growth") { blockedTeamId } }`,
         expected: { all: [{ blockedTeamId: 'ledger' }, { blockedTeamId: 'mover' }], other: [] },

@@ -41,8 +41,10 @@ function run(e1: number, b4: number, p99Ms: number, apiMiB: number, projectorCpu
         { clients: 16, requests: 100, requestsPerSecond: 300, p50Ms: 10, p95Ms: 30, p99Ms: 40 },
         { clients: 50, requests: 100, requestsPerSecond: 300, p50Ms: 60, p95Ms: 90, p99Ms: 120 },
       ],
+      uncached: { clients: 16, requests: 100, requestsPerSecond: 200, p50Ms: 40, p95Ms: 80, p99Ms: 100 },
       sqlStatementsPerRequest: { first: 4, steady: 1 },
     },
+    e5PageFirstLoad: { loads: 10, p50Ms: 150, maxMs: 200 },
     e4Rebuild: {
       events: 1_000_000,
       subjects: 3000,

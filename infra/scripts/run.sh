@@ -55,6 +55,7 @@ now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 cat <<BANNER
 
 orgpulse is running
+  Leadership   http://127.0.0.1:$API_PORT/#token=$api_token   (open in a browser: signs in as the demo admin)
   GraphQL API  http://127.0.0.1:$API_PORT/graphql
   Ingest       http://127.0.0.1:$INGEST_PORT/v1/events
   Projector    http://127.0.0.1:$PROJECTOR_PORT/health   (metrics: /metrics)

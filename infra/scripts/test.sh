@@ -41,6 +41,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 step() { printf '\n==> %s\n' "$*" >&2; }
+# The leadership page's browser test drives headless Chromium (Debian's chromium package, or CHROMIUM_PATH).
+ensure_chromium() {
+  local path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ -x "$path" ]; then say "chromium: $path"; return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's chromium package (apt-get install -y chromium) for the browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    return
+  fi
+  say "the browser test needs Chromium at $path: run 'sudo apt-get install -y chromium' (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary"
+  exit 1
+}
 jest_tier() {
   local tier="$1"; shift
   (cd "$ROOT" && npx jest --selectProjects "$tier" --ci --json --outputFile="$RUN_DIR/jest-$tier.json" "$@")
@@ -63,6 +75,7 @@ start_test_environment "${ORGPULSE_TEST_KAFKA_PORT:-19092}" "$TEST_DB"
 export ORGPULSE_TEST_KAFKA_PORT="${STARTED_KAFKA_PORT:-}"
 
 step "integration tests"; jest_tier int --runInBand
+step "chromium for the browser test"; ensure_chromium
 step "end-to-end tests";  jest_tier e2e --runInBand
 step "fault tests"; jest_tier fault --runInBand
 # Checks that the bench harness works end to end (a small org, its own broker), not the product's speed.

@@ -26,6 +26,9 @@ import { Clock, SystemClock } from './graphql/clock';
 import { graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
+import { ReadModelSnapshots } from './graphql/read-model-snapshots/read-model-snapshots';
+import { ResultCache } from './graphql/result-cache/result-cache';
+import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
 import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
 import { OpenSockets } from './subscriptions/open-sockets';
@@ -91,12 +94,24 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 @Module({})
 export class ApiModule implements NestModule {
   static with(resources: ApiResources): DynamicModule {
+    const resultCache =
+      resources.resultCacheMs > 0
+        ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
+        : undefined;
+    // an org's teams, groups and people: 3 snapshots per org, for this many orgs at once
+    const snapshots =
+      resources.resultCacheMs > 0
+        ? new ReadModelSnapshots(resources.dataVersions, {
+            maxAgeMs: resources.resultCacheMs,
+            maxEntries: 3 * 20,
+          })
+        : undefined;
     return {
       module: ApiModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions(resources),
+          ...graphqlOptions({ ...resources, resultCache, snapshots }),
         }),
       ],
       controllers: [HealthHttpController],
@@ -107,6 +122,7 @@ export class ApiModule implements NestModule {
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
         { provide: API_RESOURCES, useValue: resources },
+        { provide: RESULT_CACHE, useValue: resultCache ?? null },
         {
           provide: CredentialsRepository,
           useFactory: (db: DataSource) => new CredentialsRepository(db),
@@ -125,6 +141,7 @@ export class ApiModule implements NestModule {
         },
         { provide: APP_GUARD, useClass: RolesGuard },
         ApiTokenMiddleware,
+        ServedFromCacheMiddleware,
         ...API_RESOLVERS,
         ApiLifecycle,
       ],
@@ -132,6 +149,6 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiTokenMiddleware).forRoutes('graphql');
+    consumer.apply(ApiTokenMiddleware, ServedFromCacheMiddleware).forRoutes('graphql');
   }
 }

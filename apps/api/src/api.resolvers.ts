@@ -1,10 +1,12 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
 import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
+import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
 import { GroupsResolver } from './groups/groups.resolver';
 import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
+import { TeamTimelineFieldsResolver } from './team-timeline/team-timeline-fields.resolver';
 import { TeamsResolver } from './teams/teams.resolver';
 import { WebhooksResolver } from './webhooks/webhooks.resolver';
 
@@ -19,4 +21,6 @@ export const API_RESOLVERS = [
   SettingsResolver,
   WebhooksResolver,
   IntegrationsResolver,
+  DataFreshnessResolver,
+  TeamTimelineFieldsResolver,
 ];

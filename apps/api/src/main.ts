@@ -9,6 +9,7 @@ import { apiEnv } from './api.env';
 import { ApiModule } from './api.module';
 import { limitRequestBodies } from './graphql/request-body';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
+import { serveLeadershipPage } from './leadership-page/leadership-page.static';
 
 runService('orgpulse-api', async () => {
   const config = loadEnv(apiEnv);
@@ -30,6 +31,7 @@ runService('orgpulse-api', async () => {
     { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
   );
   limitRequestBodies(app);
+  serveLeadershipPage(app, logger);
   await serveApp(app, {
     service: 'api',
     port: config.API_PORT,

@@ -8,7 +8,8 @@ import { queryCostPlugin } from './query-limits/query-limits.plugin';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 import { queryShapeRule } from './query-limits/query-shape.rule';
 import { RequestContext } from './request-context';
-import type { OrgDataVersions } from './result-cache/org-data-versions';
+import type { ReadModelSnapshots } from './read-model-snapshots/read-model-snapshots';
+import type { ResultCache } from './result-cache/result-cache';
 import { resultCachePlugin } from './result-cache/result-cache.plugin';
 
 /**
@@ -21,14 +22,16 @@ export function graphqlOptions({
   db,
   logger,
   production,
-  dataVersions,
-  resultCacheMs,
+  resultCache,
+  snapshots,
 }: {
   db: DataSource;
   logger: Logger;
   production: boolean;
-  dataVersions: OrgDataVersions;
-  resultCacheMs: number;
+  /** Absent: results are not cached (API_RESULT_CACHE_MS=0). */
+  resultCache?: ResultCache;
+  /** Absent: each request reads the read models it needs. */
+  snapshots?: ReadModelSnapshots;
 }): ApolloDriverConfig {
   return {
     path: '/graphql',
@@ -38,15 +41,11 @@ export function graphqlOptions({
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     // the middleware authenticated the request
-    context: ({ req }: { req: AuthenticatedRequest }) => new RequestContext(req.principal, db, req),
+    context: ({ req }: { req: AuthenticatedRequest }) =>
+      new RequestContext(req.principal, db, req, undefined, snapshots),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [queryShapeRule(QUERY_LIMITS)],
-    plugins: [
-      queryCostPlugin(QUERY_LIMITS),
-      ...(resultCacheMs > 0
-        ? [resultCachePlugin(dataVersions, { maxAgeMs: resultCacheMs, maxEntries: 1_000 })]
-        : []),
-    ],
+    plugins: [queryCostPlugin(QUERY_LIMITS), ...(resultCache ? [resultCachePlugin(resultCache)] : [])],
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>
       formatGraphqlError(formatted, error, (internal) =>
         logger.error({ err: internal }, 'GraphQL internal error'),

@@ -17,6 +17,7 @@ import {
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.middleware';
+import type { ReadModelSnapshots } from './read-model-snapshots/read-model-snapshots';
 
 /** What a group-scoped token sees (contract §8): G's subtree now, and the teams whose group now is in it. */
 export interface Scope {
@@ -52,6 +53,8 @@ export class RequestContext {
     private readonly db: DataSource,
     readonly req?: AuthenticatedRequest,
     private readonly clock: () => number = Date.now,
+    /** The org's whole read models shared by the requests of a data version (absent: read per request). */
+    private readonly snapshots?: ReadModelSnapshots,
   ) {
     this.principal = principal;
     const orgId = this.principal.orgId;
@@ -110,9 +113,10 @@ export class RequestContext {
   ): Promise<TeamTimeline[]> {
     const scope = await this.scope();
     const teams =
-      scope === null
+      scope === null && (this.snapshots === undefined || options.after !== undefined)
         ? await this.readModels.listTeamTimelines(this.orgId, options)
-        : (await this.allTeams())
+        : // the org's teams are in memory: filter them (in the store's id order; `after` reads the store)
+          (await this.allTeams())
             .filter((t) => options.groupId === undefined || t.groupId === options.groupId)
             .filter((t) => options.after === undefined || t.teamId > options.after)
             .slice(0, options.first);
@@ -172,7 +176,7 @@ export class RequestContext {
   }
 
   allPeople(): Promise<PersonTimeline[]> {
-    this.people ??= this.readModels.personTimelines(this.orgId);
+    this.people ??= this.shared('people', () => this.readModels.personTimelines(this.orgId));
     return this.people;
   }
 
@@ -192,13 +196,17 @@ export class RequestContext {
   }
 
   private unscopedTeams(): Promise<TeamTimeline[]> {
-    this.allTeamsOnce ??= this.readModels.listTeamTimelines(this.orgId);
+    this.allTeamsOnce ??= this.shared('teams', () => this.readModels.listTeamTimelines(this.orgId));
     return this.allTeamsOnce;
   }
 
   private groupTimelines(): Promise<GroupTimeline[]> {
-    this.groupsOnce ??= this.readModels.groupTimelines(this.orgId);
+    this.groupsOnce ??= this.shared('groups', () => this.readModels.groupTimelines(this.orgId));
     return this.groupsOnce;
+  }
+
+  private shared<T>(kind: string, read: () => Promise<T>): Promise<T> {
+    return this.snapshots ? this.snapshots.of(this.orgId, kind, read) : read();
   }
 }
 

@@ -1,5 +1,6 @@
 import { type OperationDefinitionNode, parse } from 'graphql';
 import type { OrgDataVersions } from './org-data-versions';
+import { ResultCache } from './result-cache';
 import { resultCachePlugin } from './result-cache.plugin';
 
 type Hooks = {
@@ -24,14 +25,16 @@ describe('the result cache plugin', () => {
   let clock = 0;
   let versions: FakeVersions;
   let plugin: ReturnType<typeof resultCachePlugin>;
+  let cache: ResultCache;
   beforeEach(() => {
     clock = 1_000;
     versions = new FakeVersions();
-    plugin = resultCachePlugin(versions as unknown as OrgDataVersions, {
+    cache = new ResultCache(versions as unknown as OrgDataVersions, {
       maxAgeMs: 2_000,
       maxEntries: 10,
       now: () => clock,
     });
+    plugin = resultCachePlugin(cache);
   });
 
   const request = (
@@ -40,11 +43,10 @@ describe('the result cache plugin', () => {
     variables: Record<string, unknown> = {},
     groupId: string | null = null,
   ) => ({
-    contextValue: { orgId, cacheScope: JSON.stringify([orgId, groupId]) },
+    contextValue: { orgId, principal: { orgId, groupId } },
     operation: operation(query),
-    queryHash: query,
     operationName: null,
-    request: { variables },
+    request: { query, variables },
     response: {
       http: { headers: new Map() },
       body: { kind: 'single', singleResult: { data: { computed: query } } },
@@ -73,9 +75,14 @@ describe('the result cache plugin', () => {
       null,
     ],
     [
-      'a token of the same org scoped to a group is computed',
-      async () => (await serve(request(teams)), serve(request(teams, 'org-a', {}, 'platform'))),
+      'a token scoped to a group of the same org is computed',
+      async () => (await serve(request(teams)), serve(request(teams, 'org-a', {}, 'g1'))),
       null,
+    ],
+    [
+      'the same group scope again is served from cache',
+      async () => (await serve(request(teams, 'org-a', {}, 'g1')), serve(request(teams, 'org-a', {}, 'g1'))),
+      { data: { computed: teams } },
     ],
     [
       'other variables are computed',
@@ -117,6 +124,12 @@ describe('the result cache plugin', () => {
     ],
   ])('%s', async (_case, when, expected) => {
     expect(await when()).toEqual(expected);
+  });
+
+  it('stores the response bytes a hit writes as they are', async () => {
+    await serve(request(teams));
+    const found = await cache.lookup(cache.keyOf({ orgId: 'org-a', query: teams, variables: {} }));
+    expect(found?.bytes.toString('utf8')).toBe(JSON.stringify({ data: { computed: teams } }));
   });
 
   it('a mutation moves its org data version', async () => {

@@ -6,7 +6,7 @@ import {
   OperationTypeNode,
 } from 'graphql';
 import type { RequestContext } from '../request-context';
-import type { OrgDataVersions } from './org-data-versions';
+import type { CacheRequest, ResultCache } from './result-cache';
 
 // Apollo's types as @nestjs/apollo sees them (the package ships ESM and CJS declarations)
 type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
@@ -19,38 +19,31 @@ export const CACHEABLE_ROOT_FIELDS = new Set([
   'teams',
   'manager',
   'managers',
+  'dataFreshness',
+  'blockingEdges',
+  'group',
+  'groups',
   '__typename',
 ]);
 
-export interface ResultCacheOptions {
-  /** How long a result may be served: bounds how far `now`-dependent figures (open blocks) lag. */
-  maxAgeMs: number;
-  maxEntries: number;
-  now?: () => number;
-}
-
-interface Entry {
-  result: FormattedExecutionResult;
-  expiresAt: number;
-}
-
-interface KeyParts {
+interface RequestParts {
   contextValue: unknown;
-  queryHash?: string;
-  operationName?: string | null;
-  request: { variables?: Record<string, unknown> };
+  request: { query?: string; operationName?: string | null; variables?: Record<string, unknown> };
 }
 
-/** A waiter computes the result itself if the request computing it takes too long. */
-const withinLeaderWait = async <T>(pending: Promise<T> | undefined): Promise<T | undefined> => {
-  if (pending === undefined) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 10_000)));
-  try {
-    return await Promise.race([pending, giveUp]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** The scope a principal sees: its org, and its group when the token is group-scoped. */
+export const cacheRequestOf = (rc: RequestParts): CacheRequest => {
+  const principal = (rc.contextValue as RequestContext).principal as {
+    orgId: string;
+    groupId?: string | null;
+  };
+  return {
+    orgId: principal.orgId,
+    groupId: principal.groupId,
+    query: rc.request.query,
+    operationName: rc.request.operationName,
+    variables: rc.request.variables,
+  };
 };
 
 const cacheable = (operation: OperationDefinitionNode | undefined): boolean =>
@@ -61,65 +54,38 @@ const cacheable = (operation: OperationDefinitionNode | undefined): boolean =>
 
 /**
  * Many leaders open the same dashboards: an org's query result is computed once per data version
- * (concurrent requests for it wait for that one) and served for at most `maxAgeMs`.
+ * (concurrent requests for it wait for that one) and served for at most `maxAgeMs`. Hits over HTTP
+ * are answered before Apollo by servedFromCache with the stored bytes; this plugin fills the cache.
  */
-export function resultCachePlugin(
-  versions: OrgDataVersions,
-  { maxAgeMs, maxEntries, now = Date.now }: ResultCacheOptions,
-): ApolloPlugin {
-  const entries = new Map<string, Entry>();
-  const computing = new Map<string, Promise<FormattedExecutionResult | undefined>>();
-  const orgOf = (rc: { contextValue: unknown }) => (rc.contextValue as RequestContext).orgId;
-  const keyOf = (rc: KeyParts) =>
-    JSON.stringify([
-      // a group-scoped token sees another answer than the org's other tokens
-      (rc.contextValue as RequestContext).cacheScope,
-      versions.of(orgOf(rc)),
-      rc.queryHash,
-      rc.operationName ?? null,
-      rc.request.variables ?? {},
-    ]);
-  const fresh = (key: string) => {
-    const entry = entries.get(key);
-    if (entry !== undefined && entry.expiresAt > now()) return entry.result;
-    entries.delete(key);
-    return undefined;
-  };
+export function resultCachePlugin(cache: ResultCache): ApolloPlugin {
   return {
     requestDidStart: () => {
       let leading: { key: string; done: (result: FormattedExecutionResult | undefined) => void } | undefined;
       const finish = (result: FormattedExecutionResult | undefined) => {
-        if (leading === undefined) return;
-        computing.delete(leading.key);
-        leading.done(result);
+        leading?.done(result);
         leading = undefined;
       };
       return Promise.resolve({
         responseForOperation: async (rc) => {
-          if (!versions.listening || !cacheable(rc.operation)) return null;
-          const key = keyOf(rc);
-          const result = fresh(key) ?? (await withinLeaderWait(computing.get(key)));
-          if (result !== undefined)
-            return { http: rc.response.http, body: { kind: 'single', singleResult: result } };
-          if (!computing.has(key)) {
-            let done: (result: FormattedExecutionResult | undefined) => void = () => undefined;
-            computing.set(key, new Promise((resolve) => (done = resolve)));
-            leading = { key, done };
-          }
+          if (!cache.usable || !cacheable(rc.operation)) return null;
+          const key = cache.keyOf(cacheRequestOf(rc));
+          const found = await cache.lookup(key);
+          if (found !== undefined)
+            return { http: rc.response.http, body: { kind: 'single', singleResult: found.result } };
+          const done = cache.lead(key);
+          if (done) leading = { key, done };
           return null;
         },
         willSendResponse: (rc) => {
-          if (rc.operation?.operation === OperationTypeNode.MUTATION) versions.bump(orgOf(rc));
+          const { orgId } = cacheRequestOf(rc);
+          if (rc.operation?.operation === OperationTypeNode.MUTATION) cache.versions.bump(orgId);
           if (leading !== undefined) {
             const { body } = rc.response;
             // a change announced while this result was computed makes it stale: keep it out
-            if (body.kind !== 'single' || body.singleResult.errors || leading.key !== keyOf(rc)) {
-              finish(undefined);
-            } else {
-              if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-              entries.set(leading.key, { result: body.singleResult, expiresAt: now() + maxAgeMs });
-              finish(body.singleResult);
-            }
+            const stale = leading.key !== cache.keyOf(cacheRequestOf(rc));
+            finish(
+              body.kind !== 'single' || body.singleResult.errors || stale ? undefined : body.singleResult,
+            );
           }
           return Promise.resolve();
         },

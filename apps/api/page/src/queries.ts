@@ -1,0 +1,143 @@
+/** Every figure on the page comes from these documents (contract §10). */
+
+const OVERVIEW_FIELDS =
+  'teams blockedTeams idlePersonDays idleCost blockedHours interviews trioInterviews ships';
+export const OVERVIEW = `query Overview($w: Window!, $p: Window!, $g: ID) {
+  current: orgOverview(window: $w, groupId: $g) { ${OVERVIEW_FIELDS} }
+  previous: orgOverview(window: $p, groupId: $g) { ${OVERVIEW_FIELDS} }
+  dataFreshness { lastEventProjectedAt projectionLagSeconds ageSeconds }
+  blockingEdges(window: $w, groupId: $g) { blockingTeamId blockedTeamId blockedHours idlePersonDays }
+}`;
+
+export const SETTINGS = `query Settings { settings { discoveryTarget oneOnOneIntervalDays idleCostPerPersonDay currency } }`;
+
+/** A 200-team org in one request; the cost limit still holds over a 52-week window. */
+export const TEAMS_PAGE_SIZE = 250;
+export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) {
+  teams(groupId: $g, first: $first, after: $after) {
+    id name headcount blocked
+    currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost }
+    idleness(window: $w) { blockedHours idlePersonDays }
+    discovery(window: $w) { interviews adherence }
+    weeklyTrend(window: $w) { weekStart idlePersonDays interviews }
+    idlenessByReason(window: $w) { key idlePersonDays blockedHours }
+  }
+}`;
+
+export const MANAGERS = `query Managers {
+  managers(first: 500) { id directReports oneOnOneCoverage overdueReports subtree { people managers oneOnOneCoverage } }
+}`;
+
+/** Issue 13's hierarchy; an API without it answers a validation error and the page hides the picker. */
+export const GROUPS = `query Groups { groups { id name parent { id } } }`;
+
+const ALERT_FIELDS = 'id rule subjectId status raisedAt resolvedAt';
+export const ALERTS = `query Alerts { alerts(status: OPEN, first: 200) { ${ALERT_FIELDS} } }`;
+export const ALERT_CHANGED = `subscription AlertChanged { alertChanged { ${ALERT_FIELDS} } }`;
+
+export const TEAM = `query Team($id: ID!, $w: Window!) {
+  team(id: $id) {
+    id name headcount blocked
+    currentBlock { since reason blockedBy idlePersonDays idleCost }
+    idleness(window: $w) { blockedHours idlePersonDays blockedEpisodes }
+    discovery(window: $w) { interviews adherence daysSinceLast }
+    delivery(window: $w) { ships daysSinceLast }
+    weeklyTrend(window: $w) { weekStart idlePersonDays interviews ships }
+    timeline(window: $w) { at kind reason blockedBy headcount }
+  }
+}`;
+
+export interface Overview {
+  teams: number;
+  blockedTeams: number;
+  idlePersonDays: number;
+  idleCost: number | null;
+  blockedHours: number;
+  interviews: number;
+  trioInterviews: number;
+  ships: number;
+}
+export interface BlockingEdge {
+  blockingTeamId: string;
+  blockedTeamId: string;
+  blockedHours: number;
+  idlePersonDays: number;
+}
+export interface Settings {
+  discoveryTarget: number;
+  oneOnOneIntervalDays: number;
+  idleCostPerPersonDay: number | null;
+  currency: string;
+}
+export interface OverviewAnswer {
+  current: Overview;
+  previous: Overview;
+  blockingEdges: BlockingEdge[];
+  dataFreshness: {
+    lastEventProjectedAt: string | null;
+    projectionLagSeconds: number | null;
+    ageSeconds: number | null;
+  };
+}
+export interface Breakdown {
+  key: string;
+  idlePersonDays: number;
+  blockedHours: number;
+}
+export interface CurrentBlock {
+  since: string;
+  reason: string;
+  blockedBy: string | null;
+  blockedHours: number;
+  idlePersonDays: number;
+  idleCost: number | null;
+}
+export interface TeamRow {
+  id: string;
+  name: string | null;
+  headcount: number;
+  blocked: boolean;
+  currentBlock: CurrentBlock | null;
+  idleness: { blockedHours: number; idlePersonDays: number };
+  discovery: { interviews: number; adherence: number };
+  weeklyTrend: { weekStart: string; idlePersonDays: number; interviews: number }[];
+  idlenessByReason: Breakdown[];
+}
+export interface ManagerRow {
+  id: string;
+  directReports: number;
+  oneOnOneCoverage: number | null;
+  overdueReports: string[];
+  subtree: { people: number; managers: number; oneOnOneCoverage: number | null };
+}
+export interface GroupRow {
+  id: string;
+  name: string | null;
+  parent: { id: string } | null;
+}
+export interface AlertRow {
+  id: string;
+  rule: string;
+  subjectId: string;
+  status: 'OPEN' | 'RESOLVED';
+  raisedAt: string;
+  resolvedAt: string | null;
+}
+export interface TeamDetail {
+  id: string;
+  name: string | null;
+  headcount: number;
+  blocked: boolean;
+  currentBlock: Omit<CurrentBlock, 'blockedHours'> | null;
+  idleness: { blockedHours: number; idlePersonDays: number; blockedEpisodes: number };
+  discovery: { interviews: number; adherence: number; daysSinceLast: number | null };
+  delivery: { ships: number; daysSinceLast: number | null };
+  weeklyTrend: { weekStart: string; idlePersonDays: number; interviews: number; ships: number }[];
+  timeline: {
+    at: string;
+    kind: string;
+    reason: string | null;
+    blockedBy: string | null;
+    headcount: number | null;
+  }[];
+}

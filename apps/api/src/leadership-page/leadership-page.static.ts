@@ -1,0 +1,42 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from '@orgpulse/platform';
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+
+/** Where the build (apps/api/page/build-page.mjs) writes the page, next to the compiled API. */
+export const PAGE_DIR = join(__dirname, '..', '..', 'page');
+
+/**
+ * Scripts only from this origin (no inline script, no eval); ECharts' tooltips set inline styles,
+ * so styles allow them. The page talks only to this API (HTTP and graphql-ws).
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws: wss:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** The leadership page at GET / (contract §10): static files built from apps/api/page. */
+export function serveLeadershipPage(app: NestExpressApplication, logger: Logger, dir = PAGE_DIR): void {
+  if (!existsSync(join(dir, 'index.html'))) {
+    logger.warn({ dir }, 'the leadership page is not built (npm run build): GET / answers 404');
+    return;
+  }
+  app.useStaticAssets(dir, {
+    index: 'index.html',
+    maxAge: 0,
+    setHeaders: (res: ServerResponse) => {
+      res.setHeader('Content-Security-Policy', PAGE_CSP);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('Cache-Control', 'no-cache');
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import {
+  Args,
+  Context,
+  Field,
+  Float,
+  GraphQLISODateTime,
+  ObjectType,
+  Parent,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { type TeamTimeline, blockedIntervalAt, idleness, inWindow } from '@orgpulse/domain';
+import { Clock } from '../graphql/clock';
+import { Cost } from '../graphql/query-limits/cost.decorator';
+import type { RequestContext } from '../graphql/request-context';
+import { WindowInput, toWindow } from '../graphql/window.input';
+import { TeamModel } from '../teams/team.models';
+
+/** A team's timeline entries per window are bounded: the newest this many are returned. */
+export const MAX_TIMELINE_ENTRIES = 500;
+
+@ObjectType('CurrentBlock', { description: "The team's blocked interval now, with what it cost so far" })
+export class CurrentBlockModel {
+  @Field(() => GraphQLISODateTime) since!: Date;
+  @Field(() => String, { description: 'The reason now (the latest team.blocked)' }) reason!: string;
+  @Field(() => String, { nullable: true, description: 'The blocking team now' }) blockedBy!: string | null;
+  @Field(() => Float) blockedHours!: number;
+  @Field(() => Float, { description: 'Idle person-days since the block started' }) idlePersonDays!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'idlePersonDays × idleCostPerPersonDay; null when unset',
+  })
+  idleCost!: number | null;
+}
+
+@ObjectType('TeamTimelineEntry', { description: 'One change in a team’s history' })
+export class TeamTimelineEntryModel {
+  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => String, { description: 'BLOCKED, UNBLOCKED, INTERVIEW, SHIP or HEADCOUNT' }) kind!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => String, { nullable: true }) blockedBy!: string | null;
+  @Field(() => Float, { nullable: true }) headcount!: number | null;
+}
+
+const entry = (
+  at: number,
+  kind: string,
+  more: Partial<TeamTimelineEntryModel> = {},
+): TeamTimelineEntryModel => ({
+  at: new Date(at),
+  kind,
+  reason: null,
+  blockedBy: null,
+  headcount: null,
+  ...more,
+});
+
+/** The idle cost per person-day, once org settings carry it (contract §8); null until then. */
+const idleCostPerPersonDay = (settings: object): number | null => {
+  const value = (settings as { idleCostPerPersonDay?: unknown }).idleCostPerPersonDay;
+  return typeof value === 'number' ? value : null;
+};
+
+/** Team fields the leadership page needs: the block now and the history behind the team page. */
+@Resolver(() => TeamModel)
+export class TeamTimelineFieldsResolver {
+  constructor(private readonly clock: Clock) {}
+
+  @ResolveField(() => CurrentBlockModel, { nullable: true, description: 'Null when not blocked now' })
+  async currentBlock(
+    @Parent() t: TeamTimeline,
+    @Context() ctx: RequestContext,
+  ): Promise<CurrentBlockModel | null> {
+    const now = this.clock.now();
+    const interval = blockedIntervalAt(t, now);
+    if (interval === undefined) return null;
+    const latest = interval.segments[interval.segments.length - 1];
+    const soFar = idleness(t, { from: interval.start, to: now }, now);
+    const perDay = idleCostPerPersonDay(await ctx.settings());
+    return {
+      since: new Date(interval.start),
+      reason: latest.reason,
+      blockedBy: latest.blockedBy,
+      blockedHours: soFar.blockedHours,
+      idlePersonDays: soFar.idlePersonDays,
+      idleCost: perDay === null ? null : soFar.idlePersonDays * perDay,
+    };
+  }
+
+  @ResolveField(() => [TeamTimelineEntryModel], {
+    description: `Blocks, unblocks, interviews, ships and headcount changes in the window, oldest first (the newest ${MAX_TIMELINE_ENTRIES})`,
+  })
+  @Cost({ listSize: MAX_TIMELINE_ENTRIES })
+  timeline(@Parent() t: TeamTimeline, @Args('window') input: WindowInput): TeamTimelineEntryModel[] {
+    const window = toWindow(input);
+    const entries: TeamTimelineEntryModel[] = [];
+    for (const interval of t.blocked) {
+      for (const s of interval.segments)
+        if (inWindow(s.at, window))
+          entries.push(entry(s.at, 'BLOCKED', { reason: s.reason, blockedBy: s.blockedBy }));
+      if (interval.end !== null && inWindow(interval.end, window))
+        entries.push(entry(interval.end, 'UNBLOCKED'));
+    }
+    for (const at of t.interviews) if (inWindow(at, window)) entries.push(entry(at, 'INTERVIEW'));
+    for (const at of t.ships) if (inWindow(at, window)) entries.push(entry(at, 'SHIP'));
+    for (const c of t.headcount)
+      if (inWindow(c.at, window)) entries.push(entry(c.at, 'HEADCOUNT', { headcount: c.headcount }));
+    entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+    return entries.slice(-MAX_TIMELINE_ENTRIES);
+  }
+}

@@ -1,0 +1,152 @@
+import autocannon from 'autocannon';
+import {
+  ALERTS,
+  MANAGERS,
+  OVERVIEW,
+  SETTINGS,
+  TEAMS,
+  TEAMS_PAGE_SIZE,
+} from '../../apps/api/page/src/queries';
+import type { BenchStack } from './bench-stack';
+import type { DashboardLoad, DashboardWindow } from './dashboard-load';
+import { post } from './http-client';
+import { percentile } from './stats';
+
+const DAY = 86_400_000;
+
+/** E3-uncached: the dashboard query of E3 for one group of teams (or the whole org) and a window. */
+export const GROUP_DASHBOARD_QUERY = `query Dashboard($window: Window!, $group: ID) {
+  orgOverview(window: $window, groupId: $group) { teams blockedTeams idlePersonDays }
+  teams(groupId: $group) {
+    id name headcount blocked blockedSince
+    idleness(window: $window) { blockedHours idlePersonDays blockedEpisodes }
+    discovery(window: $window) {
+      interviews weeksInWindow weeksMeetingTarget adherence currentStreakWeeks lastInterviewAt daysSinceLast
+    }
+  }
+}`;
+
+/**
+ * The n-th of a sequence of windows and groups that never repeats (within groups × 200 × 137
+ * requests): every request of E3-uncached misses the result cache.
+ */
+export function uncachedVariables(n: number, year: DashboardWindow, groups: readonly (string | null)[]) {
+  const group = groups[n % groups.length];
+  const startDay = Math.floor(n / groups.length) % 200;
+  const days = 28 + (Math.floor(n / (groups.length * 200)) % 137);
+  const from = Date.parse(year.from) + startDay * DAY;
+  return {
+    window: { from: new Date(from).toISOString(), to: new Date(from + days * DAY).toISOString() },
+    group,
+  };
+}
+
+/**
+ * `clients` connections of autocannon (closed loop: each sends its next request when the last one
+ * answered) for `seconds`, after a second of warm-up; `body(n)` is the n-th request's body.
+ */
+export async function autocannonLoad(
+  stack: BenchStack,
+  clients: number,
+  seconds: number,
+  body: (n: number) => string,
+): Promise<DashboardLoad> {
+  const url = stack.url('api', '/graphql');
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.org.apiToken}` };
+  let n = 0;
+  const once = async (duration: number, record: boolean) => {
+    const latencies: number[] = [];
+    let failed = 0;
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url,
+          connections: clients,
+          duration,
+          method: 'POST',
+          headers,
+          requests: [{ setupRequest: (request) => ({ ...request, body: body(n++) }) }],
+        },
+        (error: unknown, done: autocannon.Result) =>
+          error
+            ? reject(
+                error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`),
+              )
+            : resolve(done),
+      );
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status !== 200) failed++;
+        if (record) latencies.push(ms);
+      });
+    });
+    if (failed > 0 || result.errors > 0)
+      throw new Error(`${failed} answers were not 200 and ${result.errors} requests failed`);
+    return { latencies, ms: result.duration * 1000 };
+  };
+  await once(1, false); // warm-up: JIT, connection pool
+  const { latencies, ms } = await once(seconds, true);
+  return {
+    clients,
+    requests: latencies.length,
+    requestsPerSecond: (latencies.length * 1000) / ms,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+export interface PageFirstLoad {
+  loads: number;
+  p50Ms: number;
+  maxMs: number;
+}
+
+async function query(
+  stack: BenchStack,
+  document: string,
+  variables: Record<string, unknown>,
+): Promise<unknown> {
+  const answer = await post(stack.url('api', '/graphql'), JSON.stringify({ query: document, variables }), {
+    Authorization: `Bearer ${stack.org.apiToken}`,
+  });
+  if (answer.status !== 200 || !answer.body.startsWith('{"data"'))
+    throw new Error(`the page's query answered ${answer.status}: ${answer.body.slice(0, 500)}`);
+  return JSON.parse(answer.body);
+}
+
+/**
+ * E5: the leadership page's first load, its queries as the page sends them (the same documents, in
+ * parallel, each team page after the last), over a 12-week window none loaded before (no cache hit).
+ */
+export async function pageFirstLoad(
+  stack: BenchStack,
+  year: DashboardWindow,
+  loads: number,
+): Promise<PageFirstLoad> {
+  const times: number[] = [];
+  for (let i = 0; i < loads + 1; i++) {
+    const to = Date.parse(year.to) - i * DAY;
+    const w = { from: new Date(to - 84 * DAY).toISOString(), to: new Date(to).toISOString() };
+    const p = { from: new Date(to - 168 * DAY).toISOString(), to: w.from };
+    const started = performance.now();
+    const teams = async () => {
+      for (let after: string | null = null; ;) {
+        const answer = (await query(stack, TEAMS, { w, g: null, first: TEAMS_PAGE_SIZE, after })) as {
+          data: { teams: { id: string }[] };
+        };
+        const page = answer.data.teams;
+        if (page.length < TEAMS_PAGE_SIZE) return;
+        after = page[page.length - 1].id;
+      }
+    };
+    await Promise.all([
+      query(stack, OVERVIEW, { w, p, g: null }),
+      query(stack, SETTINGS, {}),
+      teams(),
+      query(stack, MANAGERS, {}),
+    ]);
+    await query(stack, ALERTS, {});
+    if (i > 0) times.push(performance.now() - started); // the first is the warm-up
+  }
+  return { loads, p50Ms: percentile(times, 50), maxMs: Math.max(...times) };
+}
