@@ -94,7 +94,13 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
         PROJECTOR_GROUP_ID: `leadership-${projectorPort}`,
       }),
       // the API reads PostgreSQL through a proxy that counts its statements
-      spawnApp('api', { ...common, DATABASE_URL: database.toString(), API_PORT: String(apiPort) }),
+      // no result cache nor read-model snapshots: the statements counted are those of one request
+      spawnApp('api', {
+        ...common,
+        DATABASE_URL: database.toString(),
+        API_PORT: String(apiPort),
+        API_RESULT_CACHE_MS: '0',
+      }),
     );
     await waitForHealthy(`${ingestUrl}/health`, apps[0]);
     await waitForHealthy(`http://127.0.0.1:${projectorPort}/health`, apps[1]);

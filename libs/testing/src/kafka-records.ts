@@ -47,6 +47,25 @@ export async function readTopicToEnd(
   filter: (record: TopicRecord) => boolean = () => true,
   timeoutMs = 60_000,
 ): Promise<TopicRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await readTopicToEndOnce(brokers, topic, filter, Math.max(1_000, deadline - Date.now()));
+    } catch (error) {
+      // e.g. a broker just resumed whose group coordinator is still loading: read again
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function readTopicToEndOnce(
+  brokers: string,
+  topic: string,
+  filter: (record: TopicRecord) => boolean,
+  timeoutMs: number,
+): Promise<TopicRecord[]> {
   const kafka = kafkaFor(brokers);
   const admin = kafka.admin();
   await admin.connect();
