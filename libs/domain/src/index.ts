@@ -16,3 +16,6 @@ export * from './groups/group-timeline';
 export * from './groups/group-hierarchy';
 export * from './metrics/roll-up';
 export * from './people/manager-subtree';
+export * from './teams/team-head';
+export * from './people/person-head';
+export * from './people/manager-head';

@@ -8,6 +8,9 @@ import {
 } from '../teams/team-timeline';
 import { type GroupTimeline, emptyGroupTimeline, evolveGroupTimeline } from '../groups/group-timeline';
 import { type AnyReadModel, declareReadModel } from './read-model';
+import { type TeamHead, emptyTeamHead, evolveTeamHead } from '../teams/team-head';
+import { type PersonHead, emptyPersonHead, evolvePersonHead } from '../people/person-head';
+import { type ManagerHead, emptyManagerHead, evolveManagerHead } from '../people/manager-head';
 
 /** Everything the team metrics need (contract §4): lifecycle, headcount, blocked intervals, interviews, ships. */
 export const teamTimelineReadModel = declareReadModel<TeamTimeline>({
@@ -57,10 +60,42 @@ export const groupTimelineReadModel = declareReadModel<GroupTimeline>({
   evolve: evolveGroupTimeline,
 });
 
+/** A team now, in a fixed size: what alert rules and "now" fields read. */
+export const teamHeadReadModel = declareReadModel<TeamHead>({
+  name: 'team_head',
+  version: 1,
+  subjectKind: 'team',
+  initial: emptyTeamHead,
+  evolve: evolveTeamHead,
+  columns: { group_id: (head) => head.groupId },
+});
+
+/** A person now: name, role, current manager and since when (span of control now is an index lookup). */
+export const personHeadReadModel = declareReadModel<PersonHead>({
+  name: 'person_head',
+  version: 1,
+  subjectKind: 'person',
+  initial: emptyPersonHead,
+  evolve: evolvePersonHead,
+  columns: { manager_id: (head) => head.managerId },
+});
+
+/** A manager's latest 1:1 with each person they met. */
+export const managerHeadReadModel = declareReadModel<ManagerHead>({
+  name: 'manager_head',
+  version: 1,
+  subjectKind: 'manager',
+  initial: emptyManagerHead,
+  evolve: evolveManagerHead,
+});
+
 /** Every read model the projector keeps. Adding one: a declaration here and a migration for its table. */
 export const READ_MODELS: readonly AnyReadModel[] = [
   teamTimelineReadModel,
   personTimelineReadModel,
   managerOneOnOnesReadModel,
   groupTimelineReadModel,
+  teamHeadReadModel,
+  personHeadReadModel,
+  managerHeadReadModel,
 ];

@@ -1,0 +1,40 @@
+import type { AcceptedEvent } from '@orgpulse/contracts';
+
+/** A person as of their latest event, in a fixed size: name, role and current reporting line. */
+export interface PersonHead {
+  personId: string;
+  name: string | null;
+  role: string | null;
+  managerId: string | null;
+  /** When the current, unbroken reporting line to `managerId` began; null without a manager. */
+  managerSince: number | null;
+}
+
+export const emptyPersonHead = (personId: string): PersonHead => ({
+  personId,
+  name: null,
+  role: null,
+  managerId: null,
+  managerSince: null,
+});
+
+function withManager(head: PersonHead, managerId: string | null, at: number): PersonHead {
+  if (managerId === head.managerId) return head; // the same line goes on unbroken
+  return { ...head, managerId, managerSince: managerId === null ? null : at };
+}
+
+/** person.registered without managerId leaves the reporting line as it was; null means no manager. */
+export function evolvePersonHead(head: PersonHead, event: AcceptedEvent): PersonHead {
+  const at = Date.parse(event.occurredAt);
+  switch (event.type) {
+    case 'person.registered': {
+      const { name, role, managerId } = event.data;
+      const named = { ...head, name: name ?? head.name, role };
+      return managerId === undefined ? named : withManager(named, managerId, at);
+    }
+    case 'person.manager-changed':
+      return withManager(head, event.data.managerId, at);
+    default:
+      return head;
+  }
+}
