@@ -17,5 +17,8 @@ export * from './groups/group-hierarchy';
 export * from './metrics/roll-up';
 export * from './people/manager-subtree';
 export * from './teams/team-head';
+export * from './teams/team-facts';
+export * from './teams/team-totals';
+export * from './people/person-facts';
 export * from './people/person-head';
 export * from './people/manager-head';

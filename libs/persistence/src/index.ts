@@ -10,6 +10,7 @@ export * from './projector-offsets/projector-offsets.repository';
 export * from './projections/projection-lock';
 export * from './projections/projection-engine';
 export * from './projections/read-model.store';
+export * from './projections/read-model-tables';
 export * from './projections/rebuild-projections';
 export * from './projections/read-model-versions';
 export * from './projections/upgrade-read-models';

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, type EventEnvelope, Topics, parseSubject } from '@orgpulse/contracts';
-import { READ_MODELS, foldInto } from '@orgpulse/domain';
+import {
+  type AnyReadModel,
+  type Fact,
+  READ_MODELS,
+  factsOf,
+  foldFacts,
+  isoWeekStart,
+} from '@orgpulse/domain';
+import { tablesOf } from '@orgpulse/persistence';
 import { toEventRecord } from '@orgpulse/messaging';
 import { Kafka, type Message, logLevel } from 'kafkajs';
 import { freePort } from './free-port';
@@ -126,18 +134,56 @@ export async function produceRaw(brokers: string, topic: string, messages: Messa
   }
 }
 
-type ReadModelRows = Record<string, { subjectId: string; state: unknown }[]>;
+type ReadModelRows = Record<string, unknown[]>;
+
+/** A subject's read model as a plain fold says it must be stored: head, weeks, links and day sums. */
+function referenceFold(model: AnyReadModel, subjectId: string, facts: readonly Fact<unknown>[]) {
+  const weeks: { week: number; start: unknown; facts: unknown[]; coversUntil: number | null }[] = [];
+  let head = model.initial(subjectId);
+  for (const fact of facts) {
+    const week = isoWeekStart(fact.at);
+    if (weeks.at(-1)?.week !== week) {
+      const previous = weeks.at(-1);
+      if (previous) previous.coversUntil = week;
+      weeks.push({ week, start: head, facts: [], coversUntil: null });
+    }
+    weeks[weeks.length - 1].facts.push([fact.at, fact.position, fact.data]);
+    head = model.evolve(head, fact);
+  }
+  const last = facts[facts.length - 1];
+  const totals = new Map<number, number[]>();
+  if (model.totals) {
+    let start = model.initial(subjectId);
+    for (const week of weeks) {
+      const own = facts.filter((f) => isoWeekStart(f.at) === week.week);
+      for (const [day, values] of model.totals.of(start, own, week.week, week.coversUntil ?? last.at))
+        totals.set(
+          day,
+          (totals.get(day) ?? values.map(() => 0)).map((v, i) => v + values[i]),
+        );
+      start = foldFacts(model, start, own);
+    }
+  }
+  const links = model.links ? [...new Set(facts.flatMap((f) => model.links?.(f.data) ?? []))] : [];
+  return { head, lastAt: last.at, lastPosition: last.position, weeks, totals, links };
+}
+
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+const byText = (a: unknown, b: unknown) => {
+  const [x, y] = [JSON.stringify(a), JSON.stringify(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /**
- * Every registered read model of one org as stored, and as a from-scratch fold of the org's event store
- * says it must be, table by table (states as JSON, as stored).
+ * Every registered read model of one org as stored, and as a plain from-scratch fold of the org's event
+ * store says it must be, table by table (JSON as stored; day sums without the days that sum to zero).
  */
 export async function readModelsVersusFold(
   db: Pick<TestDatabase, 'query'>,
   orgId: string,
 ): Promise<{ stored: ReadModelRows; folded: ReadModelRows }> {
-  const history = await db.query<{ subject: string; event: AcceptedEvent }>(
-    `SELECT subject, jsonb_build_object('id', event_id, 'type', type, 'version', version, 'orgId', org_id,
+  const history = await db.query<{ subject: string; position: string; event: AcceptedEvent }>(
+    `SELECT subject, position, jsonb_build_object('id', event_id, 'type', type, 'version', version, 'orgId', org_id,
               'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
               'ingestedAt', ingested_at, 'data', data) AS event
        FROM event_store WHERE org_id = $1 ORDER BY subject, occurred_at, position`,
@@ -146,22 +192,80 @@ export async function readModelsVersusFold(
   const stored: ReadModelRows = {};
   const folded: ReadModelRows = {};
   for (const model of READ_MODELS) {
-    stored[model.name] = await db.query<{ subjectId: string; state: unknown }>(
-      `SELECT subject_id AS "subjectId", state FROM ${model.name} WHERE org_id = $1 ORDER BY subject_id`,
-      [orgId],
-    );
-    const bySubject = new Map<string, AcceptedEvent[]>();
-    for (const { subject, event } of history) {
+    const tables = tablesOf(model);
+    const bySubject = new Map<string, { event: AcceptedEvent; position: number }[]>();
+    for (const { subject, position, event } of history) {
       const parsed = parseSubject(subject);
       if (parsed?.kind !== model.subjectKind) continue;
-      bySubject.set(parsed.id, [...(bySubject.get(parsed.id) ?? []), event]);
+      bySubject.set(parsed.id, [...(bySubject.get(parsed.id) ?? []), { event, position: Number(position) }]);
     }
-    folded[model.name] = [...bySubject]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const folds = [...bySubject]
       .map(([subjectId, events]) => ({
         subjectId,
-        state: JSON.parse(JSON.stringify(foldInto(model, model.initial(subjectId), events))) as unknown,
-      }));
+        fold: referenceFold(model, subjectId, factsOf(model, events)),
+      }))
+      .filter(({ fold }) => fold.lastAt !== undefined && !Number.isNaN(fold.lastAt));
+    stored[tables.head] = await db.query(
+      `SELECT subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", last_position::float8 AS "lastPosition"
+         FROM ${tables.head} WHERE org_id = $1 ORDER BY subject_id`,
+      [orgId],
+    );
+    folded[tables.head] = json(
+      folds
+        .map(({ subjectId, fold }) => ({
+          subjectId,
+          state: fold.head,
+          lastAt: fold.lastAt,
+          lastPosition: fold.lastPosition,
+        }))
+        .sort((a, b) => byText(a.subjectId, b.subjectId)),
+    ) as unknown[];
+    if (tables.weeks) {
+      stored[tables.weeks] = await db.query(
+        `SELECT subject_id AS "subjectId", week_ms::float8 AS week, start_state AS start, facts,
+                covers_until_ms::float8 AS "coversUntil"
+           FROM ${tables.weeks} WHERE org_id = $1 ORDER BY subject_id, week_ms`,
+        [orgId],
+      );
+      folded[tables.weeks] = json(
+        folds
+          .sort((a, b) => byText(a.subjectId, b.subjectId))
+          .flatMap(({ subjectId, fold }) => fold.weeks.map((w) => ({ subjectId, ...w }))),
+      ) as unknown[];
+    }
+    if (tables.links) {
+      stored[tables.links] = await db.query(
+        `SELECT subject_id AS "subjectId", link_id AS "linkId" FROM ${tables.links} WHERE org_id = $1
+          ORDER BY subject_id, link_id`,
+        [orgId],
+      );
+      folded[tables.links] = folds
+        .flatMap(({ subjectId, fold }) => fold.links.map((linkId) => ({ subjectId, linkId })))
+        .sort(byText);
+    }
+    if (tables.totals && model.totals) {
+      const columns = model.totals.columns;
+      stored[tables.totals] = (
+        await db.query<{ day: number; values: string[] }>(
+          `SELECT day_ms::float8 AS day, ARRAY[${columns.join(', ')}]::text[] AS values
+             FROM ${tables.totals} WHERE org_id = $1 ORDER BY day_ms`,
+          [orgId],
+        )
+      )
+        .map((r) => ({ day: r.day, values: r.values.map(Number) }))
+        .filter((r) => r.values.some((v) => v !== 0));
+      const sums = new Map<number, number[]>();
+      for (const { fold } of folds)
+        for (const [day, values] of fold.totals)
+          sums.set(
+            day,
+            (sums.get(day) ?? values.map(() => 0)).map((v, i) => v + values[i]),
+          );
+      folded[tables.totals] = [...sums]
+        .map(([day, values]) => ({ day, values }))
+        .filter((r) => r.values.some((v) => v !== 0))
+        .sort((a, b) => a.day - b.day);
+    }
   }
   return { stored, folded };
 }

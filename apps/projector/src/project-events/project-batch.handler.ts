@@ -8,7 +8,6 @@ import {
   ProjectionEngine,
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
-  type SubjectMemory,
   holdProjectionLockShared,
 } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -45,9 +44,6 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
-// Past this many remembered subjects the memory starts over: it saves reads, it is never needed.
-const MAX_REMEMBERED_SUBJECTS = 100_000;
-
 /**
  * One PostgreSQL transaction for the batches of any number of partitions: append (deduplicated by org +
  * event id), bring the read models of the touched subjects up to date, record dead letters, and store
@@ -58,7 +54,6 @@ export class ProjectBatchHandler {
   private readonly engine = new ProjectionEngine();
   private readonly offsets = new ProjectorOffsetsRepository();
   private readonly deadLetters = new DeadLettersRepository();
-  private memory = new Map<string, SubjectMemory>();
 
   constructor(
     private readonly db: DataSource,
@@ -77,7 +72,7 @@ export class ProjectBatchHandler {
   }
 
   async projectAll(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
-    const { outcomes, remembered } = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
       // Dead letters are relayed to Kafka once committed: those transactions wait for the disk.
       if (batches.every((b) => b.letters.length === 0)) await tx.query('SET LOCAL synchronous_commit = off');
@@ -95,7 +90,7 @@ export class ProjectBatchHandler {
           })),
         ),
       );
-      const remembered = await this.engine.apply(tx, appended, this.memory);
+      await this.engine.apply(tx, appended);
       const deadLettered = await Promise.all(
         batches.map((b, i) =>
           this.deadLetters.add(
@@ -119,23 +114,13 @@ export class ProjectBatchHandler {
           .map((b) => ({ topic: b.at.topic, partition: b.at.partition, nextOffset: b.nextOffset })),
       );
       const appendedBy = (partition: number) => appended.filter((e) => e.partition === partition).length;
-      return {
-        remembered,
-        outcomes: batches.map((b, i) => ({
-          appended: appendedBy(b.at.partition),
-          duplicates: fresh[i].length - appendedBy(b.at.partition),
-          skippedAlreadyProjected: b.records.length - fresh[i].length,
-          deadLettered: deadLettered[i],
-        })),
-      };
+      return batches.map((b, i) => ({
+        appended: appendedBy(b.at.partition),
+        duplicates: fresh[i].length - appendedBy(b.at.partition),
+        skippedAlreadyProjected: b.records.length - fresh[i].length,
+        deadLettered: deadLettered[i],
+      }));
     });
-    this.remember(remembered);
-    return outcomes;
-  }
-
-  /** Drops what is remembered of subjects (on a rebalance: their partitions may now be another's). */
-  forget(): void {
-    this.memory = new Map();
   }
 
   async storedOffset(topic: string, partition: number): Promise<StoredPartitionOffset | undefined> {
@@ -167,10 +152,5 @@ export class ProjectBatchHandler {
         );
       return committed;
     });
-  }
-
-  private remember(remembered: ReadonlyMap<string, SubjectMemory>): void {
-    if (this.memory.size + remembered.size > MAX_REMEMBERED_SUBJECTS) this.memory = new Map();
-    for (const [key, memory] of remembered) this.memory.set(key, memory);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
-import { READ_MODELS } from '@orgpulse/domain';
+import { READ_MODELS, isoWeekStart } from '@orgpulse/domain';
 import { connectDatabase, rebuildProjections } from '@orgpulse/persistence';
 import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
@@ -161,6 +161,104 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('holds for histories of thousands of events per subject with late events deep inside them', async () => {
+    const longDraftArb = fc.record({
+      kind: fc.integer({ min: 0, max: 8 }),
+      subject: fc.constant(0),
+      other: fc.nat(),
+      hour: fc.integer({ min: 0, max: 2 * 365 * 24 }), // two years: about a hundred weeks
+      size: fc.integer({ min: 0, max: 12 }),
+      org: fc.constant(0),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(longDraftArb, { minLength: 3_000, maxLength: 3_000 }),
+        fc.array(fc.integer({ min: 0, max: 2_999 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 50, max: 400 }),
+        async (drafts, lateOnes, batchSize) => {
+          const orgId = randomUUID();
+          const handler = new ProjectBatchHandler(db, `long-${orgId}`);
+          const ordered = drafts
+            .map((d, i) => toEvent([orgId, orgId], d, i))
+            .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+          const late = new Set(lateOnes);
+          // the late ones arrive after everything else, each far behind its subject's latest event
+          const arrivals = [
+            ...ordered.filter((_, i) => !late.has(i)),
+            ...ordered.filter((_, i) => late.has(i)),
+          ];
+          const offsets = Array.from({ length: PARTITIONS }, () => 0);
+          for (let cursor = 0; cursor < arrivals.length; cursor += batchSize) {
+            const slice = arrivals.slice(cursor, cursor + batchSize);
+            const batches = [...Array(PARTITIONS).keys()].flatMap((partition) => {
+              const records = slice
+                .filter((e) => partitionOf(e) === partition)
+                .map((event) => ({ offset: String(offsets[partition]++), subject: subjectOf(event), event }));
+              return records.length === 0
+                ? []
+                : [{ at: at(partition), records, letters: [], nextOffset: String(offsets[partition]) }];
+            });
+            await handler.projectAll(batches);
+          }
+          const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+          expect(stored).toEqual(folded);
+        },
+      ),
+      { numRuns: 4 },
+    );
+  });
+
+  it('given a team with a long history, when one late interview lands deep inside it, then only the weeks up to its next interview are rewritten', async () => {
+    const orgId = randomUUID();
+    const handler = new ProjectBatchHandler(db, `refold-${orgId}`);
+    const WEEK = 7 * 24 * 3_600_000;
+    const event = (
+      i: number,
+      type: AcceptedEvent['type'],
+      when: number,
+      data: Record<string, unknown> = {},
+    ) =>
+      ({
+        id: `r${i}`,
+        type,
+        version: 1,
+        orgId,
+        occurredAt: new Date(when).toISOString(),
+        ingestedAt: '2026-01-10T00:00:00.000Z',
+        data: { teamId: 'alpha', ...data },
+      }) as AcceptedEvent;
+    // 100 weeks: a ship every week, an interview every 10th week
+    const history = Array.from({ length: 100 }, (_, w) =>
+      w % 10 === 0
+        ? event(w, 'discovery.interview-held', BASE + w * WEEK + 3_600_000)
+        : event(w, 'delivery.shipped', BASE + w * WEEK + 3_600_000),
+    );
+    const records = (events: AcceptedEvent[], from: number) =>
+      events.map((e, i) => ({ offset: String(from + i), subject: subjectOf(e), event: e }));
+    await handler.project(at(0), records(history, 0), [], String(history.length));
+    const before = await query<{ week: string; version: string }>(
+      `SELECT week_ms::text AS week, version::text FROM team_weeks WHERE org_id = $1 ORDER BY week_ms`,
+      [orgId],
+    );
+    // an interview in week 42: the weeks after it start from another lastInterviewAt until week 50's interview
+    await handler.project(
+      at(0),
+      records([event(1_000, 'discovery.interview-held', BASE + 42 * WEEK + 7_200_000)], history.length),
+      [],
+      String(history.length + 1),
+    );
+    const after = await query<{ week: string; version: string }>(
+      `SELECT week_ms::text AS week, version::text FROM team_weeks WHERE org_id = $1 ORDER BY week_ms`,
+      [orgId],
+    );
+    const rewritten = after
+      .filter((w, i) => w.version !== before[i].version)
+      .map((w) => (Number(w.week) - isoWeekStart(BASE)) / WEEK);
+    expect(rewritten).toEqual([42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+    expect(stored).toEqual(folded);
   });
 
   it('a redelivered batch (offsets already stored) changes nothing', async () => {

@@ -78,7 +78,6 @@ export class ProjectEventsConsumer {
         (a, b) => a - b,
       );
       this.forgetPositions();
-      this.handler.forget();
     });
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     this.identityCheck = setInterval(() => void this.checkIdentity(), IDENTITY_CHECK_MS);

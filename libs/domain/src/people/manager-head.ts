@@ -1,4 +1,5 @@
-import type { AcceptedEvent } from '@orgpulse/contracts';
+import type { Fact } from '../projections/read-model';
+import type { OneOnOneFact } from './person-facts';
 
 /**
  * A manager's latest 1:1 with each person they ever held one with: what the overdue rule reads. Its size
@@ -11,11 +12,8 @@ export interface ManagerHead {
 
 export const emptyManagerHead = (managerId: string): ManagerHead => ({ managerId, lastOneOnOneWith: {} });
 
-export function evolveManagerHead(head: ManagerHead, event: AcceptedEvent): ManagerHead {
-  if (event.type !== 'one-on-one.held') return head;
-  const at = Date.parse(event.occurredAt);
-  const { reportId } = event.data;
-  const last = head.lastOneOnOneWith[reportId];
+export function evolveManagerHead(head: ManagerHead, { at, data }: Fact<OneOnOneFact>): ManagerHead {
+  const last = head.lastOneOnOneWith[data.reportId];
   if (last !== undefined && last >= at) return head;
-  return { ...head, lastOneOnOneWith: { ...head.lastOneOnOneWith, [reportId]: at } };
+  return { ...head, lastOneOnOneWith: { ...head.lastOneOnOneWith, [data.reportId]: at } };
 }

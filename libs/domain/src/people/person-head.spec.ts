@@ -1,11 +1,13 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { at, ev } from '../metrics/metrics.test-support';
 import { emptyManagerHead, evolveManagerHead } from './manager-head';
+import { oneOnOneFactOf, personFactsOf } from './person-facts';
 import { type PersonHead, emptyPersonHead, evolvePersonHead } from './person-head';
 
 const person = (type: AcceptedEvent['type'], occurredAt: string, data: Record<string, unknown> = {}) =>
   ev(type, occurredAt, { personId: 'ana', ...data });
-const fold = (events: AcceptedEvent[]): PersonHead => events.reduce(evolvePersonHead, emptyPersonHead('ana'));
+const fold = (events: AcceptedEvent[]): PersonHead =>
+  personFactsOf(events).reduce(evolvePersonHead, emptyPersonHead('ana'));
 
 describe('person head: name, role and the current reporting line', () => {
   it.each<[string, AcceptedEvent[], Partial<PersonHead>]>([
@@ -59,7 +61,9 @@ describe('manager head: the latest 1:1 with each report', () => {
       held('ana', '2026-01-08T00:00:00Z'),
       held('ana', '2026-01-05T00:00:00Z'),
       held('cy', '2026-01-06T00:00:00Z'),
-    ].reduce(evolveManagerHead, emptyManagerHead('bo'));
+    ]
+      .map((e, position) => ({ at: Date.parse(e.occurredAt), position, data: oneOnOneFactOf(e)! }))
+      .reduce(evolveManagerHead, emptyManagerHead('bo'));
     expect(head.lastOneOnOneWith).toEqual({
       ana: at('2026-01-08T00:00:00Z'),
       cy: at('2026-01-06T00:00:00Z'),

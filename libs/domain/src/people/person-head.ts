@@ -1,4 +1,5 @@
-import type { AcceptedEvent } from '@orgpulse/contracts';
+import type { Fact } from '../projections/read-model';
+import type { PersonFact } from './person-facts';
 
 /** A person as of their latest event, in a fixed size: name, role and current reporting line. */
 export interface PersonHead {
@@ -24,17 +25,8 @@ function withManager(head: PersonHead, managerId: string | null, at: number): Pe
 }
 
 /** person.registered without managerId leaves the reporting line as it was; null means no manager. */
-export function evolvePersonHead(head: PersonHead, event: AcceptedEvent): PersonHead {
-  const at = Date.parse(event.occurredAt);
-  switch (event.type) {
-    case 'person.registered': {
-      const { name, role, managerId } = event.data;
-      const named = { ...head, name: name ?? head.name, role };
-      return managerId === undefined ? named : withManager(named, managerId, at);
-    }
-    case 'person.manager-changed':
-      return withManager(head, event.data.managerId, at);
-    default:
-      return head;
-  }
+export function evolvePersonHead(head: PersonHead, { at, data }: Fact<PersonFact>): PersonHead {
+  if (data.kind === 'manager-changed') return withManager(head, data.managerId, at);
+  const named = { ...head, name: data.name ?? head.name, role: data.role };
+  return data.managerId === undefined ? named : withManager(named, data.managerId, at);
 }

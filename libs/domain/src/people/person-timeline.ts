@@ -1,4 +1,7 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
+import type { Fact } from '../projections/read-model';
+import { type PersonFact, personFactsOf } from './person-facts';
+import type { PersonHead } from './person-head';
 import { latestAt } from '../teams/team-timeline';
 
 export interface ManagerAssignment {
@@ -21,31 +24,36 @@ export const emptyPersonTimeline = (personId: string): PersonTimeline => ({
   managers: [],
 });
 
-/** person.registered without managerId leaves the reporting line as it was; null means no manager. */
-export function evolvePersonTimeline(person: PersonTimeline, event: AcceptedEvent): PersonTimeline {
-  const at = Date.parse(event.occurredAt);
-  switch (event.type) {
-    case 'person.registered': {
-      const { name, role, managerId } = event.data;
-      return {
-        ...person,
-        name: name ?? person.name,
-        role,
-        managers: managerId === undefined ? person.managers : [...person.managers, { at, managerId }],
-      };
-    }
-    case 'person.manager-changed':
-      return { ...person, managers: [...person.managers, { at, managerId: event.data.managerId }] };
-    default:
-      return person;
+function applyPersonFact(person: PersonTimeline, { at, data }: Fact<PersonFact>): void {
+  if (data.kind === 'registered') {
+    person.name = data.name ?? person.name;
+    person.role = data.role;
   }
+  // person.registered without managerId leaves the reporting line as it was; null means no manager.
+  if (data.managerId !== undefined) person.managers.push({ at, managerId: data.managerId });
 }
 
-export const buildPersonTimeline = (personId: string, ordered: Iterable<AcceptedEvent>): PersonTimeline => {
-  let person = emptyPersonTimeline(personId);
-  for (const event of ordered) person = evolvePersonTimeline(person, event);
+/** The person from `startAt` on: `start` is their head then, `facts` (in order) what happened since. */
+export function personTimelineFrom(
+  start: PersonHead,
+  startAt: number,
+  facts: Iterable<Fact<PersonFact>>,
+): PersonTimeline {
+  const person: PersonTimeline = {
+    personId: start.personId,
+    name: start.name,
+    role: start.role,
+    managers: start.managerId === null ? [] : [{ at: startAt, managerId: start.managerId }],
+  };
+  for (const fact of facts) applyPersonFact(person, fact);
   return person;
-};
+}
+
+export function buildPersonTimeline(personId: string, ordered: Iterable<AcceptedEvent>): PersonTimeline {
+  const person = emptyPersonTimeline(personId);
+  for (const fact of personFactsOf(ordered)) applyPersonFact(person, fact);
+  return person;
+}
 
 export const managerAt = (person: PersonTimeline, t: number): string | null =>
   latestAt(person.managers, t)?.managerId ?? null;

@@ -1,32 +1,80 @@
 import type { AcceptedEvent, SubjectKind } from '@orgpulse/contracts';
 
-/**
- * A read model, declared once: which subjects it follows, the state a subject starts from, and how each
- * event (in occurrence order, ties by arrival) moves it. One engine runs every declaration, for live
- * batches and for rebuilds, and stores each in a table of its own name (plus one migration).
- */
-export interface ReadModel<State> {
-  readonly name: string;
-  /** Moves whenever `evolve` or the state's shape changes: projectors rebuild tables of another version. */
-  readonly version: number;
-  readonly subjectKind: SubjectKind;
-  initial(subjectId: string): State;
-  evolve(state: State, event: AcceptedEvent): State;
-  /** Folds a run of in-order events; declare it where copying the state once per run pays. */
-  evolveAll?(state: State, events: readonly AcceptedEvent[]): State;
-  /** Values kept beside the state in their own columns, for queries that filter on them. */
-  readonly columns?: Readonly<Record<string, (state: State) => string | null>>;
+/** An event as a read model keeps it: when it happened, its arrival (ties), and what the model needs of it. */
+export interface Fact<Data> {
+  at: number;
+  position: number;
+  data: Data;
 }
 
-/** A declaration as the engine sees it: its state is opaque JSON. */
-export type AnyReadModel = ReadModel<unknown>;
+/** Occurrence order, ties by arrival (contract §3). */
+export const byFactOrder = (a: Fact<unknown>, b: Fact<unknown>): number =>
+  a.at - b.at || a.position - b.position;
 
-export const declareReadModel = <State>(model: ReadModel<State>): AnyReadModel => model as AnyReadModel;
+/** Per-day sums over an org, kept by difference as facts arrive: what org-wide figures add up. */
+export interface DayTotals<Head, Data> {
+  /** One integer column per name. */
+  readonly columns: readonly string[];
+  /**
+   * The sums per UTC day (keyed by the day's first millisecond) of the span [from, to) that starts in
+   * state `start` and holds `facts` (in order); each fact counts once, in its own day.
+   */
+  of(start: Head, facts: readonly Fact<Data>[], from: number, to: number): Map<number, number[]>;
+}
 
-/** Folds in-order events into a state with the model's own fold. */
-export function foldInto(model: AnyReadModel, state: unknown, events: readonly AcceptedEvent[]): unknown {
-  if (model.evolveAll) return model.evolveAll(state, events);
-  let next = state;
-  for (const event of events) next = model.evolve(next, event);
+/**
+ * A read model, declared once: the subjects it follows, the fixed-size head a subject starts from, what it
+ * keeps of each event (a fact) and how a fact moves the head. One engine runs every declaration for live
+ * batches and rebuilds and derives its storage from it: `<name>_head` (the head as of the latest fact),
+ * with `history` `<name>_weeks` (each ISO week's facts with the head the week starts from: the past at any
+ * time, and the only part a late event re-folds), with `links` `<name>_links`, with `totals`
+ * `<name>_day_totals`. Writing one event costs the same whatever the subject's history.
+ */
+export interface ReadModel<Head, Data> {
+  readonly name: string;
+  /** Moves whenever `fact`, `evolve` or the head's shape changes: projectors rebuild another version. */
+  readonly version: number;
+  readonly subjectKind: SubjectKind;
+  initial(subjectId: string): Head;
+  /** What the model keeps of an event about its subject; undefined: nothing. */
+  fact(event: AcceptedEvent): Data | undefined;
+  /** Moves the head by one fact, in occurrence order. */
+  evolve(head: Head, fact: Fact<Data>): Head;
+  /** Head values kept in columns of their own, for queries that filter on them. */
+  readonly columns?: Readonly<Record<string, (head: Head) => string | null>>;
+  /** Keep the facts in weekly buckets: the subject at any past time, and bounded re-folds of late events. */
+  readonly history?: boolean;
+  /** Other subjects' ids a fact names, kept as (link, subject) pairs: e.g. every manager a person had. */
+  readonly links?: (data: Data) => readonly string[];
+  readonly totals?: DayTotals<Head, Data>;
+}
+
+/** A declaration as the engine sees it: heads and facts are opaque JSON. */
+export type AnyReadModel = ReadModel<unknown, unknown>;
+
+export const declareReadModel = <Head, Data>(model: ReadModel<Head, Data>): AnyReadModel =>
+  model as unknown as AnyReadModel;
+
+/** Folds facts (in order) into a head with the model's own fold. */
+export function foldFacts<Head, Data>(
+  model: Pick<ReadModel<Head, Data>, 'evolve'>,
+  head: Head,
+  facts: readonly Fact<Data>[],
+): Head {
+  let next = head;
+  for (const fact of facts) next = model.evolve(next, fact);
   return next;
+}
+
+/** The facts a model keeps of events (in occurrence order, with their store positions). */
+export function factsOf<Data>(
+  model: Pick<ReadModel<unknown, Data>, 'fact'>,
+  events: readonly { event: AcceptedEvent; position: number }[],
+): Fact<Data>[] {
+  const facts: Fact<Data>[] = [];
+  for (const { event, position } of events) {
+    const data = model.fact(event);
+    if (data !== undefined) facts.push({ at: Date.parse(event.occurredAt), position, data });
+  }
+  return facts;
 }

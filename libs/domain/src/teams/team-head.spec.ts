@@ -1,10 +1,12 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { at, ev } from '../metrics/metrics.test-support';
+import { teamFactsOf } from './team-facts';
 import { type TeamHead, emptyTeamHead, evolveTeamHead } from './team-head';
 
 const event = (type: AcceptedEvent['type'], occurredAt: string, data: Record<string, unknown> = {}) =>
   ev(type, occurredAt, { teamId: 'payments', ...data });
-const fold = (events: AcceptedEvent[]): TeamHead => events.reduce(evolveTeamHead, emptyTeamHead('payments'));
+const fold = (events: AcceptedEvent[]): TeamHead =>
+  teamFactsOf(events).reduce(evolveTeamHead, emptyTeamHead('payments'));
 
 describe('team head: the team as of its latest event', () => {
   const registered = event('team.registered', '2026-01-05T09:00:00Z', {

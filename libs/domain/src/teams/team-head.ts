@@ -1,7 +1,7 @@
-import type { AcceptedEvent } from '@orgpulse/contracts';
-import { type BlockReason, isTrioInterview } from './team-timeline';
+import type { Fact } from '../projections/read-model';
+import type { BlockReason, TeamFact } from './team-facts';
 
-/** The block a team is in now: since when, and its reason (and blocking team) from `reasonSince` on. */
+/** The block a team is in: since when, and its reason (and blocking team) from `reasonSince` on. */
 export interface CurrentBlock {
   since: number;
   reason: BlockReason;
@@ -11,7 +11,7 @@ export interface CurrentBlock {
 
 /**
  * A team as of its latest event, in a fixed size whatever its history: what the alert rules, the lists
- * and "now" fields read. It is also the state a stretch of the team's history starts from.
+ * and "now" fields read. It is also the state each week of the team's history starts from.
  */
 export interface TeamHead {
   teamId: string;
@@ -42,39 +42,34 @@ export const emptyTeamHead = (teamId: string): TeamHead => ({
 
 const later = (a: number | null, b: number): number => (a === null || b > a ? b : a);
 
-/** Folds one event (in occurrence order, ties by arrival) into the head; other events leave it as it is. */
-export function evolveTeamHead(head: TeamHead, event: AcceptedEvent): TeamHead {
-  const at = Date.parse(event.occurredAt);
-  switch (event.type) {
-    case 'team.registered':
+/** Folds one fact (in occurrence order, ties by arrival) into the head. */
+export function evolveTeamHead(head: TeamHead, { at, data }: Fact<TeamFact>): TeamHead {
+  switch (data.kind) {
+    case 'registered':
       return {
         ...head,
-        name: event.data.name,
-        groupId: event.data.groupId ?? null,
+        name: data.name,
+        groupId: data.groupId,
         registered: true,
         registeredSince: head.registered ? head.registeredSince : at,
-        headcount: event.data.headcount,
+        headcount: data.headcount,
       };
-    case 'team.archived':
+    case 'archived':
       return { ...head, registered: false, registeredSince: null };
-    case 'team.blocked': {
-      const reason = { reason: event.data.reason, blockedBy: event.data.blockedBy ?? null, reasonSince: at };
+    case 'blocked': {
+      const reason = { reason: data.reason, blockedBy: data.blockedBy, reasonSince: at };
       // Blocked again while blocked: no new interval, the reason applies from now on (contract §4).
       return { ...head, block: head.block ? { ...head.block, ...reason } : { since: at, ...reason } };
     }
-    case 'team.unblocked':
+    case 'unblocked':
       return head.block ? { ...head, block: null } : head;
-    case 'discovery.interview-held':
+    case 'interview':
       return {
         ...head,
         lastInterviewAt: later(head.lastInterviewAt, at),
-        lastTrioInterviewAt: isTrioInterview(event.data.participantRoles)
-          ? later(head.lastTrioInterviewAt, at)
-          : head.lastTrioInterviewAt,
+        lastTrioInterviewAt: data.trio ? later(head.lastTrioInterviewAt, at) : head.lastTrioInterviewAt,
       };
-    case 'delivery.shipped':
+    case 'shipped':
       return { ...head, lastShipAt: later(head.lastShipAt, at) };
-    default:
-      return head;
   }
 }

@@ -1,6 +1,17 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { ev } from '../metrics/metrics.test-support';
-import { type TeamTimeline, buildTeamTimeline, continueTeamTimeline, isTrioInterview } from './team-timeline';
+import { idleness } from '../metrics/idleness';
+import { HOUR_MS } from '../time/window';
+import { isTrioInterview, teamFactsOf } from './team-facts';
+import { type TeamHead, emptyTeamHead, evolveTeamHead } from './team-head';
+import {
+  blockedIntervalAt,
+  buildTeamTimeline,
+  groupAt,
+  headcountAt,
+  isRegisteredAt,
+  teamTimelineFrom,
+} from './team-timeline';
 
 const event = (type: AcceptedEvent['type'], occurredAt: string, data: Record<string, unknown> = {}) =>
   ev(type, occurredAt, { teamId: 'payments', ...data });
@@ -16,25 +27,30 @@ const history: AcceptedEvent[] = [
   event('team.archived', '2026-01-10T09:00:00Z'),
 ];
 
-describe('continueTeamTimeline: folding later events into a stored timeline', () => {
-  it.each(history.map((_, split) => [split]))(
-    'split after %i events: equals the fold of the whole history',
+describe('teamTimelineFrom: a timeline from a head and the facts since', () => {
+  const facts = teamFactsOf(history);
+  const whole = buildTeamTimeline('payments', history);
+  const now = Date.parse('2026-01-12T00:00:00Z');
+  it.each(facts.map((_, split) => [split]))(
+    'split before fact %i: every figure from the split on reads as from the whole history',
     (split) => {
-      const stored = JSON.parse(
-        JSON.stringify(buildTeamTimeline('payments', history.slice(0, split))),
-      ) as TeamTimeline;
-      expect(continueTeamTimeline(stored, history.slice(split))).toEqual(
-        buildTeamTimeline('payments', history),
+      const startAt = facts[split].at;
+      const head = facts.slice(0, split).reduce(evolveTeamHead, emptyTeamHead('payments'));
+      const from = teamTimelineFrom(
+        JSON.parse(JSON.stringify(head)) as TeamHead,
+        startAt,
+        facts.slice(split),
       );
+      for (let t = startAt; t < now; t += 3 * HOUR_MS) {
+        const window = { from: t, to: now };
+        expect(idleness(from, window, now)).toEqual(idleness(whole, window, now));
+        expect(isRegisteredAt(from, t)).toBe(isRegisteredAt(whole, t));
+        expect(headcountAt(from, t)).toBe(headcountAt(whole, t));
+        expect(groupAt(from, t)).toBe(groupAt(whole, t));
+        expect(blockedIntervalAt(from, t)?.start).toBe(blockedIntervalAt(whole, t)?.start);
+      }
     },
   );
-
-  it('leaves the stored timeline as it was', () => {
-    const stored = buildTeamTimeline('payments', history.slice(0, 2));
-    const before = JSON.parse(JSON.stringify(stored));
-    continueTeamTimeline(stored, history.slice(2));
-    expect(stored).toEqual(before);
-  });
 });
 
 describe('trio interviews and group membership in the team timeline (contract §8)', () => {

@@ -1,6 +1,9 @@
-import type { AcceptedEvent, EventData } from '@orgpulse/contracts';
+import type { AcceptedEvent } from '@orgpulse/contracts';
+import type { Fact } from '../projections/read-model';
+import { type BlockReason, type TeamFact, teamFactsOf } from './team-facts';
+import type { TeamHead } from './team-head';
 
-export type BlockReason = EventData<'team.blocked'>['reason'];
+export type { BlockReason } from './team-facts';
 
 export interface HeadcountChange {
   at: number;
@@ -60,79 +63,74 @@ export const emptyTeamTimeline = (teamId: string): TeamTimeline => ({
   ships: [],
 });
 
-const TRIO = ['pm', 'designer', 'engineer'] as const;
-
-export const isTrioInterview = (roles: readonly string[] | undefined): boolean =>
-  roles !== undefined && TRIO.every((role) => roles.includes(role));
-
-/** Applies one event to a timeline the caller owns (folding a long history stays linear). */
-function apply(timeline: TeamTimeline, event: AcceptedEvent): void {
-  const at = Date.parse(event.occurredAt);
+/** Applies one fact to a timeline the caller owns (folding a long history stays linear). */
+export function applyTeamFact(timeline: TeamTimeline, { at, data }: Fact<TeamFact>): void {
   const last = timeline.blocked.at(-1);
   const open = last?.end === null ? last : undefined;
-  switch (event.type) {
-    case 'team.registered':
-      timeline.name = event.data.name;
-      timeline.groupId = event.data.groupId ?? null;
+  switch (data.kind) {
+    case 'registered':
+      timeline.name = data.name;
+      timeline.groupId = data.groupId;
       timeline.lifecycle.push({ at, registered: true });
-      timeline.headcount.push({ at, headcount: event.data.headcount });
-      timeline.memberships.push({ at, groupId: timeline.groupId });
+      timeline.headcount.push({ at, headcount: data.headcount });
+      timeline.memberships.push({ at, groupId: data.groupId });
       return;
-    case 'team.archived':
+    case 'archived':
       timeline.lifecycle.push({ at, registered: false });
       return;
-    case 'team.blocked': {
-      const segment = { at, reason: event.data.reason, blockedBy: event.data.blockedBy ?? null };
+    case 'blocked': {
+      const segment = { at, reason: data.reason, blockedBy: data.blockedBy };
       // Blocked again while blocked: no new interval, the reason applies from now on.
       if (open) open.segments.push(segment);
       else timeline.blocked.push({ start: at, end: null, segments: [segment] });
       return;
     }
-    case 'team.unblocked':
+    case 'unblocked':
       if (open) open.end = at;
       return;
-    case 'discovery.interview-held':
+    case 'interview':
       timeline.interviews.push(at);
-      if (isTrioInterview(event.data.participantRoles)) timeline.trioInterviews.push(at);
+      if (data.trio) timeline.trioInterviews.push(at);
       return;
-    case 'delivery.shipped':
+    case 'shipped':
       timeline.ships.push(at);
-      return;
-    default:
       return;
   }
 }
 
-const copy = (timeline: TeamTimeline): TeamTimeline => ({
-  ...timeline,
-  lifecycle: [...timeline.lifecycle],
-  headcount: [...timeline.headcount],
-  memberships: [...timeline.memberships],
-  blocked: timeline.blocked.map((i) => ({ ...i, segments: [...i.segments] })),
-  interviews: [...timeline.interviews],
-  trioInterviews: [...timeline.trioInterviews],
-  ships: [...timeline.ships],
-});
-
-/** Folds one event into the timeline; events must come in occurrence order (ties by arrival). */
-export function evolveTeamTimeline(timeline: TeamTimeline, event: AcceptedEvent): TeamTimeline {
-  const next = copy(timeline);
-  apply(next, event);
-  return next;
+/**
+ * The team's timeline from `startAt` on: `start` is its head at `startAt`, `facts` (in order, none
+ * before `startAt`) what happened since. Every figure about a time at or after `startAt` reads as from the
+ * whole history; before it, only the latest interview, trio interview and ship are known.
+ */
+export function teamTimelineFrom(
+  start: TeamHead,
+  startAt: number,
+  facts: Iterable<Fact<TeamFact>>,
+): TeamTimeline {
+  const timeline = emptyTeamTimeline(start.teamId);
+  timeline.name = start.name;
+  timeline.groupId = start.groupId;
+  if (start.registered) timeline.lifecycle.push({ at: startAt, registered: true });
+  timeline.headcount.push({ at: startAt, headcount: start.headcount });
+  timeline.memberships.push({ at: startAt, groupId: start.groupId });
+  if (start.block) {
+    const { since, reason, blockedBy, reasonSince } = start.block;
+    timeline.blocked.push({ start: since, end: null, segments: [{ at: reasonSince, reason, blockedBy }] });
+  }
+  if (start.lastInterviewAt !== null) timeline.interviews.push(start.lastInterviewAt);
+  if (start.lastTrioInterviewAt !== null) timeline.trioInterviews.push(start.lastTrioInterviewAt);
+  if (start.lastShipAt !== null) timeline.ships.push(start.lastShipAt);
+  for (const fact of facts) applyTeamFact(timeline, fact);
+  return timeline;
 }
 
-/** Folds later events (in occurrence order, none before the timeline's last) into a timeline. */
-export const continueTeamTimeline = (
-  timeline: TeamTimeline,
-  ordered: Iterable<AcceptedEvent>,
-): TeamTimeline => {
-  const next = copy(timeline);
-  for (const event of ordered) apply(next, event);
-  return next;
-};
-
-export const buildTeamTimeline = (teamId: string, ordered: Iterable<AcceptedEvent>): TeamTimeline =>
-  continueTeamTimeline(emptyTeamTimeline(teamId), ordered);
+/** The whole timeline of a team from its events (in occurrence order). */
+export function buildTeamTimeline(teamId: string, ordered: Iterable<AcceptedEvent>): TeamTimeline {
+  const timeline = emptyTeamTimeline(teamId);
+  for (const fact of teamFactsOf(ordered)) applyTeamFact(timeline, fact);
+  return timeline;
+}
 
 /** The latest change at or before t, from changes in time order. */
 export function latestAt<T extends { at: number }>(changes: readonly T[], t: number): T | undefined {

@@ -1,40 +1,76 @@
 import { parseSubject } from '@orgpulse/contracts';
-import { type AnyReadModel, READ_MODELS, byOccurrence, foldInto } from '@orgpulse/domain';
+import {
+  type AnyReadModel,
+  type Fact,
+  READ_MODELS,
+  byFactOrder,
+  factsOf,
+  foldFacts,
+  isoWeekStart,
+} from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
-import { EventStoreRepository, type StoredEvent } from '../event-store/event-store.repository';
+import type { StoredEvent } from '../event-store/event-store.repository';
+import { canonicalJson } from './canonical-json';
 import { groupBy } from './group-by';
-import { ReadModelStore, type SubjectRef, keyOf } from './read-model.store';
+import {
+  type HeadRow,
+  type LinkRow,
+  ReadModelStore,
+  type SubjectRef,
+  type TotalsRow,
+  type WeekRow,
+  keyOf,
+} from './read-model.store';
+import { READ_MODEL_TABLES, tableNames } from './read-model-tables';
 
-/** What the projector remembers of a subject between batches: its states and how far they go. */
-export interface SubjectMemory {
-  /** the highest event-store position folded: the memory is stale if the store holds a later one */
-  lastPosition: number;
-  states: ReadonlyMap<string, unknown>;
+export { READ_MODEL_TABLES };
+
+/** A subject whose head a batch moved: what alerting needs to judge it again. */
+export interface ChangedSubject extends SubjectRef {
+  model: string;
+  before: unknown;
+  after: unknown;
+  /** the latest occurrence among the new facts */
+  latestAt: number;
 }
-
-/** The tables of every registered read model (a rebuild fills `<table>_rebuild` beside each). */
-export const READ_MODEL_TABLES: readonly string[] = READ_MODELS.map((m) => m.name);
 
 interface Touched extends SubjectRef {
   key: string;
-  models: readonly AnyReadModel[];
-  events: StoredEvent[];
+  facts: Fact<unknown>[];
+  version: number;
 }
 
-const inOccurrenceOrder = (a: StoredEvent, b: StoredEvent) =>
-  byOccurrence(
-    { occurredAt: a.event.occurredAt, position: a.position },
-    { occurredAt: b.event.occurredAt, position: b.position },
-  );
+/** What one model writes for a batch. */
+class Writes {
+  heads: HeadRow[] = [];
+  appended: WeekRow[] = [];
+  replaced: WeekRow[] = [];
+  links: LinkRow[] = [];
+  totals = new Map<string, TotalsRow>();
+  changed: ChangedSubject[] = [];
+
+  addTotals(orgId: string, sums: Map<number, number[]>, sign: 1 | -1): void {
+    for (const [day, values] of sums) {
+      const key = `${orgId}/${day}`;
+      const row = this.totals.get(key);
+      if (row) row.values = row.values.map((v, i) => v + sign * values[i]);
+      else this.totals.set(key, { orgId, day, values: values.map((v) => sign * v) });
+    }
+  }
+}
+
+const LATE_PAGE = 32;
+const compareKey = (at: number, position: number, lastAt: number, lastPosition: number) =>
+  at - lastAt || position - lastPosition;
 
 /**
- * Runs every declared read model, for live batches and for rebuilds alike. In-order events are folded
- * into the state stored (or remembered); a subject that got a late event, or has no row for a model yet,
- * is re-folded from its whole history in the store, so it reads as if every event had come in time.
+ * Runs every declared read model, for live batches and for rebuilds alike. Facts after a subject's latest
+ * are folded into its head and appended to their weeks; a late fact re-folds its week and the weeks after
+ * it only until a week starts from the head it started from before (nothing later changed). Per-day
+ * totals move by the difference of what was re-folded. Nothing reads a subject's whole history.
  */
 export class ProjectionEngine {
   readonly stores: ReadonlyMap<string, ReadModelStore>;
-  private readonly eventStore = new EventStoreRepository();
 
   constructor(
     readonly models: readonly AnyReadModel[] = READ_MODELS,
@@ -44,173 +80,238 @@ export class ProjectionEngine {
   }
 
   get tables(): string[] {
-    return [...this.stores.values()].map((s) => s.table);
+    return [...this.stores.values()].flatMap((s) => tableNames(s.tables));
   }
 
-  /**
-   * Brings the read models of the subjects the new events touched up to date, in a few statements
-   * whatever the batch. Returns what to remember of each touched subject once the transaction commits.
-   */
-  async apply(
-    tx: EntityManager,
-    appended: readonly StoredEvent[],
-    memory: ReadonlyMap<string, SubjectMemory> = new Map(),
-  ): Promise<Map<string, SubjectMemory>> {
-    const touched = this.touched(appended);
-    if (touched.length === 0) return new Map();
-    const refold: Touched[] = [];
-    const from = new Map<string, Map<string, unknown>>();
-    const firstNewPosition = Math.min(...appended.map((e) => e.position));
-    const history = await this.historyOf(tx, touched, firstNewPosition);
-    const toLoad: Touched[] = [];
-    for (const subject of touched) {
-      const h = history.get(subject.key);
-      const remembered = memory.get(subject.key);
-      if (h?.late) refold.push(subject);
-      else if (h === undefined || h.lastPosition === null) from.set(subject.key, this.initialStates(subject));
-      // remembered states count only if nothing was stored for the subject since (another partition, a rebuild)
-      else if (remembered && remembered.lastPosition === h.lastPosition)
-        from.set(subject.key, new Map(remembered.states));
-      else toLoad.push(subject);
+  /** Brings the read models of the subjects the new events touched up to date, in a few statements. */
+  async apply(tx: EntityManager, appended: readonly StoredEvent[]): Promise<ChangedSubject[]> {
+    if (appended.length === 0) return [];
+    const version = Math.max(...appended.map((e) => e.position));
+    const changed: ChangedSubject[] = [];
+    for (const model of this.models) {
+      const store = this.stores.get(model.name) as ReadModelStore;
+      const touched = this.touched(model, appended);
+      if (touched.length === 0) continue;
+      const heads = await store.loadHeads(tx, touched);
+      const writes = new Writes();
+      for (const subject of touched) {
+        const head = heads.get(subject.key);
+        const first = subject.facts[0];
+        if (head === undefined || compareKey(first.at, first.position, head.lastAt, head.lastPosition) > 0)
+          this.inOrder(model, subject, head, writes);
+        else await this.late(tx, model, store, subject, head, writes);
+      }
+      await this.write(tx, store, writes, version);
+      changed.push(...writes.changed);
     }
-    const loaded = await this.loadStates(tx, toLoad);
-    for (const subject of toLoad) {
-      const states = loaded.get(subject.key);
-      if (states) from.set(subject.key, states);
-      else refold.push(subject); // e.g. a read model added since: its row is built from the history
-    }
-
-    const next = new Map<string, SubjectMemory>();
-    for (const subject of touched) {
-      const states = from.get(subject.key);
-      if (!states) continue;
-      next.set(subject.key, this.fold(subject, states));
-    }
-    if (refold.length > 0) {
-      const histories = await this.eventStore.readHistories(
-        tx,
-        refold.map((s) => ({ orgId: s.orgId, subject: s.events[0].subject })),
-      );
-      for (const [key, states] of this.foldHistories(histories)) next.set(key, states);
-    }
-    await this.write(tx, touched, next);
-    return next;
+    return changed;
   }
 
   /** Writes the read models of whole subject histories (a rebuild), ordered by org, subject and occurrence. */
   async writeHistories(tx: EntityManager, history: readonly StoredEvent[]): Promise<number> {
-    const folded = this.foldHistories(history);
-    await this.write(tx, this.touched(history), folded);
-    return folded.size;
+    if (history.length === 0) return 0;
+    const version = Math.max(...history.map((e) => e.position));
+    const subjects = new Set<string>();
+    for (const model of this.models) {
+      const store = this.stores.get(model.name) as ReadModelStore;
+      const writes = new Writes();
+      for (const subject of this.touched(model, history)) {
+        subjects.add(subject.key);
+        this.inOrder(model, subject, undefined, writes);
+      }
+      await this.write(tx, store, writes, version);
+    }
+    return subjects.size;
   }
 
-  private foldHistories(history: readonly StoredEvent[]): Map<string, SubjectMemory> {
-    const folded = new Map<string, SubjectMemory>();
-    for (const subject of this.touched(history))
-      folded.set(subject.key, this.fold(subject, this.initialStates(subject)));
-    return folded;
-  }
-
-  private fold(subject: Touched, states: Map<string, unknown>): SubjectMemory {
-    const events = subject.events.map((e) => e.event);
-    for (const model of subject.models)
-      states.set(model.name, foldInto(model, states.get(model.name), events));
-    return {
-      lastPosition: Math.max(...subject.events.map((e) => e.position)),
-      states,
-    };
-  }
-
-  /** The subjects of these events that some read model follows, each with its events in occurrence order. */
-  private touched(events: readonly StoredEvent[]): Touched[] {
+  /** The subjects of these events that the model follows, each with its facts in occurrence order. */
+  private touched(model: AnyReadModel, events: readonly StoredEvent[]): Touched[] {
     const touched: Touched[] = [];
-    for (const [key, subjectEvents] of groupBy(events, (e) => keyOf(e.event.orgId, e.subject))) {
+    const mine = events.filter((e) => e.subject.startsWith(`${model.subjectKind}:`));
+    for (const subjectEvents of groupBy(mine, (e) => `${e.event.orgId}/${e.subject}`).values()) {
       const parsed = parseSubject(subjectEvents[0].subject);
-      const models = parsed ? this.models.filter((m) => m.subjectKind === parsed.kind) : [];
-      if (!parsed || models.length === 0) continue;
+      if (!parsed) continue;
+      const key = keyOf(subjectEvents[0].event.orgId, parsed.id);
+      const facts = factsOf(model, subjectEvents).sort(byFactOrder);
+      if (facts.length === 0) continue;
       touched.push({
         key,
         orgId: subjectEvents[0].event.orgId,
         subjectId: parsed.id,
-        models,
-        events: [...subjectEvents].sort(inOccurrenceOrder),
+        facts,
+        version: Math.max(...subjectEvents.map((e) => e.position)),
       });
     }
     return touched;
   }
 
-  private initialStates(subject: Touched): Map<string, unknown> {
-    return new Map(subject.models.map((m) => [m.name, m.initial(subject.subjectId)]));
+  private inOrder(model: AnyReadModel, subject: Touched, head: HeadRow | undefined, writes: Writes): void {
+    const before = head?.state ?? model.initial(subject.subjectId);
+    const last = subject.facts[subject.facts.length - 1];
+    let state = before;
+    if (model.history) {
+      const byWeek = groupBy(subject.facts, (f) => String(isoWeekStart(f.at)));
+      const weeks = [...byWeek.keys()].map(Number);
+      const lastWeek = head === undefined ? undefined : isoWeekStart(head.lastAt);
+      // the week the head's latest fact is in now covers time up to the first new week
+      if (lastWeek !== undefined && weeks[0] !== lastWeek)
+        writes.appended.push({ ...subject, week: lastWeek, start: before, facts: [], coversUntil: weeks[0] });
+      weeks.forEach((week, i) => {
+        const facts = byWeek.get(String(week)) as Fact<unknown>[];
+        writes.appended.push({ ...subject, week, start: state, facts, coversUntil: weeks[i + 1] ?? null });
+        state = foldFacts(model, state, facts);
+      });
+    } else state = foldFacts(model, state, subject.facts);
+    if (model.totals)
+      writes.addTotals(
+        subject.orgId,
+        model.totals.of(before, subject.facts, head?.lastAt ?? subject.facts[0].at, last.at),
+        1,
+      );
+    this.finish(model, subject, head, before, state, { at: last.at, position: last.position }, writes);
   }
 
   /**
-   * For each subject: the highest position stored before this batch (null: none), and whether one of
-   * those events occurs after the subject's first new one (it is then late).
+   * Re-folds the weeks from the one that covers the earliest new fact, page by page, until a week with no
+   * new fact starts from the same head as before: that week and every later one are unchanged.
    */
-  private async historyOf(
+  private async late(
     tx: EntityManager,
-    subjects: readonly Touched[],
-    firstNewPosition: number,
-  ): Promise<Map<string, { lastPosition: number | null; late: boolean }>> {
-    const rows: { org_id: string; subject: string; last_position: string | null; late: boolean }[] =
-      await tx.query(
-        `SELECT n.org_id, n.subject,
-              (SELECT max(o.position) FROM event_store o
-                WHERE o.org_id = n.org_id AND o.subject = n.subject AND o.position < $4) AS last_position,
-              EXISTS (SELECT 1 FROM event_store o
-                       WHERE o.org_id = n.org_id AND o.subject = n.subject AND o.position < $4
-                         AND o.occurred_at > n.first_at) AS late
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS n(org_id, subject, first_at)`,
-        [
-          subjects.map((s) => s.orgId),
-          subjects.map((s) => s.events[0].subject),
-          subjects.map((s) => s.events[0].event.occurredAt),
-          firstNewPosition,
-        ],
-      );
-    return new Map(
-      rows.map((r) => [
-        keyOf(r.org_id, r.subject),
-        { lastPosition: r.last_position === null ? null : Number(r.last_position), late: r.late },
-      ]),
-    );
+    model: AnyReadModel,
+    store: ReadModelStore,
+    subject: Touched,
+    head: HeadRow,
+    writes: Writes,
+  ): Promise<void> {
+    const first = subject.facts[0];
+    const newLast = subject.facts[subject.facts.length - 1];
+    const frontier =
+      compareKey(newLast.at, newLast.position, head.lastAt, head.lastPosition) > 0
+        ? { at: newLast.at, position: newLast.position }
+        : { at: head.lastAt, position: head.lastPosition };
+    if (!model.history) {
+      // without weeks a late fact can only be folded where it lands if the fold does not care about order
+      throw new Error(`read model ${model.name} keeps no history: it cannot re-fold a late fact`);
+    }
+    const lastNewWeek = isoWeekStart(newLast.at);
+    const pending = groupBy(subject.facts, (f) => String(isoWeekStart(f.at)));
+    const old: WeekRow[] = [];
+    const rebuilt: WeekRow[] = [];
+    let state: unknown;
+    let converged: WeekRow | undefined;
+    let page = await store.loadWeeksFrom(tx, subject, first.at, LATE_PAGE);
+    state = page.length > 0 && page[0].week <= first.at ? page[0].start : model.initial(subject.subjectId);
+    for (let i = 0; ; i++) {
+      if (i === page.length) {
+        if (page.length < LATE_PAGE) break;
+        page = await store.loadWeeksFrom(tx, subject, first.at, LATE_PAGE, page[page.length - 1].week);
+        i = -1;
+        continue;
+      }
+      const stored = page[i];
+      // new facts in weeks before this stored one make weeks of their own
+      for (const week of [...pending.keys()]
+        .map(Number)
+        .filter((w) => w < stored.week)
+        .sort((a, b) => a - b)) {
+        const facts = pending.get(String(week)) as Fact<unknown>[];
+        pending.delete(String(week));
+        rebuilt.push({ ...subject, week, start: state, facts, coversUntil: null });
+        state = foldFacts(model, state, facts);
+      }
+      const added = pending.get(String(stored.week)) ?? [];
+      pending.delete(String(stored.week));
+      if (
+        added.length === 0 &&
+        stored.week > lastNewWeek &&
+        canonicalJson(state) === canonicalJson(stored.start)
+      ) {
+        converged = stored;
+        break;
+      }
+      old.push(stored);
+      const facts = [...stored.facts, ...added].sort(byFactOrder);
+      rebuilt.push({ ...subject, week: stored.week, start: state, facts, coversUntil: null });
+      state = foldFacts(model, state, facts);
+    }
+    for (const week of [...pending.keys()].map(Number).sort((a, b) => a - b)) {
+      const facts = pending.get(String(week)) as Fact<unknown>[];
+      rebuilt.push({ ...subject, week, start: state, facts, coversUntil: null });
+      state = foldFacts(model, state, facts);
+    }
+    rebuilt.forEach((week, i) => (week.coversUntil = rebuilt[i + 1]?.week ?? converged?.week ?? null));
+    writes.replaced.push(...rebuilt);
+
+    if (model.totals) {
+      const totals = model.totals;
+      const endOf = (week: WeekRow, lastAt: number) => week.coversUntil ?? lastAt;
+      for (const week of old)
+        writes.addTotals(
+          subject.orgId,
+          totals.of(week.start, week.facts, week.week, endOf(week, head.lastAt)),
+          -1,
+        );
+      for (const week of rebuilt)
+        writes.addTotals(
+          subject.orgId,
+          totals.of(week.start, week.facts, week.week, endOf(week, frontier.at)),
+          1,
+        );
+    }
+    // a re-fold that converged left every later week, and so the head, as it was
+    const after = converged === undefined ? state : head.state;
+    this.finish(model, subject, head, head.state, after, frontier, writes);
   }
 
-  /** The stored states of these subjects, only where every one of their models has a row. */
-  private async loadStates(
-    tx: EntityManager,
-    subjects: readonly Touched[],
-  ): Promise<Map<string, Map<string, unknown>>> {
-    const found = new Map<string, Map<string, unknown>>();
-    if (subjects.length === 0) return found;
-    const byModel = new Map<string, Map<string, unknown>>();
-    for (const [name, store] of this.stores) {
-      const wanted = subjects.filter((s) => s.models.some((m) => m.name === name));
-      if (wanted.length > 0) byModel.set(name, await store.load(tx, wanted));
+  private finish(
+    model: AnyReadModel,
+    subject: Touched,
+    head: HeadRow | undefined,
+    before: unknown,
+    after: unknown,
+    frontier: { at: number; position: number },
+    writes: Writes,
+  ): void {
+    writes.heads.push({
+      orgId: subject.orgId,
+      subjectId: subject.subjectId,
+      state: after,
+      lastAt: frontier.at,
+      lastPosition: frontier.position,
+      version: Math.max(subject.version, head?.version ?? 0),
+    });
+    if (model.links) {
+      const seen = new Set<string>();
+      for (const fact of subject.facts)
+        for (const linkId of model.links(fact.data)) {
+          if (seen.has(linkId)) continue;
+          seen.add(linkId);
+          writes.links.push({ orgId: subject.orgId, subjectId: subject.subjectId, linkId });
+        }
     }
-    for (const subject of subjects) {
-      const states = new Map<string, unknown>();
-      for (const model of subject.models) {
-        const key = keyOf(subject.orgId, subject.subjectId);
-        const state = byModel.get(model.name)?.get(key);
-        if (state !== undefined) states.set(model.name, state);
-      }
-      if (states.size === subject.models.length) found.set(subject.key, states);
-    }
-    return found;
+    writes.changed.push({
+      orgId: subject.orgId,
+      subjectId: subject.subjectId,
+      model: model.name,
+      before,
+      after,
+      latestAt: Math.max(...subject.facts.map((f) => f.at)),
+    });
   }
 
   private async write(
     tx: EntityManager,
-    touched: readonly Touched[],
-    states: ReadonlyMap<string, SubjectMemory>,
+    store: ReadModelStore,
+    writes: Writes,
+    version: number,
   ): Promise<void> {
-    for (const [name, store] of this.stores) {
-      const rows = touched.flatMap((s) => {
-        const state = states.get(s.key)?.states.get(name);
-        return state === undefined ? [] : [{ orgId: s.orgId, subjectId: s.subjectId, state }];
-      });
-      await store.upsert(tx, rows);
-    }
+    await store.upsertHeads(tx, writes.heads);
+    await store.appendWeeks(tx, writes.appended, version);
+    await store.replaceWeeks(tx, writes.replaced, version);
+    await store.insertLinks(tx, writes.links);
+    await store.addTotals(
+      tx,
+      [...writes.totals.values()].filter((r) => r.values.some((v) => v !== 0)),
+    );
   }
 }

@@ -17,7 +17,9 @@ async function snapshot(db: TestDatabase): Promise<Map<string, string[]>> {
   const tables = new Map<string, string[]>();
   for (const table of READ_MODEL_TABLES) {
     const rows = await db.query<{ row: string }>(
-      `SELECT (to_jsonb(t) - 'updated_at')::text AS row FROM ${table} t ORDER BY 1`,
+      `SELECT (to_jsonb(t) - 'updated_at' - 'version')::text AS row FROM ${table} t
+        ${table.endsWith('_day_totals') ? "WHERE EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t) - 'org_id' - 'day_ms') c WHERE c.value <> '0')" : ''}
+        ORDER BY 1`,
     );
     tables.set(
       table,

@@ -1,0 +1,24 @@
+import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
+
+/** The tables a declaration implies (a rebuild fills copies with a suffix beside them). */
+export interface ReadModelTables {
+  head: string;
+  weeks?: string;
+  links?: string;
+  totals?: string;
+}
+
+export function tablesOf(model: AnyReadModel, suffix = ''): ReadModelTables {
+  return {
+    head: `${model.name}_head${suffix}`,
+    ...(model.history ? { weeks: `${model.name}_weeks${suffix}` } : {}),
+    ...(model.links ? { links: `${model.name}_links${suffix}` } : {}),
+    ...(model.totals ? { totals: `${model.name}_day_totals${suffix}` } : {}),
+  };
+}
+
+export const tableNames = (tables: ReadModelTables): string[] =>
+  [tables.head, tables.weeks, tables.links, tables.totals].filter((t): t is string => t !== undefined);
+
+/** Every table of every registered read model. */
+export const READ_MODEL_TABLES: readonly string[] = READ_MODELS.flatMap((m) => tableNames(tablesOf(m)));
