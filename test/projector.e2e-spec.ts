@@ -213,7 +213,7 @@ describe('the projector (spawned, its own broker and database)', () => {
     });
     const before = await readModelsVersusFold(db, orgId);
     await db.query(
-      `UPDATE team_timeline SET state = jsonb_set(state, '{name}', '"corrupted"') WHERE org_id = $1`,
+      `UPDATE team_head SET state = jsonb_set(state, '{name}', '"corrupted"') WHERE org_id = $1`,
       [orgId],
     ); // a corrupted read model
 
@@ -221,7 +221,7 @@ describe('the projector (spawned, its own broker and database)', () => {
     let rebuilding = true;
     const reader = (async () => {
       while (rebuilding) {
-        expect(await teamsOverGraphql()).toHaveLength(before.stored.team_timeline.length); // never a half-built table
+        expect(await teamsOverGraphql()).toHaveLength(before.stored.team_head.length); // never a half-built table
         reads += 1;
       }
     })();
@@ -240,7 +240,7 @@ describe('the projector (spawned, its own broker and database)', () => {
     expect(after.stored).toEqual(after.folded);
     expect(after.stored).toEqual(before.folded);
     expect((await teamsOverGraphql()).map((t) => t.id).sort()).toEqual(
-      before.folded.team_timeline.map((t) => t.subjectId).sort(),
+      (before.folded.team_head as { subjectId: string }[]).map((t) => t.subjectId).sort(),
     );
     await api.stop();
   });

@@ -26,7 +26,6 @@ import { Clock, SystemClock } from './graphql/clock';
 import { graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
-import { ReadModelSnapshots } from './graphql/read-model-snapshots/read-model-snapshots';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
@@ -98,20 +97,12 @@ export class ApiModule implements NestModule {
       resources.resultCacheMs > 0
         ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
         : undefined;
-    // an org's teams, groups and people: 3 snapshots per org, for this many orgs at once
-    const snapshots =
-      resources.resultCacheMs > 0
-        ? new ReadModelSnapshots(resources.dataVersions, {
-            maxAgeMs: resources.resultCacheMs,
-            maxEntries: 3 * 20,
-          })
-        : undefined;
     return {
       module: ApiModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions({ ...resources, resultCache, snapshots }),
+          ...graphqlOptions({ ...resources, resultCache }),
         }),
       ],
       controllers: [HealthHttpController],

@@ -4,7 +4,7 @@ import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
 import { GroupsResolver } from './groups/groups.resolver';
 import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
-import { OrgOverviewResolver } from './overview/org-overview.resolver';
+import { OrgOverviewFieldsResolver, OrgOverviewResolver } from './overview/org-overview.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
 import { TeamTimelineFieldsResolver } from './team-timeline/team-timeline-fields.resolver';
 import { TeamsResolver } from './teams/teams.resolver';
@@ -17,6 +17,7 @@ export const API_RESOLVERS = [
   BlockingEdgesResolver,
   ManagersResolver,
   OrgOverviewResolver,
+  OrgOverviewFieldsResolver,
   AlertsResolver,
   SettingsResolver,
   WebhooksResolver,

@@ -22,3 +22,4 @@ export * from './teams/team-totals';
 export * from './people/person-facts';
 export * from './people/person-head';
 export * from './people/manager-head';
+export * from './people/org-chart';

@@ -221,16 +221,35 @@ export async function readModelsVersusFold(
         .sort((a, b) => byText(a.subjectId, b.subjectId)),
     ) as unknown[];
     if (tables.weeks) {
+      const flags = Object.entries(model.weekFlags ?? {});
       stored[tables.weeks] = await db.query(
         `SELECT subject_id AS "subjectId", week_ms::float8 AS week, start_state AS start, facts,
-                covers_until_ms::float8 AS "coversUntil"
+                covers_until_ms::float8 AS "coversUntil"${flags.map(([name]) => `, ${name}`).join('')}
            FROM ${tables.weeks} WHERE org_id = $1 ORDER BY subject_id, week_ms`,
         [orgId],
       );
       folded[tables.weeks] = json(
         folds
           .sort((a, b) => byText(a.subjectId, b.subjectId))
-          .flatMap(({ subjectId, fold }) => fold.weeks.map((w) => ({ subjectId, ...w }))),
+          .flatMap(({ subjectId, fold }) =>
+            fold.weeks.map((w) => ({
+              subjectId,
+              ...w,
+              ...Object.fromEntries(
+                flags.map(([name, flag]) => [
+                  name,
+                  flag(
+                    w.start,
+                    (w.facts as [number, number, unknown][]).map(([at, position, data]) => ({
+                      at,
+                      position,
+                      data,
+                    })),
+                  ),
+                ]),
+              ),
+            })),
+          ),
       ) as unknown[];
     }
     if (tables.links) {

@@ -1,6 +1,22 @@
 import type { AlertChanged, AlertView } from '@orgpulse/contracts';
-import { type AlertState, planAlertChanges } from '@orgpulse/domain';
-import { AlertsStore, MetricsReadModelsRepository, OrgSettingsRepository } from '@orgpulse/persistence';
+import {
+  type AlertState,
+  type ManagerHead,
+  type OneOnOneFact,
+  type PersonFact,
+  type PersonHead,
+  type TeamFact,
+  type TeamHead,
+  emptyPersonHead,
+  emptyTeamHead,
+  managerReadModel,
+  personReadModel,
+  personTimelineFrom,
+  planAlertChanges,
+  teamReadModel,
+  teamTimelineFrom,
+} from '@orgpulse/domain';
+import { AlertsStore, OrgSettingsRepository, ReadModelReader } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 const change = (type: AlertChanged['type'], alert: AlertView): AlertChanged => ({ type, version: 1, alert });
@@ -37,17 +53,13 @@ export class EvaluateAlertsHandler {
 
   private async apply(tx: EntityManager, orgId: string): Promise<EvaluationOutcome> {
     const store = new AlertsStore(tx);
-    const readModels = new MetricsReadModelsRepository(tx);
-    const [now, teams, people, oneOnOnes, settings, open, webhooks] = await Promise.all([
+    const [now, state, settings, open, webhooks] = await Promise.all([
       store.now(),
-      readModels.listTeamTimelines(orgId),
-      readModels.personTimelines(orgId),
-      readModels.allOneOnOnes(orgId),
+      wholeOrg(tx, orgId),
       new OrgSettingsRepository(tx).get(orgId),
       store.open(orgId),
       store.webhooks(orgId),
     ]);
-    const state: AlertState = { teams, people, oneOnOnes };
     const plan = planAlertChanges(open, state, settings, now);
     const at = new Date(now);
     let raised = 0;
@@ -68,4 +80,44 @@ export class EvaluateAlertsHandler {
     }
     return { raised, resolved };
   }
+}
+
+/** Every team, person and 1:1 of the org from the beginning (what today's rules judge). */
+async function wholeOrg(tx: EntityManager, orgId: string): Promise<AlertState> {
+  const teams = new ReadModelReader<TeamHead, TeamFact>(tx, teamReadModel);
+  const people = new ReadModelReader<PersonHead, PersonFact>(tx, personReadModel);
+  const managers = new ReadModelReader<ManagerHead, OneOnOneFact>(tx, managerReadModel);
+  const all = { first: Number.MAX_SAFE_INTEGER };
+  const [teamIds, personIds, managerIds] = await Promise.all([
+    teams.ids(orgId, all),
+    people.ids(orgId, all),
+    managers.ids(orgId, all),
+  ]);
+  const [teamWeeks, personWeeks, managerWeeks] = await Promise.all([
+    teams.weeksFrom(orgId, teamIds, 0),
+    people.weeksFrom(orgId, personIds, 0),
+    managers.weeksFrom(orgId, managerIds, 0),
+  ]);
+  return {
+    teams: [...teamWeeks].map(([id, weeks]) =>
+      teamTimelineFrom(
+        weeks[0]?.start ?? emptyTeamHead(id),
+        weeks[0]?.week ?? 0,
+        weeks.flatMap((w) => w.facts),
+      ),
+    ),
+    people: [...personWeeks].map(([id, weeks]) =>
+      personTimelineFrom(
+        weeks[0]?.start ?? emptyPersonHead(id),
+        weeks[0]?.week ?? 0,
+        weeks.flatMap((w) => w.facts),
+      ),
+    ),
+    oneOnOnes: new Map(
+      [...managerWeeks].map(([id, weeks]) => [
+        id,
+        weeks.flatMap((w) => w.facts).map((f) => ({ reportId: f.data.reportId, at: f.at })),
+      ]),
+    ),
+  };
 }

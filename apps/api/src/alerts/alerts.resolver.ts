@@ -21,6 +21,7 @@ import { Cost } from '../graphql/query-limits/cost.decorator';
 import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import { ALERT_CHANGED, AlertChanges } from './alert-changes';
 import type { RequestContext } from '../graphql/request-context';
+import { allTeams } from '../overview/org-figures';
 
 export enum AlertStatusEnum {
   OPEN = 'OPEN',
@@ -82,7 +83,9 @@ export class AlertsResolver {
     return this.alerts.list(ctx.orgId, status, {
       first: pageSize(first, ALERTS_PAGE),
       after,
-      ...(scope === null ? {} : { teams: [...scope.teams], rules: [...teamAlertRules] }),
+      ...(scope === null
+        ? {}
+        : { teams: (await allTeams(ctx)).map((t) => t.subjectId), rules: [...teamAlertRules] }),
     });
   }
 }

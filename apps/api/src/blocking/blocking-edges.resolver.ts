@@ -6,6 +6,8 @@ import { Cost } from '../graphql/query-limits/cost.decorator';
 import { ASSUMED_TEAMS } from '../graphql/query-limits/query-cost';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
+import { membersAt } from '../overview/org-figures';
+import { timelineFor } from '../teams/team-metrics';
 
 @ObjectType('BlockingEdge', {
   description: 'Who blocks whom: blocked time of blockedTeamId in the window while blockingTeamId blocked it',
@@ -34,10 +36,13 @@ export class BlockingEdgesResolver {
   ): Promise<BlockingEdgeModel[]> {
     const window = toWindow(windowInput);
     const now = this.clock.now();
-    const teams = await ctx.allTeams();
-    if (groupId === undefined || groupId === null) return blockingEdges(teams, window, now);
-    if (!(await ctx.seesGroup(groupId))) return [];
-    const hierarchy = await ctx.hierarchyAt(Math.min(window.to, now));
-    return blockingEdges(hierarchy.teamsOf(groupId, teams), window, now);
+    const teams =
+      groupId === undefined || groupId === null
+        ? await ctx.teamsById(
+            await ctx.teams.reader.flagged(ctx.orgId, 'blocked_by', window.from, Math.min(window.to, now)),
+          )
+        : await membersAt(ctx, groupId, Math.min(window.to, now));
+    const timelines = await Promise.all(teams.map((t) => timelineFor(ctx, t.subjectId, window)));
+    return blockingEdges(timelines, window, now);
   }
 }

@@ -8,7 +8,6 @@ import { queryCostPlugin } from './query-limits/query-limits.plugin';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 import { queryShapeRule } from './query-limits/query-shape.rule';
 import { RequestContext } from './request-context';
-import type { ReadModelSnapshots } from './read-model-snapshots/read-model-snapshots';
 import type { ResultCache } from './result-cache/result-cache';
 import { resultCachePlugin } from './result-cache/result-cache.plugin';
 
@@ -23,15 +22,12 @@ export function graphqlOptions({
   logger,
   production,
   resultCache,
-  snapshots,
 }: {
   db: DataSource;
   logger: Logger;
   production: boolean;
   /** Absent: results are not cached (API_RESULT_CACHE_MS=0). */
   resultCache?: ResultCache;
-  /** Absent: each request reads the read models it needs. */
-  snapshots?: ReadModelSnapshots;
 }): ApolloDriverConfig {
   return {
     path: '/graphql',
@@ -41,8 +37,7 @@ export function graphqlOptions({
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     // the middleware authenticated the request
-    context: ({ req }: { req: AuthenticatedRequest }) =>
-      new RequestContext(req.principal, db, req, undefined, snapshots),
+    context: ({ req }: { req: AuthenticatedRequest }) => new RequestContext(req.principal, db, req),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [queryShapeRule(QUERY_LIMITS)],
     plugins: [queryCostPlugin(QUERY_LIMITS), ...(resultCache ? [resultCachePlugin(resultCache)] : [])],

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { GroupAt, TeamTimeline } from '@orgpulse/domain';
+import type { GroupAt } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -8,11 +8,21 @@ import { GROUPS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { OrgOverviewModel } from '../overview/org-overview.model';
-import { groupRollUp, groupTrend } from '../overview/org-overview.resolver';
+import { type LazyOverview, groupOverview, groupTrend, membersAt } from '../overview/org-figures';
+import type { TeamView } from '../read-models/team-reads';
 import { TeamModel, WeekPointModel } from '../teams/team.models';
 import { GroupModel } from './group.models';
 
-const visibleGroups = (ctx: RequestContext, now: number) => ctx.visibleGroups(now);
+/** The groups the token sees now, by id: every group, or a scoped token's subtree. */
+async function visibleGroups(ctx: RequestContext, now: number): Promise<Map<string, GroupAt>> {
+  const [hierarchy, scope] = await Promise.all([ctx.hierarchyAt(now), ctx.scope()]);
+  return new Map(
+    hierarchy
+      .all()
+      .filter((g) => scope === null || scope.groups.has(g.id))
+      .map((g) => [g.id, g]),
+  );
+}
 
 @Resolver(() => GroupModel)
 export class GroupsResolver {
@@ -41,7 +51,9 @@ export class GroupsResolver {
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<GroupAt[]> {
     const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
-    return groups.filter((g) => after === undefined || g.id > after).slice(0, pageSize(first, GROUPS_PAGE));
+    return groups
+      .filter((g) => after === undefined || after === null || g.id > after)
+      .slice(0, pageSize(first, GROUPS_PAGE));
   }
 
   @ResolveField(() => GroupModel, { nullable: true, description: 'The parent now; null at a root' })
@@ -64,9 +76,8 @@ export class GroupsResolver {
     @Parent() g: GroupAt,
     @Context() ctx: RequestContext,
     @Args('recursive', { type: () => Boolean, defaultValue: true }) recursive: boolean,
-  ): Promise<TeamTimeline[]> {
-    const [hierarchy, teams] = await Promise.all([ctx.hierarchyAt(this.clock.now()), ctx.allTeams()]);
-    return hierarchy.teamsOf(g.id, teams, recursive);
+  ): Promise<TeamView[]> {
+    return membersAt(ctx, g.id, this.clock.now(), recursive);
   }
 
   @ResolveField(() => OrgOverviewModel, { description: 'The roll-up of the group’s subtree (§8)' })
@@ -75,8 +86,8 @@ export class GroupsResolver {
     @Parent() g: GroupAt,
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
-  ): Promise<OrgOverviewModel> {
-    return groupRollUp(ctx, g.id, toWindow(window), this.clock.now());
+  ): LazyOverview {
+    return groupOverview(ctx, g.id, toWindow(window), this.clock.now());
   }
 
   @ResolveField(() => [WeekPointModel], {

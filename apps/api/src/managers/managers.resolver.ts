@@ -10,7 +10,7 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { type OneOnOneCadence, managerSubtree, namedManagers, oneOnOneCadence } from '@orgpulse/domain';
+import type { OneOnOneCadence } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -22,13 +22,14 @@ import { ManagerModel, ManagerSubtreeModel } from './manager.model';
 export class ManagersResolver {
   constructor(private readonly clock: Clock) {}
 
-  private async knownManagers(ctx: RequestContext): Promise<Set<string>> {
-    const people = await ctx.allPeople();
-    return new Set([
-      ...namedManagers(people),
-      ...people.map((p) => p.personId),
-      ...(await ctx.managersWithOneOnOnes()),
+  /** Someone named as a manager, a person, or a manager who held 1:1s. */
+  private async known(ctx: RequestContext, id: string): Promise<boolean> {
+    const [person, manager, named] = await Promise.all([
+      ctx.people.heads.load(id),
+      ctx.people.managers.heads(ctx.orgId, [id]),
+      ctx.people.people.isLinked(ctx.orgId, id),
     ]);
+    return person !== null || manager.length > 0 || named;
   }
 
   @Query(() => ManagerModel, {
@@ -41,7 +42,7 @@ export class ManagersResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ManagerModel | null> {
     if (!ctx.seesPeople) return null;
-    return (await this.knownManagers(ctx)).has(id) ? { id } : null;
+    return (await this.known(ctx, id)) ? { id } : null;
   }
 
   @Query(() => [ManagerModel], {
@@ -55,11 +56,15 @@ export class ManagersResolver {
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<ManagerModel[]> {
     if (!ctx.seesPeople) return [];
-    const people = await ctx.allPeople();
-    const ids = [...new Set([...namedManagers(people), ...(await ctx.managersWithOneOnOnes())])]
+    const size = pageSize(first, MANAGERS_PAGE);
+    const [named, holding] = await Promise.all([
+      ctx.people.people.linkIds(ctx.orgId, { first: size, after }),
+      ctx.people.managers.ids(ctx.orgId, { first: size, after }),
+    ]);
+    return [...new Set([...named, ...holding])]
       .sort()
-      .filter((id) => after === undefined || id > after);
-    return ids.slice(0, pageSize(first, MANAGERS_PAGE)).map((id) => ({ id }));
+      .slice(0, size)
+      .map((id) => ({ id }));
   }
 
   private async cadence(
@@ -67,18 +72,20 @@ export class ManagersResolver {
     managerId: string,
     asOf: Date | undefined,
   ): Promise<OneOnOneCadence> {
-    const [people, oneOnOnes, settings] = await Promise.all([
-      ctx.allPeople(),
-      ctx.oneOnOnes.load(managerId),
-      ctx.settings(),
+    const at = asOf?.getTime() ?? this.clock.now();
+    const { oneOnOneIntervalDays } = await ctx.settings();
+    const [{ chart }, held] = await Promise.all([
+      ctx.people.chartAt(at, oneOnOneIntervalDays),
+      ctx.people.oneOnOnesBefore(managerId, at, oneOnOneIntervalDays),
     ]);
-    return oneOnOneCadence(
-      managerId,
-      people,
-      oneOnOnes,
-      asOf?.getTime() ?? this.clock.now(),
-      settings.oneOnOneIntervalDays,
-    );
+    const reports = [...chart.reportsOf(managerId)];
+    const met = new Set(held.map((o) => o.reportId));
+    const overdueReports = reports.filter((r) => !met.has(r));
+    return {
+      directReports: reports,
+      coverage: reports.length === 0 ? null : (reports.length - overdueReports.length) / reports.length,
+      overdueReports,
+    };
   }
 
   @ResolveField(() => Int, { description: 'Span of control' })
@@ -125,17 +132,9 @@ export class ManagersResolver {
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
   ): Promise<ManagerSubtreeModel> {
-    const [people, oneOnOnes, settings] = await Promise.all([
-      ctx.allPeople(),
-      ctx.allOneOnOnes(),
-      ctx.settings(),
-    ]);
-    return managerSubtree(
-      m.id,
-      people,
-      oneOnOnes,
-      asOf?.getTime() ?? this.clock.now(),
-      settings.oneOnOneIntervalDays,
-    );
+    const at = asOf?.getTime() ?? this.clock.now();
+    const { oneOnOneIntervalDays } = await ctx.settings();
+    const { chart, lastOneOnOne } = await ctx.people.chartAt(at, oneOnOneIntervalDays);
+    return chart.subtreeFigures(m.id, lastOneOnOne, at, oneOnOneIntervalDays);
   }
 }

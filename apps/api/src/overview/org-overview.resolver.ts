@@ -1,5 +1,4 @@
-import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
-import { WEEK_MS, type Window, orgOverview, rollUp, weeklyTrend, weeksOverlapping } from '@orgpulse/domain';
+import { Args, Context, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -7,42 +6,7 @@ import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { WeekPointModel } from '../teams/team.models';
 import { OrgOverviewModel } from './org-overview.model';
-
-/** A group's roll-up over a window (§8): its teams as of min(to, now), within what the token sees. */
-export async function groupRollUp(
-  ctx: RequestContext,
-  groupId: string,
-  window: Window,
-  now: number,
-): Promise<OrgOverviewModel> {
-  const t = Math.min(window.to, now);
-  const [hierarchy, teams, settings, visible] = await Promise.all([
-    ctx.hierarchyAt(t),
-    ctx.allTeams(),
-    ctx.settings(),
-    ctx.seesGroup(groupId),
-  ]);
-  const members = visible ? hierarchy.teamsOf(groupId, teams) : [];
-  return rollUp(members, window, now, settings.idleCostPerPersonDay);
-}
-
-/** Weekly series of a group, each week over the group's teams at min(week end, now) (§8). */
-export async function groupTrend(
-  ctx: RequestContext,
-  groupId: string,
-  window: Window,
-  now: number,
-): Promise<WeekPointModel[]> {
-  const teams = (await ctx.seesGroup(groupId)) ? await ctx.allTeams() : [];
-  const weekEnds = weeksOverlapping(window).map((monday) => Math.min(monday + WEEK_MS, window.to, now));
-  const hierarchies = new Map(
-    (await Promise.all(weekEnds.map((t) => ctx.hierarchyAt(t)))).map((h) => [h.at, h]),
-  );
-  return weeklyTrend(window, now, (t) => hierarchies.get(t)?.teamsOf(groupId, teams) ?? []).map((w) => ({
-    ...w,
-    weekStart: new Date(w.weekStart),
-  }));
-}
+import { type LazyOverview, groupOverview, groupTrend, orgOverview } from './org-figures';
 
 @Resolver()
 export class OrgOverviewResolver {
@@ -54,17 +18,16 @@ export class OrgOverviewResolver {
   })
   @Roles('viewer', 'admin')
   @Cost({ overTeams: true })
-  async orgOverview(
+  orgOverview(
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
-  ): Promise<OrgOverviewModel> {
+  ): LazyOverview {
     const now = this.clock.now();
-    const scopedTo = ctx.principal.groupId;
-    const group = groupId ?? scopedTo;
-    if (group !== null) return groupRollUp(ctx, group, toWindow(window), now);
-    const [teams, settings] = await Promise.all([ctx.allTeams(), ctx.settings()]);
-    return orgOverview(teams, toWindow(window), now, settings.idleCostPerPersonDay);
+    const group = groupId ?? ctx.principal.groupId;
+    return group !== null
+      ? groupOverview(ctx, group, toWindow(window), now)
+      : orgOverview(ctx, toWindow(window), now);
   }
 
   @Query(() => [WeekPointModel], {
@@ -78,5 +41,34 @@ export class OrgOverviewResolver {
     @Args('window') window: WindowInput,
   ): Promise<WeekPointModel[]> {
     return groupTrend(ctx, groupId, toWindow(window), this.clock.now());
+  }
+}
+
+/** The overview's fields: counts at t and sums over the window, each half computed only when selected. */
+@Resolver(() => OrgOverviewModel)
+export class OrgOverviewFieldsResolver {
+  @ResolveField(() => Int) async teams(@Parent() o: LazyOverview) {
+    return (await o.counts()).teams;
+  }
+  @ResolveField(() => Int) async blockedTeams(@Parent() o: LazyOverview) {
+    return (await o.counts()).blockedTeams;
+  }
+  @ResolveField(() => Float) async idlePersonDays(@Parent() o: LazyOverview) {
+    return (await o.sums()).idlePersonDays;
+  }
+  @ResolveField(() => Float, { nullable: true }) async idleCost(@Parent() o: LazyOverview) {
+    return (await o.sums()).idleCost;
+  }
+  @ResolveField(() => Float) async blockedHours(@Parent() o: LazyOverview) {
+    return (await o.sums()).blockedHours;
+  }
+  @ResolveField(() => Int) async interviews(@Parent() o: LazyOverview) {
+    return (await o.sums()).interviews;
+  }
+  @ResolveField(() => Int) async trioInterviews(@Parent() o: LazyOverview) {
+    return (await o.sums()).trioInterviews;
+  }
+  @ResolveField(() => Int) async ships(@Parent() o: LazyOverview) {
+    return (await o.sums()).ships;
   }
 }

@@ -9,7 +9,9 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { type TeamTimeline, blockedIntervalAt, idleness, inWindow } from '@orgpulse/domain';
+import { idleness, inWindow } from '@orgpulse/domain';
+import type { TeamView } from '../read-models/team-reads';
+import { teamAt } from '../teams/team-metrics';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
@@ -68,19 +70,19 @@ export class TeamTimelineFieldsResolver {
 
   @ResolveField(() => CurrentBlockModel, { nullable: true, description: 'Null when not blocked now' })
   async currentBlock(
-    @Parent() t: TeamTimeline,
+    @Parent() t: TeamView,
     @Context() ctx: RequestContext,
   ): Promise<CurrentBlockModel | null> {
     const now = this.clock.now();
-    const interval = blockedIntervalAt(t, now);
-    if (interval === undefined) return null;
-    const latest = interval.segments[interval.segments.length - 1];
-    const soFar = idleness(t, { from: interval.start, to: now }, now);
+    const { block } = await teamAt(ctx, t, now);
+    if (block === null) return null;
+    const history = await ctx.teams.history(t.subjectId, block.since, now);
+    const soFar = idleness(history.timeline, { from: block.since, to: now }, now);
     const perDay = idleCostPerPersonDay(await ctx.settings());
     return {
-      since: new Date(interval.start),
-      reason: latest.reason,
-      blockedBy: latest.blockedBy,
+      since: new Date(block.since),
+      reason: block.reason,
+      blockedBy: block.blockedBy,
       blockedHours: soFar.blockedHours,
       idlePersonDays: soFar.idlePersonDays,
       idleCost: perDay === null ? null : soFar.idlePersonDays * perDay,
@@ -91,8 +93,14 @@ export class TeamTimelineFieldsResolver {
     description: `Blocks, unblocks, interviews, ships and headcount changes in the window, oldest first (the newest ${MAX_TIMELINE_ENTRIES})`,
   })
   @Cost({ listSize: MAX_TIMELINE_ENTRIES })
-  timeline(@Parent() t: TeamTimeline, @Args('window') input: WindowInput): TeamTimelineEntryModel[] {
+  async timeline(
+    @Parent() team: TeamView,
+    @Context() ctx: RequestContext,
+    @Args('window') input: WindowInput,
+  ): Promise<TeamTimelineEntryModel[]> {
     const window = toWindow(input);
+    // read from just before the window: what carries into it is dated before it, never inside
+    const t = (await ctx.teams.history(team.subjectId, window.from - 1, window.to)).timeline;
     const entries: TeamTimelineEntryModel[] = [];
     for (const interval of t.blocked) {
       for (const s of interval.segments)

@@ -1,36 +1,101 @@
 import {
+  type CurrentBlock,
   type TeamTimeline,
+  WEEK_MS,
   type Window,
   blockedIntervalAt,
   deliveryCadence,
   discoveryCadence,
   headcountAt,
+  isRegisteredAt,
+  isoWeekStart,
+  groupAt,
   weeklyTrend,
 } from '@orgpulse/domain';
-import type { DeliveryCadenceModel, DiscoveryCadenceModel, TeamModel, WeekPointModel } from './team.models';
+import type { RequestContext } from '../graphql/request-context';
+import type { TeamView } from '../read-models/team-reads';
+import type { DeliveryCadenceModel, DiscoveryCadenceModel, WeekPointModel } from './team.models';
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-export const teamNow = (timeline: TeamTimeline, now: number): TeamModel => {
-  const interval = blockedIntervalAt(timeline, now);
-  return {
-    id: timeline.teamId,
-    name: timeline.name,
-    groupId: timeline.groupId,
-    headcount: headcountAt(timeline, now),
-    blocked: interval !== undefined,
-    blockedSince: date(interval?.start ?? null),
-  };
-};
+/** A team at one time: what "now" fields say. */
+export interface TeamAt {
+  registered: boolean;
+  groupId: string | null;
+  headcount: number;
+  block: CurrentBlock | null;
+}
 
-export const discoveryOf = (
-  timeline: TeamTimeline,
+/** Weeks loaded before a window so that a discovery streak rarely needs a second read. */
+const STREAK_LOOKBACK_WEEKS = 8;
+
+/**
+ * The span a team's window fields read: the window, and a few weeks before its end for the discovery
+ * streak. Every window field of a team asks for the same span, so one read serves them all.
+ */
+export const spanOf = (window: Window): Window => ({
+  from: Math.min(window.from, isoWeekStart(window.to) - STREAK_LOOKBACK_WEEKS * WEEK_MS),
+  to: window.to,
+});
+
+export async function timelineFor(
+  ctx: RequestContext,
+  teamId: string,
+  window: Window,
+): Promise<TeamTimeline> {
+  const span = spanOf(window);
+  return (await ctx.teams.history(teamId, span.from, span.to)).timeline;
+}
+
+function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {
+  const interval = blockedIntervalAt(timeline, t);
+  const segment = interval?.segments.filter((s) => s.at <= t).at(-1);
+  return {
+    registered: isRegisteredAt(timeline, t),
+    groupId: groupAt(timeline, t),
+    headcount: headcountAt(timeline, t),
+    block:
+      interval === undefined || segment === undefined
+        ? null
+        : {
+            since: interval.start,
+            reason: segment.reason,
+            blockedBy: segment.blockedBy,
+            reasonSince: segment.at,
+          },
+  };
+}
+
+/** The team at t: its head when nothing about it happened after t, else from the week that covers t. */
+export async function teamAt(ctx: RequestContext, view: TeamView, t: number): Promise<TeamAt> {
+  if (view.lastAt <= t) {
+    const { registered, groupId, headcount, block } = view.state;
+    return { registered, groupId, headcount, block };
+  }
+  return teamAtIn((await ctx.teams.history(view.subjectId, t, t + 1)).timeline, t);
+}
+
+/**
+ * Contract §4's discovery cadence. The streak counts back from the window's end, not limited by its start:
+ * when it reaches back past what was read, more weeks are read until it ends (it costs what it counts).
+ */
+export async function discoveryOf(
+  ctx: RequestContext,
+  teamId: string,
   target: number,
   window: Window,
-): DiscoveryCadenceModel => {
-  const d = discoveryCadence(timeline.interviews, target, window, timeline.trioInterviews);
-  return { ...d, lastInterviewAt: date(d.lastInterviewAt) };
-};
+): Promise<DiscoveryCadenceModel> {
+  let span = spanOf(window);
+  for (;;) {
+    const history = await ctx.teams.history(teamId, span.from, span.to);
+    const { interviews, trioInterviews } = history.timeline;
+    const d = discoveryCadence(interviews, target, window, trioInterviews);
+    const brokenAt = isoWeekStart(window.to) - (d.currentStreakWeeks + 1) * WEEK_MS;
+    if (history.complete || brokenAt >= history.from)
+      return { ...d, lastInterviewAt: date(d.lastInterviewAt) };
+    span = { from: history.from - 52 * WEEK_MS, to: window.to };
+  }
+}
 
 export const deliveryOf = (timeline: TeamTimeline, window: Window): DeliveryCadenceModel => {
   const d = deliveryCadence(timeline.ships, window);

@@ -1,13 +1,14 @@
 import { blockReasons } from '@orgpulse/contracts';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type TeamTimeline, idleCostOf, idleness, idlenessBy } from '@orgpulse/domain';
+import { idleCostOf, idleness, idlenessBy } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
-import { deliveryOf, discoveryOf, teamNow, teamWeeklyTrend } from './team-metrics';
+import type { TeamView } from '../read-models/team-reads';
+import { deliveryOf, discoveryOf, teamAt, teamWeeklyTrend, timelineFor } from './team-metrics';
 import {
   DeliveryCadenceModel,
   DiscoveryCadenceModel,
@@ -29,11 +30,8 @@ export class TeamsResolver {
     description: 'Null for an id no accepted event of your org names',
   })
   @Roles('viewer', 'admin')
-  team(
-    @Context() ctx: RequestContext,
-    @Args('id', { type: () => ID }) id: string,
-  ): Promise<TeamTimeline | null> {
-    return ctx.teams.load(id);
+  team(@Context() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<TeamView | null> {
+    return ctx.team(id);
   }
 
   @Query(() => [TeamModel], {
@@ -47,74 +45,99 @@ export class TeamsResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true, description: 'the last id of the previous page' })
     after?: string,
-  ): Promise<TeamTimeline[]> {
+  ): Promise<TeamView[]> {
     return ctx.listTeams({ groupId, first: pageSize(first, TEAMS_PAGE), after });
   }
 
-  @ResolveField(() => ID) id(@Parent() t: TeamTimeline) {
-    return t.teamId;
+  @ResolveField(() => ID) id(@Parent() t: TeamView) {
+    return t.subjectId;
   }
-  @ResolveField(() => String, { nullable: true }) name(@Parent() t: TeamTimeline) {
-    return t.name;
+  @ResolveField(() => String, { nullable: true }) name(@Parent() t: TeamView) {
+    return t.state.name;
   }
-  @ResolveField(() => ID, { nullable: true }) groupId(@Parent() t: TeamTimeline) {
-    return t.groupId;
+  @ResolveField(() => ID, { nullable: true }) groupId(@Parent() t: TeamView) {
+    return t.state.groupId;
   }
-  @ResolveField(() => Int) headcount(@Parent() t: TeamTimeline) {
-    return teamNow(t, this.clock.now()).headcount;
+  @ResolveField(() => Int) async headcount(@Parent() t: TeamView, @Context() ctx: RequestContext) {
+    return (await teamAt(ctx, t, this.clock.now())).headcount;
   }
-  @ResolveField(() => Boolean) blocked(@Parent() t: TeamTimeline) {
-    return teamNow(t, this.clock.now()).blocked;
+  @ResolveField(() => Boolean) async blocked(@Parent() t: TeamView, @Context() ctx: RequestContext) {
+    return (await teamAt(ctx, t, this.clock.now())).block !== null;
   }
-  @ResolveField(() => Date, { nullable: true }) blockedSince(@Parent() t: TeamTimeline) {
-    return teamNow(t, this.clock.now()).blockedSince;
+  @ResolveField(() => Date, { nullable: true }) async blockedSince(
+    @Parent() t: TeamView,
+    @Context() ctx: RequestContext,
+  ) {
+    const block = (await teamAt(ctx, t, this.clock.now())).block;
+    return block === null ? null : new Date(block.since);
   }
 
   @ResolveField(() => IdlenessModel)
   async idleness(
-    @Parent() t: TeamTimeline,
+    @Parent() t: TeamView,
     @Context() ctx: RequestContext,
-    @Args('window') window: WindowInput,
+    @Args('window') input: WindowInput,
   ): Promise<IdlenessModel> {
-    const figures = idleness(t, toWindow(window), this.clock.now());
-    const { idleCostPerPersonDay } = await ctx.settings();
+    const window = toWindow(input);
+    const [timeline, { idleCostPerPersonDay }] = await Promise.all([
+      timelineFor(ctx, t.subjectId, window),
+      ctx.settings(),
+    ]);
+    const figures = idleness(timeline, window, this.clock.now());
     return { ...figures, idleCost: idleCostOf(figures.idlePersonDays, idleCostPerPersonDay) };
   }
 
   @ResolveField(() => [IdleBreakdownModel], { description: 'Idle time in the window by reason' })
   @Cost({ listSize: blockReasons.length })
-  idlenessByReason(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): IdleBreakdownModel[] {
-    return idlenessBy(t, toWindow(window), this.clock.now(), 'reason');
+  async idlenessByReason(
+    @Parent() t: TeamView,
+    @Context() ctx: RequestContext,
+    @Args('window') input: WindowInput,
+  ): Promise<IdleBreakdownModel[]> {
+    const window = toWindow(input);
+    return idlenessBy(await timelineFor(ctx, t.subjectId, window), window, this.clock.now(), 'reason');
   }
 
   @ResolveField(() => [IdleBreakdownModel], {
     description: 'Idle time in the window by blocking team (blockedBy)',
   })
   @Cost({ listSize: ASSUMED_BLOCKING_TEAMS })
-  idlenessByBlockingTeam(
-    @Parent() t: TeamTimeline,
-    @Args('window') window: WindowInput,
-  ): IdleBreakdownModel[] {
-    return idlenessBy(t, toWindow(window), this.clock.now(), 'blockedBy');
+  async idlenessByBlockingTeam(
+    @Parent() t: TeamView,
+    @Context() ctx: RequestContext,
+    @Args('window') input: WindowInput,
+  ): Promise<IdleBreakdownModel[]> {
+    const window = toWindow(input);
+    return idlenessBy(await timelineFor(ctx, t.subjectId, window), window, this.clock.now(), 'blockedBy');
   }
 
   @ResolveField(() => DiscoveryCadenceModel)
   async discovery(
-    @Parent() t: TeamTimeline,
+    @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
   ): Promise<DiscoveryCadenceModel> {
-    return discoveryOf(t, (await ctx.settings()).discoveryTarget, toWindow(window));
+    return discoveryOf(ctx, t.subjectId, (await ctx.settings()).discoveryTarget, toWindow(window));
   }
 
   @ResolveField(() => DeliveryCadenceModel)
-  delivery(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): DeliveryCadenceModel {
-    return deliveryOf(t, toWindow(window));
+  async delivery(
+    @Parent() t: TeamView,
+    @Context() ctx: RequestContext,
+    @Args('window') input: WindowInput,
+  ): Promise<DeliveryCadenceModel> {
+    const window = toWindow(input);
+    return deliveryOf(await timelineFor(ctx, t.subjectId, window), window);
   }
 
   @ResolveField(() => [WeekPointModel], { description: 'Weekly idle person-days, interviews and ships' })
   @Cost({ perWeekOf: 'window' })
-  weeklyTrend(@Parent() t: TeamTimeline, @Args('window') window: WindowInput): WeekPointModel[] {
-    return teamWeeklyTrend(t, toWindow(window), this.clock.now());
+  async weeklyTrend(
+    @Parent() t: TeamView,
+    @Context() ctx: RequestContext,
+    @Args('window') input: WindowInput,
+  ): Promise<WeekPointModel[]> {
+    const window = toWindow(input);
+    return teamWeeklyTrend(await timelineFor(ctx, t.subjectId, window), window, this.clock.now());
   }
 }

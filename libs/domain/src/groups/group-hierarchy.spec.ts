@@ -37,7 +37,7 @@ function hierarchyAt(
       sorted.filter((e) => e.type !== 'group.registered' && (e.data as { teamId: string }).teamId === id),
     ),
   );
-  return { h: new GroupHierarchy(groups, teams, at(t)), teams };
+  return { h: GroupHierarchy.fromTimelines(groups, teams, at(t)), teams };
 }
 
 const sortedSet = (s: Set<string>) => [...s].sort();

@@ -17,28 +17,34 @@ export class GroupHierarchy {
   private readonly groups = new Map<string, GroupAt>();
   private readonly children = new Map<string, string[]>();
 
+  /** `groups`: every group named as of t, with its name and parent then (each id once). */
   constructor(
-    timelines: readonly GroupTimeline[],
-    teams: readonly TeamTimeline[],
+    groups: readonly GroupAt[],
     readonly at: number,
   ) {
-    const named = new Set<string>();
-    for (const group of timelines) {
-      named.add(group.groupId);
-      for (const r of group.registrations) if (r.parentId !== null) named.add(r.parentId);
-    }
-    for (const team of teams) for (const m of team.memberships) if (m.groupId !== null) named.add(m.groupId);
-    const byId = new Map(timelines.map((g) => [g.groupId, g]));
-    for (const id of [...named].sort()) {
-      const latest = latestAt(byId.get(id)?.registrations ?? [], at);
-      this.groups.set(id, { id, name: latest?.name ?? null, parentId: latest?.parentId ?? null });
-    }
+    for (const group of [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+      this.groups.set(group.id, group);
     for (const group of this.groups.values()) {
       if (group.parentId === null) continue;
       const siblings = this.children.get(group.parentId) ?? [];
       siblings.push(group.id);
       this.children.set(group.parentId, siblings);
     }
+  }
+
+  /** The hierarchy as of t from whole group timelines and the teams that name groups. */
+  static fromTimelines(
+    timelines: readonly GroupTimeline[],
+    teams: readonly TeamTimeline[],
+    at: number,
+  ): GroupHierarchy {
+    const named = new Set<string>();
+    for (const group of timelines) {
+      named.add(group.groupId);
+      for (const r of group.registrations) if (r.parentId !== null) named.add(r.parentId);
+    }
+    for (const team of teams) for (const m of team.memberships) if (m.groupId !== null) named.add(m.groupId);
+    return new GroupHierarchy(groupsAt(timelines, named, at), at);
   }
 
   /** Every group any accepted event names, in id order. */
@@ -90,6 +96,20 @@ export class GroupHierarchy {
       return group !== null && subtree.has(group) && isRegisteredAt(team, this.at);
     });
   }
+}
+
+/** Every named group as of t: from its timeline when it has one, else unnamed and parentless. */
+export function groupsAt(
+  timelines: readonly GroupTimeline[],
+  named: Iterable<string>,
+  at: number,
+): GroupAt[] {
+  const byId = new Map(timelines.map((g) => [g.groupId, g]));
+  const ids = new Set([...named, ...byId.keys()]);
+  return [...ids].map((id) => {
+    const latest = latestAt(byId.get(id)?.registrations ?? [], at);
+    return { id, name: latest?.name ?? null, parentId: latest?.parentId ?? null };
+  });
 }
 
 const isDefined = <T>(value: T | undefined): value is T => value !== undefined;

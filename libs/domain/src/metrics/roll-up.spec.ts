@@ -106,7 +106,7 @@ describe('group weekly trend: each week counts the teams of the group at its end
   ];
   const trend = (groupId: string) =>
     weeklyTrend({ from: at(day(0)), to: at(day(14)) }, at(day(20)), (t) =>
-      new GroupHierarchy(groups, [c], t).teamsOf(groupId, [c]),
+      GroupHierarchy.fromTimelines(groups, [c], t).teamsOf(groupId, [c]),
     ).map((w) => w.ships);
 
   it.each([

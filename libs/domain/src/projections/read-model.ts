@@ -46,6 +46,11 @@ export interface ReadModel<Head, Data> {
   readonly history?: boolean;
   /** Other subjects' ids a fact names, kept as (link, subject) pairs: e.g. every manager a person had. */
   readonly links?: (data: Data) => readonly string[];
+  /**
+   * With `history`: booleans kept beside each week (`<name>` columns, indexed where true) that say whether
+   * the time the week covers has some property; true once any fact or the start head makes them so.
+   */
+  readonly weekFlags?: Readonly<Record<string, (start: Head, facts: readonly Fact<Data>[]) => boolean>>;
   readonly totals?: DayTotals<Head, Data>;
 }
 

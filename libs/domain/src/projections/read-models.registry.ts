@@ -26,9 +26,16 @@ export const teamReadModel = declareReadModel<TeamHead, TeamFact>({
   evolve: evolveTeamHead,
   columns: {
     group_id: (head) => head.groupId,
+    registered: (head) => (head.registered ? 'yes' : null),
     blocked_since: (head) => (head.block ? new Date(head.block.since).toISOString() : null),
   },
   history: true,
+  // who blocks whom over a window reads only the weeks with a blocking team (contract §8)
+  weekFlags: {
+    blocked_by: (start, facts) =>
+      (start.block !== null && start.block.blockedBy !== null) ||
+      facts.some((f) => f.data.kind === 'blocked' && f.data.blockedBy !== null),
+  },
   links: (fact) => (fact.kind === 'registered' && fact.groupId !== null ? [fact.groupId] : []),
   totals: teamTotals,
 });

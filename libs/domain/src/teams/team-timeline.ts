@@ -111,9 +111,11 @@ export function teamTimelineFrom(
   const timeline = emptyTeamTimeline(start.teamId);
   timeline.name = start.name;
   timeline.groupId = start.groupId;
+  // a team never registered starts with nothing to carry (and no entry that could show in a window)
   if (start.registered) timeline.lifecycle.push({ at: startAt, registered: true });
-  timeline.headcount.push({ at: startAt, headcount: start.headcount });
-  timeline.memberships.push({ at: startAt, groupId: start.groupId });
+  if (start.registered || start.headcount !== 0)
+    timeline.headcount.push({ at: startAt, headcount: start.headcount });
+  if (start.groupId !== null) timeline.memberships.push({ at: startAt, groupId: start.groupId });
   if (start.block) {
     const { since, reason, blockedBy, reasonSince } = start.block;
     timeline.blocked.push({ start: since, end: null, segments: [{ at: reasonSince, reason, blockedBy }] });

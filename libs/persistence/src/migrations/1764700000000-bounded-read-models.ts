@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const HEAD_COLUMNS: Record<string, string> = {
-  team: 'group_id text, blocked_since text,',
+  team: 'group_id text, registered text, blocked_since text,',
   person: 'manager_id text,',
   manager: '',
   group: 'parent_id text,',
@@ -62,6 +62,11 @@ export class BoundedReadModels1764700000000 implements MigrationInterface {
         ${TEAM_TOTALS.map((c) => `${c} bigint NOT NULL DEFAULT 0`).join(', ')},
         PRIMARY KEY (org_id, day_ms)
       )`);
+    // who blocks whom over a window: the weeks with a blocking team whose coverage reaches the window
+    await db.query(`ALTER TABLE team_weeks ADD COLUMN blocked_by boolean NOT NULL DEFAULT false`);
+    await db.query(`
+      CREATE INDEX team_weeks_blocked_by ON team_weeks (org_id, (coalesce(covers_until_ms, 9007199254740991)))
+       WHERE blocked_by`);
     await db.query(`CREATE INDEX team_head_group ON team_head (org_id, group_id)`);
     await db.query(`CREATE INDEX team_head_blocked ON team_head (org_id) WHERE blocked_since IS NOT NULL`);
     await db.query(`CREATE INDEX team_head_last_at ON team_head (org_id, last_at_ms)`);

@@ -53,6 +53,7 @@ const fromStored = (facts: StoredFact[]): Fact<unknown>[] =>
 export class ReadModelStore {
   readonly tables: ReadModelTables;
   private readonly columns: [string, (state: unknown) => string | null][];
+  private readonly flags: [string, (start: unknown, facts: readonly Fact<unknown>[]) => boolean][];
 
   constructor(
     readonly model: AnyReadModel,
@@ -60,6 +61,7 @@ export class ReadModelStore {
   ) {
     this.tables = tablesOf(model, suffix);
     this.columns = Object.entries(model.columns ?? {});
+    this.flags = Object.entries(model.weekFlags ?? {});
   }
 
   async loadHeads(tx: Tx, refs: readonly SubjectRef[]): Promise<Map<string, HeadRow>> {
@@ -125,11 +127,13 @@ export class ReadModelStore {
    */
   async appendWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
     if (rows.length === 0 || this.tables.weeks === undefined) return;
+    const flags = this.flags.map(([name]) => `, ${name} = w.${name} OR EXCLUDED.${name}`).join('');
     await tx.query(
-      `INSERT INTO ${this.tables.weeks} AS w (org_id, subject_id, week_ms, start_state, facts, covers_until_ms, version)
-       SELECT *, $7::bigint FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::bigint[])
+      `INSERT INTO ${this.tables.weeks} AS w (${this.weekColumns()})
+       SELECT ${this.weekValues()}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
-         SET facts = w.facts || EXCLUDED.facts, covers_until_ms = EXCLUDED.covers_until_ms, version = EXCLUDED.version`,
+         SET facts = w.facts || EXCLUDED.facts, covers_until_ms = EXCLUDED.covers_until_ms,
+             version = EXCLUDED.version${flags}`,
       this.weekParams(rows, version),
     );
   }
@@ -137,12 +141,13 @@ export class ReadModelStore {
   /** Weeks re-folded after a late fact: written whole. */
   async replaceWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
     if (rows.length === 0 || this.tables.weeks === undefined) return;
+    const flags = this.flags.map(([name]) => `, ${name} = EXCLUDED.${name}`).join('');
     await tx.query(
-      `INSERT INTO ${this.tables.weeks} (org_id, subject_id, week_ms, start_state, facts, covers_until_ms, version)
-       SELECT *, $7::bigint FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::bigint[])
+      `INSERT INTO ${this.tables.weeks} (${this.weekColumns()})
+       SELECT ${this.weekValues()}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
          SET start_state = EXCLUDED.start_state, facts = EXCLUDED.facts,
-             covers_until_ms = EXCLUDED.covers_until_ms, version = EXCLUDED.version`,
+             covers_until_ms = EXCLUDED.covers_until_ms, version = EXCLUDED.version${flags}`,
       this.weekParams(rows, version),
     );
   }
@@ -206,6 +211,27 @@ export class ReadModelStore {
     );
   }
 
+  private weekColumns(): string {
+    return [
+      'org_id',
+      'subject_id',
+      'week_ms',
+      'start_state',
+      'facts',
+      'covers_until_ms',
+      'version',
+      ...this.flags.map(([n]) => n),
+    ].join(', ');
+  }
+
+  private weekValues(): string {
+    const flags = this.flags.map((_, i) => `, f${i}`).join('');
+    const arrays = this.flags.map((_, i) => `, $${i + 8}::boolean[]`).join('');
+    const names = this.flags.map((_, i) => `, f${i}`).join('');
+    return `o, s, w, st, f, c, $7::bigint${flags}
+      FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::bigint[]${arrays}) AS t(o, s, w, st, f, c${names})`;
+  }
+
   private weekParams(rows: readonly WeekRow[], version: number): unknown[] {
     return [
       rows.map((r) => r.orgId),
@@ -215,6 +241,7 @@ export class ReadModelStore {
       rows.map((r) => JSON.stringify(toStored(r.facts))),
       rows.map((r) => r.coversUntil),
       version,
+      ...this.flags.map(([, flag]) => rows.map((r) => flag(r.start, r.facts))),
     ];
   }
 }

@@ -39,7 +39,7 @@ describe('rebuild: no event committed before the swap is missing after it (real 
   const teamsOf = async (orgId: string) =>
     (
       await db.query<{ team_id: string }[]>(
-        `SELECT subject_id AS team_id FROM team_timeline WHERE org_id = $1 ORDER BY subject_id`,
+        `SELECT subject_id AS team_id FROM team_head WHERE org_id = $1 ORDER BY subject_id`,
         [orgId],
       )
     ).map((r) => r.team_id);

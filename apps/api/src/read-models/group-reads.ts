@@ -1,0 +1,75 @@
+import {
+  type GroupAt,
+  type GroupFact,
+  type GroupHead,
+  GroupHierarchy,
+  groupReadModel,
+  groupTimelineFrom,
+  latestAt,
+  teamReadModel,
+} from '@orgpulse/domain';
+import { ReadModelReader } from '@orgpulse/persistence';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The org's groups as of any time (contract §8): every group any event names (registered, a parent, a
+ * team's group), each with the name and parent of its latest registration at or before t. Registered
+ * groups are read by their heads; only those registered again after t are read from their weeks.
+ */
+export class GroupReads {
+  private readonly groups: ReadModelReader<GroupHead, GroupFact>;
+  private readonly teams: ReadModelReader<unknown, unknown>;
+  private namedOnce?: Promise<{
+    heads: Awaited<ReturnType<ReadModelReader<GroupHead, GroupFact>['listHeads']>>;
+    named: string[];
+  }>;
+
+  constructor(
+    db: Pick<EntityManager, 'query'>,
+    private readonly orgId: string,
+  ) {
+    this.groups = new ReadModelReader(db, groupReadModel);
+    this.teams = new ReadModelReader(db, teamReadModel);
+  }
+
+  async hierarchyAt(t: number): Promise<GroupHierarchy> {
+    const { heads, named } = await this.named();
+    const later = heads.filter((h) => h.lastAt > t).map((h) => h.subjectId);
+    const past = await this.groups.weeksFrom(this.orgId, later, t, t + 1);
+    const registered = new Map<string, GroupAt>();
+    for (const head of heads) {
+      const weeks = past.get(head.subjectId);
+      const state = weeks === undefined ? head.state : stateAt(head.subjectId, weeks, t);
+      registered.set(head.subjectId, { id: head.subjectId, name: state.name, parentId: state.parentId });
+    }
+    const all = new Set([...named, ...registered.keys()]);
+    return new GroupHierarchy(
+      [...all].map((id) => registered.get(id) ?? { id, name: null, parentId: null }),
+      t,
+    );
+  }
+
+  private named() {
+    this.namedOnce ??= Promise.all([
+      this.groups.listHeads(this.orgId, { first: Number.MAX_SAFE_INTEGER }),
+      this.groups.linkIds(this.orgId),
+      this.teams.linkIds(this.orgId),
+    ]).then(([heads, parents, teamGroups]) => ({ heads, named: [...parents, ...teamGroups] }));
+    return this.namedOnce;
+  }
+}
+
+function stateAt(
+  groupId: string,
+  weeks: { week: number; start: GroupHead; facts: { at: number; position: number; data: GroupFact }[] }[],
+  t: number,
+): { name: string | null; parentId: string | null } {
+  if (weeks.length === 0) return { name: null, parentId: null };
+  const timeline = groupTimelineFrom(
+    weeks[0].start,
+    weeks[0].week,
+    weeks.flatMap((w) => w.facts),
+  );
+  const latest = latestAt(timeline.registrations, t);
+  return { name: latest?.name ?? null, parentId: latest?.parentId ?? null };
+}

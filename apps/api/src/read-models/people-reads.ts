@@ -1,0 +1,154 @@
+import {
+  DAY_MS,
+  type ManagerHead,
+  type OneOnOne,
+  type OneOnOneFact,
+  OrgChart,
+  type PersonFact,
+  type PersonHead,
+  latestAt,
+  managerReadModel,
+  personReadModel,
+  personTimelineFrom,
+} from '@orgpulse/domain';
+import { type HeadView, ReadModelReader } from '@orgpulse/persistence';
+import DataLoader from 'dataloader';
+import type { EntityManager } from 'typeorm';
+
+export type PersonView = HeadView<PersonHead>;
+
+const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
+
+/** The chart at one time and what the 1:1 figures need of it. */
+export interface ChartAt {
+  chart: OrgChart;
+  /** the latest 1:1 of a pair at or before the chart's time */
+  lastOneOnOne: (managerId: string, reportId: string) => number | undefined;
+}
+
+/**
+ * One request's reads of people read models within one org: person heads, the org chart at a time (from
+ * heads, the few people changed after that time from their weeks), and managers' 1:1s over spans.
+ */
+export class PeopleReads {
+  readonly people: ReadModelReader<PersonHead, PersonFact>;
+  readonly managers: ReadModelReader<ManagerHead, OneOnOneFact>;
+  readonly heads: DataLoader<string, PersonView | null>;
+  private readonly oneOnOnes: DataLoader<string, OneOnOne[]>;
+  private readonly charts = new Map<string, Promise<ChartAt>>();
+
+  constructor(
+    db: Pick<EntityManager, 'query'>,
+    readonly orgId: string,
+  ) {
+    this.people = new ReadModelReader(db, personReadModel);
+    this.managers = new ReadModelReader(db, managerReadModel);
+    this.heads = new DataLoader(async (ids) => {
+      const found = new Map((await this.people.heads(orgId, ids)).map((h) => [h.subjectId, h]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+    this.oneOnOnes = new DataLoader(async (keys) => {
+      const bySpan = new Map<string, string[]>();
+      for (const k of keys) {
+        const [id, span] = splitKey(k);
+        bySpan.set(span, [...(bySpan.get(span) ?? []), id]);
+      }
+      const found = new Map<string, OneOnOne[]>();
+      await Promise.all(
+        [...bySpan].map(async ([span, ids]) => {
+          const [from, to] = span.split('/').map(Number);
+          const weeks = await this.managers.weeksFrom(orgId, ids, from, to);
+          for (const id of ids)
+            found.set(
+              `${id}\u0000${span}`,
+              (weeks.get(id) ?? [])
+                .flatMap((w) => w.facts)
+                .filter((f) => f.at >= from && f.at < to)
+                .map((f) => ({ reportId: f.data.reportId, at: f.at })),
+            );
+        }),
+      );
+      return keys.map((k) => found.get(k) ?? []);
+    });
+  }
+
+  /** A manager's 1:1s that occurred in [from, to). */
+  oneOnOnesOf(managerId: string, from: number, to: number): Promise<OneOnOne[]> {
+    return this.oneOnOnes.load(`${managerId}\u0000${Math.floor(from)}/${Math.ceil(to)}`);
+  }
+
+  /** 1:1s in (asOf − E days, asOf], as contract §4 counts them. */
+  oneOnOnesBefore(managerId: string, asOf: number, intervalDays: number): Promise<OneOnOne[]> {
+    return this.oneOnOnesOf(managerId, asOf - WEEK_SPAN(intervalDays) + 1, asOf + 1);
+  }
+
+  /**
+   * Who reports to whom at `asOf`, and each pair's latest 1:1 then: from the heads, except for the
+   * people and managers whose latest fact is later than `asOf` (read from their weeks).
+   */
+  chartAt(asOf: number, intervalDays: number): Promise<ChartAt> {
+    const key = `${asOf}/${intervalDays}`;
+    let chart = this.charts.get(key);
+    if (chart === undefined) {
+      chart = this.loadChart(asOf, asOf - WEEK_SPAN(intervalDays));
+      this.charts.set(key, chart);
+    }
+    return chart;
+  }
+
+  /** `since`: 1:1s at or before it count as none (what coverage in (since, asOf] needs). */
+  private async loadChart(asOf: number, since: number): Promise<ChartAt> {
+    const [lines, later, managerHeads, laterManagers] = await Promise.all([
+      this.people.columnOfAll(this.orgId, 'manager_id'),
+      this.people.headsAfter(this.orgId, asOf),
+      this.managers.listHeads(this.orgId, { first: Number.MAX_SAFE_INTEGER }),
+      this.managers.headsAfter(this.orgId, asOf),
+    ]);
+    const managerOf = new Map(lines.map((l) => [l.subjectId, l.value]));
+    const weeks = await this.people.weeksFrom(
+      this.orgId,
+      later.map((p) => p.subjectId),
+      asOf,
+      asOf + 1,
+    );
+    for (const person of later) {
+      const personWeeks = weeks.get(person.subjectId) ?? [];
+      if (personWeeks.length === 0) {
+        managerOf.delete(person.subjectId); // nothing about them yet at asOf
+        continue;
+      }
+      const timeline = personTimelineFrom(
+        personWeeks[0].start,
+        personWeeks[0].week,
+        personWeeks.flatMap((w) => w.facts),
+      );
+      managerOf.set(person.subjectId, latestAt(timeline.managers, asOf)?.managerId ?? null);
+    }
+    const latest = new Map<string, Record<string, number>>();
+    for (const head of managerHeads) latest.set(head.subjectId, head.state.lastOneOnOneWith);
+    // managers with 1:1s after asOf: their latest per pair in (since, asOf] comes from those weeks
+    const recent = await this.managers.weeksFrom(
+      this.orgId,
+      laterManagers.map((m) => m.subjectId),
+      since,
+      asOf + 1,
+    );
+    for (const manager of laterManagers) {
+      const byReport: Record<string, number> = {};
+      for (const week of recent.get(manager.subjectId) ?? [])
+        for (const fact of week.facts)
+          if (fact.at > since && fact.at <= asOf && (byReport[fact.data.reportId] ?? -Infinity) < fact.at)
+            byReport[fact.data.reportId] = fact.at;
+      latest.set(manager.subjectId, byReport);
+    }
+    return {
+      chart: new OrgChart(managerOf),
+      lastOneOnOne: (managerId, reportId) => latest.get(managerId)?.[reportId],
+    };
+  }
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('\u0000');
+  return [key.slice(0, i), key.slice(i + 1)];
+}

@@ -1,0 +1,218 @@
+import type { AnyReadModel, Fact } from '@orgpulse/domain';
+import type { EntityManager } from 'typeorm';
+import { type ReadModelTables, tablesOf } from '../projections/read-model-tables';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/** A subject's head as read: its state, the occurrence of its latest fact, and its data version. */
+export interface HeadView<Head> {
+  subjectId: string;
+  state: Head;
+  lastAt: number;
+  version: number;
+}
+
+/** One ISO week of a subject's facts with the head it starts from. */
+export interface WeekView<Head, Data> {
+  week: number;
+  start: Head;
+  facts: Fact<Data>[];
+}
+
+export interface HeadPage {
+  first: number;
+  after?: string;
+  /** only subjects whose head column equals one of these values */
+  where?: { column: string; values: readonly string[] };
+}
+
+type StoredFact = [number, number, unknown];
+
+const HEAD = `subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", version::float8 AS version`;
+
+/**
+ * Reads of one declared read model, always within one org, each one statement whatever the number of
+ * subjects asked for, and none reading more than the subjects and weeks asked for.
+ */
+export class ReadModelReader<Head, Data> {
+  readonly tables: ReadModelTables;
+
+  constructor(
+    private readonly db: Queryable,
+    readonly model: AnyReadModel,
+  ) {
+    this.tables = tablesOf(model);
+  }
+
+  async heads(orgId: string, ids: readonly string[]): Promise<HeadView<Head>[]> {
+    if (ids.length === 0) return [];
+    return this.db.query(
+      `SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND subject_id = ANY($2::text[])`,
+      [orgId, ids],
+    );
+  }
+
+  /** Heads in subject id order, paged by id. */
+  async listHeads(orgId: string, page: HeadPage): Promise<HeadView<Head>[]> {
+    const column = page.where ? this.column(page.where.column) : null;
+    return this.db.query(
+      `SELECT ${HEAD} FROM ${this.tables.head}
+        WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2)
+          ${column ? `AND ${column} = ANY($4::text[])` : ''}
+        ORDER BY subject_id LIMIT $3`,
+      [orgId, page.after ?? null, page.first, ...(page.where ? [page.where.values] : [])],
+    );
+  }
+
+  /** Heads whose column is not null (a partial index serves the ones declared for it). */
+  async headsWhereSet(orgId: string, column: string): Promise<HeadView<Head>[]> {
+    return this.db.query(
+      `SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND ${this.column(column)} IS NOT NULL`,
+      [orgId],
+    );
+  }
+
+  /** Heads whose latest fact occurred after t (their head says more than "as of t"). */
+  async headsAfter(orgId: string, t: number): Promise<HeadView<Head>[]> {
+    return this.db.query(`SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND last_at_ms > $2`, [
+      orgId,
+      Math.floor(t),
+    ]);
+  }
+
+  /** Subject id and one head column of every subject of the org: a compact whole-org picture. */
+  async columnOfAll(orgId: string, column: string): Promise<{ subjectId: string; value: string | null }[]> {
+    return this.db.query(
+      `SELECT subject_id AS "subjectId", ${this.column(column)} AS value FROM ${this.tables.head} WHERE org_id = $1`,
+      [orgId],
+    );
+  }
+
+  async count(orgId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${this.tables.head} WHERE org_id = $1`,
+      [orgId],
+    );
+    return row.n;
+  }
+
+  /**
+   * How many heads whose latest fact is at or before t have each column set (and the first column set
+   * too, for the others): e.g. registered teams, and of those the blocked ones.
+   */
+  async countSet(orgId: string, columns: readonly string[], t: number): Promise<number[]> {
+    const [first, ...others] = columns.map((c) => this.column(c));
+    const [row] = await this.db.query<{ counts: number[] }[]>(
+      `SELECT ARRAY[count(*)${others.map((c) => `, count(*) FILTER (WHERE ${c} IS NOT NULL)`).join('')}]::int[] AS counts
+         FROM ${this.tables.head} WHERE org_id = $1 AND ${first} IS NOT NULL AND last_at_ms <= $2`,
+      [orgId, Math.floor(t)],
+    );
+    return row.counts;
+  }
+
+  /**
+   * Each subject's weeks from the one that covers `from` (from its first when none does) up to the one
+   * that covers `to`, in order: with its start head, everything about the subject from `from` to `to`.
+   */
+  async weeksFrom(
+    orgId: string,
+    ids: readonly string[],
+    from: number,
+    to: number = Number.MAX_SAFE_INTEGER,
+  ): Promise<Map<string, WeekView<Head, Data>[]>> {
+    const found = new Map<string, WeekView<Head, Data>[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0 || this.tables.weeks === undefined) return found;
+    const rows: { subjectId: string; week: number; start: Head; facts: StoredFact[] }[] = await this.db.query(
+      `SELECT w.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
+         FROM unnest($2::text[]) AS k(subject_id)
+         CROSS JOIN LATERAL (
+           SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
+            WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
+         ) f
+         JOIN ${this.tables.weeks} w
+           ON w.org_id = $1 AND w.subject_id = k.subject_id AND w.week_ms >= f.first AND w.week_ms <= $4
+        ORDER BY w.subject_id, w.week_ms`,
+      [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER)],
+    );
+    for (const row of rows)
+      found.get(row.subjectId)?.push({
+        week: row.week,
+        start: row.start,
+        facts: row.facts.map(([at, position, data]) => ({ at, position, data: data as Data })),
+      });
+    return found;
+  }
+
+  /** The subjects with a week whose flag is set and whose time reaches into [from, to). */
+  async flagged(orgId: string, flag: string, from: number, to: number): Promise<string[]> {
+    if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
+      throw new Error(`${this.model.name} has no week flag ${flag}`);
+    const rows: { subjectId: string }[] = await this.db.query(
+      `SELECT DISTINCT subject_id AS "subjectId" FROM ${this.tables.weeks}
+        WHERE org_id = $1 AND ${flag}
+          AND coalesce(covers_until_ms, 9007199254740991) > $2 AND week_ms < $3
+        ORDER BY 1`,
+      [orgId, Math.floor(from), Math.ceil(to)],
+    );
+    return rows.map((r) => r.subjectId);
+  }
+
+  /** The subjects that ever named one of these ids (the model's links), e.g. everyone who reported to M. */
+  async linkedTo(orgId: string, linkIds: readonly string[]): Promise<string[]> {
+    if (this.tables.links === undefined || linkIds.length === 0) return [];
+    const rows: { subjectId: string }[] = await this.db.query(
+      `SELECT DISTINCT subject_id AS "subjectId" FROM ${this.tables.links}
+        WHERE org_id = $1 AND link_id = ANY($2::text[]) ORDER BY 1`,
+      [orgId, linkIds],
+    );
+    return rows.map((r) => r.subjectId);
+  }
+
+  /** Whether some subject ever named this id. */
+  async isLinked(orgId: string, linkId: string): Promise<boolean> {
+    if (this.tables.links === undefined) return false;
+    const [row] = await this.db.query<{ linked: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.tables.links} WHERE org_id = $1 AND link_id = $2) AS linked`,
+      [orgId, linkId],
+    );
+    return row.linked;
+  }
+
+  /** Subject ids with a head, in id order, paged. */
+  async ids(orgId: string, page: { first: number; after?: string }): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT subject_id AS id FROM ${this.tables.head}
+        WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2) ORDER BY 1 LIMIT $3`,
+      [orgId, page.after ?? null, page.first],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Every id some subject ever named (the model's links), in id order, paged. */
+  async linkIds(orgId: string, page: { first?: number; after?: string } = {}): Promise<string[]> {
+    if (this.tables.links === undefined) return [];
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT DISTINCT link_id AS id FROM ${this.tables.links}
+        WHERE org_id = $1 AND ($2::text IS NULL OR link_id > $2) ORDER BY 1 LIMIT $3`,
+      [orgId, page.after ?? null, page.first ?? null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The org's per-day sums over the days [fromDay, toDay), added up. */
+  async totals(orgId: string, fromDay: number, toDay: number): Promise<number[]> {
+    const columns = this.model.totals?.columns ?? [];
+    if (this.tables.totals === undefined || columns.length === 0) return [];
+    const [row] = await this.db.query<{ sums: (string | null)[] }[]>(
+      `SELECT ARRAY[${columns.map((c) => `sum(${c})::text`).join(', ')}] AS sums
+         FROM ${this.tables.totals} WHERE org_id = $1 AND day_ms >= $2 AND day_ms < $3`,
+      [orgId, fromDay, toDay],
+    );
+    return row.sums.map((v) => (v === null ? 0 : Number(v)));
+  }
+
+  private column(name: string): string {
+    if (!(name in (this.model.columns ?? {}))) throw new Error(`${this.model.name} has no column ${name}`);
+    return name;
+  }
+}
