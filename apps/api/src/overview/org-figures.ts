@@ -104,40 +104,56 @@ export function orgOverview(ctx: RequestContext, window: Window, now: number): L
   const sums = once(async (): Promise<Sums> => {
     const settings = await ctx.settings();
     const cost = settings.idleCostPerPersonDay;
-    if (!isDayAligned(window.from) || !(isDayAligned(t) || t === now)) {
+    // a window that starts or ends inside a past day has no totals for its part of that day
+    if (!isDayAligned(window.from) || (!isDayAligned(window.to) && window.to <= now)) {
       const { timelines } = await everyTeam();
       const { teams: _teams, blockedTeams: _blocked, ...rest } = rollUp(timelines, window, now, cost);
       return rest;
     }
-    return fromTotals(ctx, window.from, t, cost);
+    return fromTotals(ctx, window, now, cost);
   });
   return { counts, sums };
 }
 
-async function fromTotals(ctx: RequestContext, from: number, t: number, cost: number | null): Promise<Sums> {
-  const partial = !isDayAligned(t);
-  const [sums, blocked, later] = await Promise.all([
-    ctx.teams.sums(from, partial ? dayFloor(t) + DAY_MS : t),
+const dayCeil = (t: number) => (isDayAligned(t) ? t : dayFloor(t) + DAY_MS);
+
+/**
+ * Interviews, trio interviews and ships in [from, to), blocked and idle time in [from, min(to, now)):
+ * whole days from the totals; minus what teams with events dated after the window's end put into its
+ * last day; plus the time teams blocked at their latest event have spent blocked since.
+ */
+async function fromTotals(
+  ctx: RequestContext,
+  window: Window,
+  now: number,
+  cost: number | null,
+): Promise<Sums> {
+  const { from, to } = window;
+  const t = Math.min(to, now);
+  const [countEnd, timeEnd] = [dayCeil(to), dayCeil(t)];
+  const [counted, timed, blocked, later] = await Promise.all([
+    ctx.teams.sums(from, countEnd),
+    countEnd === timeEnd ? undefined : ctx.teams.sums(from, timeEnd),
     ctx.teams.reader.headsWhereSet(ctx.orgId, 'blocked_since'),
-    partial ? ctx.teams.reader.headsAfter(ctx.orgId, t) : Promise.resolve([]),
+    countEnd === to && timeEnd === t ? Promise.resolve([]) : ctx.teams.reader.headsAfter(ctx.orgId, t),
   ]);
-  let { blockedMs, idlePersonMs, interviews, trioInterviews, ships } = sums;
-  // time blocked since a team's latest event: no fact has carried it into the totals yet
+  let { interviews, trioInterviews, ships } = counted;
+  let { blockedMs, idlePersonMs } = timed ?? counted;
   for (const view of blocked) {
     if (view.lastAt >= t || view.state.block === null) continue;
     const ms = Math.max(0, t - Math.max(view.lastAt, from));
     blockedMs += ms;
     idlePersonMs += ms * view.state.headcount;
   }
-  // today's totals hold what teams with events dated after t did after t: take it out again
-  const dayEnd = dayFloor(t) + DAY_MS;
   for (const view of later) {
-    const timeline = (await ctx.teams.history(view.subjectId, t, dayEnd)).timeline;
-    const after = { from: t, to: Math.min(view.lastAt, dayEnd) };
-    const idle = idleness(timeline, after, after.to);
-    blockedMs -= idle.blockedHours * HOUR_MS;
-    idlePersonMs -= idle.idlePersonDays * DAY_MS;
-    const tail = { from: t, to: dayEnd };
+    const timeline = (await ctx.teams.history(view.subjectId, t, Math.max(countEnd, timeEnd))).timeline;
+    const afterT = { from: Math.max(t, from), to: Math.min(view.lastAt, timeEnd) };
+    if (afterT.to > afterT.from) {
+      const idle = idleness(timeline, afterT, afterT.to);
+      blockedMs -= idle.blockedHours * HOUR_MS;
+      idlePersonMs -= idle.idlePersonDays * DAY_MS;
+    }
+    const tail = { from: to, to: countEnd };
     interviews -= timeline.interviews.filter((at) => inWindow(at, tail)).length;
     trioInterviews -= timeline.trioInterviews.filter((at) => inWindow(at, tail)).length;
     ships -= timeline.ships.filter((at) => inWindow(at, tail)).length;

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { DAY_MS, HOUR_MS, buildTeamTimeline, rollUp } from '@orgpulse/domain';
+import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
+import { testEnvironment } from '@orgpulse/testing';
+import fc from 'fast-check';
+import type { DataSource } from 'typeorm';
+import { RequestContext } from '../graphql/request-context';
+import { orgOverview } from './org-figures';
+
+const TEAMS = ['a', 'b', 'c', 'd'];
+const BASE = Date.parse('2026-03-02T00:00:00Z');
+const KINDS = [
+  'team.registered',
+  'team.blocked',
+  'team.unblocked',
+  'discovery.interview-held',
+  'delivery.shipped',
+  'team.archived',
+] as const;
+
+const draftArb = fc.record({
+  kind: fc.constantFrom(...KINDS),
+  team: fc.constantFrom(...TEAMS),
+  minutes: fc.integer({ min: 0, max: 30 * 24 * 60 }),
+  headcount: fc.integer({ min: 0, max: 9 }),
+  trio: fc.boolean(),
+});
+
+describe('org overview from the per-day totals = the sum over every team (property, real PostgreSQL)', () => {
+  jest.setTimeout(300_000);
+  let db: DataSource;
+  beforeAll(async () => {
+    db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
+  });
+  afterAll(() => db.destroy());
+
+  it('given any history arriving in any order, and events dated after now, then windows from a midnight to a midnight or to now sum as every team does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(draftArb, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 29 * 24 }),
+        async (drafts, batchSizes, nowHour) => {
+          const orgId = randomUUID();
+          const events = drafts.map(
+            (d, i) =>
+              ({
+                id: `e${i}`,
+                type: d.kind,
+                version: 1,
+                orgId,
+                occurredAt: new Date(BASE + d.minutes * 60_000).toISOString(),
+                ingestedAt: '2026-04-01T00:00:00.000Z',
+                data: {
+                  teamId: d.team,
+                  name: d.team,
+                  headcount: d.headcount,
+                  reason: 'other',
+                  participantRoles: d.trio ? ['pm', 'designer', 'engineer'] : ['pm'],
+                },
+              }) as AcceptedEvent,
+          );
+          const store = new EventStoreRepository();
+          const engine = new ProjectionEngine();
+          for (let i = 0, step = 0; i < events.length; step++) {
+            const batch = events.slice(i, i + batchSizes[step % batchSizes.length]);
+            i += batch.length;
+            await db.transaction(async (tx) => {
+              const appended = await store.append(
+                tx,
+                batch.map((event, k) => ({
+                  event,
+                  subject: subjectOf(event),
+                  partition: 0,
+                  offset: String(i + k),
+                })),
+              );
+              await engine.apply(tx, appended);
+            });
+          }
+          const now = BASE + nowHour * HOUR_MS + 1_234;
+          const ctx = new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now);
+          const byOccurrence = [...events].sort(
+            (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
+          );
+          const timelines = TEAMS.map((t) =>
+            buildTeamTimeline(
+              t,
+              byOccurrence.filter((e) => (e.data as { teamId: string }).teamId === t),
+            ),
+          ).filter((t) => t.lifecycle.length + t.blocked.length + t.interviews.length + t.ships.length > 0);
+          const days = Math.floor((now - BASE) / DAY_MS);
+          for (const [fromDay, toDay] of [
+            [0, null],
+            [3, null],
+            [0, days],
+            [2, Math.max(3, days - 1)],
+          ] as const) {
+            const window = {
+              from: BASE + fromDay * DAY_MS,
+              to: toDay === null ? BASE + 40 * DAY_MS : BASE + toDay * DAY_MS,
+            };
+            const overview = orgOverview(
+              new RequestContext(ctx.principal, db, undefined, () => now),
+              window,
+              now,
+            );
+            const expected = rollUp(timelines, window, now, null);
+            const sums = await overview.sums();
+            expect(sums.blockedHours).toBeCloseTo(expected.blockedHours, 6);
+            expect(sums.idlePersonDays).toBeCloseTo(expected.idlePersonDays, 6);
+            expect({ i: sums.interviews, t: sums.trioInterviews, s: sums.ships }).toEqual({
+              i: expected.interviews,
+              t: expected.trioInterviews,
+              s: expected.ships,
+            });
+            expect(await overview.counts()).toEqual({
+              teams: expected.teams,
+              blockedTeams: expected.blockedTeams,
+            });
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
