@@ -21,3 +21,4 @@ export * from './alerting/alert-outbox';
 export * from './alerting/alerts.store';
 export * from './alerting/webhooks.repository';
 export * from './integrations/integrations.repository';
+export * from './database/copy-rows';

@@ -74,12 +74,12 @@ export function foldFacts<Head, Data>(
 /** The facts a model keeps of events (in occurrence order, with their store positions). */
 export function factsOf<Data>(
   model: Pick<ReadModel<unknown, Data>, 'fact'>,
-  events: readonly { event: AcceptedEvent; position: number }[],
+  events: readonly { event: AcceptedEvent; position: number; at?: number }[],
 ): Fact<Data>[] {
   const facts: Fact<Data>[] = [];
-  for (const { event, position } of events) {
+  for (const { event, position, at } of events) {
     const data = model.fact(event);
-    if (data !== undefined) facts.push({ at: Date.parse(event.occurredAt), position, data });
+    if (data !== undefined) facts.push({ at: at ?? Date.parse(event.occurredAt), position, data });
   }
   return facts;
 }

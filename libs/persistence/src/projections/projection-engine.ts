@@ -8,6 +8,7 @@ import {
   foldFacts,
   isoWeekStart,
 } from '@orgpulse/domain';
+import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { canonicalJson } from './canonical-json';
@@ -41,7 +42,7 @@ interface Touched extends SubjectRef {
 }
 
 /** What one model writes for a batch. */
-class Writes {
+export class Writes {
   heads: HeadRow[] = [];
   appended: WeekRow[] = [];
   replaced: WeekRow[] = [];
@@ -58,6 +59,9 @@ class Writes {
     }
   }
 }
+
+/** A rebuild's per-day sums per model, kept until its last page. */
+export type RebuildTotals = Map<string, Writes>;
 
 const LATE_PAGE = 32;
 const compareKey = (at: number, position: number, lastAt: number, lastPosition: number) =>
@@ -109,19 +113,58 @@ export class ProjectionEngine {
 
   /** Writes the read models of whole subject histories (a rebuild), ordered by org, subject and occurrence. */
   async writeHistories(tx: EntityManager, history: readonly StoredEvent[]): Promise<number> {
-    if (history.length === 0) return 0;
-    const version = Math.max(...history.map((e) => e.position));
+    const { subjects, byModel, version } = this.foldHistories(history);
+    for (const [name, writes] of byModel)
+      await this.write(tx, this.stores.get(name) as ReadModelStore, writes, version);
+    return subjects;
+  }
+
+  /**
+   * A rebuild's fast path: whole subject histories written with COPY into tables nobody else writes,
+   * their per-day sums added to `totals` (written once at the end, see writeTotals).
+   */
+  async copyHistories(
+    client: ClientBase,
+    history: readonly StoredEvent[],
+    totals: RebuildTotals,
+  ): Promise<number> {
+    const { subjects, byModel, version } = this.foldHistories(history);
+    for (const [name, writes] of byModel) {
+      await (this.stores.get(name) as ReadModelStore).copy(
+        client,
+        { heads: writes.heads, weeks: writes.appended, links: writes.links },
+        version,
+      );
+      let sums = totals.get(name);
+      if (sums === undefined) totals.set(name, (sums = new Writes()));
+      for (const row of writes.totals.values())
+        sums.addTotals(row.orgId, new Map([[row.day, row.values]]), 1);
+    }
+    return subjects;
+  }
+
+  async writeTotals(tx: EntityManager, totals: RebuildTotals): Promise<void> {
+    for (const [name, sums] of totals)
+      await (this.stores.get(name) as ReadModelStore).addTotals(
+        tx,
+        [...sums.totals.values()].filter((r) => r.values.some((v) => v !== 0)),
+      );
+  }
+
+  private foldHistories(history: readonly StoredEvent[]) {
+    const byModel = new Map<string, Writes>();
     const subjects = new Set<string>();
+    let version = 0;
+    for (const e of history) if (e.position > version) version = e.position;
     for (const model of this.models) {
-      const store = this.stores.get(model.name) as ReadModelStore;
       const writes = new Writes();
       for (const subject of this.touched(model, history)) {
-        subjects.add(subject.key);
+        subjects.add(`${model.subjectKind}:${subject.key}`);
         this.inOrder(model, subject, undefined, writes);
       }
-      await this.write(tx, store, writes, version);
+      byModel.set(model.name, writes);
     }
-    return subjects.size;
+    return { subjects: subjects.size, byModel, version };
   }
 
   /** The subjects of these events that the model follows, each with its facts in occurrence order. */

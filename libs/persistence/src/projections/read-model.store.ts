@@ -1,5 +1,7 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
+import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { copyRows } from '../database/copy-rows';
 import { type ReadModelTables, tablesOf } from './read-model-tables';
 
 type Tx = Pick<EntityManager, 'query'>;
@@ -209,6 +211,65 @@ export class ReadModelStore {
         ...columns.map((_, i) => sorted.map((r) => r.values[i])),
       ],
     );
+  }
+
+  /**
+   * A rebuild's rows for fresh tables, with COPY: heads, whole weeks and links of subjects written
+   * nowhere else yet (no conflicts to resolve).
+   */
+  async copy(
+    client: ClientBase,
+    rows: { heads: readonly HeadRow[]; weeks: readonly WeekRow[]; links: readonly LinkRow[] },
+    version: number,
+  ): Promise<void> {
+    const extra = this.columns.map(([name]) => name);
+    if (rows.heads.length > 0)
+      await copyRows(
+        client,
+        this.tables.head,
+        ['org_id', 'subject_id', 'state', 'last_at_ms', 'last_position', 'version', ...extra],
+        rows.heads.map((r) => [
+          r.orgId,
+          r.subjectId,
+          JSON.stringify(r.state),
+          r.lastAt,
+          r.lastPosition,
+          r.version,
+          ...this.columns.map(([, derive]) => derive(r.state)),
+        ]),
+      );
+    if (rows.weeks.length > 0 && this.tables.weeks !== undefined)
+      await copyRows(
+        client,
+        this.tables.weeks,
+        [
+          'org_id',
+          'subject_id',
+          'week_ms',
+          'start_state',
+          'facts',
+          'covers_until_ms',
+          'version',
+          ...this.flags.map(([n]) => n),
+        ],
+        rows.weeks.map((r) => [
+          r.orgId,
+          r.subjectId,
+          r.week,
+          JSON.stringify(r.start),
+          JSON.stringify(toStored(r.facts)),
+          r.coversUntil,
+          version,
+          ...this.flags.map(([, flag]) => flag(r.start, r.facts)),
+        ]),
+      );
+    if (rows.links.length > 0 && this.tables.links !== undefined)
+      await copyRows(
+        client,
+        this.tables.links,
+        ['org_id', 'link_id', 'subject_id'],
+        rows.links.map((r) => [r.orgId, r.linkId, r.subjectId]),
+      );
   }
 
   private weekColumns(): string {

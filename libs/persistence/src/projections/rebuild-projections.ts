@@ -5,7 +5,8 @@ import {
   type StoredEvent,
 } from '../event-store/event-store.repository';
 import { holdProjectionLockExclusive } from './projection-lock';
-import { ProjectionEngine } from './projection-engine';
+import type { ClientBase } from 'pg';
+import { ProjectionEngine, type RebuildTotals } from './projection-engine';
 import { recordReadModelVersions } from './read-model-versions';
 
 export interface RebuildProgress {
@@ -19,7 +20,7 @@ export interface RebuildResult {
   durationMs: number;
 }
 
-const CHUNK = 5_000;
+const CHUNK = 10_000;
 
 /**
  * Recomputes every read model from the event store beside the live tables, then swaps them in one
@@ -51,20 +52,39 @@ export async function rebuildProjections(
   let subjects = 0;
   let cursor: StorePageCursor | undefined;
   let pending: StoredEvent[] = [];
-  // Keyset pages in (org, subject, occurredAt, position) order: each subject's history arrives whole.
-  for (;;) {
-    const { events: page, next } = await store.readAllUpTo(db.manager, max, cursor, CHUNK);
-    if (page.length === 0) break;
-    cursor = next;
-    events += page.length;
-    pending.push(...page);
-    const last = pending[pending.length - 1];
-    const complete = pending.filter((e) => e.event.orgId !== last.event.orgId || e.subject !== last.subject);
-    pending = pending.slice(complete.length);
-    subjects += await target.writeHistories(db.manager, complete);
-    onProgress({ events, totalEvents: count });
+  const totals: RebuildTotals = new Map();
+  const copier = db.createQueryRunner();
+  const client = (await copier.connect()) as ClientBase;
+  try {
+    // Keyset pages in (org, subject, occurredAt, position) order: each subject's history arrives whole.
+    // The next page is read while the last one is folded and copied on a connection of its own.
+    let copying: Promise<number> = Promise.resolve(0);
+    for (;;) {
+      const { events: page, next } = await store.readAllUpTo(db.manager, max, cursor, CHUNK);
+      if (page.length === 0) break;
+      cursor = next;
+      events += page.length;
+      pending.push(...page);
+      const last = pending[pending.length - 1];
+      let split = pending.length;
+      while (
+        split > 0 &&
+        pending[split - 1].event.orgId === last.event.orgId &&
+        pending[split - 1].subject === last.subject
+      )
+        split -= 1;
+      const complete = pending.slice(0, split);
+      pending = pending.slice(split);
+      subjects += await copying;
+      copying = target.copyHistories(client, complete, totals);
+      onProgress({ events, totalEvents: count });
+    }
+    subjects += await copying;
+    subjects += await target.copyHistories(client, pending, totals);
+  } finally {
+    await copier.release();
   }
-  subjects += await target.writeHistories(db.manager, pending);
+  await target.writeTotals(db.manager, totals);
 
   await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
