@@ -13,7 +13,7 @@ import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
 import { CredentialsRepository } from '@orgpulse/persistence';
-import type { Logger } from '@orgpulse/platform';
+import type { Logger, ServiceMetrics } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -41,6 +41,8 @@ export interface ApiResources {
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
   production: boolean;
+  /** the process's /metrics: the caches' hits, misses and sizes */
+  metrics?: ServiceMetrics;
 }
 
 /** Revoked tokens' subscriptions are closed within this (plus one PostgreSQL round trip). */
@@ -106,6 +108,13 @@ export class ApiModule implements NestModule {
             maxEntries: 3 * 20,
           })
         : undefined;
+    if (resultCache && resources.metrics)
+      resultCache.meter = resources.metrics.cache('api_results', {
+        entries: () => resultCache.size,
+        bytes: () => resultCache.bytes,
+      });
+    if (snapshots && resources.metrics)
+      snapshots.meter = resources.metrics.cache('api_read_models', { entries: () => snapshots.size });
     return {
       module: ApiModule,
       imports: [

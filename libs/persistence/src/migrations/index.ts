@@ -6,6 +6,7 @@ import { AlerterIsolation1764100000000 } from './1764100000000-alerter-isolation
 import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 import { Integrations1764500000000 } from './1764500000000-integrations';
+import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -16,4 +17,5 @@ export const migrations = [
   DeclaredReadModels1764300000000,
   OrgStructure1764400000000,
   Integrations1764500000000,
+  OutboxTraceContext1764900000000,
 ];

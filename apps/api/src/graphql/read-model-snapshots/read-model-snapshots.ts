@@ -1,3 +1,4 @@
+import { type CacheMeter, NO_CACHE_METER } from '@orgpulse/platform';
 import type { OrgDataVersions } from '../result-cache/org-data-versions';
 
 export interface ReadModelSnapshotOptions {
@@ -25,6 +26,8 @@ export class ReadModelSnapshots {
   private readonly maxAgeMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  /** hits and misses, for /metrics */
+  meter: CacheMeter = NO_CACHE_METER;
 
   constructor(
     private readonly versions: OrgDataVersions,
@@ -35,6 +38,10 @@ export class ReadModelSnapshots {
     this.now = now;
   }
 
+  get size(): number {
+    return this.snapshots.size;
+  }
+
   /** The snapshot of `kind` for the org's current version, loading it when there is none. */
   of<T>(orgId: string, kind: string, load: () => Promise<T>): Promise<T> {
     // while changes could go unseen, every request reads for itself
@@ -42,8 +49,11 @@ export class ReadModelSnapshots {
     const key = `${kind}\u0000${orgId}`;
     const version = this.versions.of(orgId);
     const found = this.snapshots.get(key);
-    if (found !== undefined && found.version === version && found.expiresAt > this.now())
+    if (found !== undefined && found.version === version && found.expiresAt > this.now()) {
+      this.meter.hit();
       return found.value as Promise<T>;
+    }
+    this.meter.miss();
     this.snapshots.delete(key);
     if (this.snapshots.size >= this.maxEntries)
       this.snapshots.delete(this.snapshots.keys().next().value as string);
