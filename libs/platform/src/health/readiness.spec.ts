@@ -1,8 +1,10 @@
 import { ReadinessMonitor } from './readiness';
 
+const up = () => Promise.resolve(true);
+
 describe('ReadinessMonitor: /readyz from memory', () => {
   let now = 0;
-  const monitor = (kafka: () => Promise<boolean>, database: () => Promise<boolean> = async () => true) =>
+  const monitor = (kafka: () => Promise<boolean>, database: () => Promise<boolean> = up) =>
     new ReadinessMonitor({ kafka, database }, { intervalMs: 1_000, timeoutMs: 50, now: () => now });
 
   beforeEach(() => {
@@ -10,11 +12,11 @@ describe('ReadinessMonitor: /readyz from memory', () => {
   });
 
   it('is not ready before the first check', () => {
-    expect(monitor(async () => true).report()).toMatchObject({ status: 'not-ready', checkedAt: null });
+    expect(monitor(up).report()).toMatchObject({ status: 'not-ready', checkedAt: null });
   });
 
   it('is ready when every check passed and nothing is stuck', async () => {
-    const m = monitor(async () => true);
+    const m = monitor(up);
     await m.check();
     expect(m.report()).toEqual({
       status: 'ready',
@@ -31,23 +33,20 @@ describe('ReadinessMonitor: /readyz from memory', () => {
   });
 
   it('counts a check that throws as down', async () => {
-    const m = monitor(
-      async () => true,
-      () => Promise.reject(new Error('refused')),
-    );
+    const m = monitor(up, () => Promise.reject(new Error('refused')));
     await m.check();
     expect(m.dependencies()).toEqual({ kafka: 'up', database: 'down' });
   });
 
   it('is not ready when its results are too old to speak for now (the checks stopped running)', async () => {
-    const m = monitor(async () => true);
+    const m = monitor(up);
     await m.check();
     now += 3_051;
     expect(m.report().status).toBe('not-ready');
   });
 
   it('is not ready while work is stuck, and says what', async () => {
-    const m = monitor(async () => true);
+    const m = monitor(up);
     m.addProblems(() => [{ problem: 'partition 2: batches failing', since: '2026-11-21T11:58:00.000Z' }]);
     await m.check();
     expect(m.report()).toMatchObject({
