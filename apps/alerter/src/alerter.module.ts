@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
+import { ReadinessMonitor } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
@@ -20,6 +21,7 @@ export interface AlerterResources {
   producer: Pick<Producer, 'disconnect'>;
   progress: AlerterProgress;
   backlog: OutboxBacklog;
+  readiness: ReadinessMonitor;
 }
 
 const PRODUCER = Symbol('PRODUCER');
@@ -30,13 +32,16 @@ class AlerterLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(PRODUCER) private readonly producer: Pick<Producer, 'disconnect'>,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OutboxBacklog) private readonly backlog: OutboxBacklog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.backlog.start();
     await this.scheduler.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.backlog.stop();
     await this.scheduler.stop();
     await this.producer.disconnect();
     await this.kafkaHealth.close();
@@ -58,6 +63,7 @@ export class AlerterModule {
         { provide: PRODUCER, useValue: resources.producer },
         { provide: AlerterProgress, useValue: resources.progress },
         { provide: OutboxBacklog, useValue: resources.backlog },
+        { provide: ReadinessMonitor, useValue: resources.readiness },
         AlerterLifecycle,
       ],
     };

@@ -5,9 +5,10 @@ import { Topics } from '@orgpulse/contracts';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { RenewingProducer } from '@orgpulse/messaging';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp } from '@orgpulse/runtime';
+import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
-import { AlerterProgress } from './health/alerter-progress';
+import { AlerterProgress, NO_BACKLOG } from './health/alerter-progress';
+import { AlerterTelemetry } from './observability/alerter-telemetry';
 import { OutboxBacklog } from './health/outbox-backlog';
 import { alerterEnv } from './alerter.env';
 import { DeliverAlertsHandler } from './deliver-alerts/deliver-alerts.handler';
@@ -17,11 +18,12 @@ import { EvaluateAlertsHandler } from './evaluate-alerts/evaluate-alerts.handler
 
 runService('orgpulse-alerter', async () => {
   const config = loadEnv(alerterEnv);
-  const { logger, db, kafka, kafkaHealth } = await connectService('alerter', config, {
+  const { logger, db, kafka, kafkaHealth, telemetry } = await connectService('alerter', config, {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
   const producer = new RenewingProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  const alerterTelemetry = new AlerterTelemetry(telemetry.metrics);
   const deliver = new DeliverAlertsHandler(
     db,
     producer,
@@ -30,12 +32,13 @@ runService('orgpulse-alerter', async () => {
       retryMaxMs: config.ALERTER_RETRY_MAX_MS,
       webhookTimeoutMs: config.ALERTER_WEBHOOK_TIMEOUT_MS,
       policy: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
+      onAttempt: (channel, delivered, seconds) => alerterTelemetry.delivered(channel, delivered, seconds),
     },
     logger,
   );
   const dispatcher = new DeliveryDispatcher(
     db,
-    deliver,
+    alerterTelemetry.delivery(deliver),
     {
       concurrency: config.ALERTER_DELIVERY_CONCURRENCY,
       perWebhook: config.ALERTER_WEBHOOK_CONCURRENCY,
@@ -49,16 +52,31 @@ runService('orgpulse-alerter', async () => {
     config.NODE_ENV !== 'production',
   );
   const scheduler = new AlertScheduler(
-    new EvaluateAlertsHandler(db),
+    alerterTelemetry.evaluation(new EvaluateAlertsHandler(db)),
     dispatcher,
     config.DATABASE_URL,
     config.ALERTER_INTERVAL_MS,
     progress,
     logger,
+    alerterTelemetry,
   );
   const backlog = new OutboxBacklog(db, config.ALERTER_WEBHOOK_CONCURRENCY);
+  telemetry.metrics.adopt(progress.registry);
+  telemetry.metrics.beforeScrape(() => progress.refreshGauges(backlog.latest() ?? NO_BACKLOG));
+  telemetry.readiness.addProblems(() => progress.problems(backlog.latest() ?? NO_BACKLOG));
   const app = await NestFactory.create<NestFastifyApplication>(
-    AlerterModule.with({ db, kafkaHealth, scheduler, producer, progress, backlog }),
+    withTelemetry(
+      AlerterModule.with({
+        db,
+        kafkaHealth,
+        scheduler,
+        producer,
+        progress,
+        backlog,
+        readiness: telemetry.readiness,
+      }),
+      telemetry,
+    ),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
@@ -68,5 +86,6 @@ runService('orgpulse-alerter', async () => {
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
+    telemetry,
   });
 });

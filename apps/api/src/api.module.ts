@@ -13,7 +13,7 @@ import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
 import { CredentialsRepository } from '@orgpulse/persistence';
-import type { Logger } from '@orgpulse/platform';
+import type { Logger, ServiceMetrics } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -40,6 +40,8 @@ export interface ApiResources {
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
   production: boolean;
+  /** the process's /metrics: the caches' hits, misses and sizes */
+  metrics?: ServiceMetrics;
 }
 
 /** Revoked tokens' subscriptions are closed within this (plus one PostgreSQL round trip). */
@@ -97,6 +99,11 @@ export class ApiModule implements NestModule {
       resources.resultCacheMs > 0
         ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
         : undefined;
+    if (resultCache && resources.metrics)
+      resultCache.meter = resources.metrics.cache('api_results', {
+        entries: () => resultCache.size,
+        bytes: () => resultCache.bytes,
+      });
     return {
       module: ApiModule,
       imports: [

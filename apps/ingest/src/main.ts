@@ -5,12 +5,13 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, EventPublisher } from '@orgpulse/messaging';
 import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp } from '@orgpulse/runtime';
+import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
 import { buildIngestOpenApi } from './docs/ingest-openapi';
 import { ingestEnv } from './ingest.env';
 import { IngestKeyCache } from './auth/ingest-key.cache';
 import { CredentialsRepository, IntegrationsRepository } from '@orgpulse/persistence';
 import { IngestModule } from './ingest.module';
+import { ingestPublishMeter, watchPublishBacklog } from './observability/ingest-metrics';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
 import { registerIntegrationBodyParsers } from './receive-integrations/integration-body';
 import {
@@ -22,19 +23,24 @@ import {
 runService('orgpulse-ingest', async () => {
   const config = loadEnv(ingestEnv);
   // few, short retries: an unreachable broker becomes a quick 503 the client can retry
-  const { logger, db, kafka, kafkaHealth } = await connectService('ingest', config, {
+  const { logger, db, kafka, kafkaHealth, telemetry } = await connectService('ingest', config, {
     topics: [
       { topic: Topics.events, numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG },
     ],
     kafkaRetry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-  const publisher = new EventPublisher(kafka, {
-    timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
-    maxPendingBytes: config.INGEST_MAX_PENDING_BYTES,
-    maxPendingRequests: config.INGEST_MAX_PENDING_REQUESTS,
-    lanes: config.INGEST_KAFKA_PRODUCERS,
-  });
+  const publisher = new EventPublisher(
+    kafka,
+    {
+      timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+      maxPendingBytes: config.INGEST_MAX_PENDING_BYTES,
+      maxPendingRequests: config.INGEST_MAX_PENDING_REQUESTS,
+      lanes: config.INGEST_KAFKA_PRODUCERS,
+    },
+    ingestPublishMeter(telemetry.metrics),
+  );
   await publisher.connect();
+  watchPublishBacklog(telemetry.metrics, publisher);
   const rateLimiter = new TokenBucketRateLimiter({
     perSecond: config.INGEST_RATE_LIMIT_PER_SECOND,
     burst: config.INGEST_RATE_LIMIT_BURST,
@@ -44,12 +50,16 @@ runService('orgpulse-ingest', async () => {
     new CredentialsRepository(db),
     { databaseUrl: config.DATABASE_URL, ttlMs: config.INGEST_KEY_CACHE_MS, maxEntries: 10_000 },
     logger,
+    telemetry.metrics,
   );
   await keys.start();
   const integrations = new IntegrationsRepository(db, new SecretBox(config.ORGPULSE_SECRETS_KEY));
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, integrations, logger }),
+    withTelemetry(
+      IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, integrations, logger }),
+      telemetry,
+    ),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );
@@ -63,5 +73,7 @@ runService('orgpulse-ingest', async () => {
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
+    telemetry,
+    traceRequests: true,
   });
 });

@@ -5,7 +5,7 @@ import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, describeTopicIdentity } from '@orgpulse/messaging';
 import { upgradeReadModels } from '@orgpulse/persistence';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp } from '@orgpulse/runtime';
+import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
 import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
 import { ProjectBatchHandler } from './project-events/project-batch.handler';
 import { ProjectEventsConsumer } from './project-events/project-events.consumer';
@@ -17,7 +17,7 @@ import { ProjectorModule } from './projector.module';
 runService('orgpulse-projector', async () => {
   const config = loadEnv(projectorEnv);
   const eventTopic = { numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG };
-  const { logger, db, kafka, kafkaHealth } = await connectService('projector', config, {
+  const { logger, db, kafka, kafkaHealth, telemetry } = await connectService('projector', config, {
     topics: [
       { topic: Topics.events, ...eventTopic },
       { topic: Topics.eventsDeadLetter, ...eventTopic },
@@ -38,6 +38,9 @@ runService('orgpulse-projector', async () => {
     stuckAfterMs: config.PROJECTOR_STUCK_AFTER_MS,
     revealErrors: config.NODE_ENV !== 'production',
   });
+  telemetry.metrics.adopt(progress.registry);
+  telemetry.metrics.beforeScrape(() => progress.refreshGauges());
+  telemetry.readiness.addProblems(() => progress.problems());
   const deadLetterRelay = new DeadLetterRelay(
     kafka,
     db,
@@ -51,15 +54,19 @@ runService('orgpulse-projector', async () => {
       concurrency: config.KAFKA_TOPIC_PARTITIONS,
       sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
       identify: () => describeTopicIdentity(config.KAFKA_BROKERS, Topics.events),
+      traced: telemetry.tracing.enabled,
     },
-    new ProjectBatchHandler(db, groupId),
+    new ProjectBatchHandler(db, groupId, progress),
     progress,
     logger,
   );
   const lagMonitor = new LagMonitor(kafka, db, groupId, progress, logger);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, progress, kafkaHealth }),
+    withTelemetry(
+      ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, progress, kafkaHealth }),
+      telemetry,
+    ),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
@@ -69,5 +76,6 @@ runService('orgpulse-projector', async () => {
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
+    telemetry,
   });
 });

@@ -7,3 +7,6 @@ export * from './startup/run-service';
 export * from './startup/shutdown-deadline';
 export * from './startup/startup-errors';
 export * from './secrets/secret-box';
+export * from './health/readiness';
+export * from './metrics/service-metrics';
+export * from './tracing/tracing';

@@ -9,8 +9,9 @@ import { connectDatabase } from '@orgpulse/persistence';
 import { type Logger, createLogger } from '@orgpulse/platform';
 import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { ServiceTelemetry, type TelemetryConfig } from './service-telemetry';
 
-export interface ServiceConfig {
+export interface ServiceConfig extends TelemetryConfig {
   LOG_LEVEL: string;
   DATABASE_URL: string;
   KAFKA_BROKERS: string[];
@@ -25,6 +26,7 @@ export interface ServiceConnections {
   db: DataSource;
   kafka: Kafka;
   kafkaHealth: KafkaHealthProbe;
+  telemetry: ServiceTelemetry;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function connectService(
   config: ServiceConfig,
   options: { topics?: TopicSpec[]; kafkaRetry?: KafkaConfig['retry'] } = {},
 ): Promise<ServiceConnections> {
+  const tracing = ServiceTelemetry.tracingFor(service, config);
   const logger = createLogger(service, config.LOG_LEVEL);
   const db = await connectDatabase({
     url: config.DATABASE_URL,
@@ -60,5 +63,9 @@ export async function connectService(
       logger,
     });
   }
-  return { logger, db, kafka, kafkaHealth: KafkaHealthProbe.for(config.KAFKA_BROKERS, service, logger) };
+  const kafkaHealth = KafkaHealthProbe.for(config.KAFKA_BROKERS, service, logger);
+  // readiness asks Kafka on a client of its own, so /health and /readyz never share a slow answer
+  const readinessKafka = KafkaHealthProbe.for(config.KAFKA_BROKERS, `${service}-readiness`, logger);
+  const telemetry = ServiceTelemetry.create(service, config, tracing, readinessKafka);
+  return { logger, db, kafka, kafkaHealth, telemetry };
 }

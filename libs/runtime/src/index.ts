@@ -1,2 +1,3 @@
 export * from './connect-service';
 export * from './serve-app';
+export * from './service-telemetry';

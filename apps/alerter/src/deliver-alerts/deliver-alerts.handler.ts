@@ -1,7 +1,7 @@
 import { CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
-import { type Logger, describeError } from '@orgpulse/platform';
+import { type Logger, describeError, traceHeaders } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PostFailed, guardedPost } from './guarded-post';
@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   retryMaxMs: number;
   webhookTimeoutMs: number;
   policy: WebhookTargetPolicy;
+  /** each attempt's channel, outcome and time (the alerter's /metrics) */
+  onAttempt?: (channel: OutboxDelivery['channel'], delivered: boolean, seconds: number) => void;
 }
 
 /** How long a send to Kafka may take before it counts as failed (and is retried). */
@@ -42,10 +44,17 @@ export class DeliverAlertsHandler {
   }
 
   async deliver(delivery: OutboxDelivery, claimant: string, stop?: AbortSignal): Promise<void> {
+    const started = process.hrtime.bigint();
+    let sent = false;
+    const attempted = () =>
+      this.options.onAttempt?.(delivery.channel, sent, Number(process.hrtime.bigint() - started) / 1e9);
     try {
       const status = await this.send(delivery, stop);
+      sent = true;
+      attempted();
       await this.outbox.delivered(delivery.id, claimant, status);
     } catch (error) {
+      if (!sent) attempted();
       const status = error instanceof PostFailed ? error.status : null;
       // cut short by a stop: due again at once, for another instance
       const retryInMs = stop?.aborted
@@ -81,7 +90,7 @@ export class DeliverAlertsHandler {
             {
               key: delivery.payload.alert.id,
               value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
-              headers: { 'content-type': CLOUDEVENTS_JSON },
+              headers: { 'content-type': CLOUDEVENTS_JSON, ...traceHeaders() },
             },
           ],
         }),
@@ -97,6 +106,8 @@ export class DeliverAlertsHandler {
       {
         'Content-Type': webhookContentType(delivery.webhook.format),
         [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret),
+        // W3C Trace Context: a traced receiver continues the trace (only ids, nothing of the alert)
+        ...traceHeaders(),
       },
       { policy: this.options.policy, timeoutMs: this.options.webhookTimeoutMs, stop },
     );

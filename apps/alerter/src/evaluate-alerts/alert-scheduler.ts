@@ -1,7 +1,9 @@
+import { parseProjectionNotice } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
+import type { AlerterTelemetry } from '../observability/alerter-telemetry';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
 export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
@@ -34,6 +36,7 @@ export class AlertScheduler {
     private readonly intervalMs: number,
     private readonly progress: AlerterProgress,
     private readonly logger: Logger,
+    private readonly telemetry?: Pick<AlerterTelemetry, 'noticed' | 'round'>,
   ) {}
 
   async start(): Promise<void> {
@@ -76,6 +79,7 @@ export class AlertScheduler {
 
   private async work(allOrgs: boolean): Promise<void> {
     if (this.stopped) return;
+    const started = process.hrtime.bigint();
     let orgs: string[];
     try {
       orgs = allOrgs ? await this.evaluate.orgIds() : [...this.changed];
@@ -99,6 +103,8 @@ export class AlertScheduler {
       }
     }
     if (allOrgs && failure === undefined) this.progress.evaluationSucceeded();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.telemetry?.round(allOrgs ? 'all' : 'changed', failure === undefined, seconds);
   }
 
   private failed(orgId: string | undefined, error: unknown): string {
@@ -115,7 +121,9 @@ export class AlertScheduler {
     const client = new Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => {
       if (!message.payload || this.stopped) return;
-      this.changed.add(message.payload);
+      const { orgId, traceparent } = parseProjectionNotice(message.payload);
+      this.telemetry?.noticed(orgId, traceparent);
+      this.changed.add(orgId);
       this.changedRoundSoon();
     });
     client.on('error', (error) => {

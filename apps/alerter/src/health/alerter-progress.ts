@@ -92,6 +92,12 @@ export class AlerterProgress {
   }
 
   async metrics(backlog: DeliveryBacklog): Promise<string> {
+    this.refreshGauges(backlog);
+    return this.registry.metrics();
+  }
+
+  /** Gauges read from the latest backlog; run before each scrape. */
+  refreshGauges(backlog: DeliveryBacklog): void {
     this.degraded.set(this.problems(backlog).length > 0 ? 1 : 0);
     this.oldestDue.set(backlog.oldestDueSeconds);
     this.dueDeliveries.set(backlog.due);
@@ -99,6 +105,5 @@ export class AlerterProgress {
       this.undeliveredCount.set({ channel }, undelivered);
       this.oldestUndelivered.set({ channel }, oldestSeconds);
     }
-    return this.registry.metrics();
   }
 }

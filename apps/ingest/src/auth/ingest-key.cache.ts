@@ -1,5 +1,5 @@
 import { type CredentialsRepository, hashSecret } from '@orgpulse/persistence';
-import { type Logger, describeError } from '@orgpulse/platform';
+import { type CacheMeter, type Logger, type ServiceMetrics, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 
 export const CREDENTIALS_CHANNEL = 'orgpulse_credentials';
@@ -21,12 +21,16 @@ export class IngestKeyCache {
   private listener: Client | undefined;
   private listening = false;
   private stopped = false;
+  private readonly meter: CacheMeter | undefined;
 
   constructor(
     private readonly credentials: CredentialsRepository,
     private readonly options: IngestKeyCacheOptions,
     private readonly logger: Logger,
-  ) {}
+    metrics?: ServiceMetrics,
+  ) {
+    this.meter = metrics?.cache('ingest_keys', { entries: () => this.entries.size });
+  }
 
   async start(): Promise<void> {
     await this.listen();
@@ -41,7 +45,11 @@ export class IngestKeyCache {
   async orgOf(key: string): Promise<string | undefined> {
     const hash = hashSecret(key);
     const cached = this.entries.get(hash);
-    if (cached && this.listening && Date.now() - cached.at < this.options.ttlMs) return cached.orgId;
+    if (cached && this.listening && Date.now() - cached.at < this.options.ttlMs) {
+      this.meter?.hit();
+      return cached.orgId;
+    }
+    this.meter?.miss();
     const orgId = await this.credentials.findOrgIdByIngestKeyHash(hash);
     this.entries.delete(hash);
     if (orgId !== undefined && this.listening) {

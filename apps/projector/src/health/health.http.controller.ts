@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
 import { healthHttpStatus, serviceHealth, withoutDetails } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
@@ -20,11 +20,5 @@ export class HealthHttpController {
     const reveal = this.progress.revealErrors;
     const report = await serviceHealth(this.kafka, this.db, reveal ? problems : withoutDetails(problems));
     await reply.status(healthHttpStatus(report)).send({ ...report, projection: this.progress.snapshot() });
-  }
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
-    return this.progress.metrics();
   }
 }

@@ -1,4 +1,4 @@
-import type { HealthProblem } from '@orgpulse/platform';
+import { DURATION_BUCKETS, type HealthProblem } from '@orgpulse/platform';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ResumeReason } from '../project-events/resume-decision';
 import { type LagSample, stalledWork } from './stalled-work';
@@ -10,6 +10,9 @@ export interface ProgressOptions {
   /** false with NODE_ENV=production: /health needs no token, so it names no internal error */
   revealErrors?: boolean;
 }
+
+/** The parts of a projection transaction timed on /metrics (orgpulse_projector_stage_duration_seconds). */
+export type ProjectionStage = 'decode' | 'lock' | 'append' | 'read_models' | 'dead_letters' | 'offsets';
 
 /** What the projector has done, what is stuck and how far behind it is, for /health and /metrics. */
 export class ProjectionProgress {
@@ -35,10 +38,10 @@ export class ProjectionProgress {
     'orgpulse_projector_last_processed_timestamp_seconds',
     'Unix time at which the projector last committed a batch',
   );
-  private readonly eventsAppended = this.gauge(
-    'orgpulse_projector_events_appended',
-    'Events appended to the event store since start',
-  );
+  private readonly eventsAppended: Counter;
+  private readonly recordsProjected: Counter;
+  private readonly batchDuration: Histogram;
+  private readonly stageDuration: Histogram;
   private readonly degraded = this.gauge(
     'orgpulse_projector_degraded',
     '1 while /health reports stuck work (503), else 0',
@@ -92,19 +95,49 @@ export class ProjectionProgress {
   constructor(private readonly options: ProgressOptions) {
     this.now = options.now ?? Date.now;
     this.revealErrors = options.revealErrors ?? true;
+    const registers = [this.registry];
+    this.eventsAppended = new Counter({
+      name: 'orgpulse_projector_events_appended_total',
+      help: 'Events appended to the event store (each accepted event once; duplicates not counted)',
+      registers,
+    });
+    this.recordsProjected = new Counter({
+      name: 'orgpulse_projector_records_total',
+      help: 'Records of the events topic projected (events, duplicates and dead letters alike)',
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: 'orgpulse_projector_batch_duration_seconds',
+      help: 'Time of one projection transaction, from its start to its commit',
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.stageDuration = new Histogram({
+      name: 'orgpulse_projector_stage_duration_seconds',
+      help: 'Time of each stage of projecting a batch (decode, lock, append, read_models, dead_letters, offsets)',
+      labelNames: ['stage'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
   }
 
   recordBatch(records: number, appended: number, at: Date): void {
     this.processed += records;
     this.appended += appended;
-    this.eventsAppended.set(this.appended);
+    this.recordsProjected.inc(records);
+    this.eventsAppended.inc(appended);
     this.lastProcessedAt = at;
     this.lastProcessed.set(at.getTime() / 1000);
   }
 
-  recordTransaction(partitions: number, records: number): void {
+  recordTransaction(partitions: number, records: number, seconds?: number): void {
     this.transactionPartitions.observe(partitions);
     this.transactionRecords.observe(records);
+    if (seconds !== undefined) this.batchDuration.observe(seconds);
+  }
+
+  observeStage(stage: ProjectionStage, seconds: number): void {
+    this.stageDuration.observe({ stage }, seconds);
   }
 
   partitionFailed(partition: number, error: string): void {
@@ -164,6 +197,12 @@ export class ProjectionProgress {
   }
 
   async metrics(): Promise<string> {
+    this.refreshGauges();
+    return this.registry.metrics();
+  }
+
+  /** Gauges read from what is known now; run before each scrape. */
+  refreshGauges(): void {
     const now = this.now();
     this.degraded.set(this.problems().length > 0 ? 1 : 0);
     this.failingSeconds.reset();
@@ -171,7 +210,6 @@ export class ProjectionProgress {
       this.failingSeconds.set({ partition: String(partition) }, (now - since) / 1000);
     this.unpublished.set(this.deadLetterBacklog.count);
     this.unpublishedAge.set(this.deadLetterBacklog.oldestAgeSeconds);
-    return this.registry.metrics();
   }
 
   snapshot() {

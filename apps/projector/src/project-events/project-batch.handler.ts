@@ -9,8 +9,10 @@ import {
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
   holdProjectionLockShared,
+  projectionNotice,
 } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
+import { type StageTimer, UNTIMED, timed } from './stage-timer';
 
 /** A partition of one incarnation of a topic: offsets are only comparable within it. */
 export interface PartitionRef {
@@ -35,6 +37,8 @@ export interface PartitionBatch {
   letters: readonly UnprojectableRecord[];
   nextOffset: string;
   highWatermark?: string;
+  /** per org, the traceparent its NOTIFY carries (a traced batch: see trace-batch.ts) */
+  traces?: ReadonlyMap<string, string>;
 }
 
 export interface BatchOutcome {
@@ -50,15 +54,25 @@ export interface BatchOutcome {
  * each partition's next offset. All of it or none.
  */
 export class ProjectBatchHandler {
-  private readonly store = new EventStoreRepository();
-  private readonly engine = new ProjectionEngine();
-  private readonly offsets = new ProjectorOffsetsRepository();
-  private readonly deadLetters = new DeadLettersRepository();
+  private readonly store: EventStoreRepository;
+  private readonly engine: ProjectionEngine;
+  private readonly offsets: ProjectorOffsetsRepository;
+  private readonly deadLetters: DeadLettersRepository;
 
   constructor(
     private readonly db: DataSource,
     private readonly groupId: string,
-  ) {}
+    stages: StageTimer = UNTIMED,
+  ) {
+    this.store = timed(new EventStoreRepository(), { append: 'append' }, stages);
+    this.engine = timed(new ProjectionEngine(), { apply: 'read_models' }, stages);
+    this.offsets = timed(
+      new ProjectorOffsetsRepository(),
+      { lockPartitions: 'lock', saveAll: 'offsets' },
+      stages,
+    );
+    this.deadLetters = timed(new DeadLettersRepository(), { add: 'dead_letters' }, stages);
+  }
 
   async project(
     at: PartitionRef,
@@ -103,8 +117,11 @@ export class ProjectBatchHandler {
       );
       const orgs = [...new Set(appended.map((e) => e.event.orgId))];
       // the alerter re-evaluates these orgs at once (delivered on commit, and only then)
+      const traceOf = (orgId: string) => batches.find((b) => b.traces?.has(orgId))?.traces?.get(orgId);
       if (orgs.length > 0)
-        await tx.query(`SELECT pg_notify('orgpulse_projections', o) FROM unnest($1::text[]) AS o`, [orgs]);
+        await tx.query(`SELECT pg_notify('orgpulse_projections', o) FROM unnest($1::text[]) AS o`, [
+          orgs.map((o) => projectionNotice(o, traceOf(o))),
+        ]);
       if (deadLettered.some((n) => n > 0)) await tx.query(`SELECT pg_notify('orgpulse_dead_letters', '')`);
       await this.offsets.saveAll(
         tx,

@@ -13,6 +13,7 @@ import type {
 import { classifyProjectionFailure } from './projection-failure';
 import { GroupCommit } from './group-commit';
 import { type BatchItem, deadLetterOf, toItem } from './batch-items';
+import { type TracedRecord, projectTraced, tracedRecords } from './trace-batch';
 
 const MAX_BACKOFF_MS = 10_000;
 const IDENTITY_CHECK_MS = 10_000;
@@ -26,6 +27,8 @@ export interface ConsumerOptions {
   sessionTimeoutMs: number;
   /** The cluster id and topic id of the events topic now, asked of the brokers. */
   identify: () => Promise<TopicIdentity>;
+  /** tracing is on: each transaction continues the traces its records carry */
+  traced?: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export class ProjectEventsConsumer {
   private readonly committer: GroupCommit<PartitionBatch, BatchOutcome>;
   private identityCheck: NodeJS.Timeout | undefined;
   private readonly topic: string;
+  private readonly traces = new WeakMap<PartitionBatch, readonly TracedRecord[]>();
 
   constructor(
     kafka: Kafka,
@@ -61,13 +65,7 @@ export class ProjectEventsConsumer {
       maxBytesPerPartition: 2 * 1024 * 1024,
     });
     this.admin = kafka.admin();
-    this.committer = new GroupCommit((batches) => {
-      this.progress.recordTransaction(
-        batches.length,
-        batches.reduce((n, b) => n + b.records.length, 0),
-      );
-      return this.handler.projectAll(batches);
-    });
+    this.committer = new GroupCommit((batches) => this.projectAll(batches));
   }
 
   async start(): Promise<void> {
@@ -136,7 +134,9 @@ export class ProjectEventsConsumer {
       return this.retryLater(payload, error);
     }
 
+    const decoding = process.hrtime.bigint();
     const items = batch.messages.map((m) => toItem(m));
+    this.progress.observeStage('decode', Number(process.hrtime.bigint() - decoding) / 1e9);
     const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
     try {
       // with the other partitions of this fetch, in one transaction
@@ -186,13 +186,35 @@ export class ProjectEventsConsumer {
     items: readonly BatchItem[],
     nextOffset: string,
   ): PartitionBatch {
-    return {
+    const batch = {
       at,
       records: items.flatMap((i) => ('record' in i ? [i.record] : [])),
       letters: items.flatMap((i) => ('letter' in i ? [i.letter] : [])),
       nextOffset,
       highWatermark: payload.batch.highWatermark,
     };
+    if (this.options.traced) this.traces.set(batch, tracedRecords(payload.batch.messages, items));
+    return batch;
+  }
+
+  /** One transaction, timed (and traced when tracing is on). */
+  private async projectAll(batches: PartitionBatch[]): Promise<BatchOutcome[]> {
+    const started = process.hrtime.bigint();
+    try {
+      return this.options.traced
+        ? await projectTraced(
+            batches,
+            (b) => this.traces.get(b) ?? [],
+            (traced) => this.handler.projectAll(traced),
+          )
+        : await this.handler.projectAll(batches);
+    } finally {
+      this.progress.recordTransaction(
+        batches.length,
+        batches.reduce((n, b) => n + b.records.length, 0),
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
   }
 
   /** This partition's batch (or part of it) in a transaction of its own. */
@@ -202,7 +224,7 @@ export class ProjectEventsConsumer {
     items: readonly BatchItem[],
     nextOffset: string,
   ): Promise<void> {
-    const [outcome] = await this.handler.projectAll([this.batchOf(payload, at, items, nextOffset)]);
+    const [outcome] = await this.projectAll([this.batchOf(payload, at, items, nextOffset)]);
     this.recordOutcome(at, items, outcome);
     await payload.heartbeat().catch(() => undefined);
   }

@@ -1,4 +1,5 @@
 import { Topics } from '@orgpulse/contracts';
+import { SpanKind, inSpan, traceHeaders } from '@orgpulse/platform';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { RenewingProducer } from '../kafka/renewing-producer';
 
@@ -16,6 +17,15 @@ export interface PublisherLimits {
   maxPendingRequests: number;
   /** Producers sending groups side by side (each one request in flight, as idempotence wants). */
   lanes: number;
+}
+
+/** What an operator sees of publishing: each publish's records, outcome and time, waiting included. */
+export interface PublishMeter {
+  settled(
+    outcome: 'published' | PublishRefusedError['reason'] | 'failed',
+    records: number,
+    seconds: number,
+  ): void;
 }
 
 export const DEFAULT_PUBLISHER_LIMITS: PublisherLimits = {
@@ -68,7 +78,11 @@ export class EventPublisher {
   private pendingBytes = 0;
   private pendingRequests = 0;
 
-  constructor(kafka: Pick<Kafka, 'producer'>, limits: Partial<PublisherLimits> = {}) {
+  constructor(
+    kafka: Pick<Kafka, 'producer'>,
+    limits: Partial<PublisherLimits> = {},
+    private readonly meter?: PublishMeter,
+  ) {
     this.limits = { ...DEFAULT_PUBLISHER_LIMITS, ...limits };
     // Idempotent production needs a single in-flight request (kafkajs #598). Few, short retries ride
     // out a leader change; an unreachable broker becomes a quick 503 the client can retry.
@@ -103,7 +117,42 @@ export class EventPublisher {
     return this.pendingRequests >= maxPendingRequests || this.pendingBytes >= maxPendingBytes;
   }
 
+  /**
+   * In a producer span, child of the active one (the ingest request's): its W3C context goes into every
+   * record's headers, so the projector continues the trace.
+   */
   publish(messages: Message[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    return inSpan(
+      `${Topics.events} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': Topics.events,
+          'messaging.batch.message_count': messages.length,
+        },
+      },
+      async () => {
+        const trace = traceHeaders();
+        const traced =
+          Object.keys(trace).length === 0
+            ? messages
+            : messages.map((m) => ({ ...m, headers: { ...m.headers, ...trace } }));
+        try {
+          await this.admit(traced);
+          this.meter?.settled('published', messages.length, seconds());
+        } catch (error) {
+          const outcome = error instanceof PublishRefusedError ? error.reason : 'failed';
+          this.meter?.settled(outcome, messages.length, seconds());
+          throw error;
+        }
+      },
+    );
+  }
+
+  private admit(messages: Message[]): Promise<void> {
     const bytes = sizeOf(messages);
     const { maxPendingBytes, maxPendingRequests, timeoutMs } = this.limits;
     // An empty backlog admits any one request, so no valid request is refused for its size alone.

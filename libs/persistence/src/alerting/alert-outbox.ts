@@ -9,6 +9,8 @@ export interface OutboxDelivery {
   attempts: number;
   payload: AlertChanged;
   webhook: WebhookTarget | null;
+  /** the W3C traceparent of the evaluation that enqueued it, when traced */
+  traceParent?: string | null;
 }
 
 export interface ClaimOptions {
@@ -82,7 +84,7 @@ export class AlertOutbox {
               SET claimed_until = now() + make_interval(secs => $3::bigint / 1000.0), claimed_by = $4
              FROM picked WHERE o.id = picked.id
            RETURNING o.id::text, o.org_id AS "orgId", o.channel, o.attempts, o.payload, o.webhook_id,
-                     picked.url, picked.secret, picked.format
+                     o.trace_parent AS "traceParent", picked.url, picked.secret, picked.format
          )
          SELECT * FROM claimed ORDER BY id::bigint`,
         [options.limit, options.perWebhook, options.leaseMs, options.claimant],

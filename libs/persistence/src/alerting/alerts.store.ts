@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertChanged, AlertView } from '@orgpulse/contracts';
 import type { AlertCondition } from '@orgpulse/domain';
+import { traceHeaders } from '@orgpulse/platform';
 import type { EntityManager } from 'typeorm';
 
 type Tx = Pick<EntityManager, 'query'>;
@@ -74,15 +75,17 @@ export class AlertsStore {
       ['kafka', null],
       ...webhooks.map((w): [string, string] => ['webhook', w.id]),
     ];
+    // the deliveries continue the trace of the evaluation that raised or resolved the alert, if traced
     await this.tx.query(
-      `INSERT INTO alert_outbox (org_id, alert_id, channel, webhook_id, payload)
-       SELECT $1, $2, c, w, $3 FROM unnest($4::text[], $5::uuid[]) AS t(c, w)`,
+      `INSERT INTO alert_outbox (org_id, alert_id, channel, webhook_id, payload, trace_parent)
+       SELECT $1, $2, c, w, $3, $6 FROM unnest($4::text[], $5::uuid[]) AS t(c, w)`,
       [
         change.alert.orgId,
         change.alert.id,
         JSON.stringify(change),
         channels.map((c) => c[0]),
         channels.map((c) => c[1]),
+        traceHeaders().traceparent ?? null,
       ],
     );
   }

@@ -26,4 +26,13 @@ export const commonEnv = {
 
 export const httpEnv = {
   HOST: env.string('0.0.0.0'),
+  // OpenTelemetry: spans are exported over OTLP/HTTP to this base URL (…/v1/traces); no tracing when empty
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalHttpUrl('http://otel-collector:4318'),
+  OTEL_SERVICE_NAME: {
+    expected: 'a service name (empty: orgpulse-<app>)',
+    defaultValue: '',
+    parse: (raw: string) => raw || null,
+  } satisfies EnvVar<string | null>,
+  // how often /readyz's dependencies (Kafka, PostgreSQL) are checked in the background
+  READINESS_CHECK_INTERVAL_MS: env.int(2_000, 200, 60_000),
 };

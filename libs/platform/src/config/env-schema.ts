@@ -69,6 +69,20 @@ export const env = {
     defaultValue,
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   }),
+  /** An http(s) URL, or nothing (null) when unset or empty. */
+  optionalHttpUrl: (example: string): EnvVar<string | null> => ({
+    expected: `an http or https URL such as ${example}, or empty`,
+    defaultValue: '',
+    parse: (raw) => {
+      if (raw === '') return null;
+      try {
+        const url = new URL(raw);
+        return ['http:', 'https:'].includes(url.protocol) && url.hostname !== '' ? raw : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  }),
   postgresUrl: (): EnvVar<string> => ({
     expected: 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/orgpulse',
     parse: (raw) => {

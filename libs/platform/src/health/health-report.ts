@@ -24,6 +24,19 @@ export const withoutDetails = (problems: readonly HealthProblem[]): HealthProble
 
 export const healthHttpStatus = (report: HealthReport): number => (report.status === 'ok' ? 200 : 503);
 
+/** The report of checks already made (e.g. the readiness monitor's latest), with what is stuck. */
+export function healthReportOf(
+  checks: Record<string, 'up' | 'down'>,
+  problems: readonly HealthProblem[] = [],
+): HealthReport {
+  const down = Object.values(checks).some((c) => c === 'down');
+  return {
+    status: down ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
+    checks,
+    problems: [...problems],
+  };
+}
+
 /** Runs every check at once; the service is healthy only when all dependencies answer and nothing is stuck. */
 export async function checkHealth(
   checks: DependencyChecks,

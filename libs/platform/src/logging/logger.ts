@@ -1,9 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from '../tracing/tracing';
 
 export type { Logger } from 'pino';
 
-/** JSON lines on stdout, one logger per service. */
+/** JSON lines on stdout, one logger per service; a line logged inside a span carries its trace_id and span_id. */
 export function createLogger(service: string, level: string): Logger {
   return pino(
     {
@@ -11,6 +12,7 @@ export function createLogger(service: string, level: string): Logger {
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: activeTraceIds,
     },
     // synchronous: what is logged while stopping is not lost when the process exits
     pino.destination({ dest: 1, sync: true }),

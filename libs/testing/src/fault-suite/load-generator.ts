@@ -8,7 +8,8 @@ export interface LoadOrg {
 }
 
 export interface LoadOptions {
-  ingestUrl: string;
+  /** One ingest, or several replicas: requests go round them, and a retry goes to the next one. */
+  ingestUrl: string | readonly string[];
   orgs: readonly LoadOrg[];
   /** Across all orgs; each org sends its share as one request at a time. */
   eventsPerSecond: number;
@@ -36,8 +37,11 @@ export class LoadGenerator {
   readonly ledger = new ClientLedger();
   private stopping = false;
   private readonly done: Promise<void>;
+  private readonly urls: readonly string[];
+  private turn = 0;
 
   constructor(private readonly options: LoadOptions) {
+    this.urls = typeof options.ingestUrl === 'string' ? [options.ingestUrl] : options.ingestUrl;
     const endAt = Date.now() + options.durationMs;
     this.done = Promise.all(
       options.orgs.map((org, i) => this.runOrg(org, `${options.idPrefix}-o${i}`, endAt)),
@@ -83,7 +87,8 @@ export class LoadGenerator {
     for (let attempt = 0; ; attempt++) {
       let retryAfterMs = Math.min(5_000, 250 * 2 ** attempt);
       try {
-        const response = await fetch(`${this.options.ingestUrl}/v1/events`, {
+        const url = this.urls[this.turn++ % this.urls.length];
+        const response = await fetch(`${url}/v1/events`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${org.ingestKey}`, 'Content-Type': 'application/json' },
           body,

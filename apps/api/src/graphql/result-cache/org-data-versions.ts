@@ -1,8 +1,6 @@
+import { PROJECTIONS_CHANNEL, parseProjectionNotice } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
-
-/** The channel on which the projector announces, at commit, the orgs whose read models changed. */
-export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
 
 /**
  * A counter per org that moves whenever the org's read models change (the projector's NOTIFY) or a
@@ -38,7 +36,7 @@ export class OrgDataVersions {
       application_name: 'orgpulse-api-listener',
     });
     client.on('notification', (message) => {
-      if (message.payload) this.bump(message.payload);
+      if (message.payload) this.bump(parseProjectionNotice(message.payload).orgId);
     });
     client.on('error', (error) => {
       this.logger.warn({ err: describeError(error) }, 'lost the projection-change listener; caching is off');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type CacheMeter, NO_CACHE_METER } from '@orgpulse/platform';
 import type { FormattedExecutionResult } from 'graphql';
 import type { OrgDataVersions } from './org-data-versions';
 
@@ -41,6 +42,8 @@ export class ResultCache {
   readonly maxAgeMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  /** hits and misses, for /metrics */
+  meter: CacheMeter = NO_CACHE_METER;
 
   constructor(
     readonly versions: OrgDataVersions,
@@ -49,6 +52,17 @@ export class ResultCache {
     this.maxAgeMs = maxAgeMs;
     this.maxEntries = maxEntries;
     this.now = now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The stored response bytes of every entry (what a hit writes). */
+  get bytes(): number {
+    let total = 0;
+    for (const entry of this.entries.values()) total += entry.bytes.length;
+    return total;
   }
 
   /** False while changes could go unseen: nothing may be served then. */
@@ -80,7 +94,10 @@ export class ResultCache {
   /** A fresh result, or the one being computed (awaited), or undefined: the caller computes it. */
   async lookup(key: string): Promise<CachedResult | undefined> {
     const found = this.fresh(key);
-    if (found !== undefined) return found;
+    if (found !== undefined) {
+      this.meter.hit();
+      return found;
+    }
     const pending = this.computing.get(key);
     if (pending === undefined) return undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -88,7 +105,9 @@ export class ResultCache {
       (resolve) => (timer = setTimeout(() => resolve(undefined), LEADER_WAIT_MS)),
     );
     try {
-      return await Promise.race([pending, giveUp]);
+      const awaited = await Promise.race([pending, giveUp]);
+      if (awaited !== undefined) this.meter.hit();
+      return awaited;
     } finally {
       clearTimeout(timer);
     }
@@ -96,6 +115,8 @@ export class ResultCache {
 
   /** Marks the key as being computed; undefined when another request already computes it. */
   lead(key: string): ((result: FormattedExecutionResult | undefined) => void) | undefined {
+    // called once per request that computes a cacheable result: a miss
+    this.meter.miss();
     if (this.computing.has(key)) return undefined;
     let done: (result: CachedResult | undefined) => void = () => undefined;
     this.computing.set(key, new Promise((resolve) => (done = resolve)));

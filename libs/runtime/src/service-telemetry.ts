@@ -1,0 +1,70 @@
+import { type DynamicModule, Inject, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { KafkaHealthProbe } from '@orgpulse/messaging';
+import { DatabaseProbe } from '@orgpulse/persistence';
+import { ReadinessMonitor, ServiceMetrics, Tracing, type TracingConfig } from '@orgpulse/platform';
+
+export interface TelemetryConfig extends TracingConfig {
+  DATABASE_URL: string;
+  READINESS_CHECK_INTERVAL_MS: number;
+}
+
+/**
+ * What operators see of a process: its Prometheus metrics, its traces, and whether it is ready
+ * (Kafka and PostgreSQL answer, nothing stuck), checked in the background so probes answer from memory.
+ */
+export class ServiceTelemetry {
+  private constructor(
+    readonly metrics: ServiceMetrics,
+    readonly tracing: Tracing,
+    readonly readiness: ReadinessMonitor,
+    private readonly database: DatabaseProbe,
+    private readonly kafka: Pick<KafkaHealthProbe, 'close'>,
+  ) {}
+
+  /** Tracing first, so that everything after it (the logger included) can see spans. */
+  static tracingFor(service: string, config: TracingConfig): Tracing {
+    return Tracing.start(service, config);
+  }
+
+  static create(
+    service: string,
+    config: TelemetryConfig,
+    tracing: Tracing,
+    kafka: Pick<KafkaHealthProbe, 'isReachable' | 'close'>,
+  ): ServiceTelemetry {
+    const database = new DatabaseProbe(config.DATABASE_URL, `orgpulse-${service}`);
+    const readiness = new ReadinessMonitor(
+      { kafka: () => kafka.isReachable(), database: () => database.isReachable() },
+      { intervalMs: config.READINESS_CHECK_INTERVAL_MS, timeoutMs: 2_000 },
+    );
+    return new ServiceTelemetry(new ServiceMetrics(service), tracing, readiness, database, kafka);
+  }
+
+  async stop(): Promise<void> {
+    this.readiness.stop();
+    await this.database.close();
+    await this.kafka.close().catch(() => undefined);
+    await this.tracing.shutdown();
+  }
+}
+
+const TELEMETRY = Symbol('ServiceTelemetry');
+
+class TelemetryShutdown implements OnApplicationShutdown {
+  constructor(@Inject(TELEMETRY) private readonly telemetry: ServiceTelemetry) {}
+
+  /** Last of the app's shutdown hooks: the spans of the shutdown itself are exported too. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.telemetry.stop();
+  }
+}
+
+/** The app's root module, with the telemetry stopped (spans flushed) after everything else at shutdown. */
+export function withTelemetry(module: DynamicModule, telemetry: ServiceTelemetry): DynamicModule {
+  const providers: Provider[] = [
+    ...(module.providers ?? []),
+    { provide: TELEMETRY, useValue: telemetry },
+    TelemetryShutdown,
+  ];
+  return { ...module, providers };
+}
