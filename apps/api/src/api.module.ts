@@ -27,6 +27,7 @@ import { graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
+import { TeamHistoryCache } from './read-models/team-history.cache';
 import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
 import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
@@ -92,6 +93,9 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
   }
 }
 
+/** What teams' weeks may hold in memory, shared by every request (issue 20: caches bounded in bytes). */
+const TEAM_HISTORY_BYTES = 48 * 1024 * 1024;
+
 @Module({})
 export class ApiModule implements NestModule {
   static with(resources: ApiResources): DynamicModule {
@@ -99,6 +103,8 @@ export class ApiModule implements NestModule {
       resources.resultCacheMs > 0
         ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
         : undefined;
+    // teams' weeks for windows the result cache cannot share (other windows, groups)
+    const teamHistories = resources.resultCacheMs > 0 ? new TeamHistoryCache(TEAM_HISTORY_BYTES) : undefined;
     if (resultCache && resources.metrics)
       resultCache.meter = resources.metrics.cache('api_results', {
         entries: () => resultCache.size,
@@ -109,7 +115,7 @@ export class ApiModule implements NestModule {
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions({ ...resources, resultCache }),
+          ...graphqlOptions({ ...resources, resultCache, teamHistories }),
         }),
       ],
       controllers: [HealthHttpController],

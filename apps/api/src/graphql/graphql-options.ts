@@ -7,6 +7,7 @@ import { formatGraphqlError } from './graphql-errors';
 import { queryCostPlugin } from './query-limits/query-limits.plugin';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 import { queryShapeRule } from './query-limits/query-shape.rule';
+import type { TeamHistoryCache } from '../read-models/team-history.cache';
 import { RequestContext } from './request-context';
 import type { ResultCache } from './result-cache/result-cache';
 import { resultCachePlugin } from './result-cache/result-cache.plugin';
@@ -22,12 +23,15 @@ export function graphqlOptions({
   logger,
   production,
   resultCache,
+  teamHistories,
 }: {
   db: DataSource;
   logger: Logger;
   production: boolean;
   /** Absent: results are not cached (API_RESULT_CACHE_MS=0). */
   resultCache?: ResultCache;
+  /** Absent: each request reads the teams' weeks it needs. */
+  teamHistories?: TeamHistoryCache;
 }): ApolloDriverConfig {
   return {
     path: '/graphql',
@@ -37,7 +41,8 @@ export function graphqlOptions({
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     // the middleware authenticated the request
-    context: ({ req }: { req: AuthenticatedRequest }) => new RequestContext(req.principal, db, req),
+    context: ({ req }: { req: AuthenticatedRequest }) =>
+      new RequestContext(req.principal, db, req, undefined, teamHistories),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [queryShapeRule(QUERY_LIMITS)],
     plugins: [queryCostPlugin(QUERY_LIMITS), ...(resultCache ? [resultCachePlugin(resultCache)] : [])],

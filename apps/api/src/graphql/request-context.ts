@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.middleware';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
+import type { TeamHistoryCache } from '../read-models/team-history.cache';
 import { TeamReads, type TeamView } from '../read-models/team-reads';
 
 /** What a group-scoped token sees (contract §8): G's subtree now, and the teams whose group now is in it. */
@@ -38,9 +39,11 @@ export class RequestContext {
     private readonly db: DataSource,
     readonly req?: AuthenticatedRequest,
     private readonly clock: () => number = Date.now,
+    /** Teams' weeks shared by requests (absent: each request reads what it needs). */
+    teamHistories?: TeamHistoryCache,
   ) {
     this.principal = principal;
-    this.teams = new TeamReads(db, principal.orgId);
+    this.teams = new TeamReads(db, principal.orgId, teamHistories);
     this.people = new PeopleReads(db, principal.orgId);
     this.groupReads = new GroupReads(db, principal.orgId);
   }

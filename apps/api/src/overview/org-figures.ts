@@ -146,7 +146,7 @@ async function fromTotals(
     idlePersonMs += ms * view.state.headcount;
   }
   for (const view of later) {
-    const timeline = (await ctx.teams.history(view.subjectId, t, Math.max(countEnd, timeEnd))).timeline;
+    const timeline = (await ctx.teams.history(view.subjectId, t)).timeline;
     const afterT = { from: Math.max(t, from), to: Math.min(view.lastAt, timeEnd) };
     if (afterT.to > afterT.from) {
       const idle = idleness(timeline, afterT, afterT.to);

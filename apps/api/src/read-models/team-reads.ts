@@ -10,6 +10,7 @@ import {
 } from '@orgpulse/domain';
 import { type HeadView, ReadModelReader } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
+import type { CachedHistory, TeamHistoryCache } from './team-history.cache';
 import type { EntityManager } from 'typeorm';
 
 export type TeamView = HeadView<TeamHead>;
@@ -32,43 +33,54 @@ export interface TeamSums {
   ships: number;
 }
 
-const key = (id: string, from: number, to: number) => `${id}\u0000${from}\u0000${to}`;
-
 /**
  * One request's reads of team read models, all within one org: heads (the team now) by id, batched;
- * timelines over spans, batched per span; the org's per-day sums. No read covers more than the teams
- * and weeks asked for.
+ * timelines from a time on, batched, served from the process's TeamHistoryCache while the team's data
+ * version has not moved; the org's per-day sums. No read covers more teams or weeks than asked for.
  */
 export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
   readonly heads: DataLoader<string, TeamView | null>;
-  private readonly histories: DataLoader<string, TeamHistory>;
+  private readonly weeks: DataLoader<string, CachedHistory>;
 
   constructor(
     db: Pick<EntityManager, 'query'>,
     readonly orgId: string,
+    private readonly cache?: TeamHistoryCache,
   ) {
     this.reader = new ReadModelReader(db, teamReadModel);
     this.heads = new DataLoader(async (ids) => {
       const found = new Map((await this.reader.heads(orgId, ids)).map((h) => [h.subjectId, h]));
       return ids.map((id) => found.get(id) ?? null);
     });
-    this.histories = new DataLoader(async (keys) => {
-      const spans = new Map<string, { from: number; to: number; ids: string[] }>();
+    this.weeks = new DataLoader(async (keys) => {
+      const byFrom = new Map<number, string[]>();
       for (const k of keys) {
-        const [id, from, to] = k.split('\u0000');
-        const span = spans.get(`${from}/${to}`) ?? { from: Number(from), to: Number(to), ids: [] };
-        span.ids.push(id);
-        spans.set(`${from}/${to}`, span);
+        const [id, from] = splitKey(k);
+        byFrom.set(from, [...(byFrom.get(from) ?? []), id]);
       }
-      const loaded = new Map<string, TeamHistory>();
+      const loaded = new Map<string, CachedHistory>();
       await Promise.all(
-        [...spans.values()].map(async ({ from, to, ids }) => {
-          const weeks = await this.reader.weeksFrom(orgId, ids, from, to);
-          for (const id of ids) loaded.set(key(id, from, to), historyOf(id, weeks.get(id) ?? [], from));
+        [...byFrom].map(async ([from, ids]) => {
+          const [weeks, views] = await Promise.all([
+            this.reader.weeksFrom(orgId, ids, from),
+            this.heads.loadMany(ids),
+          ]);
+          ids.forEach((id, i) => {
+            const teamWeeks = weeks.get(id) ?? [];
+            const view = views[i];
+            const entry: CachedHistory = {
+              version: view !== null && !(view instanceof Error) ? view.version : -1,
+              from: teamWeeks.length > 0 ? Math.min(teamWeeks[0].week, from) : from,
+              complete: teamWeeks.length === 0 || teamWeeks[0].week > from,
+              weeks: teamWeeks,
+            };
+            if (entry.version >= 0) this.cache?.set(orgId, id, entry);
+            loaded.set(`${id}\u0000${from}`, entry);
+          });
         }),
       );
-      return keys.map((k) => loaded.get(k) as TeamHistory);
+      return keys.map((k) => loaded.get(k) as CachedHistory);
     });
   }
 
@@ -77,9 +89,12 @@ export class TeamReads {
     for (const view of views) this.heads.prime(view.subjectId, view);
   }
 
-  /** The team's timeline exact over [from, to): the weeks from the one that covers `from`, up to `to`. */
-  history(id: string, from: number, to: number): Promise<TeamHistory> {
-    return this.histories.load(key(id, Math.floor(from), Math.ceil(to)));
+  /** The team's timeline exact from `from` on: its weeks from the one that covers `from`. */
+  async history(id: string, from: number): Promise<TeamHistory> {
+    const start = Math.floor(from);
+    const view = await this.heads.load(id);
+    const cached = view === null ? undefined : this.cache?.get(this.orgId, id, view.version, start);
+    return historyOf(id, cached ?? (await this.weeks.load(`${id}\u0000${start}`)));
   }
 
   /** Sums of the per-day totals over whole days [fromDay, toDay). */
@@ -90,23 +105,29 @@ export class TeamReads {
   }
 }
 
-function historyOf(
-  teamId: string,
-  weeks: { week: number; start: TeamHead; facts: { at: number; position: number; data: TeamFact }[] }[],
-  from: number,
-): TeamHistory {
-  if (weeks.length === 0)
-    return { timeline: teamTimelineFrom(emptyTeamHead(teamId), from, []), from, complete: true };
-  const first = weeks[0];
-  return {
-    timeline: teamTimelineFrom(
-      first.start,
-      first.week,
-      weeks.flatMap((w) => w.facts),
-    ),
-    from: Math.min(first.week, from),
-    complete: first.week > from,
-  };
+const timelines = new WeakMap<CachedHistory, TeamTimeline>();
+
+/** The timeline of what was read (built once per entry: entries are never changed, only replaced). */
+function historyOf(teamId: string, entry: CachedHistory): TeamHistory {
+  let timeline = timelines.get(entry);
+  if (timeline === undefined) {
+    const first = entry.weeks[0];
+    timeline =
+      first === undefined
+        ? teamTimelineFrom(emptyTeamHead(teamId), entry.from, [])
+        : teamTimelineFrom(
+            first.start,
+            first.week,
+            entry.weeks.flatMap((w) => w.facts),
+          );
+    timelines.set(entry, timeline);
+  }
+  return { timeline, from: entry.from, complete: entry.complete };
+}
+
+function splitKey(key: string): [string, number] {
+  const i = key.lastIndexOf('\u0000');
+  return [key.slice(0, i), Number(key.slice(i + 1))];
 }
 
 export const isDayAligned = (t: number) => t % DAY_MS === 0;

@@ -76,7 +76,7 @@ export class TeamTimelineFieldsResolver {
     const now = this.clock.now();
     const { block } = await teamAt(ctx, t, now);
     if (block === null) return null;
-    const history = await ctx.teams.history(t.subjectId, block.since, now);
+    const history = await ctx.teams.history(t.subjectId, block.since);
     const soFar = idleness(history.timeline, { from: block.since, to: now }, now);
     const perDay = idleCostPerPersonDay(await ctx.settings());
     return {
@@ -100,7 +100,7 @@ export class TeamTimelineFieldsResolver {
   ): Promise<TeamTimelineEntryModel[]> {
     const window = toWindow(input);
     // read from just before the window: what carries into it is dated before it, never inside
-    const t = (await ctx.teams.history(team.subjectId, window.from - 1, window.to)).timeline;
+    const t = (await ctx.teams.history(team.subjectId, window.from - 1)).timeline;
     const entries: TeamTimelineEntryModel[] = [];
     for (const interval of t.blocked) {
       for (const s of interval.segments)

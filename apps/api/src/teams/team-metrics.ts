@@ -44,7 +44,7 @@ export async function timelineFor(
   window: Window,
 ): Promise<TeamTimeline> {
   const span = spanOf(window);
-  return (await ctx.teams.history(teamId, span.from, span.to)).timeline;
+  return (await ctx.teams.history(teamId, span.from)).timeline;
 }
 
 function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {
@@ -72,7 +72,7 @@ export async function teamAt(ctx: RequestContext, view: TeamView, t: number): Pr
     const { registered, groupId, headcount, block } = view.state;
     return { registered, groupId, headcount, block };
   }
-  return teamAtIn((await ctx.teams.history(view.subjectId, t, t + 1)).timeline, t);
+  return teamAtIn((await ctx.teams.history(view.subjectId, t)).timeline, t);
 }
 
 /**
@@ -87,7 +87,7 @@ export async function discoveryOf(
 ): Promise<DiscoveryCadenceModel> {
   let span = spanOf(window);
   for (;;) {
-    const history = await ctx.teams.history(teamId, span.from, span.to);
+    const history = await ctx.teams.history(teamId, span.from);
     const { interviews, trioInterviews } = history.timeline;
     const d = discoveryCadence(interviews, target, window, trioInterviews);
     const brokenAt = isoWeekStart(window.to) - (d.currentStreakWeeks + 1) * WEEK_MS;
