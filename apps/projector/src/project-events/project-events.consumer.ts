@@ -62,7 +62,7 @@ export class ProjectEventsConsumer {
       groupId,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
-      maxBytesPerPartition: 2 * 1024 * 1024,
+      maxBytesPerPartition: 512 * 1024,
     });
     this.admin = kafka.admin();
     this.committer = new GroupCommit((batches) => this.projectAll(batches));
