@@ -24,3 +24,4 @@ export * from './alerting/alerts.store';
 export * from './alerting/webhooks.repository';
 export * from './integrations/integrations.repository';
 export * from './database/copy-rows';
+export * from './database/json-rows';

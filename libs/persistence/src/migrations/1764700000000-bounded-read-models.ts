@@ -22,6 +22,8 @@ export class BoundedReadModels1764700000000 implements MigrationInterface {
     for (const table of ['team_timeline', 'person_timeline', 'manager_one_on_ones', 'group_timeline'])
       await db.query(`DROP TABLE ${table}`);
     await db.query(`DELETE FROM read_model_versions`);
+    // nothing reads events by type any more: one index less to keep up on every append
+    await db.query(`DROP INDEX IF EXISTS event_store_type`);
     for (const [model, extra] of Object.entries(HEAD_COLUMNS)) {
       await db.query(`
         CREATE TABLE ${model}_head (
@@ -75,6 +77,7 @@ export class BoundedReadModels1764700000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`CREATE INDEX event_store_type ON event_store (org_id, type, occurred_at)`);
     await db.query(`DROP TABLE team_day_totals`);
     for (const model of LINKED) await db.query(`DROP TABLE ${model}_links`);
     for (const model of Object.keys(HEAD_COLUMNS)) await db.query(`DROP TABLE ${model}_weeks, ${model}_head`);

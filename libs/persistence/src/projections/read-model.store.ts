@@ -2,6 +2,7 @@ import type { AnyReadModel, Fact } from '@orgpulse/domain';
 import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { copyRows } from '../database/copy-rows';
+import { columnNames, jsonRows } from '../database/json-rows';
 import { type ReadModelTables, tablesOf } from './read-model-tables';
 
 type Tx = Pick<EntityManager, 'query'>;
@@ -42,6 +43,12 @@ export interface TotalsRow {
 }
 
 type StoredFact = [number, number, unknown];
+
+const LINK_COLUMNS = [
+  ['org_id', 'uuid'],
+  ['link_id', 'text'],
+  ['subject_id', 'text'],
+] as const;
 const toStored = (facts: readonly Fact<unknown>[]): StoredFact[] =>
   facts.map((f) => [f.at, f.position, f.data]);
 const fromStored = (facts: StoredFact[]): Fact<unknown>[] =>
@@ -100,26 +107,16 @@ export class ReadModelStore {
 
   async upsertHeads(tx: Tx, rows: readonly HeadRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const extra = this.columns.map(([name]) => name);
-    const names = ['org_id', 'subject_id', 'state', 'last_at_ms', 'last_position', 'version', ...extra];
-    const types = ['uuid', 'text', 'jsonb', 'bigint', 'bigint', 'bigint', ...extra.map(() => 'text')];
+    const columns = this.headColumns();
     await tx.query(
-      `INSERT INTO ${this.tables.head} (${names.join(', ')}, updated_at)
-       SELECT *, now() FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS t(${names.join(', ')})
+      `INSERT INTO ${this.tables.head} AS h (${columnNames(columns)}, updated_at)
+       SELECT ${columnNames(columns)}, now() FROM ${jsonRows(columns)}
        ON CONFLICT (org_id, subject_id) DO UPDATE
-         SET ${names
+         SET ${columns
            .slice(2)
-           .map((c) => `${c} = EXCLUDED.${c}`)
+           .map(([c]) => `${c} = EXCLUDED.${c}`)
            .join(', ')}, updated_at = now()`,
-      [
-        rows.map((r) => r.orgId),
-        rows.map((r) => r.subjectId),
-        rows.map((r) => JSON.stringify(r.state)),
-        rows.map((r) => r.lastAt),
-        rows.map((r) => r.lastPosition),
-        rows.map((r) => r.version),
-        ...this.columns.map(([, derive]) => rows.map((r) => derive(r.state))),
-      ],
+      [JSON.stringify(rows.map((r) => this.headRecord(r)))],
     );
   }
 
@@ -129,28 +126,30 @@ export class ReadModelStore {
    */
   async appendWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
     if (rows.length === 0 || this.tables.weeks === undefined) return;
+    const columns = this.weekColumns();
     const flags = this.flags.map(([name]) => `, ${name} = w.${name} OR EXCLUDED.${name}`).join('');
     await tx.query(
-      `INSERT INTO ${this.tables.weeks} AS w (${this.weekColumns()})
-       SELECT ${this.weekValues()}
+      `INSERT INTO ${this.tables.weeks} AS w (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
          SET facts = w.facts || EXCLUDED.facts, covers_until_ms = EXCLUDED.covers_until_ms,
              version = EXCLUDED.version${flags}`,
-      this.weekParams(rows, version),
+      [JSON.stringify(rows.map((r) => this.weekRecord(r, version)))],
     );
   }
 
   /** Weeks re-folded after a late fact: written whole. */
   async replaceWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
     if (rows.length === 0 || this.tables.weeks === undefined) return;
+    const columns = this.weekColumns();
     const flags = this.flags.map(([name]) => `, ${name} = EXCLUDED.${name}`).join('');
     await tx.query(
-      `INSERT INTO ${this.tables.weeks} (${this.weekColumns()})
-       SELECT ${this.weekValues()}
+      `INSERT INTO ${this.tables.weeks} (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
          SET start_state = EXCLUDED.start_state, facts = EXCLUDED.facts,
              covers_until_ms = EXCLUDED.covers_until_ms, version = EXCLUDED.version${flags}`,
-      this.weekParams(rows, version),
+      [JSON.stringify(rows.map((r) => this.weekRecord(r, version)))],
     );
   }
 
@@ -187,10 +186,11 @@ export class ReadModelStore {
 
   async insertLinks(tx: Tx, rows: readonly LinkRow[]): Promise<void> {
     if (rows.length === 0 || this.tables.links === undefined) return;
+    const columns = LINK_COLUMNS;
     await tx.query(
-      `INSERT INTO ${this.tables.links} (org_id, link_id, subject_id)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.orgId), rows.map((r) => r.linkId), rows.map((r) => r.subjectId)],
+      `INSERT INTO ${this.tables.links} (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)} ON CONFLICT DO NOTHING`,
+      [JSON.stringify(rows.map((r) => ({ org_id: r.orgId, link_id: r.linkId, subject_id: r.subjectId })))],
     );
   }
 
@@ -199,16 +199,24 @@ export class ReadModelStore {
     const totals = this.model.totals;
     if (rows.length === 0 || this.tables.totals === undefined || totals === undefined) return;
     const sorted = [...rows].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : a.day - b.day));
-    const columns = totals.columns;
+    const columns: [string, string][] = [
+      ['org_id', 'uuid'],
+      ['day_ms', 'bigint'],
+      ...totals.columns.map((c): [string, string] => [c, 'bigint']),
+    ];
     await tx.query(
-      `INSERT INTO ${this.tables.totals} AS s (org_id, day_ms, ${columns.join(', ')})
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], ${columns.map((_, i) => `$${i + 3}::bigint[]`).join(', ')})
+      `INSERT INTO ${this.tables.totals} AS s (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)} ORDER BY org_id, day_ms
        ON CONFLICT (org_id, day_ms) DO UPDATE
-         SET ${columns.map((c) => `${c} = s.${c} + EXCLUDED.${c}`).join(', ')}`,
+         SET ${totals.columns.map((c) => `${c} = s.${c} + EXCLUDED.${c}`).join(', ')}`,
       [
-        sorted.map((r) => r.orgId),
-        sorted.map((r) => r.day),
-        ...columns.map((_, i) => sorted.map((r) => r.values[i])),
+        JSON.stringify(
+          sorted.map((r) => ({
+            org_id: r.orgId,
+            day_ms: r.day,
+            ...Object.fromEntries(totals.columns.map((c, i) => [c, r.values[i]])),
+          })),
+        ),
       ],
     );
   }
@@ -272,37 +280,55 @@ export class ReadModelStore {
       );
   }
 
-  private weekColumns(): string {
+  private headColumns(): [string, string][] {
     return [
-      'org_id',
-      'subject_id',
-      'week_ms',
-      'start_state',
-      'facts',
-      'covers_until_ms',
-      'version',
-      ...this.flags.map(([n]) => n),
-    ].join(', ');
-  }
-
-  private weekValues(): string {
-    const flags = this.flags.map((_, i) => `, f${i}`).join('');
-    const arrays = this.flags.map((_, i) => `, $${i + 8}::boolean[]`).join('');
-    const names = this.flags.map((_, i) => `, f${i}`).join('');
-    return `o, s, w, st, f, c, $7::bigint${flags}
-      FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::bigint[]${arrays}) AS t(o, s, w, st, f, c${names})`;
-  }
-
-  private weekParams(rows: readonly WeekRow[], version: number): unknown[] {
-    return [
-      rows.map((r) => r.orgId),
-      rows.map((r) => r.subjectId),
-      rows.map((r) => r.week),
-      rows.map((r) => JSON.stringify(r.start)),
-      rows.map((r) => JSON.stringify(toStored(r.facts))),
-      rows.map((r) => r.coversUntil),
-      version,
-      ...this.flags.map(([, flag]) => rows.map((r) => flag(r.start, r.facts))),
+      ['org_id', 'uuid'],
+      ['subject_id', 'text'],
+      ['state', 'jsonb'],
+      ['last_at_ms', 'bigint'],
+      ['last_position', 'bigint'],
+      ['version', 'bigint'],
+      ...this.columns.map(([name]): [string, string] => [name, 'text']),
     ];
+  }
+
+  private headRecord(r: HeadRow): Record<string, unknown> {
+    const record: Record<string, unknown> = {
+      org_id: r.orgId,
+      subject_id: r.subjectId,
+      state: r.state,
+      last_at_ms: r.lastAt,
+      last_position: r.lastPosition,
+      version: r.version,
+    };
+    for (const [name, derive] of this.columns) record[name] = derive(r.state);
+    return record;
+  }
+
+  private weekColumns(): [string, string][] {
+    return [
+      ['org_id', 'uuid'],
+      ['subject_id', 'text'],
+      ['week_ms', 'bigint'],
+      ['start_state', 'jsonb'],
+      ['facts', 'jsonb'],
+      ['covers_until_ms', 'bigint'],
+      ['version', 'bigint'],
+      ...this.flags.map(([name]): [string, string] => [name, 'boolean']),
+    ];
+  }
+
+  private weekRecord(r: WeekRow, version: number): Record<string, unknown> {
+    const record: Record<string, unknown> = {
+      org_id: r.orgId,
+      subject_id: r.subjectId,
+      week_ms: r.week,
+      start_state: r.start,
+      facts: toStored(r.facts),
+      covers_until_ms: r.coversUntil,
+      version,
+    };
+    for (const [name, flag] of this.flags) record[name] = flag(r.start, r.facts);
+    return record;
   }
 }
