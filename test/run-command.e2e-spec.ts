@@ -134,7 +134,15 @@ describe('the README run command (npm start)', () => {
         const shipped = await graphql<{ team: { delivery: { ships: number } } }>(
           `http://127.0.0.1:${api}/graphql`,
           apiToken,
-          `{ team(id: "payments") { delivery(window: {from: "2024-01-01T00:00:00Z", to: "2024-04-01T00:00:00Z"}) { ships } } }`,
+          `
+            {
+              team(id: "payments") {
+                delivery(window: { from: "2024-01-01T00:00:00Z", to: "2024-04-01T00:00:00Z" }) {
+                  ships
+                }
+              }
+            }
+          `,
         );
         expect(shipped.data?.team.delivery.ships).toBe(3);
       });

@@ -9,7 +9,7 @@ const CARRIAGE_RETURN = 0x0d;
  * reported as soon as it passes the limit, and the rest of it is skipped as it streams by.
  */
 export async function* boundedLines(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   maxBytes: number,
 ): AsyncGenerator<BoundedLine> {
   let parts: Buffer[] = [];

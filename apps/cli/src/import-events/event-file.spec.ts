@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boundedLines } from './bounded-lines';
-import { MAX_LINE_BYTES, cellValue, csvHeaderProblem, csvRowToEnvelope, readNdjsonStream } from './event-file';
+import {
+  MAX_LINE_BYTES,
+  cellValue,
+  csvHeaderProblem,
+  csvRowToEnvelope,
+  readNdjsonStream,
+} from './event-file';
 import { validateFile } from './import-events.cli';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -23,7 +29,7 @@ describe('reading a backfill file', () => {
     async function* endless(): AsyncGenerator<Buffer> {
       for (let i = 0; i < 1024; i++) {
         produced += chunk.length;
-        yield chunk;
+        yield await Promise.resolve(chunk);
       }
       yield Buffer.from(`\n${line('after')}\n`);
     }
@@ -38,7 +44,11 @@ describe('reading a backfill file', () => {
   it('splits lines across chunks, with CRLF, a last line without newline, and a line of exactly the limit', async () => {
     const lines = async (chunks: string[], max = 8) => {
       const out = [];
-      for await (const l of boundedLines(chunks.map((c) => Buffer.from(c)), max)) out.push(l);
+      for await (const l of boundedLines(
+        chunks.map((c) => Buffer.from(c)),
+        max,
+      ))
+        out.push(l);
       return out;
     };
     expect(await lines(['ab', 'c\r\nde', 'f\n\ng'])).toEqual([

@@ -1,5 +1,11 @@
 import { Topics, validateEvents } from '@orgpulse/contracts';
-import { EVENT_TOPIC_CONFIG, EventPublisher, createKafka, ensureTopics, toEventRecord } from '@orgpulse/messaging';
+import {
+  EVENT_TOPIC_CONFIG,
+  EventPublisher,
+  createKafka,
+  ensureTopics,
+  toEventRecord,
+} from '@orgpulse/messaging';
 import { commonEnv, describeError, loadEnv } from '@orgpulse/platform';
 import type { Message } from 'kafkajs';
 import { existsSync } from 'node:fs';
