@@ -384,7 +384,7 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
     expect(record.key).toBe(`${orgA.orgId}/team:shared-team-id`);
   });
 
-  it('CloudEvents, single and batch, produce the same records as their native equivalents', async () => {
+  it('CloudEvents, single and batch, produce the same records as their native equivalents, marked as identified by source and id', async () => {
     const native = [
       sampleEvent({ id: `n-${Date.now()}-1` }),
       sampleEvent({
@@ -430,6 +430,7 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
       const {
         ingestedAt: _ingestedAt,
         id: _id,
+        idScope,
         ...value
       } = JSON.parse(record?.value ?? '{}') as Record<string, unknown>;
       return {
@@ -437,9 +438,15 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
         partition: record?.partition,
         headers: record?.headers,
         value: { id: asId, ...value },
+        idScope,
       };
     };
-    expect(comparable(single.id, 'x')).toEqual(comparable(native[0].id, 'x'));
-    native.forEach((e, i) => expect(comparable(batch[i].id, 'x')).toEqual(comparable(e.id, 'x')));
+    const asNative = (id: string) => ({ ...comparable(id, 'x'), idScope: undefined });
+    // contract §11: a CloudEvent's identity is its source and id; a native event's its id
+    expect(comparable(single.id, 'x')).toEqual({ ...asNative(native[0].id), idScope: 'source' });
+    native.forEach((e, i) =>
+      expect(comparable(batch[i].id, 'x')).toEqual({ ...asNative(e.id), idScope: 'source' }),
+    );
+    expect(comparable(native[0].id, 'x').idScope).toBeUndefined();
   });
 });

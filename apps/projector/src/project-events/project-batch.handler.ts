@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import {
+  type ConflictingEvent,
   type DeadLetter,
   DeadLettersRepository,
   EventStoreRepository,
@@ -8,6 +9,8 @@ import {
   ProjectionEngine,
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
+  findConflictingEvents,
+  notAppended,
   type SubjectMemory,
   holdProjectionLockShared,
 } from '@orgpulse/persistence';
@@ -43,6 +46,8 @@ export interface BatchOutcome {
   duplicates: number;
   skippedAlreadyProjected: number;
   deadLettered: number;
+  /** Repeats of a stored identity with other content (contract §11): kept out, counted and logged. */
+  conflicts: ConflictingEvent[];
 }
 
 // Past this many remembered subjects the memory starts over: it saves reads, it is never needed.
@@ -84,17 +89,16 @@ export class ProjectBatchHandler {
       await holdProjectionLockShared(tx);
       const committed = await this.lockPartitions(tx, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
-      const appended = await this.store.append(
-        tx,
-        batches.flatMap((b, i) =>
-          fresh[i].map((r) => ({
-            event: r.event,
-            subject: r.subject,
-            partition: b.at.partition,
-            offset: r.offset,
-          })),
-        ),
+      const offered = batches.flatMap((b, i) =>
+        fresh[i].map((r) => ({
+          event: r.event,
+          subject: r.subject,
+          partition: b.at.partition,
+          offset: r.offset,
+        })),
       );
+      const appended = await this.store.append(tx, offered);
+      const conflicts = await findConflictingEvents(tx, notAppended(offered, appended));
       const remembered = await this.engine.apply(tx, appended, this.memory);
       const deadLettered = await Promise.all(
         batches.map((b, i) =>
@@ -126,6 +130,7 @@ export class ProjectBatchHandler {
           duplicates: fresh[i].length - appendedBy(b.at.partition),
           skippedAlreadyProjected: b.records.length - fresh[i].length,
           deadLettered: deadLettered[i],
+          conflicts: conflicts.filter((c) => c.partition === b.at.partition),
         })),
       };
     });

@@ -1,4 +1,4 @@
-import type { AcceptedEvent, EventType } from '@orgpulse/contracts';
+import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
 import type { EntityManager } from 'typeorm';
 
 export interface EventToAppend {
@@ -53,7 +53,14 @@ const toStored = (row: StoredRow): StoredEvent => ({
   } as AcceptedEvent,
 });
 
-/** The append-only event store: one multi-row insert per batch, deduplicated by (org, event id). */
+/** An event's key in the store (contract §11): its org, the source its id is unique within, its id. */
+export const storeKeyOf = (event: AcceptedEvent): string =>
+  JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
+
+/**
+ * The append-only event store: one multi-row insert per batch, deduplicated by (org, identity source,
+ * event id): a native event's id within its org, a CloudEvent's source and id (contract §11).
+ */
 export class EventStoreRepository {
   /**
    * Appends the batch and returns only the events that were new, built from what was passed in: only
@@ -61,35 +68,43 @@ export class EventStoreRepository {
    */
   async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const rows: { org_id: string; event_id: string; position: string }[] = await db.query(
-      `INSERT INTO event_store
-         (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data)
+    const rows: { org_id: string; identity_source: string; event_id: string; position: string }[] =
+      await db.query(
+        `INSERT INTO event_store
+         (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data,
+          identity_source, traceparent, tracestate)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
-       ON CONFLICT (org_id, event_id) DO NOTHING
-       RETURNING org_id, event_id, position`,
-      [
-        batch.map((e) => e.event.orgId),
-        batch.map((e) => e.event.id),
-        batch.map((e) => e.event.type),
-        batch.map((e) => e.event.version),
-        batch.map((e) => e.subject),
-        batch.map((e) => e.event.occurredAt),
-        batch.map((e) => e.event.ingestedAt),
-        batch.map((e) => e.event.source ?? null),
-        batch.map((e) => e.partition),
-        batch.map((e) => e.offset),
-        batch.map((e) => JSON.stringify(e.event.data)),
-      ],
-    );
+                            $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[],
+                            $12::text[], $13::text[], $14::text[])
+       ON CONFLICT (org_id, identity_source, event_id) DO NOTHING
+       RETURNING org_id, identity_source, event_id, position`,
+        [
+          batch.map((e) => e.event.orgId),
+          batch.map((e) => e.event.id),
+          batch.map((e) => e.event.type),
+          batch.map((e) => e.event.version),
+          batch.map((e) => e.subject),
+          batch.map((e) => e.event.occurredAt),
+          batch.map((e) => e.event.ingestedAt),
+          batch.map((e) => e.event.source ?? null),
+          batch.map((e) => e.partition),
+          batch.map((e) => e.offset),
+          batch.map((e) => JSON.stringify(e.event.data)),
+          batch.map((e) => identitySourceOf(e.event)),
+          batch.map((e) => e.event.traceparent ?? null),
+          batch.map((e) => e.event.tracestate ?? null),
+        ],
+      );
     // a duplicate id within one batch inserts its first occurrence only
     const byKey = new Map<string, EventToAppend>();
     for (const e of batch) {
-      const key = `${e.event.orgId}/${e.event.id}`;
+      const key = storeKeyOf(e.event);
       if (!byKey.has(key)) byKey.set(key, e);
     }
     return rows.map((row) => {
-      const appended = byKey.get(`${row.org_id}/${row.event_id}`) as EventToAppend;
+      const appended = byKey.get(
+        JSON.stringify([row.org_id, row.identity_source, row.event_id]),
+      ) as EventToAppend;
       return {
         position: Number(row.position),
         subject: appended.subject,

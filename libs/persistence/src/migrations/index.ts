@@ -6,6 +6,8 @@ import { AlerterIsolation1764100000000 } from './1764100000000-alerter-isolation
 import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-models';
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 import { Integrations1764500000000 } from './1764500000000-integrations';
+import { EventIdentity1764800000000 } from './1764800000000-event-identity';
+import { SealedWebhookSecrets1764800000001 } from './1764800000001-sealed-webhook-secrets';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -16,4 +18,6 @@ export const migrations = [
   DeclaredReadModels1764300000000,
   OrgStructure1764400000000,
   Integrations1764500000000,
+  EventIdentity1764800000000,
+  SealedWebhookSecrets1764800000001,
 ];
