@@ -4,7 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Topics } from '@orgpulse/contracts';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { RenewingProducer } from '@orgpulse/messaging';
-import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { WebhooksRepository } from '@orgpulse/persistence';
+import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
 import { AlerterProgress } from './health/alerter-progress';
@@ -20,6 +21,10 @@ runService('orgpulse-alerter', async () => {
   const { logger, db, kafka, kafkaHealth } = await connectService('alerter', config, {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
+  const secrets = new SecretBox(config.ORGPULSE_SECRETS_KEY);
+  const sealed = await new WebhooksRepository(db, secrets).sealClearSecrets();
+  if (sealed > 0)
+    logger.info({ webhooks: sealed }, 'sealed webhook secrets an older release stored in clear');
   const producer = new RenewingProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const deliver = new DeliverAlertsHandler(
@@ -30,6 +35,7 @@ runService('orgpulse-alerter', async () => {
       retryMaxMs: config.ALERTER_RETRY_MAX_MS,
       webhookTimeoutMs: config.ALERTER_WEBHOOK_TIMEOUT_MS,
       policy: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
+      secrets,
     },
     logger,
   );

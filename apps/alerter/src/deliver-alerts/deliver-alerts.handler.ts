@@ -1,7 +1,7 @@
 import { CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
-import { type Logger, describeError } from '@orgpulse/platform';
+import { type Logger, type SecretBox, describeError } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PostFailed, guardedPost } from './guarded-post';
@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   retryMaxMs: number;
   webhookTimeoutMs: number;
   policy: WebhookTargetPolicy;
+  /** Opens webhooks' sealed signing secrets (ORGPULSE_SECRETS_KEY, as the API sealed them). */
+  secrets: SecretBox;
 }
 
 /** How long a send to Kafka may take before it counts as failed (and is retried). */
@@ -90,13 +92,17 @@ export class DeliverAlertsHandler {
       return null;
     }
     if (!delivery.webhook) throw new PostFailed('the webhook was deleted', null);
+    const { id, sealedSecret, secret: inClear } = delivery.webhook;
+    // a wrong ORGPULSE_SECRETS_KEY throws here: the delivery is retried, and the error recorded
+    const secret = sealedSecret === null ? inClear : this.options.secrets.open(sealedSecret, id);
+    if (secret === null) throw new PostFailed('the webhook has no signing secret', null);
     const body = webhookBody(delivery.payload, delivery.webhook.format);
     return guardedPost(
       delivery.webhook.url,
       body,
       {
         'Content-Type': webhookContentType(delivery.webhook.format),
-        [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret),
+        [SIGNATURE_HEADER]: signature(body, secret),
       },
       { policy: this.options.policy, timeoutMs: this.options.webhookTimeoutMs, stop },
     );
