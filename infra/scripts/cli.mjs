@@ -12,7 +12,8 @@ const env = { ...process.env };
 const recorded = join(process.env.ORGPULSE_RUN_DIR ?? join(root, '.run'), 'env.json');
 if (existsSync(recorded)) {
   const running = JSON.parse(readFileSync(recorded, 'utf8'));
-  for (const name of ['DATABASE_URL', 'KAFKA_BROKERS']) if (!env[name] && running[name]) env[name] = running[name];
+  for (const name of ['DATABASE_URL', 'KAFKA_BROKERS'])
+    if (!env[name] && running[name]) env[name] = running[name];
 }
 env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/orgpulse';
 

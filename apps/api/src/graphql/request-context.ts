@@ -37,6 +37,8 @@ export class RequestContext {
   readonly principal: ApiPrincipal;
   readonly teams: DataLoader<string, TeamTimeline | null>;
   readonly oneOnOnes: DataLoader<string, OneOnOne[]>;
+  /** People by id (contract §13); null for a token that sees no people, or an id with no person read model. */
+  readonly persons: DataLoader<string, PersonTimeline | null>;
   private readonly readModels: MetricsReadModelsRepository;
   private people?: Promise<PersonTimeline[]>;
   private settingsOnce?: Promise<OrgSettings>;
@@ -62,6 +64,13 @@ export class RequestContext {
     this.teams = new DataLoader(async (ids) => {
       const [found, scope] = await Promise.all([this.readModels.teamTimelines(orgId, ids), this.scope()]);
       const byId = new Map(found.filter((t) => inScope(scope, t)).map((t) => [t.teamId, t]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    this.persons = new DataLoader(async (ids) => {
+      if (!this.seesPeople) return ids.map(() => null);
+      const byId = new Map(
+        (await this.readModels.personTimelinesById(orgId, ids)).map((p) => [p.personId, p]),
+      );
       return ids.map((id) => byId.get(id) ?? null);
     });
     this.oneOnOnes = new DataLoader(async (ids) => {
@@ -173,6 +182,16 @@ export class RequestContext {
       (teamAlertRules.includes(alert.rule as (typeof teamAlertRules)[number]) &&
         scope.teams.has(alert.subjectId))
     );
+  }
+
+  /** A page of people (none for a group-scoped token); primes the per-id loader. */
+  async listPeople(
+    options: Parameters<MetricsReadModelsRepository['listPersonTimelines']>[1] = {},
+  ): Promise<PersonTimeline[]> {
+    if (!this.seesPeople) return [];
+    const people = await this.readModels.listPersonTimelines(this.orgId, options);
+    for (const person of people) this.persons.prime(person.personId, person);
+    return people;
   }
 
   allPeople(): Promise<PersonTimeline[]> {

@@ -1,27 +1,18 @@
-import {
-  Args,
-  Context,
-  Field,
-  Float,
-  GraphQLISODateTime,
-  ObjectType,
-  Parent,
-  ResolveField,
-  Resolver,
-} from '@nestjs/graphql';
+import { Args, Context, Field, Float, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { type TeamTimeline, blockedIntervalAt, idleness, inWindow } from '@orgpulse/domain';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { TeamModel } from '../teams/team.models';
+import { DateTime } from '../graphql/date-time.scalar';
 
 /** A team's timeline entries per window are bounded: the newest this many are returned. */
 export const MAX_TIMELINE_ENTRIES = 500;
 
 @ObjectType('CurrentBlock', { description: "The team's blocked interval now, with what it cost so far" })
 export class CurrentBlockModel {
-  @Field(() => GraphQLISODateTime) since!: Date;
+  @Field(() => DateTime) since!: Date;
   @Field(() => String, { description: 'The reason now (the latest team.blocked)' }) reason!: string;
   @Field(() => String, { nullable: true, description: 'The blocking team now' }) blockedBy!: string | null;
   @Field(() => Float) blockedHours!: number;
@@ -35,7 +26,7 @@ export class CurrentBlockModel {
 
 @ObjectType('TeamTimelineEntry', { description: 'One change in a team’s history' })
 export class TeamTimelineEntryModel {
-  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => DateTime) at!: Date;
   @Field(() => String, { description: 'BLOCKED, UNBLOCKED, INTERVIEW, SHIP or HEADCOUNT' }) kind!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => String, { nullable: true }) blockedBy!: string | null;

@@ -3,6 +3,12 @@ import type { EntityManager } from 'typeorm';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+export interface PersonPageOptions {
+  role?: string;
+  first?: number;
+  after?: string;
+}
+
 export interface TeamPageOptions {
   groupId?: string;
   first?: number;
@@ -47,6 +53,28 @@ export class MetricsReadModelsRepository {
     const rows: { timeline: PersonTimeline }[] = await this.db.query(
       'SELECT state AS timeline FROM person_timeline WHERE org_id = $1 ORDER BY subject_id',
       [orgId],
+    );
+    return rows.map((r) => r.timeline);
+  }
+
+  async personTimelinesById(orgId: string, personIds: readonly string[]): Promise<PersonTimeline[]> {
+    const rows: { timeline: PersonTimeline }[] = await this.db.query(
+      'SELECT state AS timeline FROM person_timeline WHERE org_id = $1 AND subject_id = ANY($2::text[])',
+      [orgId, personIds],
+    );
+    return rows.map((r) => r.timeline);
+  }
+
+  /** People in id order, optionally of one role (as last registered), paged by id. */
+  async listPersonTimelines(
+    orgId: string,
+    { role, first, after }: PersonPageOptions = {},
+  ): Promise<PersonTimeline[]> {
+    const rows: { timeline: PersonTimeline }[] = await this.db.query(
+      `SELECT state AS timeline FROM person_timeline
+        WHERE org_id = $1 AND ($2::text IS NULL OR state->>'role' = $2) AND ($3::text IS NULL OR subject_id > $3)
+        ORDER BY subject_id LIMIT $4`,
+      [orgId, role ?? null, after ?? null, first ?? null],
     );
     return rows.map((r) => r.timeline);
   }
