@@ -1,16 +1,16 @@
 import type { IntegrationKind } from '@orgpulse/persistence';
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
+import { readBoundedBody, tooLarge } from '../record-events/bounded-body';
 import { MAX_BODY_BYTES } from '../record-events/parse-event-body';
 import { isIntegrationReceiver } from './receiver-route';
 
 /** Slack and GitHub post form-encoded by default; only receivers take that media type, others answer 415. */
 export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (request, body: Buffer, done) => {
-      if (isIntegrationReceiver(request.url)) done(null, body);
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', (request, payload, done) =>
+    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, (error, body) => {
+      if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
+      else if (isIntegrationReceiver(request.url)) done(null, body);
       else
         done(
           new IngestError(
@@ -19,7 +19,7 @@ export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {
           ),
           undefined,
         );
-    },
+    }),
   );
 }
 
