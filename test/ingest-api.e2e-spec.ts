@@ -369,7 +369,11 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
         request.on('response', (response) => {
           let body = '';
           response.on('data', (data: Buffer) => (body += data.toString()));
-          response.on('end', () => resolve(`${response.statusCode} ${JSON.parse(body).errors[0].code}`));
+          response.on('end', () =>
+            resolve(
+              `${response.statusCode} ${(JSON.parse(body) as { errors: { code: string }[] }).errors[0].code}`,
+            ),
+          );
         });
         request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
         const pump = () => {
