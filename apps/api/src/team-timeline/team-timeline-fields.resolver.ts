@@ -57,6 +57,16 @@ const idleCostPerPersonDay = (settings: object): number | null => {
 export class TeamTimelineFieldsResolver {
   constructor(private readonly clock: Clock) {}
 
+  @ResolveField(() => DateTime, {
+    nullable: true,
+    description:
+      'When the team was first registered (its earliest team.registered); null while none names it. Weeks before it the team did not exist',
+  })
+  registeredAt(@Parent() t: TeamTimeline): Date | null {
+    const first = t.lifecycle.find((c) => c.registered);
+    return first === undefined ? null : new Date(first.at);
+  }
+
   @ResolveField(() => CurrentBlockModel, { nullable: true, description: 'Null when not blocked now' })
   async currentBlock(
     @Parent() t: TeamTimeline,
