@@ -53,5 +53,7 @@ export default tseslint.config(
       },
     },
   },
+  // CommonJS files load modules with require()
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   prettier,
 );

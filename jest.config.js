@@ -17,6 +17,9 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@orgpulse/(contracts|domain|persistence|messaging|platform|runtime|testing)$': '<rootDir>/libs/$1/src',
+  // ESM-only packages, loaded by Node's own require(esm): test/support/native-esm/README.md
+  '^@octokit/webhooks-methods$': '<rootDir>/test/support/native-esm/octokit-webhooks-methods.cjs',
+  '^@linear/sdk/webhooks$': '<rootDir>/test/support/native-esm/linear-sdk-webhooks.cjs',
 };
 const base = {
   transform: { '^.+\\.ts$': swc },

@@ -172,6 +172,7 @@ describe('conformance with CloudEvents, graphql-ws and Prometheus, through their
       occurredAt: event.time,
       source: '/jira/acme',
       data: { teamId: 'conformance', name: 'Conformance', headcount: 4 },
+      idScope: 'source',
       version: 1,
       orgId: org.orgId,
     });

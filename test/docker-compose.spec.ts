@@ -4,7 +4,7 @@ import { type EnvSchema, loadEnv } from '@orgpulse/platform';
 import { parse } from 'yaml';
 import { alerterEnv } from '../apps/alerter/src/alerter.env';
 import { apiEnv } from '../apps/api/src/api.env';
-import { cliEnv } from '../apps/cli/src/cli.env';
+import { cliEnv, cliImportEnv } from '../apps/cli/src/cli.env';
 import { ingestEnv } from '../apps/ingest/src/ingest.env';
 import { projectorEnv } from '../apps/projector/src/projector.env';
 
@@ -49,7 +49,8 @@ const appServices: [string, { schema: EnvSchema; portVariable: string }][] = [
 /** Every service built from the Dockerfile, with the schema its app reads the environment with. */
 const builtServices: [string, EnvSchema][] = [
   ...appServices.map(([name, { schema }]): [string, EnvSchema] => [name, schema]),
-  ['cli', cliEnv],
+  // every command reads cliEnv; events import also sends through Kafka
+  ['cli', { ...cliEnv, ...cliImportEnv }],
 ];
 
 /** The Kafka cluster's nodes: the services that run the Kafka image. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Topics } from '@orgpulse/contracts';
 import {
@@ -352,6 +353,54 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
     expect([...partitionsBySubject.values()].every((p) => p.size === 1)).toBe(true);
   });
 
+  it('answers 413 to a client that streams a body over 1 MiB as fast as it can, never a broken pipe', async () => {
+    /** Streams `size` bytes to `path`, chunked or with a Content-Length, and says what the client saw. */
+    const stream = (path: string, size: number, declared: boolean, contentType: string) =>
+      new Promise<string>((resolve) => {
+        const headers: Record<string, string> = {
+          'content-type': contentType,
+          authorization: `Bearer ${orgA.ingestKey}`,
+        };
+        if (declared) headers['content-length'] = String(size);
+        const url = new URL(path, baseUrl);
+        const request = httpRequest({ host: url.hostname, port: url.port, path, method: 'POST', headers });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let sent = 0;
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (data: Buffer) => (body += data.toString()));
+          response.on('end', () =>
+            resolve(
+              `${response.statusCode} ${(JSON.parse(body) as { errors: { code: string }[] }).errors[0].code}`,
+            ),
+          );
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        const pump = () => {
+          while (sent < size) {
+            sent += chunk.length;
+            if (!request.write(chunk)) return request.once('drain', pump);
+          }
+          request.end();
+        };
+        pump();
+      });
+    const seen: string[] = [];
+    for (let i = 0; i < 8; i++)
+      for (const declared of [true, false]) {
+        seen.push(await stream('/v1/events', 8 * MiB, declared, 'application/json'));
+        seen.push(
+          await stream(
+            '/v1/integrations/2b1f0c3e-0000-4000-8000-000000000000',
+            4 * MiB,
+            declared,
+            'application/x-www-form-urlencoded',
+          ),
+        );
+      }
+    expect(new Set(seen)).toEqual(new Set(['413 PAYLOAD_TOO_LARGE']));
+  });
+
   it('accepts a body of exactly 1 MiB', async () => {
     const events = Array.from({ length: 10 }, (_, i) => {
       const event = sampleEvent({ id: `mib-${Date.now()}-${i}` });
@@ -384,7 +433,7 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
     expect(record.key).toBe(`${orgA.orgId}/team:shared-team-id`);
   });
 
-  it('CloudEvents, single and batch, produce the same records as their native equivalents', async () => {
+  it('CloudEvents, single and batch, produce the same records as their native equivalents, marked as identified by source and id', async () => {
     const native = [
       sampleEvent({ id: `n-${Date.now()}-1` }),
       sampleEvent({
@@ -430,6 +479,7 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
       const {
         ingestedAt: _ingestedAt,
         id: _id,
+        idScope,
         ...value
       } = JSON.parse(record?.value ?? '{}') as Record<string, unknown>;
       return {
@@ -437,9 +487,15 @@ describe('the ingest API (spawned gateway, real Kafka)', () => {
         partition: record?.partition,
         headers: record?.headers,
         value: { id: asId, ...value },
+        idScope,
       };
     };
-    expect(comparable(single.id, 'x')).toEqual(comparable(native[0].id, 'x'));
-    native.forEach((e, i) => expect(comparable(batch[i].id, 'x')).toEqual(comparable(e.id, 'x')));
+    const asNative = (id: string) => ({ ...comparable(id, 'x'), idScope: undefined });
+    // contract §11: a CloudEvent's identity is its source and id; a native event's its id
+    expect(comparable(single.id, 'x')).toEqual({ ...asNative(native[0].id), idScope: 'source' });
+    native.forEach((e, i) =>
+      expect(comparable(batch[i].id, 'x')).toEqual({ ...asNative(e.id), idScope: 'source' }),
+    );
+    expect(comparable(native[0].id, 'x').idScope).toBeUndefined();
   });
 });

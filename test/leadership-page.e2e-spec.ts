@@ -15,7 +15,13 @@ import {
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { SCENARIO_TEAMS, leadershipScenario } from './support/leadership-scenario';
+import {
+  LATE_TEAM,
+  LATE_TEAM_REGISTERED_DAYS_AGO,
+  SCENARIO_PEOPLE,
+  SCENARIO_TEAMS,
+  leadershipScenario,
+} from './support/leadership-scenario';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -105,7 +111,9 @@ describe('the leadership page in headless Chromium against the real stack', () =
     const events = leadershipScenario(Date.now());
     expect((await postEvents(ingestUrl, events, { key: org.ingestKey })).status).toBe(202);
     await eventually(async () =>
-      expect((await api<{ teams: unknown[] }>('{ teams { id } }')).teams).toHaveLength(SCENARIO_TEAMS.length),
+      expect((await api<{ teams: unknown[] }>('{ teams { id } }')).teams).toHaveLength(
+        SCENARIO_TEAMS.length + 1,
+      ),
     );
     // the last events of the scenario are projected too
     await eventually(async () =>
@@ -206,7 +214,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
 
     // heatmaps: every team, every week, the same totals
     const idle = await page.$eval('#idle-heatmap-chart', (e) => ({ ...(e as HTMLElement).dataset }));
-    expect(idle.rows!.split('|').sort()).toEqual(SCENARIO_TEAMS.map((t) => t.name).sort());
+    expect(idle.rows!.split('|').sort()).toEqual([...SCENARIO_TEAMS, LATE_TEAM].map((t) => t.name).sort());
     expect(Number(idle.weeks)).toBe(teams[0].weeklyTrend.length);
     close(
       Number(idle.total),
@@ -254,10 +262,13 @@ describe('the leadership page in headless Chromium against the real stack', () =
       managers: { id: string; directReports: number; overdueReports: string[] }[];
     }>('{ managers { id directReports overdueReports } }');
     const rows = await tableRows('managers');
+    // people by name (contract §13), not by id
     expect(rows.map((r) => [r[0], r[1], r[3]]).sort()).toEqual(
-      managers.map((m) => [m.id, String(m.directReports), String(m.overdueReports.length)]).sort(),
+      managers
+        .map((m) => [SCENARIO_PEOPLE[m.id], String(m.directReports), String(m.overdueReports.length)])
+        .sort(),
     );
-    expect(rows[0].slice(0, 4)).toEqual(['mia', '3', String(1 / 3), '2']);
+    expect(rows[0].slice(0, 5)).toEqual(['Mia Wong', '3', String(1 / 3), '2', 'Bob Stone, Cy Young']);
     await page.screenshot({ path: join(SHOTS, 'dashboard-laptop.png'), fullPage: true });
   });
 
@@ -338,6 +349,8 @@ describe('the leadership page in headless Chromium against the real stack', () =
     await wall.waitForSelector('#live.on');
     await wall.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     expect(await wall.$('[data-subject="mobile"]')).toBeNull();
+    const blockedNow = () => wall.textContent('#figures [data-figure="blockedTeams"] dd');
+    expect(await blockedNow()).toMatch(/^2 of 7/);
 
     expect(
       (
@@ -355,8 +368,17 @@ describe('the leadership page in headless Chromium against the real stack', () =
         )
       ).status,
     ).toBe(202);
-    await wall.waitForSelector('#alert-feed li.OPEN[data-subject="mobile"]', { timeout: 90_000 });
-    expect(await wall.textContent('#alert-feed li[data-subject="mobile"]')).toContain('TEAM_IDLE');
+    await wall.waitForSelector('#alert-feed li.OPEN[data-subject="mobile"][data-rule="TEAM_IDLE"]', {
+      timeout: 90_000,
+    });
+    // the rule in words, about the team by name
+    expect(await wall.textContent('#alert-feed li[data-subject="mobile"]')).toMatch(
+      /Mobile has been blocked for 48 hours or more$/,
+    );
+    // the alert refreshes the page at once: a figure changes, without a reload
+    await wall.waitForFunction(() =>
+      /^3 of 7/.test(document.querySelector('#figures [data-figure="blockedTeams"] dd')?.textContent ?? ''),
+    );
     expect(await wall.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
     await wall.screenshot({ path: join(SHOTS, 'dashboard-wall.png'), fullPage: false });
     // the README's screenshot: the whole org over the default window
@@ -367,5 +389,103 @@ describe('the leadership page in headless Chromium against the real stack', () =
     if (process.env.ORGPULSE_UPDATE_SCREENSHOT === '1')
       await page.screenshot({ path: join(__dirname, '..', 'docs', 'leadership-page.png'), fullPage: true });
     await wall.close();
+  });
+
+  it('paints no discovery miss before a team existed, nor for the current week so far', async () => {
+    await page.goto(`${base}/?window=12w`);
+    await loaded();
+    const zeros = JSON.parse(
+      (await page.$eval('#discovery-heatmap-chart', (e) => (e as HTMLElement).dataset.zeros))!,
+    ) as Record<string, string[]>;
+    const { teams } = await api<{ teams: { name: string; weeklyTrend: { weekStart: string }[] }[] }>(
+      'query ($w: Window!) { teams { name weeklyTrend(window: $w) { weekStart } } }',
+      { w: presetWindow(84) },
+    );
+    const weeks = teams[0].weeklyTrend.map((w) => w.weekStart);
+    const registered = Date.now() - LATE_TEAM_REGISTERED_DAYS_AGO * DAY;
+    const whole = (start: string) => Date.parse(start) + 7 * DAY <= Date.now();
+    // Labs: no interview at all, so a miss in each whole week since it was registered, and in no other
+    expect(zeros[LATE_TEAM.name]).toEqual(
+      weeks.filter((w) => Date.parse(w) >= registered && whole(w)).map((w) => w.slice(0, 10)),
+    );
+    expect(zeros[LATE_TEAM.name].length).toBeGreaterThanOrEqual(1);
+    // this week, not over yet, is no one's miss
+    const thisWeek = weeks[weeks.length - 1].slice(0, 10);
+    expect(whole(weeks[weeks.length - 1])).toBe(false);
+    for (const [team, missed] of Object.entries(zeros)) expect([team, missed]).not.toContainEqual(thisWeek);
+  });
+
+  it('refreshes itself every 60 s: a figure follows new events without a reload', async () => {
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    wall.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await wall.clock.install();
+    await wall.goto(`${base}/?window=4w#token=${encodeURIComponent(org.apiToken)}`);
+    await wall.waitForFunction(() => document.body.dataset.loaded !== undefined);
+    expect(await wall.evaluate(() => document.body.dataset.refreshSeconds)).toBe('60');
+    await wall.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    const ships = async () =>
+      Number(
+        await wall.textContent('#figures [data-figure="ships"] dd').then((t) => /^\d+/.exec(t ?? '')?.[0]),
+      );
+    const before = await ships();
+    const shipped = [1, 2].map((i) => ({
+      id: `refresh-ship-${i}`,
+      type: 'delivery.shipped',
+      occurredAt: new Date(Date.now() - i * HOUR).toISOString(),
+      data: { teamId: 'core' },
+    }));
+    expect((await postEvents(ingestUrl, shipped, { key: org.ingestKey })).status).toBe(202);
+    await eventually(async () => {
+      const { orgOverview } = await api<{ orgOverview: { ships: number } }>(
+        'query ($w: Window!) { orgOverview(window: $w) { ships } }',
+        { w: presetWindow(28) },
+      );
+      expect(orgOverview.ships).toBe(before + 2);
+    });
+    // not before a minute has passed, and then without a reload
+    await wall.clock.fastForward(30_000);
+    expect(await ships()).toBe(before);
+    await wall.clock.fastForward(31_000);
+    await wall.waitForFunction(
+      (n) =>
+        Number(
+          /^\d+/.exec(document.querySelector('#figures [data-figure="ships"] dd')?.textContent ?? '')?.[0],
+        ) === n,
+      before + 2,
+    );
+    expect(await wall.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    await wall.close();
+  });
+
+  it('keeps every column of every table reachable on a phone', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    phone.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await phone.goto(`${base}/#token=${encodeURIComponent(org.apiToken)}`);
+    await phone.waitForFunction(() => document.body.dataset.loaded !== undefined);
+    for (const table of ['blocked-now', 'who-blocks-whom', 'managers']) {
+      const cells = await phone.$$eval(`[data-table="${table}"] tbody tr:first-child td`, (tds) =>
+        tds.map((td) => {
+          const box = td.getBoundingClientRect();
+          return {
+            label: (td as HTMLElement).dataset.label,
+            left: box.left,
+            right: box.right,
+            width: box.width,
+          };
+        }),
+      );
+      expect(cells.length).toBeGreaterThan(0);
+      const width = await phone.evaluate(() => document.documentElement.clientWidth);
+      const out = cells.filter((c) => c.width === 0 || c.left < 0 || c.right > width);
+      expect({ table, out }).toEqual({ table, out: [] });
+      if (table === 'blocked-now')
+        expect(cells.map((c) => c.label)).toEqual(expect.arrayContaining(['Blocking team', 'Cost (USD)']));
+    }
+    await phone.screenshot({ path: join(SHOTS, 'dashboard-phone.png'), fullPage: true });
+    await phone.close();
   });
 });

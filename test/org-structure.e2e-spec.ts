@@ -482,6 +482,15 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
         expected: { boss: null, lead: null },
       },
       managers: { q: '{ managers { id } }', expected: { managers: [] } },
+      // contract §13: a group-scoped token sees no people
+      person: {
+        q: '{ boss: person(id: "vp") { id name } one: person(id: "e1") { id } }',
+        expected: { boss: null, one: null },
+      },
+      people: {
+        q: '{ people { id } engineers: people(role: "engineer") { id } }',
+        expected: { people: [], engineers: [] },
+      },
       alerts: {
         q: '{ alerts(status: OPEN) { rule subjectId } }',
         expected: 'only team alerts of billing, ledger and mover',

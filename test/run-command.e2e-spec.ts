@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   StopPolling,
   eventually,
   freePorts,
+  graphql,
   repoRoot,
   testEnvironment,
   within,
@@ -31,6 +32,23 @@ async function processesMatching(pattern: string[]): Promise<string> {
   }
 }
 
+/** The first ```bash block after a README heading, as a reader would copy it. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf(heading));
+  const block = /```bash\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error(`README has no bash block under ${heading}`);
+  return block[1];
+}
+
+/** README's own CSV example (the backfill section's "For example"). */
+function readmeCsvExample(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const example = /For example\s+`([^`]+)` then `([^`]+)`/.exec(readme);
+  if (!example) throw new Error('README has no CSV example');
+  return `${example[1]}\n${example[2]}\n`;
+}
+
 describe('the README run command (npm start)', () => {
   jest.setTimeout(240_000);
 
@@ -50,6 +68,7 @@ describe('the README run command (npm start)', () => {
       ORGPULSE_RUN_DIR: runDir,
     };
     delete env.KAFKA_BROKERS; // the run command must start its own broker
+    const terminal = join(repoRoot, '.run', `readme-backfill-${process.pid}`);
 
     // detached: its own process group, which is what a terminal's Ctrl-C signals
     const run = new SpawnedProcess(
@@ -79,6 +98,55 @@ describe('the README run command (npm start)', () => {
       });
       expect(team).toMatchObject({ id: 'payments', blocked: true });
 
+      // README's backfill section, run as written in another terminal: nothing exported, a file in the
+      // directory the command is typed in (inside the clone, as npm run wants)
+      const orgId = /Demo organization (\S+)/.exec(run.stdout)?.[1] ?? '';
+      const apiToken = credentials?.[2] ?? '';
+      mkdirSync(terminal, { recursive: true });
+      const history = [1, 2, 3].map((i) =>
+        JSON.stringify({
+          id: `history-${i}`,
+          type: 'delivery.shipped',
+          occurredAt: `2024-0${i}-10T09:00:00Z`,
+          source: 'backfill',
+          data: { teamId: 'payments', release: `v${i}` },
+        }),
+      );
+      writeFileSync(join(terminal, 'history.ndjson'), `${history.join('\n')}\n`);
+      writeFileSync(join(terminal, 'history.csv'), readmeCsvExample());
+      const backfill = readmeBlock('### Backfill: `events import`').replaceAll('ORG_ID', orgId);
+      const terminalEnv: NodeJS.ProcessEnv = { ...process.env, ORGPULSE_RUN_DIR: runDir };
+      for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'ORGPULSE_DB_NAME']) delete terminalEnv[name];
+      const summaries = [];
+      for (const command of backfill.split('\n').filter((line) => line.trim() !== '')) {
+        const ran = await exec('bash', ['-c', command], { cwd: terminal, env: terminalEnv }).catch(
+          (error: { stderr?: string; message: string }) => {
+            throw new Error(`${command}\nfailed: ${error.stderr ?? error.message}`);
+          },
+        );
+        summaries.push(JSON.parse(ran.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>);
+      }
+      expect(summaries).toEqual([
+        expect.objectContaining({ lines: 3, accepted: 3 }),
+        expect.objectContaining({ lines: 2, accepted: 0, valid: 1, dryRun: true }),
+      ]);
+      await eventually(async () => {
+        const shipped = await graphql<{ team: { delivery: { ships: number } } }>(
+          `http://127.0.0.1:${api}/graphql`,
+          apiToken,
+          `
+            {
+              team(id: "payments") {
+                delivery(window: { from: "2024-01-01T00:00:00Z", to: "2024-04-01T00:00:00Z" }) {
+                  ships
+                }
+              }
+            }
+          `,
+        );
+        expect(shipped.data?.team.delivery.ships).toBe(3);
+      });
+
       process.kill(-run.pid, 'SIGINT');
       const exit = await within(run.exited, 60_000, 'npm start did not stop after Ctrl-C');
       expect(exit.signal === 'SIGINT' || exit.code !== null).toBe(true);
@@ -90,6 +158,7 @@ describe('the README run command (npm start)', () => {
           expect(await isListening(port)).toBe(false);
       });
     } finally {
+      rmSync(terminal, { recursive: true, force: true });
       if (run.running) process.kill(-run.pid, 'SIGKILL');
       await exec('bash', [join(repoRoot, 'infra/kafka/kafka.sh'), 'stop'], {
         env: { ...process.env, KAFKA_PORT: String(kafka), KAFKA_DATA_DIR: join(runDir, `kafka-${kafka}`) },

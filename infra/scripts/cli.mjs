@@ -1,5 +1,6 @@
-// `npm run cli -- <command>`: runs the built CLI, building it first when needed. Without
-// DATABASE_URL it uses the database of the running `npm start` (recorded in .run/env.json).
+// `npm run cli -- <command>`: runs the built CLI, building it first when needed. Without DATABASE_URL or
+// KAFKA_BROKERS it uses those of the running `npm start` (recorded in .run/env.json), and it runs in the
+// directory `npm run` was called from, so a FILE argument is found where the user typed it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,8 +10,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const main = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
 const env = { ...process.env };
 const recorded = join(process.env.ORGPULSE_RUN_DIR ?? join(root, '.run'), 'env.json');
-if (!env.DATABASE_URL && existsSync(recorded))
-  env.DATABASE_URL = JSON.parse(readFileSync(recorded, 'utf8')).DATABASE_URL;
+if (existsSync(recorded)) {
+  const running = JSON.parse(readFileSync(recorded, 'utf8'));
+  for (const name of ['DATABASE_URL', 'KAFKA_BROKERS'])
+    if (!env[name] && running[name]) env[name] = running[name];
+}
 env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/orgpulse';
 
 if (!existsSync(main)) {
@@ -20,5 +24,6 @@ if (!existsSync(main)) {
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const run = spawnSync(process.execPath, [main, ...process.argv.slice(2)], { stdio: 'inherit', env });
+const cwd = process.env.INIT_CWD && existsSync(process.env.INIT_CWD) ? process.env.INIT_CWD : process.cwd();
+const run = spawnSync(process.execPath, [main, ...process.argv.slice(2)], { stdio: 'inherit', env, cwd });
 process.exit(run.status ?? 1);

@@ -22,6 +22,21 @@ export const SCENARIO_TEAMS = [
   { teamId: 'growth', name: 'Growth', headcount: 5, groupId: 'product' },
 ];
 
+/** A team registered 17 days ago, with no interview yet: its weeks before that are no misses. */
+export const LATE_TEAM = { teamId: 'labs', name: 'Labs', headcount: 3, groupId: 'product' };
+export const LATE_TEAM_REGISTERED_DAYS_AGO = 17;
+
+/** People by name (contract §13): the page shows names, not ids. */
+export const SCENARIO_PEOPLE: Record<string, string> = {
+  ann: 'Ann Lee',
+  bob: 'Bob Stone',
+  cy: 'Cy Young',
+  dan: 'Dan Ortiz',
+  eve: 'Eve Adams',
+  mia: 'Mia Wong',
+  leo: 'Leo Park',
+};
+
 export function leadershipScenario(now: number): ScenarioEvent[] {
   const at = (ms: number) => new Date(ms).toISOString();
   const start = now - 98 * DAY;
@@ -32,6 +47,7 @@ export function leadershipScenario(now: number): ScenarioEvent[] {
   ev('grp-platform', 'group.registered', start, { groupId: 'platform', name: 'Platform', parentId: 'eng' });
   ev('grp-product', 'group.registered', start, { groupId: 'product', name: 'Product', parentId: 'eng' });
   for (const t of SCENARIO_TEAMS) ev(`reg-${t.teamId}`, 'team.registered', start, t);
+  ev(`reg-${LATE_TEAM.teamId}`, 'team.registered', now - LATE_TEAM_REGISTERED_DAYS_AGO * DAY, LATE_TEAM);
   SCENARIO_TEAMS.forEach((t, i) => {
     for (let week = 0; week < 14; week++) {
       const interviews = t.groupId === 'product' ? (i + week) % 3 : (i + week) % 2;
@@ -92,7 +108,18 @@ export function leadershipScenario(now: number): ScenarioEvent[] {
     ['dan', 'leo'],
     ['eve', 'leo'],
   ])
-    ev(`person-${personId}`, 'person.registered', start, { personId, role: 'engineer', managerId });
+    ev(`person-${personId}`, 'person.registered', start, {
+      personId,
+      name: SCENARIO_PEOPLE[personId],
+      role: 'engineer',
+      managerId,
+    });
+  for (const managerId of ['mia', 'leo'])
+    ev(`person-${managerId}`, 'person.registered', start, {
+      personId: managerId,
+      name: SCENARIO_PEOPLE[managerId],
+      role: 'engineering-manager',
+    });
   ev('1on1-ann', 'one-on-one.held', now - 3 * DAY, { managerId: 'mia', reportId: 'ann' });
   ev('1on1-bob', 'one-on-one.held', now - 20 * DAY, { managerId: 'mia', reportId: 'bob' });
   ev('1on1-dan', 'one-on-one.held', now - 2 * DAY, { managerId: 'leo', reportId: 'dan' });

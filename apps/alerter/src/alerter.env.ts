@@ -1,5 +1,5 @@
 import { webhookAllowCidrsVariable } from '@orgpulse/domain';
-import { commonEnv, env, httpEnv } from '@orgpulse/platform';
+import { commonEnv, env, httpEnv, secretsKeyVariable } from '@orgpulse/platform';
 
 export const alerterEnv = {
   ...commonEnv,
@@ -20,4 +20,6 @@ export const alerterEnv = {
   ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable,
   // how long without a completed evaluation round, or a due delivery left unattempted, before /health is 503
   ALERTER_STUCK_AFTER_MS: env.int(120_000, 1_000, 3_600_000),
+  // opens the webhooks' sealed signing secrets; the same key as the API's
+  ORGPULSE_SECRETS_KEY: secretsKeyVariable,
 };

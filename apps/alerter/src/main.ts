@@ -4,7 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Topics } from '@orgpulse/contracts';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { RenewingProducer } from '@orgpulse/messaging';
-import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
+import { WebhooksRepository } from '@orgpulse/persistence';
+import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
 import { AlerterProgress, NO_BACKLOG } from './health/alerter-progress';
@@ -21,6 +22,10 @@ runService('orgpulse-alerter', async () => {
   const { logger, db, kafka, kafkaHealth, telemetry } = await connectService('alerter', config, {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
+  const secrets = new SecretBox(config.ORGPULSE_SECRETS_KEY);
+  const sealed = await new WebhooksRepository(db, secrets).sealClearSecrets();
+  if (sealed > 0)
+    logger.info({ webhooks: sealed }, 'sealed webhook secrets an older release stored in clear');
   const producer = new RenewingProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const alerterTelemetry = new AlerterTelemetry(telemetry.metrics);
@@ -33,6 +38,7 @@ runService('orgpulse-alerter', async () => {
       webhookTimeoutMs: config.ALERTER_WEBHOOK_TIMEOUT_MS,
       policy: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
       onAttempt: (channel, delivered, seconds) => alerterTelemetry.delivered(channel, delivered, seconds),
+      secrets,
     },
     logger,
   );

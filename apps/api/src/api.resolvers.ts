@@ -5,6 +5,7 @@ import { GroupsResolver } from './groups/groups.resolver';
 import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewFieldsResolver, OrgOverviewResolver } from './overview/org-overview.resolver';
+import { PeopleResolver } from './people/people.resolver';
 import { SettingsResolver } from './settings/settings.resolver';
 import { TeamTimelineFieldsResolver } from './team-timeline/team-timeline-fields.resolver';
 import { TeamsResolver } from './teams/teams.resolver';
@@ -16,6 +17,7 @@ export const API_RESOLVERS = [
   GroupsResolver,
   BlockingEdgesResolver,
   ManagersResolver,
+  PeopleResolver,
   OrgOverviewResolver,
   OrgOverviewFieldsResolver,
   AlertsResolver,

@@ -1,5 +1,6 @@
 export * from './events/event-catalog';
 export * from './events/event-envelope.schema';
+export * from './events/event-identity';
 export * from './events/event-subject';
 export * from './events/event-timestamp';
 export * from './events/parse-accepted-event';

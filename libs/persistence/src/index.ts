@@ -7,6 +7,7 @@ export * from './dead-letters/dead-letters.repository';
 export * from './database/data-source';
 export * from './database/run-migrations';
 export * from './event-store/event-store.repository';
+export * from './event-store/conflicting-events';
 export * from './projector-offsets/projector-offsets.repository';
 export * from './projections/projection-lock';
 export * from './projections/projection-notice';

@@ -1,7 +1,7 @@
 import { CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
-import { type Logger, describeError, traceHeaders } from '@orgpulse/platform';
+import { type Logger, type SecretBox, describeError, traceHeaders } from '@orgpulse/platform';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PostFailed, guardedPost } from './guarded-post';
@@ -20,6 +20,8 @@ export interface DeliveryOptions {
   policy: WebhookTargetPolicy;
   /** each attempt's channel, outcome and time (the alerter's /metrics) */
   onAttempt?: (channel: OutboxDelivery['channel'], delivered: boolean, seconds: number) => void;
+  /** Opens webhooks' sealed signing secrets (ORGPULSE_SECRETS_KEY, as the API sealed them). */
+  secrets: SecretBox;
 }
 
 /** How long a send to Kafka may take before it counts as failed (and is retried). */
@@ -99,13 +101,17 @@ export class DeliverAlertsHandler {
       return null;
     }
     if (!delivery.webhook) throw new PostFailed('the webhook was deleted', null);
+    const { id, sealedSecret, secret: inClear } = delivery.webhook;
+    // a wrong ORGPULSE_SECRETS_KEY throws here: the delivery is retried, and the error recorded
+    const secret = sealedSecret === null ? inClear : this.options.secrets.open(sealedSecret, id);
+    if (secret === null) throw new PostFailed('the webhook has no signing secret', null);
     const body = webhookBody(delivery.payload, delivery.webhook.format);
     return guardedPost(
       delivery.webhook.url,
       body,
       {
         'Content-Type': webhookContentType(delivery.webhook.format),
-        [SIGNATURE_HEADER]: signature(body, delivery.webhook.secret),
+        [SIGNATURE_HEADER]: signature(body, secret),
         // W3C Trace Context: a traced receiver continues the trace (only ids, nothing of the alert)
         ...traceHeaders(),
       },

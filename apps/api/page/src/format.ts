@@ -7,3 +7,31 @@ export const days = (fromIso: string, now = Date.now()): number => (now - Date.p
 export const LEADER_OWNED = new Set(['unclear-priorities', 'decision-pending']);
 export const teamName = (names: Map<string, string | null>, id: string | null): string =>
   id === null ? '–' : (names.get(id) ?? null) || id;
+
+/** An alert rule (contract §6) said as a leader would say it, with the org's thresholds. */
+export function ruleInWords(
+  rule: string,
+  subject: string,
+  t: {
+    teamIdleHours: number;
+    teamStalledDays: number;
+    discoveryLapsedDays: number;
+    oneOnOneOverdueDays: number;
+    managerOverloadedReports: number;
+  },
+): string {
+  switch (rule) {
+    case 'TEAM_IDLE':
+      return `${subject} has been blocked for ${t.teamIdleHours} hours or more`;
+    case 'TEAM_STALLED':
+      return `${subject} has had no ship and no customer interview for ${t.teamStalledDays} days`;
+    case 'DISCOVERY_LAPSED':
+      return `${subject} has held no customer interview for ${t.discoveryLapsedDays} days`;
+    case 'ONE_ON_ONE_OVERDUE':
+      return `${subject} has had no 1:1 with their manager for ${t.oneOnOneOverdueDays} days`;
+    case 'MANAGER_OVERLOADED':
+      return `${subject} has more than ${t.managerOverloadedReports} direct reports`;
+    default:
+      return `${subject}: ${rule.toLowerCase().replace(/_/g, ' ')}`;
+  }
+}

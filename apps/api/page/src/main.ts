@@ -47,6 +47,12 @@ let state: ViewState = readViewState();
 let live: Client | undefined;
 let generation = 0;
 const names = new Map<string, string | null>();
+let thresholds: Settings | undefined;
+/** A wall screen stays current: the view is asked again this often, and at once when an alert changes. */
+export const REFRESH_MS = 60_000;
+let refreshTimer: ReturnType<typeof setInterval> | undefined;
+let refreshing: Promise<void> | undefined;
+let refreshAgain = false;
 
 const show = (view: 'sign-in' | 'dashboard' | 'team') => {
   $('sign-in').hidden = view !== 'sign-in';
@@ -94,10 +100,10 @@ async function loadGroups(socket: Client): Promise<void> {
   $('group-label').hidden = groups.length === 0;
 }
 
-async function loadDashboard(token: string): Promise<void> {
+async function loadDashboard(token: string, quiet = false): Promise<void> {
   const mine = ++generation;
   show('dashboard');
-  status('Loading…');
+  if (!quiet) status('Loading…');
   const w = windowOf(state);
   const g = state.group || null;
   const [overview, settings, teams, managers] = await Promise.all([
@@ -108,9 +114,10 @@ async function loadDashboard(token: string): Promise<void> {
   ]);
   if (mine !== generation) return;
   for (const t of teams) names.set(t.id, t.name);
+  thresholds = settings.settings;
   renderHeadline(overview, settings.settings);
   renderBlocked(teams, names, openTeam, settings.settings.currency);
-  renderHeatmaps(teams, settings.settings.discoveryTarget);
+  renderHeatmaps(teams, settings.settings.discoveryTarget, { ...w, now: Date.now() });
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
   renderManagers(managers.managers, openTeam);
@@ -146,18 +153,72 @@ function connect(token: string): Client {
 }
 
 async function startAlerts(token: string, socket: Client): Promise<void> {
-  const { alerts } = await graphql<{ alerts: AlertRow[] }>(token, ALERTS, {});
+  const [{ alerts }, { settings }] = await Promise.all([
+    graphql<{ alerts: AlertRow[] }>(token, ALERTS, {}),
+    graphql<{ settings: Settings }>(token, SETTINGS, {}),
+  ]);
+  thresholds ??= settings;
   $('alert-feed').replaceChildren();
   for (const a of [...alerts].sort((x, y) => y.raisedAt.localeCompare(x.raisedAt)))
-    renderAlert(a, names, false);
+    renderAlert(a, names, false, thresholds);
   socket.subscribe<{ alertChanged: AlertRow }>(
     { query: ALERT_CHANGED },
     {
-      next: (m) => m.data && renderAlert(m.data.alertChanged, names, true),
+      next: (m) => {
+        if (!m.data) return;
+        renderAlert(m.data.alertChanged, names, true, thresholds ?? settings);
+        void refresh();
+      },
       error: () => undefined,
       complete: () => undefined,
     },
   );
+}
+
+/** The row a keyboard user is on, to be found again after the view is drawn anew. */
+function focusedRow(): { table: string; team: string } | undefined {
+  const row = document.activeElement?.closest('tr');
+  const table = row?.closest('table')?.dataset.table;
+  return row?.dataset.team && table ? { table, team: row.dataset.team } : undefined;
+}
+
+/**
+ * Asks for the view on screen again, quietly: no "Loading…", the focused row kept. One refresh at a
+ * time; one asked for meanwhile runs right after it.
+ */
+async function refresh(): Promise<void> {
+  const token = currentToken();
+  if (!token) return;
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  const focused = focusedRow();
+  refreshing = (state.team ? loadTeam(token) : loadDashboard(token, true))
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) return refused();
+      status(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => {
+      refreshing = undefined;
+      if (focused)
+        document
+          .querySelector<HTMLElement>(
+            `[data-table="${CSS.escape(focused.table)}"] tr[data-team="${CSS.escape(focused.team)}"]`,
+          )
+          ?.focus();
+      if (refreshAgain) {
+        refreshAgain = false;
+        void refresh();
+      }
+    });
+  await refreshing;
+}
+
+function keepRefreshing(): void {
+  clearInterval(refreshTimer);
+  refreshTimer = setInterval(() => void refresh(), REFRESH_MS);
+  document.body.dataset.refreshSeconds = String(REFRESH_MS / 1000);
 }
 
 function syncControls(): void {
@@ -186,6 +247,7 @@ async function render(push: boolean): Promise<void> {
 }
 
 function refused(): void {
+  clearInterval(refreshTimer);
   signOut();
   void live?.dispose();
   live = undefined;
@@ -211,6 +273,7 @@ async function start(): Promise<void> {
     await render(false);
     if (!currentToken()) return; // refused
     const socket = connect(token);
+    keepRefreshing();
     await loadGroups(socket);
     await startAlerts(token, socket);
   } catch (error) {
@@ -243,6 +306,7 @@ $('sign-in-form').addEventListener('submit', (e) => {
   void submitToken();
 });
 $('sign-out').addEventListener('click', () => {
+  clearInterval(refreshTimer);
   signOut();
   void live?.dispose();
   live = undefined;

@@ -1,5 +1,5 @@
 import { SEQUENTIAL, chart, weekLabel } from './charts';
-import { LEADER_OWNED, days, num, pct, teamName, when } from './format';
+import { LEADER_OWNED, days, num, pct, ruleInWords, teamName, when } from './format';
 import type {
   AlertRow,
   BlockingEdge,
@@ -147,20 +147,54 @@ export function renderBlocked(
   );
 }
 
+const WEEK = 7 * 86_400_000;
+type Week = TeamRow['weeklyTrend'][number];
+
+/** The [from, to) the page asked for, and the time it asked: which weeks are whole and past. */
+export interface Span {
+  from: string;
+  to: string;
+  now: number;
+}
+
+/**
+ * Whether a week of a team can count as a miss: the whole week lies in the window and in the past,
+ * and the team existed all of it. Other weeks show what happened in them, never a miss.
+ */
+function counts(team: TeamRow, week: Week, span: Span): boolean {
+  const start = Date.parse(week.weekStart);
+  const whole = start >= Date.parse(span.from) && start + WEEK <= Math.min(Date.parse(span.to), span.now);
+  const existed = team.registeredAt !== null && Date.parse(team.registeredAt) <= start;
+  return whole && existed;
+}
+
 function heatmap(
   host: HTMLElement,
   teams: TeamRow[],
-  value: (w: TeamRow['weeklyTrend'][number]) => number,
+  value: (w: Week, team: TeamRow) => number | null,
   pieces: object,
   name: string,
 ): void {
   const weeks = teams[0]?.weeklyTrend.map((w) => weekLabel(w.weekStart)) ?? [];
-  const data = teams.flatMap((t, y) => t.weeklyTrend.map((w, x) => [x, y, Math.round(value(w) * 10) / 10]));
+  // null: nothing to paint (ECharts leaves '-' cells empty)
+  const cell = (t: TeamRow, w: Week) => {
+    const v = value(w, t);
+    return v === null ? '-' : Math.round(v * 10) / 10;
+  };
+  const data = teams.flatMap((t, y) => t.weeklyTrend.map((w, x) => [x, y, cell(t, w)]));
   // what the canvas shows, also readable from the DOM (tests, screen readers' summaries)
   host.dataset.rows = teams.map((t) => t.name ?? t.id).join('|');
   host.dataset.weeks = String(weeks.length);
   host.dataset.total = String(
-    teams.reduce((sum, t) => sum + t.weeklyTrend.reduce((s2, w) => s2 + value(w), 0), 0),
+    teams.reduce((sum, t) => sum + t.weeklyTrend.reduce((s2, w) => s2 + (value(w, t) ?? 0), 0), 0),
+  );
+  host.dataset.zeros = JSON.stringify(
+    Object.fromEntries(
+      teams.map((t) => [
+        t.name ?? t.id,
+        t.weeklyTrend.filter((w) => value(w, t) === 0).map((w) => weekLabel(w.weekStart)),
+      ]),
+    ),
   );
   host.setAttribute('aria-label', `${name} of ${teams.length} teams over ${weeks.length} weeks`);
   chart(host, {
@@ -173,7 +207,7 @@ function heatmap(
   });
 }
 
-export function renderHeatmaps(teams: TeamRow[], discoveryTarget: number): void {
+export function renderHeatmaps(teams: TeamRow[], discoveryTarget: number, span: Span): void {
   const max = Math.max(1, ...teams.flatMap((t) => t.weeklyTrend.map((w) => w.idlePersonDays)));
   heatmap(
     $('idle-heatmap-chart'),
@@ -182,11 +216,12 @@ export function renderHeatmaps(teams: TeamRow[], discoveryTarget: number): void 
     { min: 0, max, calculable: true, inRange: { color: SEQUENTIAL } },
     'idle person-days',
   );
-  // blue: target met; orange: some, below target; vermillion: none (partial weeks count as they are)
+  // blue: target met; orange: some, below target; vermillion: none, only for a whole past week of a
+  // team that existed all of it (a week before the team, or this week so far, is no miss)
   heatmap(
     $('discovery-heatmap-chart'),
     teams,
-    (w) => w.interviews,
+    (w, t) => (w.interviews === 0 && !counts(t, w, span) ? null : w.interviews),
     {
       type: 'piecewise',
       pieces: [
@@ -347,7 +382,7 @@ export function renderManagers(managers: ManagerRow[], openTeam: OpenTeam): void
     $('managers-table'),
     'managers',
     [
-      { title: 'Manager', value: (m) => m.id },
+      { title: 'Manager', value: (m) => m.person.name ?? m.id },
       { title: 'Span of control', value: (m) => m.directReports, numeric: true },
       {
         title: '1:1 coverage',
@@ -356,7 +391,13 @@ export function renderManagers(managers: ManagerRow[], openTeam: OpenTeam): void
         numeric: true,
       },
       { title: 'Overdue reports', value: (m) => m.overdueReports.length, numeric: true },
-      { title: 'Who', value: (m) => m.overdueReports.join(' ') },
+      {
+        title: 'Who',
+        value: (m) => {
+          const named = new Map(m.person.reports.map((r) => [r.id, r.name]));
+          return m.overdueReports.map((id) => named.get(id) || id).join(', ');
+        },
+      },
       { title: 'People in subtree', value: (m) => m.subtree.people, numeric: true },
       {
         title: 'Subtree 1:1 coverage',
@@ -371,16 +412,30 @@ export function renderManagers(managers: ManagerRow[], openTeam: OpenTeam): void
   );
 }
 
-export function renderAlert(alert: AlertRow, names: Map<string, string | null>, live: boolean): void {
+export function renderAlert(
+  alert: AlertRow,
+  names: Map<string, string | null>,
+  live: boolean,
+  settings: Settings,
+): void {
   const feed = $('alert-feed');
   feed.querySelector(`[data-alert="${CSS.escape(alert.id)}"]`)?.remove();
   const li = document.createElement('li');
   li.dataset.alert = alert.id;
   li.dataset.subject = alert.subjectId;
+  li.dataset.rule = alert.rule;
   li.className = alert.status;
   li.tabIndex = 0;
   const at = alert.status === 'OPEN' ? alert.raisedAt : (alert.resolvedAt ?? alert.raisedAt);
-  li.textContent = `${when(at)} ${alert.status === 'OPEN' ? 'raised' : 'resolved'} ${alert.rule} · ${teamName(names, alert.subjectId)}`;
+  const subject = alert.subjectName ?? teamName(names, alert.subjectId);
+  const time = document.createElement('time');
+  time.dateTime = at;
+  time.textContent = `${when(at)} `;
+  li.append(
+    time,
+    `${alert.status === 'OPEN' ? '' : 'Resolved: '}${ruleInWords(alert.rule, subject, settings)}`,
+  );
+  li.title = alert.rule;
   if (live) feed.prepend(li);
   else feed.append(li);
 }

@@ -9,13 +9,16 @@ export const OVERVIEW = `query Overview($w: Window!, $p: Window!, $g: ID) {
   blockingEdges(window: $w, groupId: $g) { blockingTeamId blockedTeamId blockedHours idlePersonDays }
 }`;
 
-export const SETTINGS = `query Settings { settings { discoveryTarget oneOnOneIntervalDays idleCostPerPersonDay currency } }`;
+export const SETTINGS = `query Settings { settings {
+  discoveryTarget oneOnOneIntervalDays idleCostPerPersonDay currency
+  teamIdleHours teamStalledDays discoveryLapsedDays oneOnOneOverdueDays managerOverloadedReports
+} }`;
 
 /** A 200-team org in one request; the cost limit still holds over a 52-week window. */
 export const TEAMS_PAGE_SIZE = 250;
 export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) {
   teams(groupId: $g, first: $first, after: $after) {
-    id name headcount blocked
+    id name headcount blocked registeredAt
     currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost }
     idleness(window: $w) { blockedHours idlePersonDays }
     discovery(window: $w) { interviews adherence }
@@ -25,13 +28,16 @@ export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) 
 }`;
 
 export const MANAGERS = `query Managers {
-  managers(first: 500) { id directReports oneOnOneCoverage overdueReports subtree { people managers oneOnOneCoverage } }
+  managers(first: 500) {
+    id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
+    subtree { people managers oneOnOneCoverage }
+  }
 }`;
 
 /** Issue 13's hierarchy; an API without it answers a validation error and the page hides the picker. */
 export const GROUPS = `query Groups { groups { id name parent { id } } }`;
 
-const ALERT_FIELDS = 'id rule subjectId status raisedAt resolvedAt';
+const ALERT_FIELDS = 'id rule subjectId subjectName status raisedAt resolvedAt';
 export const ALERTS = `query Alerts { alerts(status: OPEN, first: 200) { ${ALERT_FIELDS} } }`;
 export const ALERT_CHANGED = `subscription AlertChanged { alertChanged { ${ALERT_FIELDS} } }`;
 
@@ -68,6 +74,11 @@ export interface Settings {
   oneOnOneIntervalDays: number;
   idleCostPerPersonDay: number | null;
   currency: string;
+  teamIdleHours: number;
+  teamStalledDays: number;
+  discoveryLapsedDays: number;
+  oneOnOneOverdueDays: number;
+  managerOverloadedReports: number;
 }
 export interface OverviewAnswer {
   current: Overview;
@@ -97,6 +108,7 @@ export interface TeamRow {
   name: string | null;
   headcount: number;
   blocked: boolean;
+  registeredAt: string | null;
   currentBlock: CurrentBlock | null;
   idleness: { blockedHours: number; idlePersonDays: number };
   discovery: { interviews: number; adherence: number };
@@ -105,6 +117,7 @@ export interface TeamRow {
 }
 export interface ManagerRow {
   id: string;
+  person: { name: string | null; reports: { id: string; name: string | null }[] };
   directReports: number;
   oneOnOneCoverage: number | null;
   overdueReports: string[];
@@ -119,6 +132,7 @@ export interface AlertRow {
   id: string;
   rule: string;
   subjectId: string;
+  subjectName: string | null;
   status: 'OPEN' | 'RESOLVED';
   raisedAt: string;
   resolvedAt: string | null;

@@ -1,3 +1,5 @@
+import { csvCell } from './csv';
+
 export interface Column<T> {
   title: string;
   value: (row: T) => string | number | null;
@@ -8,13 +10,6 @@ export interface Column<T> {
   /** A link to the row's team page. */
   teamId?: (row: T) => string | null;
 }
-
-const csvCell = (v: string | number | null): string => {
-  const s = v === null ? '' : String(v);
-  // a leading = + - @ would be a formula in a spreadsheet
-  const safe = /^[=+\-@]/.test(s) && typeof v !== 'number' ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 export const toCsv = <T>(columns: Column<T>[], rows: T[]): string =>
   [columns.map((c) => csvCell(c.title)), ...rows.map((r) => columns.map((c) => csvCell(c.value(r))))]
@@ -77,6 +72,8 @@ export function renderTable<T>(
     if (teamId) tr.dataset.team = teamId;
     for (const c of columns) {
       const td = tr.insertCell();
+      // a phone shows each row as a card of "title: value" lines (page.css)
+      td.dataset.label = c.title;
       const value = c.value(row);
       td.dataset.raw = value === null ? '' : String(value);
       const text = c.format ? c.format(row) : value === null ? '–' : String(value);

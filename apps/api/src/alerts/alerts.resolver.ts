@@ -2,11 +2,12 @@ import {
   Args,
   Context,
   Field,
-  GraphQLISODateTime,
   ID,
   Int,
   ObjectType,
+  Parent,
   Query,
+  ResolveField,
   Resolver,
   Subscription,
   registerEnumType,
@@ -22,6 +23,7 @@ import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import { ALERT_CHANGED, AlertChanges } from './alert-changes';
 import type { RequestContext } from '../graphql/request-context';
 import { allTeams } from '../overview/org-figures';
+import { DateTime } from '../graphql/date-time.scalar';
 
 export enum AlertStatusEnum {
   OPEN = 'OPEN',
@@ -35,8 +37,8 @@ export class AlertModel {
   @Field(() => String) rule!: string;
   @Field(() => ID) subjectId!: string;
   @Field(() => AlertStatusEnum) status!: AlertStatus;
-  @Field(() => GraphQLISODateTime) raisedAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => DateTime) raisedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) resolvedAt!: Date | null;
   @Field(() => GraphQLJSONObject, { description: 'The figures when raised (e.g. idle person-days so far)' })
   figures!: Record<string, unknown>;
 }
@@ -87,5 +89,18 @@ export class AlertsResolver {
         ? {}
         : { teams: (await allTeams(ctx)).map((t) => t.subjectId), rules: [...teamAlertRules] }),
     });
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: "The team's or person's name, when known (contract §13)",
+  })
+  async subjectName(@Parent() alert: AlertModel, @Context() ctx: RequestContext): Promise<string | null> {
+    const isTeam = teamAlertRules.includes(alert.rule as (typeof teamAlertRules)[number]);
+    const loader = isTeam ? ctx.teams.heads : ctx.people.heads;
+    const subject = await loader.load(alert.subjectId);
+    // a subscription keeps its context for as long as it is open: names are not held past the answer
+    loader.clear(alert.subjectId);
+    return subject?.state.name ?? null;
   }
 }

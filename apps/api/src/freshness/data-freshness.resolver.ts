@@ -1,15 +1,16 @@
-import { Context, Field, Float, GraphQLISODateTime, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Context, Field, Float, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import type { RequestContext } from '../graphql/request-context';
+import { DateTime } from '../graphql/date-time.scalar';
 
 @ObjectType('DataFreshness', { description: 'How current the figures are: the latest event projected' })
 export class DataFreshnessModel {
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When ingest accepted it' })
+  @Field(() => DateTime, { nullable: true, description: 'When ingest accepted it' })
   lastEventIngestedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it reached the read models' })
+  @Field(() => DateTime, { nullable: true, description: 'When it reached the read models' })
   lastEventProjectedAt!: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'Seconds from ingest to projection (projection lag)' })

@@ -70,6 +70,11 @@ export function formatGraphqlError(
   if (typeof extensions.limit === 'string') {
     return withoutHttp({ ...formatted, extensions: { ...extensions, code: QUERY_LIMIT_EXCEEDED } });
   }
+  // and so does a refused input value written in the document (an invalid DateTime literal)
+  if (extensions.badUserInput === true) {
+    const { badUserInput: _marker, ...rest } = extensions;
+    return withoutHttp({ ...formatted, extensions: { ...rest, code: 'BAD_USER_INPUT' } });
+  }
   if (typeof extensions.code === 'string' && CLIENT_ERRORS.has(extensions.code))
     return withoutHttp(formatted);
   onInternal(error);

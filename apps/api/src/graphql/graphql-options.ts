@@ -3,6 +3,7 @@ import type { Logger } from '@orgpulse/platform';
 import type { GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.middleware';
+import { DateTime, dateTimeArgumentsRule } from './date-time.scalar';
 import { formatGraphqlError } from './graphql-errors';
 import { queryCostPlugin } from './query-limits/query-limits.plugin';
 import { QUERY_LIMITS } from './query-limits/query-limits';
@@ -37,6 +38,8 @@ export function graphqlOptions({
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // one DateTime, the strict one (contract §11), for fields declared with a bare Date too
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
@@ -44,7 +47,7 @@ export function graphqlOptions({
     context: ({ req }: { req: AuthenticatedRequest }) =>
       new RequestContext(req.principal, db, req, undefined, teamHistories),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
-    validationRules: [queryShapeRule(QUERY_LIMITS)],
+    validationRules: [dateTimeArgumentsRule, queryShapeRule(QUERY_LIMITS)],
     plugins: [queryCostPlugin(QUERY_LIMITS), ...(resultCache ? [resultCachePlugin(resultCache)] : [])],
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>
       formatGraphqlError(formatted, error, (internal) =>

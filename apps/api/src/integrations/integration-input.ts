@@ -1,5 +1,6 @@
 import { Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { type IntegrationOptions, type TeamMapping, integrationKinds } from '@orgpulse/persistence';
+import { storableTextProblem } from '../graphql/input-values';
 
 export enum IntegrationKindValue {
   GITHUB = 'GITHUB',
@@ -76,6 +77,27 @@ const outOf = (value: string, max: number) => value.length === 0 || value.length
 /** What is wrong with an integration an admin creates, or undefined; and its options with defaults left out. */
 export function integrationInputProblem(input: CreateIntegrationInput): string | undefined {
   const L = INTEGRATION_LIMITS;
+  const o = input.options ?? {};
+  const texts: [string, string][] = [
+    ['name', input.name],
+    ['secret', input.secret],
+    ...input.teamMappings.flatMap((m, i): [string, string][] => [
+      [`teamMappings.${i}.match`, m.match],
+      [`teamMappings.${i}.teamId`, m.teamId],
+    ]),
+    ...(o.productionEnvironments ?? []).map((v, i): [string, string] => [
+      `options.productionEnvironments.${i}`,
+      v,
+    ]),
+    ...(o.blockedStates ?? []).map((v, i): [string, string] => [`options.blockedStates.${i}`, v]),
+    ...(o.blockedLabel ? [['options.blockedLabel', o.blockedLabel] as [string, string]] : []),
+  ];
+  // bounded before it is walked: at most teamMappings and list limits below decide the rest
+  if (input.teamMappings.length <= L.teamMappings)
+    for (const [name, value] of texts) {
+      const problem = storableTextProblem(name, value);
+      if (problem !== undefined) return problem;
+    }
   if (!integrationKinds.includes(input.kind)) return `kind must be one of ${integrationKinds.join(', ')}`;
   if (outOf(input.name.trim(), L.nameChars)) return `name must be 1 to ${L.nameChars} characters`;
   if (input.secret.length < L.secretChars[0] || input.secret.length > L.secretChars[1])
@@ -94,7 +116,6 @@ export function integrationInputProblem(input: CreateIntegrationInput): string |
   const source = { GITHUB: 'repository', JIRA: 'project', LINEAR: 'team' }[kind];
   if (source !== undefined && input.teamMappings.length === 0)
     return `teamMappings must map at least one ${source} to a team`;
-  const o = input.options ?? {};
   for (const name of ['productionEnvironments', 'blockedStates'] as const) {
     const list = o[name];
     if (list === undefined || list === null) continue;

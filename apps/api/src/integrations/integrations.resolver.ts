@@ -2,7 +2,6 @@ import {
   Args,
   Context,
   Field,
-  GraphQLISODateTime,
   ID,
   Int,
   Mutation,
@@ -18,6 +17,7 @@ import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { badInput } from '../graphql/graphql-errors';
+import { isUuid } from '../graphql/input-values';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
 import {
@@ -29,6 +29,7 @@ import {
   toOptions,
   toTeamMappings,
 } from './integration-input';
+import { DateTime } from '../graphql/date-time.scalar';
 
 export enum DeliveryOutcomeValue {
   ACCEPTED = 'ACCEPTED',
@@ -41,7 +42,7 @@ const DELIVERIES = { defaultSize: 20, maxSize: 200 };
 
 @ObjectType('IntegrationDelivery', { description: 'One verified delivery from the vendor, newest first' })
 export class IntegrationDeliveryModel {
-  @Field(() => GraphQLISODateTime) receivedAt!: Date;
+  @Field(() => DateTime) receivedAt!: Date;
   @Field(() => String, { nullable: true }) vendorDeliveryId!: string | null;
   @Field(() => DeliveryOutcomeValue) outcome!: DeliveryOutcomeValue;
   @Field(() => String, { nullable: true }) reason!: string | null;
@@ -73,7 +74,7 @@ export class IntegrationModel {
   receiverPath!: string;
   @Field(() => [TeamMappingModel]) teamMappings!: TeamMappingModel[];
   @Field(() => IntegrationOptionsModel) options!: IntegrationOptionsModel;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
 }
 
 const toModel = <T extends { id: string }>(row: T) => ({
@@ -157,5 +158,3 @@ export class IntegrationsResolver {
     return isUuid(id) ? this.repository.delete(ctx.orgId, id) : Promise.resolve(false);
   }
 }
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

@@ -1,15 +1,4 @@
-import {
-  Args,
-  Context,
-  Float,
-  GraphQLISODateTime,
-  ID,
-  Int,
-  Parent,
-  Query,
-  ResolveField,
-  Resolver,
-} from '@nestjs/graphql';
+import { Args, Context, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { OneOnOneCadence } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
@@ -17,6 +6,8 @@ import { Cost } from '../graphql/query-limits/cost.decorator';
 import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { ManagerModel, ManagerSubtreeModel } from './manager.model';
+import { PersonModel, personOf } from '../people/people.resolver';
+import { DateTime } from '../graphql/date-time.scalar';
 
 @Resolver(() => ManagerModel)
 export class ManagersResolver {
@@ -74,11 +65,10 @@ export class ManagersResolver {
   ): Promise<OneOnOneCadence> {
     const at = asOf?.getTime() ?? this.clock.now();
     const { oneOnOneIntervalDays } = await ctx.settings();
-    const [{ chart }, held] = await Promise.all([
-      ctx.people.chartAt(at, oneOnOneIntervalDays),
+    const [reports, held] = await Promise.all([
+      ctx.people.reportsOf(managerId, at),
       ctx.people.oneOnOnesBefore(managerId, at, oneOnOneIntervalDays),
     ]);
-    const reports = [...chart.reportsOf(managerId)];
     const met = new Set(held.map((o) => o.reportId));
     const overdueReports = reports.filter((r) => !met.has(r));
     return {
@@ -88,11 +78,16 @@ export class ManagersResolver {
     };
   }
 
+  @ResolveField(() => PersonModel, { description: 'The manager as a person: name and role (contract §13)' })
+  person(@Parent() m: ManagerModel, @Context() ctx: RequestContext): Promise<PersonModel> {
+    return personOf(ctx, m.id);
+  }
+
   @ResolveField(() => Int, { description: 'Span of control' })
   async directReports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<number> {
     return (await this.cadence(ctx, m.id, asOf)).directReports.length;
   }
@@ -101,7 +96,7 @@ export class ManagersResolver {
   async reports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<string[]> {
     return (await this.cadence(ctx, m.id, asOf)).directReports;
   }
@@ -110,7 +105,7 @@ export class ManagersResolver {
   async oneOnOneCoverage(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<number | null> {
     return (await this.cadence(ctx, m.id, asOf)).coverage;
   }
@@ -119,7 +114,7 @@ export class ManagersResolver {
   async overdueReports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<string[]> {
     return (await this.cadence(ctx, m.id, asOf)).overdueReports;
   }
@@ -130,7 +125,7 @@ export class ManagersResolver {
   async subtree(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<ManagerSubtreeModel> {
     const at = asOf?.getTime() ?? this.clock.now();
     const { oneOnOneIntervalDays } = await ctx.settings();

@@ -36,6 +36,7 @@ export class PeopleReads {
   readonly heads: DataLoader<string, PersonView | null>;
   private readonly oneOnOnes: DataLoader<string, OneOnOne[]>;
   private readonly charts = new Map<string, Promise<ChartAt>>();
+  private readonly reports = new Map<number, DataLoader<string, string[]>>();
 
   constructor(
     db: Pick<EntityManager, 'query'>,
@@ -72,6 +73,61 @@ export class PeopleReads {
     });
   }
 
+  /** Each person's manager at t: from their head when nothing about them happened after t, else their weeks. */
+  async managersAt(views: readonly PersonView[], t: number): Promise<Map<string, string | null>> {
+    const found = new Map<string, string | null>();
+    const later: string[] = [];
+    for (const view of views) {
+      if (view.lastAt <= t) found.set(view.subjectId, view.state.managerId);
+      else later.push(view.subjectId);
+    }
+    const weeks = await this.people.weeksFrom(this.orgId, later, t, t + 1);
+    for (const id of later) {
+      const personWeeks = weeks.get(id) ?? [];
+      if (personWeeks.length === 0) {
+        found.set(id, null); // nothing about them yet at t
+        continue;
+      }
+      const timeline = personTimelineFrom(
+        personWeeks[0].start,
+        personWeeks[0].week,
+        personWeeks.flatMap((w) => w.facts),
+      );
+      found.set(id, latestAt(timeline.managers, t)?.managerId ?? null);
+    }
+    return found;
+  }
+
+  /**
+   * The direct reports of a manager at t, sorted: by the head index of people whose manager is them now,
+   * and, of everyone who ever reported to them, those changed after t (read as of t). Batched per t.
+   */
+  reportsOf(managerId: string, t: number): Promise<string[]> {
+    let loader = this.reports.get(t);
+    if (loader === undefined) {
+      loader = new DataLoader(async (ids) => {
+        const [now, ever] = await Promise.all([
+          this.people.listHeads(this.orgId, {
+            first: Number.MAX_SAFE_INTEGER,
+            where: { column: 'manager_id', values: ids },
+          }),
+          this.people.linkedTo(this.orgId, ids),
+        ]);
+        const candidates = new Map(now.map((v) => [v.subjectId, v]));
+        const later = (await this.heads.loadMany(ever.filter((id) => !candidates.has(id)))).filter(
+          (v): v is PersonView => v !== null && !(v instanceof Error) && v.lastAt > t,
+        );
+        for (const view of later) candidates.set(view.subjectId, view);
+        const byManager = new Map<string, string[]>();
+        for (const [person, manager] of await this.managersAt([...candidates.values()], t))
+          if (manager !== null) byManager.set(manager, [...(byManager.get(manager) ?? []), person]);
+        return ids.map((id) => (byManager.get(id) ?? []).sort());
+      });
+      this.reports.set(t, loader);
+    }
+    return loader.load(managerId);
+  }
+
   /** A manager's 1:1s that occurred in [from, to). */
   oneOnOnesOf(managerId: string, from: number, to: number): Promise<OneOnOne[]> {
     return this.oneOnOnes.load(`${managerId}\u0000${Math.floor(from)}/${Math.ceil(to)}`);
@@ -105,25 +161,7 @@ export class PeopleReads {
       this.managers.headsAfter(this.orgId, asOf),
     ]);
     const managerOf = new Map(lines.map((l) => [l.subjectId, l.value]));
-    const weeks = await this.people.weeksFrom(
-      this.orgId,
-      later.map((p) => p.subjectId),
-      asOf,
-      asOf + 1,
-    );
-    for (const person of later) {
-      const personWeeks = weeks.get(person.subjectId) ?? [];
-      if (personWeeks.length === 0) {
-        managerOf.delete(person.subjectId); // nothing about them yet at asOf
-        continue;
-      }
-      const timeline = personTimelineFrom(
-        personWeeks[0].start,
-        personWeeks[0].week,
-        personWeeks.flatMap((w) => w.facts),
-      );
-      managerOf.set(person.subjectId, latestAt(timeline.managers, asOf)?.managerId ?? null);
-    }
+    for (const [person, manager] of await this.managersAt(later, asOf)) managerOf.set(person, manager);
     const latest = new Map<string, Record<string, number>>();
     for (const head of managerHeads) latest.set(head.subjectId, head.state.lastOneOnOneWith);
     // managers with 1:1s after asOf: their latest per pair in (since, asOf] comes from those weeks

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
 import type { ApiAuthenticator, Authenticated } from '../auth/api-authenticator';
+import { dateTimeArgumentsRule } from '../graphql/date-time.scalar';
 import { formatGraphqlError } from '../graphql/graphql-errors';
 import { operationCost } from '../graphql/query-limits/query-cost';
 import { type QueryLimits, queryLimitError } from '../graphql/query-limits/query-limits';
@@ -95,6 +96,7 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
     const invalid = validate(schema, document, [
       ...specifiedRules,
       ...options.extraRules,
+      dateTimeArgumentsRule,
       queryShapeRule(limits),
     ]);
     if (invalid.length > 0) return invalid;

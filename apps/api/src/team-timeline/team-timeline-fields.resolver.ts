@@ -1,14 +1,4 @@
-import {
-  Args,
-  Context,
-  Field,
-  Float,
-  GraphQLISODateTime,
-  ObjectType,
-  Parent,
-  ResolveField,
-  Resolver,
-} from '@nestjs/graphql';
+import { Args, Context, Field, Float, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { idleness, inWindow } from '@orgpulse/domain';
 import type { TeamView } from '../read-models/team-reads';
 import { teamAt } from '../teams/team-metrics';
@@ -17,13 +7,14 @@ import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { TeamModel } from '../teams/team.models';
+import { DateTime } from '../graphql/date-time.scalar';
 
 /** A team's timeline entries per window are bounded: the newest this many are returned. */
 export const MAX_TIMELINE_ENTRIES = 500;
 
 @ObjectType('CurrentBlock', { description: "The team's blocked interval now, with what it cost so far" })
 export class CurrentBlockModel {
-  @Field(() => GraphQLISODateTime) since!: Date;
+  @Field(() => DateTime) since!: Date;
   @Field(() => String, { description: 'The reason now (the latest team.blocked)' }) reason!: string;
   @Field(() => String, { nullable: true, description: 'The blocking team now' }) blockedBy!: string | null;
   @Field(() => Float) blockedHours!: number;
@@ -37,7 +28,7 @@ export class CurrentBlockModel {
 
 @ObjectType('TeamTimelineEntry', { description: 'One change in a team’s history' })
 export class TeamTimelineEntryModel {
-  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => DateTime) at!: Date;
   @Field(() => String, { description: 'BLOCKED, UNBLOCKED, INTERVIEW, SHIP or HEADCOUNT' }) kind!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => String, { nullable: true }) blockedBy!: string | null;
@@ -67,6 +58,15 @@ const idleCostPerPersonDay = (settings: object): number | null => {
 @Resolver(() => TeamModel)
 export class TeamTimelineFieldsResolver {
   constructor(private readonly clock: Clock) {}
+
+  @ResolveField(() => DateTime, {
+    nullable: true,
+    description:
+      'When the team was first registered (its earliest team.registered); null while none names it. Weeks before it the team did not exist',
+  })
+  registeredAt(@Parent() t: TeamView): Date | null {
+    return t.state.firstRegisteredAt === null ? null : new Date(t.state.firstRegisteredAt);
+  }
 
   @ResolveField(() => CurrentBlockModel, { nullable: true, description: 'Null when not blocked now' })
   async currentBlock(

@@ -1,4 +1,5 @@
-import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../graphql/date-time.scalar';
 
 @ObjectType('Team')
 export class TeamModel {
@@ -17,7 +18,7 @@ export class TeamModel {
   @Field(() => Boolean, { description: 'Whether the team is blocked now' })
   blocked!: boolean;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Start of the current blocked interval' })
+  @Field(() => DateTime, { nullable: true, description: 'Start of the current blocked interval' })
   blockedSince!: Date | null;
 }
 
@@ -47,7 +48,7 @@ export class DiscoveryCadenceModel {
   @Field(() => Int) weeksMeetingTarget!: number;
   @Field(() => Float) adherence!: number;
   @Field(() => Int) currentStreakWeeks!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastInterviewAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) lastInterviewAt!: Date | null;
   @Field(() => Float, { nullable: true }) daysSinceLast!: number | null;
   @Field(() => Int, { description: 'Interviews held by pm, designer and engineer together' })
   trioInterviews!: number;
@@ -58,13 +59,13 @@ export class DiscoveryCadenceModel {
 @ObjectType('DeliveryCadence')
 export class DeliveryCadenceModel {
   @Field(() => Int) ships!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastShippedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) lastShippedAt!: Date | null;
   @Field(() => Float, { nullable: true }) daysSinceLast!: number | null;
 }
 
 @ObjectType('WeekPoint', { description: 'One ISO week (Monday 00:00 UTC) of a trend, clipped to the window' })
 export class WeekPointModel {
-  @Field(() => GraphQLISODateTime) weekStart!: Date;
+  @Field(() => DateTime) weekStart!: Date;
   @Field(() => Float) idlePersonDays!: number;
   @Field(() => Int) interviews!: number;
   @Field(() => Int) ships!: number;

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAll, WebhookTargetPolicy } from '@orgpulse/domain';
+import { storableTextProblem } from '../graphql/input-values';
 
 /** Webhooks an org may have at once: each costs a send per alert change. */
 export const MAX_WEBHOOKS_PER_ORG = 10;
@@ -33,6 +34,8 @@ export async function webhookRegistrationProblem(
   lookup: LookupAll = systemLookup,
 ): Promise<string | undefined> {
   if (url.length > 2048) return 'url must be at most 2048 characters';
+  const text = storableTextProblem('url', url) ?? storableTextProblem('secret', secret);
+  if (text !== undefined) return text;
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -2,7 +2,6 @@ import {
   Args,
   Context,
   Field,
-  GraphQLISODateTime,
   ID,
   Int,
   Mutation,
@@ -15,12 +14,14 @@ import {
 } from '@nestjs/graphql';
 import { WebhookTargetPolicy, webhookAllowCidrsVariable } from '@orgpulse/domain';
 import { WebhooksRepository } from '@orgpulse/persistence';
-import { loadEnv } from '@orgpulse/platform';
+import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { badInput, forbidden } from '../graphql/graphql-errors';
+import { isUuid } from '../graphql/input-values';
 import type { RequestContext } from '../graphql/request-context';
 import { MAX_WEBHOOKS_PER_ORG, webhookRegistrationProblem } from './webhook-registration';
+import { DateTime } from '../graphql/date-time.scalar';
 
 export enum WebhookFormat {
   json = 'json',
@@ -39,8 +40,8 @@ export class WebhookDeliveryModel {
   @Field(() => Int) attempts!: number;
   @Field(() => String, { nullable: true }) lastError!: string | null;
   @Field(() => Int, { nullable: true }) lastStatus!: number | null;
-  @Field(() => GraphQLISODateTime) nextAttemptAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) deliveredAt!: Date | null;
+  @Field(() => DateTime) nextAttemptAt!: Date;
+  @Field(() => DateTime, { nullable: true }) deliveredAt!: Date | null;
 }
 
 @ObjectType('Webhook')
@@ -48,7 +49,7 @@ export class WebhookModel {
   @Field(() => ID) id!: string;
   @Field(() => String) url!: string;
   @Field(() => WebhookFormat) format!: WebhookFormat;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
 }
 
 const requireAdmin = (ctx: RequestContext, what: string) => {
@@ -64,7 +65,13 @@ export class WebhooksResolver {
   );
 
   constructor(db: DataSource) {
-    this.webhooks = new WebhooksRepository(db);
+    const key = loadEnv({ ORGPULSE_SECRETS_KEY: secretsKeyVariable }).ORGPULSE_SECRETS_KEY;
+    this.webhooks = new WebhooksRepository(db, new SecretBox(key));
+  }
+
+  /** Seals what an older release stored in clear, before the API answers (the alerter does so too). */
+  async onModuleInit(): Promise<void> {
+    await this.webhooks.sealClearSecrets();
   }
 
   @Query(() => [WebhookModel], { name: 'webhooks', description: 'Admin only' })
@@ -109,6 +116,7 @@ export class WebhooksResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<boolean> {
     requireAdmin(ctx, 'deleteWebhook');
+    if (!isUuid(id)) throw badInput(`id ${JSON.stringify(id.slice(0, 80))} is not a webhook id (a UUID)`);
     return this.webhooks.delete(ctx.orgId, id);
   }
 }

@@ -1,7 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellValue, csvHeaderProblem, csvRowToEnvelope } from './event-file';
+import { boundedLines } from './bounded-lines';
+import {
+  MAX_LINE_BYTES,
+  cellValue,
+  csvHeaderProblem,
+  csvRowToEnvelope,
+  readNdjsonStream,
+} from './event-file';
 import { validateFile } from './import-events.cli';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -15,6 +22,49 @@ const line = (id: string, occurredAt = '2025-01-06T09:00:00Z') =>
   JSON.stringify({ id, type: 'delivery.shipped', occurredAt, data: { teamId: 'payments' } });
 
 describe('reading a backfill file', () => {
+  it('refuses a line longer than the limit as soon as it passes it, without holding it', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let produced = 0;
+    // a line that only ends after 64 MiB, then a good one
+    async function* endless(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 1024; i++) {
+        produced += chunk.length;
+        yield await Promise.resolve(chunk);
+      }
+      yield Buffer.from(`\n${line('after')}\n`);
+    }
+    const entries = readNdjsonStream(endless())[Symbol.asyncIterator]();
+    const first = await entries.next();
+    expect(first.value).toEqual({ line: 1, problem: `the line is longer than ${MAX_LINE_BYTES} bytes` });
+    expect(produced).toBeLessThanOrEqual(MAX_LINE_BYTES + 2 * chunk.length);
+    expect((await entries.next()).value).toEqual({ line: 2, input: JSON.parse(line('after')) });
+    expect((await entries.next()).done).toBe(true);
+  });
+
+  it('splits lines across chunks, with CRLF, a last line without newline, and a line of exactly the limit', async () => {
+    const lines = async (chunks: string[], max = 8) => {
+      const out = [];
+      for await (const l of boundedLines(
+        chunks.map((c) => Buffer.from(c)),
+        max,
+      ))
+        out.push(l);
+      return out;
+    };
+    expect(await lines(['ab', 'c\r\nde', 'f\n\ng'])).toEqual([
+      { text: 'abc' },
+      { text: 'def' },
+      { text: '' },
+      { text: 'g' },
+    ]);
+    expect(await lines(['12345678\r\n', '123456789\nok'])).toEqual([
+      { text: '12345678' },
+      { tooLong: true },
+      { text: 'ok' },
+    ]);
+    expect(await lines(['é'.repeat(5)], 9)).toEqual([{ tooLong: true }]);
+  });
+
   it.each<[string, unknown]>([
     // [a cell of team.registered, then its value]
     ['data.headcount 8', 8],

@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse';
 import { eventDataSchemas, isEventType } from '@orgpulse/contracts';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { boundedLines } from './bounded-lines';
 
 /** One line of the file: the event it holds, or what is wrong with it before §2's rules apply. */
 export type FileEntry = { line: number; input: unknown } | { line: number; problem: string; path?: string };
@@ -21,17 +21,21 @@ export function readEventFile(file: string, format: FileFormat): AsyncIterable<F
 }
 
 async function* readNdjson(file: string): AsyncIterable<FileEntry> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  yield* readNdjsonStream(createReadStream(file));
+}
+
+/** NDJSON from a byte stream: a line past MAX_LINE_BYTES is refused as soon as it passes it, never held. */
+export async function* readNdjsonStream(input: AsyncIterable<Buffer | string>): AsyncIterable<FileEntry> {
   let line = 0;
-  for await (const text of lines) {
+  for await (const entry of boundedLines(input, MAX_LINE_BYTES)) {
     line += 1;
-    if (text.trim() === '') continue;
-    if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
+    if ('tooLong' in entry) {
       yield { line, problem: `the line is longer than ${MAX_LINE_BYTES} bytes` };
       continue;
     }
+    if (entry.text.trim() === '') continue;
     try {
-      yield { line, input: JSON.parse(text) as unknown };
+      yield { line, input: JSON.parse(entry.text) as unknown };
     } catch (error) {
       yield { line, problem: `not valid JSON: ${(error as Error).message}` };
     }

@@ -1,11 +1,18 @@
-import { validateEvents } from '@orgpulse/contracts';
-import { EventPublisher, createKafka, toEventRecord } from '@orgpulse/messaging';
+import { Topics, validateEvents } from '@orgpulse/contracts';
+import {
+  EVENT_TOPIC_CONFIG,
+  EventPublisher,
+  createKafka,
+  ensureTopics,
+  toEventRecord,
+} from '@orgpulse/messaging';
 import { commonEnv, describeError, loadEnv } from '@orgpulse/platform';
 import type { Message } from 'kafkajs';
 import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { orgIdOption, parseOptions } from '../cli-args';
 import { type CliContext, CommandError, UsageError } from '../cli-context';
+import { cliImportEnv } from '../cli.env';
 import { formatOf, readEventFile } from './event-file';
 import { ImportProgress } from './import-progress';
 
@@ -105,10 +112,8 @@ async function send(
   total: number,
   context: CliContext,
 ): Promise<number> {
-  const { KAFKA_BROKERS, LOG_LEVEL } = loadEnv({
-    KAFKA_BROKERS: commonEnv.KAFKA_BROKERS,
-    LOG_LEVEL: commonEnv.LOG_LEVEL,
-  });
+  const config = loadEnv({ ...cliImportEnv, LOG_LEVEL: commonEnv.LOG_LEVEL });
+  const { KAFKA_BROKERS, LOG_LEVEL } = config;
   // Kafka's own logs go to stderr (stdout carries the one JSON summary), errors only unless debugging
   const level = ['debug', 'trace'].includes(LOG_LEVEL) ? LOG_LEVEL : 'error';
   const logger = pino({ level }, pino.destination({ dest: 2, sync: true }));
@@ -119,11 +124,24 @@ async function send(
     maxPendingRequests: PUBLISHES_IN_FLIGHT * 2,
     maxPendingBytes: 256 * 1024 * 1024,
   });
-  await publisher.connect().catch((error: unknown) => {
+  const unreachable = (error: unknown) => {
     throw new CommandError(
       `${usage}: cannot reach Kafka at ${KAFKA_BROKERS.join(',')} (${describeError(error)})`,
     );
-  });
+  };
+  // the topic as ingest creates it, should the import be the first to write to this cluster
+  await ensureTopics(
+    kafka,
+    [{ topic: Topics.events, numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG }],
+    {
+      timeoutMs: 15_000,
+      durability: {
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+      },
+    },
+  ).catch(unreachable);
+  await publisher.connect().catch(unreachable);
   const progress = new ImportProgress('sending', (m) => context.progress(m), total);
   const inFlight = new Set<Promise<void>>();
   let sent = 0;

@@ -35,3 +35,41 @@ describe(`${OPENAPI_FILE}, by a maintained OpenAPI validator (@readme/openapi-pa
     expect((await validated(spoiled)).valid).toBe(false);
   });
 });
+
+describe(`${OPENAPI_FILE}: the vendors' receivers (contract §9)`, () => {
+  type Operation = {
+    parameters?: { name: string; in: string }[];
+    requestBody?: { content: Record<string, unknown> };
+    responses: Record<string, unknown>;
+  };
+  const receiver = (document.paths as Record<string, Record<string, Operation>>)['/v1/integrations/{id}']
+    ?.post;
+
+  it('lists POST /v1/integrations/{id} with both default delivery formats', () => {
+    expect(receiver).toBeDefined();
+    expect(Object.keys(receiver.requestBody?.content ?? {}).sort()).toEqual([
+      'application/json',
+      'application/x-www-form-urlencoded',
+    ]);
+  });
+
+  it("names the integration id and each vendor's signature header", () => {
+    const names = (receiver.parameters ?? []).map((p) => `${p.in}:${p.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'path:id',
+        'header:X-Hub-Signature-256',
+        'header:X-Hub-Signature',
+        'header:X-Slack-Signature',
+        'header:X-Slack-Request-Timestamp',
+        'header:Linear-Signature',
+      ]),
+    );
+  });
+
+  it('describes the answers a vendor can get', () => {
+    expect(Object.keys(receiver.responses).sort()).toEqual(
+      ['200', '202', '400', '401', '413', '415', '429', '503'].sort(),
+    );
+  });
+});

@@ -1,15 +1,16 @@
+import type { IntegrationKind } from '@orgpulse/persistence';
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
+import { readBoundedBody, tooLarge } from '../record-events/bounded-body';
 import { MAX_BODY_BYTES } from '../record-events/parse-event-body';
 import { isIntegrationReceiver } from './receiver-route';
 
-/** Slack posts slash commands form-encoded; only receivers take that media type, others answer 415. */
+/** Slack and GitHub post form-encoded by default; only receivers take that media type, others answer 415. */
 export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (request, body: Buffer, done) => {
-      if (isIntegrationReceiver(request.url)) done(null, body);
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', (request, payload, done) =>
+    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, (error, body) => {
+      if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
+      else if (isIntegrationReceiver(request.url)) done(null, body);
       else
         done(
           new IngestError(
@@ -18,14 +19,30 @@ export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {
           ),
           undefined,
         );
-    },
+    }),
   );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The verified body as the vendor meant it: JSON, or form fields (Slack). Undefined if it is neither. */
-export function parseVerifiedBody(body: Buffer, contentType: string | undefined): unknown {
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The verified body as the vendor meant it, in each vendor's default delivery formats: JSON, or form
+ * fields (Slack's slash commands), or GitHub's form-encoded delivery (the default content type of a
+ * webhook made in GitHub's settings), whose JSON is the `payload` field. Undefined if it is none of these.
+ */
+export function parseVerifiedBody(
+  kind: IntegrationKind,
+  body: Buffer,
+  contentType: string | undefined,
+): unknown {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -33,14 +50,9 @@ export function parseVerifiedBody(body: Buffer, contentType: string | undefined)
     return undefined;
   }
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (mediaType === 'application/x-www-form-urlencoded') {
-    const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
-    return fields;
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  if (mediaType !== 'application/x-www-form-urlencoded') return parseJson(text);
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+  if (kind === 'GITHUB') return fields.payload === undefined ? undefined : parseJson(fields.payload);
+  return fields;
 }

@@ -1,7 +1,7 @@
 import { Controller, Headers, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IntegrationReceiver, type Receipt } from './integration-receiver';
+import { ReceiveIntegrationApiDocs } from './integration-receiver.api-docs';
 
 /** Slack wants every answer to a slash command as a 200 message, or it shows the user an error. */
 function slackMessage(receipt: Receipt): { response_type: 'in_channel' | 'ephemeral'; text: string } {
@@ -17,7 +17,7 @@ export class IntegrationReceiverHttpController {
   constructor(private readonly receiver: IntegrationReceiver) {}
 
   @Post(':id')
-  @ApiExcludeEndpoint()
+  @ReceiveIntegrationApiDocs()
   async receive(
     @Param('id') integrationId: string,
     @Req() request: FastifyRequest,

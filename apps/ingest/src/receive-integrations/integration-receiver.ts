@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { validateEvents } from '@orgpulse/contracts';
+import { printable, validateEvents } from '@orgpulse/contracts';
 import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
 import {
   type IntegrationKind,
@@ -25,6 +25,19 @@ const mappers: Record<IntegrationKind, VendorMapper> = {
   SLACK: mapSlack,
   LINEAR: mapLinear,
 };
+
+/** What is stored and logged of a delivery is bounded, whatever the vendor's body holds. */
+export const MAX_REASON_CHARS = 200;
+export const MAX_RECORDED_ID_CHARS = 200;
+const MAX_RECORDED_EVENT_IDS = 100;
+
+/** Text from a vendor's body made storable (U+0000, lone surrogates) and cut to `max` characters. */
+export function recordable(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // printable may lengthen what it escapes: cut again, never inside an escape's meaning
+  const shown = printable(cut);
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNAUTHORIZED = 'unknown integration, or a bad, missing or stale signature';
@@ -68,9 +81,14 @@ export class IntegrationReceiver {
       );
 
     const receivedAt = new Date();
-    const payload = parseVerifiedBody(delivery.body, delivery.contentType);
+    const payload = parseVerifiedBody(integration.kind, delivery.body, delivery.contentType);
     if (payload === undefined) {
-      const error = new IngestError('INVALID_REQUEST', 'the body is neither UTF-8 JSON nor form fields');
+      const error = new IngestError(
+        'INVALID_REQUEST',
+        integration.kind === 'GITHUB'
+          ? 'the body is neither UTF-8 JSON nor a form with a JSON payload field'
+          : 'the body is neither UTF-8 JSON nor form fields',
+      );
       await this.record(integration, { outcome: 'REJECTED', reason: error.message, eventIds: [] });
       return { kind: integration.kind, outcome: 'REJECTED', error };
     }
@@ -89,7 +107,7 @@ export class IntegrationReceiver {
       throw databaseUnavailable();
     });
     if (integration === undefined) throw new IngestError('UNAUTHORIZED', UNAUTHORIZED);
-    const verification = verifyVendorSignature(
+    const verification = await verifyVendorSignature(
       integration.kind,
       integration.secret,
       headers,
@@ -112,22 +130,25 @@ export class IntegrationReceiver {
     receivedAt: Date,
   ): Promise<Receipt> {
     const { kind } = integration;
-    const vendorDeliveryId = mapping.vendorDeliveryId?.slice(0, 200);
+    const vendorDeliveryId =
+      mapping.vendorDeliveryId === undefined
+        ? undefined
+        : recordable(mapping.vendorDeliveryId, MAX_RECORDED_ID_CHARS);
     if ('ignored' in mapping) {
+      const reason = recordable(mapping.ignored, MAX_REASON_CHARS);
       if (mapping.ignored !== 'ping')
-        this.logger.warn(
-          { integrationId: integration.id, kind, reason: mapping.ignored },
-          'delivery ignored',
-        );
-      await this.record(integration, {
-        vendorDeliveryId,
+        this.logger.warn({ integrationId: integration.id, kind, reason }, 'delivery ignored');
+      await this.record(integration, { vendorDeliveryId, outcome: 'IGNORED', reason, eventIds: [] });
+      return {
+        kind,
         outcome: 'IGNORED',
-        reason: mapping.ignored,
-        eventIds: [],
-      });
-      return { kind, outcome: 'IGNORED', reason: mapping.ignored, help: mapping.help };
+        reason,
+        help: mapping.help === undefined ? undefined : recordable(mapping.help, 2 * MAX_REASON_CHARS + 400),
+      };
     }
-    const eventIds = mapping.events.map((e) => e.id);
+    const eventIds = mapping.events
+      .slice(0, MAX_RECORDED_EVENT_IDS)
+      .map((e) => recordable(e.id, MAX_RECORDED_ID_CHARS));
     const result = validateEvents(mapping.events, receivedAt);
     if (!result.ok) {
       const error = new IngestError(
@@ -135,10 +156,7 @@ export class IntegrationReceiver {
         'the mapped events are invalid; nothing was accepted',
         result.problems,
       );
-      const reason = result.problems
-        .map((p) => `${p.path}: ${p.message}`)
-        .join('; ')
-        .slice(0, 1000);
+      const reason = recordable(result.problems.map((p) => `${p.path}: ${p.message}`).join('; '), 1000);
       await this.record(integration, { vendorDeliveryId, outcome: 'REJECTED', reason, eventIds });
       return { kind, outcome: 'REJECTED', error };
     }

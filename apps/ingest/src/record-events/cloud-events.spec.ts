@@ -19,6 +19,7 @@ describe('fromCloudEvent', () => {
         source: 'jira',
         data: ce.data,
       },
+      traits: { idScope: 'source' },
       problems: [],
     });
   });
@@ -46,8 +47,94 @@ describe('validateCloudEvents: only what the event store can hold, at CloudEvent
   it('accepts a valid CloudEvent as its native envelope', () => {
     expect(validateCloudEvents([ce], NOW)).toEqual({
       ok: true,
-      events: [{ id: 'ce-1', type: 'team.blocked', occurredAt: ce.time, source: 'jira', data: ce.data }],
+      events: [
+        {
+          id: 'ce-1',
+          type: 'team.blocked',
+          occurredAt: ce.time,
+          source: 'jira',
+          data: ce.data,
+          idScope: 'source',
+        },
+      ],
     });
+  });
+
+  // contract §11
+  const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+  it('is identified by its source and id, and keeps its trace context', () => {
+    const result = validateCloudEvents(
+      [{ ...ce, traceparent: TRACEPARENT, tracestate: 'congo=t61rcWkgMzE' }],
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      events: [
+        expect.objectContaining({
+          idScope: 'source',
+          traceparent: TRACEPARENT,
+          tracestate: 'congo=t61rcWkgMzE',
+        }),
+      ],
+    });
+  });
+
+  it.each([undefined, 'application/json', 'application/json; charset=utf-8', 'application/vnd.acme+json'])(
+    'takes data_base64 holding JSON, with datacontenttype %s',
+    (datacontenttype) => {
+      const { data, ...attributes } = ce;
+      const result = validateCloudEvents(
+        [{ ...attributes, datacontenttype, data_base64: base64(data) }],
+        NOW,
+      );
+      expect(result).toEqual({ ok: true, events: [expect.objectContaining({ data })] });
+    },
+  );
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['no source', { ...ce, source: undefined }, 'source', /is required/],
+    ['an empty source', { ...ce, source: '' }, 'source', /is required/],
+    [
+      'data_base64 beside data',
+      { ...ce, data_base64: base64(ce.data) },
+      'data_base64',
+      /not be given with data/,
+    ],
+    [
+      'data_base64 of text/plain',
+      { ...ce, data: undefined, datacontenttype: 'text/plain', data_base64: base64('x') },
+      'datacontenttype',
+      /JSON media type/,
+    ],
+    [
+      'data_base64 that is not base64',
+      { ...ce, data: undefined, data_base64: 'not base64!' },
+      'data_base64',
+      /base64/,
+    ],
+    [
+      'data_base64 that is not JSON',
+      { ...ce, data: undefined, data_base64: Buffer.from('{nope').toString('base64') },
+      'data_base64',
+      /UTF-8 JSON/,
+    ],
+    ['a malformed traceparent', { ...ce, traceparent: '00-xyz' }, 'traceparent', /W3C traceparent/],
+    [
+      'an all-zero trace id',
+      { ...ce, traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+      'traceparent',
+      /all-zero/,
+    ],
+    ['a tracestate over 512 characters', { ...ce, tracestate: `a=${'b'.repeat(511)}` }, 'tracestate', /512/],
+  ])('given %s, it refuses the CloudEvent (§11)', (_given, input, path, message) => {
+    const result = validateCloudEvents([input], NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]),
+    );
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([

@@ -1,8 +1,11 @@
 import {
   type EventEnvelope,
+  type EventIdentityTraits,
   type EventProblem,
   type ValidationResult,
   findUnstorableValues,
+  traceparentProblem,
+  tracestateProblem,
   validateEvents,
 } from '@orgpulse/contracts';
 
@@ -21,15 +24,70 @@ const toCloudEventPath = (path: string): string => {
   return [CE_ATTRIBUTE_OF[head] ?? head, ...rest].join('.');
 };
 
+/** CloudEvents' JSON media types: application/json, text/json, and any `+json` type (parameters aside). */
+export const isJsonMediaType = (value: string): boolean => {
+  const type = value.split(';')[0].trim().toLowerCase();
+  return (
+    type === 'application/json' || type === 'text/json' || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(type)
+  );
+};
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The JSON data a `data_base64` holds (JSON format §3.1), or what is wrong with it. */
+function decodeBase64Data(
+  event: Record<string, unknown>,
+): { data: unknown } | { path: string; message: string } {
+  if (event.data !== undefined)
+    return { path: 'data_base64', message: 'must not be given with data (CloudEvents JSON format 3.1)' };
+  const contentType = event.datacontenttype;
+  if (contentType !== undefined && (typeof contentType !== 'string' || !isJsonMediaType(contentType)))
+    return {
+      path: 'datacontenttype',
+      message: 'must be a JSON media type (or absent) for data_base64: events carry JSON data',
+    };
+  const encoded = event.data_base64;
+  if (typeof encoded !== 'string' || !BASE64.test(encoded))
+    return { path: 'data_base64', message: 'must be base64 (RFC 4648, with padding)' };
+  try {
+    return { data: JSON.parse(utf8.decode(Buffer.from(encoded, 'base64'))) as unknown };
+  } catch {
+    return { path: 'data_base64', message: 'must hold UTF-8 JSON' };
+  }
+}
+
+/** The Distributed Tracing extension's attributes, kept with the event (contract §11). */
+function traceContext(extensions: Readonly<Record<string, unknown>>): {
+  traits: EventIdentityTraits;
+  problems: { path: string; message: string }[];
+} {
+  const traits: EventIdentityTraits = {};
+  const problems: { path: string; message: string }[] = [];
+  for (const [name, check] of [
+    ['traceparent', traceparentProblem],
+    ['tracestate', tracestateProblem],
+  ] as const) {
+    const value = extensions[name];
+    if (value === undefined) continue;
+    const message = check(value);
+    if (message !== undefined) problems.push({ path: name, message });
+    else traits[name] = value as string;
+  }
+  return { traits, problems };
+}
+
 /**
  * Maps a structured-mode CloudEvent 1.0 onto the native envelope (contract §2), so both are
- * validated and recorded alike. Extension attributes are CloudEvents' own and are not carried,
- * but what the event store could not hold is refused in them too: one rule for the whole event.
+ * validated and recorded alike. Its identity is its source and id (§11): a source is required, and
+ * the event is marked so. `data_base64` holding JSON stands for `data`; the trace context is kept;
+ * other extension attributes are CloudEvents' own and are not carried, but what the event store
+ * could not hold is refused in them too: one rule for the whole event.
  */
 export function fromCloudEvent(
   input: unknown,
   index: number,
-): { envelope?: unknown; problems: EventProblem[] } {
+): { envelope?: unknown; traits?: EventIdentityTraits; problems: EventProblem[] } {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { problems: [{ index, path: '', message: 'must be a CloudEvent JSON object' }] };
   }
@@ -46,7 +104,21 @@ export function fromCloudEvent(
     else extensions[key] = event[key];
   }
   const problems = findUnstorableValues(extensions).map((p) => ({ index, id, ...p }));
-  return { envelope, problems };
+  if (event.source === undefined || event.source === '')
+    problems.push({
+      index,
+      id,
+      path: 'source',
+      message: 'is required: a CloudEvent is identified by source and id',
+    });
+  if (event.data_base64 !== undefined) {
+    const decoded = decodeBase64Data(event);
+    if ('data' in decoded) envelope.data = decoded.data;
+    else problems.push({ index, id, ...decoded });
+  }
+  const trace = traceContext(extensions);
+  problems.push(...trace.problems.map((p) => ({ index, id, ...p })));
+  return { envelope, traits: { idScope: 'source', ...trace.traits }, problems };
 }
 
 /** Validates CloudEvents all or nothing, as native events, with every problem at its CloudEvent path. */
@@ -58,7 +130,7 @@ export function validateCloudEvents(inputs: readonly unknown[], now: Date): Vali
     problems.push(...mapped.problems);
     if (mapped.envelope === undefined) return;
     const result = validateEvents([mapped.envelope], now);
-    if (result.ok) events.push(...result.events);
+    if (result.ok) events.push(...result.events.map((e) => ({ ...e, ...mapped.traits })));
     else problems.push(...result.problems.map((p) => ({ ...p, index, path: toCloudEventPath(p.path) })));
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
 import { isIntegrationReceiver } from '../receive-integrations/receiver-route';
+import { readBoundedBody, tooLarge } from './bounded-body';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -25,19 +26,18 @@ export function closeConnectionsWhenStopping(fastify: FastifyInstance): void {
   });
 }
 
-/** Only the event media types are parsed; fastify answers 415 for any other and 413 past the limit. */
+/** Only the event media types are parsed; fastify answers 415 for any other, and 413 past the limit. */
 export function registerEventBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    [...eventContentTypes],
-    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (request, body: Buffer, done) => {
+  fastify.addContentTypeParser([...eventContentTypes], (request, payload, done) =>
+    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, (error, body) => {
+      if (error !== null || body === undefined) return done(error ?? tooLarge(), undefined);
       try {
         done(null, isIntegrationReceiver(request.url) ? body : parseJson(body));
-      } catch (error) {
-        done(error as Error, undefined);
+      } catch (parseError) {
+        done(parseError as Error, undefined);
       }
-    },
+    }),
   );
 }
 

@@ -34,7 +34,9 @@ const binaryModeHeaders: [string, string][] = [
   ['ce-id', 'Binary mode: the event id (required)'],
   ['ce-type', 'Binary mode: the event type (required)'],
   ['ce-time', 'Binary mode: occurredAt, RFC 3339 (required)'],
-  ['ce-source', 'Binary mode: the source'],
+  ['ce-source', "Binary mode: the source (required): with ce-id, the event's identity"],
+  ['ce-traceparent', 'Binary mode: W3C traceparent (Distributed Tracing extension), kept with the event'],
+  ['ce-tracestate', 'Binary mode: W3C tracestate, at most 512 characters, kept with the event'],
 ];
 const retryAfter = {
   'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } },
@@ -50,7 +52,10 @@ export const RecordEventsApiDocs = () =>
         `202 only once Kafka holds every event (acks=all). CloudEvents 1.0 (structured and batch) map id, type, ` +
         `time→occurredAt, source and data onto the native envelope. In binary mode (a ce-specversion header, ` +
         `Content-Type: application/json) the attributes are the percent-encoded ce-* headers ` +
-        `and the body is data; problems in them are reported at the header's name, e.g. ce-id. ${String(eventRules)}`,
+        `and the body is data; problems in them are reported at the header's name, e.g. ce-id. A CloudEvent is ` +
+        `identified by its source (required) and id, a native event by its id within the org (contract §11); ` +
+        `data_base64 holding JSON stands for data; traceparent and tracestate are kept with the event. ` +
+        `A body over 1 MiB is read to its end (up to 32 MiB more) and then refused with 413. ${String(eventRules)}`,
     }),
     ...binaryModeHeaders.map(([name, description]) => ApiHeader({ name, required: false, description })),
     ApiBearerAuth('ingestKey'),

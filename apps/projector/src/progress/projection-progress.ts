@@ -77,6 +77,13 @@ export class ProjectionProgress {
     registers: [this.registry],
   });
 
+  private readonly conflictingEvents = new Counter({
+    name: 'orgpulse_events_conflicting_total',
+    help: 'Events whose identity was already stored with another type, occurredAt or data (the first stays), by org',
+    labelNames: ['org'],
+    registers: [this.registry],
+  });
+
   readonly revealErrors: boolean;
 
   private readonly transactionPartitions = new Histogram({
@@ -128,6 +135,10 @@ export class ProjectionProgress {
     this.eventsAppended.inc(appended);
     this.lastProcessedAt = at;
     this.lastProcessed.set(at.getTime() / 1000);
+  }
+
+  recordConflictingEvent(orgId: string): void {
+    this.conflictingEvents.inc({ org: orgId });
   }
 
   recordTransaction(partitions: number, records: number, seconds?: number): void {

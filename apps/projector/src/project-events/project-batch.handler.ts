@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import {
+  type ConflictingEvent,
   type DeadLetter,
   DeadLettersRepository,
   EventStoreRepository,
@@ -8,6 +9,8 @@ import {
   ProjectionEngine,
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
+  findConflictingEvents,
+  notAppended,
   holdProjectionLockShared,
   projectionNotice,
 } from '@orgpulse/persistence';
@@ -46,6 +49,8 @@ export interface BatchOutcome {
   duplicates: number;
   skippedAlreadyProjected: number;
   deadLettered: number;
+  /** Repeats of a stored identity with other content (contract §11): kept out, counted and logged. */
+  conflicts: ConflictingEvent[];
 }
 
 /**
@@ -93,17 +98,16 @@ export class ProjectBatchHandler {
       await holdProjectionLockShared(tx);
       const committed = await this.lockPartitions(tx, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
-      const appended = await this.store.append(
-        tx,
-        batches.flatMap((b, i) =>
-          fresh[i].map((r) => ({
-            event: r.event,
-            subject: r.subject,
-            partition: b.at.partition,
-            offset: r.offset,
-          })),
-        ),
+      const offered = batches.flatMap((b, i) =>
+        fresh[i].map((r) => ({
+          event: r.event,
+          subject: r.subject,
+          partition: b.at.partition,
+          offset: r.offset,
+        })),
       );
+      const appended = await this.store.append(tx, offered);
+      const conflicts = await findConflictingEvents(tx, notAppended(offered, appended));
       await this.engine.apply(tx, appended);
       const deadLettered = await Promise.all(
         batches.map((b, i) =>
@@ -136,6 +140,7 @@ export class ProjectBatchHandler {
         duplicates: fresh[i].length - appendedBy(b.at.partition),
         skippedAlreadyProjected: b.records.length - fresh[i].length,
         deadLettered: deadLettered[i],
+        conflicts: conflicts.filter((c) => c.partition === b.at.partition),
       }));
     });
   }

@@ -272,6 +272,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
       duplicates: 0,
       skippedAlreadyProjected: 1,
       deadLettered: 0,
+      conflicts: [],
     });
   });
 });

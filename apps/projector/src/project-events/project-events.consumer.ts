@@ -14,6 +14,7 @@ import { classifyProjectionFailure } from './projection-failure';
 import { GroupCommit } from './group-commit';
 import { type BatchItem, deadLetterOf, toItem } from './batch-items';
 import { type TracedRecord, projectTraced, tracedRecords } from './trace-batch';
+import { reportConflicts } from './report-conflicts';
 
 const MAX_BACKOFF_MS = 10_000;
 const IDENTITY_CHECK_MS = 10_000;
@@ -231,6 +232,7 @@ export class ProjectEventsConsumer {
 
   private recordOutcome(at: PartitionRef, items: readonly BatchItem[], outcome: BatchOutcome): void {
     this.progress.recordBatch(items.length, outcome.appended, new Date());
+    reportConflicts(outcome.conflicts, this.progress, this.logger);
     if (outcome.deadLettered > 0) {
       this.progress.recordDeadLetters(outcome.deadLettered);
       this.logger.warn(

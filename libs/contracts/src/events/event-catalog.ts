@@ -1,3 +1,4 @@
+import type { EventIdentityTraits } from './event-identity';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const Id = Type.String({ minLength: 1, maxLength: 128 });
@@ -67,8 +68,11 @@ export const isEventType = (value: unknown): value is EventType =>
 
 export type EventData<T extends EventType> = Static<(typeof eventDataSchemas)[T]>;
 
-/** The envelope an integration posts (contract §2), before the org and ingest time are attached. */
-export interface EventEnvelope<T extends EventType = EventType> {
+/**
+ * The envelope an integration posts (contract §2), before the org and ingest time are attached. Its
+ * identity traits (§11) are set by ingest for CloudEvents; a posted native envelope cannot hold them.
+ */
+export interface EventEnvelope<T extends EventType = EventType> extends EventIdentityTraits {
   id: string;
   type: T;
   occurredAt: string;

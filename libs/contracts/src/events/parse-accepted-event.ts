@@ -1,4 +1,5 @@
 import { type AcceptedEvent, EVENT_VERSION } from './event-catalog';
+import { readIdentityTraits } from './event-identity';
 import { parseTimestamp } from './event-timestamp';
 import { printable } from './storable-values';
 import { validateEvents } from './validate-events';
@@ -37,7 +38,10 @@ function parseRecord(value: Buffer | string | null): ParsedRecord {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { ok: false, error: 'value is not a JSON object' };
   }
-  const { orgId, ingestedAt, version, ...envelope } = parsed as Record<string, unknown>;
+  const { orgId, ingestedAt, version, idScope, traceparent, tracestate, ...envelope } = parsed as Record<
+    string,
+    unknown
+  >;
   if (typeof orgId !== 'string' || !UUID.test(orgId))
     return { ok: false, error: 'orgId is missing or not a UUID' };
   if (version !== EVENT_VERSION) return { ok: false, error: `version must be ${EVENT_VERSION}` };
@@ -45,9 +49,15 @@ function parseRecord(value: Buffer | string | null): ParsedRecord {
   const ingested = parseTimestamp(ingestedAt);
   if (!ingested.ok) return { ok: false, error: `ingestedAt ${ingested.problem}` };
 
+  const traits = readIdentityTraits({ idScope, traceparent, tracestate }, envelope.source);
+  if (!traits.ok) return { ok: false, error: traits.problems.join('; ') };
+
   const result = validateEvents([envelope], new Date(ingested.ms));
   if (!result.ok) {
     return { ok: false, error: result.problems.map((p) => `${p.path || '(event)'} ${p.message}`).join('; ') };
   }
-  return { ok: true, event: { ...result.events[0], orgId, ingestedAt, version } as AcceptedEvent };
+  return {
+    ok: true,
+    event: { ...result.events[0], ...traits.traits, orgId, ingestedAt, version } as AcceptedEvent,
+  };
 }

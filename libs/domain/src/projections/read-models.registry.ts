@@ -48,7 +48,7 @@ export const personReadModel = declareReadModel<PersonHead, PersonFact>({
   initial: emptyPersonHead,
   fact: personFactOf,
   evolve: evolvePersonHead,
-  columns: { manager_id: (head) => head.managerId },
+  columns: { manager_id: (head) => head.managerId, role: (head) => head.role },
   history: true,
   links: (fact) => (fact.managerId === undefined || fact.managerId === null ? [] : [fact.managerId]),
 });

@@ -18,6 +18,8 @@ export interface TeamHead {
   name: string | null;
   groupId: string | null;
   registered: boolean;
+  /** Its earliest team.registered: weeks before it the team did not exist. */
+  firstRegisteredAt: number | null;
   /** When it last became registered (a re-registration after an archive starts afresh); null while not registered. */
   registeredSince: number | null;
   headcount: number;
@@ -32,6 +34,7 @@ export const emptyTeamHead = (teamId: string): TeamHead => ({
   name: null,
   groupId: null,
   registered: false,
+  firstRegisteredAt: null,
   registeredSince: null,
   headcount: 0,
   block: null,
@@ -51,6 +54,7 @@ export function evolveTeamHead(head: TeamHead, { at, data }: Fact<TeamFact>): Te
         name: data.name,
         groupId: data.groupId,
         registered: true,
+        firstRegisteredAt: head.firstRegisteredAt ?? at,
         registeredSince: head.registered ? head.registeredSince : at,
         headcount: data.headcount,
       };

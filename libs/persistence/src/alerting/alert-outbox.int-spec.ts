@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertChanged } from '@orgpulse/contracts';
 import { TestDatabase } from '@orgpulse/testing';
+import { SecretBox } from '@orgpulse/platform';
 import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { AlertOutbox, type ClaimOptions } from './alert-outbox';
@@ -25,14 +26,15 @@ describe('the alert outbox (PostgreSQL)', () => {
     await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'org')`, [id]);
     return id;
   };
+  const box = new SecretBox(Buffer.alloc(32, 9));
   const webhook = async (orgId: string): Promise<WebhookTarget> => {
-    const created = await new WebhooksRepository(db).create(
+    const created = await new WebhooksRepository(db, box).create(
       orgId,
       { url: 'https://hooks.example.com/', secret: 'a-secret-of-16-chars', format: 'json' },
       10,
     );
     if (!created) throw new Error('webhook limit');
-    return { id: created.id, url: created.url, secret: 'a-secret-of-16-chars', format: 'json' };
+    return { id: created.id, url: created.url, secret: null, sealedSecret: null, format: 'json' };
   };
   /** Raises `n` alerts for the org, each enqueued to Kafka and the given webhooks. */
   const raise = async (orgId: string, n: number, webhooks: WebhookTarget[]): Promise<void> => {
@@ -120,7 +122,7 @@ describe('the alert outbox (PostgreSQL)', () => {
     const inFlight = (await outbox.claim(options(claimant))).filter((d) => d.webhook?.id === hook.id);
     expect(inFlight).toHaveLength(2);
 
-    expect(await new WebhooksRepository(db).delete(a, hook.id)).toBe(true);
+    expect(await new WebhooksRepository(db, box).delete(a, hook.id)).toBe(true);
     expect(await pendingOf(hook.id)).toEqual([
       { status: 'cancelled' },
       { status: 'cancelled' },
@@ -133,7 +135,7 @@ describe('the alert outbox (PostgreSQL)', () => {
 
   it('an org has at most the limit of webhooks', async () => {
     const a = await org();
-    const repo = new WebhooksRepository(db);
+    const repo = new WebhooksRepository(db, box);
     const hook = {
       url: 'https://hooks.example.com/',
       secret: 'a-secret-of-16-chars',

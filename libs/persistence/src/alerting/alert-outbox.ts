@@ -64,7 +64,8 @@ export class AlertOutbox {
       const rows: (Omit<OutboxDelivery, 'webhook'> & {
         webhook_id: string | null;
         url: string;
-        secret: string;
+        secret: string | null;
+        sealed: string | null;
         format: 'json' | 'slack';
       })[] = await tx.query(
         `WITH due AS (
@@ -73,7 +74,7 @@ export class AlertOutbox {
              FROM alert_outbox o WHERE ${SENDABLE}
          ), in_flight AS (${IN_FLIGHT}),
          picked AS (
-           SELECT d.id, w.url, w.secret, w.format
+           SELECT d.id, w.url, w.secret, w.secret_sealed AS sealed, w.format
              FROM due d LEFT JOIN in_flight f ON f.webhook_id = d.webhook_id
              LEFT JOIN webhooks w ON w.id = d.webhook_id
             WHERE d.webhook_id IS NULL OR d.turn + coalesce(f.n, 0) <= $2
@@ -84,14 +85,14 @@ export class AlertOutbox {
               SET claimed_until = now() + make_interval(secs => $3::bigint / 1000.0), claimed_by = $4
              FROM picked WHERE o.id = picked.id
            RETURNING o.id::text, o.org_id AS "orgId", o.channel, o.attempts, o.payload, o.webhook_id,
-                     o.trace_parent AS "traceParent", picked.url, picked.secret, picked.format
+                     o.trace_parent AS "traceParent", picked.url, picked.secret, picked.sealed, picked.format
          )
          SELECT * FROM claimed ORDER BY id::bigint`,
         [options.limit, options.perWebhook, options.leaseMs, options.claimant],
       );
-      return rows.map(({ webhook_id, url, secret, format, ...row }) => ({
+      return rows.map(({ webhook_id, url, secret, sealed, format, ...row }) => ({
         ...row,
-        webhook: webhook_id === null ? null : { id: webhook_id, url, secret, format },
+        webhook: webhook_id === null ? null : { id: webhook_id, url, secret, sealedSecret: sealed, format },
       }));
     });
   }

@@ -14,8 +14,11 @@ const VIEW = `id, org_id AS "orgId", rule, subject_id AS "subjectId", status,
 export interface WebhookTarget {
   id: string;
   url: string;
-  secret: string;
   format: 'json' | 'slack';
+  /** The signing secret, sealed under ORGPULSE_SECRETS_KEY with the webhook's id (WebhooksRepository). */
+  sealedSecret: string | null;
+  /** The secret in clear, only as an older release stored it and until an API or alerter seals it. */
+  secret: string | null;
 }
 
 /** Alerts and their outbox: each change and its deliveries are written in one transaction. */
@@ -64,7 +67,8 @@ export class AlertsStore {
 
   async webhooks(orgId: string): Promise<WebhookTarget[]> {
     return this.tx.query(
-      'SELECT id, url, secret, format FROM webhooks WHERE org_id = $1 AND deleted_at IS NULL',
+      `SELECT id, url, secret, secret_sealed AS "sealedSecret", format
+         FROM webhooks WHERE org_id = $1 AND deleted_at IS NULL`,
       [orgId],
     );
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SecretBox } from '@orgpulse/platform';
 import type { EntityManager } from 'typeorm';
 
 export interface WebhookRow {
@@ -25,23 +26,58 @@ export interface NewWebhook {
   format: 'json' | 'slack';
 }
 
-/** Outbound webhooks registered by admins; their secrets are never read back. */
+/** Rows sealed per statement when sealing what an older release stored in clear. */
+const SEAL_BATCH = 500;
+
+/**
+ * Outbound webhooks registered by admins; their secrets are sealed at rest (the alerter opens them
+ * to sign deliveries) and never listed.
+ */
 export class WebhooksRepository {
-  constructor(private readonly db: Pick<EntityManager, 'query' | 'transaction'>) {}
+  constructor(
+    private readonly db: Pick<EntityManager, 'query' | 'transaction'>,
+    private readonly box: SecretBox,
+  ) {}
 
   /** Registers the webhook unless the org already has `limit` of them: then undefined. */
   async create(orgId: string, webhook: NewWebhook, limit: number): Promise<WebhookRow | undefined> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))`, [orgId]);
+      const id = randomUUID();
       const rows: WebhookRow[] = await tx.query(
-        `INSERT INTO webhooks (id, org_id, url, secret, format)
+        `INSERT INTO webhooks (id, org_id, url, secret_sealed, format)
          SELECT $1, $2, $3, $4, $5
           WHERE (SELECT count(*) FROM webhooks WHERE org_id = $2 AND deleted_at IS NULL) < $6
          RETURNING id, url, format, created_at AS "createdAt"`,
-        [randomUUID(), orgId, webhook.url, webhook.secret, webhook.format, limit],
+        [id, orgId, webhook.url, this.box.seal(webhook.secret, id), webhook.format, limit],
       );
       return rows[0];
     });
+  }
+
+  /**
+   * Seals the secrets an older release stored in clear (the migration that added sealing has no key).
+   * Idempotent, and safe with several instances at once: each row is sealed once. Returns how many.
+   */
+  async sealClearSecrets(): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      const rows: { id: string; secret: string }[] = await this.db.query(
+        `SELECT id, secret FROM webhooks WHERE secret IS NOT NULL ORDER BY id LIMIT $1`,
+        [SEAL_BATCH],
+      );
+      if (rows.length === 0) return sealed;
+      const updated: { n: number }[] = await this.db.query(
+        `WITH s AS (
+           UPDATE webhooks w SET secret_sealed = t.sealed, secret = NULL
+             FROM unnest($1::uuid[], $2::text[]) AS t(id, sealed)
+            WHERE w.id = t.id AND w.secret IS NOT NULL
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM s`,
+        [rows.map((r) => r.id), rows.map((r) => this.box.seal(r.secret, r.id))],
+      );
+      sealed += updated[0].n;
+    }
   }
 
   async list(orgId: string): Promise<WebhookRow[]> {

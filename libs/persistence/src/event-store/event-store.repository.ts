@@ -1,5 +1,6 @@
-import type { AcceptedEvent, EventType } from '@orgpulse/contracts';
+import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
 import type { EntityManager } from 'typeorm';
+import { columnNames, jsonRows } from '../database/json-rows';
 
 export interface EventToAppend {
   event: AcceptedEvent;
@@ -55,7 +56,31 @@ const toStored = (row: StoredRow): StoredEvent => ({
   } as AcceptedEvent,
 });
 
-/** The append-only event store: one multi-row insert per batch, deduplicated by (org, event id). */
+const APPEND_COLUMNS = [
+  ['org_id', 'uuid'],
+  ['event_id', 'text'],
+  ['type', 'text'],
+  ['version', 'smallint'],
+  ['subject', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['ingested_at', 'timestamptz'],
+  ['source', 'text'],
+  ['kafka_partition', 'int'],
+  ['kafka_offset', 'bigint'],
+  ['data', 'jsonb'],
+  ['identity_source', 'text'],
+  ['traceparent', 'text'],
+  ['tracestate', 'text'],
+] as const;
+
+/** An event's key in the store (contract §11): its org, the source its id is unique within, its id. */
+export const storeKeyOf = (event: AcceptedEvent): string =>
+  JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
+
+/**
+ * The append-only event store: one multi-row insert per batch, deduplicated by (org, identity source,
+ * event id): a native event's id within its org, a CloudEvent's source and id (contract §11).
+ */
 export class EventStoreRepository {
   /**
    * Appends the batch and returns only the events that were new, built from what was passed in: only
@@ -63,35 +88,43 @@ export class EventStoreRepository {
    */
   async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const rows: { org_id: string; event_id: string; position: string }[] = await db.query(
-      `INSERT INTO event_store
-         (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
-       ON CONFLICT (org_id, event_id) DO NOTHING
-       RETURNING org_id, event_id, position`,
-      [
-        batch.map((e) => e.event.orgId),
-        batch.map((e) => e.event.id),
-        batch.map((e) => e.event.type),
-        batch.map((e) => e.event.version),
-        batch.map((e) => e.subject),
-        batch.map((e) => e.event.occurredAt),
-        batch.map((e) => e.event.ingestedAt),
-        batch.map((e) => e.event.source ?? null),
-        batch.map((e) => e.partition),
-        batch.map((e) => e.offset),
-        batch.map((e) => JSON.stringify(e.event.data)),
-      ],
-    );
+    const rows: { org_id: string; identity_source: string; event_id: string; position: string }[] =
+      await db.query(
+        `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
+         SELECT ${columnNames(APPEND_COLUMNS)} FROM ${jsonRows(APPEND_COLUMNS)}
+         ON CONFLICT (org_id, identity_source, event_id) DO NOTHING
+         RETURNING org_id, identity_source, event_id, position`,
+        [
+          JSON.stringify(
+            batch.map((e) => ({
+              org_id: e.event.orgId,
+              event_id: e.event.id,
+              type: e.event.type,
+              version: e.event.version,
+              subject: e.subject,
+              occurred_at: e.event.occurredAt,
+              ingested_at: e.event.ingestedAt,
+              source: e.event.source ?? null,
+              kafka_partition: e.partition,
+              kafka_offset: e.offset,
+              data: e.event.data,
+              identity_source: identitySourceOf(e.event),
+              traceparent: e.event.traceparent ?? null,
+              tracestate: e.event.tracestate ?? null,
+            })),
+          ),
+        ],
+      );
     // a duplicate id within one batch inserts its first occurrence only
     const byKey = new Map<string, EventToAppend>();
     for (const e of batch) {
-      const key = `${e.event.orgId}/${e.event.id}`;
+      const key = storeKeyOf(e.event);
       if (!byKey.has(key)) byKey.set(key, e);
     }
     return rows.map((row) => {
-      const appended = byKey.get(`${row.org_id}/${row.event_id}`) as EventToAppend;
+      const appended = byKey.get(
+        JSON.stringify([row.org_id, row.identity_source, row.event_id]),
+      ) as EventToAppend;
       return {
         position: Number(row.position),
         subject: appended.subject,

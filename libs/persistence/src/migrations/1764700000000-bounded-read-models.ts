@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const HEAD_COLUMNS: Record<string, string> = {
   team: 'group_id text, registered text, blocked_since text,',
-  person: 'manager_id text,',
+  person: 'manager_id text, role text,',
   manager: '',
   group: 'parent_id text,',
 };
@@ -73,6 +73,7 @@ export class BoundedReadModels1764700000000 implements MigrationInterface {
     await db.query(`CREATE INDEX team_head_blocked ON team_head (org_id) WHERE blocked_since IS NOT NULL`);
     await db.query(`CREATE INDEX team_head_last_at ON team_head (org_id, last_at_ms)`);
     await db.query(`CREATE INDEX person_head_manager ON person_head (org_id, manager_id)`);
+    await db.query(`CREATE INDEX person_head_role ON person_head (org_id, role, subject_id)`);
     await db.query(`CREATE INDEX group_head_parent ON group_head (org_id, parent_id)`);
   }
 

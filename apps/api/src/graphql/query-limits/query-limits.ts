@@ -32,6 +32,7 @@ export interface Paging {
 export const TEAMS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
 export const MANAGERS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
 export const ALERTS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
+export const PEOPLE_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
 // A group's fields roll up every team: a smaller default page keeps `groups { overview }` affordable.
 export const GROUPS_PAGE: Paging = { defaultSize: 100, maxSize: 1_000 };
 

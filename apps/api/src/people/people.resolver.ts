@@ -1,0 +1,113 @@
+import {
+  Args,
+  Context,
+  Field,
+  ID,
+  Int,
+  ObjectType,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { Roles } from '../auth/roles.decorator';
+import { Clock } from '../graphql/clock';
+import { DateTime } from '../graphql/date-time.scalar';
+import { Cost } from '../graphql/query-limits/cost.decorator';
+import { PEOPLE_PAGE, pageSize } from '../graphql/query-limits/query-limits';
+import type { RequestContext } from '../graphql/request-context';
+import type { PersonView } from '../read-models/people-reads';
+
+@ObjectType('Person', {
+  description:
+    'A person of the org (contract §13): their name and role as last registered; asOf defaults to now',
+})
+export class PersonModel {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { nullable: true, description: 'From person.registered; null until one names it' })
+  name!: string | null;
+  @Field(() => String, { nullable: true }) role!: string | null;
+}
+
+type Person = PersonModel & { view: PersonView | null };
+
+const asModel = (id: string, view: PersonView | null): Person => ({
+  id,
+  name: view?.state.name ?? null,
+  role: view?.state.role ?? null,
+  view,
+});
+
+/** A person known by their head, or only as an id some event names (a manager never registered). */
+export async function personOf(ctx: RequestContext, id: string): Promise<Person> {
+  return asModel(id, await ctx.people.heads.load(id));
+}
+
+@Resolver(() => PersonModel)
+export class PeopleResolver {
+  constructor(private readonly clock: Clock) {}
+
+  @Query(() => PersonModel, {
+    nullable: true,
+    description: 'Null for an id no accepted event of your org names, and for a group-scoped token',
+  })
+  @Roles('viewer', 'admin')
+  async person(
+    @Context() ctx: RequestContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<PersonModel | null> {
+    if (!ctx.seesPeople) return null;
+    const view = await ctx.people.heads.load(id);
+    if (view !== null) return asModel(id, view);
+    // named only as someone's manager, or as the manager of 1:1s
+    const [named, holding] = await Promise.all([
+      ctx.people.people.isLinked(ctx.orgId, id),
+      ctx.people.managers.heads(ctx.orgId, [id]),
+    ]);
+    return named || holding.length > 0 ? asModel(id, null) : null;
+  }
+
+  @Query(() => [PersonModel], {
+    description: `People in id order, paged: first (default ${PEOPLE_PAGE.defaultSize}, at most ${PEOPLE_PAGE.maxSize}) and after (the last id of the previous page); role: only those whose latest registration has it. Empty for a group-scoped token`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: PEOPLE_PAGE })
+  async people(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true, description: 'the last id of the previous page' })
+    after?: string | null,
+    @Args('role', { type: () => String, nullable: true }) role?: string | null,
+  ): Promise<PersonModel[]> {
+    if (!ctx.seesPeople) return [];
+    const views = await ctx.people.people.listHeads(ctx.orgId, {
+      first: pageSize(first, PEOPLE_PAGE),
+      after: after ?? undefined,
+      ...(role === undefined || role === null ? {} : { where: { column: 'role', values: [role] } }),
+    });
+    for (const view of views) ctx.people.heads.prime(view.subjectId, view);
+    return views.map((view) => asModel(view.subjectId, view));
+  }
+
+  @ResolveField(() => PersonModel, { nullable: true, description: 'Their manager at asOf' })
+  async manager(
+    @Parent() person: Person,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
+  ): Promise<PersonModel | null> {
+    if (person.view === null) return null;
+    const at = asOf?.getTime() ?? this.clock.now();
+    const managerId = (await ctx.people.managersAt([person.view], at)).get(person.id) ?? null;
+    return managerId === null ? null : personOf(ctx, managerId);
+  }
+
+  @ResolveField(() => [PersonModel], { description: 'Their direct reports at asOf, in id order' })
+  async reports(
+    @Parent() person: PersonModel,
+    @Context() ctx: RequestContext,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
+  ): Promise<PersonModel[]> {
+    const ids = await ctx.people.reportsOf(person.id, asOf?.getTime() ?? this.clock.now());
+    return Promise.all(ids.map((id) => personOf(ctx, id)));
+  }
+}

@@ -1,0 +1,50 @@
+import type { Readable } from 'node:stream';
+import { IngestError } from '../errors/ingest-error';
+
+/**
+ * Past the body limit, this much more of a request is read and dropped before it is refused: a client
+ * that streams its body only reads the answer once it has sent it all, and an answer given earlier ends
+ * in a broken pipe instead of the 413 (fastify closes the connection after a refused body). A body
+ * declared or sent beyond it is refused at once, connection closed: its cost stays bounded.
+ */
+export const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
+
+export const tooLarge = () => new IngestError('PAYLOAD_TOO_LARGE', 'the body is larger than 1 MiB');
+
+/**
+ * Reads a request body of at most `limit` bytes. A larger one is drained (up to MAX_DRAINED_BYTES)
+ * and refused with 413 once the client has finished sending, so it reads the answer.
+ */
+export function readBoundedBody(
+  payload: Readable,
+  declaredLength: string | undefined,
+  limit: number,
+  done: (error: Error | null, body?: Buffer) => void,
+): void {
+  const declared = declaredLength === undefined ? NaN : Number(declaredLength);
+  if (declared > limit + MAX_DRAINED_BYTES) return done(tooLarge());
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let settled = false;
+  const settle = (error: Error | null, body?: Buffer) => {
+    if (settled) return;
+    settled = true;
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onError);
+    done(error, body);
+  };
+  const onData = (chunk: Buffer | string) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    received += bytes.length;
+    if (received <= limit) chunks.push(bytes);
+    else if (chunks.length > 0) chunks.length = 0; // over the limit: nothing more is kept
+    if (received > limit + MAX_DRAINED_BYTES) settle(tooLarge());
+  };
+  const onEnd = () => settle(received > limit ? tooLarge() : null, Buffer.concat(chunks, received));
+  const onError = (error: Error) => settle(Object.assign(error, { statusCode: 400 }));
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onError);
+  payload.resume();
+}
