@@ -1,5 +1,7 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
+import { READ_MODELS } from '@orgpulse/domain';
 import {
+  alertMarking,
   type DeadLetter,
   DeadLettersRepository,
   EventStoreRepository,
@@ -55,7 +57,8 @@ const MAX_REMEMBERED_SUBJECTS = 100_000;
  */
 export class ProjectBatchHandler {
   private readonly store = new EventStoreRepository();
-  private readonly engine = new ProjectionEngine();
+  // the alerter judges what each batch changed (marked in this transaction)
+  private readonly engine = new ProjectionEngine(READ_MODELS, '', alertMarking);
   private readonly offsets = new ProjectorOffsetsRepository();
   private readonly deadLetters = new DeadLettersRepository();
   private memory = new Map<string, SubjectMemory>();

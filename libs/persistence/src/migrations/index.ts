@@ -7,6 +7,7 @@ import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-m
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 import { Integrations1764500000000 } from './1764500000000-integrations';
 import { ReadModelHeads1764700000000 } from './1764700000000-read-model-heads';
+import { AlertingByChange1764710000000 } from './1764710000000-alerting-by-change';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -18,4 +19,5 @@ export const migrations = [
   OrgStructure1764400000000,
   Integrations1764500000000,
   ReadModelHeads1764700000000,
+  AlertingByChange1764710000000,
 ];

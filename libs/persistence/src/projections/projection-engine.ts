@@ -1,4 +1,4 @@
-import { parseSubject } from '@orgpulse/contracts';
+import { type SubjectKind, parseSubject } from '@orgpulse/contracts';
 import { type AnyReadModel, READ_MODELS, byOccurrence, foldInto } from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
 import { EventStoreRepository, type StoredEvent } from '../event-store/event-store.repository';
@@ -15,7 +15,24 @@ export interface SubjectMemory {
 /** The tables of every registered read model (a rebuild fills `<table>_rebuild` beside each). */
 export const READ_MODEL_TABLES: readonly string[] = READ_MODELS.map((m) => m.name);
 
+/** A subject a transaction projected, with its states by read model before and after. */
+export interface ProjectedSubject extends SubjectRef {
+  subjectKind: SubjectKind;
+  /** the earliest and latest occurrence among its new events */
+  firstOccurredAt: string;
+  lastOccurredAt: string;
+  /** undefined where the engine did not read them (a subject re-folded from its history): as stored */
+  before: ReadonlyMap<string, unknown> | undefined;
+  after: ReadonlyMap<string, unknown>;
+}
+
+/** Told of every live batch's subjects in its transaction, before their states are written. */
+export interface ProjectionObserver {
+  projected(tx: EntityManager, subjects: readonly ProjectedSubject[]): Promise<void>;
+}
+
 interface Touched extends SubjectRef {
+  kind: SubjectKind;
   key: string;
   models: readonly AnyReadModel[];
   events: StoredEvent[];
@@ -39,6 +56,7 @@ export class ProjectionEngine {
   constructor(
     readonly models: readonly AnyReadModel[] = READ_MODELS,
     suffix = '',
+    private readonly observer?: ProjectionObserver,
   ) {
     this.stores = new Map(models.map((m) => [m.name, new ReadModelStore(m, suffix)]));
   }
@@ -80,6 +98,8 @@ export class ProjectionEngine {
       else refold.push(subject); // e.g. a read model added since: its row is built from the history
     }
 
+    // copied before the fold moves them on
+    const before = new Map([...from].map(([key, states]) => [key, new Map(states)]));
     const next = new Map<string, SubjectMemory>();
     for (const subject of touched) {
       const states = from.get(subject.key);
@@ -93,6 +113,7 @@ export class ProjectionEngine {
       );
       for (const [key, states] of this.foldHistories(histories)) next.set(key, states);
     }
+    await this.observer?.projected(tx, this.projected(touched, before, next));
     await this.write(tx, touched, next);
     return next;
   }
@@ -121,6 +142,30 @@ export class ProjectionEngine {
     };
   }
 
+  private projected(
+    touched: readonly Touched[],
+    before: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+    next: ReadonlyMap<string, SubjectMemory>,
+  ): ProjectedSubject[] {
+    return touched.flatMap((s) => {
+      const after = next.get(s.key)?.states;
+      if (!after) return [];
+      const { orgId, subjectId, kind: subjectKind, events } = s;
+      const [first, last] = [events[0].event.occurredAt, events[events.length - 1].event.occurredAt];
+      return [
+        {
+          orgId,
+          subjectId,
+          subjectKind,
+          firstOccurredAt: first,
+          lastOccurredAt: last,
+          before: before.get(s.key),
+          after,
+        },
+      ];
+    });
+  }
+
   /** The subjects of these events that some read model follows, each with its events in occurrence order. */
   private touched(events: readonly StoredEvent[]): Touched[] {
     const touched: Touched[] = [];
@@ -132,6 +177,7 @@ export class ProjectionEngine {
         key,
         orgId: subjectEvents[0].event.orgId,
         subjectId: parsed.id,
+        kind: parsed.kind,
         models,
         events: [...subjectEvents].sort(inOccurrenceOrder),
       });
