@@ -49,7 +49,7 @@ runService('orgpulse-alerter', async () => {
     config.NODE_ENV !== 'production',
   );
   const scheduler = new AlertScheduler(
-    new EvaluateAlertsHandler(db),
+    new EvaluateAlertsHandler(db, { roundSize: config.ALERTER_ROUND_SIZE, sweepPageSize: 1_000 }),
     dispatcher,
     config.DATABASE_URL,
     config.ALERTER_INTERVAL_MS,

@@ -23,7 +23,7 @@ export interface DeliveryOptions {
 /** How long a send to Kafka may take before it counts as failed (and is retried). */
 export const KAFKA_SEND_TIMEOUT_MS = 30_000;
 
-/** Sends one claimed delivery (to the alerts topic, or to a webhook signed with its secret) and records the outcome. */
+/** Sends claimed deliveries (to the alerts topic in batches, or to a webhook signed with its secret) and records the outcome. */
 export class DeliverAlertsHandler {
   private readonly outbox: AlertOutbox;
 
@@ -41,54 +41,75 @@ export class DeliverAlertsHandler {
     return Math.max(KAFKA_SEND_TIMEOUT_MS, this.options.webhookTimeoutMs);
   }
 
+  /** Sends one webhook delivery and records the outcome. */
   async deliver(delivery: OutboxDelivery, claimant: string, stop?: AbortSignal): Promise<void> {
     try {
       const status = await this.send(delivery, stop);
       await this.outbox.delivered(delivery.id, claimant, status);
     } catch (error) {
-      const status = error instanceof PostFailed ? error.status : null;
-      // cut short by a stop: due again at once, for another instance
-      const retryInMs = stop?.aborted
-        ? 0
-        : retryDelayMs(delivery.attempts, this.options.retryBaseMs, this.options.retryMaxMs);
-      this.logger.warn(
-        {
-          delivery: delivery.id,
-          orgId: delivery.orgId,
-          channel: delivery.channel,
-          webhook: delivery.webhook?.id,
-          err: describeError(error),
-          retryInMs,
-        },
-        'alert delivery failed; it will be retried',
-      );
-      await this.outbox.failedAttempt(delivery.id, claimant, {
-        error: describeError(error),
-        status,
-        retryInMs,
-      });
+      await this.failed([delivery], claimant, error, stop);
     }
   }
 
-  private async send(delivery: OutboxDelivery, stop?: AbortSignal): Promise<number | null> {
-    if (delivery.channel === 'kafka') {
+  /** Sends claimed Kafka deliveries in one request (keyed by alert id, in claim order) and records them. */
+  async deliverToKafka(deliveries: readonly OutboxDelivery[], claimant: string): Promise<void> {
+    if (deliveries.length === 0) return;
+    try {
       await withDeadline(
         this.producer.send({
           topic: Topics.alerts,
           acks: -1,
           // structured mode of the CloudEvents Kafka binding: the event is the value
-          messages: [
-            {
-              key: delivery.payload.alert.id,
-              value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
-              headers: { 'content-type': CLOUDEVENTS_JSON },
-            },
-          ],
+          messages: deliveries.map((delivery) => ({
+            key: delivery.payload.alert.id,
+            value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
+            headers: { 'content-type': CLOUDEVENTS_JSON },
+          })),
         }),
         KAFKA_SEND_TIMEOUT_MS,
       );
-      return null;
+      await this.outbox.delivered(
+        deliveries.map((d) => d.id),
+        claimant,
+        null,
+      );
+    } catch (error) {
+      await this.failed(deliveries, claimant, error);
     }
+  }
+
+  private async failed(
+    deliveries: readonly OutboxDelivery[],
+    claimant: string,
+    error: unknown,
+    stop?: AbortSignal,
+  ): Promise<void> {
+    const status = error instanceof PostFailed ? error.status : null;
+    // a batch backs off as its least-tried delivery does; cut short by a stop: due again at once, for another instance
+    const attempts = Math.min(...deliveries.map((d) => d.attempts));
+    const retryInMs = stop?.aborted
+      ? 0
+      : retryDelayMs(attempts, this.options.retryBaseMs, this.options.retryMaxMs);
+    const [first] = deliveries;
+    this.logger.warn(
+      {
+        delivery: deliveries.length === 1 ? first.id : deliveries.map((d) => d.id),
+        orgId: first.orgId,
+        channel: first.channel,
+        webhook: first.webhook?.id,
+        err: describeError(error),
+        retryInMs,
+      },
+      'alert delivery failed; it will be retried',
+    );
+    await this.outbox.failedAttempt(
+      deliveries.map((d) => d.id),
+      claimant,
+      { error: describeError(error), status, retryInMs },
+    );
+  }
+
+  private async send(delivery: OutboxDelivery, stop?: AbortSignal): Promise<number | null> {
     if (!delivery.webhook) throw new PostFailed('the webhook was deleted', null);
     const body = webhookBody(delivery.payload, delivery.webhook.format);
     return guardedPost(
