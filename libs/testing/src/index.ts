@@ -14,3 +14,4 @@ export * from './webhook-receiver';
 export * from './fault-suite';
 export * from './vendor-deliveries';
 export * from './projected-events';
+export * from './measured-statements';

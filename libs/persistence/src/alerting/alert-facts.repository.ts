@@ -65,9 +65,11 @@ export class AlertFactsRepository {
   private async teamHeads(keys: readonly FactsKey[]): Promise<Map<string, TeamHead>> {
     if (keys.length === 0) return new Map();
     const rows: { org_id: string; subject_id: string; state: TeamHead }[] = await this.tx.query(
-      `SELECT t.org_id, t.subject_id, t.state FROM team_head t
-         JOIN (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
-           ON t.org_id = k.org_id AND t.subject_id = k.subject_id`,
+      // a lookup per key (LIMIT keeps the planner from scanning the table for a hash join)
+      `SELECT k.org_id, k.subject_id, t.state
+         FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
+         CROSS JOIN LATERAL (SELECT t.state FROM team_head t
+                              WHERE t.org_id = k.org_id AND t.subject_id = k.subject_id LIMIT 1) t`,
       [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
     );
     return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), r.state]));
@@ -79,11 +81,12 @@ export class AlertFactsRepository {
     if (keys.length === 0) return new Map();
     const rows: { org_id: string; subject_id: string; person: PersonHead; held: number | null }[] =
       await this.tx.query(
-        `SELECT p.org_id, p.subject_id, p.state AS person,
-                (m.state -> 'lastOneOnOneWith' ->> p.subject_id)::float8 AS held
+        `SELECT k.org_id, k.subject_id, p.state AS person,
+                (SELECT (m.state -> 'lastOneOnOneWith' ->> k.subject_id)::float8 FROM manager_head m
+                  WHERE m.org_id = k.org_id AND m.subject_id = p.manager_id) AS held
            FROM unnest($1::uuid[], $2::text[]) AS k(org_id, subject_id)
-           JOIN person_head p ON p.org_id = k.org_id AND p.subject_id = k.subject_id
-           LEFT JOIN manager_head m ON m.org_id = p.org_id AND m.subject_id = p.manager_id`,
+           CROSS JOIN LATERAL (SELECT p.state, p.manager_id FROM person_head p
+                                WHERE p.org_id = k.org_id AND p.subject_id = k.subject_id LIMIT 1) p`,
         [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
       );
     return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), { person: r.person, held: r.held }]));

@@ -80,10 +80,12 @@ export class AlertsStore {
   async openFor(keys: readonly AlertKey[]): Promise<(OpenAlert & { orgId: string })[]> {
     if (keys.length === 0) return [];
     return this.tx.query(
-      `SELECT a.id, a.org_id AS "orgId", a.rule, a.subject_id AS "subjectId", a.figures
+      `SELECT a.id, k.org_id AS "orgId", k.rule, k.subject_id AS "subjectId", a.figures
          FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(org_id, rule, subject_id)
-         JOIN alerts a ON a.org_id = k.org_id AND a.rule = k.rule AND a.subject_id = k.subject_id
-        WHERE a.status = 'OPEN'`,
+         CROSS JOIN LATERAL (
+           SELECT a.id, a.figures FROM alerts a
+            WHERE a.org_id = k.org_id AND a.rule = k.rule AND a.subject_id = k.subject_id AND a.status = 'OPEN'
+            LIMIT 1) a`,
       [keys.map((k) => k.orgId), keys.map((k) => k.rule), keys.map((k) => k.subjectId)],
     );
   }

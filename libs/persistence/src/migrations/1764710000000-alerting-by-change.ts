@@ -71,9 +71,6 @@ export class AlertingByChange1764710000000 implements MigrationInterface {
       CREATE INDEX alert_outbox_ready ON alert_outbox (queue, lane, next_attempt_at, id)
        WHERE status = 'pending' AND waits_for IS NULL`);
     await db.query(
-      `CREATE INDEX alert_outbox_ready_since ON alert_outbox (next_attempt_at) WHERE status = 'pending' AND waits_for IS NULL`,
-    );
-    await db.query(
       `CREATE INDEX alert_outbox_waiting ON alert_outbox (waits_for) WHERE waits_for IS NOT NULL`,
     );
     await db.query(`DROP INDEX IF EXISTS alert_outbox_due`);
@@ -83,12 +80,7 @@ export class AlertingByChange1764710000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending'`,
     );
-    for (const index of [
-      'alert_outbox_waiting',
-      'alert_outbox_ready_since',
-      'alert_outbox_ready',
-      'alert_outbox_alert',
-    ])
+    for (const index of ['alert_outbox_waiting', 'alert_outbox_ready', 'alert_outbox_alert'])
       await db.query(`DROP INDEX IF EXISTS ${index}`);
     await db.query(`ALTER TABLE alert_outbox DROP COLUMN waits_for, DROP COLUMN lane, DROP COLUMN queue`);
     await db.query(`DROP TABLE alert_sweep_generation, alert_sweeps, alert_watch`);
