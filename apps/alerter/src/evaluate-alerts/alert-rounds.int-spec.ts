@@ -125,6 +125,28 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     expect(await open(orgId)).toEqual([]);
   });
 
+  it('a late move (the report re-folded from its history) re-judges the manager it left, as stored', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 13 }, (_, i) => person(orgId, `q${i}`, 'mia', now - 10 * DAY)),
+    );
+    await projectEvents(db, [
+      event(orgId, 'person.registered', now - DAY, { personId: 'q0', role: 'pm' }), // a later event of q0
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ raised: 1 });
+
+    // dated before q0's latest event: q0 is re-folded, its head before this batch is what is stored
+    await projectEvents(db, [
+      event(orgId, 'person.manager-changed', now - 5 * DAY, { personId: 'q0', managerId: 'max' }),
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ judged: 3, resolved: 1 });
+    expect(await open(orgId)).toEqual([]);
+  });
+
   it('a 1:1 re-judges the report’s overdue rule and resolves it', async () => {
     const orgId = await newOrg();
     const now = await dbNow();

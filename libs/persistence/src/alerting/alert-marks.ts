@@ -69,9 +69,11 @@ export async function markAlertSubjects(tx: Queryable, subjects: readonly Projec
                FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
                                AS m(org_id, rule, subject_id, occurred_at)
                      UNION ALL
-                     SELECT p.org_id, 'MANAGER_OVERLOADED', p.manager_id, s.occurred_at
+                     SELECT s.org_id, 'MANAGER_OVERLOADED', p.manager_id, s.occurred_at
                        FROM unnest($5::uuid[], $6::text[], $7::timestamptz[]) AS s(org_id, person_id, occurred_at)
-                       JOIN person_head p ON p.org_id = s.org_id AND p.subject_id = s.person_id
+                      CROSS JOIN LATERAL (
+                        SELECT p.manager_id FROM person_head p
+                         WHERE p.org_id = s.org_id AND p.subject_id = s.person_id LIMIT 1) p
                       WHERE p.manager_id IS NOT NULL) m
               GROUP BY org_id, rule, subject_id) m
       ORDER BY org_id, rule, subject_id

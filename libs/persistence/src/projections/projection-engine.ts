@@ -98,8 +98,8 @@ export class ProjectionEngine {
       else refold.push(subject); // e.g. a read model added since: its row is built from the history
     }
 
-    // copied before the fold moves them on
-    const before = new Map([...from].map(([key, states]) => [key, new Map(states)]));
+    // copied for the observer before the fold moves them on
+    const before = new Map(this.observer ? [...from].map(([key, states]) => [key, new Map(states)]) : []);
     const next = new Map<string, SubjectMemory>();
     for (const subject of touched) {
       const states = from.get(subject.key);
