@@ -7,6 +7,7 @@ import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-m
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 import { Integrations1764500000000 } from './1764500000000-integrations';
 import { BoundedReadModels1764700000000 } from './1764700000000-bounded-read-models';
+import { AlertingByChange1764710000000 } from './1764710000000-alerting-by-change';
 import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
 
 export const migrations = [
@@ -19,5 +20,6 @@ export const migrations = [
   OrgStructure1764400000000,
   Integrations1764500000000,
   BoundedReadModels1764700000000,
+  AlertingByChange1764710000000,
   OutboxTraceContext1764900000000,
 ];
