@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
-import { OrgSettingsRepository, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
+import { teamReadModel } from '@orgpulse/domain';
+import {
+  OrgSettingsRepository,
+  connectDatabase,
+  rebuildProjections,
+  recordReadModelVersions,
+} from '@orgpulse/persistence';
 import { TestDatabase, eventually, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { EvaluateAlertsHandler, type EvaluationOutcome } from './evaluate-alerts.handler';
@@ -260,14 +266,28 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
 
   it('after the read models were rebuilt every org is swept; while they are stale nothing is judged', async () => {
     const orgId = await newOrg();
-    await db.query(`UPDATE projection_generation SET generation = generation + 1`);
+    const now = await dbNow();
+    await projectEvents(db, [team(orgId, 'rebuilt', now)]);
+    await rounds();
+    // the projector's rebuild: fresh tables swapped in, projection_generation moved, versions recorded
+    await rebuildProjections(db);
     const h = handler();
     expect(await h.sweepStep()).toBe(true);
     expect(await db.query(`SELECT 1 FROM alert_sweeps WHERE org_id = $1`, [orgId])).toHaveLength(1);
     while (await h.sweepStep());
     expect(await db.query(`SELECT 1 FROM alert_sweeps`)).toEqual([]);
+    // the team judged before the rebuild is to be judged again, from the rebuilt heads (bulk lane)
+    const marked = await db.query<{ rule: string }[]>(
+      `SELECT rule FROM alert_watch WHERE org_id = $1 AND subject_id = 'rebuilt' AND bulk_at <= now() ORDER BY rule`,
+      [orgId],
+    );
+    expect(marked.map((r) => r.rule)).toEqual(['DISCOVERY_LAPSED', 'TEAM_IDLE', 'TEAM_STALLED']);
+    expect((await rounds()).judged).toBeGreaterThanOrEqual(3);
+    expect(await h.sweepStep()).toBe(false); // once per rebuild
 
-    await db.query(`UPDATE read_model_versions SET version = version + 100 WHERE name = 'team_head'`);
+    await db.query(`UPDATE read_model_versions SET version = version + 100 WHERE name = $1`, [
+      teamReadModel.name,
+    ]);
     expect(await h.headsReady()).toBe(false);
     await recordReadModelVersions(db.manager);
     expect(await h.headsReady()).toBe(true);
