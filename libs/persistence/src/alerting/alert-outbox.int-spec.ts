@@ -189,4 +189,49 @@ describe('the alert outbox (PostgreSQL)', () => {
     const claimed = await outbox.claim(options(randomUUID(), { limit: 1 }));
     expect(claimed.map((d) => d.payload.alert.subjectId)).toEqual(['team-5']);
   });
+
+  it('each change carries the traceparent of the judgement that made it to every delivery, and a claim returns it', async () => {
+    const a = await org();
+    await webhook(a);
+    const traced = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const store = new AlertsStore(db);
+    const changes = await store.raiseAll(
+      [
+        {
+          orgId: a,
+          condition: { rule: 'TEAM_IDLE', subjectId: 'traced', since: 0, figures: {} },
+          lane: 'live',
+          traceParent: traced,
+        },
+        {
+          orgId: a,
+          condition: { rule: 'TEAM_IDLE', subjectId: 'untraced', since: 0, figures: {} },
+          lane: 'live',
+        },
+      ],
+      new Date(),
+    );
+    const resolvedBy = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`;
+    const tracedAlert = changes.find((c) => c.alert.subjectId === 'traced')?.alert.id as string;
+    await store.resolveAll([{ alertId: tracedAlert, lane: 'live', traceParent: resolvedBy }], new Date());
+
+    const claimant = randomUUID();
+    const raised = await outbox.claim(options(claimant));
+    expect(raised.map((d) => [d.channel, d.payload.alert.subjectId, d.traceParent]).sort()).toEqual([
+      ['kafka', 'traced', traced],
+      ['kafka', 'untraced', null],
+      ['webhook', 'traced', traced],
+      ['webhook', 'untraced', null],
+    ]);
+    await outbox.delivered(
+      raised.map((d) => d.id),
+      claimant,
+      null,
+    );
+    const resolved = await outbox.claim(options(claimant));
+    expect(resolved.map((d) => [d.channel, d.payload.type, d.traceParent]).sort()).toEqual([
+      ['kafka', 'alert.resolved', resolvedBy],
+      ['webhook', 'alert.resolved', resolvedBy],
+    ]);
+  });
 });
