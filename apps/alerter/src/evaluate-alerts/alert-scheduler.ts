@@ -128,10 +128,9 @@ export class AlertScheduler {
   private wakeWhenDue(inMs: number | null): void {
     clearTimeout(this.dueTimer);
     if (inMs === null || this.stopped) return;
-    this.dueTimer = setTimeout(
-      () => this.wake('due'),
-      Math.min(this.intervalMs, Math.max(MIN_WAKE_MS, inMs)),
-    );
+    // due later than the clock's next tick: that tick wakes the rounds, counted as the clock's
+    const kind = inMs <= this.intervalMs ? 'due' : 'clock';
+    this.dueTimer = setTimeout(() => this.wake(kind), Math.min(this.intervalMs, Math.max(MIN_WAKE_MS, inMs)));
   }
 
   private async listen(): Promise<void> {
