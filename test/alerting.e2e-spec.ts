@@ -249,4 +249,43 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
     expect(flakyHook?.deliveries.every((d) => d.status === 'delivered')).toBe(true);
     expect(Math.max(...(flakyHook?.deliveries.map((d) => d.attempts) ?? []))).toBeGreaterThanOrEqual(4);
   });
+
+  it('time passing with no new event opens an alert within 60 s of its condition becoming true', async () => {
+    const conditionAt = Date.now() + 20_000; // blocked 48 h ago in 20 s
+    const blockedAt = new Date(conditionAt - 48 * 3_600_000).toISOString();
+    expect(
+      (
+        await postEvents(
+          ingestUrl,
+          [
+            {
+              id: 'reg-later',
+              type: 'team.registered',
+              occurredAt: blockedAt,
+              data: { teamId: 'later', name: 'Later', headcount: 3 },
+            },
+            {
+              id: 'blk-later',
+              type: 'team.blocked',
+              occurredAt: blockedAt,
+              data: { teamId: 'later', reason: 'decision-pending' },
+            },
+          ],
+          { key: org.ingestKey },
+        )
+      ).status,
+    ).toBe(202);
+    await eventually(
+      async () => {
+        const answer = await api('{ alerts(status: OPEN) { rule subjectId } }');
+        expect((answer.data as { alerts: unknown[] }).alerts).toContainEqual({
+          rule: 'TEAM_IDLE',
+          subjectId: 'later',
+        });
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(conditionAt);
+    expect(Date.now() - conditionAt).toBeLessThan(60_000);
+  });
 });

@@ -6,8 +6,10 @@ export const alerterEnv = {
   ...httpEnv,
   ALERTER_PORT: env.port(3003),
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
-  // rules are evaluated at least this often, so an alert opens within it even with no new event
-  ALERTER_INTERVAL_MS: env.int(15_000, 500, 60_000),
+  // rounds look for due work at least this often (besides the projector's notices and the next due time)
+  ALERTER_INTERVAL_MS: env.int(5_000, 500, 60_000),
+  // rules and subjects judged per round (one transaction); more rounds follow while work is due
+  ALERTER_ROUND_SIZE: env.int(500, 1, 10_000),
   // every channel retries until delivered: backoff doubles from the base up to the cap
   ALERTER_RETRY_BASE_MS: env.int(1_000, 10, 600_000),
   ALERTER_RETRY_MAX_MS: env.int(300_000, 1_000, 86_400_000),

@@ -58,7 +58,11 @@ runService('orgpulse-alerter', async () => {
     config.NODE_ENV !== 'production',
   );
   const scheduler = new AlertScheduler(
-    alerterTelemetry.evaluation(new EvaluateAlertsHandler(db)),
+    new EvaluateAlertsHandler(
+      db,
+      { roundSize: config.ALERTER_ROUND_SIZE, sweepPageSize: 1_000 },
+      alerterTelemetry,
+    ),
     dispatcher,
     config.DATABASE_URL,
     config.ALERTER_INTERVAL_MS,

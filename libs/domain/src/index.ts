@@ -11,6 +11,7 @@ export * from './projections/read-model';
 export * from './projections/read-models.registry';
 export * from './alerts/webhook-targets';
 export * from './alerts/alert-resolution';
+export * from './alerts/alert-marks';
 export * from './settings/org-settings';
 export * from './groups/group-timeline';
 export * from './groups/group-hierarchy';

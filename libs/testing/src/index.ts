@@ -14,3 +14,5 @@ export * from './webhook-receiver';
 export * from './fault-suite';
 export * from './vendor-deliveries';
 export * from './otlp-receiver';
+export * from './projected-events';
+export * from './measured-statements';

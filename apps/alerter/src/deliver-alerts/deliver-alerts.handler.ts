@@ -27,7 +27,7 @@ export interface DeliveryOptions {
 /** How long a send to Kafka may take before it counts as failed (and is retried). */
 export const KAFKA_SEND_TIMEOUT_MS = 30_000;
 
-/** Sends one claimed delivery (to the alerts topic, or to a webhook signed with its secret) and records the outcome. */
+/** Sends claimed deliveries (to the alerts topic in batches, or to a webhook signed with its secret) and records the outcome. */
 export class DeliverAlertsHandler {
   private readonly outbox: AlertOutbox;
 
@@ -45,6 +45,7 @@ export class DeliverAlertsHandler {
     return Math.max(KAFKA_SEND_TIMEOUT_MS, this.options.webhookTimeoutMs);
   }
 
+  /** Sends one webhook delivery and records the outcome. */
   async deliver(delivery: OutboxDelivery, claimant: string, stop?: AbortSignal): Promise<void> {
     const started = process.hrtime.bigint();
     let sent = false;
@@ -57,49 +58,78 @@ export class DeliverAlertsHandler {
       await this.outbox.delivered(delivery.id, claimant, status);
     } catch (error) {
       if (!sent) attempted();
-      const status = error instanceof PostFailed ? error.status : null;
-      // cut short by a stop: due again at once, for another instance
-      const retryInMs = stop?.aborted
-        ? 0
-        : retryDelayMs(delivery.attempts, this.options.retryBaseMs, this.options.retryMaxMs);
-      this.logger.warn(
-        {
-          delivery: delivery.id,
-          orgId: delivery.orgId,
-          channel: delivery.channel,
-          webhook: delivery.webhook?.id,
-          err: describeError(error),
-          retryInMs,
-        },
-        'alert delivery failed; it will be retried',
-      );
-      await this.outbox.failedAttempt(delivery.id, claimant, {
-        error: describeError(error),
-        status,
-        retryInMs,
-      });
+      await this.failed([delivery], claimant, error, stop);
     }
   }
 
-  private async send(delivery: OutboxDelivery, stop?: AbortSignal): Promise<number | null> {
-    if (delivery.channel === 'kafka') {
+  /** Sends claimed Kafka deliveries in one request (keyed by alert id, in claim order) and records them. */
+  async deliverToKafka(deliveries: readonly OutboxDelivery[], claimant: string): Promise<void> {
+    if (deliveries.length === 0) return;
+    const started = process.hrtime.bigint();
+    let sent = false;
+    const attempted = () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const delivery of deliveries) this.options.onAttempt?.(delivery.channel, sent, seconds);
+    };
+    try {
       await withDeadline(
         this.producer.send({
           topic: Topics.alerts,
           acks: -1,
           // structured mode of the CloudEvents Kafka binding: the event is the value
-          messages: [
-            {
-              key: delivery.payload.alert.id,
-              value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
-              headers: { 'content-type': CLOUDEVENTS_JSON, ...traceHeaders() },
-            },
-          ],
+          messages: deliveries.map((delivery) => ({
+            key: delivery.payload.alert.id,
+            value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
+            headers: { 'content-type': CLOUDEVENTS_JSON, ...traceHeadersOf(delivery) },
+          })),
         }),
         KAFKA_SEND_TIMEOUT_MS,
       );
-      return null;
+      sent = true;
+      attempted();
+      await this.outbox.delivered(
+        deliveries.map((d) => d.id),
+        claimant,
+        null,
+      );
+    } catch (error) {
+      if (!sent) attempted();
+      await this.failed(deliveries, claimant, error);
     }
+  }
+
+  private async failed(
+    deliveries: readonly OutboxDelivery[],
+    claimant: string,
+    error: unknown,
+    stop?: AbortSignal,
+  ): Promise<void> {
+    const status = error instanceof PostFailed ? error.status : null;
+    // a batch backs off as its least-tried delivery does; cut short by a stop: due again at once, for another instance
+    const attempts = Math.min(...deliveries.map((d) => d.attempts));
+    const retryInMs = stop?.aborted
+      ? 0
+      : retryDelayMs(attempts, this.options.retryBaseMs, this.options.retryMaxMs);
+    const [first] = deliveries;
+    this.logger.warn(
+      {
+        delivery: deliveries.length === 1 ? first.id : deliveries.map((d) => d.id),
+        orgId: first.orgId,
+        channel: first.channel,
+        webhook: first.webhook?.id,
+        err: describeError(error),
+        retryInMs,
+      },
+      'alert delivery failed; it will be retried',
+    );
+    await this.outbox.failedAttempt(
+      deliveries.map((d) => d.id),
+      claimant,
+      { error: describeError(error), status, retryInMs },
+    );
+  }
+
+  private async send(delivery: OutboxDelivery, stop?: AbortSignal): Promise<number | null> {
     if (!delivery.webhook) throw new PostFailed('the webhook was deleted', null);
     const { id, sealedSecret, secret: inClear } = delivery.webhook;
     // a wrong ORGPULSE_SECRETS_KEY throws here: the delivery is retried, and the error recorded
@@ -119,6 +149,13 @@ export class DeliverAlertsHandler {
     );
   }
 }
+
+/**
+ * W3C Trace Context for one record of a Kafka send: the delivery's own trace (a send carries deliveries
+ * of many judgements, each continuing its own), else the active span's.
+ */
+const traceHeadersOf = (delivery: OutboxDelivery): Record<string, string> =>
+  delivery.traceParent ? { traceparent: delivery.traceParent } : traceHeaders();
 
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -21,6 +21,8 @@ export class DeliveryDispatcher {
   private readonly claimant = randomUUID();
   private readonly outbox: AlertOutbox;
   private readonly sending = new Set<Promise<void>>();
+  /** deliveries in flight (a Kafka batch counts each of its deliveries) */
+  private inFlight = 0;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
@@ -74,7 +76,7 @@ export class DeliveryDispatcher {
   }
 
   private async fill(): Promise<void> {
-    const free = this.options.concurrency - this.sending.size;
+    const free = this.options.concurrency - this.inFlight;
     if (free <= 0) return;
     const claimed = await this.outbox.claim({
       limit: free,
@@ -82,21 +84,26 @@ export class DeliveryDispatcher {
       leaseMs: this.handler.longestSendMs + 30_000,
       claimant: this.claimant,
     });
-    for (const delivery of claimed) {
-      const send: Promise<void> = this.handler
-        .deliver(delivery, this.claimant, this.stopping.signal)
-        .catch((error: unknown) =>
-          // the outcome could not be recorded: the lease lapses and the delivery comes due again
-          this.logger.error(
-            { delivery: delivery.id, err: describeError(error) },
-            'could not record a delivery',
-          ),
-        )
-        .finally(() => {
-          this.sending.delete(send);
-          this.wake();
-        });
-      this.sending.add(send);
-    }
+    // every Kafka delivery claimed goes in one send; each webhook delivery is a request of its own
+    const kafka = claimed.filter((d) => d.channel === 'kafka');
+    if (kafka.length > 0)
+      this.track(kafka.length, kafka[0].id, this.handler.deliverToKafka(kafka, this.claimant));
+    for (const delivery of claimed.filter((d) => d.channel !== 'kafka'))
+      this.track(1, delivery.id, this.handler.deliver(delivery, this.claimant, this.stopping.signal));
+  }
+
+  private track(deliveries: number, first: string, sending: Promise<void>): void {
+    this.inFlight += deliveries;
+    const send: Promise<void> = sending
+      .catch((error: unknown) =>
+        // the outcome could not be recorded: the lease lapses and the delivery comes due again
+        this.logger.error({ delivery: first, err: describeError(error) }, 'could not record a delivery'),
+      )
+      .finally(() => {
+        this.inFlight -= deliveries;
+        this.sending.delete(send);
+        this.wake();
+      });
+    this.sending.add(send);
   }
 }

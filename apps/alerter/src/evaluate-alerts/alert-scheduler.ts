@@ -3,31 +3,33 @@ import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
-import type { AlerterTelemetry } from '../observability/alerter-telemetry';
+import type { AlerterTelemetry, RoundKind } from '../observability/alerter-telemetry';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
 export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
 
-// During a backfill the projector reports changes many times a second, and one round reads every read
-// model of each changed org (the bench measured it at two thirds of a core during E1 when rounds ran every
-// second). Rounds over the changed orgs run at most this often: alerts still open within seconds of their
-// condition, well inside the 60 s promise.
-const CHANGED_ROUND_EVERY_MS = 5_000;
+// Something due but held by another instance (or by a projector's open transaction) is looked at again
+// after this, not in a spin.
+const MIN_WAKE_MS = 250;
+
+// Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
+const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
 
 /**
- * Evaluates every org on a clock (alerts also open as time passes with no event), and an org at
- * once when the projector says its read models changed. Delivery runs on a loop of its own (the
- * dispatcher), woken when a change is enqueued: no receiver can hold up an evaluation.
+ * Runs rounds while there is work: at once when the projector reports a change (PostgreSQL NOTIFY,
+ * delivered on its commit), when the next threshold falls due (alerts also open as time passes with no
+ * event), and on a clock in case another instance's due times or a lost notification were missed.
+ * Delivery runs on a loop of its own (the dispatcher), woken when a round enqueued a change.
  */
 export class AlertScheduler {
   private timer: NodeJS.Timeout | undefined;
+  private dueTimer: NodeJS.Timeout | undefined;
   private listener: Client | undefined;
-  private readonly changed = new Set<string>();
-  private running: Promise<void> = Promise.resolve();
+  private running: Promise<void> | undefined;
+  /** what woke the scheduler while rounds ran: they run again right after */
+  private again: RoundKind | undefined;
   private stopped = false;
-  private readonly queued = new Set<'all' | 'changed'>();
-  private changedRoundAt = 0;
-  private changedTimer: NodeJS.Timeout | undefined;
+  private waitingForHeads = false;
 
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
@@ -41,90 +43,106 @@ export class AlertScheduler {
 
   async start(): Promise<void> {
     await this.listen();
-    this.tick(true);
-    this.timer = setInterval(() => this.tick(true), this.intervalMs);
+    this.wake('clock');
+    this.timer = setInterval(() => this.wake('clock'), this.intervalMs);
     this.dispatcher.start();
   }
 
-  /** Lets the evaluation in progress and the sends in flight finish. */
+  /** Lets the round in progress and the sends in flight finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.changedTimer);
+    clearTimeout(this.dueTimer);
     await this.running;
     await this.dispatcher.stop();
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** Queues a round unless one of the same kind is already waiting: slow rounds never pile up. */
-  private tick(allOrgs: boolean): void {
-    const kind = allOrgs ? 'all' : 'changed';
-    if (this.queued.has(kind)) return;
-    this.queued.add(kind);
-    this.running = this.running.then(() => {
-      this.queued.delete(kind);
-      return this.work(allOrgs);
+  /** Runs rounds now, or right after the ones in progress: wake-ups never pile up. */
+  wake(kind: RoundKind): void {
+    if (this.stopped) return;
+    if (this.running) {
+      if (this.again === undefined || WAKE_RANK[kind] > WAKE_RANK[this.again]) this.again = kind;
+      return;
+    }
+    this.running = this.work(kind).finally(() => {
+      this.running = undefined;
+      const again = this.again;
+      if (again) {
+        this.again = undefined;
+        this.wake(again);
+      }
     });
   }
 
-  private changedRoundSoon(): void {
-    if (this.changedTimer) return;
-    const wait = Math.max(0, this.changedRoundAt + CHANGED_ROUND_EVERY_MS - Date.now());
-    this.changedTimer = setTimeout(() => {
-      this.changedTimer = undefined;
-      this.changedRoundAt = Date.now();
-      this.tick(false);
-    }, wait);
-  }
-
-  private async work(allOrgs: boolean): Promise<void> {
-    if (this.stopped) return;
-    const started = process.hrtime.bigint();
-    let orgs: string[];
+  private async work(kind: RoundKind): Promise<void> {
     try {
-      orgs = allOrgs ? await this.evaluate.orgIds() : [...this.changed];
-    } catch (error) {
-      this.failed(undefined, error);
-      return;
-    }
-    this.changed.clear();
-    let failure: string | undefined;
-    for (const orgId of orgs) {
-      if (this.stopped) return;
-      // one org's failure is its own: the others are still evaluated
-      try {
-        const outcome = await this.evaluate.evaluate(orgId);
-        if (outcome && outcome.raised + outcome.resolved > 0) {
-          this.logger.info({ orgId, ...outcome }, 'alerts changed');
+      if (!(await this.headsReady())) return;
+      for (;;) {
+        if (this.stopped) return;
+        const swept = await this.evaluate.sweepStep();
+        const outcome = await this.timedRound(kind);
+        if (outcome.raised + outcome.resolved > 0) {
+          this.logger.info(outcome, 'alerts changed');
           this.dispatcher.wake();
         }
-      } catch (error) {
-        failure = this.failed(orgId, error);
+        if (!outcome.full && !swept) break;
       }
+      this.progress.evaluationSucceeded();
+      this.wakeWhenDue(await this.evaluate.nextDueInMs());
+    } catch (error) {
+      this.progress.evaluationFailed(describeError(error));
+      this.logger.error(
+        { err: describeError(error) },
+        'alert evaluation failed; retrying on the next wake-up',
+      );
     }
-    if (allOrgs && failure === undefined) this.progress.evaluationSucceeded();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.telemetry?.round(allOrgs ? 'all' : 'changed', failure === undefined, seconds);
   }
 
-  private failed(orgId: string | undefined, error: unknown): string {
-    const message = orgId ? `org ${orgId}: ${describeError(error)}` : describeError(error);
-    this.progress.evaluationFailed(message);
-    this.logger.error(
-      { orgId, err: describeError(error) },
-      'alert evaluation failed; retrying on the next tick',
-    );
-    return message;
+  private async timedRound(kind: RoundKind) {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const outcome = await this.evaluate.round();
+      this.telemetry?.round(kind, true, seconds());
+      return outcome;
+    } catch (error) {
+      this.telemetry?.round(kind, false, seconds());
+      throw error;
+    }
+  }
+
+  private async headsReady(): Promise<boolean> {
+    if (await this.evaluate.headsReady()) {
+      if (this.waitingForHeads) this.logger.info('the read models are current again: judging alerts');
+      this.waitingForHeads = false;
+      return true;
+    }
+    const why = 'the read models the alert rules read are being rebuilt';
+    if (!this.waitingForHeads) this.logger.warn(`${why}: no alert is judged until the projector is done`);
+    this.waitingForHeads = true;
+    this.progress.evaluationFailed(why);
+    return false;
+  }
+
+  private wakeWhenDue(inMs: number | null): void {
+    clearTimeout(this.dueTimer);
+    if (inMs === null || this.stopped) return;
+    // due later than the clock's next tick: that tick wakes the rounds, counted as the clock's
+    const kind = inMs <= this.intervalMs ? 'due' : 'clock';
+    this.dueTimer = setTimeout(() => this.wake(kind), Math.min(this.intervalMs, Math.max(MIN_WAKE_MS, inMs)));
   }
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => {
-      if (!message.payload || this.stopped) return;
-      const { orgId, traceparent } = parseProjectionNotice(message.payload);
-      this.telemetry?.noticed(orgId, traceparent);
-      this.changed.add(orgId);
-      this.changedRoundSoon();
+      if (this.stopped) return;
+      // the org and, when the projection was traced, the trace its judgement goes on with
+      if (message.payload) {
+        const { orgId, traceparent } = parseProjectionNotice(message.payload);
+        this.telemetry?.noticed(orgId, traceparent);
+      }
+      this.wake('changed');
     });
     client.on('error', (error) => {
       this.logger.warn(

@@ -1,123 +1,149 @@
-import type { AlertChanged, AlertView } from '@orgpulse/contracts';
 import {
-  type AlertState,
-  type ManagerHead,
-  type OneOnOneFact,
-  type PersonFact,
-  type PersonHead,
-  type TeamFact,
-  type TeamHead,
-  emptyPersonHead,
-  emptyTeamHead,
+  type OpenAlert,
   managerReadModel,
   personReadModel,
-  personTimelineFrom,
-  planAlertChanges,
+  planAlertChange,
   teamReadModel,
-  teamTimelineFrom,
 } from '@orgpulse/domain';
-import { AlertsStore, OrgSettingsRepository, ReadModelReader } from '@orgpulse/persistence';
-import type { DataSource, EntityManager } from 'typeorm';
+import {
+  AlertFactsRepository,
+  AlertSweeps,
+  AlertWatch,
+  AlertsStore,
+  type DeliveryLane,
+  type JudgedItem,
+  OrgSettingsRepository,
+  type RaiseRequest,
+  type ResolveRequest,
+  staleReadModels,
+} from '@orgpulse/persistence';
+import type { DataSource } from 'typeorm';
 
-const change = (type: AlertChanged['type'], alert: AlertView): AlertChanged => ({ type, version: 1, alert });
+export interface EvaluationOptions {
+  /** rules and subjects judged per round (one transaction) */
+  roundSize: number;
+  /** subjects marked per step of a sweep */
+  sweepPageSize: number;
+}
 
 export interface EvaluationOutcome {
+  judged: number;
+  raised: number;
+  resolved: number;
+  /** the round took all it could: more may be due now */
+  full: boolean;
+}
+
+/** What one org's judgements in a round changed. */
+export interface OrgChanges {
   raised: number;
   resolved: number;
 }
 
+/** Follows a round's judgements (tracing, figures), hooked in without the round knowing more of it. */
+export interface RoundObserver {
+  /** The round claimed judgements of these orgs and is about to write what it decided. */
+  judging(orgIds: readonly string[]): JudgingRound;
+}
+
+export interface JudgingRound {
+  /** the W3C traceparent an org's deliveries continue, null when its judgement is not traced */
+  traceParentOf(orgId: string): string | null;
+  /** the round committed, with what each of its orgs changed; or it failed (undefined) */
+  ended(changes: ReadonlyMap<string, OrgChanges> | undefined): void;
+}
+
+// the read models the rules read (their heads): judged only while these are current
+const HEADS = [teamReadModel, personReadModel, managerReadModel];
+
 /**
- * Decides the org's alerts from its read models and PostgreSQL's clock (so every instance agrees on
- * thresholds), and writes every change with its deliveries in one transaction. An org is evaluated
- * by one instance at a time (advisory lock), and the unique index on open alerts keeps one open
- * alert per rule and subject whatever happens.
+ * Judges the rules and subjects that changed or fell due (contract §6 and §12): claims them, reads their
+ * heads and the org's thresholds, decides with the pure rules on PostgreSQL's clock (so every instance
+ * agrees on thresholds), and writes every raise and resolve with its deliveries in a few set-based
+ * statements, all in one transaction. Its cost follows what it judges, not the size of any org.
  */
 export class EvaluateAlertsHandler {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly options: EvaluationOptions,
+    private readonly observer?: RoundObserver,
+  ) {}
 
-  async orgIds(): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query('SELECT id FROM organizations');
-    return rows.map((r) => r.id);
+  /** False while the heads the rules read are being (re)built: judging them now would be judging nothing. */
+  async headsReady(): Promise<boolean> {
+    return (await staleReadModels(this.db.manager, HEADS)).length === 0;
   }
 
-  async evaluate(orgId: string): Promise<EvaluationOutcome | undefined> {
+  /** Sweeps every org once after the read models were rebuilt; then one page of a waiting sweep. */
+  async sweepStep(): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query<{ locked: boolean }[]>(
-        `SELECT pg_try_advisory_xact_lock(hashtext('alerts:' || $1)) AS locked`,
-        [orgId],
-      );
-      if (!locked) return undefined; // another instance is on it right now
-      return this.apply(tx, orgId);
+      const sweeps = new AlertSweeps(tx);
+      await sweeps.afterRebuild();
+      return sweeps.step(this.options.sweepPageSize);
     });
   }
 
-  private async apply(tx: EntityManager, orgId: string): Promise<EvaluationOutcome> {
-    const store = new AlertsStore(tx);
-    const [now, state, settings, open, webhooks] = await Promise.all([
-      store.now(),
-      wholeOrg(tx, orgId),
-      new OrgSettingsRepository(tx).get(orgId),
-      store.open(orgId),
-      store.webhooks(orgId),
-    ]);
-    const plan = planAlertChanges(open, state, settings, now);
-    const at = new Date(now);
-    let raised = 0;
-    let resolved = 0;
-    for (const alert of plan.resolve) {
-      const done = await store.resolve(alert.id, at);
-      if (done) {
-        await store.enqueue(change('alert.resolved', done), webhooks);
-        resolved += 1;
-      }
-    }
-    for (const condition of plan.raise) {
-      const alert = await store.raise(orgId, condition, at);
-      if (alert) {
-        await store.enqueue(change('alert.raised', alert), webhooks);
-        raised += 1;
-      }
-    }
-    return { raised, resolved };
-  }
-}
+  async round(): Promise<EvaluationOutcome> {
+    // set once the round knows its orgs (in the transaction), told how the round ended after it
+    const observed: { judging?: JudgingRound } = {};
+    const changes = new Map<string, OrgChanges>();
+    try {
+      const outcome = await this.db.transaction(async (tx) => {
+        const watch = new AlertWatch(tx);
+        const { now, items } = await watch.claim(this.options.roundSize);
+        if (items.length === 0) return { judged: 0, raised: 0, resolved: 0, full: false };
+        const orgIds = [...new Set(items.map((i) => i.orgId))];
+        const judging = (observed.judging = this.observer?.judging(orgIds));
+        const traceParentOf = (orgId: string) => judging?.traceParentOf(orgId) ?? null;
+        const store = new AlertsStore(tx);
+        const facts = await new AlertFactsRepository(tx).read(items);
+        const settings = await new OrgSettingsRepository(tx).getMany(orgIds);
+        const open = new Map<string, OpenAlert>(
+          (await store.openFor(items)).map((a) => [`${a.orgId}/${a.rule}/${a.subjectId}`, a]),
+        );
 
-/** Every team, person and 1:1 of the org from the beginning (what today's rules judge). */
-async function wholeOrg(tx: EntityManager, orgId: string): Promise<AlertState> {
-  const teams = new ReadModelReader<TeamHead, TeamFact>(tx, teamReadModel);
-  const people = new ReadModelReader<PersonHead, PersonFact>(tx, personReadModel);
-  const managers = new ReadModelReader<ManagerHead, OneOnOneFact>(tx, managerReadModel);
-  const all = { first: Number.MAX_SAFE_INTEGER };
-  const [teamIds, personIds, managerIds] = await Promise.all([
-    teams.ids(orgId, all),
-    people.ids(orgId, all),
-    managers.ids(orgId, all),
-  ]);
-  const [teamWeeks, personWeeks, managerWeeks] = await Promise.all([
-    teams.weeksFrom(orgId, teamIds, 0),
-    people.weeksFrom(orgId, personIds, 0),
-    managers.weeksFrom(orgId, managerIds, 0),
-  ]);
-  return {
-    teams: [...teamWeeks].map(([id, weeks]) =>
-      teamTimelineFrom(
-        weeks[0]?.start ?? emptyTeamHead(id),
-        weeks[0]?.week ?? 0,
-        weeks.flatMap((w) => w.facts),
-      ),
-    ),
-    people: [...personWeeks].map(([id, weeks]) =>
-      personTimelineFrom(
-        weeks[0]?.start ?? emptyPersonHead(id),
-        weeks[0]?.week ?? 0,
-        weeks.flatMap((w) => w.facts),
-      ),
-    ),
-    oneOnOnes: new Map(
-      [...managerWeeks].map(([id, weeks]) => [
-        id,
-        weeks.flatMap((w) => w.facts).map((f) => ({ reportId: f.data.reportId, at: f.at })),
-      ]),
-    ),
-  };
+        const resolve: ResolveRequest[] = [];
+        const raise: RaiseRequest[] = [];
+        const judged: JudgedItem[] = [];
+        for (const item of items) {
+          const key = `${item.orgId}/${item.rule}/${item.subjectId}`;
+          const itemFacts = facts.get(key);
+          const thresholds = settings.get(item.orgId);
+          if (!itemFacts || !thresholds) {
+            judged.push({ ...item, dueAt: null }); // a rule this version does not know: nothing to judge
+            continue;
+          }
+          const lane: DeliveryLane = item.bulk ? 'bulk' : 'live';
+          const traceParent = traceParentOf(item.orgId);
+          const change = planAlertChange(open.get(key) ?? null, itemFacts, thresholds, now);
+          if (change.resolve) resolve.push({ alertId: change.resolve.id, lane, traceParent });
+          if (change.raise) raise.push({ orgId: item.orgId, condition: change.raise, lane, traceParent });
+          judged.push({ ...item, dueAt: change.dueAt });
+        }
+        const at = new Date(now);
+        const resolved = await store.resolveAll(resolve, at);
+        const raised = await store.raiseAll(raise, at);
+        await watch.complete(judged);
+        for (const orgId of orgIds) changes.set(orgId, { raised: 0, resolved: 0 });
+        for (const c of raised) (changes.get(c.alert.orgId) as OrgChanges).raised += 1;
+        for (const c of resolved) (changes.get(c.alert.orgId) as OrgChanges).resolved += 1;
+        return {
+          judged: judged.length,
+          raised: raised.length,
+          resolved: resolved.length,
+          full: items.length >= this.options.roundSize,
+        };
+      });
+      observed.judging?.ended(changes);
+      return outcome;
+    } catch (error) {
+      observed.judging?.ended(undefined);
+      throw error;
+    }
+  }
+
+  /** How long until something falls due (null: nothing waits), for the scheduler's next wake-up. */
+  nextDueInMs(): Promise<number | null> {
+    return new AlertWatch(this.db.manager).nextDueInMs();
+  }
 }

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
-import {
-  EventStoreRepository,
-  ProjectionEngine,
-  connectDatabase,
-  holdProjectionLockShared,
-} from '@orgpulse/persistence';
-import { TestDatabase } from '@orgpulse/testing';
+import { connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
+import { TestDatabase, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
@@ -18,7 +13,7 @@ describe('evaluating alerts on PostgreSQL’s clock', () => {
   let db: DataSource;
   let dbNow: number;
 
-  const project = async (orgId: string, teamId: string, blockedAt: number) => {
+  const project = (orgId: string, teamId: string, blockedAt: number) => {
     const event = (type: AcceptedEvent['type'], data: Record<string, unknown>): AcceptedEvent =>
       ({
         id: `${teamId}-${type}`,
@@ -29,17 +24,10 @@ describe('evaluating alerts on PostgreSQL’s clock', () => {
         ingestedAt: new Date(blockedAt).toISOString(),
         data: { teamId, ...data },
       }) as AcceptedEvent;
-    await db.transaction(async (tx) => {
-      await holdProjectionLockShared(tx);
-      const appended = await new EventStoreRepository().append(
-        tx,
-        [
-          event('team.registered', { name: teamId, headcount: 3 }),
-          event('team.blocked', { reason: 'dependency' }),
-        ].map((e, i) => ({ event: e, subject: `team:${teamId}`, partition: 0, offset: String(i) })),
-      );
-      await new ProjectionEngine().apply(tx, appended);
-    });
+    return projectEvents(db, [
+      event('team.registered', { name: teamId, headcount: 3 }),
+      event('team.blocked', { reason: 'dependency' }),
+    ]);
   };
   const newOrg = async () => {
     const id = randomUUID();
@@ -51,10 +39,20 @@ describe('evaluating alerts on PostgreSQL’s clock', () => {
       `SELECT rule, subject_id, raised_at FROM alerts WHERE org_id = $1 AND status = 'OPEN'`,
       [orgId],
     );
+  /** Rounds until nothing is due now: the changes judged, old events' settle time passed over. */
+  const judgeAll = async () => {
+    await db.query(`UPDATE alert_watch SET change_at = now() WHERE change_at > now()`);
+    const handler = new EvaluateAlertsHandler(db, { roundSize: 100, sweepPageSize: 100 });
+    let raised = 0;
+    for (let outcome = await handler.round(); outcome.judged > 0; outcome = await handler.round())
+      raised += outcome.raised;
+    return raised;
+  };
 
   beforeAll(async () => {
     testDb = await TestDatabase.create('clock');
     db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
+    await recordReadModelVersions(db.manager);
     const [row] = await db.query<{ now: Date }[]>(`SELECT now() AS now`);
     dbNow = row.now.getTime();
   });
@@ -73,9 +71,14 @@ describe('evaluating alerts on PostgreSQL’s clock', () => {
     await project(orgId, 'idle', dbNow - 49 * HOUR); // idle an hour ago
     jest.spyOn(Date, 'now').mockReturnValue(dbNow + skew);
 
-    expect(await new EvaluateAlertsHandler(db).evaluate(orgId)).toEqual({ raised: 1, resolved: 0 });
+    expect(await judgeAll()).toBe(1);
     const open = await openAlerts(orgId);
     expect(open.map((a) => [a.rule, a.subject_id])).toEqual([['TEAM_IDLE', 'idle']]);
     expect(Math.abs(open[0].raised_at.getTime() - dbNow)).toBeLessThan(HOUR);
+    const [due] = await db.query<{ due_at: Date }[]>(
+      `SELECT due_at FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'not-yet'`,
+      [orgId],
+    );
+    expect(due.due_at.getTime()).toBe(dbNow + HOUR); // falls due when its 48 h are up, by PostgreSQL's clock
   });
 });

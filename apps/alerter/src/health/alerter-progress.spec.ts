@@ -24,7 +24,7 @@ describe('AlerterProgress: when the alerter says degraded', () => {
     now += 60_000;
     expect(p.problems(idle)).toEqual([
       {
-        problem: 'no evaluation round over every org has completed',
+        problem: 'no alert evaluation round has completed',
         detail: 'connection terminated',
         since: '2026-11-21T12:00:10.000Z',
       },
@@ -43,6 +43,15 @@ describe('AlerterProgress: when the alerter says degraded', () => {
     expect(p.problems({ ...idle, due: 2, oldestDueSeconds: 30 })).toEqual([]);
     expect(p.problems({ ...idle, due: 2, oldestDueSeconds: 61 })[0].problem).toBe(
       '2 alert deliveries due and not attempted',
+    );
+  });
+
+  it('reports live judgements left waiting for the span, not shorter waits', () => {
+    const p = progress();
+    p.evaluationSucceeded();
+    expect(p.problems({ ...idle, dueJudgements: 40, oldestDueJudgementSeconds: 59 })).toEqual([]);
+    expect(p.problems({ ...idle, dueJudgements: 40, oldestDueJudgementSeconds: 60 })[0].problem).toBe(
+      '40 alert judgements due and not made',
     );
   });
 

@@ -7,11 +7,20 @@ export interface DeliveryBacklog {
   oldestDueSeconds: number;
   /** per channel, every delivery not yet delivered, however it waits */
   undelivered: { channel: string; undelivered: number; oldestSeconds: number }[];
+  /** live judgements (changed or due rules and subjects) waiting for a round, and the oldest's wait */
+  dueJudgements: number;
+  oldestDueJudgementSeconds: number;
 }
 
-export const NO_BACKLOG: DeliveryBacklog = { due: 0, oldestDueSeconds: 0, undelivered: [] };
+export const NO_BACKLOG: DeliveryBacklog = {
+  due: 0,
+  oldestDueSeconds: 0,
+  undelivered: [],
+  dueJudgements: 0,
+  oldestDueJudgementSeconds: 0,
+};
 
-/** Whether evaluation rounds complete and due deliveries get attempted, for /health and /metrics. */
+/** Whether evaluation rounds complete and due judgements and deliveries get done, for /health and /metrics. */
 export class AlerterProgress {
   readonly registry = new Registry();
   private readonly startedAt: number;
@@ -25,7 +34,7 @@ export class AlerterProgress {
   });
   private readonly lastEvaluation = new Gauge({
     name: 'orgpulse_alerter_last_evaluation_timestamp_seconds',
-    help: 'Unix time at which a round over every org last completed',
+    help: 'Unix time at which an alert evaluation round last completed',
     registers: [this.registry],
   });
   private readonly oldestDue = new Gauge({
@@ -36,6 +45,17 @@ export class AlerterProgress {
   private readonly dueDeliveries = new Gauge({
     name: 'orgpulse_alerter_due_deliveries',
     help: 'Alert deliveries due but not yet attempted',
+    registers: [this.registry],
+  });
+
+  private readonly dueJudgements = new Gauge({
+    name: 'orgpulse_alerter_due_judgements',
+    help: 'Rules and subjects changed or fallen due (live lane) and not yet judged',
+    registers: [this.registry],
+  });
+  private readonly oldestDueJudgement = new Gauge({
+    name: 'orgpulse_alerter_oldest_due_judgement_seconds',
+    help: 'How long the oldest live judgement has waited for a round',
     registers: [this.registry],
   });
 
@@ -79,7 +99,7 @@ export class AlerterProgress {
     const since = this.lastEvaluationAt ?? this.startedAt;
     if (now - since >= this.stuckAfterMs)
       problems.push({
-        problem: 'no evaluation round over every org has completed',
+        problem: 'no alert evaluation round has completed',
         ...(this.lastError ? { detail: this.lastError } : {}),
         since: new Date(this.failingSince ?? since).toISOString(),
       });
@@ -87,6 +107,11 @@ export class AlerterProgress {
       problems.push({
         problem: `${backlog.due} alert deliveries due and not attempted`,
         since: new Date(now - backlog.oldestDueSeconds * 1000).toISOString(),
+      });
+    if (backlog.dueJudgements > 0 && backlog.oldestDueJudgementSeconds * 1000 >= this.stuckAfterMs)
+      problems.push({
+        problem: `${backlog.dueJudgements} alert judgements due and not made`,
+        since: new Date(now - backlog.oldestDueJudgementSeconds * 1000).toISOString(),
       });
     return problems;
   }
@@ -101,6 +126,8 @@ export class AlerterProgress {
     this.degraded.set(this.problems(backlog).length > 0 ? 1 : 0);
     this.oldestDue.set(backlog.oldestDueSeconds);
     this.dueDeliveries.set(backlog.due);
+    this.dueJudgements.set(backlog.dueJudgements);
+    this.oldestDueJudgement.set(backlog.oldestDueJudgementSeconds);
     for (const { channel, undelivered, oldestSeconds } of backlog.undelivered) {
       this.undeliveredCount.set({ channel }, undelivered);
       this.oldestUndelivered.set({ channel }, oldestSeconds);

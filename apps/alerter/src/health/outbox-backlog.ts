@@ -1,13 +1,14 @@
-import { AlertOutbox } from '@orgpulse/persistence';
+import { AlertOutbox, AlertWatch } from '@orgpulse/persistence';
 import type { DataSource } from 'typeorm';
 import type { DeliveryBacklog } from './alerter-progress';
 
 /**
- * What the outbox holds, for /health and /metrics: read on a timer of its own, so probes and scrapes
- * answer from memory however long the queries take under load.
+ * What the outbox holds and what waits to be judged, for /health and /metrics: read on a timer of its
+ * own, so probes and scrapes answer from memory however long the queries take under load.
  */
 export class OutboxBacklog {
   private readonly outbox: AlertOutbox;
+  private readonly watch: AlertWatch;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private lastRead: { backlog: DeliveryBacklog | undefined; at: number } | undefined;
@@ -18,6 +19,7 @@ export class OutboxBacklog {
     private readonly intervalMs = 2_000,
   ) {
     this.outbox = new AlertOutbox(db);
+    this.watch = new AlertWatch(db.manager);
   }
 
   start(): void {
@@ -50,11 +52,17 @@ export class OutboxBacklog {
   /** undefined when PostgreSQL does not answer: the database check says so already */
   async read(): Promise<DeliveryBacklog | undefined> {
     try {
-      const [due, undelivered] = await Promise.all([
+      const [due, undelivered, judgements] = await Promise.all([
         this.outbox.dueBacklog(this.perWebhook),
         this.outbox.undelivered(),
+        this.watch.dueBacklog(),
       ]);
-      return { ...due, undelivered };
+      return {
+        ...due,
+        undelivered,
+        dueJudgements: judgements.due,
+        oldestDueJudgementSeconds: judgements.oldestDueSeconds,
+      };
     } catch {
       return undefined;
     }

@@ -1,5 +1,7 @@
 import type { AcceptedEvent } from '@orgpulse/contracts';
+import { READ_MODELS } from '@orgpulse/domain';
 import {
+  alertMarking,
   type ConflictingEvent,
   type DeadLetter,
   DeadLettersRepository,
@@ -70,7 +72,12 @@ export class ProjectBatchHandler {
     stages: StageTimer = UNTIMED,
   ) {
     this.store = timed(new EventStoreRepository(), { append: 'append' }, stages);
-    this.engine = timed(new ProjectionEngine(), { apply: 'read_models' }, stages);
+    // the alerter judges what each batch changed (marked in this transaction)
+    this.engine = timed(
+      new ProjectionEngine(READ_MODELS, '', alertMarking),
+      { apply: 'read_models' },
+      stages,
+    );
     this.offsets = timed(
       new ProjectorOffsetsRepository(),
       { lockPartitions: 'lock', saveAll: 'offsets' },
@@ -120,7 +127,7 @@ export class ProjectBatchHandler {
         ),
       );
       const orgs = [...new Set(appended.map((e) => e.event.orgId))];
-      // the alerter re-evaluates these orgs at once (delivered on commit, and only then)
+      // the alerter judges what these orgs' batch marked at once (delivered on commit, and only then)
       const traceOf = (orgId: string) => batches.find((b) => b.traces?.has(orgId))?.traces?.get(orgId);
       if (orgs.length > 0)
         await tx.query(`SELECT pg_notify('orgpulse_projections', o) FROM unnest($1::text[]) AS o`, [

@@ -1,10 +1,18 @@
+import type { AcceptedEvent } from '@orgpulse/contracts';
 import { at, day, ev } from '../metrics/metrics.test-support';
-import { buildPersonTimeline } from '../people/person-timeline';
-import { buildTeamTimeline } from '../teams/team-timeline';
-import { type OpenAlert, planAlertChanges } from './alert-resolution';
-import { type AlertRule, type AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from './alert-rules';
+import { emptyManagerHead, evolveManagerHead } from '../people/manager-head';
+import { oneOnOneFactOf, personFactsOf } from '../people/person-facts';
+import { emptyPersonHead, evolvePersonHead } from '../people/person-head';
+import { teamFactsOf } from '../teams/team-facts';
+import { emptyTeamHead, evolveTeamHead } from '../teams/team-head';
+import { type OpenAlert, planAlertChange } from './alert-resolution';
+import {
+  type AlertFacts,
+  type AlertRule,
+  type AlertThresholds,
+  DEFAULT_ALERT_THRESHOLDS,
+} from './alert-rules';
 
-type Event = ReturnType<typeof ev>;
 const t = 't';
 const registered = (when: string) => ev('team.registered', when, { teamId: t, name: 'T', headcount: 4 });
 const blocked = (when: string) => ev('team.blocked', when, { teamId: t, reason: 'dependency' });
@@ -15,56 +23,56 @@ const reportsTo = (when: string, managerId: string) =>
   ev('person.registered', when, { personId: 'ann', role: 'engineer', managerId });
 const managerChanged = (when: string, managerId: string) =>
   ev('person.manager-changed', when, { personId: 'ann', managerId });
-const oneOnOne = (when: string, managerId: string) => ({ managerId, at: at(when) });
+const oneOnOne = (when: string, managerId: string) =>
+  ev('one-on-one.held', when, { managerId, reportId: 'ann' });
 
-/** One step of a story: events arrive (or not), thresholds may change, then the alerter evaluates at `now`. */
+/** One step of a story: given events arrive (or not) and thresholds may change, when the alerter judges at `when`, then these alerts are open. */
 interface Step {
   when: string;
-  arrive?: Event[];
-  oneOnOnes?: { managerId: string; at: number }[];
+  arrive?: AcceptedEvent[];
   thresholds?: Partial<AlertThresholds>;
-  /** the alerts of the rule open after this evaluation, named by the order they were raised: #1, #2... */
+  /** the alerts of the rule open after this judgement, named by the order they were raised: #1, #2... */
   open: string[];
 }
 
-/** Runs the alerter's decisions over time as the handler applies them: resolve, then raise. */
+/** The heads the alerter reads for the rule, folded from every event so far in occurrence order. */
+function factsOf(rule: AlertRule, events: readonly AcceptedEvent[]): AlertFacts {
+  const sorted = [...events].sort((a, b) => at(a.occurredAt) - at(b.occurredAt));
+  switch (rule) {
+    case 'ONE_ON_ONE_OVERDUE': {
+      const person = personFactsOf(sorted).reduce(evolvePersonHead, emptyPersonHead('ann'));
+      const managerId = person.managerId ?? '';
+      const manager = sorted
+        .filter((e) => e.type === 'one-on-one.held' && e.data.managerId === managerId)
+        .map((e, position) => ({ at: at(e.occurredAt), position, data: oneOnOneFactOf(e)! }))
+        .reduce(evolveManagerHead, emptyManagerHead(managerId));
+      return { rule, subjectId: 'ann', person: person.role ? person : null, manager };
+    }
+    case 'MANAGER_OVERLOADED':
+      throw new Error('told by its count, below');
+    default: {
+      const team = teamFactsOf(sorted).reduce(evolveTeamHead, emptyTeamHead(t));
+      return { rule, subjectId: t, team };
+    }
+  }
+}
+
+/** Runs the alerter's judgements of one rule and subject over time, as a round applies them. */
 function story(rule: AlertRule, steps: Step[]): void {
-  let events: Event[] = [];
-  let oneOnOnes: { managerId: string; at: number }[] = [];
+  let events: AcceptedEvent[] = [];
   let thresholds = DEFAULT_ALERT_THRESHOLDS;
-  let open: OpenAlert[] = [];
+  let open: OpenAlert | null = null;
   let raised = 0;
   for (const step of steps) {
-    events = [...events, ...(step.arrive ?? [])].sort((a, b) => at(a.occurredAt) - at(b.occurredAt));
-    oneOnOnes = [...oneOnOnes, ...(step.oneOnOnes ?? [])];
+    events = [...events, ...(step.arrive ?? [])];
     thresholds = { ...thresholds, ...step.thresholds };
-    const teamEvents = events.filter((e) => 'teamId' in e.data);
-    const personEvents = events.filter((e) => 'personId' in e.data);
-    const state = {
-      teams: teamEvents.length > 0 ? [buildTeamTimeline(t, teamEvents)] : [],
-      people: personEvents.length > 0 ? [buildPersonTimeline('ann', personEvents)] : [],
-      oneOnOnes: new Map(
-        [...new Set(oneOnOnes.map((o) => o.managerId))].map((m) => [
-          m,
-          oneOnOnes.filter((o) => o.managerId === m).map((o) => ({ reportId: 'ann', at: o.at })),
-        ]),
-      ),
-    };
-    const changes = planAlertChanges(open, state, thresholds, at(step.when));
-    open = open.filter((a) => !changes.resolve.includes(a));
-    for (const condition of changes.raise) {
-      if (condition.rule === rule) raised += 1;
-      open.push({
-        id: condition.rule === rule ? `#${raised}` : condition.rule,
-        rule: condition.rule,
-        subjectId: condition.subjectId,
-        figures: condition.figures,
-      });
+    const change = planAlertChange(open, factsOf(rule, events), thresholds, at(step.when));
+    if (change.resolve) open = null;
+    if (change.raise) {
+      raised += 1;
+      open = { id: `#${raised}`, rule, subjectId: change.raise.subjectId, figures: change.raise.figures };
     }
-    expect({ when: step.when, open: open.filter((a) => a.rule === rule).map((a) => a.id) }).toEqual({
-      when: step.when,
-      open: step.open,
-    });
+    expect({ when: step.when, open: open ? [open.id] : [] }).toEqual({ when: step.when, open: step.open });
   }
 }
 
@@ -148,8 +156,8 @@ describe('ONE_ON_ONE_OVERDUE: resolved by a 1:1 between the report and their man
     story('ONE_ON_ONE_OVERDUE', [
       { when: day(14), arrive: [reportsTo(day(0), 'mia')], open: ['#1'] },
       { when: day(15), thresholds: { oneOnOneOverdueDays: 28 }, open: ['#1'] },
-      { when: day(16), oneOnOnes: [oneOnOne(day(16), 'max')], open: ['#1'] }, // someone else's 1:1
-      { when: day(17), oneOnOnes: [oneOnOne(day(17), 'mia')], open: [] },
+      { when: day(16), arrive: [oneOnOne(day(16), 'max')], open: ['#1'] }, // someone else's 1:1
+      { when: day(17), arrive: [oneOnOne(day(17), 'mia')], open: [] },
     ]));
 
   it('a new manager ends the pair the alert is about', () =>
@@ -161,39 +169,46 @@ describe('ONE_ON_ONE_OVERDUE: resolved by a 1:1 between the report and their man
 });
 
 describe('MANAGER_OVERLOADED: resolved when the count drops to the limit', () => {
+  const facts = (directReports: number): AlertFacts => ({
+    rule: 'MANAGER_OVERLOADED',
+    subjectId: 'mia',
+    directReports,
+  });
+
   it('follows the count and the limit', () => {
-    const people = Array.from({ length: 13 }, (_, i) =>
-      buildPersonTimeline(`p${i}`, [
-        ev('person.registered', day(0), { personId: `p${i}`, role: 'engineer', managerId: 'mia' }),
-      ]),
-    );
-    const state = { teams: [], people, oneOnOnes: new Map() };
-    const first = planAlertChanges([], state, DEFAULT_ALERT_THRESHOLDS, at(day(1)));
-    expect(first.raise.map((c) => c.rule)).toEqual(['MANAGER_OVERLOADED']);
-    const open = [
-      { id: '#1', rule: 'MANAGER_OVERLOADED', subjectId: 'mia', figures: first.raise[0].figures },
-    ];
-    expect(planAlertChanges(open, state, DEFAULT_ALERT_THRESHOLDS, at(day(2)))).toEqual({
-      resolve: [],
-      raise: [],
+    const first = planAlertChange(null, facts(13), DEFAULT_ALERT_THRESHOLDS, at(day(1)));
+    expect(first.raise?.rule).toBe('MANAGER_OVERLOADED');
+    const open: OpenAlert = { id: '#1', rule: 'MANAGER_OVERLOADED', subjectId: 'mia', figures: {} };
+    expect(planAlertChange(open, facts(13), DEFAULT_ALERT_THRESHOLDS, at(day(2)))).toEqual({
+      resolve: null,
+      raise: null,
+      dueAt: null,
     });
     const raisedLimit = { ...DEFAULT_ALERT_THRESHOLDS, managerOverloadedReports: 13 };
-    expect(planAlertChanges(open, state, raisedLimit, at(day(2))).resolve).toEqual(open);
+    expect(planAlertChange(open, facts(13), raisedLimit, at(day(2))).resolve).toEqual(open);
+    expect(planAlertChange(open, facts(12), DEFAULT_ALERT_THRESHOLDS, at(day(2))).resolve).toEqual(open);
+  });
+});
+
+describe('due times: when a subject with no alert open falls due with no new event', () => {
+  it('a quiet team falls due at its earliest threshold; once raised, nothing is due', () => {
+    const facts = factsOf('DISCOVERY_LAPSED', [registered(day(0))]);
+    expect(planAlertChange(null, facts, DEFAULT_ALERT_THRESHOLDS, at(day(1))).dueAt).toBe(at(day(7)));
+    const raised = planAlertChange(null, facts, DEFAULT_ALERT_THRESHOLDS, at(day(7)));
+    expect(raised).toMatchObject({ raise: { rule: 'DISCOVERY_LAPSED' }, dueAt: null });
   });
 });
 
 describe('alerts stored before these figures existed', () => {
   it('resolve when their condition no longer holds, as before', () => {
-    const state = { teams: [buildTeamTimeline(t, [registered(day(0))])], people: [], oneOnOnes: new Map() };
+    const facts = factsOf('TEAM_STALLED', [registered(day(0))]);
     const legacy: OpenAlert = {
       id: 'old',
       rule: 'TEAM_STALLED',
       subjectId: t,
       figures: { daysWithoutShipOrInterview: 14 },
     };
-    expect(planAlertChanges([legacy], state, DEFAULT_ALERT_THRESHOLDS, at(day(15))).resolve).toEqual([]);
-    expect(planAlertChanges([legacy], state, DEFAULT_ALERT_THRESHOLDS, at(day(10))).resolve).toEqual([
-      legacy,
-    ]);
+    expect(planAlertChange(legacy, facts, DEFAULT_ALERT_THRESHOLDS, at(day(15))).resolve).toBeNull();
+    expect(planAlertChange(legacy, facts, DEFAULT_ALERT_THRESHOLDS, at(day(10))).resolve).toEqual(legacy);
   });
 });

@@ -1,6 +1,4 @@
-import { managerAt } from '../people/person-timeline';
-import { blockedIntervalAt } from '../teams/team-timeline';
-import { type AlertCondition, type AlertState, type AlertThresholds, decideAlerts } from './alert-rules';
+import { type AlertCondition, type AlertFacts, type AlertThresholds, decide } from './alert-rules';
 
 /** An open alert as stored: what it was raised about, with the figures of that moment. */
 export interface OpenAlert {
@@ -10,12 +8,15 @@ export interface OpenAlert {
   figures: Readonly<Record<string, unknown>>;
 }
 
-export interface AlertChanges {
-  resolve: OpenAlert[];
-  raise: AlertCondition[];
+/**
+ * What to do about one rule and subject at `now`: resolve the open alert, raise a new one (both when an
+ * alert ends and the condition holds again), and when to judge again if nothing happens.
+ */
+export interface AlertChange {
+  resolve: OpenAlert | null;
+  raise: AlertCondition | null;
+  dueAt: number | null;
 }
-
-const key = (rule: string, subjectId: string) => `${rule}\u0000${subjectId}`;
 
 function timeOf(figures: OpenAlert['figures'], name: string): number | undefined {
   const value = figures[name];
@@ -23,67 +24,63 @@ function timeOf(figures: OpenAlert['figures'], name: string): number | undefined
   return Number.isNaN(t) ? undefined : t;
 }
 
-const happenedBetween = (times: readonly number[], after: number, until: number): boolean =>
-  times.some((t) => t > after && t <= until);
+const after = (t: number | null, since: number): boolean => t !== null && t > since;
 
 /**
- * Whether what contract §6 names under "resolved when" has happened since the alert's condition
- * began; undefined when the alert lacks the figures to tell (stored by an older version).
+ * Whether what contract §6 names under "resolved when" has happened since the alert's condition began;
+ * undefined when the alert lacks the figures to tell (stored by an older version) or the subject has no head.
+ * Heads keep the latest time of each thing, so "since" is a comparison: an event posted late and dated
+ * inside the quiet spell counts, one dated before it does not.
  */
-function resolvedPerContract(alert: OpenAlert, state: AlertState, now: number): boolean | undefined {
-  const team = state.teams.find((t) => t.teamId === alert.subjectId);
-  switch (alert.rule) {
+function resolvedPerContract(alert: OpenAlert, facts: AlertFacts): boolean | undefined {
+  switch (facts.rule) {
     case 'TEAM_IDLE': {
       const blockedSince = timeOf(alert.figures, 'blockedSince');
-      if (!team || blockedSince === undefined) return undefined;
-      const blocked = blockedIntervalAt(team, now);
-      return !blocked || blocked.start > blockedSince; // an unblock came after the block it is about
+      if (!facts.team || blockedSince === undefined) return undefined;
+      const block = facts.team.block;
+      return !block || block.since > blockedSince; // an unblock came after the block it is about
     }
     case 'TEAM_STALLED': {
       const lastActivity = timeOf(alert.figures, 'lastActivityAt');
-      if (!team || lastActivity === undefined) return undefined;
-      return happenedBetween([...team.ships, ...team.interviews], lastActivity, now);
+      if (!facts.team || lastActivity === undefined) return undefined;
+      return after(facts.team.lastShipAt, lastActivity) || after(facts.team.lastInterviewAt, lastActivity);
     }
     case 'DISCOVERY_LAPSED': {
       const quietSince = timeOf(alert.figures, 'quietSince');
-      if (!team || quietSince === undefined) return undefined;
-      return happenedBetween(team.interviews, quietSince, now);
+      if (!facts.team || quietSince === undefined) return undefined;
+      return after(facts.team.lastInterviewAt, quietSince);
     }
     case 'ONE_ON_ONE_OVERDUE': {
-      const person = state.people.find((p) => p.personId === alert.subjectId);
       const quietSince = timeOf(alert.figures, 'quietSince');
       const managerId = alert.figures.managerId;
-      if (!person || quietSince === undefined || typeof managerId !== 'string') return undefined;
-      if (managerAt(person, now) !== managerId) return true; // no longer a pair that owes a 1:1
-      const held = (state.oneOnOnes.get(managerId) ?? []).filter((o) => o.reportId === alert.subjectId);
-      return happenedBetween(
-        held.map((o) => o.at),
-        quietSince,
-        now,
-      );
+      if (!facts.person || quietSince === undefined || typeof managerId !== 'string') return undefined;
+      if (facts.person.managerId !== managerId) return true; // no longer a pair that owes a 1:1
+      const held =
+        facts.manager?.managerId === managerId ? facts.manager.lastOneOnOneWith[alert.subjectId] : null;
+      return after(held ?? null, quietSince);
     }
-    default:
-      return undefined; // MANAGER_OVERLOADED resolves when its condition ends: "the count drops to the limit"
+    case 'MANAGER_OVERLOADED':
+      return undefined; // resolves when its condition ends: "the count drops to the limit"
   }
 }
 
 /**
- * What to change at `now`: open alerts whose "resolved when" happened, and conditions that hold
- * with no alert open for them. A condition that merely stops holding (a stalled team gets blocked,
- * an org raises a threshold) resolves nothing, so no alert closes and re-opens with a new id
- * while nothing named in the contract happened.
+ * The change for one rule and subject at `now`, given its open alert if any. An open alert resolves
+ * only on what its "resolved when" names; a condition that merely stops holding (a stalled team gets
+ * blocked, an org raises a threshold) resolves nothing, so no alert closes and re-opens with a new id
+ * while nothing named in the contract happened. A condition that holds with no alert open is raised.
  */
-export function planAlertChanges(
-  open: readonly OpenAlert[],
-  state: AlertState,
+export function planAlertChange(
+  open: OpenAlert | null,
+  facts: AlertFacts,
   thresholds: AlertThresholds,
   now: number,
-): AlertChanges {
-  const conditions = decideAlerts(state, thresholds, now);
-  const holding = new Set(conditions.map((c) => key(c.rule, c.subjectId)));
-  const resolve = open.filter(
-    (alert) => resolvedPerContract(alert, state, now) ?? !holding.has(key(alert.rule, alert.subjectId)),
-  );
-  const stillOpen = new Set(open.filter((a) => !resolve.includes(a)).map((a) => key(a.rule, a.subjectId)));
-  return { resolve, raise: conditions.filter((c) => !stillOpen.has(key(c.rule, c.subjectId))) };
+): AlertChange {
+  const decision = decide(facts, thresholds, now);
+  const resolve =
+    open !== null && (resolvedPerContract(open, facts) ?? decision.holds === null) ? open : null;
+  const stillOpen = open !== null && resolve === null;
+  const raise = stillOpen ? null : decision.holds;
+  // while an alert is open only an event can change anything: no due time
+  return { resolve, raise, dueAt: stillOpen || raise ? null : decision.dueAt };
 }

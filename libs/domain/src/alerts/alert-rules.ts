@@ -1,8 +1,7 @@
-import { type OneOnOne } from '../metrics/one-on-one-cadence';
-import { idleness } from '../metrics/idleness';
-import { type PersonTimeline, directReportsOf, managerAt } from '../people/person-timeline';
-import { type TeamTimeline, blockedIntervalAt, isRegisteredAt } from '../teams/team-timeline';
+import type { ManagerHead } from '../people/manager-head';
+import type { PersonHead } from '../people/person-head';
 import { DEFAULT_ORG_SETTINGS, type OrgSettings } from '../settings/org-settings';
+import type { TeamHead } from '../teams/team-head';
 import { DAY_MS, HOUR_MS } from '../time/window';
 
 export const alertRules = [
@@ -20,6 +19,10 @@ export const teamAlertRules = [
   'TEAM_STALLED',
   'DISCOVERY_LAPSED',
 ] as const satisfies readonly AlertRule[];
+export type TeamAlertRule = (typeof teamAlertRules)[number];
+
+export const isTeamAlertRule = (rule: string): rule is TeamAlertRule =>
+  (teamAlertRules as readonly string[]).includes(rule);
 
 /** Org-configurable thresholds (contract §6): the alert settings of the org settings. */
 export type AlertThresholds = Pick<
@@ -42,137 +45,159 @@ export interface AlertCondition {
   figures: Record<string, number | string | null>;
 }
 
-export interface AlertState {
-  teams: readonly TeamTimeline[];
-  people: readonly PersonTimeline[];
-  oneOnOnes: ReadonlyMap<string, readonly OneOnOne[]>;
+/**
+ * What one rule says of one subject at `now`: the condition if it holds, else when it will hold if
+ * nothing happens (null: only an event can make it hold). The alerter judges the subject again then.
+ */
+export interface AlertDecision {
+  holds: AlertCondition | null;
+  dueAt: number | null;
 }
 
-const latest = (times: readonly number[], until: number): number | null =>
-  times.reduce<number | null>((max, t) => (t <= until && (max === null || t > max) ? t : max), null);
+/**
+ * What the alerter reads to judge one rule for one subject: the subject's head (null when no event names
+ * it), the manager's head for a 1:1, the direct-report count for overload.
+ */
+export type AlertFacts =
+  | { rule: TeamAlertRule; subjectId: string; team: TeamHead | null }
+  | { rule: 'ONE_ON_ONE_OVERDUE'; subjectId: string; person: PersonHead | null; manager: ManagerHead | null }
+  | { rule: 'MANAGER_OVERLOADED'; subjectId: string; directReports: number };
 
-/** When the team last became registered (a re-registration after an archive starts afresh). */
-function registeredSince(team: TeamTimeline, now: number): number | null {
-  let since: number | null = null;
-  for (const change of team.lifecycle) {
-    if (change.at > now) break;
-    if (!change.registered) since = null;
-    else since ??= change.at;
-  }
-  return since;
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * A condition of the form "quiet since `since` for at least `span`": holds from `since + span` on, and
+ * falls due then.
+ */
+function quietFor(
+  since: number,
+  span: number,
+  now: number,
+  condition: (dueAt: number) => AlertCondition,
+): AlertDecision {
+  const dueAt = since + span;
+  return now >= dueAt ? { holds: condition(dueAt), dueAt: null } : { holds: null, dueAt };
 }
 
-function teamConditions(team: TeamTimeline, t: AlertThresholds, now: number): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  const blocked = blockedIntervalAt(team, now);
-  if (blocked && now - blocked.start >= t.teamIdleHours * HOUR_MS) {
-    const so = idleness(team, { from: blocked.start, to: now }, now);
-    conditions.push({
-      rule: 'TEAM_IDLE',
-      subjectId: team.teamId,
-      since: blocked.start + t.teamIdleHours * HOUR_MS,
-      figures: {
-        blockedSince: new Date(blocked.start).toISOString(),
-        blockedHours: so.blockedHours,
-        idlePersonDays: so.idlePersonDays,
-      },
-    });
-  }
-  const registered = registeredSince(team, now);
-  if (registered === null || !isRegisteredAt(team, now)) return conditions;
+const NEVER: AlertDecision = { holds: null, dueAt: null };
 
-  const lastInterview = latest(team.interviews, now);
-  const quietSince = Math.max(lastInterview ?? registered, registered);
-  if (now - quietSince >= t.discoveryLapsedDays * DAY_MS) {
-    conditions.push({
-      rule: 'DISCOVERY_LAPSED',
-      subjectId: team.teamId,
-      since: quietSince + t.discoveryLapsedDays * DAY_MS,
-      figures: {
-        lastInterviewAt: lastInterview === null ? null : new Date(lastInterview).toISOString(),
-        quietSince: new Date(quietSince).toISOString(),
-        daysWithoutInterview: (now - quietSince) / DAY_MS,
-      },
-    });
-  }
-  const lastActivity = Math.max(
-    latest(team.ships, now) ?? registered,
-    lastInterview ?? registered,
-    registered,
-  );
-  if (!blocked && now - lastActivity >= t.teamStalledDays * DAY_MS) {
-    conditions.push({
-      rule: 'TEAM_STALLED',
-      subjectId: team.teamId,
-      since: lastActivity + t.teamStalledDays * DAY_MS,
-      figures: {
-        lastActivityAt: new Date(lastActivity).toISOString(),
-        daysWithoutShipOrInterview: (now - lastActivity) / DAY_MS,
-      },
-    });
-  }
-  return conditions;
-}
+/** When the team's last ship or interview was, or its registration if later (a quiet spell's start). */
+const lastActivityOf = (team: TeamHead, registered: number): number =>
+  Math.max(team.lastShipAt ?? registered, team.lastInterviewAt ?? registered, registered);
 
-/** When the person's current, unbroken reporting line began. */
-function reportingSince(person: PersonTimeline, now: number): number {
-  let since = now;
-  let manager: string | null = null;
-  for (const assignment of person.managers) {
-    if (assignment.at > now) break;
-    if (assignment.managerId !== manager) {
-      manager = assignment.managerId;
-      since = assignment.at;
+/** The three team rules over a team's head (contract §6). */
+export function decideTeam(
+  rule: TeamAlertRule,
+  team: TeamHead,
+  t: AlertThresholds,
+  now: number,
+): AlertDecision {
+  switch (rule) {
+    case 'TEAM_IDLE': {
+      const block = team.block;
+      if (!block) return NEVER;
+      return quietFor(block.since, t.teamIdleHours * HOUR_MS, now, (since) => {
+        const blockedMs = Math.max(0, now - block.since);
+        return {
+          rule,
+          subjectId: team.teamId,
+          since,
+          figures: {
+            blockedSince: iso(block.since),
+            blockedHours: blockedMs / HOUR_MS,
+            // the head keeps today's headcount: the figure counts it over the whole block
+            idlePersonDays: (team.headcount * blockedMs) / DAY_MS,
+          },
+        };
+      });
     }
-  }
-  return since;
-}
-
-function peopleConditions(state: AlertState, t: AlertThresholds, now: number): AlertCondition[] {
-  const conditions: AlertCondition[] = [];
-  for (const person of state.people) {
-    const managerId = managerAt(person, now);
-    if (managerId === null) continue;
-    // Overdue counts from the last 1:1 with this manager, or from when the person started reporting to them.
-    const start = reportingSince(person, now);
-    const heldAt = latest(
-      (state.oneOnOnes.get(managerId) ?? []).filter((o) => o.reportId === person.personId).map((o) => o.at),
-      now,
-    );
-    const since = Math.max(heldAt ?? start, start);
-    if (now - since >= t.oneOnOneOverdueDays * DAY_MS) {
-      conditions.push({
-        rule: 'ONE_ON_ONE_OVERDUE',
-        subjectId: person.personId,
-        since: since + t.oneOnOneOverdueDays * DAY_MS,
+    case 'DISCOVERY_LAPSED': {
+      if (!team.registered || team.registeredSince === null) return NEVER;
+      const quietSince = Math.max(team.lastInterviewAt ?? team.registeredSince, team.registeredSince);
+      return quietFor(quietSince, t.discoveryLapsedDays * DAY_MS, now, (since) => ({
+        rule,
+        subjectId: team.teamId,
+        since,
         figures: {
-          managerId,
-          lastOneOnOneAt: heldAt === null ? null : new Date(heldAt).toISOString(),
-          quietSince: new Date(since).toISOString(),
-          daysWithoutOneOnOne: (now - since) / DAY_MS,
+          lastInterviewAt: iso(team.lastInterviewAt),
+          quietSince: iso(quietSince),
+          daysWithoutInterview: (now - quietSince) / DAY_MS,
         },
-      });
+      }));
+    }
+    case 'TEAM_STALLED': {
+      // a blocked team is idle, not stalled: only its unblocking (an event) can start the clock again
+      if (!team.registered || team.registeredSince === null || team.block) return NEVER;
+      const lastActivity = lastActivityOf(team, team.registeredSince);
+      return quietFor(lastActivity, t.teamStalledDays * DAY_MS, now, (since) => ({
+        rule,
+        subjectId: team.teamId,
+        since,
+        figures: {
+          lastActivityAt: iso(lastActivity),
+          daysWithoutShipOrInterview: (now - lastActivity) / DAY_MS,
+        },
+      }));
     }
   }
-  const managers = new Set(state.people.map((p) => managerAt(p, now)).filter((m): m is string => m !== null));
-  for (const managerId of managers) {
-    const reports = directReportsOf(managerId, state.people, now).length;
-    if (reports > t.managerOverloadedReports) {
-      conditions.push({
-        rule: 'MANAGER_OVERLOADED',
-        subjectId: managerId,
-        since: now,
-        figures: { directReports: reports, limit: t.managerOverloadedReports },
-      });
-    }
-  }
-  return conditions;
 }
 
-/** Every alert condition that holds at `now` (contract §6): pure, so time can pass with no new event. */
-export function decideAlerts(state: AlertState, thresholds: AlertThresholds, now: number): AlertCondition[] {
-  return [
-    ...state.teams.flatMap((team) => teamConditions(team, thresholds, now)),
-    ...peopleConditions(state, thresholds, now),
-  ];
+/**
+ * ONE_ON_ONE_OVERDUE over a person's head and their manager's: overdue counts from the last 1:1 with this
+ * manager, or from when the person started reporting to them.
+ */
+export function decideOneOnOne(
+  person: PersonHead,
+  manager: ManagerHead | null,
+  t: AlertThresholds,
+  now: number,
+): AlertDecision {
+  const managerId = person.managerId;
+  if (managerId === null || person.managerSince === null) return NEVER;
+  const start = person.managerSince;
+  const heldAt =
+    manager?.managerId === managerId ? (manager.lastOneOnOneWith[person.personId] ?? null) : null;
+  const quietSince = Math.max(heldAt ?? start, start);
+  return quietFor(quietSince, t.oneOnOneOverdueDays * DAY_MS, now, (since) => ({
+    rule: 'ONE_ON_ONE_OVERDUE',
+    subjectId: person.personId,
+    since,
+    figures: {
+      managerId,
+      lastOneOnOneAt: iso(heldAt),
+      quietSince: iso(quietSince),
+      daysWithoutOneOnOne: (now - quietSince) / DAY_MS,
+    },
+  }));
+}
+
+/** MANAGER_OVERLOADED over a manager's direct-report count now: only events change it. */
+export function decideOverload(
+  managerId: string,
+  directReports: number,
+  t: AlertThresholds,
+  now: number,
+): AlertDecision {
+  if (directReports <= t.managerOverloadedReports) return NEVER;
+  return {
+    holds: {
+      rule: 'MANAGER_OVERLOADED',
+      subjectId: managerId,
+      since: now,
+      figures: { directReports, limit: t.managerOverloadedReports },
+    },
+    dueAt: null,
+  };
+}
+
+/** One rule for one subject at `now` (contract §6): pure, so time can pass with no new event. */
+export function decide(facts: AlertFacts, t: AlertThresholds, now: number): AlertDecision {
+  switch (facts.rule) {
+    case 'ONE_ON_ONE_OVERDUE':
+      return facts.person ? decideOneOnOne(facts.person, facts.manager, t, now) : NEVER;
+    case 'MANAGER_OVERLOADED':
+      return decideOverload(facts.subjectId, facts.directReports, t, now);
+    default:
+      return facts.team ? decideTeam(facts.rule, facts.team, t, now) : NEVER;
+  }
 }

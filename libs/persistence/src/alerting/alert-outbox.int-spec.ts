@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertChanged } from '@orgpulse/contracts';
+import type { AlertView } from '@orgpulse/contracts';
 import { TestDatabase } from '@orgpulse/testing';
 import { SecretBox } from '@orgpulse/platform';
 import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { AlertOutbox, type ClaimOptions } from './alert-outbox';
-import { AlertsStore, type WebhookTarget } from './alerts.store';
+import { AlertsStore, type DeliveryLane, type WebhookTarget } from './alerts.store';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** The outbox on a real PostgreSQL: leases, turns between webhooks, limits, deletion. */
@@ -36,19 +36,22 @@ describe('the alert outbox (PostgreSQL)', () => {
     if (!created) throw new Error('webhook limit');
     return { id: created.id, url: created.url, secret: null, sealedSecret: null, format: 'json' };
   };
-  /** Raises `n` alerts for the org, each enqueued to Kafka and the given webhooks. */
-  const raise = async (orgId: string, n: number, webhooks: WebhookTarget[]): Promise<void> => {
-    const store = new AlertsStore(db);
-    for (let i = 0; i < n; i += 1) {
-      const alert = await store.raise(
+  /** Raises `n` alerts for the org, each enqueued to Kafka and every webhook of the org. */
+  const raise = async (
+    orgId: string,
+    n: number,
+    lane: DeliveryLane = 'live',
+    from = 0,
+  ): Promise<AlertView[]> => {
+    const changes = await new AlertsStore(db).raiseAll(
+      Array.from({ length: n }, (_, i) => ({
         orgId,
-        { rule: 'TEAM_IDLE', subjectId: `team-${i}`, since: 0, figures: {} },
-        new Date(),
-      );
-      if (!alert) throw new Error('not raised');
-      const change: AlertChanged = { type: 'alert.raised', version: 1, alert };
-      await store.enqueue(change, webhooks);
-    }
+        condition: { rule: 'TEAM_IDLE' as const, subjectId: `team-${from + i}`, since: 0, figures: {} },
+        lane,
+      })),
+      new Date(),
+    );
+    return changes.map((c) => c.alert);
   };
   const pendingOf = async (webhookId: string) =>
     db.query<{ status: string }[]>(`SELECT status FROM alert_outbox WHERE webhook_id = $1 ORDER BY id`, [
@@ -69,8 +72,8 @@ describe('the alert outbox (PostgreSQL)', () => {
   it('gives each webhook at most its in-flight limit, and another org its turn first', async () => {
     const [a, b] = [await org(), await org()];
     const [hookA, hookB] = [await webhook(a), await webhook(b)];
-    await raise(a, 30, [hookA]);
-    await raise(b, 1, [hookB]);
+    await raise(a, 30);
+    await raise(b, 1);
 
     const first = await outbox.claim(options(randomUUID(), { limit: 4 }));
     // turns: every webhook's and every org's Kafka first delivery before anyone's second
@@ -85,7 +88,7 @@ describe('the alert outbox (PostgreSQL)', () => {
 
   it('records only the claimant’s result; a lapsed lease makes the delivery due again', async () => {
     const a = await org();
-    await raise(a, 1, []);
+    await raise(a, 1);
     // a lease of 0 ms has lapsed by the next transaction
     const [mine] = await outbox.claim(options('00000000-0000-4000-8000-00000000000a', { leaseMs: 0 }));
     const [again] = await outbox.claim(options('00000000-0000-4000-8000-00000000000b'));
@@ -105,7 +108,7 @@ describe('the alert outbox (PostgreSQL)', () => {
 
   it('never gives up: a failed attempt is pending again, however many came before', async () => {
     const a = await org();
-    await raise(a, 1, []);
+    await raise(a, 1);
     await db.query(`UPDATE alert_outbox SET attempts = 500`);
     const claimant = randomUUID();
     const [delivery] = await outbox.claim(options(claimant));
@@ -117,7 +120,7 @@ describe('the alert outbox (PostgreSQL)', () => {
   it('a deleted webhook gets nothing more: its pending deliveries, even one in flight, are cancelled', async () => {
     const a = await org();
     const hook = await webhook(a);
-    await raise(a, 3, [hook]);
+    await raise(a, 3);
     const claimant = randomUUID();
     const inFlight = (await outbox.claim(options(claimant))).filter((d) => d.webhook?.id === hook.id);
     expect(inFlight).toHaveLength(2);
@@ -149,8 +152,8 @@ describe('the alert outbox (PostgreSQL)', () => {
 
   it('due backlog leaves out what waits behind its own webhook; undelivered counts everything', async () => {
     const a = await org();
-    const hook = await webhook(a);
-    await raise(a, 5, [hook]);
+    await webhook(a);
+    await raise(a, 5);
     expect((await outbox.dueBacklog(2)).due).toBe(10);
     const claimed = await outbox.claim(options(randomUUID()));
     expect(claimed.filter((d) => d.channel === 'kafka')).toHaveLength(5);
@@ -159,6 +162,78 @@ describe('the alert outbox (PostgreSQL)', () => {
     expect(await outbox.undelivered()).toEqual([
       { channel: 'kafka', undelivered: 5, oldestSeconds: expect.any(Number) },
       { channel: 'webhook', undelivered: 5, oldestSeconds: expect.any(Number) },
+    ]);
+  });
+
+  it('a resolve waits for its alert’s raise on the same queue; the raise delivered frees it', async () => {
+    const a = await org();
+    await webhook(a);
+    const [alert] = await raise(a, 1);
+    await new AlertsStore(db).resolveAll([{ alertId: alert.id, lane: 'live' }], new Date());
+    const claimant = randomUUID();
+    const first = await outbox.claim(options(claimant));
+    expect(first.map((d) => [d.channel, d.payload.type])).toEqual([
+      ['kafka', 'alert.raised'],
+      ['webhook', 'alert.raised'],
+    ]);
+    // the webhook's raise fails and backs off: its resolve keeps waiting; Kafka's raise is delivered
+    const [toKafka, toHook] = first;
+    await outbox.failedAttempt(toHook.id, claimant, { error: 'down', status: 503, retryInMs: 60_000 });
+    await outbox.delivered([toKafka.id], claimant, null);
+    const next = await outbox.claim(options(claimant));
+    expect(next.map((d) => [d.channel, d.payload.type])).toEqual([['kafka', 'alert.resolved']]);
+  });
+
+  it('within a queue, live deliveries go before those of alerts judged after a backfill', async () => {
+    const a = await org();
+    await raise(a, 5, 'bulk');
+    await raise(a, 1, 'live', 5);
+    const claimed = await outbox.claim(options(randomUUID(), { limit: 1 }));
+    expect(claimed.map((d) => d.payload.alert.subjectId)).toEqual(['team-5']);
+  });
+
+  it('each change carries the traceparent of the judgement that made it to every delivery, and a claim returns it', async () => {
+    const a = await org();
+    await webhook(a);
+    const traced = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const store = new AlertsStore(db);
+    const changes = await store.raiseAll(
+      [
+        {
+          orgId: a,
+          condition: { rule: 'TEAM_IDLE', subjectId: 'traced', since: 0, figures: {} },
+          lane: 'live',
+          traceParent: traced,
+        },
+        {
+          orgId: a,
+          condition: { rule: 'TEAM_IDLE', subjectId: 'untraced', since: 0, figures: {} },
+          lane: 'live',
+        },
+      ],
+      new Date(),
+    );
+    const resolvedBy = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`;
+    const tracedAlert = changes.find((c) => c.alert.subjectId === 'traced')?.alert.id as string;
+    await store.resolveAll([{ alertId: tracedAlert, lane: 'live', traceParent: resolvedBy }], new Date());
+
+    const claimant = randomUUID();
+    const raised = await outbox.claim(options(claimant));
+    expect(raised.map((d) => [d.channel, d.payload.alert.subjectId, d.traceParent]).sort()).toEqual([
+      ['kafka', 'traced', traced],
+      ['kafka', 'untraced', null],
+      ['webhook', 'traced', traced],
+      ['webhook', 'untraced', null],
+    ]);
+    await outbox.delivered(
+      raised.map((d) => d.id),
+      claimant,
+      null,
+    );
+    const resolved = await outbox.claim(options(claimant));
+    expect(resolved.map((d) => [d.channel, d.payload.type, d.traceParent]).sort()).toEqual([
+      ['kafka', 'alert.resolved', resolvedBy],
+      ['webhook', 'alert.resolved', resolvedBy],
     ]);
   });
 });

@@ -30,32 +30,65 @@ export interface UndeliveredBacklog {
   oldestSeconds: number;
 }
 
-/**
- * Due and free to send now: not claimed by a live lease, not behind an earlier pending change of
- * the same alert to the same channel, and its webhook (not deleted) below its in-flight limit.
- * A delivery waiting for its turn behind its own webhook is not stuck work of the alerter.
- */
-const SENDABLE = `
-  o.status = 'pending' AND o.next_attempt_at <= now()
-  AND (o.claimed_until IS NULL OR o.claimed_until <= now())
-  AND (o.webhook_id IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.id = o.webhook_id AND w.deleted_at IS NULL))
-  AND NOT EXISTS (SELECT 1 FROM alert_outbox e
-                   WHERE e.alert_id = o.alert_id AND e.channel = o.channel
-                     AND e.webhook_id IS NOT DISTINCT FROM o.webhook_id AND e.id < o.id AND e.status = 'pending')`;
-const IN_FLIGHT = `
-  SELECT webhook_id, count(*)::int AS n FROM alert_outbox
-   WHERE status = 'pending' AND claimed_until > now() AND webhook_id IS NOT NULL GROUP BY webhook_id`;
+export interface FailedAttempt {
+  error: string;
+  status: number | null;
+  retryInMs: number;
+}
 
 /**
- * Pending deliveries. Claims are short transactions that lease rows; sending happens outside any
- * transaction, so a slow receiver holds no connection and no lock, and delays nobody else.
+ * The queues with deliveries ready (pending, not waiting behind an earlier change of their alert),
+ * found by skipping through the ready index one queue at a time, each with its room: a webhook's
+ * in-flight limit less what is in flight (deleted webhooks have none), an org's Kafka queue $1.
+ * $1: the claim's limit, $2: the in-flight limit per webhook.
+ */
+const QUEUES = `
+  queues(queue) AS (
+    (SELECT queue FROM alert_outbox WHERE status = 'pending' AND waits_for IS NULL ORDER BY queue LIMIT 1)
+    UNION ALL
+    SELECT (SELECT o.queue FROM alert_outbox o
+             WHERE o.status = 'pending' AND o.waits_for IS NULL AND o.queue > q.queue ORDER BY o.queue LIMIT 1)
+      FROM queues q WHERE q.queue IS NOT NULL
+  ),
+  rooms AS (
+    SELECT q.queue, w.id AS webhook_id,
+           CASE WHEN q.queue LIKE 'kafka:%' THEN $1::int
+                ELSE $2::int - (SELECT count(*) FROM alert_outbox f
+                                 WHERE f.webhook_id = w.id AND f.status = 'pending' AND f.claimed_until > now())::int
+           END AS room
+      FROM queues q
+      LEFT JOIN webhooks w ON w.id = CASE WHEN q.queue LIKE 'webhook:%' THEN substr(q.queue, 9)::uuid END
+     WHERE q.queue LIKE 'kafka:%' OR w.deleted_at IS NULL AND w.id IS NOT NULL
+  )`;
+
+/** A queue's ready deliveries whose time has come, live lane first, at most `limit`. */
+const DUE_IN = (queue: string, limit: string) => `
+  SELECT * FROM (
+    (SELECT o.id, o.lane, o.next_attempt_at FROM alert_outbox o
+      WHERE o.queue = ${queue} AND o.status = 'pending' AND o.waits_for IS NULL AND o.lane = 0
+        AND o.next_attempt_at <= now()
+      ORDER BY o.next_attempt_at, o.id LIMIT ${limit})
+    UNION ALL
+    (SELECT o.id, o.lane, o.next_attempt_at FROM alert_outbox o
+      WHERE o.queue = ${queue} AND o.status = 'pending' AND o.waits_for IS NULL AND o.lane = 1
+        AND o.next_attempt_at <= now()
+      ORDER BY o.next_attempt_at, o.id LIMIT ${limit})
+  ) d LIMIT ${limit}`;
+
+/**
+ * Pending deliveries, in one queue per receiver (each webhook; each org's Kafka). Claims are short
+ * transactions that lease rows; sending happens outside any transaction, so a slow receiver holds no
+ * connection and no lock, and delays nobody else. A lease is also the delivery's next attempt time, so
+ * the index of ready deliveries holds exactly what is due and free, and a claim reads only the queues'
+ * heads: its cost follows what it claims, not what is pending.
  */
 export class AlertOutbox {
   constructor(private readonly db: Pick<EntityManager, 'query' | 'transaction'>) {}
 
   /**
    * Leases due deliveries in turns: each webhook's (and each org's Kafka) first due delivery before
-   * anyone's second, so one org's backlog never queues another's behind it.
+   * anyone's second, so one org's backlog never queues another's behind it; within a queue, live
+   * deliveries before those of alerts judged after a backfill or a sweep.
    */
   async claim(options: ClaimOptions): Promise<OutboxDelivery[]> {
     return this.db.transaction(async (tx) => {
@@ -68,26 +101,31 @@ export class AlertOutbox {
         sealed: string | null;
         format: 'json' | 'slack';
       })[] = await tx.query(
-        `WITH due AS (
-           SELECT o.id, o.webhook_id, o.next_attempt_at,
-                  row_number() OVER (PARTITION BY coalesce(o.webhook_id::text, o.org_id::text) ORDER BY o.id) AS turn
-             FROM alert_outbox o WHERE ${SENDABLE}
-         ), in_flight AS (${IN_FLIGHT}),
+        `WITH RECURSIVE ${QUEUES},
+         candidates AS (
+           SELECT d.id, d.lane, d.next_attempt_at, r.room,
+                  row_number() OVER (PARTITION BY r.queue ORDER BY d.lane, d.next_attempt_at, d.id) AS turn
+             FROM rooms r CROSS JOIN LATERAL (${DUE_IN('r.queue', 'greatest(r.room, 0)')}) d
+            WHERE r.room > 0
+         ),
          picked AS (
-           SELECT d.id, w.url, w.secret, w.secret_sealed AS sealed, w.format
-             FROM due d LEFT JOIN in_flight f ON f.webhook_id = d.webhook_id
-             LEFT JOIN webhooks w ON w.id = d.webhook_id
-            WHERE d.webhook_id IS NULL OR d.turn + coalesce(f.n, 0) <= $2
-            ORDER BY d.turn, d.next_attempt_at, d.id LIMIT $1
+           SELECT id FROM candidates WHERE turn <= room ORDER BY turn, lane, next_attempt_at, id LIMIT $1
+         ),
+         locked AS (
+           SELECT o.id FROM alert_outbox o JOIN picked p ON p.id = o.id
+            WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+              FOR UPDATE OF o SKIP LOCKED
          ),
          claimed AS (
            UPDATE alert_outbox o
-              SET claimed_until = now() + make_interval(secs => $3::bigint / 1000.0), claimed_by = $4
-             FROM picked WHERE o.id = picked.id
-           RETURNING o.id::text, o.org_id AS "orgId", o.channel, o.attempts, o.payload, o.webhook_id,
-                     o.trace_parent AS "traceParent", picked.url, picked.secret, picked.sealed, picked.format
+              SET claimed_until = now() + $3::float8 * interval '1 ms', claimed_by = $4,
+                  next_attempt_at = now() + $3::float8 * interval '1 ms'
+             FROM locked WHERE o.id = locked.id
+           RETURNING o.id, o.org_id, o.channel, o.attempts, o.payload, o.webhook_id, o.trace_parent
          )
-         SELECT * FROM claimed ORDER BY id::bigint`,
+         SELECT c.id::text, c.org_id AS "orgId", c.channel, c.attempts, c.payload, c.webhook_id,
+                c.trace_parent AS "traceParent", w.url, w.secret, w.secret_sealed AS sealed, w.format
+           FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id ORDER BY c.id`,
         [options.limit, options.perWebhook, options.leaseMs, options.claimant],
       );
       return rows.map(({ webhook_id, url, secret, sealed, format, ...row }) => ({
@@ -97,37 +135,56 @@ export class AlertOutbox {
     });
   }
 
-  async delivered(id: string, claimant: string, status: number | null): Promise<void> {
-    await this.db.query(
-      `UPDATE alert_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
-              last_status = $3, last_error = NULL, claimed_until = NULL
-        WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
-      [id, claimant, status],
-    );
+  /** Delivered (a batch sent to Kafka at once, or one webhook); the next change of each alert is free. */
+  async delivered(ids: string | readonly string[], claimant: string, status: number | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const done: { id: string }[] = await tx.query(
+        `WITH done AS (
+           UPDATE alert_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
+                  last_status = $3, last_error = NULL, claimed_until = NULL
+            WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'pending'
+            RETURNING id)
+         SELECT id::text FROM done`,
+        [typeof ids === 'string' ? [ids] : ids, claimant, status],
+      );
+      // a separate statement: it sees a change enqueued behind one of these by a round that just committed
+      if (done.length > 0)
+        await tx.query(`UPDATE alert_outbox SET waits_for = NULL WHERE waits_for = ANY($1::bigint[])`, [
+          done.map((d) => d.id),
+        ]);
+    });
   }
 
   /** Another attempt after `retryInMs` (measured on PostgreSQL's clock): every channel retries until delivered. */
   async failedAttempt(
-    id: string,
+    ids: string | readonly string[],
     claimant: string,
-    failure: { error: string; status: number | null; retryInMs: number },
+    failure: FailedAttempt,
   ): Promise<void> {
     await this.db.query(
       `UPDATE alert_outbox SET attempts = attempts + 1, last_error = $3, last_status = $4, claimed_until = NULL,
-              next_attempt_at = now() + make_interval(secs => $5::bigint / 1000.0)
-        WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
-      [id, claimant, failure.error.slice(0, 2000), failure.status, failure.retryInMs],
+              next_attempt_at = now() + $5::float8 * interval '1 ms'
+        WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'pending'`,
+      [
+        typeof ids === 'string' ? [ids] : ids,
+        claimant,
+        failure.error.slice(0, 2000),
+        failure.status,
+        failure.retryInMs,
+      ],
     );
   }
 
   /** Deliveries free to send whose time has come: the oldest waiting long means delivery is stuck. */
   async dueBacklog(perWebhook: number): Promise<{ due: number; oldestDueSeconds: number }> {
     const [row]: { due: number; age: number | null }[] = await this.db.query(
-      `WITH in_flight AS (${IN_FLIGHT})
-       SELECT count(*)::int AS due, extract(epoch FROM now() - min(o.next_attempt_at))::float8 AS age
-         FROM alert_outbox o LEFT JOIN in_flight f ON f.webhook_id = o.webhook_id
-        WHERE ${SENDABLE} AND (o.webhook_id IS NULL OR coalesce(f.n, 0) < $1)`,
-      [perWebhook],
+      `WITH RECURSIVE ${QUEUES}
+       SELECT coalesce(sum(d.n), 0)::int AS due, extract(epoch FROM now() - min(d.oldest))::float8 AS age
+         FROM rooms r CROSS JOIN LATERAL (
+           SELECT count(*) AS n, min(o.next_attempt_at) AS oldest FROM alert_outbox o
+            WHERE o.queue = r.queue AND o.status = 'pending' AND o.waits_for IS NULL AND o.next_attempt_at <= now()) d
+        WHERE r.room > 0`,
+      [1, perWebhook],
     );
     return { due: row.due, oldestDueSeconds: Math.max(0, row.age ?? 0) };
   }

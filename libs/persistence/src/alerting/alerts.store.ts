@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertChanged, AlertView } from '@orgpulse/contracts';
-import type { AlertCondition } from '@orgpulse/domain';
-import { traceHeaders } from '@orgpulse/platform';
+import type { AlertChanged } from '@orgpulse/contracts';
+import type { AlertCondition, OpenAlert } from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
 
 type Tx = Pick<EntityManager, 'query'>;
-
-const VIEW = `id, org_id AS "orgId", rule, subject_id AS "subjectId", status,
-  to_char(raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "raisedAt",
-  to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "resolvedAt",
-  coalesce(resolved_figures, figures) AS figures`;
 
 export interface WebhookTarget {
   id: string;
@@ -21,76 +15,146 @@ export interface WebhookTarget {
   secret: string | null;
 }
 
-/** Alerts and their outbox: each change and its deliveries are written in one transaction. */
+/** The outbox lane of a change: live first; bulk (judged after a backfill or a sweep) yields to it. */
+export type DeliveryLane = 'live' | 'bulk';
+const laneOf = (lane: DeliveryLane) => (lane === 'live' ? 0 : 1);
+
+export interface RaiseRequest {
+  orgId: string;
+  condition: AlertCondition;
+  lane: DeliveryLane;
+  /** the W3C traceparent its deliveries continue (the judgement's, when traced) */
+  traceParent?: string | null;
+}
+
+export interface ResolveRequest {
+  alertId: string;
+  lane: DeliveryLane;
+  traceParent?: string | null;
+}
+
+export interface AlertKey {
+  orgId: string;
+  rule: string;
+  subjectId: string;
+}
+
+const time = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** An alert as every channel carries it (AlertChanged), built where the alert is written. */
+const CHANGE = (type: AlertChanged['type'], a: string) => `jsonb_build_object(
+  'type', '${type}', 'version', 1,
+  'alert', jsonb_build_object(
+    'id', ${a}.id, 'orgId', ${a}.org_id, 'rule', ${a}.rule, 'subjectId', ${a}.subject_id, 'status', ${a}.status,
+    'raisedAt', ${time(`${a}.raised_at`)}, 'resolvedAt', ${time(`${a}.resolved_at`)},
+    'figures', coalesce(${a}.resolved_figures, ${a}.figures)))`;
+
+/**
+ * One delivery per channel of each change: the org's Kafka queue and every webhook of the org; a later
+ * change of an alert waits for the earlier one still pending on the same queue (locked FOR SHARE, so a
+ * sender finishing it at this moment releases this one once committed).
+ */
+const ENQUEUE = `
+  channels AS (
+    SELECT c.id AS alert_id, c.org_id, c.lane, c.trace_parent, c.change, ch.channel, ch.webhook_id, ch.queue
+      FROM changes c CROSS JOIN LATERAL (
+        SELECT 'kafka' AS channel, NULL::uuid AS webhook_id, 'kafka:' || c.org_id::text AS queue
+        UNION ALL
+        SELECT 'webhook', w.id, 'webhook:' || w.id::text FROM webhooks w
+         WHERE w.org_id = c.org_id AND w.deleted_at IS NULL) ch
+  ),
+  earlier AS (
+    SELECT e.id, e.alert_id, e.queue FROM alert_outbox e JOIN changes c ON e.alert_id = c.id
+     WHERE e.status = 'pending' FOR SHARE OF e
+  ),
+  enqueued AS (
+    INSERT INTO alert_outbox (org_id, alert_id, channel, webhook_id, payload, lane, trace_parent, waits_for)
+    SELECT ch.org_id, ch.alert_id, ch.channel, ch.webhook_id, ch.change, ch.lane, ch.trace_parent,
+           (SELECT max(e.id) FROM earlier e WHERE e.alert_id = ch.alert_id AND e.queue = ch.queue)
+      FROM channels ch ORDER BY ch.alert_id, ch.queue
+  )
+  SELECT change FROM changes`;
+
+/**
+ * Alerts and their outbox: a round's changes and all their deliveries are written in a few set-based
+ * statements, whatever their number, in the round's transaction.
+ */
 export class AlertsStore {
   constructor(private readonly tx: Tx) {}
 
-  /** PostgreSQL's clock (the transaction's start): every alerter instance judges time by the same one. */
-  async now(): Promise<number> {
-    const [row]: { now: number }[] = await this.tx.query(
-      `SELECT floor(extract(epoch FROM now()) * 1000)::float8 AS now`,
-    );
-    return row.now;
-  }
-
-  async open(orgId: string): Promise<AlertView[]> {
-    return this.tx.query(`SELECT ${VIEW} FROM alerts WHERE org_id = $1 AND status = 'OPEN'`, [orgId]);
-  }
-
-  /** Opens the alert unless one is open for the rule and subject already (the unique index decides). */
-  async raise(orgId: string, condition: AlertCondition, now: Date): Promise<AlertView | undefined> {
-    const rows: AlertView[] = await this.tx.query(
-      `INSERT INTO alerts (id, org_id, rule, subject_id, status, raised_at, figures)
-       VALUES ($1, $2, $3, $4, 'OPEN', $5, $6)
-       ON CONFLICT (org_id, rule, subject_id) WHERE status = 'OPEN' DO NOTHING
-       RETURNING ${VIEW}`,
-      [
-        randomUUID(),
-        orgId,
-        condition.rule,
-        condition.subjectId,
-        now,
-        JSON.stringify({ ...condition.figures, conditionSince: new Date(condition.since).toISOString() }),
-      ],
-    );
-    return rows[0];
-  }
-
-  async resolve(alertId: string, now: Date): Promise<AlertView | undefined> {
-    const rows: AlertView[] = await this.tx.query(
-      `WITH r AS (UPDATE alerts SET status = 'RESOLVED', resolved_at = $2 WHERE id = $1 AND status = 'OPEN' RETURNING *)
-       SELECT ${VIEW} FROM r`,
-      [alertId, now],
-    );
-    return rows[0];
-  }
-
-  async webhooks(orgId: string): Promise<WebhookTarget[]> {
+  /** The open alerts of these rules and subjects (the unique index on open alerts finds each). */
+  async openFor(keys: readonly AlertKey[]): Promise<(OpenAlert & { orgId: string })[]> {
+    if (keys.length === 0) return [];
     return this.tx.query(
-      `SELECT id, url, secret, secret_sealed AS "sealedSecret", format
-         FROM webhooks WHERE org_id = $1 AND deleted_at IS NULL`,
-      [orgId],
+      `SELECT a.id, k.org_id AS "orgId", k.rule, k.subject_id AS "subjectId", a.figures
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(org_id, rule, subject_id)
+         CROSS JOIN LATERAL (
+           SELECT a.id, a.figures FROM alerts a
+            WHERE a.org_id = k.org_id AND a.rule = k.rule AND a.subject_id = k.subject_id AND a.status = 'OPEN'
+            LIMIT 1) a`,
+      [keys.map((k) => k.orgId), keys.map((k) => k.rule), keys.map((k) => k.subjectId)],
     );
   }
 
-  /** One delivery per channel: the Kafka topic and every webhook of the org. */
-  async enqueue(change: AlertChanged, webhooks: readonly WebhookTarget[]): Promise<void> {
-    const channels: [string, string | null][] = [
-      ['kafka', null],
-      ...webhooks.map((w): [string, string] => ['webhook', w.id]),
-    ];
-    // the deliveries continue the trace of the evaluation that raised or resolved the alert, if traced
-    await this.tx.query(
-      `INSERT INTO alert_outbox (org_id, alert_id, channel, webhook_id, payload, trace_parent)
-       SELECT $1, $2, c, w, $3, $6 FROM unnest($4::text[], $5::uuid[]) AS t(c, w)`,
+  /** Opens each alert unless one is open for its rule and subject already (the unique index decides). */
+  async raiseAll(requests: readonly RaiseRequest[], now: Date): Promise<AlertChanged[]> {
+    if (requests.length === 0) return [];
+    const rows: { change: AlertChanged }[] = await this.tx.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::smallint[],
+                              $8::text[]) AS i(id, org_id, rule, subject_id, figures, lane, trace_parent)
+       ),
+       raised AS (
+         INSERT INTO alerts (id, org_id, rule, subject_id, status, raised_at, figures)
+         SELECT id, org_id, rule, subject_id, 'OPEN', $7, figures FROM input
+         ON CONFLICT (org_id, rule, subject_id) WHERE status = 'OPEN' DO NOTHING
+         RETURNING *
+       ),
+       changes AS (
+         SELECT r.id, r.org_id, i.lane, i.trace_parent, ${CHANGE('alert.raised', 'r')} AS change
+           FROM raised r JOIN input i ON i.id = r.id
+       ),
+       ${ENQUEUE}`,
       [
-        change.alert.orgId,
-        change.alert.id,
-        JSON.stringify(change),
-        channels.map((c) => c[0]),
-        channels.map((c) => c[1]),
-        traceHeaders().traceparent ?? null,
+        requests.map(() => randomUUID()),
+        requests.map((r) => r.orgId),
+        requests.map((r) => r.condition.rule),
+        requests.map((r) => r.condition.subjectId),
+        requests.map((r) =>
+          JSON.stringify({
+            ...r.condition.figures,
+            conditionSince: new Date(r.condition.since).toISOString(),
+          }),
+        ),
+        requests.map((r) => laneOf(r.lane)),
+        now,
+        requests.map((r) => r.traceParent ?? null),
       ],
     );
+    return rows.map((r) => r.change);
+  }
+
+  async resolveAll(requests: readonly ResolveRequest[], now: Date): Promise<AlertChanged[]> {
+    if (requests.length === 0) return [];
+    const rows: { change: AlertChanged }[] = await this.tx.query(
+      `WITH input AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $4::text[]) AS i(id, lane, trace_parent)),
+       resolved AS (
+         UPDATE alerts a SET status = 'RESOLVED', resolved_at = $3
+           FROM input i WHERE a.id = i.id AND a.status = 'OPEN'
+         RETURNING a.*
+       ),
+       changes AS (
+         SELECT r.id, r.org_id, i.lane, i.trace_parent, ${CHANGE('alert.resolved', 'r')} AS change
+           FROM resolved r JOIN input i ON i.id = r.id
+       ),
+       ${ENQUEUE}`,
+      [
+        requests.map((r) => r.alertId),
+        requests.map((r) => laneOf(r.lane)),
+        now,
+        requests.map((r) => r.traceParent ?? null),
+      ],
+    );
+    return rows.map((r) => r.change);
   }
 }

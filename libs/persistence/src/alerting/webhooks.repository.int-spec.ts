@@ -66,14 +66,11 @@ describe('webhook secrets at rest', () => {
     );
     expect(leftInClear[0].n).toBe(0);
 
-    const store = new AlertsStore(db);
-    const alert = await store.raise(
-      orgId,
-      { rule: 'TEAM_IDLE', subjectId: 'core', since: 0, figures: {} },
+    const raised = await new AlertsStore(db).raiseAll(
+      [{ orgId, condition: { rule: 'TEAM_IDLE', subjectId: 'core', since: 0, figures: {} }, lane: 'live' }],
       new Date(),
     );
-    if (!alert) throw new Error('not raised');
-    await store.enqueue({ type: 'alert.raised', version: 1, alert }, await store.webhooks(orgId));
+    if (raised.length !== 1) throw new Error('not raised');
     const claimed = await new AlertOutbox(db).claim({
       limit: 50,
       perWebhook: 5,

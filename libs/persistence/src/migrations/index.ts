@@ -7,6 +7,7 @@ import { DeclaredReadModels1764300000000 } from './1764300000000-declared-read-m
 import { OrgStructure1764400000000 } from './1764400000000-org-structure';
 import { Integrations1764500000000 } from './1764500000000-integrations';
 import { BoundedReadModels1764700000000 } from './1764700000000-bounded-read-models';
+import { AlertingByChange1764710000000 } from './1764710000000-alerting-by-change';
 import { EventIdentity1764800000000 } from './1764800000000-event-identity';
 import { SealedWebhookSecrets1764800000001 } from './1764800000001-sealed-webhook-secrets';
 import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
@@ -21,6 +22,7 @@ export const migrations = [
   OrgStructure1764400000000,
   Integrations1764500000000,
   BoundedReadModels1764700000000,
+  AlertingByChange1764710000000,
   EventIdentity1764800000000,
   SealedWebhookSecrets1764800000001,
   OutboxTraceContext1764900000000,

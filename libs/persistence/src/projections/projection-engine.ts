@@ -35,6 +35,21 @@ export interface ChangedSubject extends SubjectRef {
   latestAt: number;
 }
 
+/** A subject a live batch moved, as an observer is told of it: its head before (undefined: none stored) and after. */
+export interface ProjectedSubject extends ChangedSubject {
+  before: unknown;
+  /** the earliest occurrence among the new facts */
+  earliestAt: number;
+}
+
+/**
+ * Told, in a live batch's transaction, of each read model's subjects before their heads are written (so
+ * it may still read what is stored): alerting marks what it must judge again there.
+ */
+export interface ProjectionObserver {
+  projected(tx: EntityManager, model: AnyReadModel, subjects: readonly ProjectedSubject[]): Promise<void>;
+}
+
 interface Touched extends SubjectRef {
   key: string;
   facts: Fact<unknown>[];
@@ -79,6 +94,7 @@ export class ProjectionEngine {
   constructor(
     readonly models: readonly AnyReadModel[] = READ_MODELS,
     suffix = '',
+    private readonly observer?: ProjectionObserver,
   ) {
     this.stores = new Map(models.map((m) => [m.name, new ReadModelStore(m, suffix)]));
   }
@@ -105,6 +121,7 @@ export class ProjectionEngine {
           this.inOrder(model, subject, head, writes);
         else await this.late(tx, model, store, subject, head, writes);
       }
+      if (this.observer) await this.observer.projected(tx, model, projected(touched, heads, writes.changed));
       await this.write(tx, store, writes, version);
       changed.push(...writes.changed);
     }
@@ -357,4 +374,17 @@ export class ProjectionEngine {
       [...writes.totals.values()].filter((r) => r.values.some((v) => v !== 0)),
     );
   }
+}
+
+/** The changes as an observer sees them: `before` is the stored head, undefined where none was stored. */
+function projected(
+  touched: readonly Touched[],
+  heads: ReadonlyMap<string, HeadRow>,
+  changed: readonly ChangedSubject[],
+): ProjectedSubject[] {
+  const earliest = new Map(touched.map((s) => [s.key, s.facts[0].at]));
+  return changed.map((c) => {
+    const key = keyOf(c.orgId, c.subjectId);
+    return { ...c, before: heads.get(key)?.state, earliestAt: earliest.get(key) ?? c.latestAt };
+  });
 }

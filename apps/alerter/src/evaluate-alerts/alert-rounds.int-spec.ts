@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import type { AcceptedEvent } from '@orgpulse/contracts';
+import { teamReadModel } from '@orgpulse/domain';
+import {
+  OrgSettingsRepository,
+  connectDatabase,
+  rebuildProjections,
+  recordReadModelVersions,
+} from '@orgpulse/persistence';
+import { TestDatabase, eventually, projectEvents } from '@orgpulse/testing';
+import type { DataSource } from 'typeorm';
+import { EvaluateAlertsHandler, type EvaluationOutcome } from './evaluate-alerts.handler';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Rounds by change and by due time on a real PostgreSQL, with the projector's marks. */
+describe('alert rounds: what changed or fell due, and nothing else', () => {
+  let testDb: TestDatabase;
+  let db: DataSource;
+  let seq = 0;
+  const handler = (roundSize = 500, sweepPageSize = 1_000) =>
+    new EvaluateAlertsHandler(db, { roundSize, sweepPageSize });
+
+  const newOrg = async () => {
+    const id = randomUUID();
+    await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'rounds')`, [id]);
+    return id;
+  };
+  const event = (
+    orgId: string,
+    type: AcceptedEvent['type'],
+    at: number,
+    data: Record<string, unknown>,
+  ): AcceptedEvent =>
+    ({
+      id: `e${(seq += 1)}`,
+      type,
+      version: 1,
+      orgId,
+      occurredAt: new Date(at).toISOString(),
+      ingestedAt: new Date().toISOString(),
+      data,
+    }) as AcceptedEvent;
+  const team = (orgId: string, teamId: string, at: number) =>
+    event(orgId, 'team.registered', at, { teamId, name: teamId, headcount: 5 });
+  const block = (orgId: string, teamId: string, at: number) =>
+    event(orgId, 'team.blocked', at, { teamId, reason: 'dependency' });
+  const person = (orgId: string, personId: string, managerId: string | null, at: number) =>
+    event(orgId, 'person.registered', at, { personId, role: 'engineer', managerId });
+  const dbNow = async () => (await db.query<{ now: Date }[]>(`SELECT now() AS now`))[0].now.getTime();
+  /** Old events are judged once settled: the settle time is passed over here. */
+  const settled = () => db.query(`UPDATE alert_watch SET change_at = now() WHERE change_at > now()`);
+  const rounds = async (h = handler()): Promise<EvaluationOutcome & { rounds: number }> => {
+    const total = { judged: 0, raised: 0, resolved: 0, full: false, rounds: 0 };
+    for (;;) {
+      const outcome = await h.round();
+      if (outcome.judged === 0) return total;
+      total.rounds += 1;
+      total.judged += outcome.judged;
+      total.raised += outcome.raised;
+      total.resolved += outcome.resolved;
+    }
+  };
+  const open = (orgId: string) =>
+    db.query<{ rule: string; subject_id: string }[]>(
+      `SELECT rule, subject_id FROM alerts WHERE org_id = $1 AND status = 'OPEN' ORDER BY rule, subject_id`,
+      [orgId],
+    );
+  const judgedBy = async (work: () => Promise<unknown>) => {
+    await work();
+    return db.query<{ rule: string; subject_id: string }[]>(
+      `SELECT rule, subject_id FROM alert_watch WHERE live_at <= now() OR bulk_at <= now() ORDER BY rule, subject_id`,
+    );
+  };
+
+  beforeAll(async () => {
+    testDb = await TestDatabase.create('rounds');
+    db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
+    await recordReadModelVersions(db.manager);
+  });
+  beforeEach(async () => {
+    await settled();
+    await rounds();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  it('a live change is judged at once, and only its rules and subject', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 50 }, (_, i) => team(orgId, `t${i}`, now)),
+    );
+    expect(await rounds()).toMatchObject({ judged: 150, raised: 0 }); // three rules each, none holding yet
+
+    const due = await judgedBy(() => projectEvents(db, [block(orgId, 't7', now)]));
+    expect(due).toEqual(
+      ['DISCOVERY_LAPSED', 'TEAM_IDLE', 'TEAM_STALLED'].map((rule) => ({ rule, subject_id: 't7' })),
+    );
+    expect(await rounds()).toMatchObject({ judged: 3 });
+    const [idle] = await db.query<{ due_at: Date }[]>(
+      `SELECT due_at FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 't7'`,
+      [orgId],
+    );
+    expect(idle.due_at.getTime()).toBe(now + 48 * HOUR); // falls due when its 48 h are up
+  });
+
+  it('a report moving to another manager re-judges both managers’ overload and the report’s 1:1s', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 13 }, (_, i) => person(orgId, `p${i}`, 'mia', now)),
+    );
+    expect(await rounds()).toMatchObject({ raised: 1 });
+    expect(await open(orgId)).toEqual([{ rule: 'MANAGER_OVERLOADED', subject_id: 'mia' }]);
+
+    const due = await judgedBy(() =>
+      projectEvents(db, [event(orgId, 'person.manager-changed', now, { personId: 'p3', managerId: 'max' })]),
+    );
+    expect(due).toEqual([
+      { rule: 'MANAGER_OVERLOADED', subject_id: 'max' },
+      { rule: 'MANAGER_OVERLOADED', subject_id: 'mia' },
+      { rule: 'ONE_ON_ONE_OVERDUE', subject_id: 'p3' },
+    ]);
+    expect(await rounds()).toMatchObject({ judged: 3, resolved: 1 });
+    expect(await open(orgId)).toEqual([]);
+  });
+
+  it('a late move (the report re-folded from its history) re-judges the manager it left, as stored', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 13 }, (_, i) => person(orgId, `q${i}`, 'mia', now - 10 * DAY)),
+    );
+    await projectEvents(db, [
+      event(orgId, 'person.registered', now - DAY, { personId: 'q0', role: 'pm' }), // a later event of q0
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ raised: 1 });
+
+    // dated before q0's latest event: q0 is re-folded, its head before this batch is what is stored
+    await projectEvents(db, [
+      event(orgId, 'person.manager-changed', now - 5 * DAY, { personId: 'q0', managerId: 'max' }),
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ judged: 3, resolved: 1 });
+    expect(await open(orgId)).toEqual([]);
+  });
+
+  it('a 1:1 re-judges the report’s overdue rule and resolves it', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(db, [
+      person(orgId, 'ann', 'mia', now - 20 * DAY),
+      person(orgId, 'bo', 'mia', now - 20 * DAY),
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ raised: 2 });
+
+    const due = await judgedBy(() =>
+      projectEvents(db, [event(orgId, 'one-on-one.held', now, { managerId: 'mia', reportId: 'ann' })]),
+    );
+    expect(due).toEqual([{ rule: 'ONE_ON_ONE_OVERDUE', subject_id: 'ann' }]);
+    expect(await rounds()).toMatchObject({ judged: 1, resolved: 1 });
+    expect(await open(orgId)).toEqual([{ rule: 'ONE_ON_ONE_OVERDUE', subject_id: 'bo' }]);
+  });
+
+  it('time passing with no event opens the alert when its threshold falls due', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(db, [
+      team(orgId, 'late', now - 48 * HOUR + 2_000),
+      block(orgId, 'late', now - 48 * HOUR + 2_000),
+    ]);
+    await settled();
+    expect(await rounds()).toMatchObject({ raised: 0 });
+    const h = handler();
+    expect(await h.nextDueInMs()).toBeLessThanOrEqual(2_000);
+    await eventually(
+      async () => {
+        await rounds(h);
+        expect(await open(orgId)).toEqual([{ rule: 'TEAM_IDLE', subject_id: 'late' }]);
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
+  });
+
+  it('an org’s settings change re-judges its subjects, a page at a time', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 30 }, (_, i) => [
+        team(orgId, `b${i}`, now - 10 * HOUR),
+        block(orgId, `b${i}`, now - 10 * HOUR),
+      ]).flat(),
+    );
+    await settled();
+    expect(await rounds()).toMatchObject({ raised: 0 }); // blocked 10 h: not idle at 48 h
+
+    await new OrgSettingsRepository(db).update(orgId, { teamIdleHours: 5 });
+    const h = handler(500, 7);
+    let pages = 0;
+    while (await h.sweepStep()) pages += 1;
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(30 / 7));
+    expect(await rounds(h)).toMatchObject({ raised: 30 });
+    expect(await db.query(`SELECT * FROM alert_sweeps WHERE org_id = $1`, [orgId])).toEqual([]);
+  });
+
+  it('two alerters judging at once raise each alert once, with one delivery per channel', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 200 }, (_, i) => [
+        team(orgId, `i${i}`, now - 72 * HOUR),
+        block(orgId, `i${i}`, now - 72 * HOUR),
+      ]).flat(),
+    );
+    await settled();
+    const [a, b] = [handler(20), handler(20)];
+    const [byA, byB] = await Promise.all([rounds(a), rounds(b)]);
+    expect(byA.rounds).toBeGreaterThan(0);
+    expect(byB.rounds).toBeGreaterThan(0); // both took their share
+    const [counts] = await db.query<{ alerts: number; open: number; kafka: number }[]>(
+      `SELECT count(DISTINCT a.id)::int AS alerts, count(DISTINCT a.id) FILTER (WHERE a.status = 'OPEN')::int AS open,
+              count(o.id) FILTER (WHERE o.channel = 'kafka')::int AS kafka
+         FROM alerts a LEFT JOIN alert_outbox o ON o.alert_id = a.id
+        WHERE a.org_id = $1 AND a.rule = 'TEAM_IDLE'`,
+      [orgId],
+    );
+    expect(counts).toEqual({ alerts: 200, open: 200, kafka: 200 });
+  });
+
+  it('old events wait for their subject to settle; a live one is judged at once, ahead of them', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(db, [team(orgId, 'old', now - 300 * DAY), block(orgId, 'old', now - 300 * DAY)]);
+    const [pending] = await db.query<{ bulk: boolean; in_ms: number }[]>(
+      `SELECT change_bulk AS bulk, extract(epoch FROM change_at - now())::float8 * 1000 AS in_ms
+         FROM alert_watch WHERE org_id = $1 AND subject_id = 'old' AND rule = 'TEAM_IDLE'`,
+      [orgId],
+    );
+    expect(pending.bulk).toBe(true);
+    expect(pending.in_ms).toBeGreaterThan(5_000); // judged after the settle time, not at this batch
+    await projectEvents(db, [
+      team(orgId, 'live', now),
+      event(orgId, 'delivery.shipped', now, { teamId: 'live' }),
+    ]);
+    expect(await handler().round()).toMatchObject({ judged: 3 }); // the live team's rules only
+
+    await settled();
+    expect(await rounds()).toMatchObject({ judged: 3, raised: 2 }); // idle and lapsed; blocked, so not stalled
+    const lanes = await db.query<{ lane: number }[]>(
+      `SELECT DISTINCT o.lane FROM alert_outbox o JOIN alerts a ON a.id = o.alert_id WHERE a.org_id = $1`,
+      [orgId],
+    );
+    expect(lanes).toEqual([{ lane: 1 }]); // their deliveries yield to live ones
+  });
+
+  it('after the read models were rebuilt every org is swept; while they are stale nothing is judged', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(db, [team(orgId, 'rebuilt', now)]);
+    await rounds();
+    // the projector's rebuild: fresh tables swapped in, projection_generation moved, versions recorded
+    await rebuildProjections(db);
+    const h = handler();
+    expect(await h.sweepStep()).toBe(true);
+    expect(await db.query(`SELECT 1 FROM alert_sweeps WHERE org_id = $1`, [orgId])).toHaveLength(1);
+    while (await h.sweepStep());
+    expect(await db.query(`SELECT 1 FROM alert_sweeps`)).toEqual([]);
+    // the team judged before the rebuild is to be judged again, from the rebuilt heads (bulk lane)
+    const marked = await db.query<{ rule: string }[]>(
+      `SELECT rule FROM alert_watch WHERE org_id = $1 AND subject_id = 'rebuilt' AND bulk_at <= now() ORDER BY rule`,
+      [orgId],
+    );
+    expect(marked.map((r) => r.rule)).toEqual(['DISCOVERY_LAPSED', 'TEAM_IDLE', 'TEAM_STALLED']);
+    expect((await rounds()).judged).toBeGreaterThanOrEqual(3);
+    expect(await h.sweepStep()).toBe(false); // once per rebuild
+
+    await db.query(`UPDATE read_model_versions SET version = version + 100 WHERE name = $1`, [
+      teamReadModel.name,
+    ]);
+    expect(await h.headsReady()).toBe(false);
+    await recordReadModelVersions(db.manager);
+    expect(await h.headsReady()).toBe(true);
+  });
+});

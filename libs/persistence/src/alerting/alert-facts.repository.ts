@@ -1,0 +1,106 @@
+import { type AlertFacts, type PersonHead, type TeamHead, isTeamAlertRule } from '@orgpulse/domain';
+import type { EntityManager } from 'typeorm';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+export interface FactsKey {
+  orgId: string;
+  rule: string;
+  subjectId: string;
+}
+
+const keyOf = (orgId: string, id: string) => `${orgId}/${id}`;
+
+/**
+ * What the rules read for the rules and subjects of a round, from the heads, in three statements
+ * whatever their number: team heads; person heads with their manager's last 1:1 with them; direct
+ * reports per manager, counted on person_head's (org_id, manager_id) index.
+ */
+export class AlertFactsRepository {
+  constructor(private readonly tx: Queryable) {}
+
+  async read(keys: readonly FactsKey[]): Promise<Map<string, AlertFacts>> {
+    const facts = new Map<string, AlertFacts>();
+    const factKey = (k: FactsKey) => `${k.orgId}/${k.rule}/${k.subjectId}`;
+    const teams = keys.filter((k) => isTeamAlertRule(k.rule));
+    const people = keys.filter((k) => k.rule === 'ONE_ON_ONE_OVERDUE');
+    const managers = keys.filter((k) => k.rule === 'MANAGER_OVERLOADED');
+
+    const teamHeads = await this.teamHeads(teams);
+    for (const k of teams)
+      if (isTeamAlertRule(k.rule))
+        facts.set(factKey(k), {
+          rule: k.rule,
+          subjectId: k.subjectId,
+          team: teamHeads.get(keyOf(k.orgId, k.subjectId)) ?? null,
+        });
+
+    const personHeads = await this.personHeads(people);
+    for (const k of people) {
+      const found = personHeads.get(keyOf(k.orgId, k.subjectId));
+      facts.set(factKey(k), {
+        rule: 'ONE_ON_ONE_OVERDUE',
+        subjectId: k.subjectId,
+        person: found?.person ?? null,
+        manager:
+          found?.person.managerId != null
+            ? {
+                managerId: found.person.managerId,
+                lastOneOnOneWith: found.held === null ? {} : { [k.subjectId]: found.held },
+              }
+            : null,
+      });
+    }
+
+    const reports = await this.directReports(managers);
+    for (const k of managers)
+      facts.set(factKey(k), {
+        rule: 'MANAGER_OVERLOADED',
+        subjectId: k.subjectId,
+        directReports: reports.get(keyOf(k.orgId, k.subjectId)) ?? 0,
+      });
+    return facts;
+  }
+
+  private async teamHeads(keys: readonly FactsKey[]): Promise<Map<string, TeamHead>> {
+    if (keys.length === 0) return new Map();
+    const rows: { org_id: string; subject_id: string; state: TeamHead }[] = await this.tx.query(
+      // a lookup per key (LIMIT keeps the planner from scanning the table for a hash join)
+      `SELECT k.org_id, k.subject_id, t.state
+         FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
+         CROSS JOIN LATERAL (SELECT t.state FROM team_head t
+                              WHERE t.org_id = k.org_id AND t.subject_id = k.subject_id LIMIT 1) t`,
+      [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
+    );
+    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), r.state]));
+  }
+
+  private async personHeads(
+    keys: readonly FactsKey[],
+  ): Promise<Map<string, { person: PersonHead; held: number | null }>> {
+    if (keys.length === 0) return new Map();
+    const rows: { org_id: string; subject_id: string; person: PersonHead; held: number | null }[] =
+      await this.tx.query(
+        `SELECT k.org_id, k.subject_id, p.state AS person,
+                (SELECT (m.state -> 'lastOneOnOneWith' ->> k.subject_id)::float8 FROM manager_head m
+                  WHERE m.org_id = k.org_id AND m.subject_id = p.manager_id) AS held
+           FROM unnest($1::uuid[], $2::text[]) AS k(org_id, subject_id)
+           CROSS JOIN LATERAL (SELECT p.state, p.manager_id FROM person_head p
+                                WHERE p.org_id = k.org_id AND p.subject_id = k.subject_id LIMIT 1) p`,
+        [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
+      );
+    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), { person: r.person, held: r.held }]));
+  }
+
+  private async directReports(keys: readonly FactsKey[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows: { org_id: string; manager_id: string; reports: number }[] = await this.tx.query(
+      `SELECT k.org_id, k.manager_id,
+              (SELECT count(*) FROM person_head p WHERE p.org_id = k.org_id AND p.manager_id = k.manager_id)::int
+                AS reports
+         FROM unnest($1::uuid[], $2::text[]) AS k(org_id, manager_id)`,
+      [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
+    );
+    return new Map(rows.map((r) => [keyOf(r.org_id, r.manager_id), r.reports]));
+  }
+}
