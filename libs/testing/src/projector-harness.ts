@@ -151,15 +151,15 @@ function referenceFold(model: AnyReadModel, subjectId: string, facts: readonly F
     head = model.evolve(head, fact);
   }
   const last = facts[facts.length - 1];
-  const totals = new Map<number, number[]>();
+  const totals = new Map<number, bigint[]>();
   if (model.totals) {
     let start = model.initial(subjectId);
     for (const week of weeks) {
       const own = facts.filter((f) => isoWeekStart(f.at) === week.week);
-      for (const [day, values] of model.totals.of(start, own, week.week, week.coversUntil ?? last.at))
+      for (const [day, values] of model.totals.of(start, own))
         totals.set(
           day,
-          (totals.get(day) ?? values.map(() => 0)).map((v, i) => v + values[i]),
+          (totals.get(day) ?? values.map(() => 0n)).map((v, i) => v + values[i]),
         );
       start = foldFacts(model, start, own);
     }
@@ -271,18 +271,19 @@ export async function readModelsVersusFold(
           [orgId],
         )
       )
-        .map((r) => ({ day: r.day, values: r.values.map(Number) }))
-        .filter((r) => r.values.some((v) => v !== 0));
-      const sums = new Map<number, number[]>();
+        // numeric as PostgreSQL prints it: compared as exact integers
+        .map((r) => ({ day: r.day, values: r.values.map((v) => BigInt(v).toString()) }))
+        .filter((r) => r.values.some((v) => v !== '0'));
+      const sums = new Map<number, bigint[]>();
       for (const { fold } of folds)
         for (const [day, values] of fold.totals)
           sums.set(
             day,
-            (sums.get(day) ?? values.map(() => 0)).map((v, i) => v + values[i]),
+            (sums.get(day) ?? values.map(() => 0n)).map((v, i) => v + values[i]),
           );
       folded[tables.totals] = [...sums]
-        .map(([day, values]) => ({ day, values }))
-        .filter((r) => r.values.some((v) => v !== 0))
+        .map(([day, values]) => ({ day, values: values.map((v) => v.toString()) }))
+        .filter((r) => r.values.some((v) => v !== '0'))
         .sort((a, b) => a.day - b.day);
     }
   }

@@ -1,13 +1,16 @@
 import {
   DAY_MS,
+  emptyTeamHead,
+  evolveTeamHead,
+  foldFacts,
+  integrateLevel,
+  teamDayTotals,
   HOUR_MS,
   type Overview,
   type TeamTimeline,
   WEEK_MS,
   type Window,
   idleCostOf,
-  idleness,
-  inWindow,
   rollUp,
   weeklyTrend,
   weeksOverlapping,
@@ -119,8 +122,8 @@ const dayCeil = (t: number) => (isDayAligned(t) ? t : dayFloor(t) + DAY_MS);
 
 /**
  * Interviews, trio interviews and ships in [from, to), blocked and idle time in [from, min(to, now)):
- * whole days from the totals; minus what teams with events dated after the window's end put into its
- * last day; plus the time teams blocked at their latest event have spent blocked since.
+ * the per-day totals over whole days (blocked time integrated from the change points of the blocked
+ * levels), less what teams with events dated after min(to, now) put into the days summed after it.
  */
 async function fromTotals(
   ctx: RequestContext,
@@ -131,41 +134,49 @@ async function fromTotals(
   const { from, to } = window;
   const t = Math.min(to, now);
   const [countEnd, timeEnd] = [dayCeil(to), dayCeil(t)];
-  const [counted, timed, blocked, later] = await Promise.all([
-    ctx.teams.sums(from, countEnd),
-    countEnd === timeEnd ? undefined : ctx.teams.sums(from, timeEnd),
-    ctx.teams.reader.headsWhereSet(ctx.orgId, 'blocked_since'),
+  const [[before, timed, counted], later] = await Promise.all([
+    ctx.teams.reader.totals(ctx.orgId, [
+      [-Infinity, from],
+      [from, timeEnd],
+      [from, countEnd],
+    ]),
     countEnd === to && timeEnd === t ? Promise.resolve([]) : ctx.teams.reader.headsAfter(ctx.orgId, t),
   ]);
-  let { interviews, trioInterviews, ships } = counted;
-  let { blockedMs, idlePersonMs } = timed ?? counted;
-  for (const view of blocked) {
-    if (view.lastAt >= t || view.state.block === null) continue;
-    const ms = Math.max(0, t - Math.max(view.lastAt, from));
-    blockedMs += ms;
-    idlePersonMs += ms * view.state.headcount;
-  }
+  const [teams, teamsMs, people, peopleMs] = timed;
+  let [, , , , interviews, trio, ships] = counted;
+  let late = [0n, 0n, 0n, 0n];
   for (const view of later) {
-    const timeline = (await ctx.teams.history(view.subjectId, t)).timeline;
-    const afterT = { from: Math.max(t, from), to: Math.min(view.lastAt, timeEnd) };
-    if (afterT.to > afterT.from) {
-      const idle = idleness(timeline, afterT, afterT.to);
-      blockedMs -= idle.blockedHours * HOUR_MS;
-      idlePersonMs -= idle.idlePersonDays * DAY_MS;
-    }
-    const tail = { from: to, to: countEnd };
-    interviews -= timeline.interviews.filter((at) => inWindow(at, tail)).length;
-    trioInterviews -= timeline.trioInterviews.filter((at) => inWindow(at, tail)).length;
-    ships -= timeline.ships.filter((at) => inWindow(at, tail)).length;
+    const { weeks } = await ctx.teams.weeksFrom(view.subjectId, t);
+    const facts = weeks.flatMap((w) => w.facts);
+    const stateAt = (at: number) =>
+      foldFacts(
+        { evolve: evolveTeamHead },
+        weeks[0]?.start ?? emptyTeamHead(view.subjectId),
+        facts.filter((f) => f.at < at),
+      );
+    // changes dated at or after t sit in days summed up to timeEnd; counts at or after `to` up to countEnd
+    for (const [day, row] of teamDayTotals(
+      stateAt(t),
+      facts.filter((f) => f.at >= t),
+    ))
+      if (day < timeEnd) late = late.map((v, i) => v + row[i]);
+    for (const [day, row] of teamDayTotals(
+      stateAt(to),
+      facts.filter((f) => f.at >= to),
+    ))
+      if (day < countEnd) [interviews, trio, ships] = [interviews - row[4], trio - row[5], ships - row[6]];
   }
-  const idlePersonDays = idlePersonMs / DAY_MS;
+  const span = { from, to: t };
+  const blocked = t <= from ? 0n : integrateLevel(span, before[0], teams - late[0], teamsMs - late[1]);
+  const idle = t <= from ? 0n : integrateLevel(span, before[2], people - late[2], peopleMs - late[3]);
+  const idlePersonDays = Number(idle) / DAY_MS;
   return {
     idlePersonDays,
     idleCost: idleCostOf(idlePersonDays, cost),
-    blockedHours: blockedMs / HOUR_MS,
-    interviews,
-    trioInterviews,
-    ships,
+    blockedHours: Number(blocked) / HOUR_MS,
+    interviews: Number(interviews),
+    trioInterviews: Number(trio),
+    ships: Number(ships),
   };
 }
 

@@ -24,15 +24,6 @@ export interface TeamHistory {
   complete: boolean;
 }
 
-/** The org-wide sums of the team totals over whole UTC days (contract §4, §8). */
-export interface TeamSums {
-  blockedMs: number;
-  idlePersonMs: number;
-  interviews: number;
-  trioInterviews: number;
-  ships: number;
-}
-
 /**
  * One request's reads of team read models, all within one org: heads (the team now) by id, batched;
  * timelines from a time on, batched, served from the process's TeamHistoryCache while the team's data
@@ -92,16 +83,15 @@ export class TeamReads {
   /** The team's timeline exact from `from` on: its weeks from the one that covers `from`. */
   async history(id: string, from: number): Promise<TeamHistory> {
     const start = Math.floor(from);
-    const view = await this.heads.load(id);
-    const cached = view === null ? undefined : this.cache?.get(this.orgId, id, view.version, start);
-    return historyOf(id, cached ?? (await this.weeks.load(`${id}\u0000${start}`)));
+    return historyOf(id, await this.weeksFrom(id, start));
   }
 
-  /** Sums of the per-day totals over whole days [fromDay, toDay). */
-  async sums(fromDay: number, toDay: number): Promise<TeamSums> {
-    const [blockedMs, idlePersonMs, interviews, trioInterviews, ships] =
-      toDay > fromDay ? await this.reader.totals(this.orgId, fromDay, toDay) : [0, 0, 0, 0, 0];
-    return { blockedMs, idlePersonMs, interviews, trioInterviews, ships };
+  /** The team's weeks from the one that covers `from` on (what history() builds its timeline from). */
+  async weeksFrom(id: string, from: number): Promise<CachedHistory> {
+    const start = Math.floor(from);
+    const view = await this.heads.load(id);
+    const cached = view === null ? undefined : this.cache?.get(this.orgId, id, view.version, start);
+    return cached ?? (await this.weeks.load(`${id}\u0000${start}`));
   }
 }
 

@@ -11,15 +11,16 @@ export interface Fact<Data> {
 export const byFactOrder = (a: Fact<unknown>, b: Fact<unknown>): number =>
   a.at - b.at || a.position - b.position;
 
-/** Per-day sums over an org, kept by difference as facts arrive: what org-wide figures add up. */
+/**
+ * Per-day sums over an org, kept by difference as facts arrive: what org-wide figures add up. Each fact
+ * adds to its own day only (a quantity that lasts, such as time blocked, is kept as the change points of
+ * its level), so a fact costs the same whatever the time since the one before it.
+ */
 export interface DayTotals<Head, Data> {
-  /** One integer column per name. */
+  /** One integer column per name (exact: bigint in memory, numeric in the store). */
   readonly columns: readonly string[];
-  /**
-   * The sums per UTC day (keyed by the day's first millisecond) of the span [from, to) that starts in
-   * state `start` and holds `facts` (in order); each fact counts once, in its own day.
-   */
-  of(start: Head, facts: readonly Fact<Data>[], from: number, to: number): Map<number, number[]>;
+  /** What `facts` (in order, the first one after `start`) add to each UTC day, keyed by the day's first millisecond. */
+  of(start: Head, facts: readonly Fact<Data>[]): Map<number, bigint[]>;
 }
 
 /**

@@ -1,76 +1,83 @@
 import type { DayTotals, Fact } from '../projections/read-model';
-import { DAY_MS } from '../time/window';
+import { DAY_MS, type Window } from '../time/window';
 import type { TeamFact } from './team-facts';
 import type { TeamHead } from './team-head';
 
-/** The org-wide sums of contract §4 and §8, per day: integers, so sums in any order are exact. */
+/**
+ * The org-wide sums of contract §4 and §8 per day. Blocked time is kept as the change points of two levels,
+ * the number of teams blocked and the number of people in them: per day the sum of the changes (`*_change`)
+ * and of change × its time in ms (`*_change_ms`), from which any window's integral follows exactly (see
+ * integrateLevel). Interviews, trio interviews and ships are counted in their day.
+ */
 export const TEAM_TOTALS = [
-  'blocked_ms',
-  'idle_person_ms',
+  'blocked_teams_change',
+  'blocked_teams_change_ms',
+  'blocked_people_change',
+  'blocked_people_change_ms',
   'interviews',
   'trio_interviews',
   'ships',
 ] as const;
-const [BLOCKED, IDLE, INTERVIEWS, TRIO, SHIPS] = [0, 1, 2, 3, 4];
+const [TEAMS, TEAMS_MS, PEOPLE, PEOPLE_MS, INTERVIEWS, TRIO, SHIPS] = [0, 1, 2, 3, 4, 5, 6];
 
 const dayOf = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
 
-/**
- * Blocked time and idle person-time (headcount × blocked time, contract §4) in [from, to), cut at day
- * boundaries, and each interview, trio interview and ship in its day; the span starts in `start`.
- */
-export function teamDayTotals(
-  start: TeamHead,
-  facts: readonly Fact<TeamFact>[],
-  from: number,
-  to: number,
-): Map<number, number[]> {
-  const sums = new Map<number, number[]>();
-  const add = (day: number, column: number, value: number) => {
+/** What a team's facts add to each day: the changes of its blocked levels, and its interviews and ships. */
+export function teamDayTotals(start: TeamHead, facts: readonly Fact<TeamFact>[]): Map<number, bigint[]> {
+  const sums = new Map<number, bigint[]>();
+  const add = (at: number, column: number, value: bigint) => {
+    const day = dayOf(at);
     let row = sums.get(day);
-    if (row === undefined) sums.set(day, (row = [0, 0, 0, 0, 0]));
+    if (row === undefined) sums.set(day, (row = TEAM_TOTALS.map(() => 0n)));
     row[column] += value;
+  };
+  const change = (at: number, teams: number, people: number) => {
+    if (teams !== 0) {
+      add(at, TEAMS, BigInt(teams));
+      add(at, TEAMS_MS, BigInt(teams) * BigInt(at));
+    }
+    if (people !== 0) {
+      add(at, PEOPLE, BigInt(people));
+      add(at, PEOPLE_MS, BigInt(people) * BigInt(at));
+    }
   };
   let blocked = start.block !== null;
   let headcount = start.headcount;
-  let cursor = from;
-  const passTo = (until: number) => {
-    const end = Math.min(until, to);
-    if (blocked) {
-      for (let t = cursor; t < end;) {
-        const next = Math.min(dayOf(t) + DAY_MS, end);
-        add(dayOf(t), BLOCKED, next - t);
-        if (headcount > 0) add(dayOf(t), IDLE, headcount * (next - t));
-        t = next;
-      }
-    }
-    cursor = Math.max(cursor, end);
-  };
   for (const { at, data } of facts) {
-    passTo(at);
     switch (data.kind) {
       case 'registered':
+        if (blocked) change(at, 0, data.headcount - headcount);
         headcount = data.headcount;
         break;
       case 'blocked':
+        if (!blocked) change(at, 1, headcount);
         blocked = true;
         break;
       case 'unblocked':
+        if (blocked) change(at, -1, -headcount);
         blocked = false;
         break;
       case 'interview':
-        add(dayOf(at), INTERVIEWS, 1);
-        if (data.trio) add(dayOf(at), TRIO, 1);
+        add(at, INTERVIEWS, 1n);
+        if (data.trio) add(at, TRIO, 1n);
         break;
       case 'shipped':
-        add(dayOf(at), SHIPS, 1);
+        add(at, SHIPS, 1n);
         break;
       default:
         break;
     }
   }
-  passTo(to);
+  for (const [day, row] of sums) if (row.every((v) => v === 0n)) sums.delete(day);
   return sums;
 }
 
 export const teamTotals: DayTotals<TeamHead, TeamFact> = { columns: TEAM_TOTALS, of: teamDayTotals };
+
+/**
+ * The integral over [from, to) of a level kept as change points: `before` is the sum of the changes
+ * before `from`, `within` and `withinMs` the sum of the changes in [from, to) and of change × time. Each
+ * change at c counts from max(c, from) to `to`, so the integral is (to − from)·before + to·within − withinMs.
+ */
+export const integrateLevel = (window: Window, before: bigint, within: bigint, withinMs: bigint): bigint =>
+  BigInt(window.to - window.from) * before + BigInt(window.to) * within - withinMs;

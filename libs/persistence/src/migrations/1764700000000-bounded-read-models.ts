@@ -7,7 +7,15 @@ const HEAD_COLUMNS: Record<string, string> = {
   group: 'parent_id text,',
 };
 const LINKED = ['team', 'person', 'group'];
-const TEAM_TOTALS = ['blocked_ms', 'idle_person_ms', 'interviews', 'trio_interviews', 'ships'];
+const TEAM_TOTALS = [
+  'blocked_teams_change',
+  'blocked_teams_change_ms',
+  'blocked_people_change',
+  'blocked_people_change_ms',
+  'interviews',
+  'trio_interviews',
+  'ships',
+];
 
 /**
  * Read models whose write cost does not grow with history (contract §12): per subject a fixed-size head,
@@ -61,7 +69,7 @@ export class BoundedReadModels1764700000000 implements MigrationInterface {
       CREATE TABLE team_day_totals (
         org_id uuid NOT NULL,
         day_ms bigint NOT NULL,
-        ${TEAM_TOTALS.map((c) => `${c} bigint NOT NULL DEFAULT 0`).join(', ')},
+        ${TEAM_TOTALS.map((c) => `${c} numeric NOT NULL DEFAULT 0`).join(', ')},
         PRIMARY KEY (org_id, day_ms)
       )`);
     // who blocks whom over a window: the weeks with a blocking team whose coverage reaches the window

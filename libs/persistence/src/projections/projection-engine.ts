@@ -65,7 +65,7 @@ export class Writes {
   totals = new Map<string, TotalsRow>();
   changed: ChangedSubject[] = [];
 
-  addTotals(orgId: string, sums: Map<number, number[]>, sign: 1 | -1): void {
+  addTotals(orgId: string, sums: Map<number, bigint[]>, sign: 1n | -1n): void {
     for (const [day, values] of sums) {
       const key = `${orgId}/${day}`;
       const row = this.totals.get(key);
@@ -155,7 +155,7 @@ export class ProjectionEngine {
       let sums = totals.get(name);
       if (sums === undefined) totals.set(name, (sums = new Writes()));
       for (const row of writes.totals.values())
-        sums.addTotals(row.orgId, new Map([[row.day, row.values]]), 1);
+        sums.addTotals(row.orgId, new Map([[row.day, row.values]]), 1n);
     }
     return subjects;
   }
@@ -164,7 +164,7 @@ export class ProjectionEngine {
     for (const [name, sums] of totals)
       await (this.stores.get(name) as ReadModelStore).addTotals(
         tx,
-        [...sums.totals.values()].filter((r) => r.values.some((v) => v !== 0)),
+        [...sums.totals.values()].filter((r) => r.values.some((v) => v !== 0n)),
       );
   }
 
@@ -222,12 +222,7 @@ export class ProjectionEngine {
         state = foldFacts(model, state, facts);
       });
     } else state = foldFacts(model, state, subject.facts);
-    if (model.totals)
-      writes.addTotals(
-        subject.orgId,
-        model.totals.of(before, subject.facts, head?.lastAt ?? subject.facts[0].at, last.at),
-        1,
-      );
+    if (model.totals) writes.addTotals(subject.orgId, model.totals.of(before, subject.facts), 1n);
     this.finish(model, subject, head, before, state, { at: last.at, position: last.position }, writes);
   }
 
@@ -303,20 +298,9 @@ export class ProjectionEngine {
     writes.replaced.push(...rebuilt);
 
     if (model.totals) {
-      const totals = model.totals;
-      const endOf = (week: WeekRow, lastAt: number) => week.coversUntil ?? lastAt;
-      for (const week of old)
-        writes.addTotals(
-          subject.orgId,
-          totals.of(week.start, week.facts, week.week, endOf(week, head.lastAt)),
-          -1,
-        );
+      for (const week of old) writes.addTotals(subject.orgId, model.totals.of(week.start, week.facts), -1n);
       for (const week of rebuilt)
-        writes.addTotals(
-          subject.orgId,
-          totals.of(week.start, week.facts, week.week, endOf(week, frontier.at)),
-          1,
-        );
+        writes.addTotals(subject.orgId, model.totals.of(week.start, week.facts), 1n);
     }
     // a re-fold that converged left every later week, and so the head, as it was
     const after = converged === undefined ? state : head.state;
@@ -371,7 +355,7 @@ export class ProjectionEngine {
     await store.insertLinks(tx, writes.links);
     await store.addTotals(
       tx,
-      [...writes.totals.values()].filter((r) => r.values.some((v) => v !== 0)),
+      [...writes.totals.values()].filter((r) => r.values.some((v) => v !== 0n)),
     );
   }
 }

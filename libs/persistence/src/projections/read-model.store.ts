@@ -39,7 +39,7 @@ export interface LinkRow extends SubjectRef {
 export interface TotalsRow {
   orgId: string;
   day: number;
-  values: number[];
+  values: bigint[];
 }
 
 type StoredFact = [number, number, unknown];
@@ -202,7 +202,7 @@ export class ReadModelStore {
     const columns: [string, string][] = [
       ['org_id', 'uuid'],
       ['day_ms', 'bigint'],
-      ...totals.columns.map((c): [string, string] => [c, 'bigint']),
+      ...totals.columns.map((c): [string, string] => [c, 'numeric']),
     ];
     await tx.query(
       `INSERT INTO ${this.tables.totals} AS s (${columnNames(columns)})
@@ -214,7 +214,7 @@ export class ReadModelStore {
           sorted.map((r) => ({
             org_id: r.orgId,
             day_ms: r.day,
-            ...Object.fromEntries(totals.columns.map((c, i) => [c, r.values[i]])),
+            ...Object.fromEntries(totals.columns.map((c, i) => [c, r.values[i].toString()])),
           })),
         ),
       ],

@@ -199,16 +199,27 @@ export class ReadModelReader<Head, Data> {
     return rows.map((r) => r.id);
   }
 
-  /** The org's per-day sums over the days [fromDay, toDay), added up. */
-  async totals(orgId: string, fromDay: number, toDay: number): Promise<number[]> {
+  /**
+   * The org's per-day sums added up over each range of days [from, to) (from may be -Infinity), exact, in
+   * one statement; one array of column sums per range.
+   */
+  async totals(orgId: string, ranges: readonly (readonly [number, number])[]): Promise<bigint[][]> {
     const columns = this.model.totals?.columns ?? [];
-    if (this.tables.totals === undefined || columns.length === 0) return [];
-    const [row] = await this.db.query<{ sums: (string | null)[] }[]>(
-      `SELECT ARRAY[${columns.map((c) => `sum(${c})::text`).join(', ')}] AS sums
-         FROM ${this.tables.totals} WHERE org_id = $1 AND day_ms >= $2 AND day_ms < $3`,
-      [orgId, fromDay, toDay],
+    if (this.tables.totals === undefined || columns.length === 0 || ranges.length === 0) return [];
+    const bound = (t: number) => (Number.isFinite(t) ? Math.floor(t) : null);
+    const params: unknown[] = [orgId];
+    const sums = ranges.map(([from, to]) => {
+      params.push(bound(from), bound(to));
+      const [f, t] = [params.length - 1, params.length];
+      const where = `($${f}::bigint IS NULL OR day_ms >= $${f}) AND day_ms < $${t}`;
+      return `ARRAY[${columns.map((c) => `coalesce(sum(${c}) FILTER (WHERE ${where}), 0)::text`).join(', ')}]`;
+    });
+    const [row] = await this.db.query<{ sums: string[][] }[]>(
+      `SELECT ARRAY[${sums.join(', ')}] AS sums FROM ${this.tables.totals}
+        WHERE org_id = $1 AND day_ms < ${Math.max(...ranges.map(([, to]) => Math.floor(to)))}`,
+      params,
     );
-    return row.sums.map((v) => (v === null ? 0 : Number(v)));
+    return row.sums.map((range) => range.map((v) => BigInt(v)));
   }
 
   private column(name: string): string {
