@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import type { LargeOrgSize } from './bench-options';
+import { BenchBroker } from './bench-broker';
+import { benchClient, createRunDatabase, dropRunDatabase } from './bench-database';
+import { BenchStack, createOrg } from './bench-stack';
+import { cleaningUp } from './cleanups';
+import { copyEvents } from './copy-rows';
+import { DASHBOARD_QUERY, type DashboardLoad, type DashboardWindow } from './dashboard-load';
+import { post } from './http-client';
+import { largeOrg, largeOrgGroupIds } from './large-org';
+import {
+  GROUP_DASHBOARD_QUERY,
+  answered,
+  autocannonLoad,
+  pageFirstLoad,
+  type PageFirstLoad,
+  uncachedVariables,
+} from './page-load';
+import { type RebuildThroughput, rebuildThroughput } from './rebuild-throughput';
+import { perSecond } from './stats';
+import { acceptedStream } from './synthetic-org';
+
+export interface LargeOrgFigures {
+  org: LargeOrgSize & { days: number };
+  /** How long each stage of the setup took (setup, not a target). */
+  stagesMs: { load: number; vacuum: number; rebuild: number; brokerStart: number; appsStart: number };
+  /** The year generated as a stream and written by COPY into the event store (with its indexes). */
+  loadEventsPerSecond: number;
+  rebuild: RebuildThroughput;
+  /** E5's method on the large org. */
+  page: PageFirstLoad;
+  /** E3's query (its `teams` the default first page) at E3's levels, and E3-uncached's load. */
+  dashboard: { levels: DashboardLoad[]; uncached: DashboardLoad };
+  /** Peak RSS of each app process, started on the large org's database for E6 alone. */
+  peakMemoryMiB: Record<string, number>;
+}
+
+export interface LargeOrgRun {
+  size: LargeOrgSize;
+  days: number;
+  start: Date;
+  runDir: string;
+  serverUrl: string;
+  /** Names the run's database: `<bench db>_run<N>_large`. */
+  run: number;
+  dashboardClients: number[];
+  dashboardSeconds: number;
+  uncachedClients: number;
+  pageLoads: number;
+  profileDir: string | undefined;
+}
+
+const since = (started: number) => performance.now() - started;
+
+/**
+ * E6: a large org's year loaded straight into the event store of a database of its own (COPY from a
+ * stream), `projections rebuild` from the CLI, then the four apps on a fresh broker, and what a leader
+ * asks of them: the leadership page's first load (E5's method) and E3's dashboard.
+ */
+export async function largeOrgBench(
+  settings: LargeOrgRun,
+  log: (message: string) => void,
+): Promise<LargeOrgFigures> {
+  const databaseUrl = await createRunDatabase(
+    settings.serverUrl,
+    `${new URL(settings.serverUrl).pathname.slice(1)}_run${settings.run}_large`,
+  );
+  return cleaningUp(
+    () => dropRunDatabase(settings.serverUrl, databaseUrl),
+    async () => {
+      const { size, days, start } = settings;
+      const org = await createOrg(databaseUrl, 'Large');
+      log(
+        `E6: loading ${size.teams} teams, ${size.groups} groups, ${size.people} people, at least ${size.events} events`,
+      );
+      let started = performance.now();
+      const events = await copyLargeOrg(databaseUrl, org.orgId, { ...size, days, start, seed: 20 });
+      const load = since(started);
+      started = performance.now();
+      await vacuum(databaseUrl);
+      const vacuumMs = since(started);
+      log(`E6: ${events} events loaded in ${Math.round(load / 1000)} s; rebuilding`);
+      const rebuild = await rebuildThroughput(databaseUrl);
+      log(`E6: rebuilt in ${Math.round(rebuild.wallMs / 1000)} s; starting a broker and the apps`);
+      started = performance.now();
+      const broker = await BenchBroker.start(settings.runDir);
+      const brokerStart = since(started);
+      return cleaningUp(
+        () => broker.stop(),
+        async () => {
+          started = performance.now();
+          const profileDir = settings.profileDir && join(settings.profileDir, 'e6');
+          const stack = await BenchStack.start(broker.brokers, databaseUrl, profileDir, org);
+          const appsStart = since(started);
+          const stagesMs = { load, vacuum: vacuumMs, rebuild: rebuild.wallMs, brokerStart, appsStart };
+          return cleaningUp(
+            () => stack.stop(),
+            async () => ({
+              org: { ...size, events, days },
+              stagesMs,
+              loadEventsPerSecond: perSecond(events, load),
+              rebuild,
+              ...(await measureLargeOrg(stack, settings, log)),
+              peakMemoryMiB: stack.peakMemoryMiB(),
+            }),
+          );
+        },
+      );
+    },
+  );
+}
+
+async function measureLargeOrg(
+  stack: BenchStack,
+  settings: LargeOrgRun,
+  log: (message: string) => void,
+): Promise<Pick<LargeOrgFigures, 'page' | 'dashboard'>> {
+  const { start, days } = settings;
+  const year: DashboardWindow = {
+    from: start.toISOString(),
+    to: new Date(start.getTime() + days * 86_400_000).toISOString(),
+  };
+  log(`E6: the leadership page's first load`);
+  const page = await pageFirstLoad(stack, year, settings.pageLoads);
+  stack.assertRunning();
+  log(`E6: the page's first load made ${page.requests} requests`);
+  const levels = [];
+  const dashboard = JSON.stringify({ query: DASHBOARD_QUERY, variables: { window: year } });
+  await checkAnswer(stack, dashboard);
+  for (const clients of settings.dashboardClients) {
+    log(`E6: E3 dashboard with ${clients} clients for ${settings.dashboardSeconds} s`);
+    levels.push(await autocannonLoad(stack, clients, settings.dashboardSeconds, () => dashboard));
+  }
+  log(`E6: E3-uncached, ${settings.uncachedClients} clients`);
+  const groups = [null, ...largeOrgGroupIds(settings.size)];
+  const uncached = await autocannonLoad(
+    stack,
+    settings.uncachedClients,
+    settings.dashboardSeconds,
+    (n) => JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, year, groups) }),
+    true,
+  );
+  stack.assertRunning();
+  return { page, dashboard: { levels, uncached } };
+}
+
+async function copyLargeOrg(
+  databaseUrl: string,
+  orgId: string,
+  shape: Parameters<typeof largeOrg>[0],
+): Promise<number> {
+  const client = benchClient(databaseUrl);
+  await client.connect();
+  try {
+    return await copyEvents(
+      client,
+      'event_store',
+      acceptedStream(largeOrg(shape), orgId, new Date().toISOString()),
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+async function vacuum(databaseUrl: string): Promise<void> {
+  const client = benchClient(databaseUrl);
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE event_store');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same query again is answered from the cache: one answer checked stands for the load. */
+async function checkAnswer(stack: BenchStack, body: string): Promise<void> {
+  const answer = await post(stack.url('api', '/graphql'), body, {
+    Authorization: `Bearer ${stack.org.apiToken}`,
+  });
+  if (answer.status !== 200 || !answered(answer.body))
+    throw new Error(`E6's dashboard query answered ${answer.status}: ${answer.body.slice(0, 1000)}`);
+}
