@@ -105,6 +105,7 @@ function run(
         peakRssMiB: 180,
       },
       page: { loads: 10, p50Ms: size.e6PageMs, maxMs: 400, requests: 84 },
+      pageCpu: cpu(3000, { api: 96, alerter: 60, 'postgres: api': 50 }),
       dashboard: { levels: [load(16, 20), load(50, 30)], uncached: load(16, 60) },
       peakMemoryMiB: { projector: 150, ingest: 120, api: size.e6ApiMiB, alerter: 230 },
     },
@@ -195,11 +196,17 @@ describe('the bench report', () => {
     expect(one).toContain('1 run.');
   });
 
-  it('tabulates CPU per process during E1 and B4, a dash where the process was not part of the window', () => {
-    expect(rowOf(markdown, 'projector')).toBe('| projector | 96 (90–98) | 48 (45–49) | – | – |');
-    expect(rowOf(markdown, 'kafka broker')).toBe('| kafka broker | 30 | 15 | 40 | 20 |');
-    expect(rowOf(markdown, 'B4 producer')).toBe('| B4 producer | – | – | 70 | 35 |');
-    expect(rowOf(markdown, '**machine**')).toBe('| **machine** (all processes) | 180 | 90 | 180 | 90 |');
+  it("tabulates CPU per process during E1, B4 and E6's page loads, a dash where the process was not part of the window", () => {
+    expect(rowOf(markdown, 'projector')).toBe('| projector | 96 (90–98) | 48 (45–49) | – | – | – | – |');
+    expect(rowOf(markdown, 'api')).toBe('| api | – | – | – | – | 96 | 48 |');
+    expect(rowOf(markdown, 'kafka broker')).toBe('| kafka broker | 30 | 15 | 40 | 20 | – | – |');
+    expect(rowOf(markdown, 'B4 producer')).toBe('| B4 producer | – | – | 70 | 35 | – | – |');
+    expect(rowOf(markdown, '**machine**')).toBe(
+      '| **machine** (all processes) | 180 | 90 | 180 | 90 | 180 | 90 |',
+    );
+    expect(markdown).toContain(
+      "| Process | E1 % of a core | E1 % of machine | B4 % of a core | B4 % of machine | E6's page loads % of a core | E6's page loads % of machine |",
+    );
   });
 
   it('leaves out a group none of whose processes was seen in any run', () => {
@@ -208,7 +215,7 @@ describe('the bench report', () => {
     quiet.e1Ingest.cpu.groups['postgres: api'] = { ...utilisation(0, 6000, 2), processes: 2 };
     const table = renderMarkdown(result([quiet]));
     expect(rowOf(table, 'postgres: cli')).toBeUndefined();
-    expect(rowOf(table, 'postgres: api')).toBe('| postgres: api | 0 | 0 | – | – |');
+    expect(rowOf(table, 'postgres: api')).toBe('| postgres: api | 0 | 0 | – | – | 50 | 25 |');
   });
 
   it('keeps every run and a summary of every figure in the result', () => {

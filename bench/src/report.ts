@@ -336,14 +336,18 @@ const groupRank = (group: string) => {
   return rank < 0 ? GROUP_ORDER.length : rank;
 };
 
-/** CPU per process during E1 and B4: % of one core (100 = a core busy all the window) and of the machine. */
+/** CPU per process during E1, B4 and E6's page loads: % of one core (100 = a core busy all the window) and of the machine. */
 function renderCpu(result: BenchResult): string[] {
   const { runs } = result;
   const f = new Figures(runs);
   const cores = runs[0].e1Ingest.cpu.cores;
-  const windows = { E1: (r: RunFigures) => r.e1Ingest.cpu, B4: (r: RunFigures) => r.b4RawPipeline.cpu };
+  const windows: [string, (r: RunFigures) => CpuReport][] = [
+    ['E1', (r) => r.e1Ingest.cpu],
+    ['B4', (r) => r.b4RawPipeline.cpu],
+    ["E6's page loads", (r) => r.e6LargeOrg.pageCpu],
+  ];
   // a group none of whose processes was ever seen (say the CLI's backends) would only add zeros
-  const reports = runs.flatMap((r) => [r.e1Ingest.cpu, r.b4RawPipeline.cpu]);
+  const reports = runs.flatMap((r) => windows.map(([, of]) => of(r)));
   const groups = [...new Set(reports.flatMap((report) => Object.keys(report.groups)))]
     .filter((group) => reports.some((report) => (report.groups[group]?.processes ?? 0) > 0))
     .sort((a, b) => groupRank(a) - groupRank(b) || a.localeCompare(b));
@@ -353,12 +357,15 @@ function renderCpu(result: BenchResult): string[] {
     return `${f.show(get('percentOfCore'))} | ${f.show(get('percentOfMachine'))}`;
   };
   const row = (label: string, pick: (cpu: CpuReport) => Utilisation | undefined) =>
-    `| ${label} | ${cell(windows.E1, pick)} | ${cell(windows.B4, pick)} |`;
+    `| ${label} | ${windows.map(([, of]) => cell(of, pick)).join(' | ')} |`;
+  const lengths = windows
+    .map(([name, of]) => `${name}'s (${f.show((r) => of(r).windowMs / 1000, 1)} s)`)
+    .join(', ');
   return [
-    `CPU per process (utime + stime from /proc; % of one core, and % of the machine's ${cores} cores) over E1's window (${f.show((r) => r.e1Ingest.cpu.windowMs / 1000, 1)} s) and B4's (${f.show((r) => r.b4RawPipeline.cpu.windowMs / 1000, 1)} s):`,
+    `CPU per process (utime + stime from /proc; % of one core, and % of the machine's ${cores} cores) over the windows of ${lengths}; E6's processes are its own (the apps on the large org):`,
     '',
-    '| Process | E1 % of a core | E1 % of machine | B4 % of a core | B4 % of machine |',
-    '|---|---|---|---|---|',
+    `| Process | ${windows.map(([name]) => `${name} % of a core | ${name} % of machine`).join(' | ')} |`,
+    `|---|${windows.map(() => '---|---|').join('')}`,
     ...groups.map((group) => row(group, (cpu) => cpu.groups[group])),
     row('unaccounted (kernel, PostgreSQL background, other processes)', (cpu) => cpu.unaccounted),
     row('**machine** (all processes)', (cpu) => cpu.machine),
