@@ -39,6 +39,14 @@ export interface LargeOrgFigures {
   peakMemoryMiB: Record<string, number>;
 }
 
+/** E6 could not be measured in a run: why (the other figures of the run stand). */
+export interface LargeOrgFailure {
+  failed: string;
+}
+
+export const largeOrgFigures = (e6: LargeOrgFigures | LargeOrgFailure): LargeOrgFigures | undefined =>
+  'failed' in e6 ? undefined : e6;
+
 export interface LargeOrgRun {
   size: LargeOrgSize;
   days: number;
@@ -104,7 +112,9 @@ export async function largeOrgBench(
               stagesMs,
               loadEventsPerSecond: perSecond(events, load),
               rebuild,
-              ...(await measureLargeOrg(stack, broker.pid(), settings, log)),
+              ...(await measureLargeOrg(stack, broker.pid(), settings, log).catch((error: unknown) =>
+                blameExit(stack, error),
+              )),
               peakMemoryMiB: stack.peakMemoryMiB(),
             }),
           );
@@ -157,6 +167,15 @@ async function measureLargeOrg(
   log(`E6: the page's first load made ${page.requests} requests`);
   stack.assertRunning();
   return { page, pageCpu, dashboard: { levels, uncached } };
+}
+
+/** A request that failed because an app died fails with that app's exit and stderr instead. */
+async function blameExit(stack: BenchStack, error: unknown): Promise<never> {
+  for (const deadline = Date.now() + 3_000; Date.now() < deadline;) {
+    stack.assertRunning();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw error;
 }
 
 async function copyLargeOrg(

@@ -14,7 +14,7 @@ import { DASHBOARD_QUERY, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
 import { historyIndependence } from './history-independence';
 import { ingestThroughput } from './ingest-throughput';
-import { largeOrgBench } from './large-org-bench';
+import { type LargeOrgFailure, largeOrgBench } from './large-org-bench';
 import { rawPipeline } from './pipeline-baseline';
 import { GROUP_DASHBOARD_QUERY, autocannonLoad, pageFirstLoad, uncachedVariables } from './page-load';
 import { projectionLag, syntheticTeams } from './projection-lag';
@@ -84,7 +84,13 @@ async function benchRun(
         options.profileDir && options.runs > 1 ? join(options.profileDir, `run-${run}`) : options.profileDir,
     },
     (message) => log(`run ${run}: ${message}`),
-  );
+  ).catch((error: unknown): LargeOrgFailure => {
+    if (stopping) throw error;
+    // the run's other figures stand; the report shows the failure and the bench exits non-zero
+    const failed = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`run ${run}: E6 failed: ${failed}`);
+    return { failed };
+  });
   return { ...figures, e6LargeOrg };
 }
 
@@ -257,7 +263,9 @@ async function main(): Promise<number> {
   const file = writeResult(repoRoot, result, options.record);
   process.stdout.write(`${renderMarkdown(result)}\n`);
   log(`results: ${file}${options.record ? ' (tables appended to docs/benchmarks.md)' : ''}`);
-  return 0;
+  const failed = result.runs.filter((r) => 'failed' in r.e6LargeOrg).length;
+  if (failed > 0) log(`E6 failed in ${failed} of ${result.runs.length} runs (the report says why)`);
+  return failed > 0 ? 1 : 0;
 }
 
 let stopping = false;

@@ -188,6 +188,27 @@ describe('the bench report', () => {
     ).toContain('| p50 10 ms, p95 30 ms, p99 60 ms, 300 req/s |');
   });
 
+  it("reports an E6 that failed with its reason, the others runs' E6 figures, and no E6 target met", () => {
+    const failing = run(16_000, 30_000, 100, 200, 90);
+    failing.e6LargeOrg = {
+      failed: 'Error: api exited during the bench: a|b\nFATAL ERROR: JavaScript heap out of memory',
+    };
+    const partly = renderMarkdown(result([failing, run(16_000, 30_000, 100, 200, 90)]));
+    expect(rowOf(partly, 'E6 failed')).toBe(
+      '| E6 failed in 1 of 2 runs | Error: api exited during the bench: a\\|b | **not met** |',
+    );
+    expect(rowOf(partly, 'E6 / E5')).toContain('| 1.6 | ≤ 2: **not met** (E6 failed in 1 of 2 runs) |');
+    expect(rowOf(partly, 'E6 peak RSS')).toContain('api 200,');
+    expect(rowOf(partly, 'api')).toBe('| api | – | – | – | – | 96 | 48 |');
+
+    const none = renderMarkdown(result([failing]));
+    expect(rowOf(none, 'E6 failed')).toBe(
+      '| E6 failed in 1 of 1 runs | Error: api exited during the bench: a\\|b | **not met** |',
+    );
+    expect(rowOf(none, 'E6 / E5')).toBeUndefined();
+    expect(rowOf(none, 'E7 p99')).toContain('| ≤ 2: met |');
+  });
+
   it('shows a single run without a spread', () => {
     const one = renderMarkdown(result([run(12_000, 30_000, 150, 200, 50)]));
     expect(rowOf(one, 'E1 ingest')).toContain(

@@ -6,7 +6,7 @@ import type { CpuReport, Utilisation } from './cpu-accounting';
 import type { DashboardLoad } from './dashboard-load';
 import type { HistoryIndependence } from './history-independence';
 import type { IngestThroughput } from './ingest-throughput';
-import type { LargeOrgFigures } from './large-org-bench';
+import { type LargeOrgFailure, type LargeOrgFigures, largeOrgFigures } from './large-org-bench';
 import type { PageFirstLoad } from './page-load';
 import type { PipelineRate } from './pipeline-baseline';
 import type { ProjectionLag } from './projection-lag';
@@ -37,7 +37,7 @@ export interface RunFigures {
   /** Peak RSS of each app process over the run (E6's apps are in e6LargeOrg). */
   peakMemoryMiB: Record<string, number>;
   /** A large org loaded and rebuilt in a database of its own; the page and the dashboard on it. */
-  e6LargeOrg: LargeOrgFigures;
+  e6LargeOrg: LargeOrgFigures | LargeOrgFailure;
 }
 
 export interface BenchResult {
@@ -227,7 +227,7 @@ export function renderMarkdown(result: BenchResult): string {
       ),
     ],
     ...historyRows(f, first),
-    ...largeOrgRows(f, first),
+    ...largeOrgRows(f, runs),
   ];
   const spreadNote =
     runs.length > 1
@@ -249,8 +249,8 @@ export function renderMarkdown(result: BenchResult): string {
 
 type Row = [string, string, string];
 
-const latencies = (f: Figures, get: (r: RunFigures) => DashboardLoad) =>
-  `p50 ${f.show((r) => get(r).p50Ms, 1)} ms, p95 ${f.show((r) => get(r).p95Ms, 1)} ms, p99 ${f.show((r) => get(r).p99Ms, 1)} ms, ${f.show((r) => get(r).requestsPerSecond)} req/s`;
+const latencies = (f: Figures, get: (r: RunFigures) => DashboardLoad | undefined) =>
+  `p50 ${f.show((r) => get(r)?.p50Ms ?? Number.NaN, 1)} ms, p95 ${f.show((r) => get(r)?.p95Ms ?? Number.NaN, 1)} ms, p99 ${f.show((r) => get(r)?.p99Ms ?? Number.NaN, 1)} ms, ${f.show((r) => get(r)?.requestsPerSecond ?? Number.NaN)} req/s`;
 
 /** E7: the same stream on teams with a long history, then on fresh ones. */
 function historyRows(f: Figures, first: RunFigures): Row[] {
@@ -274,54 +274,81 @@ function historyRows(f: Figures, first: RunFigures): Row[] {
   ];
 }
 
+/** A failure's first line, fit for a table cell (the JSON keeps all of it). */
+const oneLine = (text: string) => text.split('\n')[0].slice(0, 300).replaceAll('|', '\\|');
+
 /** E6: the large org's setup, then the page and the dashboard on it, and its apps' memory. */
-function largeOrgRows(f: Figures, first: RunFigures): Row[] {
-  const e6 = (r: RunFigures) => r.e6LargeOrg;
-  const { org, page, dashboard, peakMemoryMiB } = e6(first);
-  const seconds = (get: (r: RunFigures) => number) => `${f.show((r) => get(r) / 1000, 1)} s`;
-  const worst = (r: RunFigures) => Math.max(...Object.values(e6(r).peakMemoryMiB), e6(r).rebuild.peakRssMiB);
+function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
+  const failures = runs.flatMap((r) => ('failed' in r.e6LargeOrg ? [r.e6LargeOrg.failed] : []));
+  const failed: Row[] = failures.length
+    ? [[`E6 failed in ${failures.length} of ${runs.length} runs`, oneLine(failures[0]), '**not met**']]
+    : [];
+  const first = runs.map((r) => largeOrgFigures(r.e6LargeOrg)).find((e6) => e6 !== undefined);
+  if (!first) return failed;
+  const { org, page, dashboard, peakMemoryMiB } = first;
+  /** A figure of E6 in a run, NaN (left out of the spread) where E6 failed. */
+  const at =
+    (get: (e6: LargeOrgFigures, r: RunFigures) => number) =>
+    (r: RunFigures): number => {
+      const e6 = largeOrgFigures(r.e6LargeOrg);
+      return e6 ? get(e6, r) : Number.NaN;
+    };
+  const target = (text: string, get: (r: RunFigures) => number, met: (value: number) => boolean) =>
+    failures.length
+      ? `${text}: **not met** (E6 failed in ${failures.length} of ${runs.length} runs)`
+      : f.target(text, get, met);
+  const seconds = (get: (e6: LargeOrgFigures) => number) =>
+    `${f.show(
+      at((e6) => get(e6) / 1000),
+      1,
+    )} s`;
+  const ratio = at((e6, r) => e6.page.p50Ms / r.e5PageFirstLoad.p50Ms);
+  const worst = at((e6) => Math.max(...Object.values(e6.peakMemoryMiB), e6.rebuild.peakRssMiB));
   return [
+    ...failed,
     [
       `E6 large org: ${n(org.teams)} teams, ${n(org.groups)} groups, ${n(org.people)} people, ${n(org.events)} events over ${n(org.days)} days, loaded by COPY, then \`projections rebuild\``,
       [
-        `loaded in ${seconds((r) => e6(r).stagesMs.load)} (${f.show((r) => e6(r).loadEventsPerSecond)} events/s)`,
-        `VACUUM ANALYZE ${seconds((r) => e6(r).stagesMs.vacuum)}`,
-        `rebuilt in ${seconds((r) => e6(r).rebuild.ms)} (${f.show((r) => e6(r).rebuild.eventsPerSecond)} events/s; ${seconds((r) => e6(r).stagesMs.rebuild)} with the CLI's start)`,
-        `broker ${seconds((r) => e6(r).stagesMs.brokerStart)}, apps ${seconds((r) => e6(r).stagesMs.appsStart)} to start`,
+        `loaded in ${seconds((e6) => e6.stagesMs.load)} (${f.show(at((e6) => e6.loadEventsPerSecond))} events/s)`,
+        `VACUUM ANALYZE ${seconds((e6) => e6.stagesMs.vacuum)}`,
+        `rebuilt in ${seconds((e6) => e6.rebuild.ms)} (${f.show(at((e6) => e6.rebuild.eventsPerSecond))} events/s; ${seconds((e6) => e6.stagesMs.rebuild)} with the CLI's start)`,
+        `broker ${seconds((e6) => e6.stagesMs.brokerStart)}, apps ${seconds((e6) => e6.stagesMs.appsStart)} to start`,
       ].join('; '),
       '',
     ],
     [
       `E6 the leadership page's first load on it (E5's method: ${n(page.requests)} requests a load)`,
-      `p50 ${f.show((r) => e6(r).page.p50Ms, 1)} ms, max ${f.show((r) => e6(r).page.maxMs, 1)} ms over ${page.loads} loads`,
+      `p50 ${f.show(
+        at((e6) => e6.page.p50Ms),
+        1,
+      )} ms, max ${f.show(
+        at((e6) => e6.page.maxMs),
+        1,
+      )} ms over ${page.loads} loads`,
       '',
     ],
     [
       "E6 / E5 (the page's first load, each run against its own E5)",
-      f.show((r) => e6(r).page.p50Ms / r.e5PageFirstLoad.p50Ms, 2),
-      f.target(
-        `≤ ${TARGETS.e6ToE5}`,
-        (r) => e6(r).page.p50Ms / r.e5PageFirstLoad.p50Ms,
-        (v) => v <= TARGETS.e6ToE5,
-      ),
+      f.show(ratio, 2),
+      target(`≤ ${TARGETS.e6ToE5}`, ratio, (v) => v <= TARGETS.e6ToE5),
     ],
     ...dashboard.levels.map((level, i): Row => [
       `E6 E3's dashboard query (its first page of teams) on it, same query (cached), ${level.clients} clients`,
-      latencies(f, (r) => e6(r).dashboard.levels[i]),
+      latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.levels[i]),
       '',
     ]),
     [
       `E6 E3-uncached on it, each request another window and group, ${dashboard.uncached.clients} clients`,
-      latencies(f, (r) => e6(r).dashboard.uncached),
+      latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.uncached),
       '',
     ],
     [
       'E6 peak RSS per app (MiB), the apps on the large org',
       [
-        ...Object.keys(peakMemoryMiB).map((app) => `${app} ${f.show((r) => e6(r).peakMemoryMiB[app])}`),
-        `cli rebuild ${f.show((r) => e6(r).rebuild.peakRssMiB)}`,
+        ...Object.keys(peakMemoryMiB).map((app) => `${app} ${f.show(at((e6) => e6.peakMemoryMiB[app]))}`),
+        `cli rebuild ${f.show(at((e6) => e6.rebuild.peakRssMiB))}`,
       ].join(', '),
-      f.target(
+      target(
         `each ≤ ${TARGETS.memoryMB} MB (${n(MEMORY_LIMIT_MIB, 1)} MiB)`,
         worst,
         (v) => v <= MEMORY_LIMIT_MIB,
@@ -341,25 +368,32 @@ function renderCpu(result: BenchResult): string[] {
   const { runs } = result;
   const f = new Figures(runs);
   const cores = runs[0].e1Ingest.cpu.cores;
-  const windows: [string, (r: RunFigures) => CpuReport][] = [
+  const windows: [string, (r: RunFigures) => CpuReport | undefined][] = [
     ['E1', (r) => r.e1Ingest.cpu],
     ['B4', (r) => r.b4RawPipeline.cpu],
-    ["E6's page loads", (r) => r.e6LargeOrg.pageCpu],
+    ["E6's page loads", (r) => largeOrgFigures(r.e6LargeOrg)?.pageCpu],
   ];
   // a group none of whose processes was ever seen (say the CLI's backends) would only add zeros
-  const reports = runs.flatMap((r) => windows.map(([, of]) => of(r)));
+  const reports = runs.flatMap((r) => windows.flatMap(([, of]) => of(r) ?? []));
   const groups = [...new Set(reports.flatMap((report) => Object.keys(report.groups)))]
     .filter((group) => reports.some((report) => (report.groups[group]?.processes ?? 0) > 0))
     .sort((a, b) => groupRank(a) - groupRank(b) || a.localeCompare(b));
-  const cell = (of: (r: RunFigures) => CpuReport, pick: (cpu: CpuReport) => Utilisation | undefined) => {
-    if (runs.every((r) => pick(of(r)) === undefined)) return '– | –';
-    const get = (key: keyof Utilisation) => (r: RunFigures) => pick(of(r))?.[key] ?? Number.NaN;
+  const cell = (
+    of: (r: RunFigures) => CpuReport | undefined,
+    pick: (cpu: CpuReport) => Utilisation | undefined,
+  ) => {
+    const picked = (r: RunFigures) => {
+      const report = of(r);
+      return report && pick(report);
+    };
+    if (runs.every((r) => picked(r) === undefined)) return '– | –';
+    const get = (key: keyof Utilisation) => (r: RunFigures) => picked(r)?.[key] ?? Number.NaN;
     return `${f.show(get('percentOfCore'))} | ${f.show(get('percentOfMachine'))}`;
   };
   const row = (label: string, pick: (cpu: CpuReport) => Utilisation | undefined) =>
     `| ${label} | ${windows.map(([, of]) => cell(of, pick)).join(' | ')} |`;
   const lengths = windows
-    .map(([name, of]) => `${name}'s (${f.show((r) => of(r).windowMs / 1000, 1)} s)`)
+    .map(([name, of]) => `${name}'s (${f.show((r) => (of(r)?.windowMs ?? Number.NaN) / 1000, 1)} s)`)
     .join(', ');
   return [
     `CPU per process (utime + stime from /proc; % of one core, and % of the machine's ${cores} cores) over the windows of ${lengths}; E6's processes are its own (the apps on the large org):`,
