@@ -69,11 +69,18 @@ export class BenchStack {
     return `http://127.0.0.1:${this.ports.get(app)}${path}`;
   }
 
-  /** Fails the bench at once when an app died: its figures would mean nothing. */
-  assertRunning(): void {
-    for (const [app, process] of this.processes)
-      if (!process.running)
-        throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
+  /** Fails the bench at once when an app (of `apps`, by default any) died: its figures would mean nothing. */
+  assertRunning(apps?: readonly AppName[]): void {
+    for (const [app, stderr] of Object.entries(this.exits()))
+      if (!apps || apps.includes(app as AppName))
+        throw new Error(`${app} exited during the bench:\n${stderr}`);
+  }
+
+  /** The apps that exited, with the end of their stderr. */
+  exits(): Partial<Record<AppName, string>> {
+    return Object.fromEntries(
+      [...this.processes].filter(([, p]) => !p.running).map(([app, p]) => [app, p.stderr.slice(-4000)]),
+    );
   }
 
   /** Each app's process, for CPU accounting. */

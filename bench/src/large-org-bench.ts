@@ -19,6 +19,7 @@ import {
   uncachedVariables,
 } from './page-load';
 import { type RebuildThroughput, rebuildThroughput } from './rebuild-throughput';
+import { watchPeakRss } from './peak-memory';
 import { perSecond } from './stats';
 import { acceptedStream } from './synthetic-org';
 
@@ -35,8 +36,10 @@ export interface LargeOrgFigures {
   pageCpu: CpuReport;
   /** E3's query (its `teams` the default first page) at E3's levels, and E3-uncached's load. */
   dashboard: { levels: DashboardLoad[]; uncached: DashboardLoad };
-  /** Peak RSS of each app process, started on the large org's database for E6 alone. */
+  /** Peak RSS of each app process, started on the large org's database for E6 alone (until it exited). */
   peakMemoryMiB: Record<string, number>;
+  /** Apps other than the API that exited during E6, with why. */
+  exits: Record<string, string>;
 }
 
 /** E6 could not be measured in a run: why (the other figures of the run stand). */
@@ -63,6 +66,11 @@ export interface LargeOrgRun {
 }
 
 const since = (started: number) => performance.now() - started;
+/**
+ * The app E6 measures: its death ends E6. Another app that dies (say the alerter on the whole org's read
+ * models) is reported with why, and E6 goes on.
+ */
+const MEASURED = ['api'] as const;
 
 /**
  * E6: a large org's year loaded straight into the event store of a database of its own (COPY from a
@@ -105,18 +113,32 @@ export async function largeOrgBench(
           const stack = await BenchStack.start(broker.brokers, databaseUrl, profileDir, org);
           const appsStart = since(started);
           const stagesMs = { load, vacuum: vacuumMs, rebuild: rebuild.wallMs, brokerStart, appsStart };
+          // followed all along: an app that dies on the large org keeps its peak
+          const memory = stack
+            .appProcesses()
+            .map(({ group, pid }) => [group, watchPeakRss(pid, 250)] as const);
+          const peakMemoryMiB = () => Object.fromEntries(memory.map(([app, watch]) => [app, watch.stop()]));
           return cleaningUp(
             () => stack.stop(),
-            async () => ({
-              org: { ...size, events, days },
-              stagesMs,
-              loadEventsPerSecond: perSecond(events, load),
-              rebuild,
-              ...(await measureLargeOrg(stack, broker.pid(), settings, log).catch((error: unknown) =>
-                blameExit(stack, error),
-              )),
-              peakMemoryMiB: stack.peakMemoryMiB(),
-            }),
+            async () => {
+              const measured = await measureLargeOrg(stack, broker.pid(), settings, log).catch(
+                (error: unknown) => {
+                  peakMemoryMiB();
+                  return blameApi(stack, error);
+                },
+              );
+              return {
+                org: { ...size, events, days },
+                stagesMs,
+                loadEventsPerSecond: perSecond(events, load),
+                rebuild,
+                ...measured,
+                peakMemoryMiB: peakMemoryMiB(),
+                exits: Object.fromEntries(
+                  Object.entries(stack.exits()).map(([app, stderr]) => [app, whyItExited(stderr)]),
+                ),
+              };
+            },
           );
         },
       );
@@ -152,7 +174,7 @@ async function measureLargeOrg(
     (n) => JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, year, groups) }),
     true,
   );
-  stack.assertRunning();
+  stack.assertRunning(MEASURED);
   log(`E6: the leadership page's first load`);
   const sampler = await CpuSampler.start(
     [
@@ -165,17 +187,31 @@ async function measureLargeOrg(
   const page = await pageFirstLoad(stack, year, settings.pageLoads);
   const pageCpu = await sampler.stop();
   log(`E6: the page's first load made ${page.requests} requests`);
-  stack.assertRunning();
+  stack.assertRunning(MEASURED);
   return { page, pageCpu, dashboard: { levels, uncached } };
 }
 
-/** A request that failed because an app died fails with that app's exit and stderr instead. */
-async function blameExit(stack: BenchStack, error: unknown): Promise<never> {
+/** A request that failed because the API died fails with the API's exit and stderr instead. */
+async function blameApi(stack: BenchStack, error: unknown): Promise<never> {
   for (const deadline = Date.now() + 3_000; Date.now() < deadline;) {
-    stack.assertRunning();
+    stack.assertRunning(MEASURED);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw error;
+}
+
+/** The line of an app's stderr that says why it exited (V8's FATAL ERROR, an error), else its last line. */
+export function whyItExited(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    lines.find((line) => line.startsWith('FATAL ERROR')) ??
+    lines.findLast((line) => /error/i.test(line)) ??
+    lines[lines.length - 1] ??
+    '(no output)'
+  );
 }
 
 async function copyLargeOrg(

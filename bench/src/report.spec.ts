@@ -108,6 +108,7 @@ function run(
       pageCpu: cpu(3000, { api: 96, alerter: 60, 'postgres: api': 50 }),
       dashboard: { levels: [load(16, 20), load(50, 30)], uncached: load(16, 60) },
       peakMemoryMiB: { projector: 150, ingest: 120, api: size.e6ApiMiB, alerter: 230 },
+      exits: {},
     },
   };
 }
@@ -207,6 +208,18 @@ describe('the bench report', () => {
     );
     expect(rowOf(none, 'E6 / E5')).toBeUndefined();
     expect(rowOf(none, 'E7 p99')).toContain('| ≤ 2: met |');
+  });
+
+  it('names the apps that exited during E6 while the API went on, and fails the memory target', () => {
+    const dying = run(16_000, 30_000, 100, 200, 90);
+    if ('failed' in dying.e6LargeOrg) throw new Error('a run with E6 figures');
+    dying.e6LargeOrg.exits = { alerter: 'FATAL ERROR: Reached heap limit' };
+    const table = renderMarkdown(result([run(16_000, 30_000, 100, 200, 90), dying]));
+    expect(rowOf(table, 'E6 apps that exited')).toBe(
+      '| E6 apps that exited (the API went on) | alerter in run 2 (FATAL ERROR: Reached heap limit) | **not met** |',
+    );
+    expect(rowOf(table, 'E6 peak RSS')).toContain('| each ≤ 256 MB: **not met** (an app exited) |');
+    expect(rowOf(table, 'E6 / E5')).toContain('≤ 2: met (2 of 2 runs)');
   });
 
   it('shows a single run without a spread', () => {
