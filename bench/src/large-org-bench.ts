@@ -23,32 +23,58 @@ import { watchPeakRss } from './peak-memory';
 import { perSecond } from './stats';
 import { acceptedStream } from './synthetic-org';
 
-export interface LargeOrgFigures {
+/** E6's setup: the org loaded and rebuilt, a broker and the apps started on it. */
+export interface LargeOrgSetup {
   org: LargeOrgSize & { days: number };
   /** How long each stage of the setup took (setup, not a target). */
   stagesMs: { load: number; vacuum: number; rebuild: number; brokerStart: number; appsStart: number };
   /** The year generated as a stream and written by COPY into the event store (with its indexes). */
   loadEventsPerSecond: number;
   rebuild: RebuildThroughput;
-  /** E5's method on the large org. */
-  page: PageFirstLoad;
-  /** CPU per process over the page's loads (the warm-up included). */
-  pageCpu: CpuReport;
-  /** E3's query (its `teams` the default first page) at E3's levels, and E3-uncached's load. */
-  dashboard: { levels: DashboardLoad[]; uncached: DashboardLoad };
+}
+
+/** What the apps on the large org did until the end of E6 (or until the API died). */
+export interface LargeOrgApps {
   /** Peak RSS of each app process, started on the large org's database for E6 alone (until it exited). */
   peakMemoryMiB: Record<string, number>;
   /** Apps other than the API that exited during E6, with why. */
   exits: Record<string, string>;
 }
 
-/** E6 could not be measured in a run: why (the other figures of the run stand). */
-export interface LargeOrgFailure {
+export interface LargeOrgFigures extends LargeOrgSetup, LargeOrgApps {
+  /** E5's method on the large org. */
+  page: PageFirstLoad;
+  /** CPU per process over the page's loads (the warm-up included). */
+  pageCpu: CpuReport;
+  /** E3's query (its `teams` the default first page) at E3's levels, and E3-uncached's load. */
+  dashboard: { levels: DashboardLoad[]; uncached: DashboardLoad };
+}
+
+/** E6 could not be measured in a run: why, and what it got to (the other figures of the run stand). */
+export interface LargeOrgFailure extends Partial<LargeOrgApps> {
   failed: string;
+  setup?: LargeOrgSetup;
 }
 
 export const largeOrgFigures = (e6: LargeOrgFigures | LargeOrgFailure): LargeOrgFigures | undefined =>
   'failed' in e6 ? undefined : e6;
+
+/** An error of E6 with what it had measured until then. */
+export class LargeOrgError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly partial: Omit<LargeOrgFailure, 'failed'>,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+/** The failure to report for an error of E6. */
+export function largeOrgFailure(error: unknown): LargeOrgFailure {
+  const reason = error instanceof LargeOrgError ? error.reason : error;
+  const failed = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  return { failed, ...(error instanceof LargeOrgError ? error.partial : {}) };
+}
 
 export interface LargeOrgRun {
   size: LargeOrgSize;
@@ -112,32 +138,32 @@ export async function largeOrgBench(
           const profileDir = settings.profileDir && join(settings.profileDir, 'e6');
           const stack = await BenchStack.start(broker.brokers, databaseUrl, profileDir, org);
           const appsStart = since(started);
-          const stagesMs = { load, vacuum: vacuumMs, rebuild: rebuild.wallMs, brokerStart, appsStart };
+          const setup: LargeOrgSetup = {
+            org: { ...size, events, days },
+            stagesMs: { load, vacuum: vacuumMs, rebuild: rebuild.wallMs, brokerStart, appsStart },
+            loadEventsPerSecond: perSecond(events, load),
+            rebuild,
+          };
           // followed all along: an app that dies on the large org keeps its peak
           const memory = stack
             .appProcesses()
             .map(({ group, pid }) => [group, watchPeakRss(pid, 250)] as const);
-          const peakMemoryMiB = () => Object.fromEntries(memory.map(([app, watch]) => [app, watch.stop()]));
+          const apps = (): LargeOrgApps => ({
+            peakMemoryMiB: Object.fromEntries(memory.map(([app, watch]) => [app, watch.stop()])),
+            exits: Object.fromEntries(
+              Object.entries(stack.exits()).map(([app, stderr]) => [app, whyItExited(stderr)]),
+            ),
+          });
           return cleaningUp(
             () => stack.stop(),
             async () => {
-              const measured = await measureLargeOrg(stack, broker.pid(), settings, log).catch(
-                (error: unknown) => {
-                  peakMemoryMiB();
-                  return blameApi(stack, error);
-                },
-              );
-              return {
-                org: { ...size, events, days },
-                stagesMs,
-                loadEventsPerSecond: perSecond(events, load),
-                rebuild,
-                ...measured,
-                peakMemoryMiB: peakMemoryMiB(),
-                exits: Object.fromEntries(
-                  Object.entries(stack.exits()).map(([app, stderr]) => [app, whyItExited(stderr)]),
-                ),
-              };
+              try {
+                const measured = await measureLargeOrg(stack, broker.pid(), settings, log);
+                return { ...setup, ...measured, ...apps() };
+              } catch (error) {
+                const blamed = await blameApi(stack, error).catch((reason: unknown) => reason);
+                throw new LargeOrgError(blamed, { setup, ...apps() });
+              }
             },
           );
         },

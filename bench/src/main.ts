@@ -14,7 +14,7 @@ import { DASHBOARD_QUERY, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
 import { historyIndependence } from './history-independence';
 import { ingestThroughput } from './ingest-throughput';
-import { type LargeOrgFailure, largeOrgBench } from './large-org-bench';
+import { type LargeOrgFailure, largeOrgBench, largeOrgFailure } from './large-org-bench';
 import { rawPipeline } from './pipeline-baseline';
 import { GROUP_DASHBOARD_QUERY, autocannonLoad, pageFirstLoad, uncachedVariables } from './page-load';
 import { projectionLag, syntheticTeams } from './projection-lag';
@@ -87,9 +87,9 @@ async function benchRun(
   ).catch((error: unknown): LargeOrgFailure => {
     if (stopping) throw error;
     // the run's other figures stand; the report shows the failure and the bench exits non-zero
-    const failed = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    log(`run ${run}: E6 failed: ${failed}`);
-    return { failed };
+    const failure = largeOrgFailure(error);
+    log(`run ${run}: E6 failed: ${failure.failed}`);
+    return failure;
   });
   return { ...figures, e6LargeOrg };
 }

@@ -189,24 +189,38 @@ describe('the bench report', () => {
     ).toContain('| p50 10 ms, p95 30 ms, p99 60 ms, 300 req/s |');
   });
 
-  it("reports an E6 that failed with its reason, the others runs' E6 figures, and no E6 target met", () => {
+  it('reports an E6 that failed with its reason and what it got to, and no E6 target met', () => {
     const failing = run(16_000, 30_000, 100, 200, 90);
+    const good = run(16_000, 30_000, 100, 200, 90);
+    if ('failed' in good.e6LargeOrg) throw new Error('a run with E6 figures');
     failing.e6LargeOrg = {
-      failed: 'Error: api exited during the bench: a|b\nFATAL ERROR: JavaScript heap out of memory',
+      failed:
+        'Error: api exited during the bench: a|b\n\n<--- Last few GCs --->\nFATAL ERROR: JavaScript heap out of memory',
+      setup: { ...good.e6LargeOrg, stagesMs: { ...good.e6LargeOrg.stagesMs, load: 80_000 } },
+      peakMemoryMiB: { projector: 150, ingest: 120, api: 244, alerter: 230 },
+      exits: {},
     };
-    const partly = renderMarkdown(result([failing, run(16_000, 30_000, 100, 200, 90)]));
+    const partly = renderMarkdown(result([failing, good]));
     expect(rowOf(partly, 'E6 failed')).toBe(
-      '| E6 failed in 1 of 2 runs | Error: api exited during the bench: a\\|b | **not met** |',
+      '| E6 failed in 1 of 2 runs | run 1: Error: api exited during the bench: a\\|b FATAL ERROR: JavaScript heap out of memory | **not met** |',
     );
+    expect(rowOf(partly, 'E6 large org')).toContain('loaded in 70 (60–80) s');
     expect(rowOf(partly, 'E6 / E5')).toContain('| 1.6 | ≤ 2: **not met** (E6 failed in 1 of 2 runs) |');
-    expect(rowOf(partly, 'E6 peak RSS')).toContain('api 200,');
+    expect(rowOf(partly, 'E6 peak RSS')).toContain('api 222 (200–244),');
+    expect(rowOf(partly, 'E6 peak RSS')).toContain('| each ≤ 256 MB: **not met** (E6 failed) |');
     expect(rowOf(partly, 'api')).toBe('| api | – | – | – | – | 96 | 48 |');
 
-    const none = renderMarkdown(result([failing]));
+    const early = run(16_000, 30_000, 100, 200, 90);
+    early.e6LargeOrg = { failed: 'Error: projections rebuild exited with 1' };
+    const none = renderMarkdown(result([early]));
     expect(rowOf(none, 'E6 failed')).toBe(
-      '| E6 failed in 1 of 1 runs | Error: api exited during the bench: a\\|b | **not met** |',
+      '| E6 failed in 1 of 1 runs | run 1: Error: projections rebuild exited with 1 | **not met** |',
     );
-    expect(rowOf(none, 'E6 / E5')).toBeUndefined();
+    for (const label of ['E6 large org', 'E6 / E5', 'E6 peak RSS'])
+      expect(rowOf(none, label)).toBeUndefined();
+    expect(none).toContain(
+      '| Process | E1 % of a core | E1 % of machine | B4 % of a core | B4 % of machine |\n',
+    );
     expect(rowOf(none, 'E7 p99')).toContain('| ≤ 2: met |');
   });
 

@@ -6,7 +6,12 @@ import type { CpuReport, Utilisation } from './cpu-accounting';
 import type { DashboardLoad } from './dashboard-load';
 import type { HistoryIndependence } from './history-independence';
 import type { IngestThroughput } from './ingest-throughput';
-import { type LargeOrgFailure, type LargeOrgFigures, largeOrgFigures } from './large-org-bench';
+import {
+  type LargeOrgFailure,
+  type LargeOrgFigures,
+  type LargeOrgSetup,
+  largeOrgFigures,
+} from './large-org-bench';
 import type { PageFirstLoad } from './page-load';
 import type { PipelineRate } from './pipeline-baseline';
 import type { ProjectionLag } from './projection-lag';
@@ -274,97 +279,117 @@ function historyRows(f: Figures, first: RunFigures): Row[] {
   ];
 }
 
-/** A failure's first line, fit for a table cell (the JSON keeps all of it). */
-const oneLine = (text: string) => text.split('\n')[0].slice(0, 300).replaceAll('|', '\\|');
+/** A failure's first line and V8's FATAL ERROR if it has one, fit for a table cell (the JSON keeps all). */
+const oneLine = (text: string) => {
+  const lines = text.split('\n').map((line) => line.trim());
+  const fatal = lines.find((line) => line.startsWith('FATAL ERROR'));
+  return [lines[0], ...(fatal && fatal !== lines[0] ? [fatal] : [])]
+    .join(' ')
+    .slice(0, 300)
+    .replaceAll('|', '\\|');
+};
+
+const setupOf = (r: RunFigures): LargeOrgSetup | undefined =>
+  'failed' in r.e6LargeOrg ? r.e6LargeOrg.setup : r.e6LargeOrg;
 
 /** E6: the large org's setup, then the page and the dashboard on it, and its apps' memory. */
 function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
-  const failures = runs.flatMap((r) => ('failed' in r.e6LargeOrg ? [r.e6LargeOrg.failed] : []));
-  const failed: Row[] = failures.length
-    ? [[`E6 failed in ${failures.length} of ${runs.length} runs`, oneLine(failures[0]), '**not met**']]
-    : [];
-  const first = runs.map((r) => largeOrgFigures(r.e6LargeOrg)).find((e6) => e6 !== undefined);
-  if (!first) return failed;
-  const { org, page, dashboard, peakMemoryMiB } = first;
-  /** A figure of E6 in a run, NaN (left out of the spread) where E6 failed. */
+  const failures = runs.flatMap((r, i) =>
+    'failed' in r.e6LargeOrg ? [`run ${i + 1}: ${oneLine(r.e6LargeOrg.failed)}`] : [],
+  );
+  const exited = runs.flatMap((r, i) =>
+    Object.entries(r.e6LargeOrg.exits ?? {}).map(([app, why]) => `${app} in run ${i + 1} (${oneLine(why)})`),
+  );
+  /** A figure of E6 in a run, NaN (left out of the spread) where E6 did not get to it. */
   const at =
-    (get: (e6: LargeOrgFigures, r: RunFigures) => number) =>
+    <T>(of: (r: RunFigures) => T | undefined, get: (figures: T, r: RunFigures) => number) =>
     (r: RunFigures): number => {
-      const e6 = largeOrgFigures(r.e6LargeOrg);
-      return e6 ? get(e6, r) : Number.NaN;
+      const figures = of(r);
+      return figures === undefined ? Number.NaN : get(figures, r);
     };
+  const measured = (get: (e6: LargeOrgFigures, r: RunFigures) => number) =>
+    at((r) => largeOrgFigures(r.e6LargeOrg), get);
   const target = (text: string, get: (r: RunFigures) => number, met: (value: number) => boolean) =>
     failures.length
       ? `${text}: **not met** (E6 failed in ${failures.length} of ${runs.length} runs)`
       : f.target(text, get, met);
-  const seconds = (get: (e6: LargeOrgFigures) => number) =>
-    `${f.show(
-      at((e6) => get(e6) / 1000),
-      1,
-    )} s`;
-  const exited = runs.flatMap((r, i) =>
-    Object.entries(largeOrgFigures(r.e6LargeOrg)?.exits ?? {}).map(
-      ([app, why]) => `${app} in run ${i + 1} (${oneLine(why)})`,
-    ),
-  );
-  const ratio = at((e6, r) => e6.page.p50Ms / r.e5PageFirstLoad.p50Ms);
-  const worst = at((e6) => Math.max(...Object.values(e6.peakMemoryMiB), e6.rebuild.peakRssMiB));
-  return [
-    ...failed,
-    ...(exited.length
-      ? [['E6 apps that exited (the API went on)', exited.join('; '), '**not met**'] as Row]
-      : []),
-    [
+  const rows: Row[] = [];
+  if (failures.length)
+    rows.push([`E6 failed in ${failures.length} of ${runs.length} runs`, failures.join('; '), '**not met**']);
+  if (exited.length) rows.push(['E6 apps that exited (the API went on)', exited.join('; '), '**not met**']);
+  const setup = runs.map(setupOf).find((s) => s !== undefined);
+  if (setup) {
+    const { org } = setup;
+    const seconds = (get: (s: LargeOrgSetup) => number) =>
+      `${f.show(
+        at(setupOf, (s) => get(s) / 1000),
+        1,
+      )} s`;
+    rows.push([
       `E6 large org: ${n(org.teams)} teams, ${n(org.groups)} groups, ${n(org.people)} people, ${n(org.events)} events over ${n(org.days)} days, loaded by COPY, then \`projections rebuild\``,
       [
-        `loaded in ${seconds((e6) => e6.stagesMs.load)} (${f.show(at((e6) => e6.loadEventsPerSecond))} events/s)`,
-        `VACUUM ANALYZE ${seconds((e6) => e6.stagesMs.vacuum)}`,
-        `rebuilt in ${seconds((e6) => e6.rebuild.ms)} (${f.show(at((e6) => e6.rebuild.eventsPerSecond))} events/s; ${seconds((e6) => e6.stagesMs.rebuild)} with the CLI's start)`,
-        `broker ${seconds((e6) => e6.stagesMs.brokerStart)}, apps ${seconds((e6) => e6.stagesMs.appsStart)} to start`,
+        `loaded in ${seconds((s) => s.stagesMs.load)} (${f.show(at(setupOf, (s) => s.loadEventsPerSecond))} events/s)`,
+        `VACUUM ANALYZE ${seconds((s) => s.stagesMs.vacuum)}`,
+        `rebuilt in ${seconds((s) => s.rebuild.ms)} (${f.show(at(setupOf, (s) => s.rebuild.eventsPerSecond))} events/s; ${seconds((s) => s.stagesMs.rebuild)} with the CLI's start)`,
+        `broker ${seconds((s) => s.stagesMs.brokerStart)}, apps ${seconds((s) => s.stagesMs.appsStart)} to start`,
       ].join('; '),
       '',
-    ],
-    [
-      `E6 the leadership page's first load on it (E5's method: ${n(page.requests)} requests a load)`,
-      `p50 ${f.show(
-        at((e6) => e6.page.p50Ms),
-        1,
-      )} ms, max ${f.show(
-        at((e6) => e6.page.maxMs),
-        1,
-      )} ms over ${page.loads} loads`,
-      '',
-    ],
-    [
-      "E6 / E5 (the page's first load, each run against its own E5)",
-      f.show(ratio, 2),
-      target(`≤ ${TARGETS.e6ToE5}`, ratio, (v) => v <= TARGETS.e6ToE5),
-    ],
-    ...dashboard.levels.map((level, i): Row => [
-      `E6 E3's dashboard query (its first page of teams) on it, same query (cached), ${level.clients} clients`,
-      latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.levels[i]),
-      '',
-    ]),
-    [
-      `E6 E3-uncached on it, each request another window and group, ${dashboard.uncached.clients} clients`,
-      latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.uncached),
-      '',
-    ],
-    [
-      'E6 peak RSS per app (MiB), the apps on the large org',
+    ]);
+  }
+  const first = runs.map((r) => largeOrgFigures(r.e6LargeOrg)).find((e6) => e6 !== undefined);
+  if (first) {
+    const { page, dashboard } = first;
+    const ratio = measured((e6, r) => e6.page.p50Ms / r.e5PageFirstLoad.p50Ms);
+    rows.push(
       [
-        ...Object.keys(peakMemoryMiB).map((app) => `${app} ${f.show(at((e6) => e6.peakMemoryMiB[app]))}`),
-        `cli rebuild ${f.show(at((e6) => e6.rebuild.peakRssMiB))}`,
+        `E6 the leadership page's first load on it (E5's method: ${n(page.requests)} requests a load)`,
+        `p50 ${f.show(
+          measured((e6) => e6.page.p50Ms),
+          1,
+        )} ms, max ${f.show(
+          measured((e6) => e6.page.maxMs),
+          1,
+        )} ms over ${page.loads} loads`,
+        '',
+      ],
+      [
+        "E6 / E5 (the page's first load, each run against its own E5)",
+        f.show(ratio, 2),
+        target(`≤ ${TARGETS.e6ToE5}`, ratio, (v) => v <= TARGETS.e6ToE5),
+      ],
+      ...dashboard.levels.map((level, i): Row => [
+        `E6 E3's dashboard query (its first page of teams) on it, same query (cached), ${level.clients} clients`,
+        latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.levels[i]),
+        '',
+      ]),
+      [
+        `E6 E3-uncached on it, each request another window and group, ${dashboard.uncached.clients} clients`,
+        latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.uncached),
+        '',
+      ],
+    );
+  }
+  const memoryOf = (r: RunFigures) =>
+    r.e6LargeOrg.peakMemoryMiB && { memory: r.e6LargeOrg.peakMemoryMiB, setup: setupOf(r) };
+  const memory = runs.map(memoryOf).find((m) => m !== undefined);
+  if (memory) {
+    const worst = at(memoryOf, (m) => Math.max(...Object.values(m.memory), m.setup?.rebuild.peakRssMiB ?? 0));
+    rows.push([
+      'E6 peak RSS per app (MiB), the apps on the large org (until they exited)',
+      [
+        ...Object.keys(memory.memory).map((app) => `${app} ${f.show(at(memoryOf, (m) => m.memory[app]))}`),
+        `cli rebuild ${f.show(at(setupOf, (s) => s.rebuild.peakRssMiB))}`,
       ].join(', '),
-      exited.length
-        ? `each ≤ ${TARGETS.memoryMB} MB: **not met** (an app exited)`
-        : target(
+      exited.length || failures.length
+        ? `each ≤ ${TARGETS.memoryMB} MB: **not met** (${failures.length ? 'E6 failed' : 'an app exited'})`
+        : f.target(
             `each ≤ ${TARGETS.memoryMB} MB (${n(MEMORY_LIMIT_MIB, 1)} MiB)`,
             worst,
             (v) => v <= MEMORY_LIMIT_MIB,
           ),
-    ],
-  ];
+    ]);
+  }
+  return rows;
 }
 
 const GROUP_ORDER = ['ingest', 'projector', 'api', 'alerter', 'kafka broker', 'postgres:', 'bench', 'B4'];
@@ -378,11 +403,12 @@ function renderCpu(result: BenchResult): string[] {
   const { runs } = result;
   const f = new Figures(runs);
   const cores = runs[0].e1Ingest.cpu.cores;
-  const windows: [string, (r: RunFigures) => CpuReport | undefined][] = [
+  const all: [string, (r: RunFigures) => CpuReport | undefined][] = [
     ['E1', (r) => r.e1Ingest.cpu],
     ['B4', (r) => r.b4RawPipeline.cpu],
     ["E6's page loads", (r) => largeOrgFigures(r.e6LargeOrg)?.pageCpu],
   ];
+  const windows = all.filter(([, of]) => runs.some((r) => of(r) !== undefined));
   // a group none of whose processes was ever seen (say the CLI's backends) would only add zeros
   const reports = runs.flatMap((r) => windows.flatMap(([, of]) => of(r) ?? []));
   const groups = [...new Set(reports.flatMap((report) => Object.keys(report.groups)))]
@@ -403,7 +429,7 @@ function renderCpu(result: BenchResult): string[] {
   const row = (label: string, pick: (cpu: CpuReport) => Utilisation | undefined) =>
     `| ${label} | ${windows.map(([, of]) => cell(of, pick)).join(' | ')} |`;
   const lengths = windows
-    .map(([name, of]) => `${name}'s (${f.show((r) => (of(r)?.windowMs ?? Number.NaN) / 1000, 1)} s)`)
+    .map(([name, of]) => `${name} (${f.show((r) => (of(r)?.windowMs ?? Number.NaN) / 1000, 1)} s)`)
     .join(', ');
   return [
     `CPU per process (utime + stime from /proc; % of one core, and % of the machine's ${cores} cores) over the windows of ${lengths}; E6's processes are its own (the apps on the large org):`,
