@@ -6,12 +6,7 @@ import type { CpuReport, Utilisation } from './cpu-accounting';
 import type { DashboardLoad } from './dashboard-load';
 import type { HistoryIndependence } from './history-independence';
 import type { IngestThroughput } from './ingest-throughput';
-import {
-  type LargeOrgFailure,
-  type LargeOrgFigures,
-  type LargeOrgSetup,
-  largeOrgFigures,
-} from './large-org-bench';
+import type { LargeOrgFailure, LargeOrgFigures, LargeOrgSetup } from './large-org-bench';
 import type { PageFirstLoad } from './page-load';
 import type { PipelineRate } from './pipeline-baseline';
 import type { ProjectionLag } from './projection-lag';
@@ -307,8 +302,6 @@ function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
       const figures = of(r);
       return figures === undefined ? Number.NaN : get(figures, r);
     };
-  const measured = (get: (e6: LargeOrgFigures, r: RunFigures) => number) =>
-    at((r) => largeOrgFigures(r.e6LargeOrg), get);
   const target = (text: string, get: (r: RunFigures) => number, met: (value: number) => boolean) =>
     failures.length
       ? `${text}: **not met** (E6 failed in ${failures.length} of ${runs.length} runs)`
@@ -336,18 +329,18 @@ function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
       '',
     ]);
   }
-  const first = runs.map((r) => largeOrgFigures(r.e6LargeOrg)).find((e6) => e6 !== undefined);
-  if (first) {
-    const { page, dashboard } = first;
-    const ratio = measured((e6, r) => e6.page.p50Ms / r.e5PageFirstLoad.p50Ms);
+  const pageOf = (r: RunFigures) => r.e6LargeOrg.page;
+  const page = runs.map(pageOf).find((p) => p !== undefined);
+  if (page) {
+    const ratio = at(pageOf, (p, r) => p.p50Ms / r.e5PageFirstLoad.p50Ms);
     rows.push(
       [
         `E6 the leadership page's first load on it (E5's method: ${n(page.requests)} requests a load)`,
         `p50 ${f.show(
-          measured((e6) => e6.page.p50Ms),
+          at(pageOf, (p) => p.p50Ms),
           1,
         )} ms, max ${f.show(
-          measured((e6) => e6.page.maxMs),
+          at(pageOf, (p) => p.maxMs),
           1,
         )} ms over ${page.loads} loads`,
         '',
@@ -357,18 +350,22 @@ function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
         f.show(ratio, 2),
         target(`≤ ${TARGETS.e6ToE5}`, ratio, (v) => v <= TARGETS.e6ToE5),
       ],
+    );
+  }
+  const dashboard = runs.map((r) => r.e6LargeOrg.dashboard).find((d) => d !== undefined);
+  if (dashboard)
+    rows.push(
       ...dashboard.levels.map((level, i): Row => [
         `E6 E3's dashboard query (its first page of teams) on it, same query (cached), ${level.clients} clients`,
-        latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.levels[i]),
+        latencies(f, (r) => r.e6LargeOrg.dashboard?.levels[i]),
         '',
       ]),
       [
         `E6 E3-uncached on it, each request another window and group, ${dashboard.uncached.clients} clients`,
-        latencies(f, (r) => largeOrgFigures(r.e6LargeOrg)?.dashboard.uncached),
+        latencies(f, (r) => r.e6LargeOrg.dashboard?.uncached),
         '',
       ],
     );
-  }
   const memoryOf = (r: RunFigures) =>
     r.e6LargeOrg.peakMemoryMiB && { memory: r.e6LargeOrg.peakMemoryMiB, setup: setupOf(r) };
   const memory = runs.map(memoryOf).find((m) => m !== undefined);
@@ -406,7 +403,7 @@ function renderCpu(result: BenchResult): string[] {
   const all: [string, (r: RunFigures) => CpuReport | undefined][] = [
     ['E1', (r) => r.e1Ingest.cpu],
     ['B4', (r) => r.b4RawPipeline.cpu],
-    ["E6's page loads", (r) => largeOrgFigures(r.e6LargeOrg)?.pageCpu],
+    ["E6's page loads", (r) => r.e6LargeOrg.pageCpu],
   ];
   const windows = all.filter(([, of]) => runs.some((r) => of(r) !== undefined));
   // a group none of whose processes was ever seen (say the CLI's backends) would only add zeros
