@@ -199,8 +199,12 @@ async function measureLargeOrg(
     ],
     stack.databaseUrl,
   );
-  measured.page = await pageFirstLoad(stack, year, settings.pageLoads);
-  measured.pageCpu = await sampler.stop();
+  try {
+    measured.page = await pageFirstLoad(stack, year, settings.pageLoads);
+  } finally {
+    // also when the API dies: the sampler's connection must end before the database is dropped
+    measured.pageCpu = await sampler.stop();
+  }
   log(`E6: the page's first load made ${measured.page.requests} requests`);
   stack.assertRunning(MEASURED);
   const levels = [];
