@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../infra/scripts/lib.sh"
 
 export RUN_DIR="$ROOT/.run/bench"
-BENCH_DB="orgpulse_bench_$(date +%s)_$$"
+BENCH_DB="${ORGPULSE_BENCH_DB_PREFIX:-orgpulse_bench}_$(date +%s)_$$"
 # this invocation's own: the runs' broker data dirs go here, so another bench running alongside is left alone
 export BENCH_RUN_DIR="$RUN_DIR/$BENCH_DB"
 mkdir -p "$BENCH_RUN_DIR"

@@ -17,6 +17,13 @@ export interface BenchOrg {
 
 const APPS: readonly AppName[] = ['projector', 'ingest', 'api', 'alerter'];
 
+/** `org create` from the CLI (which migrates the database first). */
+export async function createOrg(databaseUrl: string, name: string): Promise<BenchOrg> {
+  const created = await runCli(['org', 'create', '--name', name], { DATABASE_URL: databaseUrl });
+  if (created.code !== 0) throw new Error(`org create failed: ${created.stderr}`);
+  return JSON.parse(created.stdout) as BenchOrg;
+}
+
 /** The four apps as production runs them (built, one process each) on the bench's broker and database. */
 export class BenchStack {
   private constructor(
@@ -27,7 +34,13 @@ export class BenchStack {
     readonly org: BenchOrg,
   ) {}
 
-  static async start(brokers: string, databaseUrl: string, profileDir?: string): Promise<BenchStack> {
+  /** Creates an org of its own unless given one (whose events may already be in the database). */
+  static async start(
+    brokers: string,
+    databaseUrl: string,
+    profileDir?: string,
+    existingOrg?: BenchOrg,
+  ): Promise<BenchStack> {
     const free = await freePorts(APPS.length);
     const ports = new Map(APPS.map((app, i) => [app, free[i]] as const));
     if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -48,20 +61,26 @@ export class BenchStack {
       // one at a time: the first one migrates the database
       await waitForHealthy(`http://127.0.0.1:${ports.get(app)}/health`, process, 120_000);
     }
-    const created = await runCli(['org', 'create', '--name', 'Bench'], { DATABASE_URL: databaseUrl });
-    if (created.code !== 0) throw new Error(`org create failed: ${created.stderr}`);
-    return new BenchStack(brokers, databaseUrl, processes, ports, JSON.parse(created.stdout) as BenchOrg);
+    const org = existingOrg ?? (await createOrg(databaseUrl, 'Bench'));
+    return new BenchStack(brokers, databaseUrl, processes, ports, org);
   }
 
   url(app: AppName, path: string): string {
     return `http://127.0.0.1:${this.ports.get(app)}${path}`;
   }
 
-  /** Fails the bench at once when an app died: its figures would mean nothing. */
-  assertRunning(): void {
-    for (const [app, process] of this.processes)
-      if (!process.running)
-        throw new Error(`${app} exited during the bench:\n${process.stderr.slice(-4000)}`);
+  /** Fails the bench at once when an app (of `apps`, by default any) died: its figures would mean nothing. */
+  assertRunning(apps?: readonly AppName[]): void {
+    for (const [app, stderr] of Object.entries(this.exits()))
+      if (!apps || apps.includes(app as AppName))
+        throw new Error(`${app} exited during the bench:\n${stderr}`);
+  }
+
+  /** The apps that exited, with the end of their stderr. */
+  exits(): Partial<Record<AppName, string>> {
+    return Object.fromEntries(
+      [...this.processes].filter(([, p]) => !p.running).map(([app, p]) => [app, p.stderr.slice(-4000)]),
+    );
   }
 
   /** Each app's process, for CPU accounting. */

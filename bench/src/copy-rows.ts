@@ -49,14 +49,22 @@ export async function copyLines(client: Client, table: string, lines: Iterable<s
   );
 }
 
-/** Events as rows of `table`, spread over six partitions as the events topic would. */
+/**
+ * Events as rows of `table`, spread over six partitions as the events topic would; a stream is read as
+ * COPY takes it, never held whole. Resolves to the number of rows.
+ */
 export async function copyEvents(
   client: Client,
   table: string,
-  events: readonly AcceptedEvent[],
-): Promise<void> {
+  events: Iterable<AcceptedEvent>,
+): Promise<number> {
+  let count = 0;
   function* lines() {
-    for (let i = 0; i < events.length; i++) yield eventStoreCopyLine(events[i], i % 6, i);
+    for (const event of events) {
+      yield eventStoreCopyLine(event, count % 6, count);
+      count += 1;
+    }
   }
   await copyLines(client, table, lines());
+  return count;
 }

@@ -13,6 +13,21 @@ export interface IngestThroughput {
   retries: number;
 }
 
+/** An org's events in the store. */
+export async function storedEvents(databaseUrl: string, orgId: string): Promise<number> {
+  const client = benchClient(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
+      [orgId],
+    );
+    return rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Counts an org's events in the store: the projector writes them and their read models in one transaction. */
 export async function waitForStored(
   databaseUrl: string,
@@ -41,23 +56,33 @@ export async function waitForStored(
   }
 }
 
+/** Posts the events in batches of 100, in order, `clients` at a time; resolves to the retries it took. */
+export async function postAll(
+  stack: BenchStack,
+  events: readonly EventEnvelope[],
+  clients: number,
+): Promise<number> {
+  const url = stack.url('ingest', '/v1/events');
+  const batches: EventEnvelope[][] = [];
+  for (let i = 0; i < events.length; i += 100) batches.push(events.slice(i, i + 100));
+  let next = 0;
+  let retries = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < batches.length) retries += await postBatch(url, stack.org.ingestKey, batches[next++]);
+    }),
+  );
+  return retries;
+}
+
 /** E1: the org's history in batches of 100 over HTTP, `clients` at a time, until all of it is projected. */
 export async function ingestThroughput(
   stack: BenchStack,
   events: readonly EventEnvelope[],
   clients: number,
 ): Promise<IngestThroughput> {
-  const url = stack.url('ingest', '/v1/events');
-  const batches: EventEnvelope[][] = [];
-  for (let i = 0; i < events.length; i += 100) batches.push(events.slice(i, i + 100));
-  let next = 0;
-  let retries = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < batches.length) retries += await postBatch(url, stack.org.ingestKey, batches[next++]);
-    }),
-  );
+  const retries = await postAll(stack, events, clients);
   const acceptedMs = performance.now() - started;
   await waitForStored(stack.databaseUrl, stack.org.orgId, events.length, 30 * 60_000);
   const ms = performance.now() - started;

@@ -8,13 +8,16 @@ import { BenchBroker } from './bench-broker';
 import { benchClient, createRunDatabase, dropRunDatabase } from './bench-database';
 import { BenchStack } from './bench-stack';
 import { rawConsume, rawCopy, rawProduce } from './baselines';
+import { cleaningUp, cleanups } from './cleanups';
 import { CpuSampler, type WatchedProcess } from './cpu-sampler';
 import { DASHBOARD_QUERY, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
+import { historyIndependence } from './history-independence';
 import { ingestThroughput } from './ingest-throughput';
+import { type LargeOrgFailure, largeOrgBench, largeOrgFailure } from './large-org-bench';
 import { rawPipeline } from './pipeline-baseline';
 import { GROUP_DASHBOARD_QUERY, autocannonLoad, pageFirstLoad, uncachedVariables } from './page-load';
-import { projectionLag } from './projection-lag';
+import { projectionLag, syntheticTeams } from './projection-lag';
 import { fillEventStore, rebuildThroughput } from './rebuild-throughput';
 import { type RunFigures, benchResult, renderMarkdown, writeResult } from './report';
 import { accepted, syntheticOrg } from './synthetic-org';
@@ -22,18 +25,6 @@ import { accepted, syntheticOrg } from './synthetic-org';
 /** E3-uncached's concurrency (issue 14's target is at 16 clients). */
 const UNCACHED_CLIENTS = 16;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-/** What a signal must still stop: the current run's apps, broker and database. */
-const cleanups = new Set<() => Promise<void>>();
-async function cleaningUp<T>(cleanup: () => Promise<void>, use: () => Promise<T>): Promise<T> {
-  cleanups.add(cleanup);
-  try {
-    return await use();
-  } finally {
-    cleanups.delete(cleanup);
-    await cleanup();
-  }
-}
 
 async function postgresVersion(databaseUrl: string): Promise<string> {
   const client = benchClient(databaseUrl);
@@ -51,7 +42,10 @@ interface Org {
   events: EventEnvelope[];
 }
 
-/** One whole run on a fresh broker, database and apps: B1-B4, E1-E4 and peak memory. */
+/**
+ * One whole run: B1-B4, E1-E5, E7, peak memory and E4 on a fresh broker, database and apps; then E6 on
+ * a broker, database and apps of its own.
+ */
 async function benchRun(
   options: BenchOptions,
   org: Org,
@@ -60,7 +54,7 @@ async function benchRun(
 ): Promise<RunFigures> {
   const runDir = process.env.BENCH_RUN_DIR ?? join(repoRoot, '.run', 'bench');
   const broker = await BenchBroker.start(runDir);
-  return cleaningUp(
+  const figures = await cleaningUp(
     () => broker.stop(),
     async () => {
       const databaseUrl = await createRunDatabase(
@@ -73,7 +67,34 @@ async function benchRun(
       );
     },
   );
+  log(`run ${run}: E6 large org`);
+  const e6LargeOrg = await largeOrgBench(
+    {
+      size: options.large,
+      days: options.days,
+      start: org.shape.start,
+      runDir,
+      serverUrl,
+      run,
+      dashboardClients: options.dashboardClients,
+      dashboardSeconds: options.dashboardSeconds,
+      uncachedClients: UNCACHED_CLIENTS,
+      pageLoads: pageLoads(options),
+      profileDir:
+        options.profileDir && options.runs > 1 ? join(options.profileDir, `run-${run}`) : options.profileDir,
+    },
+    (message) => log(`run ${run}: ${message}`),
+  ).catch((error: unknown): LargeOrgFailure => {
+    if (stopping) throw error;
+    // the run's other figures stand; the report shows the failure and the bench exits non-zero
+    const failure = largeOrgFailure(error);
+    log(`run ${run}: E6 failed: ${failure.failed}`);
+    return failure;
+  });
+  return { ...figures, e6LargeOrg };
 }
+
+const pageLoads = (options: BenchOptions) => (options.quick ? 3 : 10);
 
 async function measure(
   options: BenchOptions,
@@ -81,7 +102,7 @@ async function measure(
   broker: BenchBroker,
   databaseUrl: string,
   run: number,
-): Promise<RunFigures> {
+): Promise<Omit<RunFigures, 'e6LargeOrg'>> {
   const { brokers } = broker;
   const { shape, events } = org;
   log(`run ${run}: starting the apps`);
@@ -123,7 +144,12 @@ async function measure(
       log(`run ${run}: B1 raw consume`);
       const b1 = await rawConsume(brokers);
       log(`run ${run}: E2 projection lag at ${options.steadyRate} events/s for ${options.steadySeconds} s`);
-      const e2 = await projectionLag(stack, options.steadyRate, options.steadySeconds, options.teams);
+      const e2 = await projectionLag(
+        stack,
+        options.steadyRate,
+        options.steadySeconds,
+        syntheticTeams(options.teams),
+      );
       stack.assertRunning();
       const window = {
         from: shape.start.toISOString(),
@@ -150,7 +176,21 @@ async function measure(
         JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, window, groups) }),
       );
       log(`run ${run}: E5 the leadership page's first load`);
-      const e5 = await pageFirstLoad(stack, window, options.quick ? 3 : 10);
+      const e5 = await pageFirstLoad(stack, window, pageLoads(options));
+      stack.assertRunning();
+      // after E3 and E5, whose answers and statement counts are for the synthetic org alone
+      log(`run ${run}: E7 history independence`);
+      const e7 = await historyIndependence(
+        stack,
+        {
+          subjects: options.historySubjects,
+          historyEvents: options.historyEvents,
+          rate: options.steadyRate,
+          seconds: options.steadySeconds,
+          clients: options.ingestClients,
+        },
+        (message) => log(`run ${run}: ${message}`),
+      );
       stack.assertRunning();
       const peakMemoryMiB = stack.peakMemoryMiB();
       await stack.stop();
@@ -167,6 +207,7 @@ async function measure(
         e2ProjectionLag: e2,
         e3Dashboard: { levels, uncached, sqlStatementsPerRequest: statements },
         e5PageFirstLoad: e5,
+        e7HistoryIndependence: e7,
         e4Rebuild: e4,
         peakMemoryMiB,
       };
@@ -222,7 +263,9 @@ async function main(): Promise<number> {
   const file = writeResult(repoRoot, result, options.record);
   process.stdout.write(`${renderMarkdown(result)}\n`);
   log(`results: ${file}${options.record ? ' (tables appended to docs/benchmarks.md)' : ''}`);
-  return 0;
+  const failed = result.runs.filter((r) => 'failed' in r.e6LargeOrg).length;
+  if (failed > 0) log(`E6 failed in ${failed} of ${result.runs.length} runs (the report says why)`);
+  return failed > 0 ? 1 : 0;
 }
 
 let stopping = false;

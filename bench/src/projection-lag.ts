@@ -17,6 +17,18 @@ export interface ProjectionLag {
 
 const TICK_MS = 20;
 
+/** Which events a steady stream sends: the n-th (from 1) is about team `teamOf(n)`, its id `${idPrefix}n`. */
+export interface SteadyStream {
+  idPrefix: string;
+  teamOf: (n: number) => string;
+}
+
+/** E2's stream: the synthetic org's teams in turn. */
+export const syntheticTeams = (teams: number): SteadyStream => ({
+  idPrefix: 'steady-',
+  teamOf: (n) => `team-${n % teams}`,
+});
+
 /**
  * E2: a steady stream through ingest; for each event, the time from its Kafka timestamp to the commit
  * of its projection. The commit is seen from outside: the projector's NOTIFY arrives after the commit,
@@ -26,7 +38,7 @@ export async function projectionLag(
   stack: BenchStack,
   ratePerSecond: number,
   seconds: number,
-  teams: number,
+  stream: SteadyStream,
 ): Promise<ProjectionLag> {
   const committedAt = new Map<string, number>();
   const listener = benchClient(stack.databaseUrl);
@@ -44,8 +56,8 @@ export async function projectionLag(
       const seenAt = Date.now();
       const { rows } = await reader.query<{ p: number; o: string; pos: string }>(
         `SELECT kafka_partition AS p, kafka_offset::text AS o, position::text AS pos FROM event_store
-          WHERE position > $1 AND org_id = $2 AND event_id LIKE 'steady-%' ORDER BY position`,
-        [lastPosition, stack.org.orgId],
+          WHERE position > $1 AND org_id = $2 AND starts_with(event_id, $3) ORDER BY position`,
+        [lastPosition, stack.org.orgId, stream.idPrefix],
       );
       for (const row of rows) committedAt.set(`${row.p}:${row.o}`, seenAt);
       if (rows.length > 0) lastPosition = rows[rows.length - 1].pos;
@@ -69,10 +81,10 @@ export async function projectionLag(
     const occurredAt = new Date(Date.now() - 1_000).toISOString();
     const batch: EventEnvelope[] = Array.from({ length: perTick }, () => {
       sent += 1;
-      const teamId = `team-${sent % teams}`;
+      const [id, teamId] = [`${stream.idPrefix}${sent}`, stream.teamOf(sent)];
       return sent % 2 === 0
-        ? { id: `steady-${sent}`, type: 'discovery.interview-held', occurredAt, data: { teamId } }
-        : { id: `steady-${sent}`, type: 'delivery.shipped', occurredAt, data: { teamId } };
+        ? { id, type: 'discovery.interview-held', occurredAt, data: { teamId } }
+        : { id, type: 'delivery.shipped', occurredAt, data: { teamId } };
     });
     const posted = postBatch(url, stack.org.ingestKey, batch);
     posted.catch(() => undefined); // handled now, reported by Promise.all below rather than as unhandled
@@ -83,7 +95,7 @@ export async function projectionLag(
   const deadline = Date.now() + 120_000;
   while (committedAt.size < sent) {
     if (Date.now() > deadline)
-      throw new Error(`only ${committedAt.size} of ${sent} steady events were projected`);
+      throw new Error(`only ${committedAt.size} of ${sent} events of ${stream.idPrefix}* were projected`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await listener.end();

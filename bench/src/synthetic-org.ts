@@ -132,3 +132,12 @@ export const accepted = (
   orgId: string,
   ingestedAt: string,
 ): AcceptedEvent[] => events.map((e) => ({ ...e, version: 1, orgId, ingestedAt }) as AcceptedEvent);
+
+/** `accepted` for a stream, one event at a time. */
+export function* acceptedStream(
+  events: Iterable<EventEnvelope>,
+  orgId: string,
+  ingestedAt: string,
+): Generator<AcceptedEvent> {
+  for (const e of events) yield { ...e, version: 1, orgId, ingestedAt } as AcceptedEvent;
+}
