@@ -4,6 +4,8 @@ import {
   MANAGERS,
   OVERVIEW,
   SETTINGS,
+  BLOCKED,
+  BLOCKED_PAGE_SIZE,
   TEAMS,
   TEAMS_PAGE_SIZE,
 } from '../../apps/api/page/src/queries';
@@ -134,8 +136,8 @@ async function pageQuery(
 
 /**
  * E5 (and E6 on the large org): the leadership page's first load, its queries as the page sends them
- * (the same documents, in parallel, the team pages one after the other as `allTeams` in
- * apps/api/page/src/main.ts asks them: keep the two alike), over a 12-week window none loaded before
+ * (the same documents, in parallel, as `loadDashboard` in apps/api/page/src/main.ts asks them:
+ * keep the two alike), over a 12-week window none loaded before
  * (no cache hit).
  */
 export async function pageFirstLoad(
@@ -155,20 +157,11 @@ export async function pageFirstLoad(
     const w = { from: new Date(to - 84 * DAY).toISOString(), to: new Date(to).toISOString() };
     const p = { from: new Date(to - 168 * DAY).toISOString(), to: w.from };
     const started = performance.now();
-    const teams = async () => {
-      for (let after: string | null = null; ;) {
-        const answer = (await query(TEAMS, { w, g: null, first: TEAMS_PAGE_SIZE, after })) as {
-          data: { teams: { id: string }[] };
-        };
-        const page = answer.data.teams;
-        if (page.length < TEAMS_PAGE_SIZE) return;
-        after = page[page.length - 1].id;
-      }
-    };
     await Promise.all([
       query(OVERVIEW, { w, p, g: null }),
       query(SETTINGS, {}),
-      teams(),
+      query(TEAMS, { w, g: null, first: TEAMS_PAGE_SIZE }),
+      query(BLOCKED, { g: null, first: BLOCKED_PAGE_SIZE }),
       query(MANAGERS, {}),
     ]);
     await query(ALERTS, {});

@@ -20,6 +20,9 @@ import {
   TEAM,
   TEAMS,
   TEAMS_PAGE_SIZE,
+  BLOCKED,
+  BLOCKED_PAGE_SIZE,
+  type BlockedRow,
 } from './queries';
 import type {
   AlertRow,
@@ -62,16 +65,13 @@ const show = (view: 'sign-in' | 'dashboard' | 'team') => {
 };
 const status = (text: string) => ($('status').textContent = text);
 
-async function allTeams(token: string, w: object, g: string | null): Promise<TeamRow[]> {
-  const teams: TeamRow[] = [];
-  for (let after: string | null = null; ;) {
-    const page: TeamRow[] = (
-      await graphql<{ teams: TeamRow[] }>(token, TEAMS, { w, g, first: TEAMS_PAGE_SIZE, after })
-    ).teams;
-    teams.push(...page);
-    if (page.length < TEAMS_PAGE_SIZE) return teams;
-    after = page[page.length - 1].id;
-  }
+/** The first page of teams (a large org is narrowed by group), and every team blocked now. */
+async function firstTeams(token: string, w: object, g: string | null): Promise<TeamRow[]> {
+  return (await graphql<{ teams: TeamRow[] }>(token, TEAMS, { w, g, first: TEAMS_PAGE_SIZE })).teams;
+}
+
+async function blockedTeams(token: string, g: string | null): Promise<BlockedRow[]> {
+  return (await graphql<{ teams: BlockedRow[] }>(token, BLOCKED, { g, first: BLOCKED_PAGE_SIZE })).teams;
 }
 
 /**
@@ -106,23 +106,28 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   if (!quiet) status('Loading…');
   const w = windowOf(state);
   const g = state.group || null;
-  const [overview, settings, teams, managers] = await Promise.all([
+  const [overview, settings, teams, blocked, managers] = await Promise.all([
     graphql<OverviewAnswer>(token, OVERVIEW, { w, p: previousWindow(w), g }),
     graphql<{ settings: Settings }>(token, SETTINGS, {}),
-    allTeams(token, w, g),
+    firstTeams(token, w, g),
+    blockedTeams(token, g),
     graphql<{ managers: ManagerRow[] }>(token, MANAGERS, {}),
   ]);
   if (mine !== generation) return;
-  for (const t of teams) names.set(t.id, t.name);
+  for (const t of [...teams, ...blocked]) names.set(t.id, t.name);
   thresholds = settings.settings;
   renderHeadline(overview, settings.settings);
-  renderBlocked(teams, names, openTeam, settings.settings.currency);
+  renderBlocked(blocked, names, openTeam, settings.settings.currency);
   renderHeatmaps(teams, settings.settings.discoveryTarget, { ...w, now: Date.now() });
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
   renderManagers(managers.managers, openTeam);
+  const shown =
+    overview.current.teams > teams.length
+      ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams: pick a group to see the others.`
+      : '';
   status(
-    `${w.from.slice(0, 10)} to ${w.to.slice(0, 10)} (exclusive), compared with the ${Math.round((Date.parse(w.to) - Date.parse(w.from)) / 86_400_000)} days before.`,
+    `${w.from.slice(0, 10)} to ${w.to.slice(0, 10)} (exclusive), compared with the ${Math.round((Date.parse(w.to) - Date.parse(w.from)) / 86_400_000)} days before.${shown}`,
   );
   document.body.dataset.loaded = String(mine);
 }

@@ -8,6 +8,7 @@ import type {
   ManagerRow,
   OverviewAnswer,
   TeamDetail,
+  BlockedRow,
   TeamRow,
 } from './queries';
 import { renderTable } from './table';
@@ -97,7 +98,7 @@ export function renderHeadline(o: OverviewAnswer, settings: Settings): void {
 }
 
 export function renderBlocked(
-  teams: TeamRow[],
+  teams: BlockedRow[],
   names: Map<string, string | null>,
   openTeam: OpenTeam,
   currency: string,

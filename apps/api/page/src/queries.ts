@@ -15,6 +15,7 @@ export const SETTINGS = `query Settings { settings {
 } }`;
 
 /** A 200-team org in one request; the cost limit still holds over a 52-week window. */
+/** The first page of teams the heatmaps show; a larger org is narrowed by group (the page says so). */
 export const TEAMS_PAGE_SIZE = 250;
 export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) {
   teams(groupId: $g, first: $first, after: $after) {
@@ -24,6 +25,14 @@ export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) 
     discovery(window: $w) { interviews adherence }
     weeklyTrend(window: $w) { weekStart idlePersonDays interviews }
     idlenessByReason(window: $w) { key idlePersonDays blockedHours }
+  }
+}`;
+
+/** Every team blocked now, whatever the org's size (the blocked-now panel). */
+export const BLOCKED_PAGE_SIZE = 500;
+export const BLOCKED = `query Blocked($g: ID, $first: Int) {
+  teams(groupId: $g, blocked: true, first: $first) {
+    id name currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost }
   }
 }`;
 
@@ -102,6 +111,11 @@ export interface CurrentBlock {
   blockedHours: number;
   idlePersonDays: number;
   idleCost: number | null;
+}
+export interface BlockedRow {
+  id: string;
+  name: string | null;
+  currentBlock: CurrentBlock | null;
 }
 export interface TeamRow {
   id: string;

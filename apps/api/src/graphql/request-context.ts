@@ -19,6 +19,8 @@ export interface TeamPage {
   groupId?: string | null;
   first: number;
   after?: string | null;
+  /** only the teams blocked now */
+  blocked?: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export class RequestContext {
   }
 
   /** Teams in id order, optionally of one group now, paged by id (one statement). */
-  async listTeams({ groupId, first, after }: TeamPage): Promise<TeamView[]> {
+  async listTeams({ groupId, first, after, blocked }: TeamPage): Promise<TeamView[]> {
     const scope = await this.scope();
     let groups: string[] | undefined = groupId === undefined || groupId === null ? undefined : [groupId];
     if (scope !== null) groups = (groups ?? [...scope.groups]).filter((g) => scope.groups.has(g));
@@ -102,6 +104,7 @@ export class RequestContext {
       first,
       after: after ?? undefined,
       ...(groups === undefined ? {} : { where: { column: 'group_id', values: groups } }),
+      ...(blocked === true ? { set: 'blocked_since' } : {}),
     });
     this.teams.prime(views);
     return views;

@@ -45,8 +45,14 @@ export class TeamsResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true, description: 'the last id of the previous page' })
     after?: string,
+    @Args('blocked', {
+      type: () => Boolean,
+      nullable: true,
+      description: 'true: only the teams blocked now (the leadership page lists them whatever the org size)',
+    })
+    blocked?: boolean | null,
   ): Promise<TeamView[]> {
-    return ctx.listTeams({ groupId, first: pageSize(first, TEAMS_PAGE), after });
+    return ctx.listTeams({ groupId, first: pageSize(first, TEAMS_PAGE), after, blocked: blocked ?? false });
   }
 
   @ResolveField(() => ID) id(@Parent() t: TeamView) {

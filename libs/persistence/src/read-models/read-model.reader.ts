@@ -24,6 +24,8 @@ export interface HeadPage {
   after?: string;
   /** only subjects whose head column equals one of these values */
   where?: { column: string; values: readonly string[] };
+  /** only subjects whose head column is set (a partial index serves the ones declared for it) */
+  set?: string;
 }
 
 type StoredFact = [number, number, unknown];
@@ -55,10 +57,11 @@ export class ReadModelReader<Head, Data> {
   /** Heads in subject id order, paged by id. */
   async listHeads(orgId: string, page: HeadPage): Promise<HeadView<Head>[]> {
     const column = page.where ? this.column(page.where.column) : null;
+    const set = page.set === undefined ? null : this.column(page.set);
     return this.db.query(
       `SELECT ${HEAD} FROM ${this.tables.head}
         WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2)
-          ${column ? `AND ${column} = ANY($4::text[])` : ''}
+          ${column ? `AND ${column} = ANY($4::text[])` : ''} ${set ? `AND ${set} IS NOT NULL` : ''}
         ORDER BY subject_id LIMIT $3`,
       [orgId, page.after ?? null, page.first, ...(page.where ? [page.where.values] : [])],
     );
