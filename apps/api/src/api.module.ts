@@ -12,7 +12,12 @@ import {
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { CredentialsRepository } from '@orgpulse/persistence';
+import {
+  type ApiPrincipal,
+  type CredentialCache,
+  CredentialsRepository,
+  type PgListener,
+} from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
@@ -21,6 +26,7 @@ import { AlertChanges } from './alerts/alert-changes';
 import { API_RESOLVERS } from './api.resolvers';
 import { ApiAuthenticator } from './auth/api-authenticator';
 import { ApiTokenMiddleware } from './auth/api-token.middleware';
+import type { ApiCache } from './cache/api-cache';
 import { RolesGuard } from './auth/roles.guard';
 import { Clock, SystemClock } from './graphql/clock';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -30,14 +36,20 @@ import { ReadModelSnapshots } from './graphql/read-model-snapshots/read-model-sn
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
+import { ApiMetrics } from './metrics/api-metrics';
+import { MetricsHttpController } from './metrics/metrics.http.controller';
 import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
 import { OpenSockets } from './subscriptions/open-sockets';
 
 export interface ApiResources {
   db: DataSource;
   alertChanges: AlertChanges;
+  /** The API's one PostgreSQL LISTEN connection: projection changes and credential revocations. */
+  listener: PgListener;
   dataVersions: OrgDataVersions;
-  resultCacheMs: number;
+  principals: CredentialCache<ApiPrincipal>;
+  /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
+  cache: ApiCache | undefined;
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
   production: boolean;
@@ -52,7 +64,6 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   constructor(
     @Inject(AlertChanges) private readonly alertChanges: AlertChanges,
-    @Inject(OrgDataVersions) private readonly dataVersions: OrgDataVersions,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
@@ -64,7 +75,7 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
-    await this.dataVersions.start();
+    await this.resources.listener.start();
     this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
       path: '/graphql',
       schema: this.schema.schema,
@@ -85,7 +96,8 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   async onApplicationShutdown(): Promise<void> {
     await this.alertChanges.stop();
-    await this.dataVersions.stop();
+    await this.resources.listener.stop();
+    this.resources.cache?.stop();
     await this.kafkaHealth.close();
     await this.db.destroy();
   }
@@ -94,18 +106,9 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 @Module({})
 export class ApiModule implements NestModule {
   static with(resources: ApiResources): DynamicModule {
-    const resultCache =
-      resources.resultCacheMs > 0
-        ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
-        : undefined;
-    // an org's teams, groups and people: 3 snapshots per org, for this many orgs at once
-    const snapshots =
-      resources.resultCacheMs > 0
-        ? new ReadModelSnapshots(resources.dataVersions, {
-            maxAgeMs: resources.resultCacheMs,
-            maxEntries: 3 * 20,
-          })
-        : undefined;
+    const { cache } = resources;
+    const resultCache = cache && new ResultCache(resources.dataVersions, cache);
+    const snapshots = cache && new ReadModelSnapshots(resources.dataVersions, cache);
     return {
       module: ApiModule,
       imports: [
@@ -114,7 +117,7 @@ export class ApiModule implements NestModule {
           ...graphqlOptions({ ...resources, resultCache, snapshots }),
         }),
       ],
-      controllers: [HealthHttpController],
+      controllers: [HealthHttpController, MetricsHttpController],
       providers: [
         { provide: DataSource, useValue: resources.db },
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
@@ -128,11 +131,8 @@ export class ApiModule implements NestModule {
           useFactory: (db: DataSource) => new CredentialsRepository(db),
           inject: [DataSource],
         },
-        {
-          provide: ApiAuthenticator,
-          useFactory: (credentials: CredentialsRepository) => new ApiAuthenticator(credentials),
-          inject: [CredentialsRepository],
-        },
+        { provide: ApiAuthenticator, useValue: new ApiAuthenticator(resources.principals) },
+        { provide: ApiMetrics, useValue: new ApiMetrics(cache) },
         {
           provide: OpenSockets,
           useFactory: (credentials: CredentialsRepository) =>

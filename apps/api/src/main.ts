@@ -5,7 +5,9 @@ import { Topics } from '@orgpulse/contracts';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
+import { type ApiPrincipal, CredentialCache, CredentialsRepository, PgListener } from '@orgpulse/persistence';
 import { apiEnv } from './api.env';
+import { ApiCache } from './cache/api-cache';
 import { ApiModule } from './api.module';
 import { limitRequestBodies } from './graphql/request-body';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
@@ -17,14 +19,31 @@ runService('orgpulse-api', async () => {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
   const alertChanges = new AlertChanges(config.KAFKA_BROKERS, logger);
-  const dataVersions = new OrgDataVersions(config.DATABASE_URL, logger);
+  const listener = new PgListener({
+    databaseUrl: config.DATABASE_URL,
+    logger,
+    applicationName: 'orgpulse-api-listener',
+  });
+  const dataVersions = new OrgDataVersions(listener);
+  const credentials = new CredentialsRepository(db);
+  const principals = new CredentialCache<ApiPrincipal>(
+    listener,
+    (hash) => credentials.findApiPrincipalByHash(hash),
+    { ttlMs: config.API_TOKEN_CACHE_MS, maxEntries: 10_000 },
+  );
+  const cache =
+    config.API_RESULT_CACHE_MS > 0
+      ? new ApiCache({ maxBytes: config.API_CACHE_MAX_BYTES, maxAgeMs: config.API_RESULT_CACHE_MS })
+      : undefined;
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.with({
       db,
       kafkaHealth,
       alertChanges,
+      listener,
       dataVersions,
-      resultCacheMs: config.API_RESULT_CACHE_MS,
+      principals,
+      cache,
       logger,
       production: config.NODE_ENV === 'production',
     }),

@@ -1,10 +1,11 @@
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../../auth/api-token.middleware';
+import { ApiCache } from '../../cache/api-cache';
 import type { OrgDataVersions } from './org-data-versions';
 import { ResultCache } from './result-cache';
 import { answerFromCache } from './answer-from-cache';
 
-const versions = { listening: true, of: () => 0, bump: () => undefined } as unknown as OrgDataVersions;
+const versions = { listening: true, of: () => 0, epochOf: () => 0 } as unknown as OrgDataVersions;
 const query = '{ teams { id } }';
 
 const request = (body: unknown, groupId: string | null = null, method = 'POST') =>
@@ -28,12 +29,15 @@ async function serve(cache: ResultCache | null, req: AuthenticatedRequest): Prom
 
 describe('answering a cached result over HTTP before Apollo', () => {
   let cache: ResultCache;
+  let store: ApiCache;
   beforeEach(() => {
-    cache = new ResultCache(versions, { maxAgeMs: 2_000, maxEntries: 10 });
-    cache.lead(cache.keyOf({ orgId: 'org-a', groupId: null, query, variables: {} }))!({
-      data: { teams: [] },
-    });
+    store = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000 });
+    cache = new ResultCache(versions, store);
+    cache.lead(cache.keyOf({ orgId: 'org-a', groupId: null, query, variables: {} }), 'org-a')!(
+      JSON.stringify({ data: { teams: [] } }),
+    );
   });
+  afterEach(() => store.stop());
 
   it.each<[string, AuthenticatedRequest, string]>([
     ['the same query writes the stored bytes', request({ query, variables: {} }), '{"data":{"teams":[]}}'],

@@ -41,11 +41,11 @@ export function answerFromCache(
   const parts = cache?.usable ? cacheRequestOfBody(req) : undefined;
   if (!cache || parts === undefined) return next();
   cache
-    .lookup(cache.keyOf(parts))
+    .lookup(cache.keyOf(parts), parts.orgId)
     .then((found) => {
       if (found === undefined) return next();
       res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(found.bytes);
+      res.end(found);
     })
     .catch(next);
 }
