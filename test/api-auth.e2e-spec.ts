@@ -243,6 +243,7 @@ describe('API tokens are served from memory: no SQL per request, a revocation re
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = 'orgpulse-api-listener'`,
       );
+      // every request looks its token up
       await eventually(async () => expect(await statementsFor(viewer, 3)).toBe(3), { timeoutMs: 5_000 });
       // back within its reconnect delay: served from memory again
       await eventually(async () => expect(await statementsFor(viewer, 3)).toBeLessThanOrEqual(1), {

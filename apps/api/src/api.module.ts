@@ -3,21 +3,14 @@ import {
   type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
-  type MiddlewareConsumer,
   Module,
-  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import {
-  type ApiPrincipal,
-  type CredentialCache,
-  CredentialsRepository,
-  type PgListener,
-} from '@orgpulse/persistence';
+import { CredentialsRepository, type PgListener } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
@@ -25,16 +18,15 @@ import { DataSource } from 'typeorm';
 import { AlertChanges } from './alerts/alert-changes';
 import { API_RESOLVERS } from './api.resolvers';
 import { ApiAuthenticator } from './auth/api-authenticator';
-import { ApiTokenMiddleware } from './auth/api-token.middleware';
 import type { ApiCache } from './cache/api-cache';
 import { RolesGuard } from './auth/roles.guard';
 import { Clock, SystemClock } from './graphql/clock';
-import { graphqlOptions } from './graphql/graphql-options';
+import type { ExecutionLimits } from './graphql/execution-limits/execution-budget';
+import { GRAPHQL_PATH, graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ReadModelSnapshots } from './graphql/read-model-snapshots/read-model-snapshots';
 import { ResultCache } from './graphql/result-cache/result-cache';
-import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsHttpController } from './metrics/metrics.http.controller';
@@ -47,9 +39,12 @@ export interface ApiResources {
   /** The API's one PostgreSQL LISTEN connection: projection changes and credential revocations. */
   listener: PgListener;
   dataVersions: OrgDataVersions;
-  principals: CredentialCache<ApiPrincipal>;
+  authenticator: ApiAuthenticator;
   /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
   cache: ApiCache | undefined;
+  resultCache: ResultCache | undefined;
+  /** What an accepted query may take: time and response bytes (contract §12). */
+  limits: ExecutionLimits;
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
   production: boolean;
@@ -77,7 +72,7 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
     await this.alertChanges.start();
     await this.resources.listener.start();
     this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
-      path: '/graphql',
+      path: GRAPHQL_PATH,
       schema: this.schema.schema,
       db: this.db,
       authenticator: this.authenticator,
@@ -104,10 +99,9 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 }
 
 @Module({})
-export class ApiModule implements NestModule {
+export class ApiModule {
   static with(resources: ApiResources): DynamicModule {
-    const { cache } = resources;
-    const resultCache = cache && new ResultCache(resources.dataVersions, cache);
+    const { cache, resultCache } = resources;
     const snapshots = cache && new ReadModelSnapshots(resources.dataVersions, cache);
     return {
       module: ApiModule,
@@ -125,13 +119,12 @@ export class ApiModule implements NestModule {
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
         { provide: API_RESOURCES, useValue: resources },
-        { provide: RESULT_CACHE, useValue: resultCache ?? null },
         {
           provide: CredentialsRepository,
           useFactory: (db: DataSource) => new CredentialsRepository(db),
           inject: [DataSource],
         },
-        { provide: ApiAuthenticator, useValue: new ApiAuthenticator(resources.principals) },
+        { provide: ApiAuthenticator, useValue: resources.authenticator },
         { provide: ApiMetrics, useValue: new ApiMetrics(cache) },
         {
           provide: OpenSockets,
@@ -140,15 +133,9 @@ export class ApiModule implements NestModule {
           inject: [CredentialsRepository],
         },
         { provide: APP_GUARD, useClass: RolesGuard },
-        ApiTokenMiddleware,
-        ServedFromCacheMiddleware,
         ...API_RESOLVERS,
         ApiLifecycle,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiTokenMiddleware, ServedFromCacheMiddleware).forRoutes('graphql');
   }
 }

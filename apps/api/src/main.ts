@@ -1,16 +1,22 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
+import { type ApiPrincipal, CredentialCache, CredentialsRepository, PgListener } from '@orgpulse/persistence';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
-import { type ApiPrincipal, CredentialCache, CredentialsRepository, PgListener } from '@orgpulse/persistence';
 import { apiEnv } from './api.env';
-import { ApiCache } from './cache/api-cache';
 import { ApiModule } from './api.module';
-import { limitRequestBodies } from './graphql/request-body';
+import { ApiAuthenticator } from './auth/api-authenticator';
+import { authenticateGraphqlRequests } from './auth/api-token.hook';
+import { ApiCache } from './cache/api-cache';
+import { GRAPHQL_PATH } from './graphql/graphql-options';
+import { GRAPHQL_BODY_LIMIT } from './graphql/request-body';
+import { answerFromCache } from './graphql/result-cache/answer-from-cache';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
+import { ResultCache } from './graphql/result-cache/result-cache';
+import { ApiExceptionFilter } from './http/api-exception.filter';
 import { serveLeadershipPage } from './leadership-page/leadership-page.static';
 
 runService('orgpulse-api', async () => {
@@ -19,6 +25,7 @@ runService('orgpulse-api', async () => {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
   const alertChanges = new AlertChanges(config.KAFKA_BROKERS, logger);
+  // one LISTEN connection: projection changes (cache versions) and credential revocations
   const listener = new PgListener({
     databaseUrl: config.DATABASE_URL,
     logger,
@@ -26,30 +33,41 @@ runService('orgpulse-api', async () => {
   });
   const dataVersions = new OrgDataVersions(listener);
   const credentials = new CredentialsRepository(db);
-  const principals = new CredentialCache<ApiPrincipal>(
-    listener,
-    (hash) => credentials.findApiPrincipalByHash(hash),
-    { ttlMs: config.API_TOKEN_CACHE_MS, maxEntries: 10_000 },
+  const authenticator = new ApiAuthenticator(
+    new CredentialCache<ApiPrincipal>(listener, (hash) => credentials.findApiPrincipalByHash(hash), {
+      ttlMs: config.API_TOKEN_CACHE_MS,
+      maxEntries: 10_000,
+    }),
   );
   const cache =
     config.API_RESULT_CACHE_MS > 0
       ? new ApiCache({ maxBytes: config.API_CACHE_MAX_BYTES, maxAgeMs: config.API_RESULT_CACHE_MS })
       : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(
+  const resultCache = cache && new ResultCache(dataVersions, cache);
+  const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.with({
       db,
       kafkaHealth,
       alertChanges,
       listener,
       dataVersions,
-      principals,
+      authenticator,
       cache,
+      resultCache,
+      limits: {
+        deadlineMs: config.API_QUERY_DEADLINE_MS,
+        maxResponseBytes: config.API_MAX_RESPONSE_BYTES,
+      },
       logger,
       production: config.NODE_ENV === 'production',
     }),
-    { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false },
+    new FastifyAdapter({ bodyLimit: GRAPHQL_BODY_LIMIT, return503OnClosing: true }),
+    { logger: new NestPinoLogger(logger), abortOnError: false },
   );
-  limitRequestBodies(app);
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  authenticateGraphqlRequests(fastify, authenticator, GRAPHQL_PATH);
+  if (resultCache) answerFromCache(fastify, resultCache, GRAPHQL_PATH);
   serveLeadershipPage(app, logger);
   await serveApp(app, {
     service: 'api',

@@ -17,6 +17,7 @@ export * from './projections/read-model-versions';
 export * from './projections/upgrade-read-models';
 export * from './read-models/alerts.repository';
 export * from './read-models/metrics-read-models.repository';
+export * from './read-models/org-sizes.repository';
 export * from './read-models/org-settings.repository';
 export * from './alerting/alert-outbox';
 export * from './alerting/alerts.store';

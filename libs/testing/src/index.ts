@@ -13,3 +13,4 @@ export * from './graphql-client';
 export * from './webhook-receiver';
 export * from './fault-suite';
 export * from './vendor-deliveries';
+export * from './stored-history';

@@ -16,7 +16,7 @@ import {
 } from '@orgpulse/domain';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { AuthenticatedRequest } from '../auth/api-token.middleware';
+import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import type { ReadModelSnapshots } from './read-model-snapshots/read-model-snapshots';
 
 /** What a group-scoped token sees (contract §8): G's subtree now, and the teams whose group now is in it. */

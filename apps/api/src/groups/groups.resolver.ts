@@ -3,16 +3,18 @@ import type { GroupAt, TeamTimeline } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
-import { ASSUMED_TEAMS } from '../graphql/query-limits/query-cost';
-import { GROUPS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
+import { type Connection, connection, keyAfter, pageAfter } from '../graphql/connections/connection';
+import { GROUPS_PAGE, TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { OrgOverviewModel } from '../overview/org-overview.model';
 import { groupRollUp, groupTrend } from '../overview/org-overview.resolver';
-import { TeamModel, WeekPointModel } from '../teams/team.models';
-import { GroupModel } from './group.models';
+import { TeamConnection, TeamModel, WeekPointModel } from '../teams/team.models';
+import { GroupConnection, GroupModel } from './group.models';
 
 const visibleGroups = (ctx: RequestContext, now: number) => ctx.visibleGroups(now);
+const GROUPS_LIST = 'groups';
+const GROUP_TEAMS_LIST = 'group.teams';
 
 @Resolver(() => GroupModel)
 export class GroupsResolver {
@@ -34,14 +36,37 @@ export class GroupsResolver {
     description: `Every group any event names, in id order, paged: first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ page: GROUPS_PAGE })
+  @Cost({ page: GROUPS_PAGE, size: 'groups' })
   async groups(
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<GroupAt[]> {
+    const size = pageSize(first, GROUPS_PAGE);
     const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
-    return groups.filter((g) => after === undefined || g.id > after).slice(0, pageSize(first, GROUPS_PAGE));
+    return pageAfter(groups, (g) => g.id, after ?? undefined, size).slice(0, size);
+  }
+
+  @Query(() => GroupConnection, {
+    description: `groups as a connection (contract §12): first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: GROUPS_PAGE, size: 'groups' })
+  async groupsConnection(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<GroupAt>> {
+    const size = pageSize(first, GROUPS_PAGE);
+    const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
+    const page = pageAfter(groups, (g) => g.id, keyAfter(GROUPS_LIST, after), size);
+    return connection(
+      GROUPS_LIST,
+      page,
+      size,
+      (g) => g.id,
+      () => groups.length,
+    );
   }
 
   @ResolveField(() => GroupModel, { nullable: true, description: 'The parent now; null at a root' })
@@ -51,22 +76,62 @@ export class GroupsResolver {
   }
 
   @ResolveField(() => [GroupModel], { description: 'The groups whose parent is this one now' })
+  @Cost({ size: 'groups' })
   async children(@Parent() g: GroupAt, @Context() ctx: RequestContext): Promise<GroupAt[]> {
     const visible = await visibleGroups(ctx, this.clock.now());
     return [...visible.values()].filter((child) => child.parentId === g.id && child.id !== g.id);
   }
 
   @ResolveField(() => [TeamModel], {
-    description: 'Teams registered now whose group is this one or, recursive (default), in its subtree',
+    description: `Teams registered now whose group is this one or, recursive (default), in its subtree; in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
-  @Cost({ listSize: ASSUMED_TEAMS })
+  @Cost({ page: TEAMS_PAGE, size: 'teams' })
   async teams(
     @Parent() g: GroupAt,
     @Context() ctx: RequestContext,
     @Args('recursive', { type: () => Boolean, defaultValue: true }) recursive: boolean,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => ID, nullable: true }) after?: string,
+  ): Promise<TeamTimeline[]> {
+    const size = pageSize(first, TEAMS_PAGE);
+    return (await this.teamsOf(ctx, g, recursive, after ?? undefined, size)).slice(0, size);
+  }
+
+  @ResolveField(() => TeamConnection, {
+    description: `teams as a connection (contract §12): first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Cost({ page: TEAMS_PAGE, size: 'teams' })
+  async teamsConnection(
+    @Parent() g: GroupAt,
+    @Context() ctx: RequestContext,
+    @Args('recursive', { type: () => Boolean, defaultValue: true }) recursive: boolean,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<TeamTimeline>> {
+    const size = pageSize(first, TEAMS_PAGE);
+    const page = await this.teamsOf(ctx, g, recursive, keyAfter(GROUP_TEAMS_LIST, after), size);
+    return connection(
+      GROUP_TEAMS_LIST,
+      page,
+      size,
+      (t) => t.teamId,
+      async () => {
+        const [hierarchy, teams] = await Promise.all([ctx.hierarchyAt(this.clock.now()), ctx.allTeams()]);
+        return hierarchy.teamsOf(g.id, teams, recursive).length;
+      },
+    );
+  }
+
+  /** Up to size + 1 of the group's teams after a team id. */
+  private async teamsOf(
+    ctx: RequestContext,
+    g: GroupAt,
+    recursive: boolean,
+    after: string | undefined,
+    size: number,
   ): Promise<TeamTimeline[]> {
     const [hierarchy, teams] = await Promise.all([ctx.hierarchyAt(this.clock.now()), ctx.allTeams()]);
-    return hierarchy.teamsOf(g.id, teams, recursive);
+    return pageAfter(hierarchy.teamsOf(g.id, teams, recursive), (t) => t.teamId, after, size);
   }
 
   @ResolveField(() => OrgOverviewModel, { description: 'The roll-up of the group’s subtree (§8)' })

@@ -1,4 +1,5 @@
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { connectionOf } from '../graphql/connections/connection';
 
 @ObjectType('Team')
 export class TeamModel {
@@ -69,3 +70,5 @@ export class WeekPointModel {
   @Field(() => Int) interviews!: number;
   @Field(() => Int) ships!: number;
 }
+
+export const TeamConnection = connectionOf(TeamModel, 'Team');
