@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Logger } from '@orgpulse/platform';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -20,6 +21,9 @@ import type { ResultCache } from './result-cache/result-cache';
 import { resultCachePlugin } from './result-cache/result-cache.plugin';
 
 export const GRAPHQL_PATH = '/graphql';
+
+// Apollo's types as @nestjs/apollo sees them (the package ships ESM and CJS declarations)
+type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
 
 /**
  * Apollo options for GraphQL over HTTP: org-scoped context per request, the query limits in the
@@ -64,6 +68,9 @@ export function graphqlOptions({
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [queryShapeRule(QUERY_LIMITS)],
     plugins: [
+      // its cache hints are computed per field (closures and promises for every one): this API
+      // caches whole answers itself (result-cache)
+      ApolloServerPluginCacheControlDisabled() as unknown as ApolloPlugin,
       queryLimitsPlugin(
         QUERY_LIMITS,
         limits,

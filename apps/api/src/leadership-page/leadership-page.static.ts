@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from '@orgpulse/platform';
+import type { FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,11 +34,14 @@ export function serveLeadershipPage(app: NestFastifyApplication, logger: Logger,
     prefix: '/',
     index: 'index.html',
     cacheControl: false, // setHeaders says no-cache
+    // @fastify/static passes the reply (Nest's type still says a raw response)
     setHeaders: (res) => {
-      res.setHeader('Content-Security-Policy', PAGE_CSP);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'no-referrer');
-      res.setHeader('Cache-Control', 'no-cache');
+      void (res as unknown as FastifyReply).headers({
+        'Content-Security-Policy': PAGE_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      });
     },
   });
 }

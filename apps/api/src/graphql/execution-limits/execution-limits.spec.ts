@@ -95,6 +95,26 @@ describe('executing within limits', () => {
     });
   });
 
+  it('a deadline passing between two fields of an object leaves no rejection unobserved', async () => {
+    // time moves on every reading of the clock: the deadline falls between sibling fields
+    const ticking = () => (clock += 0.25);
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(5, ticking));
+    const unobserved: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unobserved.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let deadlineMs = 40; deadlineMs < 60; deadlineMs++) {
+        clock = 0;
+        const budget = new ExecutionBudget({ deadlineMs, maxResponseBytes: 1e9 }, ticking);
+        expect((await run(schema, 500, budget)).data).toBeNull();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unobserved).toEqual([]);
+  });
+
   it('cuts an answer growing past its byte limit', async () => {
     const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
     const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 10_000 }, now);

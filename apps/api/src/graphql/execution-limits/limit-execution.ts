@@ -4,7 +4,9 @@ import {
   type GraphQLSchema,
   defaultFieldResolver,
   getNamedType,
+  getNullableType,
   isLeafType,
+  isListType,
   isObjectType,
 } from 'graphql';
 import type { CooperativeScheduler } from './cooperative-scheduler';
@@ -14,6 +16,22 @@ const limited = new WeakSet<object>();
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * graphql-js stops awaiting a field's siblings once one fails synchronously where null is not
+ * allowed: a promise it dropped must not reject unobserved, which would end the process. So a
+ * limited resolver never fails synchronously, and every promise it returns is observed.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(ignore);
+  return promise;
+}
+
+const ignore = (): undefined => undefined;
+
+function* entriesInSlices(entries: readonly unknown[], scheduler: CooperativeScheduler): Generator<unknown> {
+  for (const entry of entries) yield scheduler.defer(entry);
+}
 
 /** About the JSON bytes of a leaf value (string escapes aside). */
 function leafBytes(value: unknown): number {
@@ -55,21 +73,38 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
       limited.add(field);
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const leaf = isLeafType(getNamedType(field.type));
+      const listOfObjects = !leaf && isListType(getNullableType(field.type));
       const counted = (budget: ExecutionBudget, info: GraphQLResolveInfo, value: unknown) => {
         budget.add(fieldBytes(info, leaf, value));
+        // graphql-js completes a list's entries one after the other as it pulls them: entries past
+        // the slice come later, and their fields are resolved then
+        return listOfObjects && Array.isArray(value) && value.length > 1
+          ? entriesInSlices(value, scheduler)
+          : value;
+      };
+      // one promise more at most (for a list to slice): every field of a large answer passes here
+      const finished = (budget: ExecutionBudget, info: GraphQLResolveInfo, value: unknown) => {
+        if (!isPromise(value)) return counted(budget, info, value);
+        if (listOfObjects) return observed(value.then((resolved) => counted(budget, info, resolved)));
+        value.then((resolved) => budget.add(fieldBytes(info, leaf, resolved)), ignore);
         return value;
       };
       field.resolve = (source, args, context, info) => {
         const budget = budgets.get(context as object);
         if (budget === undefined) return resolve(source, args, context, info);
-        budget.check();
-        return scheduler.run(() => {
+        try {
           budget.check();
-          const value = resolve(source, args, context, info);
-          return isPromise(value)
-            ? value.then((resolved) => counted(budget, info, resolved))
-            : counted(budget, info, value);
-        });
+          if (scheduler.ready()) return finished(budget, info, resolve(source, args, context, info));
+          return observed(
+            scheduler.later(() => {
+              budget.check();
+              return finished(budget, info, resolve(source, args, context, info));
+            }),
+          );
+        } catch (error) {
+          // never a synchronous failure: graphql-js would drop the sibling fields already pending
+          return observed(Promise.reject(error as Error));
+        }
       };
     }
   }
