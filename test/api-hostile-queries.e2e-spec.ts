@@ -69,6 +69,7 @@ describe('hostile GraphQL requests from a viewer token: refused with a coded err
       KAFKA_BROKERS: kafkaBrokers,
       API_PORT: String(port),
       HOST: '127.0.0.1',
+      API_INTROSPECTION: 'on', // a deep introspection query meets the depth limit
     });
     await waitForHealthy(`${base}/health`, api);
     const org = JSON.parse(

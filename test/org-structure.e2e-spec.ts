@@ -349,7 +349,8 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
         PROJECTOR_PORT: String(projectorPort),
         PROJECTOR_GROUP_ID: `org-structure-${projectorPort}`,
       }),
-      spawnApp('api', { ...common, API_PORT: String(apiPort) }),
+      // introspection lists every root field the scoped token is tried with
+      spawnApp('api', { ...common, API_PORT: String(apiPort), API_INTROSPECTION: 'on' }),
       spawnApp('alerter', { ...common, ALERTER_PORT: String(alerterPort), ALERTER_INTERVAL_MS: '1000' }),
     );
     await waitForHealthy(`${ingestUrl}/health`, apps[0]);

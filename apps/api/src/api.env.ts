@@ -13,6 +13,8 @@ export const apiEnv = {
   API_QUERY_DEADLINE_MS: env.int(10_000, 100, 600_000),
   // an answer growing past this many bytes is ended with QUERY_LIMIT_EXCEEDED (contract §12)
   API_MAX_RESPONSE_BYTES: env.int(8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  // GraphQL introspection and field suggestions; auto: off with NODE_ENV=production
+  API_INTROSPECTION: env.oneOf(['auto', 'on', 'off'], 'auto'),
   // a token seen recently is served from memory; revoking it drops it at once (NOTIFY)
   API_TOKEN_CACHE_MS: env.int(60_000, 0, 3_600_000),
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),

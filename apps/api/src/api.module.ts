@@ -47,7 +47,8 @@ export interface ApiResources {
   limits: ExecutionLimits;
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
-  production: boolean;
+  /** No introspection and no field suggestions (API_INTROSPECTION). */
+  hideSchema: boolean;
 }
 
 /** Revoked tokens' subscriptions are closed within this (plus one PostgreSQL round trip). */
@@ -79,7 +80,7 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
       openSockets: this.openSockets,
       limits: QUERY_LIMITS,
       logger: this.resources.logger,
-      extraRules: this.resources.production ? [NoSchemaIntrospectionCustomRule] : [],
+      extraRules: this.resources.hideSchema ? [NoSchemaIntrospectionCustomRule] : [],
     });
     this.openSockets.start();
   }

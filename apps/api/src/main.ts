@@ -59,7 +59,10 @@ runService('orgpulse-api', async () => {
         maxResponseBytes: config.API_MAX_RESPONSE_BYTES,
       },
       logger,
-      production: config.NODE_ENV === 'production',
+      // what is hidden from clients in production: the schema (introspection, field suggestions)
+      hideSchema:
+        config.API_INTROSPECTION === 'off' ||
+        (config.API_INTROSPECTION === 'auto' && config.NODE_ENV === 'production'),
     }),
     new FastifyAdapter({ bodyLimit: GRAPHQL_BODY_LIMIT, return503OnClosing: true }),
     { logger: new NestPinoLogger(logger), abortOnError: false },

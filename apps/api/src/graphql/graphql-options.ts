@@ -35,7 +35,7 @@ type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
 export function graphqlOptions({
   db,
   logger,
-  production,
+  hideSchema,
   limits,
   cache,
   dataVersions,
@@ -44,7 +44,8 @@ export function graphqlOptions({
 }: {
   db: DataSource;
   logger: Logger;
-  production: boolean;
+  /** No introspection and no field suggestions (API_INTROSPECTION). */
+  hideSchema: boolean;
   limits: ExecutionLimits;
   /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
   cache?: ApiCache;
@@ -58,8 +59,8 @@ export function graphqlOptions({
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: !production,
-    hideSchemaDetailsFromClientErrors: production,
+    introspection: !hideSchema,
+    hideSchemaDetailsFromClientErrors: hideSchema,
     includeStacktraceInErrorResponses: false,
     transformSchema: (schema: GraphQLSchema) => limitExecution(schema, scheduler),
     // the onRequest hook authenticated the request
