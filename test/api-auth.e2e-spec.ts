@@ -129,6 +129,37 @@ describe('API tokens: one parser, roles enforced, revocation closes subscription
     }
   });
 
+  it('refuses what a page of another origin could send without a preflight (CSRF), even an answer held in the cache', async () => {
+    const url = `${base}/graphql`;
+    const auth = { authorization: `Bearer ${org.apiToken}` };
+    const query = '{ teams { id } }';
+    // the answer is in the cache
+    expect((await graphql(url, org.apiToken, query)).data).toEqual({ teams: [] });
+    expect((await graphql(url, org.apiToken, query)).data).toEqual({ teams: [] });
+    const simple = [
+      fetch(`${url}?query=${encodeURIComponent(query)}`, { headers: auth }),
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `query=${encodeURIComponent(query)}`,
+      }),
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'text/plain' },
+        body: JSON.stringify({ query }),
+      }),
+    ];
+    for (const response of await Promise.all(simple)) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
+    }
+    // with a header no form can set, a GET is a query like any other
+    const preflighted = await fetch(`${url}?query=${encodeURIComponent(query)}`, {
+      headers: { ...auth, 'apollo-require-preflight': 'true' },
+    });
+    expect(await preflighted.json()).toEqual({ data: { teams: [] } });
+  });
+
   it('a viewer may query and subscribe but call no mutation', async () => {
     const viewer = await viewerToken();
     const url = `${base}/graphql`;

@@ -14,7 +14,10 @@ describe('answering a cached result over HTTP before Apollo', () => {
   let hook: Hook;
 
   /** What the preHandler hook wrote, or 'apollo' when it let the route (Apollo) answer. */
-  const serve = async (body: unknown, { groupId = null as string | null, method = 'POST' } = {}) => {
+  const serve = async (
+    body: unknown,
+    { groupId = null as string | null, method = 'POST', contentType = 'application/json' } = {},
+  ) => {
     let sent: string | undefined;
     const reply = {
       code: () => reply,
@@ -27,6 +30,7 @@ describe('answering a cached result over HTTP before Apollo', () => {
     const request = {
       method,
       body,
+      headers: { 'content-type': contentType },
       routeOptions: { url: '/graphql' },
       principal: { orgId: 'org-a', role: 'viewer', groupId },
     } as unknown as FastifyRequest;
@@ -45,8 +49,22 @@ describe('answering a cached result over HTTP before Apollo', () => {
   });
   afterEach(() => store.stop());
 
-  it.each<[string, unknown, { groupId?: string | null; method?: string }, string]>([
+  it.each<[string, unknown, { groupId?: string | null; method?: string; contentType?: string }, string]>([
     ['the same query writes the stored bytes', { query, variables: {} }, {}, '{"data":{"teams":[]}}'],
+    [
+      'with a charset too',
+      { query, variables: {} },
+      { contentType: 'application/json; charset=utf-8' },
+      '{"data":{"teams":[]}}',
+    ],
+    // a form can send these without a preflight: Apollo's CSRF rule judges them
+    [
+      'a form body goes to Apollo',
+      { query, variables: {} },
+      { contentType: 'application/x-www-form-urlencoded' },
+      'apollo',
+    ],
+    ['a text/plain body goes to Apollo', { query, variables: {} }, { contentType: 'text/plain' }, 'apollo'],
     ['other variables go to Apollo', { query, variables: { x: 1 } }, {}, 'apollo'],
     ['a group-scoped token of the org goes to Apollo', { query, variables: {} }, { groupId: 'g1' }, 'apollo'],
     ['a GET goes to Apollo', { query, variables: {} }, { method: 'GET' }, 'apollo'],

@@ -7,11 +7,16 @@ interface GraphqlBody {
   variables?: unknown;
 }
 
+/** A JSON body: a browser sends one only after a CORS preflight, so no form can forge it (Apollo's CSRF rule). */
+const isJson = (request: FastifyRequest): boolean =>
+  request.headers['content-type']?.split(';')[0].trim().toLowerCase() === 'application/json';
+
 /** The cache key parts of a POST /graphql body, or undefined for a body Apollo must judge itself. */
 export const cacheRequestOfBody = (request: FastifyRequest): CacheRequest | undefined => {
   const body = request.body as GraphqlBody | undefined;
   const { principal } = request;
-  if (request.method !== 'POST' || principal === null || typeof body?.query !== 'string') return undefined;
+  if (request.method !== 'POST' || principal === null || !isJson(request) || typeof body?.query !== 'string')
+    return undefined;
   const { operationName, variables } = body;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
     return undefined;
