@@ -10,7 +10,7 @@ import {
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { CredentialsRepository, type PgListener } from '@orgpulse/persistence';
+import { CREDENTIALS_CHANNEL, CredentialsRepository, type PgListener } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
@@ -71,6 +71,8 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
+    // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
+    this.resources.listener.on(CREDENTIALS_CHANNEL, () => void this.openSockets.closeRevoked());
     await this.resources.listener.start();
     this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
       path: GRAPHQL_PATH,
