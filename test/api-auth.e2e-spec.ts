@@ -9,10 +9,12 @@ import {
   runCli,
   spawnApp,
   spawnNode,
+  TcpProxy,
   testEnvironment,
   waitForHealthy,
 } from '@orgpulse/testing';
 import { type Client, createClient } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 
 interface RootField {
@@ -127,6 +129,37 @@ describe('API tokens: one parser, roles enforced, revocation closes subscription
     }
   });
 
+  it('refuses what a page of another origin could send without a preflight (CSRF), even an answer held in the cache', async () => {
+    const url = `${base}/graphql`;
+    const auth = { authorization: `Bearer ${org.apiToken}` };
+    const query = '{ teams { id } }';
+    // the answer is in the cache
+    expect((await graphql(url, org.apiToken, query)).data).toEqual({ teams: [] });
+    expect((await graphql(url, org.apiToken, query)).data).toEqual({ teams: [] });
+    const simple = [
+      fetch(`${url}?query=${encodeURIComponent(query)}`, { headers: auth }),
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `query=${encodeURIComponent(query)}`,
+      }),
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'text/plain' },
+        body: JSON.stringify({ query }),
+      }),
+    ];
+    for (const response of await Promise.all(simple)) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
+    }
+    // with a header no form can set, a GET is a query like any other
+    const preflighted = await fetch(`${url}?query=${encodeURIComponent(query)}`, {
+      headers: { ...auth, 'apollo-require-preflight': 'true' },
+    });
+    expect(await preflighted.json()).toEqual({ data: { teams: [] } });
+  });
+
   it('a viewer may query and subscribe but call no mutation', async () => {
     const viewer = await viewerToken();
     const url = `${base}/graphql`;
@@ -160,5 +193,96 @@ describe('API tokens: one parser, roles enforced, revocation closes subscription
     expect((await graphql(`${base}/graphql`, viewer, '{ teams { id } }')).status).toBe(401);
     const again = await subscribed(viewer);
     expect(again.closes).toEqual([4403]);
+  });
+});
+
+describe('API tokens are served from memory: no SQL per request, a revocation refuses the token at once', () => {
+  jest.setTimeout(120_000);
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let api: SpawnedProcess;
+  let url: string;
+  let orgId: string;
+
+  const token = async () =>
+    (
+      JSON.parse(
+        (await runCli(['token', 'create', '--org', orgId, '--role', 'viewer'], { DATABASE_URL: db.url }))
+          .stdout,
+      ) as { apiToken: string }
+    ).apiToken;
+  /** SQL statements the API sends for these requests (one query that reads no read model). */
+  const statementsFor = async (apiToken: string, requests: number) => {
+    const before = proxy.pgStatements;
+    for (let i = 0; i < requests; i++)
+      expect(await graphql(`${url}/graphql`, apiToken, '{ __typename }')).toMatchObject({ status: 200 });
+    return proxy.pgStatements - before;
+  };
+
+  beforeAll(async () => {
+    const { kafkaBrokers } = testEnvironment();
+    db = await TestDatabase.create('apitokens');
+    const target = new URL(db.url);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+    const proxied = new URL(db.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    api = spawnApp('api', {
+      DATABASE_URL: proxied.toString(),
+      KAFKA_BROKERS: kafkaBrokers,
+      API_PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitForHealthy(`${url}/health`, api);
+    orgId = (
+      JSON.parse((await runCli(['org', 'create', '--name', 'Tokens'], { DATABASE_URL: db.url })).stdout) as {
+        orgId: string;
+      }
+    ).orgId;
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('looks a token up once, then answers from memory; `token revoke` refuses it as its NOTIFY arrives', async () => {
+    const viewer = await token();
+    expect(await statementsFor(viewer, 1)).toBe(1);
+    expect(await statementsFor(viewer, 20)).toBe(0);
+
+    expect((await runCli(['token', 'revoke', viewer], { DATABASE_URL: db.url })).code).toBe(0);
+    await eventually(
+      async () => expect((await graphql(`${url}/graphql`, viewer, '{ __typename }')).status).toBe(401),
+      { timeoutMs: 1_000, intervalMs: 5 },
+    );
+    // never served again, from memory or otherwise
+    for (let i = 0; i < 5; i++)
+      expect((await graphql(`${url}/graphql`, viewer, '{ __typename }')).status).toBe(401);
+  });
+
+  it('while its listener is down, the API looks every token up in PostgreSQL (a revocation could go unseen)', async () => {
+    const viewer = await token();
+    await statementsFor(viewer, 1);
+    const admin = new PgClient({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'orgpulse-api-listener'`,
+      );
+      // every request looks its token up
+      await eventually(async () => expect(await statementsFor(viewer, 3)).toBe(3), { timeoutMs: 5_000 });
+      // back within its reconnect delay: served from memory again
+      await eventually(async () => expect(await statementsFor(viewer, 3)).toBeLessThanOrEqual(1), {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+      });
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -5,6 +5,7 @@ import {
   freePort,
   runCli,
   spawnApp,
+  storeHistory,
   testEnvironment,
   waitForHealthy,
 } from '@orgpulse/testing';
@@ -12,6 +13,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const TEN_YEARS = { from: '2016-01-04T00:00:00Z', to: '2026-01-05T00:00:00Z' };
+const TEAMS = 1_000;
 
 interface Answer {
   status: number;
@@ -67,11 +69,23 @@ describe('hostile GraphQL requests from a viewer token: refused with a coded err
       KAFKA_BROKERS: kafkaBrokers,
       API_PORT: String(port),
       HOST: '127.0.0.1',
+      API_INTROSPECTION: 'on', // a deep introspection query meets the depth limit
     });
     await waitForHealthy(`${base}/health`, api);
     const org = JSON.parse(
       (await runCli(['org', 'create', '--name', 'Hostile'], { DATABASE_URL: db.url })).stdout,
     ) as { orgId: string };
+    // costs come from the org's actual sizes: enough teams for the largest page
+    await storeHistory(
+      db.url,
+      org.orgId,
+      Array.from({ length: TEAMS }, (_, i) => ({
+        id: `r${i}`,
+        type: 'team.registered' as const,
+        occurredAt: '2025-01-06T00:00:00Z',
+        data: { teamId: `t${String(i).padStart(4, '0')}`, name: `T${i}`, headcount: 5 },
+      })),
+    );
     viewer = (
       JSON.parse(
         (await runCli(['token', 'create', '--org', org.orgId, '--role', 'viewer'], { DATABASE_URL: db.url }))
@@ -93,7 +107,9 @@ describe('hostile GraphQL requests from a viewer token: refused with a coded err
         variables: { w: { from: '2026-01-05T00:00:00Z', to: '2026-02-02T00:00:00Z' } },
       }),
     );
-    expect(answer).toEqual({ status: 200, body: { data: { teams: [], orgOverview: { teams: 0 } } } });
+    expect(answer.status).toBe(200);
+    const { teams, orgOverview } = answer.body.data as { teams: unknown[]; orgOverview: { teams: number } };
+    expect([teams.length, orgOverview.teams]).toEqual([500, TEAMS]); // the default page, every team
   });
 
   it('a chain of 40 fragments, each spreading the next twice (about a kilobyte): the cost limit', async () => {

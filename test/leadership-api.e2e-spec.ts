@@ -100,6 +100,7 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
         DATABASE_URL: database.toString(),
         API_PORT: String(apiPort),
         API_RESULT_CACHE_MS: '0',
+        API_INTROSPECTION: 'on', // a deep introspection query meets the depth limit
       }),
     );
     await waitForHealthy(`${ingestUrl}/health`, apps[0]);
@@ -387,7 +388,7 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
     expect(refused.errors?.[0].message).toMatch(/9 levels deep; at most 8 are allowed/);
   });
 
-  it('in production: no introspection and no field suggestions', async () => {
+  it('in production (API_INTROSPECTION auto): no introspection and no field suggestions', async () => {
     const port = await freePort();
     const api = spawnApp('api', {
       DATABASE_URL: db.url,

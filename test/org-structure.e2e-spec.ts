@@ -349,7 +349,8 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
         PROJECTOR_PORT: String(projectorPort),
         PROJECTOR_GROUP_ID: `org-structure-${projectorPort}`,
       }),
-      spawnApp('api', { ...common, API_PORT: String(apiPort) }),
+      // introspection lists every root field the scoped token is tried with
+      spawnApp('api', { ...common, API_PORT: String(apiPort), API_INTROSPECTION: 'on' }),
       spawnApp('alerter', { ...common, ALERTER_PORT: String(alerterPort), ALERTER_INTERVAL_MS: '1000' }),
     );
     await waitForHealthy(`${ingestUrl}/health`, apps[0]);
@@ -448,7 +449,28 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
           platform: { id: 'platform', parent: null, children: [{ id: 'payments' }] },
         },
       },
+      teamsConnection: {
+        q: `{ all: teamsConnection(first: 2) { totalCount edges { node { id } } pageInfo { hasNextPage } }
+          otherBranch: teamsConnection(groupId: "growth") { totalCount edges { node { id } } } }`,
+        expected: {
+          all: {
+            totalCount: 3,
+            edges: [{ node: { id: 'billing' } }, { node: { id: 'ledger' } }],
+            pageInfo: { hasNextPage: true },
+          },
+          otherBranch: { totalCount: 0, edges: [] },
+        },
+      },
       groups: { q: '{ groups { id } }', expected: { groups: [{ id: 'payments' }, { id: 'platform' }] } },
+      groupsConnection: {
+        q: '{ groupsConnection { totalCount edges { node { id } } } }',
+        expected: {
+          groupsConnection: {
+            totalCount: 2,
+            edges: [{ node: { id: 'payments' } }, { node: { id: 'platform' } }],
+          },
+        },
+      },
       orgOverview: {
         q: `query ($w: Window!) { mine: orgOverview(window: $w) { teams idlePersonDays }
           other: orgOverview(window: $w, groupId: "growth") { teams idlePersonDays interviews }
@@ -477,6 +499,15 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
         q: `query ($w: Window!) { all: blockingEdges(window: $w) { blockedTeamId } other: blockingEdges(window: $w, groupId: "growth") { blockedTeamId } }`,
         expected: { all: [{ blockedTeamId: 'ledger' }, { blockedTeamId: 'mover' }], other: [] },
       },
+      blockingEdgesConnection: {
+        q: `query ($w: Window!) { blockingEdgesConnection(window: $w) { totalCount edges { node { blockedTeamId } } } }`,
+        expected: {
+          blockingEdgesConnection: {
+            totalCount: 2,
+            edges: [{ node: { blockedTeamId: 'ledger' } }, { node: { blockedTeamId: 'mover' } }],
+          },
+        },
+      },
       manager: {
         q: '{ boss: manager(id: "vp") { id } lead: manager(id: "em") { id } }',
         expected: { boss: null, lead: null },
@@ -493,6 +524,10 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
       },
       alerts: {
         q: '{ alerts(status: OPEN) { rule subjectId } }',
+        expected: 'only team alerts of billing, ledger and mover',
+      },
+      alertsConnection: {
+        q: '{ alertsConnection(status: OPEN) { totalCount edges { node { rule subjectId } } } }',
         expected: 'only team alerts of billing, ledger and mover',
       },
       settings: { q: '{ settings { currency } }', expected: { settings: { currency: 'EUR' } } },
@@ -527,8 +562,14 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
       const text = JSON.stringify(answer);
       if (expected === 'FORBIDDEN') {
         expect(answer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      } else if (field === 'alerts') {
-        const alerts = (answer.data as { alerts: { rule: string; subjectId: string }[] }).alerts;
+      } else if (field === 'alerts' || field === 'alertsConnection') {
+        type Alert = { rule: string; subjectId: string };
+        const data = answer.data as {
+          alerts?: Alert[];
+          alertsConnection?: { totalCount: number; edges: { node: Alert }[] };
+        };
+        const alerts = data.alerts ?? data.alertsConnection?.edges.map((e) => e.node) ?? [];
+        if (data.alertsConnection) expect(data.alertsConnection.totalCount).toBe(alerts.length);
         expect(alerts.length).toBeGreaterThan(0);
         expect(
           alerts.map((a) => a.subjectId).filter((s) => !['billing', 'ledger', 'mover'].includes(s)),

@@ -8,6 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export API_PORT="${API_PORT:-3000}" INGEST_PORT="${INGEST_PORT:-3001}"
 export PROJECTOR_PORT="${PROJECTOR_PORT:-3002}" ALERTER_PORT="${ALERTER_PORT:-3003}"
 export HOST="${HOST:-127.0.0.1}" LOG_LEVEL="${LOG_LEVEL:-info}"
+# libraries skip their development checks (graphql-js on every request); the local run keeps GraphQL
+# introspection and field suggestions for exploring the API (a deployment leaves them off)
+export NODE_ENV="${NODE_ENV:-production}" API_INTROSPECTION="${API_INTROSPECTION:-on}"
 
 cleanup() {
   trap - EXIT INT TERM

@@ -3,16 +3,14 @@ import {
   type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
-  type MiddlewareConsumer,
   Module,
-  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { CredentialsRepository } from '@orgpulse/persistence';
+import { CREDENTIALS_CHANNEL, CredentialsRepository, type PgListener } from '@orgpulse/persistence';
 import type { Logger, ServiceMetrics } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
@@ -20,27 +18,35 @@ import { DataSource } from 'typeorm';
 import { AlertChanges } from './alerts/alert-changes';
 import { API_RESOLVERS } from './api.resolvers';
 import { ApiAuthenticator } from './auth/api-authenticator';
-import { ApiTokenMiddleware } from './auth/api-token.middleware';
+import type { ApiCache } from './cache/api-cache';
 import { RolesGuard } from './auth/roles.guard';
 import { Clock, SystemClock } from './graphql/clock';
-import { graphqlOptions } from './graphql/graphql-options';
+import type { ExecutionLimits } from './graphql/execution-limits/execution-budget';
+import { GRAPHQL_PATH, graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
-import { TeamHistoryCache } from './read-models/team-history.cache';
-import { RESULT_CACHE, ServedFromCacheMiddleware } from './graphql/result-cache/served-from-cache.middleware';
 import { HealthHttpController } from './health/health.http.controller';
+import { TeamHistoryCache } from './read-models/team-history.cache';
 import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
 import { OpenSockets } from './subscriptions/open-sockets';
 
 export interface ApiResources {
   db: DataSource;
   alertChanges: AlertChanges;
+  /** The API's one PostgreSQL LISTEN connection: projection changes and credential revocations. */
+  listener: PgListener;
   dataVersions: OrgDataVersions;
-  resultCacheMs: number;
+  authenticator: ApiAuthenticator;
+  /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
+  cache: ApiCache | undefined;
+  resultCache: ResultCache | undefined;
+  /** What an accepted query may take: time and response bytes (contract §12). */
+  limits: ExecutionLimits;
   kafkaHealth: KafkaHealthProbe;
   logger: Logger;
-  production: boolean;
+  /** No introspection and no field suggestions (API_INTROSPECTION). */
+  hideSchema: boolean;
   /** the process's /metrics: the caches' hits, misses and sizes */
   metrics?: ServiceMetrics;
 }
@@ -54,7 +60,6 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   constructor(
     @Inject(AlertChanges) private readonly alertChanges: AlertChanges,
-    @Inject(OrgDataVersions) private readonly dataVersions: OrgDataVersions,
     @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
@@ -66,16 +71,18 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
-    await this.dataVersions.start();
+    // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
+    this.resources.listener.on(CREDENTIALS_CHANNEL, () => void this.openSockets.closeRevoked());
+    await this.resources.listener.start();
     this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
-      path: '/graphql',
+      path: GRAPHQL_PATH,
       schema: this.schema.schema,
       db: this.db,
       authenticator: this.authenticator,
       openSockets: this.openSockets,
       limits: QUERY_LIMITS,
       logger: this.resources.logger,
-      extraRules: this.resources.production ? [NoSchemaIntrospectionCustomRule] : [],
+      extraRules: this.resources.hideSchema ? [NoSchemaIntrospectionCustomRule] : [],
     });
     this.openSockets.start();
   }
@@ -87,28 +94,23 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
 
   async onApplicationShutdown(): Promise<void> {
     await this.alertChanges.stop();
-    await this.dataVersions.stop();
+    await this.resources.listener.stop();
+    this.resources.cache?.stop();
     await this.kafkaHealth.close();
     await this.db.destroy();
   }
 }
 
-/** What teams' weeks may hold in memory, shared by every request (issue 20: caches bounded in bytes). */
-const TEAM_HISTORY_BYTES = 48 * 1024 * 1024;
-
 @Module({})
-export class ApiModule implements NestModule {
+export class ApiModule {
   static with(resources: ApiResources): DynamicModule {
-    const resultCache =
-      resources.resultCacheMs > 0
-        ? new ResultCache(resources.dataVersions, { maxAgeMs: resources.resultCacheMs, maxEntries: 1_000 })
-        : undefined;
+    const { cache, resultCache } = resources;
     // teams' weeks for windows the result cache cannot share (other windows, groups)
-    const teamHistories = resources.resultCacheMs > 0 ? new TeamHistoryCache(TEAM_HISTORY_BYTES) : undefined;
-    if (resultCache && resources.metrics)
-      resultCache.meter = resources.metrics.cache('api_results', {
-        entries: () => resultCache.size,
-        bytes: () => resultCache.bytes,
+    const teamHistories = cache && new TeamHistoryCache(cache.maxBytes);
+    if (teamHistories && resources.metrics)
+      resources.metrics.cache('api_team_weeks', {
+        entries: () => teamHistories.size,
+        bytes: () => teamHistories.bytes,
       });
     return {
       module: ApiModule,
@@ -126,17 +128,12 @@ export class ApiModule implements NestModule {
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
         { provide: API_RESOURCES, useValue: resources },
-        { provide: RESULT_CACHE, useValue: resultCache ?? null },
         {
           provide: CredentialsRepository,
           useFactory: (db: DataSource) => new CredentialsRepository(db),
           inject: [DataSource],
         },
-        {
-          provide: ApiAuthenticator,
-          useFactory: (credentials: CredentialsRepository) => new ApiAuthenticator(credentials),
-          inject: [CredentialsRepository],
-        },
+        { provide: ApiAuthenticator, useValue: resources.authenticator },
         {
           provide: OpenSockets,
           useFactory: (credentials: CredentialsRepository) =>
@@ -144,15 +141,9 @@ export class ApiModule implements NestModule {
           inject: [CredentialsRepository],
         },
         { provide: APP_GUARD, useClass: RolesGuard },
-        ApiTokenMiddleware,
-        ServedFromCacheMiddleware,
         ...API_RESOLVERS,
         ApiLifecycle,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiTokenMiddleware, ServedFromCacheMiddleware).forRoutes('graphql');
   }
 }

@@ -16,3 +16,4 @@ export * from './vendor-deliveries';
 export * from './otlp-receiver';
 export * from './projected-events';
 export * from './measured-statements';
+export * from './stored-history';

@@ -75,12 +75,15 @@ export const appNodeOptions = (): string[] =>
     .split(/\s+/)
     .filter(Boolean);
 
-/** Runs a built app (`npm run build` first), as production runs it. */
+/**
+ * Runs a built app (`npm run build` first), as production runs it: its heap limit and
+ * NODE_ENV=production (a test that needs otherwise says so in `env`).
+ */
 export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): SpawnedProcess {
   return spawnNode(
     join(repoRoot, 'dist', 'apps', app, 'src', 'main.js'),
     [],
-    { ...baseEnv(), ...env },
+    { ...baseEnv(), NODE_ENV: 'production', ...env },
     { nodeArgs: [...appNodeOptions(), ...nodeArgs] },
   );
 }

@@ -20,6 +20,7 @@ import { Roles } from '../auth/roles.decorator';
 import { GraphQLJSONObject } from '../graphql/json-object.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
+import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
 import { ALERT_CHANGED, AlertChanges } from './alert-changes';
 import type { RequestContext } from '../graphql/request-context';
 import { allTeams } from '../overview/org-figures';
@@ -42,6 +43,9 @@ export class AlertModel {
   @Field(() => GraphQLJSONObject, { description: 'The figures when raised (e.g. idle person-days so far)' })
   figures!: Record<string, unknown>;
 }
+
+const AlertConnection = connectionOf(AlertModel, 'Alert');
+const ALERTS_LIST = 'alerts';
 
 @Resolver(() => AlertModel)
 export class AlertsResolver {
@@ -74,21 +78,45 @@ export class AlertsResolver {
     description: `Latest raised first, paged: first (default ${ALERTS_PAGE.defaultSize}, at most ${ALERTS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ page: ALERTS_PAGE })
+  @Cost({ page: ALERTS_PAGE, size: 'alerts' })
   async listAlerts(
     @Context() ctx: RequestContext,
     @Args('status', { type: () => AlertStatusEnum, nullable: true }) status?: AlertStatusEnum,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<AlertModel[]> {
-    const scope = await ctx.scope();
     return this.alerts.list(ctx.orgId, status, {
       first: pageSize(first, ALERTS_PAGE),
       after,
-      ...(scope === null
-        ? {}
-        : { teams: (await allTeams(ctx)).map((t) => t.subjectId), rules: [...teamAlertRules] }),
+      ...(await this.scopeOf(ctx)),
     });
+  }
+
+  @Query(() => AlertConnection, {
+    description: `alerts as a connection (contract §12), latest raised first: first (default ${ALERTS_PAGE.defaultSize}, at most ${ALERTS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: ALERTS_PAGE, size: 'alerts' })
+  async alertsConnection(
+    @Context() ctx: RequestContext,
+    @Args('status', { type: () => AlertStatusEnum, nullable: true }) status?: AlertStatusEnum,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<AlertModel>> {
+    const size = pageSize(first, ALERTS_PAGE);
+    const scope = await this.scopeOf(ctx);
+    const alerts = await this.alerts.list(ctx.orgId, status, {
+      first: size + 1,
+      after: keyAfter(ALERTS_LIST, after),
+      ...scope,
+    });
+    return connection(
+      ALERTS_LIST,
+      alerts,
+      size,
+      (a) => a.id,
+      () => this.alerts.count(ctx.orgId, status, scope),
+    );
   }
 
   @ResolveField(() => String, {
@@ -102,5 +130,13 @@ export class AlertsResolver {
     // a subscription keeps its context for as long as it is open: names are not held past the answer
     loader.clear(alert.subjectId);
     return subject?.state.name ?? null;
+  }
+
+  /** For a group-scoped token, only team rules about its teams. */
+  private async scopeOf(ctx: RequestContext): Promise<{ teams?: string[]; rules?: string[] }> {
+    const scope = await ctx.scope();
+    return scope === null
+      ? {}
+      : { teams: (await allTeams(ctx)).map((t) => t.subjectId), rules: [...teamAlertRules] };
   }
 }

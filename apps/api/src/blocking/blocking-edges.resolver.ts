@@ -1,10 +1,12 @@
-import { Args, Context, Field, Float, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { blockingEdges } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
-import { ASSUMED_TEAMS } from '../graphql/query-limits/query-cost';
+import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
+import { BLOCKING_EDGES_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
+import { badInput } from '../graphql/graphql-errors';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { membersAt } from '../overview/org-figures';
 import { timelineFor } from '../teams/team-metrics';
@@ -19,20 +21,60 @@ export class BlockingEdgeModel {
   @Field(() => Float) idlePersonDays!: number;
 }
 
+const BlockingEdgeConnection = connectionOf(BlockingEdgeModel, 'BlockingEdge');
+// ordered by value: a cursor holds the position of the last edge of its page
+const EDGES_LIST = 'blockingEdges';
+
 @Resolver()
 export class BlockingEdgesResolver {
   constructor(private readonly clock: Clock) {}
 
   @Query(() => [BlockingEdgeModel], {
-    description:
-      'Pairs (blocking team, blocked team) with blocked time in the window, most idle person-days first; with groupId, blocked teams of that group’s roll-up (§8)',
+    description: `Pairs (blocking team, blocked team) with blocked time in the window, most idle person-days first; with groupId, blocked teams of that group’s roll-up (§8). Paged: first (default ${BLOCKING_EDGES_PAGE.defaultSize}, at most ${BLOCKING_EDGES_PAGE.maxSize}) and after (an endCursor of blockingEdgesConnection)`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ listSize: ASSUMED_TEAMS })
+  @Cost({ page: BLOCKING_EDGES_PAGE, size: 'teamPairs' })
   async blockingEdges(
     @Context() ctx: RequestContext,
     @Args('window') windowInput: WindowInput,
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<BlockingEdgeModel[]> {
+    const size = pageSize(first, BLOCKING_EDGES_PAGE);
+    const start = startAfter(after);
+    return (await this.edges(ctx, windowInput, groupId)).slice(start, start + size);
+  }
+
+  @Query(() => BlockingEdgeConnection, {
+    description: `blockingEdges as a connection (contract §12): first (default ${BLOCKING_EDGES_PAGE.defaultSize}, at most ${BLOCKING_EDGES_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: BLOCKING_EDGES_PAGE, size: 'teamPairs' })
+  async blockingEdgesConnection(
+    @Context() ctx: RequestContext,
+    @Args('window') windowInput: WindowInput,
+    @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<BlockingEdgeModel>> {
+    const size = pageSize(first, BLOCKING_EDGES_PAGE);
+    const start = startAfter(after);
+    const edges = await this.edges(ctx, windowInput, groupId);
+    const positions = new Map(edges.map((edge, i) => [edge, i]));
+    return connection(
+      EDGES_LIST,
+      edges.slice(start, start + size + 1),
+      size,
+      (edge) => String(positions.get(edge)),
+      () => edges.length,
+    );
+  }
+
+  private async edges(
+    ctx: RequestContext,
+    windowInput: WindowInput,
+    groupId: string | undefined,
   ): Promise<BlockingEdgeModel[]> {
     const window = toWindow(windowInput);
     const now = this.clock.now();
@@ -45,4 +87,13 @@ export class BlockingEdgesResolver {
     const timelines = await Promise.all(teams.map((t) => timelineFor(ctx, t.subjectId, window)));
     return blockingEdges(timelines, window, now);
   }
+}
+
+/** The position after the cursor's edge (0 without one). */
+function startAfter(after: string | null | undefined): number {
+  const key = keyAfter(EDGES_LIST, after);
+  if (key === undefined) return 0;
+  const position = Number(key);
+  if (!Number.isSafeInteger(position) || position < 0) throw badInput(`after: not a cursor of ${EDGES_LIST}`);
+  return position + 1;
 }

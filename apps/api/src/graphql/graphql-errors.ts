@@ -81,6 +81,9 @@ export function formatGraphqlError(
   return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/** A coded refusal as clients see it (no http extension). */
+export const formattedRefusal = (error: GraphQLError): GraphQLFormattedError => withoutHttp(error.toJSON());
+
 /** A refusal before GraphQL runs (authentication, body size), in the same shape as GraphQL's own. */
 export function httpRefusal(error: GraphQLError): {
   status: number;

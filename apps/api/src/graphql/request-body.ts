@@ -1,32 +1,26 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { HttpException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { httpRefusal, tooLargeBody } from './graphql-errors';
+import { tooLargeBody } from './graphql-errors';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 
 /**
- * GraphQL over HTTP takes a JSON body of at most QUERY_LIMITS.maxBodyBytes: a larger one is refused
- * (413, QUERY_LIMIT_EXCEEDED) from its Content-Length before it is read, or once that much has arrived.
+ * GraphQL over HTTP takes a JSON body of at most this many bytes: fastify refuses a larger one from
+ * its Content-Length before reading it, or once that much has arrived (413).
  */
-export function limitRequestBodies(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: QUERY_LIMITS.maxBodyBytes });
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const { type, length } = (error ?? {}) as { type?: unknown; length?: unknown };
-    let refusal: GraphQLError | undefined;
-    if (type === 'entity.too.large') refusal = tooLargeBody(typeof length === 'number' ? length : undefined);
-    else if (
-      type === 'entity.parse.failed' ||
-      type === 'encoding.unsupported' ||
-      type === 'charset.unsupported'
-    )
-      refusal = new GraphQLError(`the request body is not JSON a GraphQL server reads (${String(type)})`, {
-        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-      });
-    if (!refusal) {
-      next(error);
-      return;
-    }
-    const { status, body } = httpRefusal(refusal);
-    res.status(status).json(body);
-  });
+export const GRAPHQL_BODY_LIMIT = QUERY_LIMITS.maxBodyBytes;
+
+/** What a refusal of fastify's body parsing says to a GraphQL client (QUERY_LIMIT_EXCEEDED for the size). */
+export function bodyRefusal(exception: unknown, request: FastifyRequest): GraphQLError | undefined {
+  if (!(exception instanceof HttpException)) return undefined;
+  const status = exception.getStatus();
+  if (status === 413) {
+    const length = Number(request.headers['content-length']);
+    return tooLargeBody(Number.isSafeInteger(length) && length > GRAPHQL_BODY_LIMIT ? length : undefined);
+  }
+  if (status === 400 || status === 415)
+    return new GraphQLError(`the request body is not JSON a GraphQL server reads (${exception.message})`, {
+      extensions: { code: 'BAD_REQUEST', http: { status } },
+    });
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { type ApiPrincipal, type OrgSettings, OrgSettingsRepository } from '@orgpulse/persistence';
 import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
-import type { AuthenticatedRequest } from '../auth/api-token.middleware';
+import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
@@ -96,9 +96,7 @@ export class RequestContext {
 
   /** Teams in id order, optionally of one group now, paged by id (one statement). */
   async listTeams({ groupId, first, after, blocked }: TeamPage): Promise<TeamView[]> {
-    const scope = await this.scope();
-    let groups: string[] | undefined = groupId === undefined || groupId === null ? undefined : [groupId];
-    if (scope !== null) groups = (groups ?? [...scope.groups]).filter((g) => scope.groups.has(g));
+    const groups = await this.groupsListed(groupId);
     if (groups !== undefined && groups.length === 0) return [];
     const views = await this.teams.reader.listHeads(this.orgId, {
       first,
@@ -108,6 +106,24 @@ export class RequestContext {
     });
     this.teams.prime(views);
     return views;
+  }
+
+  /** How many teams listTeams would list, every page together (one count). */
+  async countTeams({ groupId }: Pick<TeamPage, 'groupId'>): Promise<number> {
+    const groups = await this.groupsListed(groupId);
+    if (groups !== undefined && groups.length === 0) return 0;
+    return this.teams.reader.countWhere(
+      this.orgId,
+      groups === undefined ? undefined : { column: 'group_id', values: groups },
+    );
+  }
+
+  /** The groups a team list is limited to: a group asked for, a scoped token's subtree; undefined: none. */
+  private async groupsListed(groupId: string | null | undefined): Promise<string[] | undefined> {
+    const scope = await this.scope();
+    const groups = groupId === undefined || groupId === null ? undefined : [groupId];
+    if (scope === null) return groups;
+    return (groups ?? [...scope.groups]).filter((g) => scope.groups.has(g));
   }
 
   /** The hierarchy as of t, over the groups the token may see (built once per request and t). */

@@ -3,15 +3,15 @@ import type { GroupAt } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
-import { ASSUMED_TEAMS } from '../graphql/query-limits/query-cost';
-import { GROUPS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
+import { type Connection, connection, keyAfter, pageAfter } from '../graphql/connections/connection';
+import { GROUPS_PAGE, TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { OrgOverviewModel } from '../overview/org-overview.model';
 import { type LazyOverview, groupOverview, groupTrend, membersAt } from '../overview/org-figures';
 import type { TeamView } from '../read-models/team-reads';
-import { TeamModel, WeekPointModel } from '../teams/team.models';
-import { GroupModel } from './group.models';
+import { TeamConnection, TeamModel, WeekPointModel } from '../teams/team.models';
+import { GroupConnection, GroupModel } from './group.models';
 
 /** The groups the token sees now, by id: every group, or a scoped token's subtree. */
 async function visibleGroups(ctx: RequestContext, now: number): Promise<Map<string, GroupAt>> {
@@ -23,6 +23,8 @@ async function visibleGroups(ctx: RequestContext, now: number): Promise<Map<stri
       .map((g) => [g.id, g]),
   );
 }
+const GROUPS_LIST = 'groups';
+const GROUP_TEAMS_LIST = 'group.teams';
 
 @Resolver(() => GroupModel)
 export class GroupsResolver {
@@ -44,16 +46,37 @@ export class GroupsResolver {
     description: `Every group any event names, in id order, paged: first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ page: GROUPS_PAGE })
+  @Cost({ page: GROUPS_PAGE, size: 'groups' })
   async groups(
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<GroupAt[]> {
+    const size = pageSize(first, GROUPS_PAGE);
     const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
-    return groups
-      .filter((g) => after === undefined || after === null || g.id > after)
-      .slice(0, pageSize(first, GROUPS_PAGE));
+    return pageAfter(groups, (g) => g.id, after ?? undefined, size).slice(0, size);
+  }
+
+  @Query(() => GroupConnection, {
+    description: `groups as a connection (contract §12): first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: GROUPS_PAGE, size: 'groups' })
+  async groupsConnection(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<GroupAt>> {
+    const size = pageSize(first, GROUPS_PAGE);
+    const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
+    const page = pageAfter(groups, (g) => g.id, keyAfter(GROUPS_LIST, after), size);
+    return connection(
+      GROUPS_LIST,
+      page,
+      size,
+      (g) => g.id,
+      () => groups.length,
+    );
   }
 
   @ResolveField(() => GroupModel, { nullable: true, description: 'The parent now; null at a root' })
@@ -63,21 +86,61 @@ export class GroupsResolver {
   }
 
   @ResolveField(() => [GroupModel], { description: 'The groups whose parent is this one now' })
+  @Cost({ size: 'groups' })
   async children(@Parent() g: GroupAt, @Context() ctx: RequestContext): Promise<GroupAt[]> {
     const visible = await visibleGroups(ctx, this.clock.now());
     return [...visible.values()].filter((child) => child.parentId === g.id && child.id !== g.id);
   }
 
   @ResolveField(() => [TeamModel], {
-    description: 'Teams registered now whose group is this one or, recursive (default), in its subtree',
+    description: `Teams registered now whose group is this one or, recursive (default), in its subtree; in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
-  @Cost({ listSize: ASSUMED_TEAMS })
+  @Cost({ page: TEAMS_PAGE, size: 'teams' })
   async teams(
     @Parent() g: GroupAt,
     @Context() ctx: RequestContext,
     @Args('recursive', { type: () => Boolean, defaultValue: true }) recursive: boolean,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<TeamView[]> {
-    return membersAt(ctx, g.id, this.clock.now(), recursive);
+    const size = pageSize(first, TEAMS_PAGE);
+    return (await this.teamsOf(ctx, g, recursive, after ?? undefined, size)).slice(0, size);
+  }
+
+  @ResolveField(() => TeamConnection, {
+    description: `teams as a connection (contract §12): first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Cost({ page: TEAMS_PAGE, size: 'teams' })
+  async teamsConnection(
+    @Parent() g: GroupAt,
+    @Context() ctx: RequestContext,
+    @Args('recursive', { type: () => Boolean, defaultValue: true }) recursive: boolean,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<TeamView>> {
+    const size = pageSize(first, TEAMS_PAGE);
+    const page = await this.teamsOf(ctx, g, recursive, keyAfter(GROUP_TEAMS_LIST, after), size);
+    return connection(
+      GROUP_TEAMS_LIST,
+      page,
+      size,
+      (t) => t.subjectId,
+      async () => (await membersAt(ctx, g.id, this.clock.now(), recursive)).length,
+    );
+  }
+
+  /** Up to size + 1 of the group's teams after a team id. */
+  private async teamsOf(
+    ctx: RequestContext,
+    g: GroupAt,
+    recursive: boolean,
+    after: string | undefined,
+    size: number,
+  ): Promise<TeamView[]> {
+    const members = (await membersAt(ctx, g.id, this.clock.now(), recursive)).sort((a, b) =>
+      a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0,
+    );
+    return pageAfter(members, (t) => t.subjectId, after, size);
   }
 
   @ResolveField(() => OrgOverviewModel, { description: 'The roll-up of the group’s subtree (§8)' })

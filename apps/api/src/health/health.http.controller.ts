@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { serviceHealth } from '@orgpulse/platform';
-import type { Response } from 'express';
+import { healthHttpStatus, serviceHealth } from '@orgpulse/platform';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 
 @Controller('health')
@@ -12,8 +12,8 @@ export class HealthHttpController {
   ) {}
 
   @Get()
-  async health(@Res() res: Response): Promise<void> {
+  async health(@Res() reply: FastifyReply): Promise<void> {
     const report = await serviceHealth(this.kafka, this.db);
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    await reply.code(healthHttpStatus(report)).send(report);
   }
 }

@@ -1,7 +1,7 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from '@orgpulse/platform';
+import type { FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
 /** Where the build (apps/api/page/build-page.mjs) writes the page, next to the compiled API. */
@@ -24,19 +24,24 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /** The leadership page at GET / (contract §10): static files built from apps/api/page. */
-export function serveLeadershipPage(app: NestExpressApplication, logger: Logger, dir = PAGE_DIR): void {
+export function serveLeadershipPage(app: NestFastifyApplication, logger: Logger, dir = PAGE_DIR): void {
   if (!existsSync(join(dir, 'index.html'))) {
     logger.warn({ dir }, 'the leadership page is not built (npm run build): GET / answers 404');
     return;
   }
-  app.useStaticAssets(dir, {
+  app.useStaticAssets({
+    root: dir,
+    prefix: '/',
     index: 'index.html',
-    maxAge: 0,
-    setHeaders: (res: ServerResponse) => {
-      res.setHeader('Content-Security-Policy', PAGE_CSP);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'no-referrer');
-      res.setHeader('Cache-Control', 'no-cache');
+    cacheControl: false, // setHeaders says no-cache
+    // @fastify/static passes the reply (Nest's type still says a raw response)
+    setHeaders: (res) => {
+      void (res as unknown as FastifyReply).headers({
+        'Content-Security-Policy': PAGE_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      });
     },
   });
 }

@@ -40,7 +40,7 @@ export class ManagersResolver {
     description: `Everyone named as a manager or holding 1:1s, in id order, paged: first (default ${MANAGERS_PAGE.defaultSize}, at most ${MANAGERS_PAGE.maxSize}) and after`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ page: MANAGERS_PAGE })
+  @Cost({ page: MANAGERS_PAGE, size: 'managers' })
   async managers(
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,

@@ -37,6 +37,10 @@ export class TeamHistoryCache {
     return this.entries.calculatedSize;
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** The team's weeks covering [from, latest) at this version, if held. */
   get(orgId: string, teamId: string, version: number, from: number): CachedHistory | undefined {
     const entry = this.entries.get(`${orgId}\u0000${teamId}`);

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar';
+import { connectionOf } from '../graphql/connections/connection';
 
 @ObjectType('Team')
 export class TeamModel {
@@ -70,3 +71,5 @@ export class WeekPointModel {
   @Field(() => Int) interviews!: number;
   @Field(() => Int) ships!: number;
 }
+
+export const TeamConnection = connectionOf(TeamModel, 'Team');

@@ -6,6 +6,7 @@ import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
+import { type Connection, connection, keyAfter } from '../graphql/connections/connection';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import type { TeamView } from '../read-models/team-reads';
 import { deliveryOf, discoveryOf, teamAt, teamWeeklyTrend, timelineFor } from './team-metrics';
@@ -14,12 +15,14 @@ import {
   DiscoveryCadenceModel,
   IdleBreakdownModel,
   IdlenessModel,
+  TeamConnection,
   TeamModel,
   WeekPointModel,
 } from './team.models';
 
 // the teams blocking one team over a window are rarely more than a few
 const ASSUMED_BLOCKING_TEAMS = 10;
+const TEAMS_LIST = 'teams';
 
 @Resolver(() => TeamModel)
 export class TeamsResolver {
@@ -35,10 +38,10 @@ export class TeamsResolver {
   }
 
   @Query(() => [TeamModel], {
-    description: `Teams in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page)`,
+    description: `Teams in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page); with groupId, the teams whose group now is that one`,
   })
   @Roles('viewer', 'admin')
-  @Cost({ page: TEAMS_PAGE })
+  @Cost({ page: TEAMS_PAGE, size: 'teamsOfGroupArgument' })
   teams(
     @Context() ctx: RequestContext,
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
@@ -53,6 +56,28 @@ export class TeamsResolver {
     blocked?: boolean | null,
   ): Promise<TeamView[]> {
     return ctx.listTeams({ groupId, first: pageSize(first, TEAMS_PAGE), after, blocked: blocked ?? false });
+  }
+
+  @Query(() => TeamConnection, {
+    description: `teams as a connection (contract §12): first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (an endCursor)`,
+  })
+  @Roles('viewer', 'admin')
+  @Cost({ page: TEAMS_PAGE, size: 'teamsOfGroupArgument' })
+  async teamsConnection(
+    @Context() ctx: RequestContext,
+    @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<Connection<TeamView>> {
+    const size = pageSize(first, TEAMS_PAGE);
+    const teams = await ctx.listTeams({ groupId, first: size + 1, after: keyAfter(TEAMS_LIST, after) });
+    return connection(
+      TEAMS_LIST,
+      teams,
+      size,
+      (t) => t.subjectId,
+      () => ctx.countTeams({ groupId }),
+    );
   }
 
   @ResolveField(() => ID) id(@Parent() t: TeamView) {

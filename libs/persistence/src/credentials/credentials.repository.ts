@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { CREDENTIALS_CHANNEL } from './credential-cache';
 import { API_TOKEN_PREFIX, INGEST_KEY_PREFIX, displayPrefix, generateSecret, hashSecret } from './secrets';
 
 export type ApiRole = 'viewer' | 'admin';
@@ -82,9 +83,13 @@ export class CredentialsRepository {
   }
 
   async findApiPrincipal(token: string): Promise<ApiPrincipal | undefined> {
+    return this.findApiPrincipalByHash(hashSecret(token));
+  }
+
+  async findApiPrincipalByHash(tokenHash: string): Promise<ApiPrincipal | undefined> {
     const rows: { org_id: string; role: ApiRole; group_id: string | null }[] = await this.db.query(
       'SELECT org_id, role, group_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
-      [hashSecret(token)],
+      [tokenHash],
     );
     return rows[0] && { orgId: rows[0].org_id, role: rows[0].role, groupId: rows[0].group_id };
   }
@@ -104,11 +109,11 @@ export class CredentialsRepository {
     column: string,
     secret: string,
   ): Promise<boolean> {
-    // The notification goes out when the revocation commits: processes that cache credentials drop it.
+    // The notification goes out when the revocation commits: CredentialCache drops the entry.
     const rows: { n: number }[] = await this.db.query(
       `WITH r AS (UPDATE ${table} SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1)
-       SELECT count(*)::int AS n, pg_notify('orgpulse_credentials', $1) FROM r`,
-      [hashSecret(secret)],
+       SELECT count(*)::int AS n, pg_notify($2, $1) FROM r`,
+      [hashSecret(secret), CREDENTIALS_CHANNEL],
     );
     return rows[0].n > 0;
   }

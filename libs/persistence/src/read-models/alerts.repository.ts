@@ -34,4 +34,19 @@ export class AlertsRepository {
       [orgId, status ?? null, page.after ?? null, page.first ?? null, page.teams ?? null, page.rules ?? null],
     );
   }
+
+  /** How many alerts `list` pages through, every page together. */
+  async count(
+    orgId: string,
+    status?: AlertStatus,
+    scope: { teams?: string[]; rules?: string[] } = {},
+  ): Promise<number> {
+    const rows: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM alerts
+        WHERE org_id = $1 AND ($2::text IS NULL OR status = $2)
+          AND ($3::text[] IS NULL OR (subject_id = ANY($3) AND rule = ANY($4::text[])))`,
+      [orgId, status ?? null, scope.teams ?? null, scope.rules ?? null],
+    );
+    return rows[0].n;
+  }
 }

@@ -99,6 +99,16 @@ export class ReadModelReader<Head, Data> {
     return row.n;
   }
 
+  /** How many subjects, optionally only those whose head column equals one of the values. */
+  async countWhere(orgId: string, where?: { column: string; values: readonly string[] }): Promise<number> {
+    const [row] = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${this.tables.head}
+        WHERE org_id = $1 ${where ? `AND ${this.column(where.column)} = ANY($2::text[])` : ''}`,
+      where ? [orgId, where.values] : [orgId],
+    );
+    return row.n;
+  }
+
   /**
    * How many heads whose latest fact is at or before t have each column set (and the first column set
    * too, for the others): e.g. registered teams, and of those the blocked ones.

@@ -16,7 +16,14 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { ASSUMED_TEAMS, type CostDeclaration, DEFAULT_LIST_SIZE, operationCost } from './query-cost';
+import type { OrgSizes } from '@orgpulse/persistence';
+import {
+  type CostDeclaration,
+  DEFAULT_LIST_SIZE,
+  LARGEST_ORG,
+  operationCost,
+  sizesNeeded,
+} from './query-cost';
 import { QUERY_LIMITS, TEAMS_PAGE } from './query-limits';
 import { queryShapeRule } from './query-shape.rule';
 
@@ -61,8 +68,13 @@ const schema = new GraphQLSchema({
     fields: {
       teams: {
         type: new GraphQLList(Team),
-        args: { first: { type: GraphQLInt }, after: { type: GraphQLID } },
-        extensions: cost({ page: TEAMS_PAGE }),
+        args: { groupId: { type: GraphQLID }, first: { type: GraphQLInt }, after: { type: GraphQLID } },
+        extensions: cost({ page: TEAMS_PAGE, size: 'teamsOfGroupArgument' }),
+      },
+      alerts: {
+        type: new GraphQLList(Team),
+        args: { status: { type: GraphQLString }, first: { type: GraphQLInt } },
+        extensions: cost({ page: TEAMS_PAGE, size: 'alerts' }),
       },
       team: { type: Team, args: { id: { type: GraphQLID } } },
       groupWeeklyTrend: {
@@ -84,8 +96,29 @@ const validateShape = (query: string) =>
     ...specifiedRules,
     queryShapeRule(QUERY_LIMITS),
   ]);
-const costOf = (query: string | DocumentNode, variables: Record<string, unknown> = {}) =>
-  operationCost(schema, typeof query === 'string' ? parse(query) : query, undefined, variables, QUERY_LIMITS);
+const costOf = (
+  query: string | DocumentNode,
+  variables: Record<string, unknown> = {},
+  sizes: OrgSizes = LARGEST_ORG,
+) =>
+  operationCost(
+    schema,
+    typeof query === 'string' ? parse(query) : query,
+    undefined,
+    variables,
+    QUERY_LIMITS,
+    sizes,
+  );
+const org = (sizes: Partial<OrgSizes>): OrgSizes => ({
+  teams: 0,
+  groups: 0,
+  people: 0,
+  managers: 0,
+  alerts: 0,
+  openAlerts: 0,
+  teamsByGroup: {},
+  ...sizes,
+});
 
 /** Each fragment spreads the next one twice: 2^(n-1) paths to the last one. */
 const fragmentChain = (n: number) =>
@@ -167,9 +200,9 @@ describe('query cost: list sizes multiply', () => {
         w: { from: '2016-01-04T00:00:00Z', to: '2026-01-05T00:00:00Z' },
       }).cost,
     ).toBe(1 + (1 + 522));
-    expect(costOf(`{ groupWeeklyTrend(window: ${FOUR_WEEKS}) { ships } }`).cost).toBe(
-      1 + 4 * (1 + ASSUMED_TEAMS),
-    );
+    expect(
+      costOf(`{ groupWeeklyTrend(window: ${FOUR_WEEKS}) { ships } }`, {}, org({ teams: 2_000 })).cost,
+    ).toBe(1 + 4 * (1 + 2_000));
   });
 
   it('an unpaged list of objects counts DEFAULT_LIST_SIZE entries, its first when it has one; a list of ids counts once', () => {
@@ -208,6 +241,40 @@ describe('query cost: list sizes multiply', () => {
     expect(limitsOf(costOf('{ teams(first: -1) { id } }').errors)).toEqual([
       { limit: 'first', max: 1_000, actual: -1 },
     ]);
+  });
+
+  it("an org's actual sizes bound its lists: no more entries than it holds, its group's for a group", () => {
+    const sizes = org({ teams: 3, alerts: 40, openAlerts: 2, teamsByGroup: { g: 2 } });
+    expect(costOf('{ teams { id } }', {}, sizes).cost).toBe(1 + 3);
+    expect(costOf('{ teams(first: 2) { id } }', {}, sizes).cost).toBe(1 + 2);
+    expect(costOf('{ teams(groupId: "g") { id } }', {}, sizes).cost).toBe(1 + 2);
+    expect(costOf('query ($g: ID) { teams(groupId: $g) { id } }', { g: 'other' }, sizes).cost).toBe(1);
+    expect(costOf('{ alerts { id } }', {}, sizes).cost).toBe(1 + 40);
+    expect(costOf('{ alerts(status: "OPEN") { id } }', {}, sizes).cost).toBe(1 + 2);
+    // an org of 2,000 teams: a page is at most its first, and a 1,000 page of trends is refused
+    const large = org({ teams: 2_000 });
+    expect(costOf('{ teams(first: 1000) { id } }', {}, large).cost).toBe(1 + 1_000);
+    expect(
+      limitsOf(
+        costOf(`{ teams(first: 1000) { weeklyTrend(window: ${FOUR_WEEKS}) { ships } } }`, {}, large).errors,
+      ),
+    ).toEqual([]);
+    expect(
+      costOf(`{ teams(first: 1000) { weeklyTrend(window: ${TEN_YEARS}) { ships } } }`, {}, large).errors,
+    ).toHaveLength(1);
+  });
+
+  it('names the groups whose own sizes the cost needs (literal or variable groupId), and needs none without sized lists', () => {
+    expect(
+      sizesNeeded(
+        schema,
+        parse('query ($g: ID) { a: teams(groupId: "x") { id } b: teams(groupId: $g) { id } teams { id } }'),
+        undefined,
+        { g: 'y' },
+      ),
+    ).toEqual({ groupIds: ['x', 'y'] });
+    expect(sizesNeeded(schema, parse('{ teams { id } }'), undefined, {})).toEqual({ groupIds: [] });
+    expect(sizesNeeded(schema, parse('{ team(id: "a") { name } }'), undefined, {})).toBeUndefined();
   });
 
   it('lets a leadership dashboard through', () => {

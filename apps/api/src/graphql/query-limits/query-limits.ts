@@ -12,6 +12,8 @@ export interface QueryLimits {
   maxAliases: number;
   /** Estimated fields resolved, multiplied by list sizes (see query-cost.ts). */
   maxCost: number;
+  /** The cost of every query executing at once (their answers' memory); more waits its turn. */
+  maxInflightCost: number;
 }
 
 export const QUERY_LIMITS: QueryLimits = {
@@ -20,6 +22,7 @@ export const QUERY_LIMITS: QueryLimits = {
   maxDepth: 8,
   maxAliases: 100,
   maxCost: 100_000,
+  maxInflightCost: 200_000,
 };
 
 /** A paged list: `first` defaults to `defaultSize`; more than `maxSize` is refused before execution. */
@@ -28,13 +31,15 @@ export interface Paging {
   maxSize: number;
 }
 
-// Without `first`, the contract's unpaged lists still return whole orgs up to this size.
-export const TEAMS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
-export const MANAGERS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
-export const ALERTS_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
-export const PEOPLE_PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
-// A group's fields roll up every team: a smaller default page keeps `groups { overview }` affordable.
-export const GROUPS_PAGE: Paging = { defaultSize: 100, maxSize: 1_000 };
+// Contract §12: every list of teams, groups, people, managers, alerts and blocking edges, and the
+// connections over them. Without `first`, the contract's unpaged lists still return whole orgs up to this size.
+export const PAGE: Paging = { defaultSize: 500, maxSize: 1_000 };
+export const TEAMS_PAGE = PAGE;
+export const MANAGERS_PAGE = PAGE;
+export const ALERTS_PAGE = PAGE;
+export const GROUPS_PAGE = PAGE;
+export const PEOPLE_PAGE = PAGE;
+export const BLOCKING_EDGES_PAGE = PAGE;
 
 /** The page a resolver serves; the cost analysis has already refused a `first` outside [0, maxSize]. */
 export const pageSize = (first: number | null | undefined, paging: Paging): number =>
@@ -43,7 +48,15 @@ export const pageSize = (first: number | null | undefined, paging: Paging): numb
 export const QUERY_LIMIT_EXCEEDED = 'QUERY_LIMIT_EXCEEDED';
 
 export type QueryLimitName =
-  'bodyBytes' | 'tokens' | 'depth' | 'aliases' | 'cost' | 'first' | 'subscriptions';
+  | 'bodyBytes'
+  | 'tokens'
+  | 'depth'
+  | 'aliases'
+  | 'cost'
+  | 'first'
+  | 'subscriptions'
+  | 'deadlineMs'
+  | 'responseBytes';
 
 /** A refusal that names the limit, the maximum and what the request asked for. */
 export function queryLimitError(

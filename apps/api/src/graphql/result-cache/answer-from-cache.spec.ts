@@ -1,52 +1,76 @@
-import type { Response } from 'express';
-import type { AuthenticatedRequest } from '../../auth/api-token.middleware';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiCache } from '../../cache/api-cache';
 import type { OrgDataVersions } from './org-data-versions';
 import { ResultCache } from './result-cache';
 import { answerFromCache } from './answer-from-cache';
 
-const versions = { listening: true, of: () => 0, bump: () => undefined } as unknown as OrgDataVersions;
+const versions = { listening: true, of: () => 0, epochOf: () => 0 } as unknown as OrgDataVersions;
 const query = '{ teams { id } }';
 
-const request = (body: unknown, groupId: string | null = null, method = 'POST') =>
-  ({
-    method,
-    body,
-    principal: { orgId: 'org-a', role: 'viewer', groupId },
-  }) as unknown as AuthenticatedRequest;
-
-/** Runs the middleware: the bytes it wrote, or 'next' when it let Apollo answer. */
-async function serve(cache: ResultCache | null, req: AuthenticatedRequest): Promise<string> {
-  return new Promise((resolve) => {
-    const res = {
-      status: () => res,
-      setHeader: () => res,
-      end: (bytes: Buffer) => resolve(bytes.toString('utf8')),
-    } as unknown as Response;
-    answerFromCache(cache, req, res, () => resolve('next'));
-  });
-}
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 describe('answering a cached result over HTTP before Apollo', () => {
-  let cache: ResultCache;
+  let store: ApiCache;
+  let hook: Hook;
+
+  /** What the preHandler hook wrote, or 'apollo' when it let the route (Apollo) answer. */
+  const serve = async (
+    body: unknown,
+    { groupId = null as string | null, method = 'POST', contentType = 'application/json' } = {},
+  ) => {
+    let sent: string | undefined;
+    const reply = {
+      code: () => reply,
+      header: () => reply,
+      send: (bytes: Buffer) => {
+        sent = bytes.toString('utf8');
+        return reply;
+      },
+    } as unknown as FastifyReply;
+    const request = {
+      method,
+      body,
+      headers: { 'content-type': contentType },
+      routeOptions: { url: '/graphql' },
+      principal: { orgId: 'org-a', role: 'viewer', groupId },
+    } as unknown as FastifyRequest;
+    await hook(request, reply);
+    return sent ?? 'apollo';
+  };
+
   beforeEach(() => {
-    cache = new ResultCache(versions, { maxAgeMs: 2_000, maxEntries: 10 });
-    cache.lead(cache.keyOf({ orgId: 'org-a', groupId: null, query, variables: {} }))!({
-      data: { teams: [] },
-    });
+    store = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000 });
+    const cache = new ResultCache(versions, store);
+    cache.lead(cache.keyOf({ orgId: 'org-a', groupId: null, query, variables: {} }), 'org-a')!(
+      JSON.stringify({ data: { teams: [] } }),
+    );
+    const fastify = { addHook: (_name: string, registered: Hook) => (hook = registered) };
+    answerFromCache(fastify as unknown as FastifyInstance, cache, '/graphql');
   });
+  afterEach(() => store.stop());
 
-  it.each<[string, AuthenticatedRequest, string]>([
-    ['the same query writes the stored bytes', request({ query, variables: {} }), '{"data":{"teams":[]}}'],
-    ['other variables go to Apollo', request({ query, variables: { x: 1 } }), 'next'],
-    ['a group-scoped token of the org goes to Apollo', request({ query, variables: {} }, 'g1'), 'next'],
-    ['a GET goes to Apollo', request({ query, variables: {} }, null, 'GET'), 'next'],
-    ['a body without a query goes to Apollo', request({ variables: {} }), 'next'],
-    ['variables that are not an object go to Apollo', request({ query, variables: [1] }), 'next'],
-  ])('%s', async (_case, req, expected) => {
-    expect(await serve(cache, req)).toBe(expected);
-  });
-
-  it('with caching off, every request goes to Apollo', async () => {
-    expect(await serve(null, request({ query, variables: {} }))).toBe('next');
+  it.each<[string, unknown, { groupId?: string | null; method?: string; contentType?: string }, string]>([
+    ['the same query writes the stored bytes', { query, variables: {} }, {}, '{"data":{"teams":[]}}'],
+    [
+      'with a charset too',
+      { query, variables: {} },
+      { contentType: 'application/json; charset=utf-8' },
+      '{"data":{"teams":[]}}',
+    ],
+    // a form can send these without a preflight: Apollo's CSRF rule judges them
+    [
+      'a form body goes to Apollo',
+      { query, variables: {} },
+      { contentType: 'application/x-www-form-urlencoded' },
+      'apollo',
+    ],
+    ['a text/plain body goes to Apollo', { query, variables: {} }, { contentType: 'text/plain' }, 'apollo'],
+    ['other variables go to Apollo', { query, variables: { x: 1 } }, {}, 'apollo'],
+    ['a group-scoped token of the org goes to Apollo', { query, variables: {} }, { groupId: 'g1' }, 'apollo'],
+    ['a GET goes to Apollo', { query, variables: {} }, { method: 'GET' }, 'apollo'],
+    ['a body without a query goes to Apollo', { variables: {} }, {}, 'apollo'],
+    ['variables that are not an object go to Apollo', { query, variables: [1] }, {}, 'apollo'],
+  ])('%s', async (_case, body, options, expected) => {
+    expect(await serve(body, options)).toBe(expected);
   });
 });

@@ -1,5 +1,4 @@
-import type { NextFunction, Response } from 'express';
-import type { AuthenticatedRequest } from '../../auth/api-token.middleware';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CacheRequest, ResultCache } from './result-cache';
 
 interface GraphqlBody {
@@ -8,10 +7,16 @@ interface GraphqlBody {
   variables?: unknown;
 }
 
+/** A JSON body: a browser sends one only after a CORS preflight, so no form can forge it (Apollo's CSRF rule). */
+const isJson = (request: FastifyRequest): boolean =>
+  request.headers['content-type']?.split(';')[0].trim().toLowerCase() === 'application/json';
+
 /** The cache key parts of a POST /graphql body, or undefined for a body Apollo must judge itself. */
-const cacheRequestOfBody = (req: AuthenticatedRequest): CacheRequest | undefined => {
-  const body = req.body as GraphqlBody | undefined;
-  if (req.method !== 'POST' || typeof body?.query !== 'string') return undefined;
+export const cacheRequestOfBody = (request: FastifyRequest): CacheRequest | undefined => {
+  const body = request.body as GraphqlBody | undefined;
+  const { principal } = request;
+  if (request.method !== 'POST' || principal === null || !isJson(request) || typeof body?.query !== 'string')
+    return undefined;
   const { operationName, variables } = body;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
     return undefined;
@@ -21,7 +26,6 @@ const cacheRequestOfBody = (req: AuthenticatedRequest): CacheRequest | undefined
     (typeof variables !== 'object' || Array.isArray(variables))
   )
     return undefined;
-  const { principal } = req;
   return {
     orgId: principal.orgId,
     groupId: principal.groupId,
@@ -31,21 +35,17 @@ const cacheRequestOfBody = (req: AuthenticatedRequest): CacheRequest | undefined
   };
 };
 
-/** Writes the stored bytes of a cached result, or passes the request on to Apollo. */
-export function answerFromCache(
-  cache: ResultCache | null,
-  req: AuthenticatedRequest,
-  res: Response,
-  next: NextFunction,
-): void {
-  const parts = cache?.usable ? cacheRequestOfBody(req) : undefined;
-  if (!cache || parts === undefined) return next();
-  cache
-    .lookup(cache.keyOf(parts))
-    .then((found) => {
-      if (found === undefined) return next();
-      res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(found.bytes);
-    })
-    .catch(next);
+/**
+ * A cache hit over HTTP is answered once the body is read, after authentication and before Apollo:
+ * the stored response bytes are written as they are, with no parsing, validation or serialisation.
+ */
+export function answerFromCache(fastify: FastifyInstance, cache: ResultCache, path: string): void {
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== path || !cache.usable) return;
+    const parts = cacheRequestOfBody(request);
+    if (parts === undefined) return;
+    const found = await cache.lookup(cache.keyOf(parts), parts.orgId);
+    if (found === undefined) return;
+    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(found);
+  });
 }

@@ -1,4 +1,5 @@
 import { type OperationDefinitionNode, parse } from 'graphql';
+import { ApiCache } from '../../cache/api-cache';
 import type { OrgDataVersions } from './org-data-versions';
 import { ResultCache } from './result-cache';
 import { resultCachePlugin } from './result-cache.plugin';
@@ -13,11 +14,19 @@ const operation = (query: string) => parse(query).definitions[0] as OperationDef
 class FakeVersions {
   listening = true;
   private readonly versions = new Map<string, number>();
+  private readonly epochs = new Map<string, number>();
   of(orgId: string) {
     return this.versions.get(orgId) ?? 0;
   }
+  epochOf(orgId: string) {
+    return this.epochs.get(orgId) ?? 0;
+  }
   bump(orgId: string) {
     this.versions.set(orgId, this.of(orgId) + 1);
+  }
+  wrote(orgId: string) {
+    this.bump(orgId);
+    this.epochs.set(orgId, this.epochOf(orgId) + 1);
   }
 }
 
@@ -26,16 +35,15 @@ describe('the result cache plugin', () => {
   let versions: FakeVersions;
   let plugin: ReturnType<typeof resultCachePlugin>;
   let cache: ResultCache;
+  let store: ApiCache;
   beforeEach(() => {
     clock = 1_000;
     versions = new FakeVersions();
-    cache = new ResultCache(versions as unknown as OrgDataVersions, {
-      maxAgeMs: 2_000,
-      maxEntries: 10,
-      now: () => clock,
-    });
+    store = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000, now: () => clock });
+    cache = new ResultCache(versions as unknown as OrgDataVersions, store);
     plugin = resultCachePlugin(cache);
   });
+  afterEach(() => store.stop());
 
   const request = (
     query: string,
@@ -90,7 +98,7 @@ describe('the result cache plugin', () => {
       null,
     ],
     [
-      'after the data version moved it is computed',
+      'after the data version moved, the next request computes it',
       async () => (await serve(request(teams)), versions.bump('org-a'), serve(request(teams))),
       null,
     ],
@@ -100,9 +108,14 @@ describe('the result cache plugin', () => {
       null,
     ],
     [
-      'just before maxAge it is served',
-      async () => (await serve(request(teams)), (clock += 1_999), serve(request(teams))),
+      'before half of maxAge it is served',
+      async () => (await serve(request(teams)), (clock += 999), serve(request(teams))),
       { data: { computed: teams } },
+    ],
+    [
+      'past half of maxAge the next request computes it',
+      async () => (await serve(request(teams)), (clock += 1_001), serve(request(teams))),
+      null,
     ],
     [
       'alerts are never cached',
@@ -128,24 +141,41 @@ describe('the result cache plugin', () => {
 
   it('stores the response bytes a hit writes as they are', async () => {
     await serve(request(teams));
-    const found = await cache.lookup(cache.keyOf({ orgId: 'org-a', query: teams, variables: {} }));
-    expect(found?.bytes.toString('utf8')).toBe(JSON.stringify({ data: { computed: teams } }));
+    const found = await cache.lookup(cache.keyOf({ orgId: 'org-a', query: teams, variables: {} }), 'org-a');
+    expect(found?.toString('utf8')).toBe(JSON.stringify({ data: { computed: teams } }));
   });
 
-  it('a mutation moves its org data version', async () => {
+  it('a mutation makes its org cached answers unusable at once, even while another request recomputes', async () => {
     await serve(request(teams));
+    const recomputing = await start();
+    versions.bump('org-a');
+    await recomputing.responseForOperation(request(teams)); // leads the refresh
     await serve(request('mutation { updateSettings(input: {}) { discoveryTarget } }'));
-    expect(versions.of('org-a')).toBe(1);
+    expect(versions.epochOf('org-a')).toBe(1);
     expect(await serve(request(teams))).toBeNull();
   });
 
-  it('a change announced while the result was computed keeps it out of the cache', async () => {
+  it('a result computed while its data changed is served only while the next request recomputes it', async () => {
     const hooks = await start();
     const rc = request(teams);
     await hooks.responseForOperation(rc);
     versions.bump('org-a');
     await hooks.willSendResponse(rc);
-    expect(await serve(request(teams))).toBeNull();
+    const refresh = await start();
+    expect(await refresh.responseForOperation(request(teams))).toBeNull(); // this one recomputes
+    expect(await serve(request(teams))).toEqual({ data: { computed: teams } }); // the others need not wait
+  });
+
+  it('after a change, one request recomputes while every other one is answered the previous result', async () => {
+    await serve(request(teams));
+    versions.bump('org-a');
+    const refresh = await start();
+    const refreshing = request(teams);
+    refreshing.response.body.singleResult = { data: { computed: 'fresh' } };
+    expect(await refresh.responseForOperation(refreshing)).toBeNull();
+    for (let i = 0; i < 3; i++) expect(await serve(request(teams))).toEqual({ data: { computed: teams } });
+    await refresh.willSendResponse(refreshing);
+    expect(await serve(request(teams))).toEqual({ data: { computed: 'fresh' } });
   });
 
   it('concurrent requests wait for the one computing the result', async () => {

@@ -53,39 +53,38 @@ const cacheable = (operation: OperationDefinitionNode | undefined): boolean =>
   );
 
 /**
- * Many leaders open the same dashboards: an org's query result is computed once per data version
- * (concurrent requests for it wait for that one) and served for at most `maxAgeMs`. Hits over HTTP
- * are answered before Apollo by servedFromCache with the stored bytes; this plugin fills the cache.
+ * Many leaders open the same dashboards: an org's query result is computed by one request and served
+ * to the others (see ResultCache). Hits over HTTP are answered before Apollo with the stored bytes
+ * (answer-from-cache); this plugin fills the cache, and answers the requests that got past it.
  */
 export function resultCachePlugin(cache: ResultCache): ApolloPlugin {
   return {
     requestDidStart: () => {
-      let leading: { key: string; done: (result: FormattedExecutionResult | undefined) => void } | undefined;
-      const finish = (result: FormattedExecutionResult | undefined) => {
-        leading?.done(result);
-        leading = undefined;
-      };
+      let leading: ((body: string | undefined) => void) | undefined;
       return Promise.resolve({
         responseForOperation: async (rc) => {
           if (!cache.usable || !cacheable(rc.operation)) return null;
-          const key = cache.keyOf(cacheRequestOf(rc));
-          const found = await cache.lookup(key);
-          if (found !== undefined)
-            return { http: rc.response.http, body: { kind: 'single', singleResult: found.result } };
-          const done = cache.lead(key);
-          if (done) leading = { key, done };
+          const request = cacheRequestOf(rc);
+          const key = cache.keyOf(request);
+          const found = await cache.lookup(key, request.orgId);
+          if (found !== undefined) {
+            const singleResult = JSON.parse(found.toString('utf8')) as FormattedExecutionResult;
+            return { http: rc.response.http, body: { kind: 'single', singleResult } };
+          }
+          leading = cache.lead(key, request.orgId);
           return null;
         },
         willSendResponse: (rc) => {
           const { orgId } = cacheRequestOf(rc);
-          if (rc.operation?.operation === OperationTypeNode.MUTATION) cache.versions.bump(orgId);
+          if (rc.operation?.operation === OperationTypeNode.MUTATION) cache.versions.wrote(orgId);
           if (leading !== undefined) {
             const { body } = rc.response;
-            // a change announced while this result was computed makes it stale: keep it out
-            const stale = leading.key !== cache.keyOf(cacheRequestOf(rc));
-            finish(
-              body.kind !== 'single' || body.singleResult.errors || stale ? undefined : body.singleResult,
+            leading(
+              body.kind !== 'single' || body.singleResult.errors
+                ? undefined
+                : JSON.stringify(body.singleResult),
             );
+            leading = undefined;
           }
           return Promise.resolve();
         },

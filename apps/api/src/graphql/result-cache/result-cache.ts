@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type CacheMeter, NO_CACHE_METER } from '@orgpulse/platform';
-import type { FormattedExecutionResult } from 'graphql';
+import type { ApiCache } from '../../cache/api-cache';
 import type { OrgDataVersions } from './org-data-versions';
-
-export interface ResultCacheOptions {
-  /** How long a result may be served: bounds how far `now`-dependent figures (open blocks) lag. */
-  maxAgeMs: number;
-  maxEntries: number;
-  now?: () => number;
-}
 
 /** What a cached result is shared by: the same org seen through the same scope, the same request. */
 export interface CacheRequest {
@@ -20,50 +13,25 @@ export interface CacheRequest {
   variables?: Record<string, unknown> | null;
 }
 
-export interface CachedResult {
-  result: FormattedExecutionResult;
-  /** The response body as sent: a hit writes these bytes instead of serialising the result again. */
-  bytes: Buffer;
-}
+/** The response body as sent: a hit writes these bytes as they are. */
+export type CachedResult = Buffer;
 
-interface Entry extends CachedResult {
-  expiresAt: number;
-}
-
-const LEADER_WAIT_MS = 10_000;
+/** Bytes a result holds beyond its body: the Buffer object and its backing store's header. */
+const BUFFER_OVERHEAD_BYTES = 100;
 
 /**
- * An org's query results per data version, for at most `maxAgeMs`; requests for a result being
- * computed wait for it (up to LEADER_WAIT_MS, then compute it themselves).
+ * An org's query results in the API's cache (bounded in bytes, stale-while-revalidate within
+ * API_RESULT_CACHE_MS): concurrent requests for a result nobody holds wait for the one computing it;
+ * once its data changed, one request computes it again while the others are answered the previous one.
  */
 export class ResultCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly computing = new Map<string, Promise<CachedResult | undefined>>();
-  readonly maxAgeMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
   /** hits and misses, for /metrics */
   meter: CacheMeter = NO_CACHE_METER;
 
   constructor(
     readonly versions: OrgDataVersions,
-    { maxAgeMs, maxEntries, now = Date.now }: ResultCacheOptions,
-  ) {
-    this.maxAgeMs = maxAgeMs;
-    this.maxEntries = maxEntries;
-    this.now = now;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** The stored response bytes of every entry (what a hit writes). */
-  get bytes(): number {
-    let total = 0;
-    for (const entry of this.entries.values()) total += entry.bytes.length;
-    return total;
-  }
+    private readonly cache: ApiCache,
+  ) {}
 
   /** False while changes could go unseen: nothing may be served then. */
   get usable(): boolean {
@@ -75,59 +43,41 @@ export class ResultCache {
       .update(r.query ?? '')
       .digest('base64');
     return JSON.stringify([
+      'result',
       r.orgId,
       r.groupId ?? null,
-      this.versions.of(r.orgId),
+      this.versions.epochOf(r.orgId),
       queryHash,
       r.operationName ?? null,
       r.variables ?? {},
     ]);
   }
 
-  fresh(key: string): CachedResult | undefined {
-    const entry = this.entries.get(key);
-    if (entry !== undefined && entry.expiresAt > this.now()) return entry;
-    this.entries.delete(key);
-    return undefined;
+  /**
+   * A result this request may be answered with: fresh, or stale while another request computes it,
+   * or the one being computed (awaited). Undefined: the caller computes it (see lead).
+   */
+  async lookup(key: string, orgId: string): Promise<CachedResult | undefined> {
+    const found = this.cache.peek<CachedResult>(key, this.versions.of(orgId));
+    const served =
+      found !== undefined && (found.fresh || this.cache.isComputing(key))
+        ? found.value
+        : found === undefined
+          ? await this.cache.waitFor<CachedResult>(key)
+          : undefined;
+    if (served === undefined) this.meter.miss();
+    else this.meter.hit();
+    return served;
   }
 
-  /** A fresh result, or the one being computed (awaited), or undefined: the caller computes it. */
-  async lookup(key: string): Promise<CachedResult | undefined> {
-    const found = this.fresh(key);
-    if (found !== undefined) {
-      this.meter.hit();
-      return found;
-    }
-    const pending = this.computing.get(key);
-    if (pending === undefined) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const giveUp = new Promise<undefined>(
-      (resolve) => (timer = setTimeout(() => resolve(undefined), LEADER_WAIT_MS)),
-    );
-    try {
-      const awaited = await Promise.race([pending, giveUp]);
-      if (awaited !== undefined) this.meter.hit();
-      return awaited;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Marks the key as being computed; undefined when another request already computes it. */
-  lead(key: string): ((result: FormattedExecutionResult | undefined) => void) | undefined {
-    // called once per request that computes a cacheable result: a miss
-    this.meter.miss();
-    if (this.computing.has(key)) return undefined;
-    let done: (result: CachedResult | undefined) => void = () => undefined;
-    this.computing.set(key, new Promise((resolve) => (done = resolve)));
-    return (result) => {
-      this.computing.delete(key);
-      if (result === undefined) return done(undefined);
-      const cached = { result, bytes: Buffer.from(JSON.stringify(result)) };
-      if (this.entries.size >= this.maxEntries)
-        this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, { ...cached, expiresAt: this.now() + this.maxAgeMs });
-      done(cached);
+  /** Marks the key as being computed by the caller; undefined when another request already computes it. */
+  lead(key: string, orgId: string): ((body: string | undefined) => void) | undefined {
+    const done = this.cache.lead<CachedResult>(key, this.versions.of(orgId));
+    if (done === undefined) return undefined;
+    return (body) => {
+      if (body === undefined) return done(undefined);
+      const bytes = Buffer.from(body);
+      done(bytes, bytes.length + BUFFER_OVERHEAD_BYTES);
     };
   }
 }

@@ -1,0 +1,171 @@
+import {
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  execute,
+  parse,
+} from 'graphql';
+import { CooperativeScheduler } from './cooperative-scheduler';
+import { ExecutionBudget, budgets } from './execution-budget';
+import { InflightWork } from './inflight-work';
+import { limitExecution } from './limit-execution';
+
+let clock = 0;
+const now = () => clock;
+
+/** A list of `n` items whose `name` resolver takes 1 ms of the fake clock each. */
+const schemaOf = () => {
+  const ITEM = new GraphQLObjectType({
+    name: 'Item',
+    fields: {
+      i: { type: new GraphQLNonNull(GraphQLInt) },
+      name: {
+        type: new GraphQLNonNull(GraphQLString),
+        resolve: ({ i }: { i: number }) => {
+          clock += 1;
+          return `item-${i}`.padEnd(20, '.');
+        },
+      },
+    },
+  });
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        items: {
+          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ITEM))),
+          args: { n: { type: GraphQLInt } },
+          resolve: (_s, { n }: { n: number }) => Array.from({ length: n }, (_, i) => ({ i })),
+        },
+      },
+    }),
+  });
+};
+
+const run = (schema: GraphQLSchema, n: number, budget?: ExecutionBudget) => {
+  const contextValue = {};
+  if (budget) budgets.set(contextValue, budget);
+  return Promise.resolve(execute({ schema, document: parse(`{ items(n: ${n}) { i name } }`), contextValue }));
+};
+
+describe('executing within limits', () => {
+  beforeEach(() => (clock = 0));
+
+  it('runs resolvers in slices, and the event loop turns between them', async () => {
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
+    let turns = 0;
+    let finished = false;
+    const count = (): void => {
+      if (finished) return;
+      turns++;
+      setTimeout(count, 0);
+    };
+    setTimeout(count, 0);
+    const result = await run(
+      schema,
+      2_000,
+      new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 1e9 }, now),
+    );
+    finished = true;
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { items: unknown[] }).items).toHaveLength(2_000);
+    // 2,000 ms of the fake clock in slices of about 20: timers ran between them
+    expect(turns).toBeGreaterThan(20);
+  });
+
+  it('without a budget (a subscription) resolvers run as they are', async () => {
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
+    const result = await run(schema, 100);
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('cuts at the deadline with one coded error, whatever the number of fields still to resolve', async () => {
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
+    const budget = new ExecutionBudget({ deadlineMs: 50, maxResponseBytes: 1e9 }, now);
+    const result = await run(schema, 1_000, budget);
+    expect(result.data).toBeNull();
+    expect(new Set(result.errors)).toEqual(new Set([budget.cut]));
+    expect(budget.cut?.extensions).toMatchObject({
+      code: 'QUERY_LIMIT_EXCEEDED',
+      limit: 'deadlineMs',
+      max: 50,
+    });
+  });
+
+  it('a deadline passing between two fields of an object leaves no rejection unobserved', async () => {
+    // time moves on every reading of the clock: the deadline falls between sibling fields
+    const ticking = () => (clock += 0.25);
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(5, ticking));
+    const unobserved: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unobserved.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let deadlineMs = 40; deadlineMs < 60; deadlineMs++) {
+        clock = 0;
+        const budget = new ExecutionBudget({ deadlineMs, maxResponseBytes: 1e9 }, ticking);
+        expect((await run(schema, 500, budget)).data).toBeNull();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unobserved).toEqual([]);
+  });
+
+  it('cuts an answer growing past its byte limit', async () => {
+    const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
+    const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 10_000 }, now);
+    const result = await run(schema, 1_000, budget);
+    expect(result.data).toBeNull();
+    expect(budget.cut?.extensions).toMatchObject({ limit: 'responseBytes', max: 10_000 });
+    expect(budget.bytes).toBeGreaterThan(10_000);
+    expect(budget.bytes).toBeLessThan(11_000); // nothing resolved after the cut
+    // the same query within the limit answers
+    const roomy = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 100_000 }, now);
+    expect((await run(schema, 1_000, roomy)).errors).toBeUndefined();
+    expect(roomy.bytes).toBeGreaterThan(JSON.stringify({ items: [] }).length + 1_000 * 30);
+  });
+});
+
+describe('executions admitted by cost', () => {
+  const budget = (deadlineMs = 60_000) => new ExecutionBudget({ deadlineMs, maxResponseBytes: 1e9 });
+
+  it('admits while the cost in flight fits, then in arrival order as costs are released', async () => {
+    const work = new InflightWork(100);
+    const first = await work.admit(60, budget());
+    const order: string[] = [];
+    const second = work.admit(60, budget()).then((release) => (order.push('second'), release));
+    const third = work.admit(10, budget()).then((release) => (order.push('third'), release));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]); // the third fits but waits behind the second
+    first();
+    (await second)();
+    (await third)();
+    expect(order).toEqual(['second', 'third']);
+    expect(work.inUse).toBe(0);
+  });
+
+  it('a query costing more than the capacity runs alone', async () => {
+    const work = new InflightWork(100);
+    const release = await work.admit(1_000_000, budget());
+    expect(work.inUse).toBe(100);
+    release();
+    release(); // releasing twice changes nothing
+    expect(work.inUse).toBe(0);
+  });
+
+  it('one waiting past its deadline is cut with QUERY_LIMIT_EXCEEDED and leaves the queue', async () => {
+    const work = new InflightWork(100);
+    const held = await work.admit(100, budget());
+    const waiting = budget(10);
+    await expect(work.admit(50, waiting)).rejects.toMatchObject({
+      extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'deadlineMs' },
+    });
+    held();
+    expect(work.inUse).toBe(0);
+    (await work.admit(100, budget()))();
+  });
+});
