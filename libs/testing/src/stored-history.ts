@@ -25,7 +25,7 @@ export async function storeHistory(
            (org_id, event_id, type, version, subject, occurred_at, ingested_at, source, kafka_partition, kafka_offset, data)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
                               $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
-         ON CONFLICT (org_id, event_id) DO NOTHING`,
+         ON CONFLICT (org_id, identity_source, event_id) DO NOTHING`,
         [
           batch.map(() => orgId),
           batch.map((e) => e.id),

@@ -2,6 +2,7 @@ import { type ApiPrincipal, type OrgSettings, OrgSettingsRepository } from '@org
 import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
+import { budgets } from './execution-limits/execution-budget';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
@@ -33,6 +34,7 @@ export class RequestContext {
   readonly people: PeopleReads;
   private readonly groupReads: GroupReads;
   private settingsOnce?: Promise<OrgSettings>;
+  private settingsRead?: OrgSettings;
   private scopeOnce?: { at: number; scope: Promise<Scope | null> };
   private readonly hierarchies = new Map<number, Promise<GroupHierarchy>>();
 
@@ -48,6 +50,15 @@ export class RequestContext {
     this.teams = new TeamReads(db, principal.orgId, teamHistories);
     this.people = new PeopleReads(db, principal.orgId);
     this.groupReads = new GroupReads(db, principal.orgId);
+  }
+
+  /**
+   * A turn of the event loop between slices of long work, so what waits (a /health probe, another
+   * tenant's request) runs first; past the request's deadline, or once it is cut, the work stops here.
+   */
+  async turn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    budgets.get(this)?.check();
   }
 
   get orgId(): string {
@@ -152,8 +163,20 @@ export class RequestContext {
   }
 
   settings(): Promise<OrgSettings> {
-    this.settingsOnce ??= new OrgSettingsRepository(this.db).get(this.orgId);
+    this.settingsOnce ??= new OrgSettingsRepository(this.db)
+      .get(this.orgId)
+      .then((settings) => (this.settingsRead = settings));
     return this.settingsOnce;
+  }
+
+  /** The settings once read (fields of a long list use them without waiting). */
+  settingsIfRead(): OrgSettings | undefined {
+    return this.settingsRead;
+  }
+
+  /** A value computed from the settings: at once once they are read. */
+  withSettings<R>(use: (settings: OrgSettings) => R | Promise<R>): R | Promise<R> {
+    return this.settingsRead !== undefined ? use(this.settingsRead) : this.settings().then(use);
   }
 
   now(): number {

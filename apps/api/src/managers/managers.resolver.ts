@@ -129,7 +129,7 @@ export class ManagersResolver {
   ): Promise<ManagerSubtreeModel> {
     const at = asOf?.getTime() ?? this.clock.now();
     const { oneOnOneIntervalDays } = await ctx.settings();
-    const { chart, lastOneOnOne } = await ctx.people.chartAt(at, oneOnOneIntervalDays);
-    return chart.subtreeFigures(m.id, lastOneOnOne, at, oneOnOneIntervalDays);
+    const { subtrees } = await ctx.people.chartAt(at, oneOnOneIntervalDays);
+    return subtrees().get(m.id) ?? { people: 0, managers: 0, oneOnOneCoverage: null };
   }
 }

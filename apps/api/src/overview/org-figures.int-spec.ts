@@ -96,6 +96,9 @@ describe('org overview from the per-day totals = the sum over every team (proper
             [3, null],
             [0, days],
             [2, Math.max(3, days - 1)],
+            // inside days: summed team by team
+            [0.5, null],
+            [1.25, Math.max(2, days - 0.6)],
           ] as const) {
             const window = {
               from: BASE + fromDay * DAY_MS,

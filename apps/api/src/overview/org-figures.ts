@@ -12,12 +12,13 @@ import {
   type Window,
   idleCostOf,
   rollUp,
+  teamTimelineFrom,
   weeklyTrend,
   weeksOverlapping,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
 import { type TeamView, dayFloor, isDayAligned } from '../read-models/team-reads';
-import { teamAt, timelineFor } from '../teams/team-metrics';
+import { spanOf, timelineFor } from '../teams/team-metrics';
 import type { WeekPointModel } from '../teams/team.models';
 
 export type Counts = Pick<Overview, 'teams' | 'blockedTeams'>;
@@ -49,18 +50,35 @@ export async function membersAt(
   const subtree = recursive ? hierarchy.subtreeOf(groupId) : new Set(hierarchy.get(groupId) ? [groupId] : []);
   if (subtree.size === 0) return [];
   const candidates = await ctx.teamsById(await ctx.teams.reader.linkedTo(ctx.orgId, [...subtree]));
-  const states = await Promise.all(candidates.map((view) => teamAt(ctx, view, t)));
+  // a team with no event after t is as its head says; the others as the week that covers t says
+  const past = await ctx.teams.headsAt(
+    candidates.filter((v) => v.lastAt > t).map((v) => v.subjectId),
+    t,
+  );
+  const states = candidates.map((view) => past.get(view.subjectId) ?? view.state);
   return candidates.filter((_, i) => {
     const { registered, groupId: group } = states[i];
     return registered && group !== null && subtree.has(group);
   });
 }
 
-const timelinesOf = (
+// a slice of teams read and folded between two turns of the event loop
+const TIMELINE_SLICE = 200;
+
+/** The teams' timelines over the window, a slice at a time: a large group holds no one up. */
+async function timelinesOf(
   ctx: RequestContext,
   views: readonly TeamView[],
   window: Window,
-): Promise<TeamTimeline[]> => Promise.all(views.map((v) => timelineFor(ctx, v.subjectId, window)));
+): Promise<TeamTimeline[]> {
+  const timelines: TeamTimeline[] = [];
+  for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
+    if (start > 0) await ctx.turn();
+    const slice = views.slice(start, start + TIMELINE_SLICE);
+    timelines.push(...(await Promise.all(slice.map((v) => timelineFor(ctx, v.subjectId, window)))));
+  }
+  return timelines;
+}
 
 /** A group's roll-up over a window (§8): its teams as of min(to, now), their figures summed. */
 export function groupOverview(
@@ -84,21 +102,14 @@ export function groupOverview(
  */
 export function orgOverview(ctx: RequestContext, window: Window, now: number): LazyOverview {
   const t = Math.min(window.to, now);
-  const everyTeam = once(async () => {
-    const views = await allTeams(ctx);
-    return { views, timelines: await timelinesOf(ctx, views, window) };
-  });
+  // teams whose latest event is at or before t are counted from their heads; the others (every team with
+  // an event after t, for a past t) from the week that covers t, a page at a time
   const counts = once(async (): Promise<Counts> => {
-    if (t < now) {
-      const { timelines } = await everyTeam();
-      const { teams, blockedTeams } = rollUp(timelines, window, now, null);
-      return { teams, blockedTeams };
-    }
     const [[teams, blockedTeams], later] = await Promise.all([
       ctx.teams.reader.countSet(ctx.orgId, ['registered', 'blocked_since'], t),
-      ctx.teams.reader.headsAfter(ctx.orgId, t),
+      ctx.teams.reader.laterIds(ctx.orgId, t),
     ]);
-    const states = await Promise.all(later.map((view) => teamAt(ctx, view, t)));
+    const states = [...(await ctx.teams.headsAt(later, t)).values()];
     return {
       teams: teams + states.filter((s) => s.registered).length,
       blockedTeams: blockedTeams + states.filter((s) => s.registered && s.block !== null).length,
@@ -108,15 +119,54 @@ export function orgOverview(ctx: RequestContext, window: Window, now: number): L
     const settings = await ctx.settings();
     const cost = settings.idleCostPerPersonDay;
     // a window that starts or ends inside a past day has no totals for its part of that day
-    if (!isDayAligned(window.from) || (!isDayAligned(window.to) && window.to <= now)) {
-      const { timelines } = await everyTeam();
-      const { teams: _teams, blockedTeams: _blocked, ...rest } = rollUp(timelines, window, now, cost);
-      return rest;
-    }
+    if (!isDayAligned(window.from) || (!isDayAligned(window.to) && window.to <= now))
+      return sumsOverEveryTeam(ctx, window, now, cost);
     return fromTotals(ctx, window, now, cost);
   });
   return { counts, sums };
 }
+
+/** The window's sums team by team, a page of teams at a time, nothing kept: what the totals cannot give. */
+async function sumsOverEveryTeam(
+  ctx: RequestContext,
+  window: Window,
+  now: number,
+  cost: number | null,
+): Promise<Sums> {
+  const sums: Sums = {
+    idlePersonDays: 0,
+    idleCost: null,
+    blockedHours: 0,
+    interviews: 0,
+    trioInterviews: 0,
+    ships: 0,
+  };
+  const span = spanOf(window);
+  for (let after: string | undefined; ;) {
+    if (after !== undefined) await ctx.turn();
+    const ids = await ctx.teams.reader.ids(ctx.orgId, { first: EVERY_TEAM_PAGE, after });
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1];
+    const weeks = await ctx.teams.reader.weeksFrom(ctx.orgId, ids, span.from);
+    const timelines = ids.map((id) => {
+      const teamWeeks = weeks.get(id) ?? [];
+      return teamTimelineFrom(
+        teamWeeks[0]?.start ?? emptyTeamHead(id),
+        teamWeeks[0]?.week ?? span.from,
+        teamWeeks.flatMap((w) => w.facts),
+      );
+    });
+    const page = rollUp(timelines, window, now, null);
+    sums.idlePersonDays += page.idlePersonDays;
+    sums.blockedHours += page.blockedHours;
+    sums.interviews += page.interviews;
+    sums.trioInterviews += page.trioInterviews;
+    sums.ships += page.ships;
+  }
+  return { ...sums, idleCost: idleCostOf(sums.idlePersonDays, cost) };
+}
+
+const EVERY_TEAM_PAGE = 500;
 
 const dayCeil = (t: number) => (isDayAligned(t) ? t : dayFloor(t) + DAY_MS);
 
@@ -145,7 +195,8 @@ async function fromTotals(
   const [teams, teamsMs, people, peopleMs] = timed;
   let [, , , , interviews, trio, ships] = counted;
   let late = [0n, 0n, 0n, 0n];
-  for (const view of later) {
+  for (const [i, view] of later.entries()) {
+    if (i > 0 && i % TIMELINE_SLICE === 0) await ctx.turn();
     const { weeks } = await ctx.teams.weeksFrom(view.subjectId, t);
     const facts = weeks.flatMap((w) => w.facts);
     const stateAt = (at: number) =>
@@ -198,20 +249,20 @@ export async function groupTrend(
   window: Window,
   now: number,
 ): Promise<WeekPointModel[]> {
-  const weekEnds = weeksOverlapping(window).map((monday) => Math.min(monday + WEEK_MS, window.to, now));
-  const members = new Map<number, TeamView[]>();
-  await Promise.all(weekEnds.map(async (t) => members.set(t, await membersAt(ctx, groupId, t))));
+  const points: WeekPointModel[] = [];
   const timelines = new Map<string, TeamTimeline>();
-  const everyone = new Map([...members.values()].flat().map((v) => [v.subjectId, v]));
-  await Promise.all(
-    [...everyone.values()].map(async (v) =>
-      timelines.set(v.subjectId, await timelineFor(ctx, v.subjectId, window)),
-    ),
-  );
-  return weeklyTrend(window, now, (t) =>
-    (members.get(t) ?? []).map((v) => timelines.get(v.subjectId) as TeamTimeline),
-  ).map((w) => ({
-    ...w,
-    weekStart: new Date(w.weekStart),
-  }));
+  // week by week, the event loop turning between weeks: a long trend over a large group holds no one up
+  for (const monday of weeksOverlapping(window)) {
+    const week = { from: Math.max(monday, window.from), to: Math.min(monday + WEEK_MS, window.to) };
+    const members = await membersAt(ctx, groupId, Math.min(week.to, now));
+    const missing = members.filter((v) => !timelines.has(v.subjectId));
+    for (const [i, timeline] of (await timelinesOf(ctx, missing, window)).entries())
+      timelines.set(missing[i].subjectId, timeline);
+    const [point] = weeklyTrend(week, now, () =>
+      members.map((v) => timelines.get(v.subjectId) as TeamTimeline),
+    );
+    points.push({ ...point, weekStart: new Date(monday) });
+    await ctx.turn();
+  }
+  return points;
 }

@@ -1,6 +1,7 @@
 import {
   DAY_MS,
   type ManagerHead,
+  type ManagerSubtreeFigures,
   type OneOnOne,
   type OneOnOneFact,
   OrgChart,
@@ -22,6 +23,8 @@ const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
 /** The chart at one time and what the 1:1 figures need of it. */
 export interface ChartAt {
   chart: OrgChart;
+  /** every manager's subtree figures (contract §8), computed once for the chart in one pass */
+  subtrees: () => Map<string, ManagerSubtreeFigures>;
   /** the latest 1:1 of a pair at or before the chart's time */
   lastOneOnOne: (managerId: string, reportId: string) => number | undefined;
 }
@@ -179,9 +182,13 @@ export class PeopleReads {
             byReport[fact.data.reportId] = fact.at;
       latest.set(manager.subjectId, byReport);
     }
+    const chart = new OrgChart(managerOf);
+    const lastOneOnOne = (managerId: string, reportId: string) => latest.get(managerId)?.[reportId];
+    let subtrees: Map<string, ManagerSubtreeFigures> | undefined;
     return {
-      chart: new OrgChart(managerOf),
-      lastOneOnOne: (managerId, reportId) => latest.get(managerId)?.[reportId],
+      chart,
+      lastOneOnOne,
+      subtrees: () => (subtrees ??= chart.allSubtreeFigures(lastOneOnOne, asOf, (asOf - since) / DAY_MS)),
     };
   }
 }

@@ -23,6 +23,11 @@ const WEEK_BYTES = 600;
  */
 export class TeamHistoryCache {
   private readonly entries: LRUCache<string, CachedHistory>;
+  /** Reads under way, shared: concurrent requests for the same team wait for one read, not one each. */
+  private readonly reading = new Map<
+    string,
+    { version: number; from: number; entry: Promise<CachedHistory> }
+  >();
 
   constructor(maxBytes: number) {
     this.entries = new LRUCache<string, CachedHistory>({
@@ -50,5 +55,22 @@ export class TeamHistoryCache {
 
   set(orgId: string, teamId: string, entry: CachedHistory): void {
     this.entries.set(`${orgId}\u0000${teamId}`, entry);
+  }
+
+  /** A read of the team's weeks at this version from `from` or earlier, if one is under way. */
+  reads(orgId: string, teamId: string, version: number, from: number): Promise<CachedHistory> | undefined {
+    const read = this.reading.get(`${orgId}\u0000${teamId}`);
+    return read !== undefined && read.version === version && read.from <= from ? read.entry : undefined;
+  }
+
+  /** Shares a read while it runs. */
+  share(orgId: string, teamId: string, version: number, from: number, entry: Promise<CachedHistory>): void {
+    const key = `${orgId}\u0000${teamId}`;
+    const read = { version, from, entry };
+    this.reading.set(key, read);
+    const done = () => {
+      if (this.reading.get(key) === read) this.reading.delete(key);
+    };
+    entry.then(done, done);
   }
 }

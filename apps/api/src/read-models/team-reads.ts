@@ -5,6 +5,8 @@ import {
   type TeamTimeline,
   type Window,
   emptyTeamHead,
+  evolveTeamHead,
+  foldFacts,
   teamReadModel,
   teamTimelineFrom,
 } from '@orgpulse/domain';
@@ -29,6 +31,14 @@ export interface TeamHistory {
  * timelines from a time on, batched, served from the process's TeamHistoryCache while the team's data
  * version has not moved; the org's per-day sums. No read covers more teams or weeks than asked for.
  */
+const HEADS_AT_PAGE = 1_000;
+// Monday 1970-01-05, and 13 weeks: a quarter of a year
+const GRID_ORIGIN = 4 * DAY_MS;
+const GRID_MS = 13 * 7 * DAY_MS;
+/** Reads start on a coarse grid of weeks, so that requests for nearby windows share them. */
+const gridStart = (from: number) =>
+  Math.floor((Math.floor(from) - GRID_ORIGIN) / GRID_MS) * GRID_MS + GRID_ORIGIN;
+
 export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
   readonly heads: DataLoader<string, TeamView | null>;
@@ -42,6 +52,7 @@ export class TeamReads {
     this.reader = new ReadModelReader(db, teamReadModel);
     this.heads = new DataLoader(async (ids) => {
       const found = new Map((await this.reader.heads(orgId, ids)).map((h) => [h.subjectId, h]));
+      for (const view of found.values()) this.known.set(view.subjectId, view);
       return ids.map((id) => found.get(id) ?? null);
     });
     this.weeks = new DataLoader(async (keys) => {
@@ -75,9 +86,25 @@ export class TeamReads {
     });
   }
 
+  /** Teams this request read the heads of: their fields are answered without waiting when their weeks are held. */
+  private readonly known = new Map<string, TeamView>();
+
   /** Lists prime the per-id loader, so fields of listed teams cost nothing more. */
   prime(views: readonly TeamView[]): void {
-    for (const view of views) this.heads.prime(view.subjectId, view);
+    for (const view of views) {
+      this.heads.prime(view.subjectId, view);
+      this.known.set(view.subjectId, view);
+    }
+  }
+
+  /**
+   * The team's timeline from `from` on if the process's cache holds it at the team's current data version:
+   * answered at once, with no promise (thousands of fields of a large list then cost no waiting).
+   */
+  historyIfHeld(id: string, from: number): TeamHistory | undefined {
+    const view = this.known.get(id);
+    const entry = view && this.cache?.get(this.orgId, id, view.version, gridStart(from));
+    return entry === undefined ? undefined : historyOf(id, entry);
   }
 
   /** The team's timeline exact from `from` on: its weeks from the one that covers `from`. */
@@ -86,12 +113,44 @@ export class TeamReads {
     return historyOf(id, await this.weeksFrom(id, start));
   }
 
+  /**
+   * Each team's head as of t (facts at t included), from the one week that covers t: read in pages and
+   * not kept, so a question about many teams at a past time costs one short read per page.
+   */
+  async headsAt(ids: readonly string[], t: number): Promise<Map<string, TeamHead>> {
+    const heads = new Map<string, TeamHead>();
+    for (let i = 0; i < ids.length; i += HEADS_AT_PAGE) {
+      const page = ids.slice(i, i + HEADS_AT_PAGE);
+      const weeks = await this.reader.weeksFrom(this.orgId, page, t, t);
+      for (const id of page) {
+        const covering = (weeks.get(id) ?? []).filter((w) => w.week <= t).at(-1);
+        heads.set(
+          id,
+          covering === undefined
+            ? emptyTeamHead(id)
+            : foldFacts(
+                { evolve: evolveTeamHead },
+                covering.start,
+                covering.facts.filter((f) => f.at <= t),
+              ),
+        );
+      }
+    }
+    return heads;
+  }
+
   /** The team's weeks from the one that covers `from` on (what history() builds its timeline from). */
   async weeksFrom(id: string, from: number): Promise<CachedHistory> {
-    const start = Math.floor(from);
+    const start = gridStart(from);
     const view = await this.heads.load(id);
-    const cached = view === null ? undefined : this.cache?.get(this.orgId, id, view.version, start);
-    return cached ?? (await this.weeks.load(`${id}\u0000${start}`));
+    if (view === null || this.cache === undefined) return this.weeks.load(`${id}\u0000${start}`);
+    const cached = this.cache.get(this.orgId, id, view.version, start);
+    if (cached !== undefined) return cached;
+    const shared = this.cache.reads(this.orgId, id, view.version, start);
+    if (shared !== undefined) return shared;
+    const entry = this.weeks.load(`${id}\u0000${start}`);
+    this.cache.share(this.orgId, id, view.version, start, entry);
+    return entry;
   }
 }
 

@@ -13,7 +13,7 @@ import {
   weeklyTrend,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
-import type { TeamView } from '../read-models/team-reads';
+import type { TeamHistory, TeamView } from '../read-models/team-reads';
 import type { DeliveryCadenceModel, DiscoveryCadenceModel, WeekPointModel } from './team.models';
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -66,20 +66,70 @@ function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {
   };
 }
 
+/** The team at t from its head, when nothing about it happened after t. */
+export function teamAtFromHead(view: TeamView, t: number): TeamAt | undefined {
+  if (view.lastAt > t) return undefined;
+  const { registered, groupId, headcount, block } = view.state;
+  return { registered, groupId, headcount, block };
+}
+
 /** The team at t: its head when nothing about it happened after t, else from the week that covers t. */
 export async function teamAt(ctx: RequestContext, view: TeamView, t: number): Promise<TeamAt> {
-  if (view.lastAt <= t) {
-    const { registered, groupId, headcount, block } = view.state;
-    return { registered, groupId, headcount, block };
-  }
-  return teamAtIn((await ctx.teams.history(view.subjectId, t)).timeline, t);
+  return teamAtFromHead(view, t) ?? teamAtIn((await ctx.teams.history(view.subjectId, t)).timeline, t);
 }
+
+/** A field of the team at t: at once from its head when it can be, else when the week covering t is read. */
+export const atTeam = <R>(
+  ctx: RequestContext,
+  view: TeamView,
+  t: number,
+  field: (at: TeamAt) => R,
+): R | Promise<R> => {
+  const head = teamAtFromHead(view, t);
+  return head !== undefined ? field(head) : teamAt(ctx, view, t).then(field);
+};
+
+/** A window figure of a team: at once when its weeks are held, else when they are read. */
+export const overTeam = <R>(
+  ctx: RequestContext,
+  teamId: string,
+  window: Window,
+  figure: (timeline: TeamTimeline) => R,
+): R | Promise<R> => {
+  const held = ctx.teams.historyIfHeld(teamId, spanOf(window).from);
+  return held !== undefined ? figure(held.timeline) : timelineFor(ctx, teamId, window).then(figure);
+};
 
 /**
  * Contract §4's discovery cadence. The streak counts back from the window's end, not limited by its start:
  * when it reaches back past what was read, more weeks are read until it ends (it costs what it counts).
  */
-export async function discoveryOf(
+export function discoveryOf(
+  ctx: RequestContext,
+  teamId: string,
+  target: number,
+  window: Window,
+): DiscoveryCadenceModel | Promise<DiscoveryCadenceModel> {
+  const held = ctx.teams.historyIfHeld(teamId, spanOf(window).from);
+  const answer = held && streakWithin(held, target, window);
+  return answer ?? discoveryRead(ctx, teamId, target, window);
+}
+
+/** The cadence from what was read, if its streak ends inside it. */
+function streakWithin(
+  history: TeamHistory,
+  target: number,
+  window: Window,
+): DiscoveryCadenceModel | undefined {
+  const { interviews, trioInterviews } = history.timeline;
+  const d = discoveryCadence(interviews, target, window, trioInterviews);
+  const brokenAt = isoWeekStart(window.to) - (d.currentStreakWeeks + 1) * WEEK_MS;
+  return history.complete || brokenAt >= history.from
+    ? { ...d, lastInterviewAt: date(d.lastInterviewAt) }
+    : undefined;
+}
+
+async function discoveryRead(
   ctx: RequestContext,
   teamId: string,
   target: number,
@@ -88,11 +138,8 @@ export async function discoveryOf(
   let span = spanOf(window);
   for (;;) {
     const history = await ctx.teams.history(teamId, span.from);
-    const { interviews, trioInterviews } = history.timeline;
-    const d = discoveryCadence(interviews, target, window, trioInterviews);
-    const brokenAt = isoWeekStart(window.to) - (d.currentStreakWeeks + 1) * WEEK_MS;
-    if (history.complete || brokenAt >= history.from)
-      return { ...d, lastInterviewAt: date(d.lastInterviewAt) };
+    const answer = streakWithin(history, target, window);
+    if (answer !== undefined) return answer;
     span = { from: history.from - 52 * WEEK_MS, to: window.to };
   }
 }

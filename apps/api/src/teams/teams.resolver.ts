@@ -9,7 +9,7 @@ import type { RequestContext } from '../graphql/request-context';
 import { type Connection, connection, keyAfter } from '../graphql/connections/connection';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import type { TeamView } from '../read-models/team-reads';
-import { deliveryOf, discoveryOf, teamAt, teamWeeklyTrend, timelineFor } from './team-metrics';
+import { atTeam, deliveryOf, discoveryOf, overTeam, teamWeeklyTrend } from './team-metrics';
 import {
   DeliveryCadenceModel,
   DiscoveryCadenceModel,
@@ -89,86 +89,91 @@ export class TeamsResolver {
   @ResolveField(() => ID, { nullable: true }) groupId(@Parent() t: TeamView) {
     return t.state.groupId;
   }
-  @ResolveField(() => Int) async headcount(@Parent() t: TeamView, @Context() ctx: RequestContext) {
-    return (await teamAt(ctx, t, this.clock.now())).headcount;
+  @ResolveField(() => Int) headcount(@Parent() t: TeamView, @Context() ctx: RequestContext) {
+    return atTeam(ctx, t, this.clock.now(), (at) => at.headcount);
   }
-  @ResolveField(() => Boolean) async blocked(@Parent() t: TeamView, @Context() ctx: RequestContext) {
-    return (await teamAt(ctx, t, this.clock.now())).block !== null;
+  @ResolveField(() => Boolean) blocked(@Parent() t: TeamView, @Context() ctx: RequestContext) {
+    return atTeam(ctx, t, this.clock.now(), (at) => at.block !== null);
   }
-  @ResolveField(() => Date, { nullable: true }) async blockedSince(
+  @ResolveField(() => Date, { nullable: true }) blockedSince(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
   ) {
-    const block = (await teamAt(ctx, t, this.clock.now())).block;
-    return block === null ? null : new Date(block.since);
+    return atTeam(ctx, t, this.clock.now(), (at) => (at.block === null ? null : new Date(at.block.since)));
   }
 
   @ResolveField(() => IdlenessModel)
-  async idleness(
+  idleness(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') input: WindowInput,
-  ): Promise<IdlenessModel> {
+  ): IdlenessModel | Promise<IdlenessModel> {
     const window = toWindow(input);
-    const [timeline, { idleCostPerPersonDay }] = await Promise.all([
-      timelineFor(ctx, t.subjectId, window),
-      ctx.settings(),
-    ]);
-    const figures = idleness(timeline, window, this.clock.now());
-    return { ...figures, idleCost: idleCostOf(figures.idlePersonDays, idleCostPerPersonDay) };
+    const now = this.clock.now();
+    return ctx.withSettings(({ idleCostPerPersonDay }) =>
+      overTeam(ctx, t.subjectId, window, (timeline) => {
+        const figures = idleness(timeline, window, now);
+        return { ...figures, idleCost: idleCostOf(figures.idlePersonDays, idleCostPerPersonDay) };
+      }),
+    );
   }
 
   @ResolveField(() => [IdleBreakdownModel], { description: 'Idle time in the window by reason' })
   @Cost({ listSize: blockReasons.length })
-  async idlenessByReason(
+  idlenessByReason(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') input: WindowInput,
-  ): Promise<IdleBreakdownModel[]> {
+  ): IdleBreakdownModel[] | Promise<IdleBreakdownModel[]> {
     const window = toWindow(input);
-    return idlenessBy(await timelineFor(ctx, t.subjectId, window), window, this.clock.now(), 'reason');
+    const now = this.clock.now();
+    return overTeam(ctx, t.subjectId, window, (timeline) => idlenessBy(timeline, window, now, 'reason'));
   }
 
   @ResolveField(() => [IdleBreakdownModel], {
     description: 'Idle time in the window by blocking team (blockedBy)',
   })
   @Cost({ listSize: ASSUMED_BLOCKING_TEAMS })
-  async idlenessByBlockingTeam(
+  idlenessByBlockingTeam(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') input: WindowInput,
-  ): Promise<IdleBreakdownModel[]> {
+  ): IdleBreakdownModel[] | Promise<IdleBreakdownModel[]> {
     const window = toWindow(input);
-    return idlenessBy(await timelineFor(ctx, t.subjectId, window), window, this.clock.now(), 'blockedBy');
+    const now = this.clock.now();
+    return overTeam(ctx, t.subjectId, window, (timeline) => idlenessBy(timeline, window, now, 'blockedBy'));
   }
 
   @ResolveField(() => DiscoveryCadenceModel)
-  async discovery(
+  discovery(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
-  ): Promise<DiscoveryCadenceModel> {
-    return discoveryOf(ctx, t.subjectId, (await ctx.settings()).discoveryTarget, toWindow(window));
+  ): DiscoveryCadenceModel | Promise<DiscoveryCadenceModel> {
+    return ctx.withSettings(({ discoveryTarget }) =>
+      discoveryOf(ctx, t.subjectId, discoveryTarget, toWindow(window)),
+    );
   }
 
   @ResolveField(() => DeliveryCadenceModel)
-  async delivery(
+  delivery(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') input: WindowInput,
-  ): Promise<DeliveryCadenceModel> {
+  ): DeliveryCadenceModel | Promise<DeliveryCadenceModel> {
     const window = toWindow(input);
-    return deliveryOf(await timelineFor(ctx, t.subjectId, window), window);
+    return overTeam(ctx, t.subjectId, window, (timeline) => deliveryOf(timeline, window));
   }
 
   @ResolveField(() => [WeekPointModel], { description: 'Weekly idle person-days, interviews and ships' })
   @Cost({ perWeekOf: 'window' })
-  async weeklyTrend(
+  weeklyTrend(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
     @Args('window') input: WindowInput,
-  ): Promise<WeekPointModel[]> {
+  ): WeekPointModel[] | Promise<WeekPointModel[]> {
     const window = toWindow(input);
-    return teamWeeklyTrend(await timelineFor(ctx, t.subjectId, window), window, this.clock.now());
+    const now = this.clock.now();
+    return overTeam(ctx, t.subjectId, window, (timeline) => teamWeeklyTrend(timeline, window, now));
   }
 }

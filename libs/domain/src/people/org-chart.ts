@@ -60,6 +60,81 @@ export class OrgChart {
   }
 
   /**
+   * subtreeFigures for every manager at once, in one pass over the chart: each person's subtree is their
+   * reports' subtrees and the reports themselves. Reporting lines form at most one cycle per connected
+   * part (everyone has one manager); the people on a cycle share one closure, which each of them sees
+   * without themselves.
+   */
+  allSubtreeFigures(
+    lastOneOnOne: LastOneOnOne,
+    asOf: number,
+    intervalDays: number,
+  ): Map<string, ManagerSubtreeFigures> {
+    const since = asOf - intervalDays * DAY_MS;
+    const met = (person: string): number => {
+      const manager = this.managerOf(person);
+      const last = manager === null ? undefined : lastOneOnOne(manager, person);
+      return last !== undefined && last > since && last <= asOf ? 1 : 0;
+    };
+    // a person's own weight in their manager's subtree: themselves, whether they manage, whether met
+    const own = (p: string): [number, number, number] => [1, this.hasReports(p) ? 1 : 0, met(p)];
+    const add = (a: number[], b: readonly number[]) => a.map((v, i) => v + b[i]);
+    // below[p]: the sums over p's subtree (p excluded)
+    const below = new Map<string, number[]>();
+    const state = new Map<string, 1 | 2>(); // 1 on the walk's path, 2 done
+    const cycleOf = new Map<string, string[]>();
+    for (const root of this.reports.keys()) {
+      if (state.has(root)) continue;
+      // iterative post-order walk down the reports
+      const stack: { person: string; next: number }[] = [{ person: root, next: 0 }];
+      state.set(root, 1);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        const reports = this.reportsOf(top.person);
+        if (top.next < reports.length) {
+          const report = reports[top.next++];
+          const seen = state.get(report);
+          if (seen === undefined) {
+            state.set(report, 1);
+            stack.push({ person: report, next: 0 });
+          } else if (seen === 1) {
+            // a cycle: the people on the path from `report` to here
+            const at = stack.findIndex((s) => s.person === report);
+            const members = stack.slice(at).map((s) => s.person);
+            for (const m of members) cycleOf.set(m, members);
+          }
+          continue;
+        }
+        stack.pop();
+        state.set(top.person, 2);
+        const cycle = cycleOf.get(top.person);
+        if (cycle !== undefined && cycle[0] !== top.person) continue; // its cycle's first member sums it
+        const members = cycle ?? [top.person];
+        let sums = [0, 0, 0];
+        for (const m of members)
+          for (const r of this.reportsOf(m)) {
+            if (members.includes(r)) continue;
+            sums = add(add(sums, own(r)), below.get(r) ?? [0, 0, 0]);
+          }
+        if (cycle === undefined) below.set(top.person, sums);
+        else {
+          const closure = members.reduce((total, m) => add(total, own(m)), sums);
+          // each member sees the whole closure but itself
+          for (const m of members)
+            below.set(
+              m,
+              closure.map((v, i) => v - own(m)[i]),
+            );
+        }
+      }
+    }
+    const figures = new Map<string, ManagerSubtreeFigures>();
+    for (const [manager, [people, managers, metPairs]] of below)
+      figures.set(manager, { people, managers, oneOnOneCoverage: people === 0 ? null : metPairs / people });
+    return figures;
+  }
+
+  /**
    * §8: the subtree's people, those of them with direct reports, and the share of (manager, report)
    * pairs inside it, the manager's own included, with a 1:1 in (asOf − E days, asOf].
    */

@@ -26,6 +26,29 @@ export class ExecutionBudget {
     this.deadline = this.startedAt + limits.deadlineMs;
   }
 
+  private expiry: { promise: Promise<never>; timer: NodeJS.Timeout } | undefined;
+
+  /**
+   * Rejects with the cut at the deadline: a resolver still waiting then ends the query on time,
+   * whatever its work (a read, a fold a slice at a time) still had to do.
+   */
+  get expired(): Promise<never> {
+    if (this.expiry === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const promise = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(this.cutAtDeadline()), this.remainingMs);
+      });
+      promise.catch(() => undefined);
+      this.expiry = { promise, timer: timer as NodeJS.Timeout };
+    }
+    return this.expiry.promise;
+  }
+
+  /** The request is answered: its deadline timer goes. */
+  settle(): void {
+    if (this.expiry !== undefined) clearTimeout(this.expiry.timer);
+  }
+
   get remainingMs(): number {
     return Math.max(0, this.deadline - this.now());
   }

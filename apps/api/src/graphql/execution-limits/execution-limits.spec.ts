@@ -115,6 +115,38 @@ describe('executing within limits', () => {
     expect(unobserved).toEqual([]);
   });
 
+  it('a resolver still waiting at the deadline ends the query on time, with the cut', async () => {
+    const pending = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          slow: { type: GraphQLInt, resolve: () => new Promise<number>(() => undefined) },
+          quick: { type: GraphQLInt, resolve: () => Promise.resolve(1) },
+        },
+      }),
+    });
+    const schema = limitExecution(pending, new CooperativeScheduler(20));
+    const budget = new ExecutionBudget({ deadlineMs: 30, maxResponseBytes: 1e9 });
+    const contextValue = {};
+    budgets.set(contextValue, budget);
+    const result = await execute({ schema, document: parse('{ quick slow }'), contextValue });
+    expect(budget.cut?.extensions).toMatchObject({
+      code: 'QUERY_LIMIT_EXCEEDED',
+      limit: 'deadlineMs',
+      max: 30,
+    });
+    expect(result.errors).toEqual([budget.cut]);
+    // answered in time: its timer is cleared
+    const answered = new ExecutionBudget({ deadlineMs: 30, maxResponseBytes: 1e9 });
+    const other = {};
+    budgets.set(other, answered);
+    expect((await execute({ schema, document: parse('{ quick }'), contextValue: other })).data).toEqual({
+      quick: 1,
+    });
+    answered.settle();
+    expect(answered.cut).toBeUndefined();
+  });
+
   it('cuts an answer growing past its byte limit', async () => {
     const schema = limitExecution(schemaOf(), new CooperativeScheduler(20, now));
     const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 10_000 }, now);

@@ -85,9 +85,11 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
       // one promise more at most (for a list to slice): every field of a large answer passes here
       const finished = (budget: ExecutionBudget, info: GraphQLResolveInfo, value: unknown) => {
         if (!isPromise(value)) return counted(budget, info, value);
-        if (listOfObjects) return observed(value.then((resolved) => counted(budget, info, resolved)));
-        value.then((resolved) => budget.add(fieldBytes(info, leaf, resolved)), ignore);
-        return value;
+        // work still running at the deadline does not hold the answer: the query ends with the cut
+        const timely = Promise.race([value, budget.expired]);
+        if (listOfObjects) return observed(timely.then((resolved) => counted(budget, info, resolved)));
+        timely.then((resolved) => budget.add(fieldBytes(info, leaf, resolved)), ignore);
+        return timely;
       };
       field.resolve = (source, args, context, info) => {
         const budget = budgets.get(context as object);

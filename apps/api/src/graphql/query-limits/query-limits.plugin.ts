@@ -65,6 +65,7 @@ export function queryLimitsPlugin(
         },
         willSendResponse: ({ response }: Sent) => {
           release?.();
+          budget.settle();
           if (budget.cut !== undefined) {
             response.http.status = 400;
             response.body = { kind: 'single', singleResult: { errors: [formattedRefusal(budget.cut)] } };

@@ -22,7 +22,8 @@ export const QUERY_LIMITS: QueryLimits = {
   maxDepth: 8,
   maxAliases: 100,
   maxCost: 100_000,
-  maxInflightCost: 200_000,
+  // half the largest accepted cost: a query that large runs alone, its answer the only large one in memory
+  maxInflightCost: 50_000,
 };
 
 /** A paged list: `first` defaults to `defaultSize`; more than `maxSize` is refused before execution. */
