@@ -4,7 +4,9 @@ interface PropertySchema {
   type?: string | string[];
   enum?: string[];
   items?: PropertySchema;
+  properties?: Record<string, PropertySchema>;
   minimum?: number;
+  maximum?: number;
   maxLength?: number;
 }
 
@@ -12,6 +14,12 @@ function describe(schema: PropertySchema): string {
   if (schema.enum) return schema.enum.join(' \\| ');
   const type = Array.isArray(schema.type) ? schema.type.join(' or ') : (schema.type ?? 'any');
   if (type === 'array' && schema.items) return `array of (${describe(schema.items)})`;
+  if (type === 'object' && schema.properties)
+    return `{ ${Object.entries(schema.properties)
+      .map(([name, property]) => `${name}: ${describe(property)}`)
+      .join(', ')} }`;
+  if (type === 'integer' && schema.minimum !== undefined && schema.maximum !== undefined)
+    return `integer ${schema.minimum}..${schema.maximum}`;
   if (type === 'integer' && schema.minimum !== undefined) return `integer ≥ ${schema.minimum}`;
   return type;
 }

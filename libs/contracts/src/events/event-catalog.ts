@@ -17,6 +17,9 @@ export const blockReasons = [
   'other',
 ] as const;
 const Role = StringEnum(personRoles);
+// a competency of a coaching plan and of a 1:1's ratings (contract §14)
+const CompetencyName = Type.String({ minLength: 1, maxLength: 64 });
+const Level = Type.Integer({ minimum: 1, maximum: 5 });
 const BlockReason = StringEnum(blockReasons);
 // Unknown extra fields in data are kept but not interpreted (contract §2).
 const Data = <T extends Record<string, TSchema>>(properties: T) =>
@@ -53,7 +56,23 @@ export const eventDataSchemas = {
     outcome: Type.Optional(Text(2000)),
   }),
   'delivery.shipped': Data({ teamId: Id, release: Type.Optional(Text(200)), url: Type.Optional(Text(2048)) }),
-  'one-on-one.held': Data({ managerId: Id, reportId: Id }),
+  'one-on-one.held': Data({
+    managerId: Id,
+    reportId: Id,
+    ratings: Type.Optional(
+      Type.Array(Type.Object({ competency: CompetencyName, level: Level }, { additionalProperties: false }), {
+        maxItems: 20,
+      }),
+    ),
+  }),
+  'coaching.plan-set': Data({
+    personId: Id,
+    managerId: Type.Optional(Id),
+    competencies: Type.Array(
+      Type.Object({ name: CompetencyName, target: Level }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 20 },
+    ),
+  }),
   'group.registered': Data({
     groupId: Id,
     name: Type.String({ minLength: 1, maxLength: 200 }),

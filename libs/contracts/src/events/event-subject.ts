@@ -24,6 +24,7 @@ export function subjectOfEvent(event: Pick<EventEnvelope, 'type' | 'data'>): Sub
   switch (event.type) {
     case 'person.registered':
     case 'person.manager-changed':
+    case 'coaching.plan-set':
       return { kind: 'person', id: String(data.personId) };
     case 'one-on-one.held':
       return { kind: 'manager', id: String(data.managerId) };

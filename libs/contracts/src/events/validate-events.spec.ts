@@ -102,3 +102,103 @@ describe('validateEvents', () => {
     ]);
   });
 });
+
+describe('the coaching loop (contract §14)', () => {
+  const plan = (competencies: unknown) => ({
+    id: 'plan-1',
+    type: 'coaching.plan-set',
+    occurredAt: '2026-11-20T09:00:00Z',
+    data: { personId: 'ana', managerId: 'mia', competencies },
+  });
+  const oneOnOne = (ratings: unknown) => ({
+    id: '1on1-1',
+    type: 'one-on-one.held',
+    occurredAt: '2026-11-20T09:00:00Z',
+    data: { managerId: 'mia', reportId: 'ana', ratings },
+  });
+  const twenty = (key: string, value: string) =>
+    Array.from({ length: 20 }, (_, i) => ({ [key]: `c${i}`, [value]: 1 + (i % 5) }));
+
+  it.each<[string, unknown]>([
+    ['a plan of one competency', plan([{ name: 'discovery', target: 4 }])],
+    ['a plan of 20 competencies', plan(twenty('name', 'target'))],
+    [
+      'a plan without a manager',
+      {
+        ...plan([{ name: 'x', target: 1 }]),
+        data: { personId: 'ana', competencies: [{ name: 'x', target: 1 }] },
+      },
+    ],
+    ['a 1:1 without ratings', { ...oneOnOne(undefined), data: { managerId: 'mia', reportId: 'ana' } }],
+    ['a 1:1 with no ratings', oneOnOne([])],
+    ['a 1:1 with 20 ratings', oneOnOne(twenty('competency', 'level'))],
+    ['a competency name of 64 characters', oneOnOne([{ competency: 'x'.repeat(64), level: 5 }])],
+  ])('accepts %s', (_, input) => {
+    expect(problemsOf(input)).toEqual([]);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['a plan without competencies', plan([]), ['data.competencies: must NOT have fewer than 1 items']],
+    [
+      'a plan of 21',
+      plan([...twenty('name', 'target'), { name: 'c20', target: 1 }]),
+      ['data.competencies: must NOT have more than 20 items'],
+    ],
+    ['a target of 0', plan([{ name: 'x', target: 0 }]), ['data.competencies.0.target: must be >= 1']],
+    ['a target of 6', plan([{ name: 'x', target: 6 }]), ['data.competencies.0.target: must be <= 5']],
+    ['a target of 2.5', plan([{ name: 'x', target: 2.5 }]), ['data.competencies.0.target: must be integer']],
+    [
+      'an empty name',
+      plan([{ name: '', target: 1 }]),
+      ['data.competencies.0.name: must NOT have fewer than 1 characters'],
+    ],
+    [
+      'a name of 65',
+      plan([{ name: 'x'.repeat(65), target: 1 }]),
+      ['data.competencies.0.name: must NOT have more than 64 characters'],
+    ],
+    [
+      'a name twice',
+      plan([
+        { name: 'delivery', target: 3 },
+        { name: 'discovery', target: 4 },
+        { name: 'delivery', target: 2 },
+      ]),
+      ['data.competencies.2.name: must be unique in the plan: "delivery" is already named'],
+    ],
+    [
+      'an unknown field in a competency',
+      plan([{ name: 'x', target: 1, weight: 2 }]),
+      ['data.competencies.0.weight: is not an allowed field'],
+    ],
+    [
+      'no personId',
+      { ...plan([{ name: 'x', target: 1 }]), data: { competencies: [{ name: 'x', target: 1 }] } },
+      ['data.personId: is required'],
+    ],
+    ['ratings not a list', oneOnOne({ discovery: 3 }), ['data.ratings: must be array']],
+    [
+      '21 ratings',
+      oneOnOne([...twenty('competency', 'level'), { competency: 'x', level: 1 }]),
+      ['data.ratings: must NOT have more than 20 items'],
+    ],
+    ['a level of 0', oneOnOne([{ competency: 'x', level: 0 }]), ['data.ratings.0.level: must be >= 1']],
+    ['a level of 6', oneOnOne([{ competency: 'x', level: 6 }]), ['data.ratings.0.level: must be <= 5']],
+    ['a rating without a level', oneOnOne([{ competency: 'x' }]), ['data.ratings.0.level: is required']],
+    [
+      'a competency of 65',
+      oneOnOne([{ competency: 'x'.repeat(65), level: 1 }]),
+      ['data.ratings.0.competency: must NOT have more than 64 characters'],
+    ],
+  ])('refuses %s, saying what and where', (_, input, problems) => {
+    expect(problemsOf(input)).toEqual(problems);
+  });
+
+  it('all or nothing: one bad rating refuses the whole request', () => {
+    const result = validateEvents(
+      [plan([{ name: 'x', target: 1 }]), oneOnOne([{ competency: 'x', level: 9 }])],
+      NOW,
+    );
+    expect(result.ok).toBe(false);
+  });
+});

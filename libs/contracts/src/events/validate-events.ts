@@ -87,6 +87,18 @@ function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
       for (const e of validate.errors ?? []) problems.push(problem(toPath('data', e), toMessage(e)));
     }
   }
+  if (event.type === 'coaching.plan-set' && problems.length === 0) {
+    const names = (event.data as EventEnvelope<'coaching.plan-set'>['data']).competencies.map((c) => c.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) < i)
+        problems.push(
+          problem(
+            `data.competencies.${i}.name`,
+            `must be unique in the plan: "${printable(name)}" is already named`,
+          ),
+        );
+    });
+  }
   if (typeof event.occurredAt === 'string' && !problems.some((p) => p.path === 'occurredAt')) {
     const message = checkOccurredAt(event.occurredAt, now);
     if (message !== undefined) problems.push(problem('occurredAt', message));
