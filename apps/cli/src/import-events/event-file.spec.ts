@@ -84,6 +84,21 @@ describe('reading a backfill file', () => {
     expect(cellValue('person.manager-changed', 'managerId', 'null')).toBeNull();
   });
 
+  it('reads competency levels as name=level;name=level, or JSON (contract §14)', () => {
+    expect(cellValue('one-on-one.held', 'ratings', 'discovery=3; stakeholder management=4')).toEqual([
+      { competency: 'discovery', level: 3 },
+      { competency: 'stakeholder management', level: 4 },
+    ]);
+    expect(cellValue('coaching.plan-set', 'competencies', 'discovery=4')).toEqual([
+      { name: 'discovery', target: 4 },
+    ]);
+    expect(cellValue('coaching.plan-set', 'competencies', '[{"name":"a","target":2}]')).toEqual([
+      { name: 'a', target: 2 },
+    ]);
+    // left as text: validation then says where and what is wrong
+    expect(cellValue('one-on-one.held', 'ratings', 'discovery')).toEqual(['discovery']);
+  });
+
   it('turns a CSV row into the native envelope, leaving empty cells out', () => {
     expect(
       csvRowToEnvelope({

@@ -59,11 +59,29 @@ export function csvHeaderProblem(columns: readonly string[]): string | undefined
 
 interface FieldSchema {
   type?: string | string[];
+  items?: { type?: string; properties?: Record<string, FieldSchema> };
 }
+
+/** A list of `{ <text>, <integer> }` (a plan's competencies, a 1:1's ratings): its two keys, in that order. */
+function pairKeys(schema: FieldSchema): [string, string] | undefined {
+  const properties = Object.entries(schema.items?.properties ?? {});
+  if (properties.length !== 2) return undefined;
+  const [[text, textSchema], [integer, integerSchema]] = properties;
+  return textSchema.type === 'string' && integerSchema.type === 'integer' ? [text, integer] : undefined;
+}
+
+/** `discovery=3; delivery=4` as `[{ <text>: 'discovery', <integer>: 3 }, ...]`; a malformed pair stays text. */
+const pairsOf = (cell: string, [text, integer]: [string, string]): unknown[] =>
+  cell.split(';').map((pair) => {
+    const at = pair.lastIndexOf('=');
+    const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    return at > 0 && /^-?\d+(\.\d+)?$/.test(value) ? { [text]: name, [integer]: Number(value) } : pair.trim();
+  });
 
 /**
  * A CSV cell as the event's data wants it, read from the type's schema: integers for integer fields,
- * `a;b` or a JSON array for lists, `null` for nullable ids; text otherwise. An empty cell is no field.
+ * `a;b` or a JSON array for lists (`name=3;other=4` for a list of competency levels), `null` for
+ * nullable ids; text otherwise. An empty cell is no field.
  */
 export function cellValue(type: string, field: string, cell: string): unknown {
   const schema = isEventType(type)
@@ -81,7 +99,8 @@ export function cellValue(type: string, field: string, cell: string): unknown {
         return cell;
       }
     }
-    return cell.split(';').map((s) => s.trim());
+    const pairs = pairKeys(schema);
+    return pairs ? pairsOf(cell, pairs) : cell.split(';').map((s) => s.trim());
   }
   return cell;
 }

@@ -16,10 +16,18 @@ export const SLACK_USAGE = [
   '`/orgpulse blocked <teamId> <reason> [by <teamId>]`  reason: ' + blockReasons.join(', '),
   '`/orgpulse unblocked <teamId>`',
   '`/orgpulse interview <teamId> [roles…]`  roles: ' + personRoles.join(', '),
-  '`/orgpulse one-on-one <managerId> <reportId>`',
+  '`/orgpulse one-on-one <managerId> <reportId> [competency=level …]`  level: 1 to 5',
 ].join('\n');
 
 type Parsed = { type: string; data: Record<string, unknown>; said: string } | { problem: string };
+
+/** `competency=level` (contract §14): a competency of 1..64 characters, a level 1..5. */
+function ratingOf(word: string): { competency: string; level: number } | undefined {
+  const at = word.lastIndexOf('=');
+  const [competency, level] = [word.slice(0, at), word.slice(at + 1)];
+  if (at < 1 || competency.length > 64 || !/^[1-5]$/.test(level)) return undefined;
+  return { competency, level: Number(level) };
+}
 
 /** The command's words (contract §9 grammar), or what is wrong with them. */
 export function parseSlackCommand(words: readonly string[]): Parsed {
@@ -54,13 +62,21 @@ export function parseSlackCommand(words: readonly string[]): Parsed {
         said: `an interview by ${teamId}${roles.length > 0 ? ` with ${roles.join(', ')}` : ''}`,
       };
     }
-    case 'one-on-one':
-      if (args.length !== 2) return { problem: 'one-on-one needs a manager and a report' };
+    case 'one-on-one': {
+      const [managerId, reportId, ...levels] = args;
+      if (managerId === undefined || reportId === undefined)
+        return { problem: 'one-on-one needs a manager and a report' };
+      const ratings = levels.map(ratingOf);
+      const bad = ratings.findIndex((r) => r === undefined);
+      if (bad >= 0)
+        return { problem: `${levels[bad]} is not a rating; write competency=level, the level 1 to 5` };
+      if (ratings.length > 20) return { problem: 'at most 20 ratings in one 1:1' };
       return {
         type: 'one-on-one.held',
-        data: { managerId: args[0], reportId: args[1] },
-        said: `a 1:1 between ${args[0]} and ${args[1]}`,
+        data: { managerId, reportId, ...(ratings.length > 0 ? { ratings } : {}) },
+        said: `a 1:1 between ${managerId} and ${reportId}${ratings.length > 0 ? ` (${levels.join(', ')})` : ''}`,
       };
+    }
     default:
       return { problem: verb === undefined ? 'no command given' : `unknown command ${verb}` };
   }

@@ -350,6 +350,19 @@ describe('Slack', () => {
       { managerId: 'dana', reportId: 'sam' },
       'Recorded: a 1:1 between dana and sam.',
     ],
+    [
+      'one-on-one dana sam discovery=3 stakeholders=4',
+      'one-on-one.held',
+      {
+        managerId: 'dana',
+        reportId: 'sam',
+        ratings: [
+          { competency: 'discovery', level: 3 },
+          { competency: 'stakeholders', level: 4 },
+        ],
+      },
+      'Recorded: a 1:1 between dana and sam (discovery=3, stakeholders=4).',
+    ],
   ])('/orgpulse %s', (text, type, data, said) => {
     const mapping = command(text);
     expect(eventsOf(mapping)).toEqual([{ ...base, type, data }]);
@@ -364,6 +377,12 @@ describe('Slack', () => {
     ['unblocked', 'unblocked needs exactly one team'],
     ['interview payments ceo', 'ceo is not a role'],
     ['one-on-one dana', 'one-on-one needs a manager and a report'],
+    [
+      'one-on-one dana sam discovery=6',
+      'discovery=6 is not a rating; write competency=level, the level 1 to 5',
+    ],
+    ['one-on-one dana sam discovery', 'discovery is not a rating'],
+    ['one-on-one dana sam =3', '=3 is not a rating'],
     ['shipped payments', 'unknown command shipped'],
   ])('answers the malformed /orgpulse %j with usage help', (text, problem) => {
     const mapping = command(text);
