@@ -24,3 +24,7 @@ export * from './people/person-facts';
 export * from './people/person-head';
 export * from './people/manager-head';
 export * from './people/org-chart';
+export * from './coaching/coaching-facts';
+export * from './coaching/plan-head';
+export * from './coaching/rating-head';
+export * from './coaching/coaching-figures';

@@ -199,12 +199,12 @@ export async function readModelsVersusFold(
       if (parsed?.kind !== model.subjectKind) continue;
       bySubject.set(parsed.id, [...(bySubject.get(parsed.id) ?? []), { event, position: Number(position) }]);
     }
+    // a subject whose events the model keeps nothing of has no rows (a person without a plan)
     const folds = [...bySubject]
-      .map(([subjectId, events]) => ({
-        subjectId,
-        fold: referenceFold(model, subjectId, factsOf(model, events)),
-      }))
-      .filter(({ fold }) => fold.lastAt !== undefined && !Number.isNaN(fold.lastAt));
+      .map(([subjectId, events]) => ({ subjectId, facts: factsOf(model, events) }))
+      .filter(({ facts }) => facts.length > 0)
+      .map(({ subjectId, facts }) => ({ subjectId, fold: referenceFold(model, subjectId, facts) }))
+      .filter(({ fold }) => !Number.isNaN(fold.lastAt));
     stored[tables.head] = await db.query(
       `SELECT subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", last_position::float8 AS "lastPosition"
          FROM ${tables.head} WHERE org_id = $1 ORDER BY subject_id`,

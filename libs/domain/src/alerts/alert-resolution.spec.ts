@@ -5,6 +5,9 @@ import { oneOnOneFactOf, personFactsOf } from '../people/person-facts';
 import { emptyPersonHead, evolvePersonHead } from '../people/person-head';
 import { teamFactsOf } from '../teams/team-facts';
 import { emptyTeamHead, evolveTeamHead } from '../teams/team-head';
+import { planFactOf, ratingFactOf } from '../coaching/coaching-facts';
+import { emptyPlanHead, evolvePlanHead } from '../coaching/plan-head';
+import { emptyRatingHead, evolveRatingHead, latestLevels } from '../coaching/rating-head';
 import { type OpenAlert, planAlertChange } from './alert-resolution';
 import {
   type AlertFacts,
@@ -47,6 +50,24 @@ function factsOf(rule: AlertRule, events: readonly AcceptedEvent[]): AlertFacts 
         .map((e, position) => ({ at: at(e.occurredAt), position, data: oneOnOneFactOf(e)! }))
         .reduce(evolveManagerHead, emptyManagerHead(managerId));
       return { rule, subjectId: 'ann', person: person.role ? person : null, manager };
+    }
+    case 'COACHING_STALLED': {
+      const facts = <F>(of: (e: AcceptedEvent) => F | undefined) =>
+        sorted.flatMap((e, position) => {
+          const data = of(e);
+          return data === undefined ? [] : [{ at: at(e.occurredAt), position, data }];
+        });
+      const plan = facts(planFactOf).reduce(evolvePlanHead, emptyPlanHead('ann')).plan;
+      const managers = new Set(
+        sorted.flatMap((e) => (e.type === 'one-on-one.held' ? [e.data.managerId] : [])),
+      );
+      const heads = [...managers].map((m) =>
+        facts((e) =>
+          e.type === 'one-on-one.held' && e.data.managerId === m ? ratingFactOf(e) : undefined,
+        ).reduce(evolveRatingHead, emptyRatingHead(m)),
+      );
+      const ratedAt = new Map([...latestLevels('ann', heads)].map(([c, seen]) => [c, seen.at]));
+      return { rule, subjectId: 'ann', plan, ratedAt };
     }
     case 'MANAGER_OVERLOADED':
       throw new Error('told by its count, below');
@@ -211,4 +232,54 @@ describe('alerts stored before these figures existed', () => {
     expect(planAlertChange(legacy, facts, DEFAULT_ALERT_THRESHOLDS, at(day(15))).resolve).toBeNull();
     expect(planAlertChange(legacy, facts, DEFAULT_ALERT_THRESHOLDS, at(day(10))).resolve).toEqual(legacy);
   });
+});
+
+const planSet = (when: string, ...names: string[]) =>
+  ev('coaching.plan-set', when, {
+    personId: 'ann',
+    competencies: names.map((name) => ({ name, target: 4 })),
+  });
+const rated = (when: string, managerId: string, competency: string) =>
+  ev('one-on-one.held', when, { managerId, reportId: 'ann', ratings: [{ competency, level: 2 }] });
+
+describe('COACHING_STALLED (contract §14): resolved by a rating of a plan competency, or when the plan is gone', () => {
+  it('raised 28 days after the plan with no rating; a rating of a plan competency resolves it', () =>
+    story('COACHING_STALLED', [
+      { when: day(0), arrive: [planSet(day(0), 'discovery', 'delivery')], open: [] },
+      { when: day(27), open: [] },
+      { when: day(28), open: ['#1'] },
+      { when: day(29), arrive: [oneOnOne(day(29), 'mia')], open: ['#1'] }, // a 1:1 without ratings
+      { when: day(30), arrive: [rated(day(30), 'mia', 'hiring')], open: ['#1'] }, // not in the plan
+      { when: day(31), arrive: [rated(day(31), 'bo', 'delivery')], open: [] }, // any manager
+      { when: day(58), open: [] },
+      { when: day(59), open: ['#2'] }, // 28 days after that rating
+    ]));
+
+  it('counts from the later of the plan and the last rating: ratings before the plan count as levels, not as time', () =>
+    story('COACHING_STALLED', [
+      { when: day(10), arrive: [rated(day(0), 'mia', 'discovery'), planSet(day(10), 'discovery')], open: [] },
+      { when: day(37), open: [] },
+      { when: day(38), open: ['#1'] },
+    ]));
+
+  it('a replaced plan keeps the alert open until a rating; a rating posted late, dated in the quiet spell, resolves it', () =>
+    story('COACHING_STALLED', [
+      { when: day(28), arrive: [planSet(day(0), 'discovery')], open: ['#1'] },
+      { when: day(29), arrive: [planSet(day(29), 'delivery')], open: ['#1'] },
+      { when: day(30), arrive: [rated(day(20), 'mia', 'delivery')], open: [] },
+    ]));
+
+  it('a rating dated before the quiet spell changes nothing; a lower threshold raises sooner', () =>
+    story('COACHING_STALLED', [
+      {
+        when: day(5),
+        arrive: [planSet(day(0), 'discovery')],
+        thresholds: { coachingStallDays: 5 },
+        open: ['#1'],
+      },
+      { when: day(6), arrive: [rated(day(-3), 'mia', 'discovery')], open: ['#1'] },
+    ]));
+
+  it('no plan, no alert, whatever the ratings', () =>
+    story('COACHING_STALLED', [{ when: day(90), arrive: [rated(day(0), 'mia', 'discovery')], open: [] }]));
 });

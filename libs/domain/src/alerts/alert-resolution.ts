@@ -1,4 +1,10 @@
-import { type AlertCondition, type AlertFacts, type AlertThresholds, decide } from './alert-rules';
+import {
+  type AlertCondition,
+  type AlertFacts,
+  type AlertThresholds,
+  decide,
+  lastPlanRatingAt,
+} from './alert-rules';
 
 /** An open alert as stored: what it was raised about, with the figures of that moment. */
 export interface OpenAlert {
@@ -58,6 +64,12 @@ function resolvedPerContract(alert: OpenAlert, facts: AlertFacts): boolean | und
       const held =
         facts.manager?.managerId === managerId ? facts.manager.lastOneOnOneWith[alert.subjectId] : null;
       return after(held ?? null, quietSince);
+    }
+    case 'COACHING_STALLED': {
+      if (facts.plan === null) return true; // the plan is gone
+      const quietSince = timeOf(alert.figures, 'quietSince');
+      if (quietSince === undefined) return undefined;
+      return after(lastPlanRatingAt(facts.plan, facts.ratedAt), quietSince);
     }
     case 'MANAGER_OVERLOADED':
       return undefined; // resolves when its condition ends: "the count drops to the limit"

@@ -1,3 +1,4 @@
+import type { PlanHead } from '../coaching/plan-head';
 import type { ManagerHead } from '../people/manager-head';
 import type { PersonHead } from '../people/person-head';
 import { DEFAULT_ORG_SETTINGS, type OrgSettings } from '../settings/org-settings';
@@ -10,6 +11,7 @@ export const alertRules = [
   'DISCOVERY_LAPSED',
   'ONE_ON_ONE_OVERDUE',
   'MANAGER_OVERLOADED',
+  'COACHING_STALLED',
 ] as const;
 export type AlertRule = (typeof alertRules)[number];
 
@@ -32,6 +34,7 @@ export type AlertThresholds = Pick<
   | 'discoveryLapsedDays'
   | 'oneOnOneOverdueDays'
   | 'managerOverloadedReports'
+  | 'coachingStallDays'
 >;
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = DEFAULT_ORG_SETTINGS;
@@ -61,7 +64,14 @@ export interface AlertDecision {
 export type AlertFacts =
   | { rule: TeamAlertRule; subjectId: string; team: TeamHead | null }
   | { rule: 'ONE_ON_ONE_OVERDUE'; subjectId: string; person: PersonHead | null; manager: ManagerHead | null }
-  | { rule: 'MANAGER_OVERLOADED'; subjectId: string; directReports: number };
+  | { rule: 'MANAGER_OVERLOADED'; subjectId: string; directReports: number }
+  | {
+      rule: 'COACHING_STALLED';
+      subjectId: string;
+      plan: PlanHead['plan'];
+      /** When each competency the person was ever rated on was last rated (any manager). */
+      ratedAt: ReadonlyMap<string, number>;
+    };
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
@@ -190,6 +200,46 @@ export function decideOverload(
   };
 }
 
+/** The latest rating of a competency of the plan, or null. */
+export function lastPlanRatingAt(
+  plan: NonNullable<PlanHead['plan']>,
+  ratedAt: ReadonlyMap<string, number>,
+): number | null {
+  let last: number | null = null;
+  for (const { name } of plan.competencies) {
+    const at = ratedAt.get(name);
+    if (at !== undefined && (last === null || at > last)) last = at;
+  }
+  return last;
+}
+
+/**
+ * COACHING_STALLED (contract §14): a person with a plan and no rating of a plan competency for the
+ * threshold, counted from the later of the plan's setting and their last such rating.
+ */
+export function decideCoachingStalled(
+  personId: string,
+  plan: PlanHead['plan'],
+  ratedAt: ReadonlyMap<string, number>,
+  t: AlertThresholds,
+  now: number,
+): AlertDecision {
+  if (plan === null) return NEVER;
+  const lastRatedAt = lastPlanRatingAt(plan, ratedAt);
+  const quietSince = Math.max(plan.setAt, lastRatedAt ?? plan.setAt);
+  return quietFor(quietSince, t.coachingStallDays * DAY_MS, now, (since) => ({
+    rule: 'COACHING_STALLED',
+    subjectId: personId,
+    since,
+    figures: {
+      planSetAt: iso(plan.setAt),
+      lastRatedAt: iso(lastRatedAt),
+      quietSince: iso(quietSince),
+      daysWithoutRating: (now - quietSince) / DAY_MS,
+    },
+  }));
+}
+
 /** One rule for one subject at `now` (contract §6): pure, so time can pass with no new event. */
 export function decide(facts: AlertFacts, t: AlertThresholds, now: number): AlertDecision {
   switch (facts.rule) {
@@ -197,6 +247,8 @@ export function decide(facts: AlertFacts, t: AlertThresholds, now: number): Aler
       return facts.person ? decideOneOnOne(facts.person, facts.manager, t, now) : NEVER;
     case 'MANAGER_OVERLOADED':
       return decideOverload(facts.subjectId, facts.directReports, t, now);
+    case 'COACHING_STALLED':
+      return decideCoachingStalled(facts.subjectId, facts.plan, facts.ratedAt, t, now);
     default:
       return facts.team ? decideTeam(facts.rule, facts.team, t, now) : NEVER;
   }

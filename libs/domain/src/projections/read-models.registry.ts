@@ -11,6 +11,9 @@ import { type PersonHead, emptyPersonHead, evolvePersonHead } from '../people/pe
 import { type TeamFact, teamFactOf } from '../teams/team-facts';
 import { type TeamHead, emptyTeamHead, evolveTeamHead } from '../teams/team-head';
 import { teamTotals } from '../teams/team-totals';
+import { type PlanFact, type RatingFact, planFactOf, ratingFactOf } from '../coaching/coaching-facts';
+import { type PlanHead, emptyPlanHead, evolvePlanHead } from '../coaching/plan-head';
+import { type RatingHead, emptyRatingHead, evolveRatingHead } from '../coaching/rating-head';
 import { type AnyReadModel, declareReadModel } from './read-model';
 
 /**
@@ -77,10 +80,39 @@ export const groupReadModel = declareReadModel<GroupHead, GroupFact>({
   links: (fact) => (fact.parentId === null ? [] : [fact.parentId]),
 });
 
+/** A person's coaching plan over time (contract §14): the latest plan set at or before any time. */
+export const coachingPlanReadModel = declareReadModel<PlanHead, PlanFact>({
+  name: 'coaching_plan',
+  version: 1,
+  subjectKind: 'person',
+  initial: emptyPlanHead,
+  fact: planFactOf,
+  evolve: evolvePlanHead,
+  columns: { plan_set_at: (head) => (head.plan ? new Date(head.plan.setAt).toISOString() : null) },
+  history: true,
+});
+
+/**
+ * A manager's 1:1s with the levels seen (contract §14): the latest level per report and competency at
+ * any time, each week's 1:1s for the rating share over a window; `links` are the people they rated.
+ */
+export const ratingReadModel = declareReadModel<RatingHead, RatingFact>({
+  name: 'rating',
+  version: 1,
+  subjectKind: 'manager',
+  initial: emptyRatingHead,
+  fact: ratingFactOf,
+  evolve: evolveRatingHead,
+  history: true,
+  links: (fact) => (fact.ratings.length > 0 ? [fact.reportId] : []),
+});
+
 /** Every read model the projector keeps. Adding one: a declaration here; its tables follow from it. */
 export const READ_MODELS: readonly AnyReadModel[] = [
   teamReadModel,
   personReadModel,
   managerReadModel,
   groupReadModel,
+  coachingPlanReadModel,
+  ratingReadModel,
 ];

@@ -74,6 +74,12 @@ export const ORG_SETTINGS = {
     min: 1,
     max: 1000,
   }),
+  coachingStallDays: integer({
+    description: 'COACHING_STALLED: days without a rating of a plan competency',
+    defaultValue: 28,
+    min: 1,
+    max: 365,
+  }),
   idleCostPerPersonDay: {
     kind: 'amount',
     description: 'Cost of one idle person-day, in currency; idleCost is null while unset',

@@ -11,6 +11,7 @@ import { AlertingByChange1764710000000 } from './1764710000000-alerting-by-chang
 import { EventIdentity1764800000000 } from './1764800000000-event-identity';
 import { SealedWebhookSecrets1764800000001 } from './1764800000001-sealed-webhook-secrets';
 import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
+import { CoachingLoop1765000000000 } from './1765000000000-coaching-loop';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -26,4 +27,5 @@ export const migrations = [
   EventIdentity1764800000000,
   SealedWebhookSecrets1764800000001,
   OutboxTraceContext1764900000000,
+  CoachingLoop1765000000000,
 ];

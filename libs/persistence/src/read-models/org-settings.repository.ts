@@ -25,6 +25,7 @@ const ALERT_THRESHOLDS: readonly OrgSettingName[] = [
   'discoveryLapsedDays',
   'oneOnOneOverdueDays',
   'managerOverloadedReports',
+  'coachingStallDays',
 ];
 
 /** Per-org settings (contract §4 and §6); the defaults apply until an admin changes them. */
