@@ -1,4 +1,5 @@
 import { AlertsResolver } from './alerts/alerts.resolver';
+import { ManagerCoachingResolver, PersonCoachingResolver } from './coaching/coaching.resolver';
 import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
 import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
 import { GroupsResolver } from './groups/groups.resolver';
@@ -18,6 +19,8 @@ export const API_RESOLVERS = [
   BlockingEdgesResolver,
   ManagersResolver,
   PeopleResolver,
+  PersonCoachingResolver,
+  ManagerCoachingResolver,
   OrgOverviewResolver,
   OrgOverviewFieldsResolver,
   AlertsResolver,

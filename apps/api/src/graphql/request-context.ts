@@ -3,6 +3,7 @@ import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { budgets } from './execution-limits/execution-budget';
+import { CoachingReads } from '../read-models/coaching-reads';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
@@ -32,6 +33,7 @@ export class RequestContext {
   readonly principal: ApiPrincipal;
   readonly teams: TeamReads;
   readonly people: PeopleReads;
+  readonly coaching: CoachingReads;
   private readonly groupReads: GroupReads;
   private settingsOnce?: Promise<OrgSettings>;
   private settingsRead?: OrgSettings;
@@ -49,6 +51,7 @@ export class RequestContext {
     this.principal = principal;
     this.teams = new TeamReads(db, principal.orgId, teamHistories);
     this.people = new PeopleReads(db, principal.orgId);
+    this.coaching = new CoachingReads(db, principal.orgId);
     this.groupReads = new GroupReads(db, principal.orgId);
   }
 

@@ -190,6 +190,16 @@ export class ReadModelReader<Head, Data> {
     return rows.map((r) => r.subjectId);
   }
 
+  /** Each (link, subject) pair of these links: e.g. for each person, every manager who ever rated them. */
+  async links(orgId: string, linkIds: readonly string[]): Promise<{ linkId: string; subjectId: string }[]> {
+    if (this.tables.links === undefined || linkIds.length === 0) return [];
+    return this.db.query(
+      `SELECT link_id AS "linkId", subject_id AS "subjectId" FROM ${this.tables.links}
+        WHERE org_id = $1 AND link_id = ANY($2::text[]) ORDER BY 1, 2`,
+      [orgId, linkIds],
+    );
+  }
+
   /** Whether some subject ever named this id. */
   async isLinked(orgId: string, linkId: string): Promise<boolean> {
     if (this.tables.links === undefined) return false;

@@ -1,0 +1,126 @@
+import {
+  type PersonCoaching,
+  type PlanFact,
+  type PlanHead,
+  type RatingFact,
+  type RatingHead,
+  type SeenLevel,
+  coachingPlanReadModel,
+  evolvePlanHead,
+  evolveRatingHead,
+  foldFacts,
+  latestLevels,
+  personCoaching,
+  ratingReadModel,
+} from '@orgpulse/domain';
+import { type HeadView, ReadModelReader, type WeekView } from '@orgpulse/persistence';
+import DataLoader from 'dataloader';
+import type { EntityManager } from 'typeorm';
+
+/** A 1:1 a manager held, and how many levels it recorded. */
+export interface HeldOneOnOne {
+  reportId: string;
+  at: number;
+  ratings: number;
+}
+
+/**
+ * One request's reads of the coaching read models within one org (contract §14), batched per asOf: each
+ * person's plan and latest levels then, from heads when nothing later happened, else from the week that
+ * covers asOf. A person's levels come from the managers who ever rated them (rating links), so the cost
+ * follows the people asked for and their raters, not the org.
+ */
+export class CoachingReads {
+  readonly plans: ReadModelReader<PlanHead, PlanFact>;
+  readonly ratings: ReadModelReader<RatingHead, RatingFact>;
+  private readonly coachingAt = new Map<number, DataLoader<string, PersonCoaching | null>>();
+  private readonly held: DataLoader<string, HeldOneOnOne[]>;
+
+  constructor(
+    db: Pick<EntityManager, 'query'>,
+    private readonly orgId: string,
+  ) {
+    this.plans = new ReadModelReader(db, coachingPlanReadModel);
+    this.ratings = new ReadModelReader(db, ratingReadModel);
+    this.held = new DataLoader(async (keys) => {
+      const bySpan = new Map<string, string[]>();
+      for (const key of keys) {
+        const [id, span] = key.split('\u0000');
+        bySpan.set(span, [...(bySpan.get(span) ?? []), id]);
+      }
+      const found = new Map<string, HeldOneOnOne[]>();
+      for (const [span, ids] of bySpan) {
+        const [from, to] = span.split('/').map(Number);
+        const weeks = await this.ratings.weeksFrom(orgId, ids, from, to);
+        for (const id of ids)
+          found.set(
+            `${id}\u0000${span}`,
+            (weeks.get(id) ?? [])
+              .flatMap((w) => w.facts)
+              .filter((f) => f.at >= from && f.at < to)
+              .map((f) => ({ reportId: f.data.reportId, at: f.at, ratings: f.data.ratings.length })),
+          );
+      }
+      return keys.map((k) => found.get(k) ?? []);
+    });
+  }
+
+  /** A person's coaching at asOf: null without a plan then. */
+  coachingOf(personId: string, asOf: number): Promise<PersonCoaching | null> {
+    let loader = this.coachingAt.get(asOf);
+    if (loader === undefined) {
+      loader = new DataLoader(async (ids) => {
+        const [plans, levels] = await Promise.all([this.plansAt(ids, asOf), this.levelsAt(ids, asOf)]);
+        return ids.map((id) => personCoaching(plans.get(id) ?? null, levels.get(id) ?? new Map()));
+      });
+      this.coachingAt.set(asOf, loader);
+    }
+    return loader.load(personId);
+  }
+
+  /** The 1:1s a manager held in [from, to), with the number of levels each recorded. */
+  heldIn(managerId: string, from: number, to: number): Promise<HeldOneOnOne[]> {
+    return this.held.load(`${managerId}\u0000${Math.floor(from)}/${Math.ceil(to)}`);
+  }
+
+  private async plansAt(ids: readonly string[], asOf: number): Promise<Map<string, PlanHead['plan']>> {
+    const heads = await this.plans.heads(this.orgId, ids);
+    const states = await this.statesAt(this.plans, heads, asOf, evolvePlanHead);
+    return new Map([...states].map(([id, head]) => [id, head.plan]));
+  }
+
+  private async levelsAt(ids: readonly string[], asOf: number): Promise<Map<string, Map<string, SeenLevel>>> {
+    const links = await this.ratings.links(this.orgId, ids);
+    const managers = [...new Set(links.map((l) => l.subjectId))];
+    const heads = await this.ratings.heads(this.orgId, managers);
+    const states = await this.statesAt(this.ratings, heads, asOf, evolveRatingHead);
+    const ratersOf = new Map<string, RatingHead[]>();
+    for (const { linkId, subjectId } of links) {
+      const head = states.get(subjectId);
+      if (head !== undefined) ratersOf.set(linkId, [...(ratersOf.get(linkId) ?? []), head]);
+    }
+    return new Map(ids.map((id) => [id, latestLevels(id, ratersOf.get(id) ?? [])]));
+  }
+
+  /** Each subject as of asOf: its head when its latest fact is not later, else its week covering asOf. */
+  private async statesAt<Head, Data>(
+    reader: ReadModelReader<Head, Data>,
+    heads: readonly HeadView<Head>[],
+    asOf: number,
+    evolve: (head: Head, fact: WeekView<Head, Data>['facts'][number]) => Head,
+  ): Promise<Map<string, Head>> {
+    const states = new Map<string, Head>();
+    const later: string[] = [];
+    for (const head of heads)
+      if (head.lastAt <= asOf) states.set(head.subjectId, head.state);
+      else later.push(head.subjectId);
+    const weeks = await reader.weeksFrom(this.orgId, later, asOf, asOf + 1);
+    for (const id of later) {
+      const [first, ...rest] = weeks.get(id) ?? [];
+      if (first === undefined || first.week > asOf) continue; // nothing about them yet at asOf
+      const facts = [first, ...rest].flatMap((w) => w.facts).filter((f) => f.at <= asOf);
+      states.set(id, foldFacts({ evolve }, first.start, facts));
+    }
+    return states;
+  }
+}
