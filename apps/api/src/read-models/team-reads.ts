@@ -63,7 +63,8 @@ export class TeamReads {
       }
       const loaded = new Map<string, CachedHistory>();
       await Promise.all(
-        [...byFrom].map(async ([from, ids]) => {
+        [...byFrom].map(async ([from, asked]) => {
+          const ids = [...asked, ...this.siblingsToRead(asked, from)];
           const [weeks, views] = await Promise.all([
             this.reader.weeksFrom(orgId, ids, from),
             this.heads.loadMany(ids),
@@ -78,7 +79,9 @@ export class TeamReads {
               weeks: teamWeeks,
             };
             if (entry.version >= 0) this.cache?.set(orgId, id, entry);
-            loaded.set(`${id}\u0000${from}`, entry);
+            const key = `${id}\u0000${from}`;
+            if (i >= asked.length) this.weeks.prime(key, entry);
+            loaded.set(key, entry);
           });
         }),
       );
@@ -88,13 +91,38 @@ export class TeamReads {
 
   /** Teams this request read the heads of: their fields are answered without waiting when their weeks are held. */
   private readonly known = new Map<string, TeamView>();
+  /** The list each listed team came in. */
+  private readonly listOf = new Map<string, readonly string[]>();
+  /** (team, grid start) pairs read or being read by this request. */
+  private readonly read = new Set<string>();
 
   /** Lists prime the per-id loader, so fields of listed teams cost nothing more. */
   prime(views: readonly TeamView[]): void {
+    const list = views.map((v) => v.subjectId);
     for (const view of views) {
       this.heads.prime(view.subjectId, view);
       this.known.set(view.subjectId, view);
+      this.listOf.set(view.subjectId, list);
     }
+  }
+
+  /**
+   * The other teams of the lists these teams came in, whose weeks from `from` this request has not read
+   * and the process does not hold: read with them, since their fields ask for the same weeks. Without
+   * it a long list, its fields answered over several slices of the event loop, costs a read per slice.
+   */
+  private siblingsToRead(ids: readonly string[], from: number): string[] {
+    const siblings = new Set<string>();
+    for (const id of ids) this.read.add(`${id}\u0000${from}`);
+    for (const id of ids)
+      for (const sibling of this.listOf.get(id) ?? []) {
+        const key = `${sibling}\u0000${from}`;
+        const version = this.known.get(sibling)?.version ?? -1;
+        if (this.read.has(key) || this.cache?.get(this.orgId, sibling, version, from) !== undefined) continue;
+        this.read.add(key);
+        siblings.add(sibling);
+      }
+    return [...siblings];
   }
 
   /**
