@@ -1,8 +1,10 @@
 import {
   type OpenAlert,
+  coachingPlanReadModel,
   managerReadModel,
   personReadModel,
   planAlertChange,
+  ratingReadModel,
   teamReadModel,
 } from '@orgpulse/domain';
 import {
@@ -54,7 +56,7 @@ export interface JudgingRound {
 }
 
 // the read models the rules read (their heads): judged only while these are current
-const HEADS = [teamReadModel, personReadModel, managerReadModel];
+const HEADS = [teamReadModel, personReadModel, managerReadModel, coachingPlanReadModel, ratingReadModel];
 
 /**
  * Judges the rules and subjects that changed or fell due (contract §6 and §12): claims them, reads their

@@ -18,6 +18,7 @@ export function ruleInWords(
     discoveryLapsedDays: number;
     oneOnOneOverdueDays: number;
     managerOverloadedReports: number;
+    coachingStallDays: number;
   },
 ): string {
   switch (rule) {
@@ -31,6 +32,8 @@ export function ruleInWords(
       return `${subject} has had no 1:1 with their manager for ${t.oneOnOneOverdueDays} days`;
     case 'MANAGER_OVERLOADED':
       return `${subject} has more than ${t.managerOverloadedReports} direct reports`;
+    case 'COACHING_STALLED':
+      return `${subject} has had no rating of a plan competency for ${t.coachingStallDays} days`;
     default:
       return `${subject}: ${rule.toLowerCase().replace(/_/g, ' ')}`;
   }

@@ -12,6 +12,7 @@ export const OVERVIEW = `query Overview($w: Window!, $p: Window!, $g: ID) {
 export const SETTINGS = `query Settings { settings {
   discoveryTarget oneOnOneIntervalDays idleCostPerPersonDay currency
   teamIdleHours teamStalledDays discoveryLapsedDays oneOnOneOverdueDays managerOverloadedReports
+  coachingStallDays
 } }`;
 
 /** A 200-team org in one request; the cost limit still holds over a 52-week window. */
@@ -88,6 +89,7 @@ export interface Settings {
   discoveryLapsedDays: number;
   oneOnOneOverdueDays: number;
   managerOverloadedReports: number;
+  coachingStallDays: number;
 }
 export interface OverviewAnswer {
   current: Overview;

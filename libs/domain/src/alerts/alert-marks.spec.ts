@@ -1,4 +1,6 @@
 import { at, day } from '../metrics/metrics.test-support';
+import type { PlanHead } from '../coaching/plan-head';
+import type { RatingHead, SeenLevel } from '../coaching/rating-head';
 import { type PersonHead, emptyPersonHead } from '../people/person-head';
 import { type TeamHead, emptyTeamHead } from '../teams/team-head';
 import { type AlertMark, type HeadChange, type HeadChangeMarks, alertMarksOf } from './alert-marks';
@@ -17,6 +19,12 @@ const ann = (managerId: string | null, since: string | null = day(0)): PersonHea
   managerId,
   managerSince: managerId === null || since === null ? null : at(since),
 });
+const annPlan = (setAt: string, ...names: string[]): PlanHead => ({
+  personId: 'ann',
+  plan: { setAt: at(setAt), managerId: 'mia', competencies: names.map((name) => ({ name, target: 3 })) },
+});
+const seen = (when: string, level = 2, position = 1): SeenLevel => ({ level, at: at(when), position });
+const miaRated = (latest: RatingHead['latest']): RatingHead => ({ managerId: 'mia', latest });
 const mark = (rule: AlertRule, subjectId: string): AlertMark => ({ rule, subjectId });
 const TEAM_RULES = teamAlertRules.map((rule) => mark(rule, 't'));
 const since = at(day(5));
@@ -87,6 +95,67 @@ describe('which rules and subjects a head change marks for judging', () => {
         since,
       },
       { marks: [mark('ONE_ON_ONE_OVERDUE', 'ann')], storedManagerOf: null },
+    ],
+    [
+      'a first plan: the person’s stalled coaching',
+      { kind: 'plan', before: undefined, after: annPlan(day(5), 'discovery'), since },
+      { marks: [mark('COACHING_STALLED', 'ann')], storedManagerOf: null },
+    ],
+    [
+      'a plan replaced: the person’s stalled coaching',
+      { kind: 'plan', before: annPlan(day(1), 'discovery'), after: annPlan(day(5), 'delivery'), since },
+      { marks: [mark('COACHING_STALLED', 'ann')], storedManagerOf: null },
+    ],
+    [
+      'an older plan posted late (the head stays as it was): nothing',
+      { kind: 'plan', before: annPlan(day(5), 'discovery'), after: annPlan(day(5), 'discovery'), since },
+      { marks: [], storedManagerOf: null },
+    ],
+    [
+      'a rating: the stalled coaching of the report rated, not of the others the manager rated',
+      {
+        kind: 'rating',
+        before: miaRated({ ann: { discovery: seen(day(1)) }, bo: { delivery: seen(day(2)) } }),
+        after: miaRated({
+          ann: { discovery: seen(day(1)), hiring: seen(day(6), 3, 9) },
+          bo: { delivery: seen(day(2)) },
+        }),
+        since,
+      },
+      { marks: [mark('COACHING_STALLED', 'ann')], storedManagerOf: null },
+    ],
+    [
+      'a first rating of a report: their stalled coaching',
+      {
+        kind: 'rating',
+        before: miaRated({ bo: { delivery: seen(day(2)) } }),
+        after: miaRated({ ann: { discovery: seen(day(6)) }, bo: { delivery: seen(day(2)) } }),
+        since,
+      },
+      { marks: [mark('COACHING_STALLED', 'ann')], storedManagerOf: null },
+    ],
+    [
+      'a rating older than the latest (the levels stay as they were): nothing',
+      {
+        kind: 'rating',
+        before: miaRated({ ann: { discovery: seen(day(6)) } }),
+        after: miaRated({ ann: { discovery: seen(day(6)) } }),
+        since: at(day(3)),
+      },
+      { marks: [], storedManagerOf: null },
+    ],
+    [
+      'ratings re-folded (before unknown): the reports rated since the first new event',
+      {
+        kind: 'rating',
+        before: undefined,
+        after: miaRated({
+          ann: { discovery: seen(day(1)), delivery: seen(day(6)) },
+          bo: { delivery: seen(day(2)) },
+        }),
+        since,
+      },
+      { marks: [mark('COACHING_STALLED', 'ann')], storedManagerOf: null },
     ],
   ])('%s', (_case, change, expected) => expect(alertMarksOf(change)).toEqual(expected));
 });

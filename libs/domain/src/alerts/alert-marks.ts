@@ -1,3 +1,5 @@
+import type { PlanHead } from '../coaching/plan-head';
+import type { RatingHead } from '../coaching/rating-head';
 import type { ManagerHead } from '../people/manager-head';
 import type { PersonHead } from '../people/person-head';
 import type { TeamHead } from '../teams/team-head';
@@ -16,7 +18,9 @@ export interface AlertMark {
 export type HeadChange =
   | { kind: 'team'; before: TeamHead | undefined; after: TeamHead; since: number }
   | { kind: 'person'; before: PersonHead | undefined; after: PersonHead; since: number }
-  | { kind: 'manager'; before: ManagerHead | undefined; after: ManagerHead; since: number };
+  | { kind: 'manager'; before: ManagerHead | undefined; after: ManagerHead; since: number }
+  | { kind: 'plan'; before: PlanHead | undefined; after: PlanHead; since: number }
+  | { kind: 'rating'; before: RatingHead | undefined; after: RatingHead; since: number };
 
 export interface HeadChangeMarks {
   marks: AlertMark[];
@@ -35,10 +39,24 @@ const teamRuleInputs = (h: TeamHead) =>
     h.lastShipAt,
   ].join('|');
 
+/** What COACHING_STALLED reads of a plan (targets change none of it). */
+const planRuleInputs = ({ plan }: PlanHead) =>
+  plan === null ? '' : JSON.stringify([plan.setAt, plan.competencies.map((c) => c.name)]);
+
+type Levels = RatingHead['latest'][string];
+
+/** Whether a report's latest levels are unchanged (a 1:1 without ratings leaves them as they were). */
+function sameLevels(a: Levels | undefined, b: Levels): boolean {
+  const names = Object.keys(b);
+  if (a === undefined || Object.keys(a).length !== names.length) return false;
+  return names.every((n) => a[n]?.at === b[n].at && a[n]?.level === b[n].level);
+}
+
 /**
  * The rules and subjects a head change marks (`since`: the earliest occurrence among the new events):
  * a team's three rules; for a person, their overdue rule and the overload of the manager they left and
- * the one they joined; for a manager's 1:1s, the overdue rule of each report met.
+ * the one they joined; for a manager's 1:1s, the overdue rule of each report met; for a person's plan,
+ * their stalled coaching; for a manager's ratings, the stalled coaching of each report whose levels moved.
  */
 export function alertMarksOf(change: HeadChange): HeadChangeMarks {
   const none: HeadChangeMarks = { marks: [], storedManagerOf: null };
@@ -70,6 +88,23 @@ export function alertMarksOf(change: HeadChange): HeadChangeMarks {
       );
       return {
         marks: met.map(([reportId]) => ({ rule: 'ONE_ON_ONE_OVERDUE', subjectId: reportId })),
+        storedManagerOf: null,
+      };
+    }
+    case 'plan': {
+      const { before, after } = change;
+      if (before && planRuleInputs(before) === planRuleInputs(after)) return none; // an older plan, late
+      return { marks: [{ rule: 'COACHING_STALLED', subjectId: after.personId }], storedManagerOf: null };
+    }
+    case 'rating': {
+      const { before, after, since } = change;
+      const rated = Object.entries(after.latest).filter(([reportId, levels]) =>
+        before === undefined
+          ? Object.values(levels).some((seen) => seen.at >= since)
+          : !sameLevels(before.latest[reportId], levels),
+      );
+      return {
+        marks: rated.map(([reportId]) => ({ rule: 'COACHING_STALLED', subjectId: reportId })),
         storedManagerOf: null,
       };
     }

@@ -1,4 +1,10 @@
-import { type AlertFacts, type PersonHead, type TeamHead, isTeamAlertRule } from '@orgpulse/domain';
+import {
+  type AlertFacts,
+  type PersonHead,
+  type PlanHead,
+  type TeamHead,
+  isTeamAlertRule,
+} from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
 
 type Queryable = Pick<EntityManager, 'query'>;
@@ -12,9 +18,10 @@ export interface FactsKey {
 const keyOf = (orgId: string, id: string) => `${orgId}/${id}`;
 
 /**
- * What the rules read for the rules and subjects of a round, from the heads, in three statements
+ * What the rules read for the rules and subjects of a round, from the heads, in four statements
  * whatever their number: team heads; person heads with their manager's last 1:1 with them; direct
- * reports per manager, counted on person_head's (org_id, manager_id) index.
+ * reports per manager, counted on person_head's (org_id, manager_id) index; plans with when each
+ * competency was last rated, over the rating heads of the managers who rated the person (rating_links).
  */
 export class AlertFactsRepository {
   constructor(private readonly tx: Queryable) {}
@@ -25,6 +32,7 @@ export class AlertFactsRepository {
     const teams = keys.filter((k) => isTeamAlertRule(k.rule));
     const people = keys.filter((k) => k.rule === 'ONE_ON_ONE_OVERDUE');
     const managers = keys.filter((k) => k.rule === 'MANAGER_OVERLOADED');
+    const coached = keys.filter((k) => k.rule === 'COACHING_STALLED');
 
     const teamHeads = await this.teamHeads(teams);
     for (const k of teams)
@@ -59,6 +67,17 @@ export class AlertFactsRepository {
         subjectId: k.subjectId,
         directReports: reports.get(keyOf(k.orgId, k.subjectId)) ?? 0,
       });
+
+    const coaching = await this.coaching(coached);
+    for (const k of coached) {
+      const found = coaching.get(keyOf(k.orgId, k.subjectId));
+      facts.set(factKey(k), {
+        rule: 'COACHING_STALLED',
+        subjectId: k.subjectId,
+        plan: found?.plan ?? null,
+        ratedAt: new Map(Object.entries(found?.ratedAt ?? {})),
+      });
+    }
     return facts;
   }
 
@@ -102,5 +121,33 @@ export class AlertFactsRepository {
       [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
     );
     return new Map(rows.map((r) => [keyOf(r.org_id, r.manager_id), r.reports]));
+  }
+
+  private async coaching(
+    keys: readonly FactsKey[],
+  ): Promise<Map<string, { plan: PlanHead['plan']; ratedAt: Record<string, number> | null }>> {
+    if (keys.length === 0) return new Map();
+    const rows: {
+      org_id: string;
+      subject_id: string;
+      plan: PlanHead['plan'];
+      rated_at: Record<string, number> | null;
+    }[] = await this.tx.query(
+      // the latest time per competency over every manager linked to the person (their rating heads)
+      `SELECT k.org_id, k.subject_id, p.plan, r.rated_at
+         FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
+         CROSS JOIN LATERAL (SELECT c.state -> 'plan' AS plan FROM coaching_plan_head c
+                              WHERE c.org_id = k.org_id AND c.subject_id = k.subject_id LIMIT 1) p
+         CROSS JOIN LATERAL (
+           SELECT jsonb_object_agg(c.competency, c.at) AS rated_at
+             FROM (SELECT l.key AS competency, max((l.value ->> 'at')::float8) AS at
+                     FROM rating_links rl
+                     JOIN rating_head h ON h.org_id = rl.org_id AND h.subject_id = rl.subject_id
+                    CROSS JOIN LATERAL jsonb_each(h.state -> 'latest' -> k.subject_id) l
+                    WHERE rl.org_id = k.org_id AND rl.link_id = k.subject_id
+                    GROUP BY l.key) c) r`,
+      [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
+    );
+    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), { plan: r.plan, ratedAt: r.rated_at }]));
   }
 }

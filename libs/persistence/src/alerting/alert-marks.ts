@@ -4,10 +4,14 @@ import {
   type HeadChange,
   type ManagerHead,
   type PersonHead,
+  type PlanHead,
+  type RatingHead,
   type TeamHead,
   alertMarksOf,
+  coachingPlanReadModel,
   managerReadModel,
   personReadModel,
+  ratingReadModel,
   teamReadModel,
 } from '@orgpulse/domain';
 import type { EntityManager } from 'typeorm';
@@ -29,6 +33,14 @@ function headChangeOf(model: AnyReadModel, subject: ProjectedSubject): HeadChang
     case managerReadModel.name: {
       const [before, after] = [subject.before as ManagerHead | undefined, subject.after as ManagerHead];
       return { kind: 'manager', before, after, since };
+    }
+    case coachingPlanReadModel.name: {
+      const [before, after] = [subject.before as PlanHead | undefined, subject.after as PlanHead];
+      return { kind: 'plan', before, after, since };
+    }
+    case ratingReadModel.name: {
+      const [before, after] = [subject.before as RatingHead | undefined, subject.after as RatingHead];
+      return { kind: 'rating', before, after, since };
     }
     default:
       return undefined;

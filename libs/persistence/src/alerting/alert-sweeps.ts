@@ -17,8 +17,11 @@ const MARK = (select: string) => `
     change_first_at = CASE WHEN w.change_at IS NULL THEN now() ELSE w.change_first_at END,
     change_at = coalesce(w.change_at, now())`;
 
-/** Each stage pages through what to mark, in index order after the cursor ($4, $2), $3 at a time. */
-const STAGES: readonly { page: string; mark: string }[] = [
+/**
+ * Each stage pages through what to mark, in index order after the cursor ($2), $3 at a time; a stage
+ * `byRule` has a cursor of two parts ($4, $2).
+ */
+const STAGES: readonly { page: string; mark: string; byRule?: true }[] = [
   {
     // teams: their three rules
     page: `SELECT NULL::text AS rule, subject_id AS key FROM team_head WHERE org_id = $1 AND subject_id > coalesce($2, '')
@@ -38,7 +41,15 @@ const STAGES: readonly { page: string; mark: string }[] = [
     mark: `SELECT $1::uuid AS org_id, 'MANAGER_OVERLOADED' AS rule, key AS subject_id FROM page`,
   },
   {
+    // people with a plan (one whose plan is gone has nothing to raise; an open alert of theirs is next)
+    page: `SELECT NULL::text AS rule, subject_id AS key FROM coaching_plan_head
+            WHERE org_id = $1 AND subject_id > coalesce($2, '') AND plan_set_at IS NOT NULL
+            ORDER BY subject_id LIMIT $3`,
+    mark: `SELECT $1::uuid AS org_id, 'COACHING_STALLED' AS rule, key AS subject_id FROM page`,
+  },
+  {
     // open alerts, whatever their subject has become (a manager with no reports left, say)
+    byRule: true,
     page: `SELECT rule, subject_id AS key FROM alerts
             WHERE org_id = $1 AND status = 'OPEN' AND (rule, subject_id) > (coalesce($4, ''), coalesce($2, ''))
             ORDER BY rule, subject_id LIMIT $3`,
@@ -86,7 +97,7 @@ export class AlertSweeps {
            SELECT count(*)::int AS n, (array_agg(rule ORDER BY rule DESC, key DESC))[1] AS last_rule,
                   (array_agg(key ORDER BY rule DESC, key DESC))[1] AS last_key
              FROM page`,
-          [sweep.org_id, sweep.after_subject, pageSize, ...(sweep.stage === 3 ? [sweep.after_rule] : [])],
+          [sweep.org_id, sweep.after_subject, pageSize, ...(stage.byRule ? [sweep.after_rule] : [])],
         )
       : [{ n: 0, last_rule: null, last_key: null }];
     if (page.n >= pageSize)
