@@ -466,7 +466,7 @@ describe('the leadership page in headless Chromium against the real stack', () =
     phone.on('pageerror', (e) => consoleErrors.push(String(e)));
     await phone.goto(`${base}/#token=${encodeURIComponent(org.apiToken)}`);
     await phone.waitForFunction(() => document.body.dataset.loaded !== undefined);
-    for (const table of ['blocked-now', 'who-blocks-whom', 'managers']) {
+    for (const table of ['blocked-now', 'who-blocks-whom', 'managers', 'coaching']) {
       const cells = await phone.$$eval(`[data-table="${table}"] tbody tr:first-child td`, (tds) =>
         tds.map((td) => {
           const box = td.getBoundingClientRect();

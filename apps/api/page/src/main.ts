@@ -1,5 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { ApiError, graphql, subscriptions } from './api';
+import { renderCoaching, renderPerson } from './coaching';
 import {
   renderAlert,
   renderBlocked,
@@ -16,6 +17,7 @@ import {
   GROUPS,
   MANAGERS,
   OVERVIEW,
+  PERSON,
   SETTINGS,
   TEAM,
   TEAMS,
@@ -29,6 +31,7 @@ import type {
   GroupRow,
   ManagerRow,
   OverviewAnswer,
+  PersonDetail,
   Settings,
   TeamDetail,
   TeamRow,
@@ -57,10 +60,11 @@ let refreshTimer: ReturnType<typeof setInterval> | undefined;
 let refreshing: Promise<void> | undefined;
 let refreshAgain = false;
 
-const show = (view: 'sign-in' | 'dashboard' | 'team') => {
+const show = (view: 'sign-in' | 'dashboard' | 'team' | 'person') => {
   $('sign-in').hidden = view !== 'sign-in';
   $('dashboard').hidden = view !== 'dashboard';
   $('team-page').hidden = view !== 'team';
+  $('person-page').hidden = view !== 'person';
   $('controls').hidden = view === 'sign-in';
 };
 const status = (text: string) => ($('status').textContent = text);
@@ -111,7 +115,7 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
     graphql<{ settings: Settings }>(token, SETTINGS, {}),
     firstTeams(token, w, g),
     blockedTeams(token, g),
-    graphql<{ managers: ManagerRow[] }>(token, MANAGERS, {}),
+    graphql<{ managers: ManagerRow[] }>(token, MANAGERS, { w }),
   ]);
   if (mine !== generation) return;
   for (const t of [...teams, ...blocked]) names.set(t.id, t.name);
@@ -122,6 +126,7 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
   renderManagers(managers.managers, openTeam);
+  renderCoaching(managers.managers, openTeam, openPerson);
   const shown =
     overview.current.teams > teams.length
       ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams: pick a group to see the others.`
@@ -147,6 +152,24 @@ async function loadTeam(token: string): Promise<void> {
   renderTeam(team, names, openTeam);
   document.body.dataset.loaded = String(mine);
 }
+
+async function loadPerson(token: string): Promise<void> {
+  const mine = ++generation;
+  show('person');
+  const { person } = await graphql<{ person: PersonDetail | null }>(token, PERSON, { id: state.person });
+  if (mine !== generation) return;
+  if (person === null) {
+    // also what a token scoped to a group gets: it sees no people (contract §8)
+    $('person-h').textContent = `No person ${state.person}`;
+    $('person-no-plan').hidden = true;
+    $('person-plan').hidden = true;
+  } else renderPerson(person, openTeam);
+  document.body.dataset.loaded = String(mine);
+}
+
+/** The view the state names: a team page, a person's coaching view, or the dashboard. */
+const loadView = (token: string, quiet = false): Promise<void> =>
+  state.team ? loadTeam(token) : state.person ? loadPerson(token) : loadDashboard(token, quiet);
 
 function connect(token: string): Client {
   void live?.dispose();
@@ -181,10 +204,13 @@ async function startAlerts(token: string, socket: Client): Promise<void> {
 }
 
 /** The row a keyboard user is on, to be found again after the view is drawn anew. */
-function focusedRow(): { table: string; team: string } | undefined {
+function focusedRow(): { table: string; key: 'team' | 'person'; id: string } | undefined {
   const row = document.activeElement?.closest('tr');
   const table = row?.closest('table')?.dataset.table;
-  return row?.dataset.team && table ? { table, team: row.dataset.team } : undefined;
+  if (!row || !table) return undefined;
+  if (row.dataset.team) return { table, key: 'team', id: row.dataset.team };
+  if (row.dataset.person) return { table, key: 'person', id: row.dataset.person };
+  return undefined;
 }
 
 /**
@@ -199,7 +225,7 @@ async function refresh(): Promise<void> {
     return;
   }
   const focused = focusedRow();
-  refreshing = (state.team ? loadTeam(token) : loadDashboard(token, true))
+  refreshing = loadView(token, true)
     .catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) return refused();
       status(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`);
@@ -209,7 +235,7 @@ async function refresh(): Promise<void> {
       if (focused)
         document
           .querySelector<HTMLElement>(
-            `[data-table="${CSS.escape(focused.table)}"] tr[data-team="${CSS.escape(focused.team)}"]`,
+            `[data-table="${CSS.escape(focused.table)}"] tr[data-${focused.key}="${CSS.escape(focused.id)}"]`,
           )
           ?.focus();
       if (refreshAgain) {
@@ -243,7 +269,7 @@ async function render(push: boolean): Promise<void> {
     return;
   }
   try {
-    await (state.team ? loadTeam(token) : loadDashboard(token));
+    await loadView(token);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return refused();
     status(`Could not load: ${error instanceof Error ? error.message : String(error)}`);
@@ -262,7 +288,12 @@ function refused(): void {
 }
 
 function openTeam(id: string): void {
-  state = { ...state, team: id };
+  state = { ...state, team: id, person: '' };
+  void render(true);
+}
+
+function openPerson(id: string): void {
+  state = { ...state, team: '', person: id };
   void render(true);
 }
 
@@ -327,11 +358,13 @@ for (const id of ['from', 'to'])
     const to = $<HTMLInputElement>('to').value;
     if (from && to && from < to) update({ preset: 'custom', from, to });
   });
-$('group').addEventListener('change', () => update({ group: $<HTMLSelectElement>('group').value, team: '' }));
-for (const id of ['home', 'back'])
+$('group').addEventListener('change', () =>
+  update({ group: $<HTMLSelectElement>('group').value, team: '', person: '' }),
+);
+for (const id of ['home', 'back', 'person-back'])
   $(id).addEventListener('click', (e) => {
     e.preventDefault();
-    update({ team: '' });
+    update({ team: '', person: '' });
   });
 addEventListener('popstate', () => {
   state = readViewState();
@@ -345,6 +378,6 @@ addEventListener('keydown', (e) => {
   const index = Number(e.key) - 1;
   if (presets[index]) update({ preset: presets[index], ...presetRange(presets[index]) });
   else if (e.key === 'g' && !$('group-label').hidden) $('group').focus();
-  else if (e.key === 'Escape' && state.team) update({ team: '' });
+  else if (e.key === 'Escape' && (state.team || state.person)) update({ team: '', person: '' });
 });
 void start();

@@ -20,7 +20,8 @@ const $ = (id: string): HTMLElement => {
 };
 type OpenTeam = (id: string) => void;
 
-function figure(
+/** One figure of a panel's <dl>, with its change against the previous window when given. */
+export function figure(
   host: HTMLElement,
   key: string,
   label: string,

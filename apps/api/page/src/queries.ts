@@ -37,10 +37,22 @@ export const BLOCKED = `query Blocked($g: ID, $first: Int) {
   }
 }`;
 
-export const MANAGERS = `query Managers {
+/** With each manager's coaching (contract §14): plans now, the 1:1s of the page's window. */
+export const MANAGERS = `query Managers($w: Window!) {
   managers(first: 500) {
     id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
     subtree { people managers oneOnOneCoverage }
+    coaching(window: $w) {
+      reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
+    }
+  }
+}`;
+
+/** A person's coaching view: their plan now with the latest level of each competency (contract §14). */
+export const PERSON = `query Person($id: ID!) {
+  person(id: $id) {
+    id name role
+    coaching { planSetAt averageGap ratedShare lastRatedAt competencies { competency target level ratedAt gap } }
   }
 }`;
 
@@ -138,6 +150,34 @@ export interface ManagerRow {
   oneOnOneCoverage: number | null;
   overdueReports: string[];
   subtree: { people: number; managers: number; oneOnOneCoverage: number | null };
+  coaching: ManagerCoaching;
+}
+export interface ManagerCoaching {
+  reports: number;
+  planCoverage: number | null;
+  weakest: { person: { id: string; name: string | null }; averageGap: number } | null;
+  oneOnOnes: number;
+  ratedOneOnOnes: number;
+  ratingShare: number | null;
+}
+export interface CompetencyProgress {
+  competency: string;
+  target: number;
+  level: number | null;
+  ratedAt: string | null;
+  gap: number;
+}
+export interface PersonDetail {
+  id: string;
+  name: string | null;
+  role: string | null;
+  coaching: {
+    planSetAt: string;
+    averageGap: number;
+    ratedShare: number;
+    lastRatedAt: string | null;
+    competencies: CompetencyProgress[];
+  } | null;
 }
 export interface GroupRow {
   id: string;

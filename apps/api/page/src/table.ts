@@ -9,12 +9,27 @@ export interface Column<T> {
   className?: (row: T) => string;
   /** A link to the row's team page. */
   teamId?: (row: T) => string | null;
+  /** A link to a person's coaching view. */
+  person?: { id: (row: T) => string | null; open: (personId: string) => void };
 }
 
 export const toCsv = <T>(columns: Column<T>[], rows: T[]): string =>
   [columns.map((c) => csvCell(c.title)), ...rows.map((r) => columns.map((c) => csvCell(c.value(r))))]
     .map((cells) => cells.join(','))
     .join('\r\n') + '\r\n';
+
+function link(text: string, href: string, open: () => void): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    open();
+  });
+  return a;
+}
+
+const personColumnOf = <T>(columns: Column<T>[]) => columns.find((c) => c.person)?.person;
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -29,7 +44,7 @@ function download(name: string, text: string): void {
 
 /**
  * A table with a CSV export of exactly its rows. Rows are focusable: ↑/↓ move between them, Enter
- * opens the row's team.
+ * opens the row's team, or else the row's person.
  */
 export function renderTable<T>(
   host: HTMLElement,
@@ -70,6 +85,8 @@ export function renderTable<T>(
     tr.tabIndex = 0;
     const teamId = columns.find((c) => c.teamId)?.teamId?.(row) ?? null;
     if (teamId) tr.dataset.team = teamId;
+    const personId = personColumnOf(columns)?.id(row) ?? null;
+    if (personId) tr.dataset.person = personId;
     for (const c of columns) {
       const td = tr.insertCell();
       // a phone shows each row as a card of "title: value" lines (page.css)
@@ -77,17 +94,12 @@ export function renderTable<T>(
       const value = c.value(row);
       td.dataset.raw = value === null ? '' : String(value);
       const text = c.format ? c.format(row) : value === null ? '–' : String(value);
-      const link = c.teamId?.(row);
-      if (link) {
-        const a = document.createElement('a');
-        a.href = `?team=${encodeURIComponent(link)}`;
-        a.textContent = text;
-        a.addEventListener('click', (e) => {
-          e.preventDefault();
-          openTeam(link);
-        });
-        td.append(a);
-      } else td.textContent = text;
+      const team = c.teamId?.(row);
+      const person = c.person?.id(row);
+      if (team) td.append(link(text, `?team=${encodeURIComponent(team)}`, () => openTeam(team)));
+      else if (person && c.person)
+        td.append(link(text, `?person=${encodeURIComponent(person)}`, () => c.person!.open(person)));
+      else td.textContent = text;
       td.className = [c.numeric ? 'num' : '', c.className?.(row) ?? ''].join(' ').trim();
     }
   }
@@ -100,7 +112,10 @@ export function renderTable<T>(
       ) as HTMLElement | null;
       next?.focus();
       e.preventDefault();
-    } else if (e.key === 'Enter' && tr.dataset.team && e.target === tr) openTeam(tr.dataset.team);
+    } else if (e.key === 'Enter' && e.target === tr) {
+      if (tr.dataset.team) openTeam(tr.dataset.team);
+      else if (tr.dataset.person) personColumnOf(columns)?.open(tr.dataset.person);
+    }
   });
   host.append(table);
 }

@@ -9,6 +9,8 @@ export interface ViewState {
   to: string; // exclusive
   group: string;
   team: string;
+  /** A person's coaching view; a team page wins when both are given. */
+  person: string;
 }
 
 export interface Window {
@@ -33,9 +35,11 @@ export function readViewState(search = location.search): ViewState {
   const to = params.get('to');
   const group = params.get('group') ?? '';
   const team = params.get('team') ?? '';
-  if (preset === 'custom' && isDay(from) && isDay(to) && from < to) return { preset, from, to, group, team };
+  const person = team ? '' : (params.get('person') ?? '');
+  if (preset === 'custom' && isDay(from) && isDay(to) && from < to)
+    return { preset, from, to, group, team, person };
   const known = preset in PRESETS ? (preset as keyof typeof PRESETS) : '12w';
-  return { preset: known, ...presetRange(known), group, team };
+  return { preset: known, ...presetRange(known), group, team, person };
 }
 
 export function writeViewState(state: ViewState, push: boolean): void {
@@ -46,6 +50,7 @@ export function writeViewState(state: ViewState, push: boolean): void {
   }
   if (state.group) params.set('group', state.group);
   if (state.team) params.set('team', state.team);
+  else if (state.person) params.set('person', state.person);
   const url = `${location.pathname}?${params.toString()}`;
   if (url === location.pathname + location.search) return;
   if (push) history.pushState(null, '', url);
