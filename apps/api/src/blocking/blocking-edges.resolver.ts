@@ -77,7 +77,7 @@ export class BlockingEdgesResolver {
     groupId: string | undefined,
   ): Promise<BlockingEdgeModel[]> {
     const window = toWindow(windowInput);
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     const teams =
       groupId === undefined || groupId === null
         ? await ctx.teamsById(

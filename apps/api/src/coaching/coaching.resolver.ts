@@ -33,7 +33,7 @@ export class PersonCoachingResolver {
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<CoachingModel | null> {
     if (!ctx.seesPeople) return null;
-    const coaching = await ctx.coaching.coachingOf(person.id, asOf?.getTime() ?? this.clock.now());
+    const coaching = await ctx.coaching.coachingOf(person.id, asOf?.getTime() ?? ctx.now(this.clock));
     return coaching === null ? null : asModel(coaching);
   }
 }
@@ -53,7 +53,7 @@ export class ManagerCoachingResolver {
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
     @Args('window', { type: () => WindowInput, nullable: true }) window?: WindowInput,
   ): Promise<ManagerCoachingModel> {
-    const at = asOf?.getTime() ?? this.clock.now();
+    const at = asOf?.getTime() ?? ctx.now(this.clock);
     const span = window ? toWindow(window) : undefined;
     if (!ctx.seesPeople)
       return {

@@ -51,7 +51,7 @@ export class DataFreshnessResolver {
       lastEventIngestedAt: last.ingested_at,
       lastEventProjectedAt: last.recorded_at,
       projectionLagSeconds: Math.max(0, last.recorded_at.getTime() - last.ingested_at.getTime()) / 1000,
-      ageSeconds: Math.max(0, this.clock.now() - last.recorded_at.getTime()) / 1000,
+      ageSeconds: Math.max(0, ctx.now(this.clock) - last.recorded_at.getTime()) / 1000,
     };
   }
 }

@@ -3,6 +3,7 @@ import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { budgets } from './execution-limits/execution-budget';
+import type { BatchSchedule } from './execution-limits/request-batches';
 import { CoachingReads } from '../read-models/coaching-reads';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
@@ -47,11 +48,14 @@ export class RequestContext {
     private readonly clock: () => number = Date.now,
     /** Teams' weeks shared by requests (absent: each request reads what it needs). */
     teamHistories?: TeamHistoryCache,
+    /** When the request's batched reads are sent (absent: at the end of the tick, DataLoader's default). */
+    batches?: (ctx: RequestContext) => BatchSchedule,
   ) {
     this.principal = principal;
-    this.teams = new TeamReads(db, principal.orgId, teamHistories);
-    this.people = new PeopleReads(db, principal.orgId);
-    this.coaching = new CoachingReads(db, principal.orgId);
+    const batchScheduleFn = batches?.(this);
+    this.teams = new TeamReads(db, principal.orgId, teamHistories, batchScheduleFn);
+    this.people = new PeopleReads(db, principal.orgId, batchScheduleFn);
+    this.coaching = new CoachingReads(db, principal.orgId, batchScheduleFn);
     this.groupReads = new GroupReads(db, principal.orgId);
   }
 
@@ -62,6 +66,19 @@ export class RequestContext {
   async turn(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     budgets.get(this)?.check();
+  }
+
+  private instant: number | undefined;
+
+  /**
+   * `now` (contract §4) for this HTTP request: the clock read once, at the first field that asks. Every
+   * field of one answer describes the same instant, and the reads of many fields batch together
+   * (a reading per field would key each of them to another millisecond).
+   */
+  now(clock: { now(): number } = { now: this.clock }): number {
+    // a subscription's context lives as long as it does: each event it sends is answered at its own now
+    if (this.req === undefined) return clock.now();
+    return (this.instant ??= clock.now());
   }
 
   get orgId(): string {
@@ -180,9 +197,5 @@ export class RequestContext {
   /** A value computed from the settings: at once once they are read. */
   withSettings<R>(use: (settings: OrgSettings) => R | Promise<R>): R | Promise<R> {
     return this.settingsRead !== undefined ? use(this.settingsRead) : this.settings().then(use);
-  }
-
-  now(): number {
-    return this.clock();
   }
 }

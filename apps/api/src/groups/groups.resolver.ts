@@ -39,7 +39,7 @@ export class GroupsResolver {
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<GroupAt | null> {
-    return (await visibleGroups(ctx, this.clock.now())).get(id) ?? null;
+    return (await visibleGroups(ctx, ctx.now(this.clock))).get(id) ?? null;
   }
 
   @Query(() => [GroupModel], {
@@ -53,7 +53,7 @@ export class GroupsResolver {
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<GroupAt[]> {
     const size = pageSize(first, GROUPS_PAGE);
-    const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
+    const groups = [...(await visibleGroups(ctx, ctx.now(this.clock))).values()];
     return pageAfter(groups, (g) => g.id, after ?? undefined, size).slice(0, size);
   }
 
@@ -68,7 +68,7 @@ export class GroupsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<Connection<GroupAt>> {
     const size = pageSize(first, GROUPS_PAGE);
-    const groups = [...(await visibleGroups(ctx, this.clock.now())).values()];
+    const groups = [...(await visibleGroups(ctx, ctx.now(this.clock))).values()];
     const page = pageAfter(groups, (g) => g.id, keyAfter(GROUPS_LIST, after), size);
     return connection(
       GROUPS_LIST,
@@ -82,13 +82,13 @@ export class GroupsResolver {
   @ResolveField(() => GroupModel, { nullable: true, description: 'The parent now; null at a root' })
   async parent(@Parent() g: GroupAt, @Context() ctx: RequestContext): Promise<GroupAt | null> {
     if (g.parentId === null) return null;
-    return (await visibleGroups(ctx, this.clock.now())).get(g.parentId) ?? null;
+    return (await visibleGroups(ctx, ctx.now(this.clock))).get(g.parentId) ?? null;
   }
 
   @ResolveField(() => [GroupModel], { description: 'The groups whose parent is this one now' })
   @Cost({ size: 'groups' })
   async children(@Parent() g: GroupAt, @Context() ctx: RequestContext): Promise<GroupAt[]> {
-    const visible = await visibleGroups(ctx, this.clock.now());
+    const visible = await visibleGroups(ctx, ctx.now(this.clock));
     return [...visible.values()].filter((child) => child.parentId === g.id && child.id !== g.id);
   }
 
@@ -125,7 +125,7 @@ export class GroupsResolver {
       page,
       size,
       (t) => t.subjectId,
-      async () => (await membersAt(ctx, g.id, this.clock.now(), recursive)).length,
+      async () => (await membersAt(ctx, g.id, ctx.now(this.clock), recursive)).length,
     );
   }
 
@@ -137,7 +137,7 @@ export class GroupsResolver {
     after: string | undefined,
     size: number,
   ): Promise<TeamView[]> {
-    const members = (await membersAt(ctx, g.id, this.clock.now(), recursive)).sort((a, b) =>
+    const members = (await membersAt(ctx, g.id, ctx.now(this.clock), recursive)).sort((a, b) =>
       a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0,
     );
     return pageAfter(members, (t) => t.subjectId, after, size);
@@ -150,7 +150,7 @@ export class GroupsResolver {
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
   ): LazyOverview {
-    return groupOverview(ctx, g.id, toWindow(window), this.clock.now());
+    return groupOverview(ctx, g.id, toWindow(window), ctx.now(this.clock));
   }
 
   @ResolveField(() => [WeekPointModel], {
@@ -162,6 +162,6 @@ export class GroupsResolver {
     @Context() ctx: RequestContext,
     @Args('window') window: WindowInput,
   ): Promise<WeekPointModel[]> {
-    return groupTrend(ctx, g.id, toWindow(window), this.clock.now());
+    return groupTrend(ctx, g.id, toWindow(window), ctx.now(this.clock));
   }
 }

@@ -63,7 +63,7 @@ export class ManagersResolver {
     managerId: string,
     asOf: Date | undefined,
   ): Promise<OneOnOneCadence> {
-    const at = asOf?.getTime() ?? this.clock.now();
+    const at = asOf?.getTime() ?? ctx.now(this.clock);
     const { oneOnOneIntervalDays } = await ctx.settings();
     const [reports, held] = await Promise.all([
       ctx.people.reportsOf(managerId, at),
@@ -127,7 +127,7 @@ export class ManagersResolver {
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<ManagerSubtreeModel> {
-    const at = asOf?.getTime() ?? this.clock.now();
+    const at = asOf?.getTime() ?? ctx.now(this.clock);
     const { oneOnOneIntervalDays } = await ctx.settings();
     const { subtrees } = await ctx.people.chartAt(at, oneOnOneIntervalDays);
     return subtrees().get(m.id) ?? { people: 0, managers: 0, oneOnOneCoverage: null };

@@ -23,7 +23,7 @@ export class OrgOverviewResolver {
     @Args('window') window: WindowInput,
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
   ): LazyOverview {
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     const group = groupId ?? ctx.principal.groupId;
     return group !== null
       ? groupOverview(ctx, group, toWindow(window), now)
@@ -40,7 +40,7 @@ export class OrgOverviewResolver {
     @Args('groupId', { type: () => ID }) groupId: string,
     @Args('window') window: WindowInput,
   ): Promise<WeekPointModel[]> {
-    return groupTrend(ctx, groupId, toWindow(window), this.clock.now());
+    return groupTrend(ctx, groupId, toWindow(window), ctx.now(this.clock));
   }
 }
 

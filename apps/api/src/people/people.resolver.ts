@@ -96,7 +96,7 @@ export class PeopleResolver {
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<PersonModel | null> {
     if (person.view === null) return null;
-    const at = asOf?.getTime() ?? this.clock.now();
+    const at = asOf?.getTime() ?? ctx.now(this.clock);
     const managerId = (await ctx.people.managersAt([person.view], at)).get(person.id) ?? null;
     return managerId === null ? null : personOf(ctx, managerId);
   }
@@ -107,7 +107,7 @@ export class PeopleResolver {
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
   ): Promise<PersonModel[]> {
-    const ids = await ctx.people.reportsOf(person.id, asOf?.getTime() ?? this.clock.now());
+    const ids = await ctx.people.reportsOf(person.id, asOf?.getTime() ?? ctx.now(this.clock));
     return Promise.all(ids.map((id) => personOf(ctx, id)));
   }
 }

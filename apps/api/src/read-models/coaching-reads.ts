@@ -39,7 +39,9 @@ export class CoachingReads {
   constructor(
     db: Pick<EntityManager, 'query'>,
     private readonly orgId: string,
+    private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {
+    const batching = { batchScheduleFn };
     this.plans = new ReadModelReader(db, coachingPlanReadModel);
     this.ratings = new ReadModelReader(db, ratingReadModel);
     this.held = new DataLoader(async (keys) => {
@@ -62,17 +64,20 @@ export class CoachingReads {
           );
       }
       return keys.map((k) => found.get(k) ?? []);
-    });
+    }, batching);
   }
 
   /** A person's coaching at asOf: null without a plan then. */
   coachingOf(personId: string, asOf: number): Promise<PersonCoaching | null> {
     let loader = this.coachingAt.get(asOf);
     if (loader === undefined) {
-      loader = new DataLoader(async (ids) => {
-        const [plans, levels] = await Promise.all([this.plansAt(ids, asOf), this.levelsAt(ids, asOf)]);
-        return ids.map((id) => personCoaching(plans.get(id) ?? null, levels.get(id) ?? new Map()));
-      });
+      loader = new DataLoader(
+        async (ids) => {
+          const [plans, levels] = await Promise.all([this.plansAt(ids, asOf), this.levelsAt(ids, asOf)]);
+          return ids.map((id) => personCoaching(plans.get(id) ?? null, levels.get(id) ?? new Map()));
+        },
+        { batchScheduleFn: this.batchScheduleFn },
+      );
       this.coachingAt.set(asOf, loader);
     }
     return loader.load(personId);

@@ -44,13 +44,15 @@ export class PeopleReads {
   constructor(
     db: Pick<EntityManager, 'query'>,
     readonly orgId: string,
+    private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {
+    const batching = { batchScheduleFn };
     this.people = new ReadModelReader(db, personReadModel);
     this.managers = new ReadModelReader(db, managerReadModel);
     this.heads = new DataLoader(async (ids) => {
       const found = new Map((await this.people.heads(orgId, ids)).map((h) => [h.subjectId, h]));
       return ids.map((id) => found.get(id) ?? null);
-    });
+    }, batching);
     this.oneOnOnes = new DataLoader(async (keys) => {
       const bySpan = new Map<string, string[]>();
       for (const k of keys) {
@@ -73,7 +75,7 @@ export class PeopleReads {
         }),
       );
       return keys.map((k) => found.get(k) ?? []);
-    });
+    }, batching);
   }
 
   /** Each person's manager at t: from their head when nothing about them happened after t, else their weeks. */
@@ -108,24 +110,27 @@ export class PeopleReads {
   reportsOf(managerId: string, t: number): Promise<string[]> {
     let loader = this.reports.get(t);
     if (loader === undefined) {
-      loader = new DataLoader(async (ids) => {
-        const [now, ever] = await Promise.all([
-          this.people.listHeads(this.orgId, {
-            first: Number.MAX_SAFE_INTEGER,
-            where: { column: 'manager_id', values: ids },
-          }),
-          this.people.linkedTo(this.orgId, ids),
-        ]);
-        const candidates = new Map(now.map((v) => [v.subjectId, v]));
-        const later = (await this.heads.loadMany(ever.filter((id) => !candidates.has(id)))).filter(
-          (v): v is PersonView => v !== null && !(v instanceof Error) && v.lastAt > t,
-        );
-        for (const view of later) candidates.set(view.subjectId, view);
-        const byManager = new Map<string, string[]>();
-        for (const [person, manager] of await this.managersAt([...candidates.values()], t))
-          if (manager !== null) byManager.set(manager, [...(byManager.get(manager) ?? []), person]);
-        return ids.map((id) => (byManager.get(id) ?? []).sort());
-      });
+      loader = new DataLoader(
+        async (ids) => {
+          const [now, ever] = await Promise.all([
+            this.people.listHeads(this.orgId, {
+              first: Number.MAX_SAFE_INTEGER,
+              where: { column: 'manager_id', values: ids },
+            }),
+            this.people.linkedTo(this.orgId, ids),
+          ]);
+          const candidates = new Map(now.map((v) => [v.subjectId, v]));
+          const later = (await this.heads.loadMany(ever.filter((id) => !candidates.has(id)))).filter(
+            (v): v is PersonView => v !== null && !(v instanceof Error) && v.lastAt > t,
+          );
+          for (const view of later) candidates.set(view.subjectId, view);
+          const byManager = new Map<string, string[]>();
+          for (const [person, manager] of await this.managersAt([...candidates.values()], t))
+            if (manager !== null) byManager.set(manager, [...(byManager.get(manager) ?? []), person]);
+          return ids.map((id) => (byManager.get(id) ?? []).sort());
+        },
+        { batchScheduleFn: this.batchScheduleFn },
+      );
       this.reports.set(t, loader);
     }
     return loader.load(managerId);

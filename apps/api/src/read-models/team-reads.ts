@@ -48,13 +48,15 @@ export class TeamReads {
     db: Pick<EntityManager, 'query'>,
     readonly orgId: string,
     private readonly cache?: TeamHistoryCache,
+    batchScheduleFn?: (dispatch: () => void) => void,
   ) {
+    const batching = { batchScheduleFn };
     this.reader = new ReadModelReader(db, teamReadModel);
     this.heads = new DataLoader(async (ids) => {
       const found = new Map((await this.reader.heads(orgId, ids)).map((h) => [h.subjectId, h]));
       for (const view of found.values()) this.known.set(view.subjectId, view);
       return ids.map((id) => found.get(id) ?? null);
-    });
+    }, batching);
     this.weeks = new DataLoader(async (keys) => {
       const byFrom = new Map<number, string[]>();
       for (const k of keys) {
@@ -64,29 +66,42 @@ export class TeamReads {
       const loaded = new Map<string, CachedHistory>();
       await Promise.all(
         [...byFrom].map(async ([from, asked]) => {
-          const ids = [...asked, ...this.siblingsToRead(asked, from)];
-          const [weeks, views] = await Promise.all([
-            this.reader.weeksFrom(orgId, ids, from),
-            this.heads.loadMany(ids),
-          ]);
-          ids.forEach((id, i) => {
-            const teamWeeks = weeks.get(id) ?? [];
-            const view = views[i];
-            const entry: CachedHistory = {
-              version: view !== null && !(view instanceof Error) ? view.version : -1,
-              from: teamWeeks.length > 0 ? Math.min(teamWeeks[0].week, from) : from,
-              complete: teamWeeks.length === 0 || teamWeeks[0].week > from,
-              weeks: teamWeeks,
-            };
-            if (entry.version >= 0) this.cache?.set(orgId, id, entry);
-            const key = `${id}\u0000${from}`;
-            if (i >= asked.length) this.weeks.prime(key, entry);
-            loaded.set(key, entry);
-          });
+          const siblings = this.siblingsToRead(asked, from);
+          const read = this.readWeeks([...asked, ...siblings], from);
+          // the siblings' fields may ask while this read runs: they wait for it, not for a read of their own
+          for (const id of siblings) {
+            const entry = read.then((entries) => entries.get(id) as CachedHistory);
+            entry.catch(() => undefined);
+            this.weeks.prime(`${id}\u0000${from}`, entry);
+          }
+          const entries = await read;
+          for (const id of asked) loaded.set(`${id}\u0000${from}`, entries.get(id) as CachedHistory);
         }),
       );
       return keys.map((k) => loaded.get(k) as CachedHistory);
+    }, batching);
+  }
+
+  /** The teams' weeks from the one that covers `from`, each as the process's cache keeps them. */
+  private async readWeeks(ids: readonly string[], from: number): Promise<Map<string, CachedHistory>> {
+    const [weeks, views] = await Promise.all([
+      this.reader.weeksFrom(this.orgId, ids, from),
+      this.heads.loadMany(ids),
+    ]);
+    const entries = new Map<string, CachedHistory>();
+    ids.forEach((id, i) => {
+      const teamWeeks = weeks.get(id) ?? [];
+      const view = views[i];
+      const entry: CachedHistory = {
+        version: view !== null && !(view instanceof Error) ? view.version : -1,
+        from: teamWeeks.length > 0 ? Math.min(teamWeeks[0].week, from) : from,
+        complete: teamWeeks.length === 0 || teamWeeks[0].week > from,
+        weeks: teamWeeks,
+      };
+      if (entry.version >= 0) this.cache?.set(this.orgId, id, entry);
+      entries.set(id, entry);
     });
+    return entries;
   }
 
   /** Teams this request read the heads of: their fields are answered without waiting when their weeks are held. */

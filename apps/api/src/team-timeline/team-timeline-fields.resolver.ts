@@ -73,7 +73,7 @@ export class TeamTimelineFieldsResolver {
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
   ): Promise<CurrentBlockModel | null> {
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     const { block } = await teamAt(ctx, t, now);
     if (block === null) return null;
     const history = await ctx.teams.history(t.subjectId, block.since);

@@ -90,16 +90,16 @@ export class TeamsResolver {
     return t.state.groupId;
   }
   @ResolveField(() => Int) headcount(@Parent() t: TeamView, @Context() ctx: RequestContext) {
-    return atTeam(ctx, t, this.clock.now(), (at) => at.headcount);
+    return atTeam(ctx, t, ctx.now(this.clock), (at) => at.headcount);
   }
   @ResolveField(() => Boolean) blocked(@Parent() t: TeamView, @Context() ctx: RequestContext) {
-    return atTeam(ctx, t, this.clock.now(), (at) => at.block !== null);
+    return atTeam(ctx, t, ctx.now(this.clock), (at) => at.block !== null);
   }
   @ResolveField(() => Date, { nullable: true }) blockedSince(
     @Parent() t: TeamView,
     @Context() ctx: RequestContext,
   ) {
-    return atTeam(ctx, t, this.clock.now(), (at) => (at.block === null ? null : new Date(at.block.since)));
+    return atTeam(ctx, t, ctx.now(this.clock), (at) => (at.block === null ? null : new Date(at.block.since)));
   }
 
   @ResolveField(() => IdlenessModel)
@@ -109,7 +109,7 @@ export class TeamsResolver {
     @Args('window') input: WindowInput,
   ): IdlenessModel | Promise<IdlenessModel> {
     const window = toWindow(input);
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     return ctx.withSettings(({ idleCostPerPersonDay }) =>
       overTeam(ctx, t.subjectId, window, (timeline) => {
         const figures = idleness(timeline, window, now);
@@ -126,7 +126,7 @@ export class TeamsResolver {
     @Args('window') input: WindowInput,
   ): IdleBreakdownModel[] | Promise<IdleBreakdownModel[]> {
     const window = toWindow(input);
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     return overTeam(ctx, t.subjectId, window, (timeline) => idlenessBy(timeline, window, now, 'reason'));
   }
 
@@ -140,7 +140,7 @@ export class TeamsResolver {
     @Args('window') input: WindowInput,
   ): IdleBreakdownModel[] | Promise<IdleBreakdownModel[]> {
     const window = toWindow(input);
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     return overTeam(ctx, t.subjectId, window, (timeline) => idlenessBy(timeline, window, now, 'blockedBy'));
   }
 
@@ -173,7 +173,7 @@ export class TeamsResolver {
     @Args('window') input: WindowInput,
   ): WeekPointModel[] | Promise<WeekPointModel[]> {
     const window = toWindow(input);
-    const now = this.clock.now();
+    const now = ctx.now(this.clock);
     return overTeam(ctx, t.subjectId, window, (timeline) => teamWeeklyTrend(timeline, window, now));
   }
 }

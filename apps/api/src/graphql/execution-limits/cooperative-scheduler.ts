@@ -15,8 +15,10 @@ export class CooperativeScheduler {
   private calls = 0;
   /** The running slice's time is up: everything waits for the next one. */
   private spent = false;
-  private readonly queue: (() => void)[] = [];
+  private readonly queue: { run: () => void; owner: object | undefined }[] = [];
   private head = 0;
+  /** Pieces of work waiting, per owner (a request). */
+  private readonly owned = new Map<object, number>();
   private draining = false;
 
   constructor(
@@ -38,28 +40,49 @@ export class CooperativeScheduler {
     return this.hasTimeLeft();
   }
 
-  /** Runs `work` in a later slice. */
-  later<T>(work: () => T): Promise<T> {
+  /** Runs `work` in a later slice; `owner` (a request) can ask how much of its work still waits. */
+  later<T>(work: () => T, owner?: object): Promise<T> {
     return new Promise<T>((resolve, reject) =>
-      this.queue.push(() => {
+      this.push(() => {
         try {
           resolve(work());
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
         }
-      }),
+      }, owner),
     );
   }
 
   /** `value` now if the slice has time left, else a promise of it in a later slice. */
-  defer<T>(value: T): T | Promise<T> {
+  defer<T>(value: T, owner?: object): T | Promise<T> {
     if (this.ready()) return value;
-    return new Promise<T>((resolve) => this.queue.push(() => resolve(value)));
+    return new Promise<T>((resolve) => this.push(() => resolve(value), owner));
   }
 
   /** Pieces of work waiting for a slice. */
   get waiting(): number {
     return this.queue.length - this.head;
+  }
+
+  /** Pieces of this owner's work waiting for a slice. */
+  waitingFor(owner: object): number {
+    return this.owned.get(owner) ?? 0;
+  }
+
+  private push(run: () => void, owner: object | undefined): void {
+    this.queue.push({ run, owner });
+    if (owner !== undefined) this.owned.set(owner, (this.owned.get(owner) ?? 0) + 1);
+  }
+
+  private take(): () => void {
+    const { run, owner } = this.queue[this.head];
+    this.head++;
+    if (owner !== undefined) {
+      const left = (this.owned.get(owner) ?? 1) - 1;
+      if (left === 0) this.owned.delete(owner);
+      else this.owned.set(owner, left);
+    }
+    return run;
   }
 
   private hasTimeLeft(): boolean {
@@ -98,9 +121,7 @@ export class CooperativeScheduler {
     this.spent = false;
     try {
       while (this.waiting > 0 && !this.spent && this.now() - start < this.sliceMs) {
-        const work = this.queue[this.head];
-        this.head++;
-        work();
+        this.take()();
         // what the work resolved (graphql-js completing it) runs before the clock is read again
         await Promise.resolve();
       }

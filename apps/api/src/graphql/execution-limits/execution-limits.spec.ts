@@ -11,6 +11,8 @@ import {
 import { CooperativeScheduler } from './cooperative-scheduler';
 import { ExecutionBudget, budgets } from './execution-budget';
 import { InflightWork } from './inflight-work';
+import { type BatchSchedule, requestBatches } from './request-batches';
+import DataLoader from 'dataloader';
 import { limitExecution } from './limit-execution';
 
 let clock = 0;
@@ -74,6 +76,66 @@ describe('executing within limits', () => {
     expect((result.data as { items: unknown[] }).items).toHaveLength(2_000);
     // 2,000 ms of the fake clock in slices of about 20: timers ran between them
     expect(turns).toBeGreaterThan(20);
+  });
+
+  describe("a request's batched reads over a list answered in many slices", () => {
+    /** 1,000 items whose `detail` loads through one DataLoader; each resolver takes 1 ms of the fake clock. */
+    const batchesOver = async (
+      schedule: (scheduler: CooperativeScheduler, owner: object) => BatchSchedule | undefined,
+    ) => {
+      const scheduler = new CooperativeScheduler(20, now);
+      const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 1e9 }, now);
+      const batches: number[] = [];
+      const loader = new DataLoader(
+        (keys: readonly number[]) => {
+          batches.push(keys.length);
+          return Promise.resolve(keys.map((k) => `detail-${k}`));
+        },
+        { batchScheduleFn: schedule(scheduler, budget) },
+      );
+      const ITEM = new GraphQLObjectType({
+        name: 'Item',
+        fields: {
+          detail: {
+            type: GraphQLString,
+            resolve: ({ i }: { i: number }) => {
+              clock += 1;
+              return loader.load(i);
+            },
+          },
+        },
+      });
+      const schema = limitExecution(
+        new GraphQLSchema({
+          query: new GraphQLObjectType({
+            name: 'Query',
+            fields: {
+              items: {
+                type: new GraphQLList(ITEM),
+                resolve: () => Array.from({ length: 1_000 }, (_, i) => ({ i })),
+              },
+            },
+          }),
+        }),
+        scheduler,
+      );
+      const contextValue = {};
+      budgets.set(contextValue, budget);
+      const result = await execute({ schema, document: parse('{ items { detail } }'), contextValue });
+      expect(result.errors).toBeUndefined();
+      expect((result.data as { items: { detail: string }[] }).items[999]).toEqual({ detail: 'detail-999' });
+      return batches;
+    };
+
+    it('by default, a batch per slice', async () => {
+      expect((await batchesOver(() => undefined)).length).toBeGreaterThan(10);
+    });
+
+    it("with the request's schedule, one batch once none of its work waits for a slice", async () => {
+      expect(await batchesOver((scheduler, owner) => requestBatches(scheduler, () => owner))).toEqual([
+        1_000,
+      ]);
+    });
   });
 
   it('without a budget (a subscription) resolvers run as they are', async () => {

@@ -29,8 +29,12 @@ function observed<T>(promise: Promise<T>): Promise<T> {
 
 const ignore = (): undefined => undefined;
 
-function* entriesInSlices(entries: readonly unknown[], scheduler: CooperativeScheduler): Generator<unknown> {
-  for (const entry of entries) yield scheduler.defer(entry);
+function* entriesInSlices(
+  entries: readonly unknown[],
+  scheduler: CooperativeScheduler,
+  owner: object,
+): Generator<unknown> {
+  for (const entry of entries) yield scheduler.defer(entry, owner);
 }
 
 /** About the JSON bytes of a leaf value (string escapes aside). */
@@ -79,7 +83,7 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
         // graphql-js completes a list's entries one after the other as it pulls them: entries past
         // the slice come later, and their fields are resolved then
         return listOfObjects && Array.isArray(value) && value.length > 1
-          ? entriesInSlices(value, scheduler)
+          ? entriesInSlices(value, scheduler, budget)
           : value;
       };
       // one promise more at most (for a list to slice): every field of a large answer passes here
@@ -101,7 +105,7 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
             scheduler.later(() => {
               budget.check();
               return finished(budget, info, resolve(source, args, context, info));
-            }),
+            }, budget),
           );
         } catch (error) {
           // never a synchronous failure: graphql-js would drop the sibling fields already pending
