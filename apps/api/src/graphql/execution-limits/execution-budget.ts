@@ -36,7 +36,8 @@ export class ExecutionBudget {
     if (this.expiry === undefined) {
       let timer: NodeJS.Timeout | undefined;
       const promise = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(this.cutAtDeadline()), this.remainingMs);
+        // a deadline is no reason for the process to stay up
+        timer = setTimeout(() => reject(this.cutAtDeadline()), this.remainingMs).unref();
       });
       promise.catch(() => undefined);
       this.expiry = { promise, timer: timer as NodeJS.Timeout };
