@@ -171,22 +171,18 @@ export class EventStoreRepository {
       data: Record<string, unknown>;
       occurred_at_exact: string;
     }[] = await db.query(
+      // two statements, not one with "cursor IS NULL OR": a prepared statement's generic plan cannot
+      // start the index scan at an OR, so every page scanned the index from its start (quadratic)
       `SELECT position::float8 AS position, org_id, event_id, type, subject, data,
               floor(extract(epoch FROM occurred_at) * 1000)::float8 AS at, occurred_at::text AS occurred_at_exact
          FROM event_store
         WHERE position <= $1
-          AND ($2::uuid IS NULL
-               OR (org_id, subject, occurred_at, position) > ($2::uuid, $3::text, $4::timestamptz, $5::bigint))
+          ${after ? 'AND (org_id, subject, occurred_at, position) > ($3::uuid, $4::text, $5::timestamptz, $6::bigint)' : ''}
         ORDER BY org_id, subject, occurred_at, position
-        LIMIT $6`,
-      [
-        maxPosition,
-        after?.orgId ?? null,
-        after?.subject ?? null,
-        after?.occurredAt ?? null,
-        after?.position ?? null,
-        limit,
-      ],
+        LIMIT $2`,
+      after
+        ? [maxPosition, limit, after.orgId, after.subject, after.occurredAt, after.position]
+        : [maxPosition, limit],
     );
     const last = rows[rows.length - 1];
     return {
