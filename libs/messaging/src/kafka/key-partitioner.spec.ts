@@ -6,6 +6,8 @@ const metadata = (partitions: number): PartitionerArgs['partitionMetadata'] =>
     partitionId,
     leader: 1,
     partitionErrorCode: 0,
+    replicas: [1],
+    isr: [1],
   }));
 
 /** Keys of every length mod 4, non-ASCII text, and bytes whose top bit is set. */
