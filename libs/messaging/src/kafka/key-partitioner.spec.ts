@@ -10,9 +10,19 @@ const metadata = (partitions: number): PartitionerArgs['partitionMetadata'] =>
     isr: [1],
   }));
 
-/** Keys of every length mod 4, non-ASCII text, and bytes whose top bit is set. */
+/** Keys of every length mod 4, non-ASCII text (an unpaired surrogate, a long one), bytes whose top bit is set. */
 const keys = (): (string | Buffer)[] => {
-  const out: (string | Buffer)[] = ['', 'a', 'ab', 'abc', 'abcd', 'équipe:ß', '😀 team'];
+  const out: (string | Buffer)[] = [
+    '',
+    'a',
+    'ab',
+    'abc',
+    'abcd',
+    'équipe:ß',
+    '😀 team',
+    '\ud800x',
+    'é'.repeat(400),
+  ];
   let seed = 7;
   for (let i = 0; i < 2000; i++) {
     const bytes = Buffer.alloc(i % 97);

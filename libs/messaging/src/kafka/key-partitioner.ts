@@ -7,8 +7,7 @@ const M = 0x5bd1e995;
  * Kafka's murmur2 (the Java client's Utils.murmur2) in 32-bit arithmetic. kafkajs computes the same hash
  * with 64-bit Long objects, which cost ingest a tenth of its CPU at one hash per event.
  */
-export function murmur2(key: Buffer): number {
-  const length = key.length;
+export function murmur2(key: Buffer, length = key.length): number {
   let h = (SEED ^ length) | 0;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
@@ -34,11 +33,19 @@ export function murmur2(key: Buffer): number {
  */
 export const KeyPartitioner: ICustomPartitioner = () => {
   const fallback = Partitioners.DefaultPartitioner();
+  // a text key is hashed as its UTF-8 bytes, written here rather than into a new Buffer each time
+  const scratch = Buffer.allocUnsafe(1024);
   return (args) => {
     const { message, partitionMetadata } = args;
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     if (message.key === null || message.key === undefined) return fallback(args);
-    const key = Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key));
-    return (murmur2(key) & 0x7fffffff) % partitionMetadata.length;
+    const text = Buffer.isBuffer(message.key) ? undefined : String(message.key);
+    const hash =
+      text === undefined
+        ? murmur2(message.key as Buffer)
+        : text.length * 3 <= scratch.length
+          ? murmur2(scratch, scratch.write(text))
+          : murmur2(Buffer.from(text));
+    return (hash & 0x7fffffff) % partitionMetadata.length;
   };
 };
