@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { toEventRecord } from '@orgpulse/messaging';
 import { toItem } from './batch-items';
 
@@ -11,7 +11,7 @@ const event = {
   data: { teamId: 'payments', name: 'Payments', headcount: -5 },
 };
 
-const messageOf = (headers: KafkaMessage['headers']): KafkaMessage => {
+const messageOf = (headers: IHeaders): KafkaMessage => {
   const record = toEventRecord(orgId, event, new Date('2026-11-20T09:00:01Z'));
   return {
     offset: '7',
@@ -33,7 +33,7 @@ describe('toItem', () => {
     });
   });
 
-  it.each<[string, KafkaMessage['headers']]>([
+  it.each<[string, IHeaders]>([
     ['no mark', {}],
     ['the mark of other rules', { 'orgpulse-validated': Buffer.from('event-v1-rules-0') }],
     ['the mark twice', { 'orgpulse-validated': [Buffer.from('event-v1-rules-1'), Buffer.from('x')] }],
