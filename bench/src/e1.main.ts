@@ -42,6 +42,10 @@ async function main(): Promise<void> {
               const e1 = await ingestThroughput(stack, events, 8);
               const cpu = await sampler.stop();
               stack.assertRunning();
+              const metrics = await (await fetch(stack.url('projector', '/metrics'))).text();
+              const figure = (name: string) =>
+                Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+              const transactions = figure('orgpulse_projector_transaction_records_count');
               const perThousand = Object.fromEntries(
                 Object.entries(cpu.groups)
                   .filter(([, g]) => g.cpuSeconds > 0)
@@ -55,6 +59,13 @@ async function main(): Promise<void> {
                   ms: Math.round(e1.ms),
                   retries: e1.retries,
                   machinePercent: Math.round(cpu.machine.percentOfMachine),
+                  projectorTransactions: transactions,
+                  recordsPerTransaction: Math.round(
+                    figure('orgpulse_projector_transaction_records_sum') / transactions,
+                  ),
+                  partitionsPerTransaction: +(
+                    figure('orgpulse_projector_transaction_partitions_sum') / transactions
+                  ).toFixed(1),
                   cpuSecondsPer1000Events: perThousand,
                 }),
               );
