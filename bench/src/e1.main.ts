@@ -67,6 +67,7 @@ async function main(): Promise<void> {
                     figure('orgpulse_projector_transaction_partitions_sum') / transactions
                   ).toFixed(1),
                   cpuSecondsPer1000Events: perThousand,
+                  peakRssMiB: stack.peakMemoryMiB(),
                 }),
               );
             },
