@@ -1,4 +1,10 @@
-import { parseAcceptedEvent, printable, subjectOf } from '@orgpulse/contracts';
+import {
+  VALIDATED_BY,
+  VALIDATED_HEADER,
+  parseAcceptedEvent,
+  printable,
+  subjectOf,
+} from '@orgpulse/contracts';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import type { ProjectableRecord, UnprojectableRecord } from './project-batch.handler';
 
@@ -6,8 +12,14 @@ import type { ProjectableRecord, UnprojectableRecord } from './project-batch.han
 export type BatchItem =
   { offset: string; record: ProjectableRecord } | { offset: string; letter: UnprojectableRecord };
 
+/** Whether the producer says it validated the event with today's rules (see VALIDATED_HEADER). */
+const validated = (message: KafkaMessage): boolean => {
+  const marker = message.headers?.[VALIDATED_HEADER];
+  return marker !== undefined && !Array.isArray(marker) && String(marker) === VALIDATED_BY;
+};
+
 export function toItem(message: KafkaMessage): BatchItem {
-  const parsed = parseAcceptedEvent(message.value);
+  const parsed = parseAcceptedEvent(message.value, validated(message));
   if (!parsed.ok) return { offset: message.offset, letter: letterOf(message, parsed.error) };
   return {
     offset: message.offset,

@@ -38,4 +38,25 @@ describe('parseTimestamp', () => {
   ])('given %s (%j), it refuses it and says why', (_given, text, problem) => {
     expect(parseTimestamp(text)).toEqual({ ok: false, problem });
   });
+
+  it('takes a day exactly when the calendar has it (leap years and centuries included)', () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+    for (const year of [1, 4, 99, 100, 400, 1900, 2000, 2023, 2024, 2100, 9996]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const calendar = new Date(0);
+          calendar.setUTCFullYear(year, month - 1, day);
+          const exists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1;
+          const text = `${pad(year, 4)}-${pad(month)}-${pad(day)}T12:34:56Z`;
+          calendar.setUTCHours(12, 34, 56);
+          expect([text, parseTimestamp(text)]).toEqual([
+            text,
+            exists
+              ? { ok: true, ms: calendar.getTime() }
+              : { ok: false, problem: 'is not a valid date and time' },
+          ]);
+        }
+      }
+    }
+  });
 });

@@ -24,18 +24,25 @@ const END_MS = utc(10000, 1, 1);
  * Reads an RFC 3339 timestamp with an offset, refusing what PostgreSQL's timestamptz cannot take as written:
  * impossible dates, offsets past ±15:59, and instants outside 0001-01-01..9999-12-31 in UTC or as written.
  */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysIn = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]);
+
+/**
+ * Reads an RFC 3339 timestamp with an offset, refusing what PostgreSQL's timestamptz cannot take as written:
+ * impossible dates, offsets past ±15:59, and instants outside 0001-01-01..9999-12-31 in UTC or as written.
+ */
 export function parseTimestamp(text: string): ParsedTimestamp {
   const m = PARTS.exec(text);
   if (m === null) return { ok: false, problem: TIMESTAMP_FORMAT_MESSAGE };
-  const [year, month, day, h, min, s] = m.slice(1, 7).map(Number);
+  const [year, month, day, h, min, s] = [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]];
   const fraction = m[7] ?? '';
   const [offsetHours, offsetMinutes] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
-  const local = utc(year, month, day, h, min, s);
-  const date = new Date(local);
   if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysIn(year, month) ||
     h > 23 ||
     min > 59 ||
     s > 59 ||
@@ -43,6 +50,7 @@ export function parseTimestamp(text: string): ParsedTimestamp {
   ) {
     return { ok: false, problem: 'is not a valid date and time' };
   }
+  const local = year >= 100 ? Date.UTC(year, month - 1, day, h, min, s) : utc(year, month, day, h, min, s);
   const offset = offsetHours * 60 + offsetMinutes;
   if (offset > MAX_OFFSET_MINUTES) return { ok: false, problem: TIMESTAMP_OFFSET_MESSAGE };
   const seconds = local - (m[8] === '-' ? -1 : 1) * offset * 60_000;

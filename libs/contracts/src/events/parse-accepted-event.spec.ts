@@ -98,4 +98,32 @@ describe('parseAcceptedEvent', () => {
     expect(parsed.error).not.toMatch(/[\ud800-\udfff]/);
     expect(parsed.error).toContain('data.\\u0000\\ud800 field name');
   });
+
+  describe('a record marked validated by its producer', () => {
+    const unchecked = record({ data: { teamId: 'payments', reason: 'no such reason' } });
+
+    it('is trusted with its content: only a record without the mark is validated again', () => {
+      expect(parseAcceptedEvent(unchecked, true)).toEqual({ ok: true, event: JSON.parse(unchecked) });
+      expect(parseAcceptedEvent(unchecked)).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^data\.reason must be one of/),
+      });
+    });
+
+    it.each<[string, Buffer | string, RegExp]>([
+      // [given a marked record value, then the error]
+      ['not JSON', '{"id":"evt-1",', /^value is not JSON/],
+      ['invalid UTF-8', Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), /^value is not valid UTF-8$/],
+      ['no org', record({ orgId: undefined }), /^orgId is missing/],
+      ['another version', record({ version: 2 }), /^version must be 1/],
+      ['no ingestedAt', record({ ingestedAt: 7 }), /^ingestedAt is missing/],
+      ['no id', record({ id: '' }), /but id must be a non-empty string/],
+      ['an unknown type', record({ type: 'team.exploded' }), /but type is not a known event type/],
+      ['occurredAt not a string', record({ occurredAt: 1 }), /but occurredAt must be a string/],
+      ['source not a string', record({ source: {} }), /but source must be a string/],
+      ['data an array', record({ data: [] }), /but data must be an object/],
+    ])('still has its shape checked: given %s, it refuses it', (_given, value, error) => {
+      expect(parseAcceptedEvent(value, true)).toEqual({ ok: false, error: expect.stringMatching(error) });
+    });
+  });
 });

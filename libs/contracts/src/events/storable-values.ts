@@ -35,40 +35,46 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const join = (path: string, segment: string) => (path === '' ? segment : `${path}.${segment}`);
-
 /** Every key and string under `value` that the store cannot hold, every forbidden key, and nesting too deep. */
-export function findUnstorableValues(value: unknown, path = ''): ValueProblem[] {
+export function findUnstorableValues(value: unknown): ValueProblem[] {
   const problems: ValueProblem[] = [];
-  walk(value, path, 1, problems);
+  walk(value, [], problems);
   return problems;
 }
 
-function walk(value: unknown, path: string, depth: number, problems: ValueProblem[]): void {
+// Paths are written only for a problem: most values have none, and building one per key cost as much as the walk.
+const pathOf = (segments: readonly string[]) => segments.map(printable).join('.');
+
+function walk(value: unknown, segments: string[], problems: ValueProblem[]): void {
   if (problems.length >= MAX_VALUE_PROBLEMS_PER_EVENT) return;
   if (typeof value === 'string') {
     const message = unstorableStringProblem(value);
-    if (message !== undefined) problems.push({ path, message });
+    if (message !== undefined) problems.push({ path: pathOf(segments), message });
     return;
   }
   if (value === null || typeof value !== 'object') return;
   // Bounding the depth also bounds this recursion: no input can overflow the stack here.
-  if (depth > MAX_NESTING_DEPTH) {
-    problems.push({ path, message: `is nested deeper than ${MAX_NESTING_DEPTH} levels` });
+  if (segments.length >= MAX_NESTING_DEPTH) {
+    problems.push({ path: pathOf(segments), message: `is nested deeper than ${MAX_NESTING_DEPTH} levels` });
     return;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length && problems.length < MAX_VALUE_PROBLEMS_PER_EVENT; i++) {
-      walk(value[i], join(path, String(i)), depth + 1, problems);
+      segments.push(String(i));
+      walk(value[i], segments, problems);
+      segments.pop();
     }
     return;
   }
   for (const key of Object.keys(value)) {
     if (problems.length >= MAX_VALUE_PROBLEMS_PER_EVENT) return;
-    const child = join(path, printable(key));
+    segments.push(key);
     const keyProblem = unstorableStringProblem(key);
-    if (keyProblem !== undefined) problems.push({ path: child, message: `field name ${keyProblem}` });
-    else if (FORBIDDEN_KEYS.has(key)) problems.push({ path: child, message: FORBIDDEN_KEY_MESSAGE });
-    else walk((value as Record<string, unknown>)[key], child, depth + 1, problems);
+    if (keyProblem !== undefined)
+      problems.push({ path: pathOf(segments), message: `field name ${keyProblem}` });
+    else if (FORBIDDEN_KEYS.has(key))
+      problems.push({ path: pathOf(segments), message: FORBIDDEN_KEY_MESSAGE });
+    else walk((value as Record<string, unknown>)[key], segments, problems);
+    segments.pop();
   }
 }

@@ -1,6 +1,7 @@
 import { Topics } from '@orgpulse/contracts';
 import { SpanKind, inSpan, traceHeaders } from '@orgpulse/platform';
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { KeyPartitioner } from '../kafka/key-partitioner';
 import { RenewingProducer } from '../kafka/renewing-producer';
 
 type Lane = Pick<Producer, 'connect' | 'disconnect' | 'send'>;
@@ -92,6 +93,7 @@ export class EventPublisher {
       new RenewingProducer(kafka, {
         idempotent: true,
         maxInFlightRequests: 1,
+        createPartitioner: KeyPartitioner,
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
       });
     this.producers = Array.from({ length: Math.max(1, this.limits.lanes) }, lane);

@@ -1,21 +1,30 @@
-import { type AcceptedEvent, EVENT_VERSION, type EventEnvelope, recordKeyOf } from '@orgpulse/contracts';
+import {
+  type EventEnvelope,
+  EVENT_VERSION,
+  VALIDATED_BY,
+  VALIDATED_HEADER,
+  recordKeyOf,
+} from '@orgpulse/contracts';
 import type { Message } from 'kafkajs';
 
-/** The Kafka record of an accepted event: keyed by org + subject so one subject's events stay in order. */
+/**
+ * The Kafka record of an accepted event, validated by the caller (its header says so, and the projector
+ * trusts it): keyed by org + subject so one subject's events stay in order.
+ * Its value is the event's JSON with version, orgId and ingestedAt appended (an envelope cannot hold
+ * those fields): written as text, since copying each event into a new object cost ingest more than
+ * serialising it.
+ */
 export function toEventRecord(orgId: string, event: EventEnvelope, ingestedAt: Date): Message {
-  const accepted = {
-    ...event,
-    version: EVENT_VERSION,
-    orgId,
-    ingestedAt: ingestedAt.toISOString(),
-  } as AcceptedEvent;
+  const json = JSON.stringify(event);
+  const accepted = `"version":${EVENT_VERSION},"orgId":${JSON.stringify(orgId)},"ingestedAt":"${ingestedAt.toISOString()}"}`;
   return {
     key: recordKeyOf(orgId, event),
-    value: JSON.stringify(accepted),
+    value: json === '{}' ? `{${accepted}` : `${json.slice(0, -1)},${accepted}`,
     headers: {
       'orgpulse-org-id': orgId,
       'orgpulse-event-type': event.type,
       'orgpulse-event-version': String(EVENT_VERSION),
+      [VALIDATED_HEADER]: VALIDATED_BY,
     },
   };
 }
