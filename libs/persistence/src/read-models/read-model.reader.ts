@@ -145,15 +145,20 @@ export class ReadModelReader<Head, Data> {
     const found = new Map<string, WeekView<Head, Data>[]>(ids.map((id) => [id, []]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
     const rows: { subjectId: string; week: number; start: Head; facts: StoredFact[] }[] = await this.db.query(
-      `SELECT w.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
+      // the weeks in a LATERAL with ORDER BY (never flattened into a join): one index range per subject
+      // asked, whatever the planner estimates (a plain join let it read and sort every week of the org)
+      `SELECT k.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
          FROM unnest($2::text[]) AS k(subject_id)
          CROSS JOIN LATERAL (
            SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
             WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
          ) f
-         JOIN ${this.tables.weeks} w
-           ON w.org_id = $1 AND w.subject_id = k.subject_id AND w.week_ms >= f.first AND w.week_ms <= $4
-        ORDER BY w.subject_id, w.week_ms`,
+         CROSS JOIN LATERAL (
+           SELECT s.week_ms, s.start_state, s.facts FROM ${this.tables.weeks} s
+            WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms <= $4
+            ORDER BY s.week_ms
+         ) w
+        ORDER BY k.subject_id, w.week_ms`,
       [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER)],
     );
     for (const row of rows)
