@@ -83,15 +83,6 @@ export class ReadModelReader<Head, Data> {
     ]);
   }
 
-  /** The ids of the subjects whose latest fact occurred after t. */
-  async laterIds(orgId: string, t: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT subject_id AS id FROM ${this.tables.head} WHERE org_id = $1 AND last_at_ms > $2`,
-      [orgId, Math.floor(t)],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** Subject id and one head column of every subject of the org: a compact whole-org picture. */
   async columnOfAll(orgId: string, column: string): Promise<{ subjectId: string; value: string | null }[]> {
     return this.db.query(
