@@ -175,6 +175,41 @@ export class ReadModelReader<Head, Data> {
     return rows.map((r) => r.subjectId);
   }
 
+  /**
+   * These subjects' weeks whose flag is set and whose time reaches into [from, to), each with the time
+   * it covers until (the next week stored; null: the latest), in subject and week order.
+   */
+  async flaggedWeeks(
+    orgId: string,
+    flag: string,
+    ids: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<(WeekView<Head, Data> & { subjectId: string; coversUntil: number | null })[]> {
+    if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
+      throw new Error(`${this.model.name} has no week flag ${flag}`);
+    if (ids.length === 0) return [];
+    const rows: {
+      subjectId: string;
+      week: number;
+      coversUntil: number | null;
+      start: Head;
+      facts: StoredFact[];
+    }[] = await this.db.query(
+      `SELECT subject_id AS "subjectId", week_ms::float8 AS week, covers_until_ms::float8 AS "coversUntil",
+                start_state AS start, facts
+           FROM ${this.tables.weeks}
+          WHERE org_id = $1 AND subject_id = ANY($2::text[]) AND ${flag}
+            AND coalesce(covers_until_ms, 9007199254740991) > $3 AND week_ms < $4
+          ORDER BY subject_id, week_ms`,
+      [orgId, ids, Math.floor(from), Math.ceil(to)],
+    );
+    return rows.map((row) => ({
+      ...row,
+      facts: row.facts.map(([at, position, data]) => ({ at, position, data: data as Data })),
+    }));
+  }
+
   /** The subjects that ever named one of these ids (the model's links), e.g. everyone who reported to M. */
   async linkedTo(orgId: string, linkIds: readonly string[]): Promise<string[]> {
     if (this.tables.links === undefined || linkIds.length === 0) return [];
