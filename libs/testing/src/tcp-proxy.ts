@@ -6,8 +6,12 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
  */
 export class PgStatementCounter {
   count = 0;
+  /** Each counted statement's SQL, in order: what a test shows when a count is not the one it expects. */
+  readonly texts: string[] = [];
   private buffer = Buffer.alloc(0);
   private started = false;
+  private readonly prepared = new Map<string, string>();
+  private readonly portals = new Map<string, string>();
 
   feed(chunk: Buffer): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
@@ -24,11 +28,33 @@ export class PgStatementCounter {
       if (this.buffer.length < 5) return;
       const length = this.buffer.readInt32BE(1);
       if (this.buffer.length < 1 + length) return;
-      const type = String.fromCharCode(this.buffer[0]);
-      if (type === 'Q' || type === 'E') this.count += 1;
+      this.read(String.fromCharCode(this.buffer[0]), this.buffer.subarray(5, 1 + length));
       this.buffer = this.buffer.subarray(1 + length);
     }
   }
+
+  private read(type: string, body: Buffer): void {
+    const [first, second] = cStrings(body, 2);
+    if (type === 'P') this.prepared.set(first, second);
+    else if (type === 'B') this.portals.set(first, this.prepared.get(second) ?? '?');
+    else if (type === 'Q' || type === 'E') {
+      this.count += 1;
+      this.texts.push(type === 'Q' ? first : (this.portals.get(first) ?? '?'));
+    }
+  }
+}
+
+function cStrings(body: Buffer, count: number): string[] {
+  const strings: string[] = [];
+  let start = 0;
+  while (strings.length < count && start <= body.length) {
+    const end = body.indexOf(0, start);
+    if (end < 0) break;
+    strings.push(body.toString('utf8', start, end));
+    start = end + 1;
+  }
+  while (strings.length < count) strings.push('');
+  return strings;
 }
 
 /** A loopback TCP proxy a test can cut, to make a dependency unreachable and bring it back. */
@@ -40,6 +66,15 @@ export class TcpProxy {
   /** Statements sent through the proxy so far, when it relays PostgreSQL. */
   get pgStatements(): number {
     return this.counters.reduce((sum, c) => sum + c.count, 0);
+  }
+
+  /** Every statement's SQL, per connection in the order sent; marks from `pgStatementMark()` slice it. */
+  pgStatementMark(): number[] {
+    return this.counters.map((c) => c.texts.length);
+  }
+
+  pgStatementsSince(mark: readonly number[]): string[] {
+    return this.counters.flatMap((c, i) => c.texts.slice(mark[i] ?? 0));
   }
 
   private constructor(
