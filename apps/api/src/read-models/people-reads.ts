@@ -167,7 +167,7 @@ export class PeopleReads {
     const managerOf = new Map<string, string>();
     const seen = new Set(roots);
     const managers: string[] = [];
-    for (let level = [...seen]; level.length > 0; ) {
+    for (let level = [...seen]; level.length > 0;) {
       const reports = await Promise.all(level.map((id) => this.reportsOf(id, asOf)));
       const next: string[] = [];
       level.forEach((manager, i) => {
