@@ -130,6 +130,8 @@ async function main() {
       `uncached serial: p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request`,
     );
   }
+  const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
+  console.log(`api peak RSS ${Math.round(Number(hwm) / 1024)} MiB`);
   await api.stop();
   await proxy.close();
 }
