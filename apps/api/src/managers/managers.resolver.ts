@@ -129,7 +129,6 @@ export class ManagersResolver {
   ): Promise<ManagerSubtreeModel> {
     const at = asOf?.getTime() ?? ctx.now(this.clock);
     const { oneOnOneIntervalDays } = await ctx.settings();
-    const { subtrees } = await ctx.people.chartAt(at, oneOnOneIntervalDays);
-    return subtrees().get(m.id) ?? { people: 0, managers: 0, oneOnOneCoverage: null };
+    return ctx.people.subtreeFigures(m.id, at, oneOnOneIntervalDays);
   }
 }

@@ -103,17 +103,13 @@ export function groupOverview(
 export function orgOverview(ctx: RequestContext, window: Window, now: number): LazyOverview {
   const t = Math.min(window.to, now);
   // teams whose latest event is at or before t are counted from their heads; the others (every team with
-  // an event after t, for a past t) from the week that covers t, a page at a time
+  // an event after t, for a past t) from the week that covers t, counted in SQL
   const counts = once(async (): Promise<Counts> => {
-    const [[teams, blockedTeams], later] = await Promise.all([
+    const [[teams, blockedTeams], [laterTeams, laterBlocked]] = await Promise.all([
       ctx.teams.reader.countSet(ctx.orgId, ['registered', 'blocked_since'], t),
-      ctx.teams.reader.laterIds(ctx.orgId, t),
+      ctx.teams.laterCountsAt(t),
     ]);
-    const states = [...(await ctx.teams.headsAt(later, t)).values()];
-    return {
-      teams: teams + states.filter((s) => s.registered).length,
-      blockedTeams: blockedTeams + states.filter((s) => s.registered && s.block !== null).length,
-    };
+    return { teams: teams + laterTeams, blockedTeams: blockedTeams + laterBlocked };
   });
   const sums = once(async (): Promise<Sums> => {
     const settings = await ctx.settings();

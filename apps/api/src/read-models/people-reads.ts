@@ -20,15 +20,6 @@ export type PersonView = HeadView<PersonHead>;
 
 const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
 
-/** The chart at one time and what the 1:1 figures need of it. */
-export interface ChartAt {
-  chart: OrgChart;
-  /** every manager's subtree figures (contract §8), computed once for the chart in one pass */
-  subtrees: () => Map<string, ManagerSubtreeFigures>;
-  /** the latest 1:1 of a pair at or before the chart's time */
-  lastOneOnOne: (managerId: string, reportId: string) => number | undefined;
-}
-
 /**
  * One request's reads of people read models within one org: person heads, the org chart at a time (from
  * heads, the few people changed after that time from their weeks), and managers' 1:1s over spans.
@@ -38,7 +29,7 @@ export class PeopleReads {
   readonly managers: ReadModelReader<ManagerHead, OneOnOneFact>;
   readonly heads: DataLoader<string, PersonView | null>;
   private readonly oneOnOnes: DataLoader<string, OneOnOne[]>;
-  private readonly charts = new Map<string, Promise<ChartAt>>();
+  private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
 
   constructor(
@@ -147,54 +138,69 @@ export class PeopleReads {
   }
 
   /**
-   * Who reports to whom at `asOf`, and each pair's latest 1:1 then: from the heads, except for the
-   * people and managers whose latest fact is later than `asOf` (read from their weeks).
+   * §8's subtree figures of a manager at `asOf`, batched: the asked managers' subtrees are walked down a
+   * level at a time (reportsOf, one batch per level), and only their managers' 1:1s are read, so the cost
+   * follows the subtrees asked for, not the org.
    */
-  chartAt(asOf: number, intervalDays: number): Promise<ChartAt> {
+  subtreeFigures(managerId: string, asOf: number, intervalDays: number): Promise<ManagerSubtreeFigures> {
     const key = `${asOf}/${intervalDays}`;
-    let chart = this.charts.get(key);
-    if (chart === undefined) {
-      chart = this.loadChart(asOf, asOf - WEEK_SPAN(intervalDays));
-      this.charts.set(key, chart);
+    let loader = this.subtrees.get(key);
+    if (loader === undefined) {
+      loader = new DataLoader(
+        async (ids) => {
+          const figures = await this.loadSubtrees(ids, asOf, asOf - WEEK_SPAN(intervalDays));
+          return ids.map((id) => figures.get(id) ?? { people: 0, managers: 0, oneOnOneCoverage: null });
+        },
+        { batchScheduleFn: this.batchScheduleFn },
+      );
+      this.subtrees.set(key, loader);
     }
-    return chart;
+    return loader.load(managerId);
   }
 
   /** `since`: 1:1s at or before it count as none (what coverage in (since, asOf] needs). */
-  private async loadChart(asOf: number, since: number): Promise<ChartAt> {
-    const [lines, later, managerHeads, laterManagers] = await Promise.all([
-      this.people.columnOfAll(this.orgId, 'manager_id'),
-      this.people.headsAfter(this.orgId, asOf),
-      this.managers.listHeads(this.orgId, { first: Number.MAX_SAFE_INTEGER }),
-      this.managers.headsAfter(this.orgId, asOf),
-    ]);
-    const managerOf = new Map(lines.map((l) => [l.subjectId, l.value]));
-    for (const [person, manager] of await this.managersAt(later, asOf)) managerOf.set(person, manager);
+  private async loadSubtrees(
+    roots: readonly string[],
+    asOf: number,
+    since: number,
+  ): Promise<Map<string, ManagerSubtreeFigures>> {
+    const managerOf = new Map<string, string>();
+    const seen = new Set(roots);
+    const managers: string[] = [];
+    for (let level = [...seen]; level.length > 0;) {
+      const reports = await Promise.all(level.map((id) => this.reportsOf(id, asOf)));
+      const next: string[] = [];
+      level.forEach((manager, i) => {
+        if (reports[i].length > 0) managers.push(manager);
+        for (const report of reports[i]) {
+          managerOf.set(report, manager);
+          if (seen.has(report)) continue;
+          seen.add(report);
+          next.push(report);
+        }
+      });
+      level = next;
+    }
+    const heads = await this.managers.heads(this.orgId, managers);
     const latest = new Map<string, Record<string, number>>();
-    for (const head of managerHeads) latest.set(head.subjectId, head.state.lastOneOnOneWith);
+    for (const head of heads) latest.set(head.subjectId, head.state.lastOneOnOneWith);
     // managers with 1:1s after asOf: their latest per pair in (since, asOf] comes from those weeks
-    const recent = await this.managers.weeksFrom(
-      this.orgId,
-      laterManagers.map((m) => m.subjectId),
-      since,
-      asOf + 1,
-    );
+    const laterManagers = heads.filter((h) => h.lastAt > asOf).map((h) => h.subjectId);
+    const recent = await this.managers.weeksFrom(this.orgId, laterManagers, since, asOf + 1);
     for (const manager of laterManagers) {
       const byReport: Record<string, number> = {};
-      for (const week of recent.get(manager.subjectId) ?? [])
+      for (const week of recent.get(manager) ?? [])
         for (const fact of week.facts)
           if (fact.at > since && fact.at <= asOf && (byReport[fact.data.reportId] ?? -Infinity) < fact.at)
             byReport[fact.data.reportId] = fact.at;
-      latest.set(manager.subjectId, byReport);
+      latest.set(manager, byReport);
     }
     const chart = new OrgChart(managerOf);
-    const lastOneOnOne = (managerId: string, reportId: string) => latest.get(managerId)?.[reportId];
-    let subtrees: Map<string, ManagerSubtreeFigures> | undefined;
-    return {
-      chart,
-      lastOneOnOne,
-      subtrees: () => (subtrees ??= chart.allSubtreeFigures(lastOneOnOne, asOf, (asOf - since) / DAY_MS)),
-    };
+    return chart.allSubtreeFigures(
+      (manager, report) => latest.get(manager)?.[report],
+      asOf,
+      (asOf - since) / DAY_MS,
+    );
   }
 }
 

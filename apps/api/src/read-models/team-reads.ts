@@ -45,7 +45,7 @@ export class TeamReads {
   private readonly weeks: DataLoader<string, CachedHistory>;
 
   constructor(
-    db: Pick<EntityManager, 'query'>,
+    private readonly db: Pick<EntityManager, 'query'>,
     readonly orgId: string,
     private readonly cache?: TeamHistoryCache,
     batchScheduleFn?: (dispatch: () => void) => void,
@@ -180,6 +180,35 @@ export class TeamReads {
       }
     }
     return heads;
+  }
+
+  /**
+   * Of the teams whose latest fact is after t, how many were registered at t and how many of those
+   * blocked (facts at t included): each from the week that covers t, its start head and its facts up
+   * to t, in one statement whose answer is two numbers (folding those weeks here read every one of them).
+   */
+  async laterCountsAt(t: number): Promise<[number, number]> {
+    const { head, weeks } = this.reader.tables;
+    const last = (kinds: string) =>
+      `(SELECT f->2->>'kind' FROM jsonb_array_elements(w.facts) f
+         WHERE f->2->>'kind' IN (${kinds}) AND (f->>0)::float8 <= $2
+         ORDER BY (f->>0)::float8 DESC, (f->>1)::float8 DESC LIMIT 1)`;
+    const [row] = await this.db.query<{ counts: [number, number] }[]>(
+      `SELECT ARRAY[count(*) FILTER (WHERE registered), count(*) FILTER (WHERE registered AND blocked)]::int[] AS counts
+         FROM (
+           SELECT coalesce(${last(`'registered', 'archived'`)} = 'registered', (w.start_state->>'registered')::boolean) AS registered,
+                  coalesce(${last(`'blocked', 'unblocked'`)} = 'blocked', w.start_state->'block' <> 'null'::jsonb) AS blocked
+             FROM ${head} h
+             CROSS JOIN LATERAL (
+               SELECT start_state, facts FROM ${weeks} s
+                WHERE s.org_id = $1 AND s.subject_id = h.subject_id AND s.week_ms <= $2
+                ORDER BY s.week_ms DESC LIMIT 1
+             ) w
+            WHERE h.org_id = $1 AND h.last_at_ms > $2
+         ) at_t`,
+      [this.orgId, Math.floor(t)],
+    );
+    return row.counts;
   }
 
   /** The team's weeks from the one that covers `from` on (what history() builds its timeline from). */

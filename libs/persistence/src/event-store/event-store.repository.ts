@@ -172,13 +172,15 @@ export class EventStoreRepository {
       occurred_at_exact: string;
     }[] = await db.query(
       // two statements, not one with "cursor IS NULL OR": a prepared statement's generic plan cannot
-      // start the index scan at an OR, so every page scanned the index from its start (quadratic)
+      // start the index scan at an OR, so every page scanned the index from its start (quadratic);
+      // event_store.position, not the float8 output column of that name, so the index gives the order
+      // and LIMIT stops the scan (else each page sorted every event after its cursor)
       `SELECT position::float8 AS position, org_id, event_id, type, subject, data,
               floor(extract(epoch FROM occurred_at) * 1000)::float8 AS at, occurred_at::text AS occurred_at_exact
          FROM event_store
         WHERE position <= $1
           ${after ? 'AND (org_id, subject, occurred_at, position) > ($3::uuid, $4::text, $5::timestamptz, $6::bigint)' : ''}
-        ORDER BY org_id, subject, occurred_at, position
+        ORDER BY org_id, subject, occurred_at, event_store.position
         LIMIT $2`,
       after
         ? [maxPosition, limit, after.orgId, after.subject, after.occurredAt, after.position]

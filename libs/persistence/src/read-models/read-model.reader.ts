@@ -83,15 +83,6 @@ export class ReadModelReader<Head, Data> {
     ]);
   }
 
-  /** The ids of the subjects whose latest fact occurred after t. */
-  async laterIds(orgId: string, t: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT subject_id AS id FROM ${this.tables.head} WHERE org_id = $1 AND last_at_ms > $2`,
-      [orgId, Math.floor(t)],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** Subject id and one head column of every subject of the org: a compact whole-org picture. */
   async columnOfAll(orgId: string, column: string): Promise<{ subjectId: string; value: string | null }[]> {
     return this.db.query(
@@ -145,15 +136,20 @@ export class ReadModelReader<Head, Data> {
     const found = new Map<string, WeekView<Head, Data>[]>(ids.map((id) => [id, []]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
     const rows: { subjectId: string; week: number; start: Head; facts: StoredFact[] }[] = await this.db.query(
-      `SELECT w.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
+      // the weeks in a LATERAL with ORDER BY (never flattened into a join): one index range per subject
+      // asked, whatever the planner estimates (a plain join let it read and sort every week of the org)
+      `SELECT k.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
          FROM unnest($2::text[]) AS k(subject_id)
          CROSS JOIN LATERAL (
            SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
             WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
          ) f
-         JOIN ${this.tables.weeks} w
-           ON w.org_id = $1 AND w.subject_id = k.subject_id AND w.week_ms >= f.first AND w.week_ms <= $4
-        ORDER BY w.subject_id, w.week_ms`,
+         CROSS JOIN LATERAL (
+           SELECT s.week_ms, s.start_state, s.facts FROM ${this.tables.weeks} s
+            WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms <= $4
+            ORDER BY s.week_ms
+         ) w
+        ORDER BY k.subject_id, w.week_ms`,
       [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER)],
     );
     for (const row of rows)
@@ -177,6 +173,41 @@ export class ReadModelReader<Head, Data> {
       [orgId, Math.floor(from), Math.ceil(to)],
     );
     return rows.map((r) => r.subjectId);
+  }
+
+  /**
+   * These subjects' weeks whose flag is set and whose time reaches into [from, to), each with the time
+   * it covers until (the next week stored; null: the latest), in subject and week order.
+   */
+  async flaggedWeeks(
+    orgId: string,
+    flag: string,
+    ids: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<(WeekView<Head, Data> & { subjectId: string; coversUntil: number | null })[]> {
+    if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
+      throw new Error(`${this.model.name} has no week flag ${flag}`);
+    if (ids.length === 0) return [];
+    const rows: {
+      subjectId: string;
+      week: number;
+      coversUntil: number | null;
+      start: Head;
+      facts: StoredFact[];
+    }[] = await this.db.query(
+      `SELECT subject_id AS "subjectId", week_ms::float8 AS week, covers_until_ms::float8 AS "coversUntil",
+                start_state AS start, facts
+           FROM ${this.tables.weeks}
+          WHERE org_id = $1 AND subject_id = ANY($2::text[]) AND ${flag}
+            AND coalesce(covers_until_ms, 9007199254740991) > $3 AND week_ms < $4
+          ORDER BY subject_id, week_ms`,
+      [orgId, ids, Math.floor(from), Math.ceil(to)],
+    );
+    return rows.map((row) => ({
+      ...row,
+      facts: row.facts.map(([at, position, data]) => ({ at, position, data: data as Data })),
+    }));
   }
 
   /** The subjects that ever named one of these ids (the model's links), e.g. everyone who reported to M. */

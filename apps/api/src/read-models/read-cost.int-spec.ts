@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { AcceptedEvent } from '@orgpulse/contracts';
+import { type AnyReadModel, WEEK_MS, managerReadModel, teamReadModel } from '@orgpulse/domain';
+import { ReadModelReader, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
+import { type MeasuredStatement, TestDatabase, measureStatements, projectEvents } from '@orgpulse/testing';
+import type { DataSource } from 'typeorm';
+
+const START = Date.parse('2026-01-05T00:00:00Z'); // a Monday
+const WEEKS = 30;
+const SUBJECTS = 150;
+
+const rowsOf = (statements: readonly MeasuredStatement[]) =>
+  statements.reduce((n, s) => n + s.rowsTouched, 0);
+
+/**
+ * Issue 20: a read of a few subjects' weeks touches those weeks, not the org's, whatever PostgreSQL
+ * knows of the tables: fresh ones (as after a rebuild, never analyzed) as well as analyzed ones.
+ * Shown with the rows each plan touched (EXPLAIN ANALYZE), never with timings.
+ */
+describe('a read of weeks costs the subjects and weeks asked, not the org', () => {
+  jest.setTimeout(180_000);
+  let testDb: TestDatabase;
+  let db: DataSource;
+  const orgId = randomUUID();
+
+  beforeAll(async () => {
+    testDb = await TestDatabase.create('readcost');
+    db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
+    await recordReadModelVersions(db.manager);
+    await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'weeks')`, [orgId]);
+    let seq = 0;
+    const event = (type: AcceptedEvent['type'], at: number, data: Record<string, unknown>) =>
+      ({
+        id: `e${(seq += 1)}`,
+        type,
+        version: 1,
+        orgId,
+        occurredAt: new Date(at).toISOString(),
+        ingestedAt: new Date().toISOString(),
+        data,
+      }) as AcceptedEvent;
+    // every team and manager has a fact in each of WEEKS weeks
+    const events = Array.from({ length: WEEKS }, (_, w) =>
+      Array.from({ length: SUBJECTS }, (_, i) => [
+        event('discovery.interview-held', START + w * WEEK_MS + 3_600_000, { teamId: `t${i}` }),
+        event('one-on-one.held', START + w * WEEK_MS + 3_600_000, { managerId: `m${i}`, reportId: `p${i}` }),
+      ]).flat(),
+    ).flat();
+    for (let i = 0; i < events.length; i += 1_500) await projectEvents(db, events.slice(i, i + 1_500));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  const weeksRead = async (model: AnyReadModel) => {
+    const measured = measureStatements(db);
+    const found = await measured.db.transaction((tx) =>
+      new ReadModelReader(tx, model).weeksFrom(orgId, ['t1', 'm1', 't2', 'm2'], START + 20 * WEEK_MS + 1),
+    );
+    return { found, rows: rowsOf(measured.statements) };
+  };
+
+  it.each([
+    ['never analyzed', false],
+    ['analyzed', true],
+  ])('tables %s: two subjects asked, their last 10 weeks of 30', async (_, analyze) => {
+    if (analyze) await db.query('ANALYZE');
+    for (const model of [teamReadModel, managerReadModel]) {
+      const { found, rows } = await weeksRead(model);
+      const asked = [...found.values()].filter((weeks) => weeks.length > 0);
+      expect(asked.map((weeks) => weeks.length)).toEqual([WEEKS - 20, WEEKS - 20]);
+      // the org holds SUBJECTS × WEEKS = 4,500 weeks per model; the two asked hold 60
+      expect(rows).toBeLessThan(200);
+    }
+  });
+});

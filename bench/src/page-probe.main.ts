@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { TcpProxy, freePort, spawnApp, waitForHealthy } from '@orgpulse/testing';
+import {
+  ALERTS,
+  BLOCKED,
+  BLOCKED_PAGE_SIZE,
+  MANAGERS,
+  OVERVIEW,
+  SETTINGS,
+  TEAMS,
+  TEAMS_PAGE_SIZE,
+} from '../../apps/api/page/src/queries';
+import { post } from './http-client';
+import { GROUP_DASHBOARD_QUERY, uncachedVariables } from './page-load';
+import { largeOrgGroupIds } from './large-org';
+
+/**
+ * Measures the API alone on a kept database (see large-org-keep.main.ts), through a proxy that counts its
+ * statements: each page query alone (time, the API's CPU, statements, bytes), then whole page loads as E5
+ * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
+ * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
+ * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), DEADLINE (ms).
+ */
+async function main() {
+  const [file, loadsArg, profileDir] = process.argv.slice(2);
+  const setup = JSON.parse(readFileSync(file, 'utf8')) as {
+    url: string;
+    org: { apiToken: string };
+    start: string;
+    days: number;
+    size?: { groups: number };
+    groups?: (string | null)[];
+  };
+  const db = new URL(setup.url);
+  const proxy = await TcpProxy.start(db.hostname, Number(db.port || 5432));
+  db.host = `127.0.0.1:${proxy.port}`;
+  const port = await freePort();
+  const api = spawnApp(
+    'api',
+    {
+      DATABASE_URL: db.toString(),
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:19592',
+      HOST: '127.0.0.1',
+      API_PORT: String(port),
+      API_QUERY_DEADLINE_MS: process.env.DEADLINE ?? '600000',
+      LOG_LEVEL: 'warn',
+    },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=api.cpuprofile`] : [],
+  );
+  await waitForHealthy(`http://127.0.0.1:${port}/health`, api, 120_000);
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const cpu = () => {
+    const f = readFileSync(`/proc/${api.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  const q = async (name: string, query: string, variables: Record<string, unknown>) => {
+    const before = proxy.pgStatements;
+    const c0 = cpu();
+    const t = performance.now();
+    const answer = await post(url, JSON.stringify({ query, variables }), {
+      Authorization: `Bearer ${setup.org.apiToken}`,
+    });
+    const ms = performance.now() - t;
+    const ok = answer.status === 200 && !answer.body.includes('"errors"');
+    return {
+      name,
+      ms: Math.round(ms),
+      cpuMs: cpu() - c0,
+      statements: proxy.pgStatements - before,
+      bytes: answer.body.length,
+      ok: ok ? 'ok' : answer.body.slice(0, 300),
+    };
+  };
+  const DAY = 86_400_000;
+  const yearTo = Date.parse(setup.start) + setup.days * DAY;
+  const windows = (i: number) => {
+    const to = yearTo - i * DAY;
+    const w = { from: new Date(to - 84 * DAY).toISOString(), to: new Date(to).toISOString() };
+    const p = { from: new Date(to - 168 * DAY).toISOString(), to: w.from };
+    return { w, p };
+  };
+  const only = process.env.ONLY?.split(',');
+  const page = (i: number) => {
+    const { w, p } = windows(i);
+    return [
+      ['overview', OVERVIEW, { w, p, g: null }],
+      ['settings', SETTINGS, {}],
+      ['teams', TEAMS, { w, g: null, first: TEAMS_PAGE_SIZE }],
+      ['blocked', BLOCKED, { g: null, first: BLOCKED_PAGE_SIZE }],
+      ['managers', MANAGERS, { w }],
+      ['alerts', ALERTS, {}],
+    ].filter(([n]) => !only || only.includes(n as string)) as [string, string, Record<string, unknown>][];
+  };
+  const loads = Number(loadsArg ?? 3);
+  if (process.env.SEPARATE !== '0')
+    for (let i = 0; i < Number(process.env.SEPARATE ?? 2); i++)
+      for (const [n, d, v] of page(100 + i)) console.log(JSON.stringify(await q(n, d, v)));
+  const times: number[] = [];
+  for (let i = 0; i <= loads; i++) {
+    const [first, ...rest] = [
+      page(i).filter(([n]) => n !== 'alerts'),
+      page(i).filter(([n]) => n === 'alerts'),
+    ];
+    const t = performance.now();
+    const before = proxy.pgStatements;
+    const r = await Promise.all(first.map(([n, d, v]) => q(n, d, v)));
+    for (const [n, d, v] of rest.flat()) r.push(await q(n, d, v));
+    const ms = performance.now() - t;
+    if (i > 0) times.push(ms);
+    console.log(
+      `load ${i}: ${Math.round(ms)} ms, ${proxy.pgStatements - before} statements ${r.map((x) => `${x.name}=${x.ms}${x.ok === 'ok' ? '' : '!'}`).join(' ')}`,
+    );
+  }
+  times.sort((a, b) => a - b);
+  if (times.length) console.log(`page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms`);
+  const uncached = Number(process.env.UNCACHED ?? 0);
+  if (uncached > 0) {
+    const groups = setup.groups ?? [null, ...largeOrgGroupIds({ groups: setup.size?.groups ?? 0 })];
+    const year = { from: setup.start, to: new Date(yearTo).toISOString() };
+    const lat: number[] = [];
+    let stm = 0;
+    for (let n = 0; n < uncached; n++) {
+      const r = await q('uncached', GROUP_DASHBOARD_QUERY, uncachedVariables(n * 7919, year, groups));
+      if (r.ok !== 'ok') console.log(r);
+      lat.push(r.ms);
+      stm += r.statements;
+    }
+    lat.sort((a, b) => a - b);
+    console.log(
+      `uncached serial: p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request`,
+    );
+  }
+  const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
+  console.log(`api peak RSS ${Math.round(Number(hwm) / 1024)} MiB`);
+  await api.stop();
+  await proxy.close();
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
