@@ -50,24 +50,31 @@ export async function rebuildProjections(
 
   let events = 0;
   let version = 0;
-  let cursor: StorePageCursor | undefined;
   const fold = new HistoryFold(target.models);
   const totals: RebuildTotals = new Map();
   const copier = db.createQueryRunner();
   const client = (await copier.connect()) as ClientBase;
+  const read = (cursor: StorePageCursor | undefined) => {
+    const page = store.readAllUpTo(db.manager, max, cursor, pageSize);
+    page.catch(() => undefined); // awaited later: a failure then is not an unhandled rejection now
+    return page;
+  };
   try {
     // Keyset pages in (org, subject, occurredAt, position) order, folded as they come: a subject's history
-    // may span pages (only its open week is held). The next page is read while the last one is copied.
+    // may span pages (only its open week is held). PostgreSQL reads the next page and copies the last
+    // one's rows while this one is folded.
+    let reading = read(undefined);
     let copying: Promise<void> = Promise.resolve();
     for (;;) {
-      const { events: page, next } = await store.readAllUpTo(db.manager, max, cursor, pageSize);
+      const { events: page, next } = await reading;
       if (page.length === 0) break;
-      cursor = next;
+      reading = page.length < pageSize ? Promise.resolve({ events: [], next }) : read(next);
       events += page.length;
       for (const e of page) if (e.position > version) version = e.position;
       const rows = fold.add(page);
       await copying;
       copying = target.copyWrites(client, rows, version, totals);
+      copying.catch(() => undefined);
       onProgress({ events, totalEvents: count });
     }
     await copying;
