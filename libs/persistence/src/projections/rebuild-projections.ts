@@ -17,9 +17,9 @@ export interface RebuildResult {
   durationMs: number;
 }
 
-// Events per page: two pages and their rows are in memory at once (heap grows with it: 10,000 took the
-// CLI to 257 MiB peak RSS in E4, 5,000 to 222 MiB, 2,500 to 198 MiB but with more CPU per event)
-const PAGE = 5_000;
+// Events per page: about three pages are alive at once (read, folded, copied) and survive young-generation
+// GCs, so the heap, and peak RSS, grow with the page (E6's large org: 410 MiB at 5,000, 227 MiB at 2,500)
+const PAGE = 2_500;
 
 /**
  * Recomputes every read model from the event store beside the live tables, then swaps them in one
