@@ -9,7 +9,8 @@ import { acceptedStream, syntheticOrg } from './synthetic-org';
 /**
  * Fills a database of its own for measuring `projections rebuild` alone, again and again (the rebuild
  * leaves the store as it was): `e4` (E4's 1,000,000 synthetic events) or `e6` (E6's large org).
- * Usage: node dist/bench/rebuild-setup.main.js <e4|e6> <server url> <database name>
+ * Usage (after building the bench): node dist/bench/bench/src/rebuild-setup.main.js <e4|e6> <server url> <database
+ * name>, then bash bench/measure-rebuild.sh <database name>.
  */
 async function main(): Promise<void> {
   const [kind, serverUrl, name] = process.argv.slice(2);
