@@ -56,6 +56,27 @@ const toStored = (row: StoredRow): StoredEvent => ({
   } as AcceptedEvent,
 });
 
+/**
+ * An event of a rebuild's page: its occurrence as text only when asked (the folds read `at`; formatting a
+ * million of them took about a tenth of the rebuild's CPU).
+ */
+class PagedEvent {
+  readonly version = 1;
+  readonly ingestedAt = '';
+
+  constructor(
+    readonly id: string,
+    readonly type: EventType,
+    readonly orgId: string,
+    readonly data: Record<string, unknown>,
+    private readonly at: number,
+  ) {}
+
+  get occurredAt(): string {
+    return new Date(this.at).toISOString();
+  }
+}
+
 const APPEND_COLUMNS = [
   ['org_id', 'uuid'],
   ['event_id', 'text'],
@@ -194,15 +215,7 @@ export class EventStoreRepository {
         position: r.position,
         subject: r.subject,
         at: r.at,
-        event: {
-          id: r.event_id,
-          type: r.type,
-          version: 1,
-          orgId: r.org_id,
-          occurredAt: new Date(r.at).toISOString(),
-          ingestedAt: '',
-          data: r.data,
-        } as AcceptedEvent,
+        event: new PagedEvent(r.event_id, r.type, r.org_id, r.data, r.at) as unknown as AcceptedEvent,
       })),
       next: last && { orgId: last.org_id, subject: last.subject, position: last.position },
     };

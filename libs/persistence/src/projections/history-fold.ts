@@ -1,5 +1,12 @@
 import { parseSubject } from '@orgpulse/contracts';
-import { type AnyReadModel, type Fact, byFactOrder, foldFacts, isoWeekStart } from '@orgpulse/domain';
+import {
+  type AnyReadModel,
+  type Fact,
+  WEEK_MS,
+  byFactOrder,
+  foldFacts,
+  isoWeekStart,
+} from '@orgpulse/domain';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { Writes } from './projection-engine';
 
@@ -73,8 +80,11 @@ export class HistoryFold {
 
   private factOf(model: AnyReadModel, fact: Fact<unknown>): void {
     // occurrence times come in order, so weeks do too; within a week the facts are sorted once it closes
-    const week = isoWeekStart(fact.at);
     let open = this.open.get(model);
+    const week =
+      open !== undefined && fact.at >= open.week && fact.at < open.week + WEEK_MS
+        ? open.week
+        : isoWeekStart(fact.at);
     if (open === undefined) {
       open = { start: model.initial(this.subjectId), week, facts: [], last: undefined, links: new Set() };
       this.open.set(model, open);
