@@ -9,11 +9,11 @@ export interface EventToAppend {
   offset: string;
 }
 
+/** Where a page of the store in (org, subject, occurrence) order ended: its last event. */
 export interface StorePageCursor {
   orgId: string;
   subject: string;
-  occurredAt: string;
-  position: string;
+  position: number;
 }
 
 export interface StoredEvent {
@@ -55,6 +55,27 @@ const toStored = (row: StoredRow): StoredEvent => ({
     data: row.data,
   } as AcceptedEvent,
 });
+
+/**
+ * An event of a rebuild's page: its occurrence as text only when asked (the folds read `at`; formatting a
+ * million of them took about a tenth of the rebuild's CPU).
+ */
+class PagedEvent {
+  readonly version = 1;
+  readonly ingestedAt = '';
+
+  constructor(
+    readonly id: string,
+    readonly type: EventType,
+    readonly orgId: string,
+    readonly data: Record<string, unknown>,
+    private readonly at: number,
+  ) {}
+
+  get occurredAt(): string {
+    return new Date(this.at).toISOString();
+  }
+}
 
 const APPEND_COLUMNS = [
   ['org_id', 'uuid'],
@@ -169,22 +190,24 @@ export class EventStoreRepository {
       subject: string;
       at: number;
       data: Record<string, unknown>;
-      occurred_at_exact: string;
     }[] = await db.query(
-      // two statements, not one with "cursor IS NULL OR": a prepared statement's generic plan cannot
-      // start the index scan at an OR, so every page scanned the index from its start (quadratic);
-      // event_store.position, not the float8 output column of that name, so the index gives the order
-      // and LIMIT stops the scan (else each page sorted every event after its cursor)
-      `SELECT position::float8 AS position, org_id, event_id, type, subject, data,
-              floor(extract(epoch FROM occurred_at) * 1000)::float8 AS at, occurred_at::text AS occurred_at_exact
-         FROM event_store
-        WHERE position <= $1
-          ${after ? 'AND (org_id, subject, occurred_at, position) > ($3::uuid, $4::text, $5::timestamptz, $6::bigint)' : ''}
-        ORDER BY org_id, subject, occurred_at, event_store.position
+      // Two statements, not one with "cursor IS NULL OR": a generic plan cannot start an index scan at an
+      // OR. Qualified names in ORDER BY: the float8 output column "position" would shadow the stored one,
+      // and a sort by it read every later index entry per page (16 s a page at 2.1M events). The cursor's
+      // occurrence is read by position: microseconds a JavaScript number would drop stay in PostgreSQL.
+      `SELECT e.position::float8 AS position, e.org_id, e.event_id, e.type, e.subject, e.data,
+              floor(extract(epoch FROM e.occurred_at) * 1000)::float8 AS at
+         FROM event_store e
+        WHERE e.position <= $1
+          ${
+            after
+              ? `AND (e.org_id, e.subject, e.occurred_at, e.position) >
+                     ($3::uuid, $4::text, (SELECT occurred_at FROM event_store WHERE position = $5::bigint), $5::bigint)`
+              : ''
+          }
+        ORDER BY e.org_id, e.subject, e.occurred_at, e.position
         LIMIT $2`,
-      after
-        ? [maxPosition, limit, after.orgId, after.subject, after.occurredAt, after.position]
-        : [maxPosition, limit],
+      after ? [maxPosition, limit, after.orgId, after.subject, after.position] : [maxPosition, limit],
     );
     const last = rows[rows.length - 1];
     return {
@@ -192,23 +215,9 @@ export class EventStoreRepository {
         position: r.position,
         subject: r.subject,
         at: r.at,
-        event: {
-          id: r.event_id,
-          type: r.type,
-          version: 1,
-          orgId: r.org_id,
-          occurredAt: new Date(r.at).toISOString(),
-          ingestedAt: '',
-          data: r.data,
-        } as AcceptedEvent,
+        event: new PagedEvent(r.event_id, r.type, r.org_id, r.data, r.at) as unknown as AcceptedEvent,
       })),
-      // the exact text keeps microseconds a JavaScript Date would drop
-      next: last && {
-        orgId: last.org_id,
-        subject: last.subject,
-        occurredAt: last.occurred_at_exact,
-        position: String(last.position),
-      },
+      next: last && { orgId: last.org_id, subject: last.subject, position: last.position },
     };
   }
 

@@ -128,24 +128,16 @@ export class ProjectionEngine {
     return changed;
   }
 
-  /** Writes the read models of whole subject histories (a rebuild), ordered by org, subject and occurrence. */
-  async writeHistories(tx: EntityManager, history: readonly StoredEvent[]): Promise<number> {
-    const { subjects, byModel, version } = this.foldHistories(history);
-    for (const [name, writes] of byModel)
-      await this.write(tx, this.stores.get(name) as ReadModelStore, writes, version);
-    return subjects;
-  }
-
   /**
-   * A rebuild's fast path: whole subject histories written with COPY into tables nobody else writes,
-   * their per-day sums added to `totals` (written once at the end, see writeTotals).
+   * A rebuild's fast path: rows of whole subjects (see HistoryFold) written with COPY into tables nobody
+   * else writes, their per-day sums added to `totals` (written once at the end, see writeTotals).
    */
-  async copyHistories(
+  async copyWrites(
     client: ClientBase,
-    history: readonly StoredEvent[],
+    byModel: ReadonlyMap<string, Writes>,
+    version: number,
     totals: RebuildTotals,
-  ): Promise<number> {
-    const { subjects, byModel, version } = this.foldHistories(history);
+  ): Promise<void> {
     for (const [name, writes] of byModel) {
       await (this.stores.get(name) as ReadModelStore).copy(
         client,
@@ -157,7 +149,6 @@ export class ProjectionEngine {
       for (const row of writes.totals.values())
         sums.addTotals(row.orgId, new Map([[row.day, row.values]]), 1n);
     }
-    return subjects;
   }
 
   async writeTotals(tx: EntityManager, totals: RebuildTotals): Promise<void> {
@@ -166,22 +157,6 @@ export class ProjectionEngine {
         tx,
         [...sums.totals.values()].filter((r) => r.values.some((v) => v !== 0n)),
       );
-  }
-
-  private foldHistories(history: readonly StoredEvent[]) {
-    const byModel = new Map<string, Writes>();
-    const subjects = new Set<string>();
-    let version = 0;
-    for (const e of history) if (e.position > version) version = e.position;
-    for (const model of this.models) {
-      const writes = new Writes();
-      for (const subject of this.touched(model, history)) {
-        subjects.add(`${model.subjectKind}:${subject.key}`);
-        this.inOrder(model, subject, undefined, writes);
-      }
-      byModel.set(model.name, writes);
-    }
-    return { subjects: subjects.size, byModel, version };
   }
 
   /** The subjects of these events that the model follows, each with its facts in occurrence order. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AcceptedEvent } from '@orgpulse/contracts';
-import { eventually, testEnvironment } from '@orgpulse/testing';
+import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { eventually, readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { EventStoreRepository } from '../event-store/event-store.repository';
@@ -18,7 +18,7 @@ const registered = (orgId: string, teamId: string): AcceptedEvent => ({
   data: { teamId, name: teamId, headcount: 4 },
 });
 
-describe('rebuild: no event committed before the swap is missing after it (real PostgreSQL)', () => {
+describe('rebuild (real PostgreSQL)', () => {
   jest.setTimeout(60_000);
   let db: DataSource;
   const store = new EventStoreRepository();
@@ -44,7 +44,7 @@ describe('rebuild: no event committed before the swap is missing after it (real 
       )
     ).map((r) => r.team_id);
 
-  it('keeps a batch that drew the smaller position but committed after a later one', async () => {
+  it('misses no event committed before the swap: keeps a batch that drew the smaller position but committed after a later one', async () => {
     const orgId = randomUUID();
     const slow = db.createQueryRunner();
     await slow.connect();
@@ -68,5 +68,47 @@ describe('rebuild: no event committed before the swap is missing after it (real 
       await slow.release();
     }
     expect(await teamsOf(orgId)).toEqual(['early-position', 'late-position']);
+  });
+
+  it('rebuilds subjects whose histories span many pages as a fold of the whole history says', async () => {
+    const orgId = randomUUID();
+    const base = Date.parse('2026-01-05T00:00:00Z');
+    const event = (i: number, type: AcceptedEvent['type'], data: object): AcceptedEvent =>
+      ({
+        id: `h${i}`,
+        type,
+        version: 1,
+        orgId,
+        // 9 hours apart: about 19 events a week, so weeks and subjects straddle pages of 16
+        occurredAt: new Date(base + i * 9 * 3_600_000).toISOString(),
+        ingestedAt: '2026-01-05T00:00:00.000Z',
+        data,
+      }) as AcceptedEvent;
+    const events = Array.from({ length: 600 }, (_, i) =>
+      i % 3 === 0
+        ? event(i, i % 9 === 0 ? 'team.blocked' : 'team.unblocked', { teamId: 'alpha', reason: 'dependency' })
+        : i % 3 === 1
+          ? event(i, 'one-on-one.held', {
+              managerId: 'mia',
+              reportId: `p${i % 7}`,
+              ratings: [{ competency: 'delivery', level: 1 + (i % 5) }],
+            })
+          : event(i, 'person.manager-changed', { personId: 'ana', managerId: i % 4 ? 'mia' : 'max' }),
+    );
+    // stored in reverse: positions against occurrence, as a backfill's late events are
+    await db.transaction((tx) =>
+      store.append(
+        tx,
+        events
+          .reverse()
+          .map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+      ),
+    );
+    await rebuildProjections(db, undefined, 16);
+    const { stored, folded } = await readModelsVersusFold(
+      { query: (sql, params) => db.query(sql, params) },
+      orgId,
+    );
+    expect(stored).toEqual(folded);
   });
 });
