@@ -111,4 +111,15 @@ describe('rebuild (real PostgreSQL)', () => {
     );
     expect(stored).toEqual(folded);
   });
+
+  it('swaps in tables with statistics, so their first readers get plans for their real sizes', async () => {
+    await db.transaction((tx) => project(tx, registered(randomUUID(), 'analyzed')));
+    await rebuildProjections(db);
+    // reltuples -1: never analyzed (nor vacuumed); pg_class is transactional, unlike the statistics views
+    const unanalyzed = await db.query<{ table: string }[]>(
+      `SELECT relname AS table FROM pg_class WHERE relname = ANY($1::text[]) AND reltuples < 0`,
+      [engine.tables],
+    );
+    expect(unanalyzed).toEqual([]);
+  });
 });

@@ -83,6 +83,9 @@ export async function rebuildProjections(
     await copier.release();
   }
   await target.writeTotals(db.manager, totals);
+  // Statistics before the swap: tables filled by COPY have none until autovacuum comes (never, where it is
+  // off), and the planner then takes them for empty: readers' plans read and sorted every row of an org.
+  for (const table of live.tables) await db.query(`ANALYZE ${table}_rebuild`);
 
   await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
