@@ -64,6 +64,7 @@ export function withTelemetry(module: DynamicModule, telemetry: ServiceTelemetry
   const providers: Provider[] = [
     ...(module.providers ?? []),
     { provide: TELEMETRY, useValue: telemetry },
+    { provide: ReadinessMonitor, useValue: telemetry.readiness },
     TelemetryShutdown,
   ];
   return { ...module, providers };

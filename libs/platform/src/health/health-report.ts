@@ -36,32 +36,3 @@ export function healthReportOf(
     problems: [...problems],
   };
 }
-
-/** Runs every check at once; the service is healthy only when all dependencies answer and nothing is stuck. */
-export async function checkHealth(
-  checks: DependencyChecks,
-  problems: readonly HealthProblem[] = [],
-): Promise<HealthReport> {
-  const names = Object.keys(checks);
-  const results = await Promise.all(names.map((name) => checks[name]().catch(() => false)));
-  const report = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down'] as const));
-  const status = !results.every(Boolean) ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok';
-  return { status, checks: report, problems: [...problems] };
-}
-
-/** The checks every service answers /health with: a Kafka broker and PostgreSQL reachable now. */
-export const serviceHealth = (
-  kafka: { isReachable(): Promise<boolean> },
-  database: { query(sql: string): Promise<unknown> },
-  problems: readonly HealthProblem[] = [],
-): Promise<HealthReport> =>
-  checkHealth(
-    {
-      kafka: () => kafka.isReachable(),
-      database: async () => {
-        await database.query('SELECT 1');
-        return true;
-      },
-    },
-    problems,
-  );
