@@ -4,7 +4,7 @@ import { contractSchemaFiles, replaceEventTypesTable } from '@orgpulse/contracts
 import { EventPublisher, KafkaHealthProbe, createKafka } from '@orgpulse/messaging';
 import { CredentialsRepository, IntegrationsRepository, createDataSource } from '@orgpulse/persistence';
 import { IngestKeyCache } from '../auth/ingest-key.cache';
-import { SecretBox, createLogger } from '@orgpulse/platform';
+import { ReadinessMonitor, SecretBox, createLogger } from '@orgpulse/platform';
 import { IngestModule } from '../ingest.module';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 import { OPENAPI_FILE, buildIngestOpenApi } from './ingest-openapi';
@@ -16,20 +16,23 @@ async function renderOpenApi(): Promise<string> {
   const logger = createLogger('docs', 'silent');
   const kafka = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'docs', logger, quiet: true });
   const db = createDataSource({ url: 'postgres://docs@127.0.0.1:1/docs' });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    IngestModule.with({
-      db,
-      publisher: new EventPublisher(kafka),
-      kafkaHealth: new KafkaHealthProbe(kafka),
-      rateLimiter: new TokenBucketRateLimiter({ perSecond: 0, burst: 1 }),
-      keys: new IngestKeyCache(
-        new CredentialsRepository(db),
-        { databaseUrl: 'postgres://docs@127.0.0.1:1/docs', ttlMs: 0, maxEntries: 0 },
-        logger,
-      ),
-      integrations: new IntegrationsRepository(db, new SecretBox(Buffer.alloc(32))),
+  const module = IngestModule.with({
+    db,
+    publisher: new EventPublisher(kafka),
+    kafkaHealth: new KafkaHealthProbe(kafka),
+    rateLimiter: new TokenBucketRateLimiter({ perSecond: 0, burst: 1 }),
+    keys: new IngestKeyCache(
+      new CredentialsRepository(db),
+      { databaseUrl: 'postgres://docs@127.0.0.1:1/docs', ttlMs: 0, maxEntries: 0 },
       logger,
-    }),
+    ),
+    integrations: new IntegrationsRepository(db, new SecretBox(Buffer.alloc(32))),
+    logger,
+  });
+  // the apps get theirs with their telemetry (withTelemetry); this one never checks anything
+  const readiness = new ReadinessMonitor({}, { intervalMs: 60_000, timeoutMs: 1_000 });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    { ...module, providers: [...(module.providers ?? []), { provide: ReadinessMonitor, useValue: readiness }] },
     new FastifyAdapter(),
     { logger: false },
   );
