@@ -119,15 +119,17 @@ async function main() {
     const year = { from: setup.start, to: new Date(yearTo).toISOString() };
     const lat: number[] = [];
     let stm = 0;
+    let cpuMs = 0;
     for (let n = 0; n < uncached; n++) {
       const r = await q('uncached', GROUP_DASHBOARD_QUERY, uncachedVariables(n * 7919, year, groups));
       if (r.ok !== 'ok') console.log(r);
       lat.push(r.ms);
       stm += r.statements;
+      cpuMs += r.cpuMs;
     }
     lat.sort((a, b) => a - b);
     console.log(
-      `uncached serial: p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request`,
+      `uncached serial: p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request, the API's CPU ${cpuMs / uncached} ms/request`,
     );
   }
   const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];

@@ -115,6 +115,8 @@ export class TcpProxy {
     }
     const upstream = connect(port, host);
     for (const socket of [client, upstream]) {
+      // relay each chunk as it comes: with Nagle's algorithm a small write waits for the peer's delayed ACK
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
