@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { TcpProxy, freePort, spawnApp, waitForHealthy } from '@orgpulse/testing';
 import {
   ALERTS,
@@ -19,7 +19,8 @@ import { largeOrgGroupIds } from './large-org';
  * statements: each page query alone (time, the API's CPU, statements, bytes), then whole page loads as E5
  * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
- * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), DEADLINE (ms).
+ * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), DEADLINE (ms), DUMP
+ * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
  */
 async function main() {
   const [file, loadsArg, profileDir] = process.argv.slice(2);
@@ -45,7 +46,11 @@ async function main() {
       API_QUERY_DEADLINE_MS: process.env.DEADLINE ?? '600000',
       LOG_LEVEL: 'warn',
     },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=api.cpuprofile`] : [],
+    profileDir
+      ? process.env.HEAP_PROFILE
+        ? ['--heap-prof', `--heap-prof-dir=${profileDir}`, '--heap-prof-interval=65536']
+        : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=api.cpuprofile`]
+      : [],
   );
   await waitForHealthy(`http://127.0.0.1:${port}/health`, api, 120_000);
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -61,6 +66,7 @@ async function main() {
       Authorization: `Bearer ${setup.org.apiToken}`,
     });
     const ms = performance.now() - t;
+    if (process.env.DUMP) writeFileSync(`${process.env.DUMP}/${name}.json`, answer.body);
     const ok = answer.status === 200 && !answer.body.includes('"errors"');
     return {
       name,

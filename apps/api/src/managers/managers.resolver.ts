@@ -65,11 +65,10 @@ export class ManagersResolver {
   ): Promise<OneOnOneCadence> {
     const at = asOf?.getTime() ?? ctx.now(this.clock);
     const { oneOnOneIntervalDays } = await ctx.settings();
-    const [reports, held] = await Promise.all([
+    const [reports, met] = await Promise.all([
       ctx.people.reportsOf(managerId, at),
-      ctx.people.oneOnOnesBefore(managerId, at, oneOnOneIntervalDays),
+      ctx.people.metBefore(managerId, at, oneOnOneIntervalDays),
     ]);
-    const met = new Set(held.map((o) => o.reportId));
     const overdueReports = reports.filter((r) => !met.has(r));
     return {
       directReports: reports,

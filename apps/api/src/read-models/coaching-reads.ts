@@ -1,4 +1,5 @@
 import {
+  type HeldOneOnOnes,
   type PersonCoaching,
   type PlanFact,
   type PlanHead,
@@ -17,12 +18,8 @@ import { type HeadView, ReadModelReader, type WeekView } from '@orgpulse/persist
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 
-/** A 1:1 a manager held, and how many levels it recorded. */
-export interface HeldOneOnOne {
-  reportId: string;
-  at: number;
-  ratings: number;
-}
+// the list in a rating fact's data whose entries are the levels a 1:1 recorded
+const RATINGS_KEY: keyof RatingFact = 'ratings';
 
 /**
  * One request's reads of the coaching read models within one org (contract §14), batched per asOf: each
@@ -34,7 +31,7 @@ export class CoachingReads {
   readonly plans: ReadModelReader<PlanHead, PlanFact>;
   readonly ratings: ReadModelReader<RatingHead, RatingFact>;
   private readonly coachingAt = new Map<number, DataLoader<string, PersonCoaching | null>>();
-  private readonly held: DataLoader<string, HeldOneOnOne[]>;
+  private readonly held: DataLoader<string, HeldOneOnOnes>;
 
   constructor(
     db: Pick<EntityManager, 'query'>,
@@ -50,20 +47,14 @@ export class CoachingReads {
         const [id, span] = key.split('\u0000');
         bySpan.set(span, [...(bySpan.get(span) ?? []), id]);
       }
-      const found = new Map<string, HeldOneOnOne[]>();
+      const found = new Map<string, HeldOneOnOnes>();
       for (const [span, ids] of bySpan) {
         const [from, to] = span.split('/').map(Number);
-        const weeks = await this.ratings.weeksFrom(orgId, ids, from, to);
-        for (const id of ids)
-          found.set(
-            `${id}\u0000${span}`,
-            (weeks.get(id) ?? [])
-              .flatMap((w) => w.facts)
-              .filter((f) => f.at >= from && f.at < to)
-              .map((f) => ({ reportId: f.data.reportId, at: f.at, ratings: f.data.ratings.length })),
-          );
+        const counts = await this.ratings.countFacts(orgId, ids, from, to, RATINGS_KEY);
+        for (const [id, { facts, withItems }] of counts)
+          found.set(`${id}\u0000${span}`, { held: facts, rated: withItems });
       }
-      return keys.map((k) => found.get(k) ?? []);
+      return keys.map((k) => found.get(k) ?? { held: 0, rated: 0 });
     }, batching);
   }
 
@@ -83,8 +74,8 @@ export class CoachingReads {
     return loader.load(personId);
   }
 
-  /** The 1:1s a manager held in [from, to), with the number of levels each recorded. */
-  heldIn(managerId: string, from: number, to: number): Promise<HeldOneOnOne[]> {
+  /** How many 1:1s a manager held in [from, to), and how many of them recorded a level. */
+  heldIn(managerId: string, from: number, to: number): Promise<HeldOneOnOnes> {
     return this.held.load(`${managerId}\u0000${Math.floor(from)}/${Math.ceil(to)}`);
   }
 

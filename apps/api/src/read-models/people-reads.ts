@@ -2,7 +2,6 @@ import {
   DAY_MS,
   type ManagerHead,
   type ManagerSubtreeFigures,
-  type OneOnOne,
   type OneOnOneFact,
   OrgChart,
   type PersonFact,
@@ -28,7 +27,7 @@ export class PeopleReads {
   readonly people: ReadModelReader<PersonHead, PersonFact>;
   readonly managers: ReadModelReader<ManagerHead, OneOnOneFact>;
   readonly heads: DataLoader<string, PersonView | null>;
-  private readonly oneOnOnes: DataLoader<string, OneOnOne[]>;
+  private readonly latestMet = new Map<string, DataLoader<string, Record<string, number>>>();
   private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
 
@@ -43,29 +42,6 @@ export class PeopleReads {
     this.heads = new DataLoader(async (ids) => {
       const found = new Map((await this.people.heads(orgId, ids)).map((h) => [h.subjectId, h]));
       return ids.map((id) => found.get(id) ?? null);
-    }, batching);
-    this.oneOnOnes = new DataLoader(async (keys) => {
-      const bySpan = new Map<string, string[]>();
-      for (const k of keys) {
-        const [id, span] = splitKey(k);
-        bySpan.set(span, [...(bySpan.get(span) ?? []), id]);
-      }
-      const found = new Map<string, OneOnOne[]>();
-      await Promise.all(
-        [...bySpan].map(async ([span, ids]) => {
-          const [from, to] = span.split('/').map(Number);
-          const weeks = await this.managers.weeksFrom(orgId, ids, from, to);
-          for (const id of ids)
-            found.set(
-              `${id}\u0000${span}`,
-              (weeks.get(id) ?? [])
-                .flatMap((w) => w.facts)
-                .filter((f) => f.at >= from && f.at < to)
-                .map((f) => ({ reportId: f.data.reportId, at: f.at })),
-            );
-        }),
-      );
-      return keys.map((k) => found.get(k) ?? []);
     }, batching);
   }
 
@@ -127,14 +103,60 @@ export class PeopleReads {
     return loader.load(managerId);
   }
 
-  /** A manager's 1:1s that occurred in [from, to). */
-  oneOnOnesOf(managerId: string, from: number, to: number): Promise<OneOnOne[]> {
-    return this.oneOnOnes.load(`${managerId}\u0000${Math.floor(from)}/${Math.ceil(to)}`);
+  /**
+   * A manager's latest 1:1 with each report in (since, asOf], batched per span: from the manager's head
+   * when none of their 1:1s is later than asOf (the head keeps each pair's latest), else from the weeks
+   * covering the span, so the usual "now" reads no 1:1 facts at all.
+   */
+  latestOneOnOnes(managerId: string, asOf: number, since: number): Promise<Record<string, number>> {
+    const key = `${asOf}/${since}`;
+    let loader = this.latestMet.get(key);
+    if (loader === undefined) {
+      loader = new DataLoader(
+        async (ids) => {
+          const found = await this.loadLatestOneOnOnes(ids, asOf, since);
+          return ids.map((id) => found.get(id) ?? {});
+        },
+        { batchScheduleFn: this.batchScheduleFn },
+      );
+      this.latestMet.set(key, loader);
+    }
+    return loader.load(managerId);
   }
 
-  /** 1:1s in (asOf − E days, asOf], as contract §4 counts them. */
-  oneOnOnesBefore(managerId: string, asOf: number, intervalDays: number): Promise<OneOnOne[]> {
-    return this.oneOnOnesOf(managerId, asOf - WEEK_SPAN(intervalDays) + 1, asOf + 1);
+  /** The reports a manager met in (asOf − E days, asOf], as contract §4 counts 1:1s. */
+  async metBefore(managerId: string, asOf: number, intervalDays: number): Promise<Set<string>> {
+    return new Set(Object.keys(await this.latestOneOnOnes(managerId, asOf, asOf - WEEK_SPAN(intervalDays))));
+  }
+
+  private async loadLatestOneOnOnes(
+    ids: readonly string[],
+    asOf: number,
+    since: number,
+  ): Promise<Map<string, Record<string, number>>> {
+    const found = new Map<string, Record<string, number>>();
+    const heads = await this.managers.heads(this.orgId, ids);
+    const later: string[] = [];
+    for (const head of heads) {
+      if (head.lastAt > asOf) {
+        later.push(head.subjectId);
+        continue;
+      }
+      const byReport: Record<string, number> = {};
+      for (const [report, at] of Object.entries(head.state.lastOneOnOneWith))
+        if (at > since) byReport[report] = at;
+      found.set(head.subjectId, byReport);
+    }
+    const weeks = await this.managers.weeksFrom(this.orgId, later, since, asOf + 1);
+    for (const manager of later) {
+      const byReport: Record<string, number> = {};
+      for (const week of weeks.get(manager) ?? [])
+        for (const fact of week.facts)
+          if (fact.at > since && fact.at <= asOf && (byReport[fact.data.reportId] ?? -Infinity) < fact.at)
+            byReport[fact.data.reportId] = fact.at;
+      found.set(manager, byReport);
+    }
+    return found;
   }
 
   /**
@@ -181,20 +203,8 @@ export class PeopleReads {
       });
       level = next;
     }
-    const heads = await this.managers.heads(this.orgId, managers);
-    const latest = new Map<string, Record<string, number>>();
-    for (const head of heads) latest.set(head.subjectId, head.state.lastOneOnOneWith);
-    // managers with 1:1s after asOf: their latest per pair in (since, asOf] comes from those weeks
-    const laterManagers = heads.filter((h) => h.lastAt > asOf).map((h) => h.subjectId);
-    const recent = await this.managers.weeksFrom(this.orgId, laterManagers, since, asOf + 1);
-    for (const manager of laterManagers) {
-      const byReport: Record<string, number> = {};
-      for (const week of recent.get(manager) ?? [])
-        for (const fact of week.facts)
-          if (fact.at > since && fact.at <= asOf && (byReport[fact.data.reportId] ?? -Infinity) < fact.at)
-            byReport[fact.data.reportId] = fact.at;
-      latest.set(manager, byReport);
-    }
+    const met = await Promise.all(managers.map((id) => this.latestOneOnOnes(id, asOf, since)));
+    const latest = new Map(managers.map((id, i) => [id, met[i]]));
     const chart = new OrgChart(managerOf);
     return chart.allSubtreeFigures(
       (manager, report) => latest.get(manager)?.[report],
@@ -202,9 +212,4 @@ export class PeopleReads {
       (asOf - since) / DAY_MS,
     );
   }
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('\u0000');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
-import { type AnyReadModel, WEEK_MS, managerReadModel, teamReadModel } from '@orgpulse/domain';
+import {
+  type AnyReadModel,
+  type RatingFact,
+  WEEK_MS,
+  managerReadModel,
+  ratingReadModel,
+  teamReadModel,
+} from '@orgpulse/domain';
 import { ReadModelReader, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
 import { type MeasuredStatement, TestDatabase, measureStatements, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
@@ -47,6 +54,19 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
       ]).flat(),
     ).flat();
     for (let i = 0; i < events.length; i += 1_500) await projectEvents(db, events.slice(i, i + 1_500));
+    // late 1:1s deep in m1's history, after everything else arrived: one recorded a level, one did not
+    await projectEvents(db, [
+      event('one-on-one.held', START + 21 * WEEK_MS + 7_200_000, {
+        managerId: 'm1',
+        reportId: 'p9',
+        ratings: [{ competency: 'discovery', level: 3 }],
+      }),
+      event('one-on-one.held', START + 24 * WEEK_MS + 7_200_000, {
+        managerId: 'm1',
+        reportId: 'p8',
+        ratings: [],
+      }),
+    ]);
   });
   afterAll(async () => {
     await db.destroy();
@@ -73,5 +93,28 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
       // the org holds SUBJECTS × WEEKS = 4,500 weeks per model; the two asked hold 60
       expect(rows).toBeLessThan(200);
     }
+  });
+
+  it("a manager's 1:1s in a window are counted in SQL: the same numbers as their facts, rows of the asked only", async () => {
+    const [from, to] = [START + 20 * WEEK_MS + 1, START + 25 * WEEK_MS];
+    const reader = (tx: DataSource['manager']) => new ReadModelReader(tx, ratingReadModel);
+    const weeks = await db.transaction((tx) => reader(tx).weeksFrom(orgId, ['m1', 'm2'], from, to));
+    const folded = (id: string) => {
+      const facts = (weeks.get(id) ?? []).flatMap((w) => w.facts).filter((f) => f.at >= from && f.at < to);
+      return {
+        facts: facts.length,
+        withItems: facts.filter((f) => (f.data as RatingFact).ratings.length > 0).length,
+      };
+    };
+    const measured = measureStatements(db);
+    const counted = await measured.db.transaction((tx) =>
+      reader(tx).countFacts(orgId, ['m1', 'm2', 'nobody'], from, to, 'ratings'),
+    );
+    expect(counted.get('m1')).toEqual({ facts: 7, withItems: 1 });
+    expect(counted.get('m1')).toEqual(folded('m1'));
+    expect(counted.get('m2')).toEqual({ facts: 5, withItems: 0 });
+    expect(counted.get('m2')).toEqual(folded('m2'));
+    expect(counted.get('nobody')).toEqual({ facts: 0, withItems: 0 });
+    expect(rowsOf(measured.statements)).toBeLessThan(100);
   });
 });

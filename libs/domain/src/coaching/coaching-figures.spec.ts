@@ -191,7 +191,7 @@ describe("a manager's coaching (contract §14)", () => {
     [
       'no reports, no 1:1s: coverage and share are null',
       [],
-      [],
+      { held: 0, rated: 0 },
       { reports: 0, planCoverage: null, weakest: null, oneOnOnes: 0, ratedOneOnOnes: 0, ratingShare: null },
     ],
     [
@@ -200,7 +200,7 @@ describe("a manager's coaching (contract §14)", () => {
         { personId: 'ana', coaching: null },
         { personId: 'bo', coaching: null },
       ],
-      [{ ratings: 0 }],
+      { held: 1, rated: 0 },
       { reports: 2, planCoverage: 0, weakest: null, oneOnOnes: 1, ratedOneOnOnes: 0, ratingShare: 0 },
     ],
     [
@@ -211,7 +211,7 @@ describe("a manager's coaching (contract §14)", () => {
         { personId: 'cy', coaching: null },
         { personId: 'di', coaching: gap(0) },
       ],
-      [{ ratings: 2 }, { ratings: 0 }, { ratings: 1 }, { ratings: 0 }],
+      { held: 4, rated: 2 },
       {
         reports: 4,
         planCoverage: 0.75,
@@ -228,7 +228,7 @@ describe("a manager's coaching (contract §14)", () => {
         { personId: 'amy', coaching: gap(2) },
         { personId: 'kim', coaching: gap(1) },
       ],
-      [],
+      { held: 0, rated: 0 },
       {
         reports: 3,
         planCoverage: 1,

@@ -58,14 +58,20 @@ export interface ManagerCoaching {
   ratingShare: number | null;
 }
 
+/** A manager's 1:1s in a window: how many, and how many of them recorded a level. */
+export interface HeldOneOnOnes {
+  held: number;
+  rated: number;
+}
+
 /**
  * `reports`: each direct report at asOf with their coaching then (null without a plan); `held`: the
- * manager's 1:1s in the window, each with the number of ratings it recorded. The weakest report is the
- * one with a plan with the highest averageGap, ties to the smallest personId.
+ * manager's 1:1s in the window. The weakest report is the one with a plan with the highest averageGap,
+ * ties to the smallest personId.
  */
 export function managerCoaching(
   reports: readonly { personId: string; coaching: Pick<PersonCoaching, 'averageGap'> | null }[],
-  held: readonly { ratings: number }[],
+  { held, rated }: HeldOneOnOnes,
 ): ManagerCoaching {
   const planned = reports.filter((r) => r.coaching !== null);
   let weakest: ManagerCoaching['weakest'] = null;
@@ -78,13 +84,12 @@ export function managerCoaching(
     )
       weakest = { personId, averageGap };
   }
-  const ratedOneOnOnes = held.filter((h) => h.ratings > 0).length;
   return {
     reports: reports.length,
     planCoverage: reports.length === 0 ? null : planned.length / reports.length,
     weakest,
-    oneOnOnes: held.length,
-    ratedOneOnOnes,
-    ratingShare: held.length === 0 ? null : ratedOneOnOnes / held.length,
+    oneOnOnes: held,
+    ratedOneOnOnes: rated,
+    ratingShare: held === 0 ? null : rated / held,
   };
 }

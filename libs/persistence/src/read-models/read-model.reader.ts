@@ -161,6 +161,40 @@ export class ReadModelReader<Head, Data> {
     return found;
   }
 
+  /**
+   * Per subject, its facts in [from, to) and how many of them hold a non-empty array at `data[listKey]`,
+   * counted in SQL: two numbers per subject instead of its weeks (start heads and facts) sent and parsed.
+   */
+  async countFacts(
+    orgId: string,
+    ids: readonly string[],
+    from: number,
+    to: number,
+    listKey: string,
+  ): Promise<Map<string, { facts: number; withItems: number }>> {
+    const found = new Map(ids.map((id) => [id, { facts: 0, withItems: 0 }]));
+    if (ids.length === 0 || this.tables.weeks === undefined) return found;
+    const rows: { subjectId: string; facts: number; withItems: number }[] = await this.db.query(
+      `SELECT k.subject_id AS "subjectId", count(*)::int AS facts,
+              count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)::int AS "withItems"
+         FROM unnest($2::text[]) AS k(subject_id)
+         CROSS JOIN LATERAL (
+           SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
+            WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
+         ) f
+         CROSS JOIN LATERAL (
+           SELECT s.facts FROM ${this.tables.weeks} s
+            WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms < $4
+         ) w
+         CROSS JOIN LATERAL jsonb_array_elements(w.facts) e
+        WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4
+        GROUP BY k.subject_id`,
+      [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER), listKey],
+    );
+    for (const row of rows) found.set(row.subjectId, { facts: row.facts, withItems: row.withItems });
+    return found;
+  }
+
   /** The subjects with a week whose flag is set and whose time reaches into [from, to). */
   async flagged(orgId: string, flag: string, from: number, to: number): Promise<string[]> {
     if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
