@@ -35,12 +35,18 @@ export function discoveryCadence(
   window: Window,
   trio: readonly number[] = [],
 ): DiscoveryCadence {
-  const meets = (monday: number) => countIn(interviews, { from: monday, to: monday + WEEK_MS }) >= target;
+  // interviews per ISO week, counted once: a week's check is then a lookup, not a pass over every interview
+  const perWeek = new Map<number, number>();
+  for (const t of interviews) {
+    const monday = isoWeekStart(t);
+    perWeek.set(monday, (perWeek.get(monday) ?? 0) + 1);
+  }
+  const meets = (monday: number) => (perWeek.get(monday) ?? 0) >= target;
   const weeks = completeWeeks(window);
   const weeksMeetingTarget = weeks.filter(meets).length;
 
   // Back from the last complete week that ends at or before `to`, not limited by `from`.
-  const earliest = interviews.length === 0 ? Infinity : Math.min(...interviews);
+  const earliest = interviews.reduce((min, t) => (t < min ? t : min), Infinity);
   let streak = 0;
   for (
     let monday = isoWeekStart(window.to) - WEEK_MS;

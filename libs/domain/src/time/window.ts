@@ -14,11 +14,12 @@ export const overlapMs = (start: number, end: number, window: Window): number =>
 
 export const inWindow = (at: number, window: Window): boolean => at >= window.from && at < window.to;
 
-/** Monday 00:00 UTC of the ISO week that contains `at`. */
+// 1970-01-05T00:00Z was a Monday; every later or earlier Monday is a whole number of weeks from it
+const FIRST_MONDAY = 4 * DAY_MS;
+
+/** Monday 00:00 UTC of the ISO week that contains `at` (arithmetic: no Date per call on hot paths). */
 export function isoWeekStart(at: number): number {
-  const date = new Date(at);
-  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - daysSinceMonday * DAY_MS;
+  return Math.floor((at - FIRST_MONDAY) / WEEK_MS) * WEEK_MS + FIRST_MONDAY;
 }
 
 /** The complete ISO weeks [Monday, next Monday) that lie inside the window, by their Mondays. */
