@@ -22,7 +22,11 @@ const KINDS = [
 const draftArb = fc.record({
   kind: fc.constantFrom(...KINDS),
   team: fc.constantFrom(...TEAMS),
-  minutes: fc.integer({ min: 0, max: 30 * 24 * 60 }),
+  // often exactly at a midnight: counts at a midnight t include the events at t
+  minutes: fc.oneof(
+    fc.integer({ min: 0, max: 30 * 24 * 60 }),
+    fc.integer({ min: 0, max: 30 }).map((day) => day * 24 * 60),
+  ),
   headcount: fc.integer({ min: 0, max: 9 }),
   trio: fc.boolean(),
 });

@@ -22,7 +22,8 @@ import { type AnyReadModel, declareReadModel } from './read-model';
  */
 export const teamReadModel = declareReadModel<TeamHead, TeamFact>({
   name: 'team',
-  version: 1,
+  // 2: the day totals count registered teams and those blocked (migration 1765100000000)
+  version: 2,
   subjectKind: 'team',
   initial: emptyTeamHead,
   fact: teamFactOf,

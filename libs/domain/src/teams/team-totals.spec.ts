@@ -20,7 +20,11 @@ const kinds = [
 ] as const;
 const eventArb = fc.record({
   kind: fc.constantFrom(...kinds),
-  minutes: fc.integer({ min: 0, max: 10 * 24 * 60 }),
+  // often exactly at a midnight: where counts at a midnight t must include the events at t
+  minutes: fc.oneof(
+    fc.integer({ min: 0, max: 10 * 24 * 60 }),
+    fc.integer({ min: 0, max: 10 }).map((day) => day * 24 * 60),
+  ),
   headcount: fc.integer({ min: 0, max: 12 }),
   trio: fc.boolean(),
 });
@@ -76,6 +80,10 @@ describe('team day totals: what the org-wide sums add up', () => {
           expect(Number(within(4))).toBe(discovery.interviews);
           expect(Number(within(5))).toBe(discovery.trioInterviews);
           expect(Number(within(6))).toBe(deliveryCadence(timeline.ships, window).ships);
+          // counts at a midnight t: every change at or before t (an event at t included) lies in days before t
+          const atT = facts.filter((f) => f.at <= window.from).reduce(evolveTeamHead, emptyTeamHead('t'));
+          expect(Number(before(7))).toBe(atT.registered ? 1 : 0);
+          expect(Number(before(8))).toBe(atT.registered && atT.block !== null ? 1 : 0);
         },
       ),
       { numRuns: 300 },

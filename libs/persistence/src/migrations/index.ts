@@ -12,6 +12,7 @@ import { EventIdentity1764800000000 } from './1764800000000-event-identity';
 import { SealedWebhookSecrets1764800000001 } from './1764800000001-sealed-webhook-secrets';
 import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
 import { CoachingLoop1765000000000 } from './1765000000000-coaching-loop';
+import { RegisteredTeamTotals1765100000000 } from './1765100000000-registered-team-totals';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -28,4 +29,5 @@ export const migrations = [
   SealedWebhookSecrets1764800000001,
   OutboxTraceContext1764900000000,
   CoachingLoop1765000000000,
+  RegisteredTeamTotals1765100000000,
 ];

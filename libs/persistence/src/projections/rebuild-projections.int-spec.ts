@@ -8,13 +8,13 @@ import { holdProjectionLockShared } from './projection-lock';
 import { ProjectionEngine } from './projection-engine';
 import { rebuildProjections } from './rebuild-projections';
 
-const registered = (orgId: string, teamId: string): AcceptedEvent => ({
+const registered = (orgId: string, teamId: string, day = '2026-11-02'): AcceptedEvent => ({
   id: `${teamId}-registered`,
   type: 'team.registered',
   version: 1,
   orgId,
-  occurredAt: '2026-11-02T09:00:00.000Z',
-  ingestedAt: '2026-11-02T09:00:01.000Z',
+  occurredAt: `${day}T09:00:00.000Z`,
+  ingestedAt: `${day}T09:00:01.000Z`,
   data: { teamId, name: teamId, headcount: 4 },
 });
 
@@ -51,7 +51,8 @@ describe('rebuild (real PostgreSQL)', () => {
     await slow.startTransaction();
     try {
       await project(slow.manager, registered(orgId, 'early-position')); // position p, not yet committed
-      await db.transaction((tx) => project(tx, registered(orgId, 'late-position'))); // position > p, committed
+      // another day: a day's org totals row is written by both, and the open batch holds it until it commits
+      await db.transaction((tx) => project(tx, registered(orgId, 'late-position', '2026-11-03'))); // position > p, committed
 
       const rebuilt = rebuildProjections(db);
       // the rebuild now waits for the slow batch (it holds the shared projection lock)
