@@ -4,6 +4,7 @@ import {
   evolveTeamHead,
   foldFacts,
   integrateLevel,
+  TEAM_TOTALS,
   teamDayTotals,
   HOUR_MS,
   type Overview,
@@ -11,6 +12,7 @@ import {
   WEEK_MS,
   type Window,
   idleCostOf,
+  OverviewSums,
   rollUp,
   teamTimelineFrom,
   weeklyTrend,
@@ -22,6 +24,11 @@ import { spanOf, timelineFor } from '../teams/team-metrics';
 import type { WeekPointModel } from '../teams/team.models';
 
 export type Counts = Pick<Overview, 'teams' | 'blockedTeams'>;
+
+const [REGISTERED, REGISTERED_BLOCKED] = [
+  TEAM_TOTALS.indexOf('registered_teams_change'),
+  TEAM_TOTALS.indexOf('registered_blocked_change'),
+];
 export type Sums = Omit<Overview, 'teams' | 'blockedTeams'>;
 
 /** An overview whose two halves are computed only when asked: counts at t and sums over the window. */
@@ -88,9 +95,22 @@ export function groupOverview(
   now: number,
 ): LazyOverview {
   const figures = once(async () => {
-    const members = await membersAt(ctx, groupId, Math.min(window.to, now));
-    const [timelines, settings] = await Promise.all([timelinesOf(ctx, members, window), ctx.settings()]);
-    return rollUp(timelines, window, now, settings.idleCostPerPersonDay);
+    const [members, settings] = await Promise.all([
+      membersAt(ctx, groupId, Math.min(window.to, now)),
+      ctx.settings(),
+    ]);
+    // a slice of teams at a time, between turns of the event loop: a large group holds no one up, and
+    // past one slice the request lets go of what it read, so its memory is a slice's, not the group's
+    const sums = new OverviewSums(window, now);
+    const from = spanOf(window).from;
+    for (let start = 0; start < members.length; start += TIMELINE_SLICE) {
+      if (start > 0) await ctx.turn();
+      const slice = members.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
+      const timelines = await Promise.all(slice.map((id) => timelineFor(ctx, id, window)));
+      sums.count(timelines).sum(timelines);
+      if (members.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
+    }
+    return sums.overview(settings.idleCostPerPersonDay);
   });
   return { counts: figures, sums: figures };
 }
@@ -98,13 +118,19 @@ export function groupOverview(
 /**
  * The whole org (§4): counts at t = min(to, now) and sums over the window. Sums come from the per-day
  * totals when the window starts at a UTC midnight and ends at one or at now, plus the time blocked teams
- * spent blocked since their latest event; otherwise, and for counts at a past t, from every team.
+ * spent blocked since their latest event; otherwise from every team. Counts at a past midnight come from
+ * the totals too; at now from the heads, at another past t from the heads and the weeks covering t.
  */
 export function orgOverview(ctx: RequestContext, window: Window, now: number): LazyOverview {
   const t = Math.min(window.to, now);
   // teams whose latest event is at or before t are counted from their heads; the others (every team with
   // an event after t, for a past t) from the week that covers t, counted in SQL
   const counts = once(async (): Promise<Counts> => {
+    // at a past midnight, the per-day totals' changes before it are the counts: the org's days, not its teams
+    if (t < now && isDayAligned(t)) {
+      const [sums] = await ctx.teams.reader.totals(ctx.orgId, [[-Infinity, t]]);
+      return { teams: Number(sums[REGISTERED]), blockedTeams: Number(sums[REGISTERED_BLOCKED]) };
+    }
     const [[teams, blockedTeams], [laterTeams, laterBlocked]] = await Promise.all([
       ctx.teams.reader.countSet(ctx.orgId, ['registered', 'blocked_since'], t),
       ctx.teams.laterCountsAt(t),

@@ -43,6 +43,8 @@ export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
   readonly heads: DataLoader<string, TeamView | null>;
   private readonly weeks: DataLoader<string, CachedHistory>;
+  /** The weeks this request holds, per (team, grid start): what `forget` lets go of. */
+  private readonly held = new Map<string, Promise<CachedHistory>>();
 
   constructor(
     private readonly db: Pick<EntityManager, 'query'>,
@@ -57,29 +59,32 @@ export class TeamReads {
       for (const view of found.values()) this.known.set(view.subjectId, view);
       return ids.map((id) => found.get(id) ?? null);
     }, batching);
-    this.weeks = new DataLoader(async (keys) => {
-      const byFrom = new Map<number, string[]>();
-      for (const k of keys) {
-        const [id, from] = splitKey(k);
-        byFrom.set(from, [...(byFrom.get(from) ?? []), id]);
-      }
-      const loaded = new Map<string, CachedHistory>();
-      await Promise.all(
-        [...byFrom].map(async ([from, asked]) => {
-          const siblings = this.siblingsToRead(asked, from);
-          const read = this.readWeeks([...asked, ...siblings], from);
-          // the siblings' fields may ask while this read runs: they wait for it, not for a read of their own
-          for (const id of siblings) {
-            const entry = read.then((entries) => entries.get(id) as CachedHistory);
-            entry.catch(() => undefined);
-            this.weeks.prime(`${id}\u0000${from}`, entry);
-          }
-          const entries = await read;
-          for (const id of asked) loaded.set(`${id}\u0000${from}`, entries.get(id) as CachedHistory);
-        }),
-      );
-      return keys.map((k) => loaded.get(k) as CachedHistory);
-    }, batching);
+    this.weeks = new DataLoader<string, CachedHistory>(
+      async (keys) => {
+        const byFrom = new Map<number, string[]>();
+        for (const k of keys) {
+          const [id, from] = splitKey(k);
+          byFrom.set(from, [...(byFrom.get(from) ?? []), id]);
+        }
+        const loaded = new Map<string, CachedHistory>();
+        await Promise.all(
+          [...byFrom].map(async ([from, asked]) => {
+            const siblings = this.siblingsToRead(asked, from);
+            const read = this.readWeeks([...asked, ...siblings], from);
+            // the siblings' fields may ask while this read runs: they wait for it, not for a read of their own
+            for (const id of siblings) {
+              const entry = read.then((entries) => entries.get(id) as CachedHistory);
+              entry.catch(() => undefined);
+              this.weeks.prime(`${id}\u0000${from}`, entry);
+            }
+            const entries = await read;
+            for (const id of asked) loaded.set(`${id}\u0000${from}`, entries.get(id) as CachedHistory);
+          }),
+        );
+        return keys.map((k) => loaded.get(k) as CachedHistory);
+      },
+      { ...batching, cacheMap: this.held },
+    );
   }
 
   /** The teams' weeks from the one that covers `from`, each as the process's cache keeps them. */
@@ -209,6 +214,20 @@ export class TeamReads {
       [this.orgId, Math.floor(t)],
     );
     return row.counts;
+  }
+
+  /** How many teams' weeks this request holds. */
+  get heldWeeks(): number {
+    return this.held.size;
+  }
+
+  /** Lets go of this request's reads of these teams' weeks from `from` (what history(id, from) read). */
+  forget(ids: readonly string[], from: number): void {
+    const start = gridStart(from);
+    for (const id of ids) {
+      this.weeks.clear(`${id}\u0000${start}`);
+      this.read.delete(`${id}\u0000${start}`);
+    }
   }
 
   /** The team's weeks from the one that covers `from` on (what history() builds its timeline from). */

@@ -19,42 +19,72 @@ export interface Overview {
 const countIn = (times: readonly number[], window: Window) => times.filter((t) => inWindow(t, window)).length;
 
 /**
+ * The overview's figures added up team by team, a slice of teams at a time if need be: the same figures,
+ * in the same order, as one pass over every team, without holding every team's timeline at once.
+ */
+export class OverviewSums {
+  private teams = 0;
+  private blockedTeams = 0;
+  private idlePersonDays = 0;
+  private blockedHours = 0;
+  private interviews = 0;
+  private trioInterviews = 0;
+  private ships = 0;
+
+  constructor(
+    private readonly window: Window,
+    private readonly now: number,
+  ) {}
+
+  /** Counts those of `timelines` registered at min(to, now), and those of them blocked then. */
+  count(timelines: readonly TeamTimeline[]): this {
+    const t = Math.min(this.window.to, this.now);
+    for (const tl of timelines)
+      if (isRegisteredAt(tl, t)) {
+        this.teams += 1;
+        if (blockedIntervalAt(tl, t) !== undefined) this.blockedTeams += 1;
+      }
+    return this;
+  }
+
+  /** Adds the teams' idleness, interviews and ships over the window. */
+  sum(timelines: readonly TeamTimeline[]): this {
+    for (const team of timelines) {
+      const idle = idleness(team, this.window, this.now);
+      this.idlePersonDays += idle.idlePersonDays;
+      this.blockedHours += idle.blockedHours;
+      this.interviews += countIn(team.interviews, this.window);
+      this.trioInterviews += countIn(team.trioInterviews, this.window);
+      this.ships += countIn(team.ships, this.window);
+    }
+    return this;
+  }
+
+  overview(idleCostPerPersonDay: number | null): Overview {
+    return {
+      teams: this.teams,
+      blockedTeams: this.blockedTeams,
+      idlePersonDays: this.idlePersonDays,
+      blockedHours: this.blockedHours,
+      interviews: this.interviews,
+      trioInterviews: this.trioInterviews,
+      ships: this.ships,
+      idleCost: idleCostOf(this.idlePersonDays, idleCostPerPersonDay),
+    };
+  }
+}
+
+/**
  * `teams` and `blockedTeams` count the teams of `counted` registered at min(to, now); the figures are
  * sums over `summed` (all teams for the org overview, the members for a roll-up).
  */
-export function overviewOf(
+export const overviewOf = (
   counted: readonly TeamTimeline[],
   summed: readonly TeamTimeline[],
   window: Window,
   now: number,
   idleCostPerPersonDay: number | null,
-): Overview {
-  const t = Math.min(window.to, now);
-  const active = counted.filter((tl) => isRegisteredAt(tl, t));
-  let idlePersonDays = 0;
-  let blockedHours = 0;
-  let interviews = 0;
-  let trioInterviews = 0;
-  let ships = 0;
-  for (const team of summed) {
-    const idle = idleness(team, window, now);
-    idlePersonDays += idle.idlePersonDays;
-    blockedHours += idle.blockedHours;
-    interviews += countIn(team.interviews, window);
-    trioInterviews += countIn(team.trioInterviews, window);
-    ships += countIn(team.ships, window);
-  }
-  return {
-    teams: active.length,
-    blockedTeams: active.filter((tl) => blockedIntervalAt(tl, t) !== undefined).length,
-    idlePersonDays,
-    blockedHours,
-    interviews,
-    trioInterviews,
-    ships,
-    idleCost: idleCostOf(idlePersonDays, idleCostPerPersonDay),
-  };
-}
+): Overview => new OverviewSums(window, now).count(counted).sum(summed).overview(idleCostPerPersonDay);
 
 /** A group roll-up (§8): `members` are the teams already chosen as of min(to, now). */
 export const rollUp = (
