@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isUuid } from '@orgpulse/contracts';
 import { UsageError } from './cli-context';
 
 /** Parses a command's options strictly; unknown or missing options are usage errors. */
@@ -37,11 +38,9 @@ export function required<T extends string>(
   return value;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function orgIdOption(command: string, options: Partial<Record<'org', string>>): string {
   const orgId = required(command, options, 'org');
-  if (!UUID.test(orgId))
+  if (!isUuid(orgId))
     throw new UsageError(
       `${command}: --org must be an organization id (a UUID), got ${JSON.stringify(orgId)}`,
     );

@@ -6,6 +6,7 @@ export * from './events/event-timestamp';
 export * from './events/parse-accepted-event';
 export * from './events/storable-values';
 export * from './events/validate-events';
+export * from './ids/uuid';
 export * from './kafka/topics';
 export * from './docs/event-json-schemas';
 export * from './docs/event-types-table';

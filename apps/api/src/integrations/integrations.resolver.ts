@@ -17,7 +17,7 @@ import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { badInput } from '../graphql/graphql-errors';
-import { isUuid } from '../graphql/input-values';
+import { isUuid } from '@orgpulse/contracts';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
 import {

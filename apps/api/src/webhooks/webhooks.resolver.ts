@@ -18,7 +18,7 @@ import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator';
 import { badInput, forbidden } from '../graphql/graphql-errors';
-import { isUuid } from '../graphql/input-values';
+import { isUuid } from '@orgpulse/contracts';
 import type { RequestContext } from '../graphql/request-context';
 import { MAX_WEBHOOKS_PER_ORG, webhookRegistrationProblem } from './webhook-registration';
 import { DateTime } from '../graphql/date-time.scalar';

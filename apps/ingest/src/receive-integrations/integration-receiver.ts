@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { printable, validateEvents } from '@orgpulse/contracts';
+import { printable, validateEvents, isUuid } from '@orgpulse/contracts';
 import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
 import {
   type IntegrationKind,
@@ -39,7 +39,6 @@ export function recordable(text: string, max: number): string {
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNAUTHORIZED = 'unknown integration, or a bad, missing or stale signature';
 
 /** What a verified delivery came to; the controller says it in the vendor's terms. */
@@ -101,7 +100,7 @@ export class IntegrationReceiver {
   }
 
   private async verified({ integrationId, headers, body }: Delivery): Promise<VerifiableIntegration> {
-    if (!UUID.test(integrationId)) throw new IngestError('UNAUTHORIZED', UNAUTHORIZED);
+    if (!isUuid(integrationId)) throw new IngestError('UNAUTHORIZED', UNAUTHORIZED);
     const integration = await this.integrations.verifiable(integrationId).catch((error: unknown) => {
       this.logger.warn({ err: describeError(error), integrationId }, 'integration could not be read');
       throw databaseUnavailable();

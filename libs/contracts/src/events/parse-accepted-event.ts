@@ -1,10 +1,10 @@
+import { isUuid } from '../ids/uuid';
 import { type AcceptedEvent, EVENT_VERSION, isEventType } from './event-catalog';
 import { readIdentityTraits } from './event-identity';
 import { parseTimestamp } from './event-timestamp';
 import { printable } from './storable-values';
 import { validateEvents } from './validate-events';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Invalid UTF-8 would otherwise become U+FFFD silently: the stored event would not be the one produced.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -49,7 +49,7 @@ function parseRecord(value: Buffer | string | null, validated: boolean): ParsedR
     return { ok: false, error: 'value is not a JSON object' };
   }
   const record = parsed as Record<string, unknown>;
-  if (typeof record.orgId !== 'string' || !UUID.test(record.orgId))
+  if (typeof record.orgId !== 'string' || !isUuid(record.orgId))
     return { ok: false, error: 'orgId is missing or not a UUID' };
   if (record.version !== EVENT_VERSION) return { ok: false, error: `version must be ${EVENT_VERSION}` };
   if (typeof record.ingestedAt !== 'string')
