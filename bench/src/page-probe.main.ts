@@ -19,7 +19,8 @@ import { largeOrgGroupIds } from './large-org';
  * statements: each page query alone (time, the API's CPU, statements, bytes), then whole page loads as E5
  * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
- * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), DEADLINE (ms), DUMP
+ * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), SLOW_MS (an uncached
+ * request slower than this is printed with its variables), DEADLINE (ms), DUMP
  * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
  */
 async function main() {
@@ -126,16 +127,25 @@ async function main() {
     const lat: number[] = [];
     let stm = 0;
     let cpuMs = 0;
-    for (let n = 0; n < uncached; n++) {
-      const r = await q('uncached', GROUP_DASHBOARD_QUERY, uncachedVariables(n * 7919, year, groups));
-      if (r.ok !== 'ok') console.log(r);
+    // CLIENTS > 1: that many at once, the n-th request as E3-uncached's n-th (its first ones the largest groups)
+    const clients = Number(process.env.CLIENTS ?? 1);
+    let next = 0;
+    const one = async (n: number) => {
+      const variables = uncachedVariables(clients > 1 ? n : n * 7919, year, groups);
+      const r = await q('uncached', GROUP_DASHBOARD_QUERY, variables);
+      if (r.ok !== 'ok' || r.ms > Number(process.env.SLOW_MS ?? Infinity)) console.log({ ...r, variables });
       lat.push(r.ms);
       stm += r.statements;
       cpuMs += r.cpuMs;
-    }
+    };
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < uncached) await one(next++);
+      }),
+    );
     lat.sort((a, b) => a - b);
     console.log(
-      `uncached serial: p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request, the API's CPU ${cpuMs / uncached} ms/request`,
+      `uncached (${clients} at once): p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request, the API's CPU ${cpuMs / uncached} ms/request`,
     );
   }
   const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
