@@ -17,3 +17,4 @@ export * from './otlp-receiver';
 export * from './projected-events';
 export * from './measured-statements';
 export * from './stored-history';
+export * from './accepted-event-builder';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AcceptedEvent } from '@orgpulse/contracts';
 import { teamReadModel } from '@orgpulse/domain';
 import {
   OrgSettingsRepository,
@@ -7,7 +6,7 @@ import {
   rebuildProjections,
   recordReadModelVersions,
 } from '@orgpulse/persistence';
-import { TestDatabase, eventually, projectEvents } from '@orgpulse/testing';
+import { TestDatabase, acceptedEventBuilder, eventually, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { EvaluateAlertsHandler, type EvaluationOutcome } from './evaluate-alerts.handler';
 
@@ -18,7 +17,6 @@ const DAY = 24 * HOUR;
 describe('alert rounds: what changed or fell due, and nothing else', () => {
   let testDb: TestDatabase;
   let db: DataSource;
-  let seq = 0;
   const handler = (roundSize = 500, sweepPageSize = 1_000) =>
     new EvaluateAlertsHandler(db, { roundSize, sweepPageSize });
 
@@ -27,21 +25,7 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'rounds')`, [id]);
     return id;
   };
-  const event = (
-    orgId: string,
-    type: AcceptedEvent['type'],
-    at: number,
-    data: Record<string, unknown>,
-  ): AcceptedEvent =>
-    ({
-      id: `e${(seq += 1)}`,
-      type,
-      version: 1,
-      orgId,
-      occurredAt: new Date(at).toISOString(),
-      ingestedAt: new Date().toISOString(),
-      data,
-    }) as AcceptedEvent;
+  const event = acceptedEventBuilder('e');
   const team = (orgId: string, teamId: string, at: number) =>
     event(orgId, 'team.registered', at, { teamId, name: teamId, headcount: 5 });
   const block = (orgId: string, teamId: string, at: number) =>

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AcceptedEvent } from '@orgpulse/contracts';
 import {
   AlertOutbox,
   AlertsStore,
@@ -7,7 +6,13 @@ import {
   connectDatabase,
   recordReadModelVersions,
 } from '@orgpulse/persistence';
-import { type MeasuredStatement, TestDatabase, measureStatements, projectEvents } from '@orgpulse/testing';
+import {
+  type MeasuredStatement,
+  TestDatabase,
+  acceptedEventBuilder,
+  measureStatements,
+  projectEvents,
+} from '@orgpulse/testing';
 import { SecretBox } from '@orgpulse/platform';
 import type { DataSource } from 'typeorm';
 import { EvaluateAlertsHandler } from './evaluate-alerts.handler';
@@ -45,18 +50,8 @@ const seqScansOf = (statements: readonly MeasuredStatement[]) =>
 describe('alerting cost follows the work asked, not the size of the org or of the backlog', () => {
   jest.setTimeout(180_000);
   const orgs: Org[] = [];
-  let seq = 0;
 
-  const event = (orgId: string, type: AcceptedEvent['type'], at: number, data: Record<string, unknown>) =>
-    ({
-      id: `e${(seq += 1)}`,
-      type,
-      version: 1,
-      orgId,
-      occurredAt: new Date(at).toISOString(),
-      ingestedAt: new Date().toISOString(),
-      data,
-    }) as AcceptedEvent;
+  const event = acceptedEventBuilder('e');
   const dbNow = async (db: DataSource) =>
     (await db.query<{ now: Date }[]>(`SELECT now() AS now`))[0].now.getTime();
   const drain = async (db: DataSource) => {

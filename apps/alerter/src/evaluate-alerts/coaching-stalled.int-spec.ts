@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AcceptedEvent } from '@orgpulse/contracts';
 import { OrgSettingsRepository, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
-import { TestDatabase, projectEvents } from '@orgpulse/testing';
+import { TestDatabase, acceptedEventBuilder, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
@@ -11,7 +10,6 @@ const DAY = 24 * 3_600_000;
 describe('COACHING_STALLED: a plan with no rating of its competencies', () => {
   let testDb: TestDatabase;
   let db: DataSource;
-  let seq = 0;
   const handler = (sweepPageSize = 1_000) => new EvaluateAlertsHandler(db, { roundSize: 500, sweepPageSize });
 
   const newOrg = async () => {
@@ -19,21 +17,7 @@ describe('COACHING_STALLED: a plan with no rating of its competencies', () => {
     await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'coaching')`, [id]);
     return id;
   };
-  const event = (
-    orgId: string,
-    type: AcceptedEvent['type'],
-    at: number,
-    data: Record<string, unknown>,
-  ): AcceptedEvent =>
-    ({
-      id: `c${(seq += 1)}`,
-      type,
-      version: 1,
-      orgId,
-      occurredAt: new Date(at).toISOString(),
-      ingestedAt: new Date().toISOString(),
-      data,
-    }) as AcceptedEvent;
+  const event = acceptedEventBuilder('c');
   const plan = (orgId: string, personId: string, at: number, competencies: Record<string, number>) =>
     event(orgId, 'coaching.plan-set', at, {
       personId,

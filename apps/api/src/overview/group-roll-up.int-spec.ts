@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { DAY_MS } from '@orgpulse/domain';
 import { connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
-import { TestDatabase, projectEvents } from '@orgpulse/testing';
+import { TestDatabase, acceptedEventBuilder, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/request-context';
 import { groupOverview } from './org-figures';
@@ -26,17 +26,9 @@ describe("a group's roll-up holds a slice of its teams at a time (real PostgreSQ
     db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
     await recordReadModelVersions(db.manager);
     await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'roll-up')`, [orgId]);
-    let seq = 0;
+    const build = acceptedEventBuilder();
     const event = (type: AcceptedEvent['type'], at: number, data: Record<string, unknown>) =>
-      ({
-        id: `e${(seq += 1)}`,
-        type,
-        version: 1,
-        orgId,
-        occurredAt: new Date(at).toISOString(),
-        ingestedAt: new Date().toISOString(),
-        data,
-      }) as AcceptedEvent;
+      build(orgId, type, at, data);
     const events = Array.from({ length: TEAMS }, (_, i) => [
       event('team.registered', START, { teamId: `t${i}`, name: `T${i}`, headcount: 5, groupId: 'big' }),
       event('discovery.interview-held', START + 3 * DAY_MS, { teamId: `t${i}` }),

@@ -9,7 +9,13 @@ import {
   teamReadModel,
 } from '@orgpulse/domain';
 import { ReadModelReader, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
-import { type MeasuredStatement, TestDatabase, measureStatements, projectEvents } from '@orgpulse/testing';
+import {
+  type MeasuredStatement,
+  TestDatabase,
+  acceptedEventBuilder,
+  measureStatements,
+  projectEvents,
+} from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 
 const START = Date.parse('2026-01-05T00:00:00Z'); // a Monday
@@ -35,17 +41,9 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     db = await connectDatabase({ url: testDb.url, startupTimeoutMs: 5_000 });
     await recordReadModelVersions(db.manager);
     await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'weeks')`, [orgId]);
-    let seq = 0;
+    const build = acceptedEventBuilder();
     const event = (type: AcceptedEvent['type'], at: number, data: Record<string, unknown>) =>
-      ({
-        id: `e${(seq += 1)}`,
-        type,
-        version: 1,
-        orgId,
-        occurredAt: new Date(at).toISOString(),
-        ingestedAt: new Date().toISOString(),
-        data,
-      }) as AcceptedEvent;
+      build(orgId, type, at, data);
     // every team and manager has a fact in each of WEEKS weeks
     const events = Array.from({ length: WEEKS }, (_, w) =>
       Array.from({ length: SUBJECTS }, (_, i) => [

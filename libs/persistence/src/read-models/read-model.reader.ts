@@ -33,6 +33,23 @@ type StoredFact = [number, number, unknown];
 const HEAD = `subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", version::float8 AS version`;
 
 /**
+ * The subjects asked ($2, in org $1) as `k`, each with its weeks `w` from the one that covers $3 (its first
+ * when none does) up to $4. The weeks in a LATERAL with ORDER BY (never flattened into a join): one index
+ * range per subject asked, whatever the planner estimates (a plain join let it read and sort every week of
+ * the org).
+ */
+const weeksCovering = (weeks: string) => `FROM unnest($2::text[]) AS k(subject_id)
+  CROSS JOIN LATERAL (
+    SELECT coalesce(max(c.week_ms), 0) AS first FROM ${weeks} c
+     WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
+  ) f
+  CROSS JOIN LATERAL (
+    SELECT s.week_ms, s.start_state, s.facts FROM ${weeks} s
+     WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms <= $4
+     ORDER BY s.week_ms
+  ) w`;
+
+/**
  * Reads of one declared read model, always within one org, each one statement whatever the number of
  * subjects asked for, and none reading more than the subjects and weeks asked for.
  */
@@ -136,19 +153,8 @@ export class ReadModelReader<Head, Data> {
     const found = new Map<string, WeekView<Head, Data>[]>(ids.map((id) => [id, []]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
     const rows: { subjectId: string; week: number; start: Head; facts: StoredFact[] }[] = await this.db.query(
-      // the weeks in a LATERAL with ORDER BY (never flattened into a join): one index range per subject
-      // asked, whatever the planner estimates (a plain join let it read and sort every week of the org)
       `SELECT k.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
-         FROM unnest($2::text[]) AS k(subject_id)
-         CROSS JOIN LATERAL (
-           SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
-            WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
-         ) f
-         CROSS JOIN LATERAL (
-           SELECT s.week_ms, s.start_state, s.facts FROM ${this.tables.weeks} s
-            WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms <= $4
-            ORDER BY s.week_ms
-         ) w
+         ${weeksCovering(this.tables.weeks)}
         ORDER BY k.subject_id, w.week_ms`,
       [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER)],
     );
@@ -177,15 +183,7 @@ export class ReadModelReader<Head, Data> {
     const rows: { subjectId: string; facts: number; withItems: number }[] = await this.db.query(
       `SELECT k.subject_id AS "subjectId", count(*)::int AS facts,
               count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)::int AS "withItems"
-         FROM unnest($2::text[]) AS k(subject_id)
-         CROSS JOIN LATERAL (
-           SELECT coalesce(max(c.week_ms), 0) AS first FROM ${this.tables.weeks} c
-            WHERE c.org_id = $1 AND c.subject_id = k.subject_id AND c.week_ms <= $3
-         ) f
-         CROSS JOIN LATERAL (
-           SELECT s.facts FROM ${this.tables.weeks} s
-            WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms < $4
-         ) w
+         ${weeksCovering(this.tables.weeks)}
          CROSS JOIN LATERAL jsonb_array_elements(w.facts) e
         WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4
         GROUP BY k.subject_id`,
