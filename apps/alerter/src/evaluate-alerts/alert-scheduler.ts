@@ -1,12 +1,10 @@
-import { parseProjectionNotice } from '@orgpulse/persistence';
+import { PROJECTIONS_CHANNEL, parseProjectionNotice } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
 import type { AlerterTelemetry, RoundKind } from '../observability/alerter-telemetry';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
-
-export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
 
 // Something due but held by another instance (or by a projector's open transaction) is looked at again
 // after this, not in a spin.

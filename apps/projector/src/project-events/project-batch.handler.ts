@@ -9,6 +9,7 @@ import {
   ForeignOffsetError,
   type OffsetIdentity,
   ProjectionEngine,
+  PROJECTIONS_CHANNEL,
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
   findConflictingEvents,
@@ -130,10 +131,10 @@ export class ProjectBatchHandler {
       // the alerter judges what these orgs' batch marked at once (delivered on commit, and only then)
       const traceOf = (orgId: string) => batches.find((b) => b.traces?.has(orgId))?.traces?.get(orgId);
       if (orgs.length > 0)
-        await tx.query(`SELECT pg_notify('orgpulse_projections', o) FROM unnest($1::text[]) AS o`, [
+        await tx.query(`SELECT pg_notify($2, o) FROM unnest($1::text[]) AS o`, [
           orgs.map((o) => projectionNotice(o, traceOf(o))),
+          PROJECTIONS_CHANNEL,
         ]);
-      if (deadLettered.some((n) => n > 0)) await tx.query(`SELECT pg_notify('orgpulse_dead_letters', '')`);
       await this.offsets.saveAll(
         tx,
         this.groupId,
