@@ -13,7 +13,6 @@ import {
   type Window,
   idleCostOf,
   OverviewSums,
-  rollUp,
   teamTimelineFrom,
   weeklyTrend,
   weeksOverlapping,
@@ -24,12 +23,12 @@ import { spanOf, timelineFor } from '../teams/team-metrics';
 import type { WeekPointModel } from '../teams/team.models';
 
 export type Counts = Pick<Overview, 'teams' | 'blockedTeams'>;
+export type Sums = Omit<Overview, 'teams' | 'blockedTeams'>;
 
 const [REGISTERED, REGISTERED_BLOCKED] = [
   TEAM_TOTALS.indexOf('registered_teams_change'),
   TEAM_TOTALS.indexOf('registered_blocked_change'),
 ];
-export type Sums = Omit<Overview, 'teams' | 'blockedTeams'>;
 
 /** An overview whose two halves are computed only when asked: counts at t and sums over the window. */
 export interface LazyOverview {
@@ -155,14 +154,7 @@ async function sumsOverEveryTeam(
   now: number,
   cost: number | null,
 ): Promise<Sums> {
-  const sums: Sums = {
-    idlePersonDays: 0,
-    idleCost: null,
-    blockedHours: 0,
-    interviews: 0,
-    trioInterviews: 0,
-    ships: 0,
-  };
+  const sums = new OverviewSums(window, now);
   const span = spanOf(window);
   for (let after: string | undefined; ;) {
     if (after !== undefined) await ctx.turn();
@@ -178,14 +170,10 @@ async function sumsOverEveryTeam(
         teamWeeks.flatMap((w) => w.facts),
       );
     });
-    const page = rollUp(timelines, window, now, null);
-    sums.idlePersonDays += page.idlePersonDays;
-    sums.blockedHours += page.blockedHours;
-    sums.interviews += page.interviews;
-    sums.trioInterviews += page.trioInterviews;
-    sums.ships += page.ships;
+    sums.sum(timelines);
   }
-  return { ...sums, idleCost: idleCostOf(sums.idlePersonDays, cost) };
+  const { teams: _teams, blockedTeams: _blocked, ...figures } = sums.overview(cost);
+  return figures;
 }
 
 const EVERY_TEAM_PAGE = 500;
