@@ -20,7 +20,7 @@ import { largeOrgGroupIds } from './large-org';
  * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
  * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), SLOW_MS (an uncached
- * request slower than this is printed with its variables), DEADLINE (ms), DUMP
+ * request slower than this is printed with its variables), DEADLINE (ms), NODE_ARGS (the API's node flags), DUMP
  * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
  */
 async function main() {
@@ -51,7 +51,7 @@ async function main() {
       ? process.env.HEAP_PROFILE
         ? ['--heap-prof', `--heap-prof-dir=${profileDir}`, '--heap-prof-interval=65536']
         : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=api.cpuprofile`]
-      : [],
+      : (process.env.NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   );
   await waitForHealthy(`http://127.0.0.1:${port}/health`, api, 120_000);
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -97,7 +97,10 @@ export class PeopleResolver {
   ): Promise<PersonModel | null> {
     if (person.view === null) return null;
     const at = asOf?.getTime() ?? ctx.now(this.clock);
-    const managerId = (await ctx.people.managersAt([person.view], at)).get(person.id) ?? null;
+    const { subjectId, lastAt, state } = person.view;
+    const managerId =
+      (await ctx.people.managersAt([{ subjectId, lastAt, managerId: state.managerId }], at)).get(person.id) ??
+      null;
     return managerId === null ? null : personOf(ctx, managerId);
   }
 

@@ -46,12 +46,15 @@ export class PeopleReads {
   }
 
   /** Each person's manager at t: from their head when nothing about them happened after t, else their weeks. */
-  async managersAt(views: readonly PersonView[], t: number): Promise<Map<string, string | null>> {
+  async managersAt(
+    people: readonly { subjectId: string; lastAt: number; managerId: string | null }[],
+    t: number,
+  ): Promise<Map<string, string | null>> {
     const found = new Map<string, string | null>();
     const later: string[] = [];
-    for (const view of views) {
-      if (view.lastAt <= t) found.set(view.subjectId, view.state.managerId);
-      else later.push(view.subjectId);
+    for (const person of people) {
+      if (person.lastAt <= t) found.set(person.subjectId, person.managerId);
+      else later.push(person.subjectId);
     }
     const weeks = await this.people.weeksFrom(this.orgId, later, t, t + 1);
     for (const id of later) {
@@ -71,29 +74,35 @@ export class PeopleReads {
   }
 
   /**
-   * The direct reports of a manager at t, sorted: by the head index of people whose manager is them now,
-   * and, of everyone who ever reported to them, those changed after t (read as of t). Batched per t.
+   * The direct reports of a manager at t, sorted: the people whose manager is them now (the head column,
+   * no state read), and, of everyone who ever reported to them, those changed after t (read as of t).
+   * Batched per t.
    */
   reportsOf(managerId: string, t: number): Promise<string[]> {
     let loader = this.reports.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
         async (ids) => {
-          const [now, ever] = await Promise.all([
-            this.people.listHeads(this.orgId, {
-              first: Number.MAX_SAFE_INTEGER,
-              where: { column: 'manager_id', values: ids },
-            }),
-            this.people.linkedTo(this.orgId, ids),
+          const [now, later] = await Promise.all([
+            this.people.columnWhere(this.orgId, 'manager_id', ids),
+            this.people.linkedHeadsAfter(this.orgId, ids, t),
           ]);
-          const candidates = new Map(now.map((v) => [v.subjectId, v]));
-          const later = (await this.heads.loadMany(ever.filter((id) => !candidates.has(id)))).filter(
-            (v): v is PersonView => v !== null && !(v instanceof Error) && v.lastAt > t,
+          const candidates = new Map<string, { subjectId: string; lastAt: number; managerId: string | null }>(
+            now.map((p) => [p.subjectId, { subjectId: p.subjectId, lastAt: p.lastAt, managerId: p.value }]),
           );
-          for (const view of later) candidates.set(view.subjectId, view);
+          for (const view of later)
+            candidates.set(view.subjectId, {
+              subjectId: view.subjectId,
+              lastAt: view.lastAt,
+              managerId: null,
+            });
           const byManager = new Map<string, string[]>();
-          for (const [person, manager] of await this.managersAt([...candidates.values()], t))
-            if (manager !== null) byManager.set(manager, [...(byManager.get(manager) ?? []), person]);
+          for (const [person, manager] of await this.managersAt([...candidates.values()], t)) {
+            if (manager === null) continue;
+            const reports = byManager.get(manager);
+            if (reports === undefined) byManager.set(manager, [person]);
+            else reports.push(person);
+          }
           return ids.map((id) => (byManager.get(id) ?? []).sort());
         },
         { batchScheduleFn: this.batchScheduleFn },

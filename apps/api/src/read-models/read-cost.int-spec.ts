@@ -17,10 +17,12 @@ import {
   projectEvents,
 } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
+import { PeopleReads } from './people-reads';
 
 const START = Date.parse('2026-01-05T00:00:00Z'); // a Monday
 const WEEKS = 30;
 const SUBJECTS = 150;
+const PEOPLE = 2_000;
 
 const rowsOf = (statements: readonly MeasuredStatement[]) =>
   statements.reduce((n, s) => n + s.rowsTouched, 0);
@@ -51,6 +53,19 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
         event('one-on-one.held', START + w * WEEK_MS + 3_600_000, { managerId: `m${i}`, reportId: `p${i}` }),
       ]).flat(),
     ).flat();
+    // PEOPLE ever reported to boss: most moved to another manager long ago, ten after week 30, ten stayed
+    const person = (i: number) => `q${String(i).padStart(4, '0')}`;
+    events.push(
+      ...Array.from({ length: PEOPLE }, (_, i) =>
+        event('person.registered', START, { personId: person(i), role: 'engineer', managerId: 'boss' }),
+      ),
+      ...Array.from({ length: PEOPLE - 10 }, (_, i) =>
+        event('person.manager-changed', START + (i < PEOPLE - 20 ? 2 : 40) * WEEK_MS, {
+          personId: person(i),
+          managerId: 'other',
+        }),
+      ),
+    );
     for (let i = 0; i < events.length; i += 1_500) await projectEvents(db, events.slice(i, i + 1_500));
     // late 1:1s deep in m1's history, after everything else arrived: one recorded a level, one did not
     await projectEvents(db, [
@@ -114,5 +129,17 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     expect(counted.get('m2')).toEqual(folded('m2'));
     expect(counted.get('nobody')).toEqual({ facts: 0, withItems: 0 });
     expect(rowsOf(measured.statements)).toBeLessThan(100);
+  });
+
+  it("a manager's reports at t read the people reporting now and those changed after t, not everyone who ever reported", async () => {
+    const t = START + 30 * WEEK_MS;
+    // as after a rebuild or autovacuum: with no statistics the planner may start from the links instead
+    await db.query('ANALYZE person_head, person_links');
+    const measured = measureStatements(db);
+    const reports = await measured.db.transaction((tx) => new PeopleReads(tx, orgId).reportsOf('boss', t));
+    // ten report to boss now; ten moved away after t and still reported to boss then
+    expect(reports).toEqual(Array.from({ length: 20 }, (_, i) => `q${PEOPLE - 20 + i}`));
+    // boss had PEOPLE reports over time: reading each of them (links, then heads) touches about 2 × PEOPLE rows
+    expect(rowsOf(measured.statements)).toBeLessThan(PEOPLE / 10);
   });
 });

@@ -13,6 +13,7 @@ import { SealedWebhookSecrets1764800000001 } from './1764800000001-sealed-webhoo
 import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-context';
 import { CoachingLoop1765000000000 } from './1765000000000-coaching-loop';
 import { RegisteredTeamTotals1765100000000 } from './1765100000000-registered-team-totals';
+import { PersonHeadLastAt1765200000000 } from './1765200000000-person-head-last-at';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -30,4 +31,5 @@ export const migrations = [
   OutboxTraceContext1764900000000,
   CoachingLoop1765000000000,
   RegisteredTeamTotals1765100000000,
+  PersonHeadLastAt1765200000000,
 ];

@@ -100,6 +100,40 @@ export class ReadModelReader<Head, Data> {
     ]);
   }
 
+  /**
+   * Subject id, one head column and the latest fact's time of the subjects whose column is one of the
+   * values: what a walk over a column needs, without the heads' state sent and parsed.
+   */
+  async columnWhere(
+    orgId: string,
+    column: string,
+    values: readonly string[],
+  ): Promise<{ subjectId: string; value: string; lastAt: number }[]> {
+    if (values.length === 0) return [];
+    const c = this.column(column);
+    return this.db.query(
+      `SELECT subject_id AS "subjectId", ${c} AS value, last_at_ms::float8 AS "lastAt" FROM ${this.tables.head}
+        WHERE org_id = $1 AND ${c} = ANY($2::text[])`,
+      [orgId, values],
+    );
+  }
+
+  /**
+   * Heads of the subjects that ever named one of these ids (the model's links) and whose latest fact
+   * occurred after t: the ones whose head may not say what they were at t. Led by the heads' last_at
+   * index, so a recent t reads little whatever the links' size.
+   */
+  async linkedHeadsAfter(orgId: string, linkIds: readonly string[], t: number): Promise<HeadView<Head>[]> {
+    if (this.tables.links === undefined || linkIds.length === 0) return [];
+    return this.db.query(
+      `SELECT ${HEAD} FROM ${this.tables.head} h
+        WHERE h.org_id = $1 AND h.last_at_ms > $3
+          AND EXISTS (SELECT 1 FROM ${this.tables.links} l
+                       WHERE l.org_id = $1 AND l.subject_id = h.subject_id AND l.link_id = ANY($2::text[]))`,
+      [orgId, linkIds, Math.floor(t)],
+    );
+  }
+
   /** Subject id and one head column of every subject of the org: a compact whole-org picture. */
   async columnOfAll(orgId: string, column: string): Promise<{ subjectId: string; value: string | null }[]> {
     return this.db.query(
