@@ -1,12 +1,5 @@
 import { Args, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import {
-  type TeamFact,
-  type TeamHead,
-  type TeamTimeline,
-  blockingEdges,
-  teamTimelineFrom,
-} from '@orgpulse/domain';
-import type { WeekView } from '@orgpulse/persistence';
+import { type TeamTimeline, blockingEdges } from '@orgpulse/domain';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -17,6 +10,7 @@ import { badInput } from '../graphql/graphql-errors';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { membersAt } from '../overview/org-figures';
 import { timelineFor } from '../teams/team-metrics';
+import { TEAMS_PER_READ } from '../read-models/team-reads';
 
 @ObjectType('BlockingEdge', {
   description: 'Who blocks whom: blocked time of blockedTeamId in the window while blockingTeamId blocked it',
@@ -95,52 +89,19 @@ export class BlockingEdgesResolver {
     const ids =
       (await ctx.scope()) === null ? flagged : (await ctx.teamsById(flagged)).map((v) => v.subjectId);
     const timelines: TeamTimeline[] = [];
-    for (let i = 0; i < ids.length; i += FLAGGED_PAGE) {
+    for (let i = 0; i < ids.length; i += TEAMS_PER_READ) {
       if (i > 0) await ctx.turn();
-      const weeks = await ctx.teams.reader.flaggedWeeks(
-        ctx.orgId,
-        'blocked_by',
-        ids.slice(i, i + FLAGGED_PAGE),
-        window.from,
-        to,
+      timelines.push(
+        ...(await ctx.teams.flaggedTimelines(
+          ids.slice(i, i + TEAMS_PER_READ),
+          'blocked_by',
+          window.from,
+          to,
+        )),
       );
-      timelines.push(...runTimelines(weeks));
     }
     return blockingEdges(timelines, window, now);
   }
-}
-
-// teams whose flagged weeks are read in one statement
-const FLAGGED_PAGE = 1_000;
-
-/**
- * A timeline per run of a team's flagged weeks that follow one another (each covers until the next).
- * Every week with time blocked by a team is flagged, and so is the week after one that ends blocked
- * by a team: a stretch blocked by a team lies within one run, and the runs' edges sum to the team's.
- */
-function runTimelines(
-  weeks: readonly (WeekView<TeamHead, TeamFact> & { subjectId: string; coversUntil: number | null })[],
-): TeamTimeline[] {
-  const timelines: TeamTimeline[] = [];
-  for (let i = 0; i < weeks.length;) {
-    let j = i + 1;
-    while (
-      j < weeks.length &&
-      weeks[j].subjectId === weeks[i].subjectId &&
-      weeks[j - 1].coversUntil === weeks[j].week
-    )
-      j += 1;
-    const run = weeks.slice(i, j);
-    timelines.push(
-      teamTimelineFrom(
-        run[0].start,
-        run[0].week,
-        run.flatMap((w) => w.facts),
-      ),
-    );
-    i = j;
-  }
-  return timelines;
 }
 
 /** The position after the cursor's edge (0 without one). */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
-import { DAY_MS, HOUR_MS, buildTeamTimeline, rollUp } from '@orgpulse/domain';
+import { DAY_MS, HOUR_MS, buildTeamTimeline, groupAt, isRegisteredAt, rollUp } from '@orgpulse/domain';
 import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/request-context';
-import { orgOverview } from './org-figures';
+import { type LazyOverview, groupOverview, orgOverview } from './org-figures';
 
 const TEAMS = ['a', 'b', 'c', 'd'];
 const BASE = Date.parse('2026-03-02T00:00:00Z');
@@ -29,9 +29,16 @@ const draftArb = fc.record({
   ),
   headcount: fc.integer({ min: 0, max: 9 }),
   trio: fc.boolean(),
+  // teams move between two groups (or none) when registered again
+  group: fc.constantFrom('g1', 'g2', undefined),
 });
 
-describe('org overview from the per-day totals = the sum over every team (property, real PostgreSQL)', () => {
+const sumsOf = async (overview: LazyOverview) => ({
+  ...(await overview.idle()),
+  ...(await overview.activity()),
+});
+
+describe('org overview from the per-day totals, and a group roll-up from its weeks flagged blocked, = the sum over its teams (property, real PostgreSQL)', () => {
   jest.setTimeout(300_000);
   let db: DataSource;
   beforeAll(async () => {
@@ -39,7 +46,7 @@ describe('org overview from the per-day totals = the sum over every team (proper
   });
   afterAll(() => db.destroy());
 
-  it('given any history arriving in any order, and events dated after now, then windows from a midnight to a midnight or to now sum as every team does', async () => {
+  it('given any history arriving in any order, and events dated after now, then windows from a midnight to a midnight or to now sum as every team does, and a group as its members do', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(draftArb, { minLength: 1, maxLength: 60 }),
@@ -47,7 +54,16 @@ describe('org overview from the per-day totals = the sum over every team (proper
         fc.integer({ min: 1, max: 29 * 24 }),
         async (drafts, batchSizes, nowHour) => {
           const orgId = randomUUID();
-          const events = drafts.map(
+          // every team registered at BASE (a and b in g1, c in g2), so that groups have members; the drafts move them
+          const registered = TEAMS.map((team, i) => ({
+            kind: 'team.registered' as const,
+            team,
+            minutes: 0,
+            headcount: 3 + i,
+            trio: false,
+            group: (['g1', 'g1', 'g2', undefined] as const)[i],
+          }));
+          const events = [...registered, ...drafts].map(
             (d, i) =>
               ({
                 id: `e${i}`,
@@ -60,6 +76,7 @@ describe('org overview from the per-day totals = the sum over every team (proper
                   teamId: d.team,
                   name: d.team,
                   headcount: d.headcount,
+                  ...(d.group === undefined ? {} : { groupId: d.group }),
                   reason: 'other',
                   participantRoles: d.trio ? ['pm', 'designer', 'engineer'] : ['pm'],
                 },
@@ -114,7 +131,7 @@ describe('org overview from the per-day totals = the sum over every team (proper
               now,
             );
             const expected = rollUp(timelines, window, now, null);
-            const sums = await overview.sums();
+            const sums = await sumsOf(overview);
             expect(sums.blockedHours).toBeCloseTo(expected.blockedHours, 6);
             expect(sums.idlePersonDays).toBeCloseTo(expected.idlePersonDays, 6);
             expect({ i: sums.interviews, t: sums.trioInterviews, s: sums.ships }).toEqual({
@@ -125,6 +142,28 @@ describe('org overview from the per-day totals = the sum over every team (proper
             expect(await overview.counts()).toEqual({
               teams: expected.teams,
               blockedTeams: expected.blockedTeams,
+            });
+            // g1's roll-up: its members at t = min(to, now), every figure over the window
+            const t = Math.min(window.to, now);
+            const members = timelines.filter((tl) => isRegisteredAt(tl, t) && groupAt(tl, t) === 'g1');
+            const group = groupOverview(
+              new RequestContext(ctx.principal, db, undefined, () => now),
+              'g1',
+              window,
+              now,
+            );
+            const expectedGroup = rollUp(members, window, now, null);
+            const groupSums = await sumsOf(group);
+            expect(groupSums.blockedHours).toBeCloseTo(expectedGroup.blockedHours, 6);
+            expect(groupSums.idlePersonDays).toBeCloseTo(expectedGroup.idlePersonDays, 6);
+            expect([groupSums.interviews, groupSums.trioInterviews, groupSums.ships]).toEqual([
+              expectedGroup.interviews,
+              expectedGroup.trioInterviews,
+              expectedGroup.ships,
+            ]);
+            expect(await group.counts()).toEqual({
+              teams: expectedGroup.teams,
+              blockedTeams: expectedGroup.blockedTeams,
             });
           }
         },

@@ -1,5 +1,6 @@
 import {
   DAY_MS,
+  blockedTime,
   emptyTeamHead,
   evolveTeamHead,
   foldFacts,
@@ -18,7 +19,7 @@ import {
   weeksOverlapping,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
-import { type TeamView, dayFloor, isDayAligned } from '../read-models/team-reads';
+import { TEAMS_PER_READ, type TeamView, dayFloor, isDayAligned } from '../read-models/team-reads';
 import { spanOf, timelineFor } from '../teams/team-metrics';
 import type { WeekPointModel } from '../teams/team.models';
 
@@ -30,10 +31,14 @@ const [REGISTERED, REGISTERED_BLOCKED] = [
   TEAM_TOTALS.indexOf('registered_blocked_change'),
 ];
 
-/** An overview whose two halves are computed only when asked: counts at t and sums over the window. */
+type Idle = Pick<Overview, 'idlePersonDays' | 'blockedHours' | 'idleCost'>;
+type Activity = Pick<Overview, 'interviews' | 'trioInterviews' | 'ships'>;
+
+/** An overview whose parts are computed only when asked: counts at t, blocked time and activity over the window. */
 export interface LazyOverview {
   counts(): Promise<Counts>;
-  sums(): Promise<Sums>;
+  idle(): Promise<Idle>;
+  activity(): Promise<Activity>;
 }
 
 const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
@@ -51,21 +56,35 @@ export async function membersAt(
   t: number,
   recursive = true,
 ): Promise<TeamView[]> {
+  return (await memberStatesAt(ctx, groupId, t, recursive)).map((m) => m.view);
+}
+
+/** The members at t, each with whether it was blocked at t. */
+async function memberStatesAt(
+  ctx: RequestContext,
+  groupId: string,
+  t: number,
+  recursive = true,
+): Promise<{ view: TeamView; blocked: boolean }[]> {
   if (!(await ctx.seesGroup(groupId))) return [];
   const hierarchy = await ctx.hierarchyAt(t);
   const subtree = recursive ? hierarchy.subtreeOf(groupId) : new Set(hierarchy.get(groupId) ? [groupId] : []);
   if (subtree.size === 0) return [];
-  const candidates = await ctx.teamsById(await ctx.teams.reader.linkedTo(ctx.orgId, [...subtree]));
+  const candidates = await ctx.teamsById(await ctx.teams.linkedTo([...subtree]));
   // a team with no event after t is as its head says; the others as the week that covers t says
-  const past = await ctx.teams.headsAt(
+  const past = await ctx.teams.statesAt(
     candidates.filter((v) => v.lastAt > t).map((v) => v.subjectId),
     t,
   );
-  const states = candidates.map((view) => past.get(view.subjectId) ?? view.state);
-  return candidates.filter((_, i) => {
-    const { registered, groupId: group } = states[i];
-    return registered && group !== null && subtree.has(group);
-  });
+  const members: { view: TeamView; blocked: boolean }[] = [];
+  for (const view of candidates) {
+    const { registered, groupId: group, block } = view.state;
+    const state =
+      view.lastAt > t ? past.get(view.subjectId) : { registered, groupId: group, blocked: block !== null };
+    if (state?.registered && state.groupId !== null && subtree.has(state.groupId))
+      members.push({ view, blocked: state.blocked });
+  }
+  return members;
 }
 
 // a slice of teams read and folded between two turns of the event loop
@@ -86,32 +105,59 @@ async function timelinesOf(
   return timelines;
 }
 
-/** A group's roll-up over a window (§8): its teams as of min(to, now), their figures summed. */
+/**
+ * A group's roll-up over a window (§8): its teams as of t = min(to, now), their figures summed, each part
+ * only when asked. Counts from what the members were at t; blocked time from the members' weeks flagged
+ * blocked alone (most teams' weeks have none); interviews and ships from every member's weeks.
+ */
 export function groupOverview(
   ctx: RequestContext,
   groupId: string,
   window: Window,
   now: number,
 ): LazyOverview {
-  const figures = once(async () => {
-    const [members, settings] = await Promise.all([
-      membersAt(ctx, groupId, Math.min(window.to, now)),
-      ctx.settings(),
-    ]);
+  const t = Math.min(window.to, now);
+  const members = once(() => memberStatesAt(ctx, groupId, t));
+  const counts = once(async (): Promise<Counts> => {
+    const states = await members();
+    return { teams: states.length, blockedTeams: states.filter((m) => m.blocked).length };
+  });
+  const idle = once(async (): Promise<Idle> => {
+    const [states, settings] = await Promise.all([members(), ctx.settings()]);
+    const ids = states.map((m) => m.view.subjectId);
+    let [blockedMs, personMs] = [0, 0];
+    for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
+      if (start > 0) await ctx.turn();
+      const page = ids.slice(start, start + TEAMS_PER_READ);
+      for (const run of await ctx.teams.flaggedTimelines(page, 'blocked', window.from, t)) {
+        const time = blockedTime(run, window, now);
+        blockedMs += time.blockedMs;
+        personMs += time.personMs;
+      }
+    }
+    const idlePersonDays = personMs / DAY_MS;
+    return {
+      idlePersonDays,
+      blockedHours: blockedMs / HOUR_MS,
+      idleCost: idleCostOf(idlePersonDays, settings.idleCostPerPersonDay),
+    };
+  });
+  const activity = once(async (): Promise<Activity> => {
+    const views = (await members()).map((m) => m.view);
     // a slice of teams at a time, between turns of the event loop: a large group holds no one up, and
     // past one slice the request lets go of what it read, so its memory is a slice's, not the group's
     const sums = new OverviewSums(window, now);
     const from = spanOf(window).from;
-    for (let start = 0; start < members.length; start += TIMELINE_SLICE) {
+    for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
       if (start > 0) await ctx.turn();
-      const slice = members.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
-      const timelines = await Promise.all(slice.map((id) => timelineFor(ctx, id, window)));
-      sums.count(timelines).sum(timelines);
-      if (members.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
+      const slice = views.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
+      sums.sum(await Promise.all(slice.map((id) => timelineFor(ctx, id, window))));
+      if (views.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
     }
-    return sums.overview(settings.idleCostPerPersonDay);
+    const { interviews, trioInterviews, ships } = sums.overview(null);
+    return { interviews, trioInterviews, ships };
   });
-  return { counts: figures, sums: figures };
+  return { counts, idle, activity };
 }
 
 /**
@@ -144,7 +190,7 @@ export function orgOverview(ctx: RequestContext, window: Window, now: number): L
       return sumsOverEveryTeam(ctx, window, now, cost);
     return fromTotals(ctx, window, now, cost);
   });
-  return { counts, sums };
+  return { counts, idle: sums, activity: sums };
 }
 
 /** The window's sums team by team, a page of teams at a time, nothing kept: what the totals cannot give. */

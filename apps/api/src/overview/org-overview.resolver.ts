@@ -44,7 +44,7 @@ export class OrgOverviewResolver {
   }
 }
 
-/** The overview's fields: counts at t and sums over the window, each half computed only when selected. */
+/** The overview's fields: counts at t, blocked time and activity over the window, each part computed only when selected. */
 @Resolver(() => OrgOverviewModel)
 export class OrgOverviewFieldsResolver {
   @ResolveField(() => Int) async teams(@Parent() o: LazyOverview) {
@@ -54,21 +54,21 @@ export class OrgOverviewFieldsResolver {
     return (await o.counts()).blockedTeams;
   }
   @ResolveField(() => Float) async idlePersonDays(@Parent() o: LazyOverview) {
-    return (await o.sums()).idlePersonDays;
+    return (await o.idle()).idlePersonDays;
   }
   @ResolveField(() => Float, { nullable: true }) async idleCost(@Parent() o: LazyOverview) {
-    return (await o.sums()).idleCost;
+    return (await o.idle()).idleCost;
   }
   @ResolveField(() => Float) async blockedHours(@Parent() o: LazyOverview) {
-    return (await o.sums()).blockedHours;
+    return (await o.idle()).blockedHours;
   }
   @ResolveField(() => Int) async interviews(@Parent() o: LazyOverview) {
-    return (await o.sums()).interviews;
+    return (await o.activity()).interviews;
   }
   @ResolveField(() => Int) async trioInterviews(@Parent() o: LazyOverview) {
-    return (await o.sums()).trioInterviews;
+    return (await o.activity()).trioInterviews;
   }
   @ResolveField(() => Int) async ships(@Parent() o: LazyOverview) {
-    return (await o.sums()).ships;
+    return (await o.activity()).ships;
   }
 }

@@ -5,17 +5,22 @@ import {
   type TeamTimeline,
   type Window,
   emptyTeamHead,
-  evolveTeamHead,
-  foldFacts,
   teamReadModel,
   teamTimelineFrom,
 } from '@orgpulse/domain';
-import { type HeadView, ReadModelReader } from '@orgpulse/persistence';
+import { type HeadView, ReadModelReader, type WeekView } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 import type { CachedHistory, TeamHistoryCache } from './team-history.cache';
 import type { EntityManager } from 'typeorm';
 
 export type TeamView = HeadView<TeamHead>;
+
+/** What a team was at some time: what a group's membership then needs. */
+export interface TeamStateAt {
+  registered: boolean;
+  groupId: string | null;
+  blocked: boolean;
+}
 
 /** A team's timeline as loaded for a span: every figure about a time in [from, to) reads as from its whole history. */
 export interface TeamHistory {
@@ -31,7 +36,8 @@ export interface TeamHistory {
  * timelines from a time on, batched, served from the process's TeamHistoryCache while the team's data
  * version has not moved; the org's per-day sums. No read covers more teams or weeks than asked for.
  */
-const HEADS_AT_PAGE = 1_000;
+/** Teams read in one statement by reads that page through many (their weeks flagged, what they were at t). */
+export const TEAMS_PER_READ = 1_000;
 // Monday 1970-01-05, and 13 weeks: a quarter of a year
 const GRID_ORIGIN = 4 * DAY_MS;
 const GRID_MS = 13 * 7 * DAY_MS;
@@ -50,7 +56,7 @@ export class TeamReads {
     private readonly db: Pick<EntityManager, 'query'>,
     readonly orgId: string,
     private readonly cache?: TeamHistoryCache,
-    batchScheduleFn?: (dispatch: () => void) => void,
+    private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {
     const batching = { batchScheduleFn };
     this.reader = new ReadModelReader(db, teamReadModel);
@@ -162,29 +168,26 @@ export class TeamReads {
   }
 
   /**
-   * Each team's head as of t (facts at t included), from the one week that covers t: read in pages and
-   * not kept, so a question about many teams at a past time costs one short read per page.
+   * Timelines of these teams' runs of weeks flagged `flag` whose time reaches into [from, to) (see
+   * runTimelines): what a figure that only the flagged time changes needs, without the other weeks. Asks
+   * made in the same turn (several groups' roll-ups) share one read per page of teams; nothing is kept.
    */
-  async headsAt(ids: readonly string[], t: number): Promise<Map<string, TeamHead>> {
-    const heads = new Map<string, TeamHead>();
-    for (let i = 0; i < ids.length; i += HEADS_AT_PAGE) {
-      const page = ids.slice(i, i + HEADS_AT_PAGE);
-      const weeks = await this.reader.weeksFrom(this.orgId, page, t, t);
-      for (const id of page) {
-        const covering = (weeks.get(id) ?? []).filter((w) => w.week <= t).at(-1);
-        heads.set(
-          id,
-          covering === undefined
-            ? emptyTeamHead(id)
-            : foldFacts(
-                { evolve: evolveTeamHead },
-                covering.start,
-                covering.facts.filter((f) => f.at <= t),
-              ),
-        );
-      }
-    }
-    return heads;
+  async flaggedTimelines(
+    ids: readonly string[],
+    flag: 'blocked' | 'blocked_by',
+    from: number,
+    to: number,
+  ): Promise<TeamTimeline[]> {
+    const loader = this.batched(`${flag}\u0000${from}\u0000${to}`, async (page) => {
+      const runs = new Map<string, TeamTimeline[]>();
+      for (const run of runTimelines(await this.reader.flaggedWeeks(this.orgId, flag, page, from, to)))
+        runs.set(run.teamId, [...(runs.get(run.teamId) ?? []), run]);
+      return page.map((id) => runs.get(id) ?? []);
+    });
+    return (await loader.loadMany(ids)).flatMap((runs) => {
+      if (runs instanceof Error) throw runs;
+      return runs;
+    });
   }
 
   /**
@@ -194,10 +197,7 @@ export class TeamReads {
    */
   async laterCountsAt(t: number): Promise<[number, number]> {
     const { head, weeks } = this.reader.tables;
-    const last = (kinds: string) =>
-      `(SELECT f->2->>'kind' FROM jsonb_array_elements(w.facts) f
-         WHERE f->2->>'kind' IN (${kinds}) AND (f->>0)::float8 <= $2
-         ORDER BY (f->>0)::float8 DESC, (f->>1)::float8 DESC LIMIT 1)`;
+    const last = (kinds: string) => lastFactAt(`f->2->>'kind'`, kinds, '$2');
     const [row] = await this.db.query<{ counts: [number, number] }[]>(
       `SELECT ARRAY[count(*) FILTER (WHERE registered), count(*) FILTER (WHERE registered AND blocked)]::int[] AS counts
          FROM (
@@ -214,6 +214,82 @@ export class TeamReads {
       [this.orgId, Math.floor(t)],
     );
     return row.counts;
+  }
+
+  /**
+   * What these teams were at t (facts at t included): registered, their group, blocked. Each from the week
+   * that covers t, its start head and its facts up to t, worked out in SQL: three values per team, not its
+   * week (a team with no week by t did not exist then, and is left out).
+   */
+  async statesAt(ids: readonly string[], t: number): Promise<Map<string, TeamStateAt>> {
+    const { weeks } = this.reader.tables;
+    const loader = this.batched(`states\u0000${t}`, async (page) => {
+      const rows: ({ subjectId: string } & TeamStateAt)[] = await this.db.query(
+        `SELECT k.subject_id AS "subjectId",
+                coalesce(${lastFactAt(`f->2->>'kind'`, `'registered', 'archived'`, '$3')} = 'registered',
+                         (w.start_state->>'registered')::boolean) AS registered,
+                coalesce(${lastFactAt(`jsonb_build_array(f->2->'groupId')`, `'registered'`, '$3')},
+                         jsonb_build_array(w.start_state->'groupId'))->>0 AS "groupId",
+                coalesce(${lastFactAt(`f->2->>'kind'`, `'blocked', 'unblocked'`, '$3')} = 'blocked',
+                         w.start_state->'block' <> 'null'::jsonb) AS blocked
+           FROM unnest($2::text[]) AS k(subject_id)
+           CROSS JOIN LATERAL (
+             SELECT start_state, facts FROM ${weeks} s
+              WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms <= $3
+              ORDER BY s.week_ms DESC LIMIT 1
+           ) w`,
+        [this.orgId, page, Math.floor(t)],
+      );
+      const found = new Map(rows.map(({ subjectId, ...state }) => [subjectId, state]));
+      return page.map((id) => found.get(id) ?? null);
+    });
+    const found = new Map<string, TeamStateAt>();
+    for (let i = 0; i < ids.length; i += TEAMS_PER_READ) {
+      const page = ids.slice(i, i + TEAMS_PER_READ);
+      (await loader.loadMany(page)).forEach((state, k) => {
+        if (state instanceof Error) throw state;
+        if (state !== null) found.set(page[k], state);
+      });
+    }
+    return found;
+  }
+
+  /**
+   * The teams ever registered in one of these groups (the team model's links), in id order: asks of one
+   * turn (several groups' roll-ups) share one read.
+   */
+  async linkedTo(groupIds: readonly string[]): Promise<string[]> {
+    this.groupTeams ??= new DataLoader(
+      async (groups) => {
+        const byGroup = new Map<string, string[]>();
+        for (const { linkId, subjectId } of await this.reader.links(this.orgId, groups))
+          byGroup.set(linkId, [...(byGroup.get(linkId) ?? []), subjectId]);
+        return groups.map((g) => byGroup.get(g) ?? []);
+      },
+      { batchScheduleFn: this.batchScheduleFn },
+    );
+    const teams = new Set<string>();
+    for (const linked of await this.groupTeams.loadMany(groupIds)) {
+      if (linked instanceof Error) throw linked;
+      for (const id of linked) teams.add(id);
+    }
+    return [...teams].sort();
+  }
+  private groupTeams?: DataLoader<string, string[]>;
+
+  /** Loaders of reads that hold nothing: asks of one turn batched, a page of teams per statement. */
+  private readonly batches = new Map<string, DataLoader<string, unknown>>();
+  private batched<V>(key: string, load: (ids: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    let loader = this.batches.get(key) as DataLoader<string, V> | undefined;
+    if (loader === undefined) {
+      loader = new DataLoader<string, V>(load, {
+        batchScheduleFn: this.batchScheduleFn,
+        cache: false,
+        maxBatchSize: TEAMS_PER_READ,
+      });
+      this.batches.set(key, loader);
+    }
+    return loader;
   }
 
   /** How many teams' weeks this request holds. */
@@ -276,3 +352,43 @@ export const clipped = (window: Window, now: number): Window => ({
   from: window.from,
   to: Math.min(window.to, now),
 });
+
+/**
+ * `select` of the latest fact of the week \`w\` (facts \`f\`) whose kind is one of `kinds`, at or before the
+ * time in parameter `t`; null when none.
+ */
+const lastFactAt = (select: string, kinds: string, t: string) =>
+  `(SELECT ${select} FROM jsonb_array_elements(w.facts) f
+     WHERE f->2->>'kind' IN (${kinds}) AND (f->>0)::float8 <= ${t}
+     ORDER BY (f->>0)::float8 DESC, (f->>1)::float8 DESC LIMIT 1)`;
+
+/**
+ * A timeline per run of a team's flagged weeks that follow one another (each covers until the next).
+ * A flag set on every week whose time has the property, and so on the week after one that ends with it
+ * (its start head has it), puts each stretch with the property within one run: the runs' figures of that
+ * property sum to the team's.
+ */
+export function runTimelines(
+  weeks: readonly (WeekView<TeamHead, TeamFact> & { subjectId: string; coversUntil: number | null })[],
+): TeamTimeline[] {
+  const timelines: TeamTimeline[] = [];
+  for (let i = 0; i < weeks.length;) {
+    let j = i + 1;
+    while (
+      j < weeks.length &&
+      weeks[j].subjectId === weeks[i].subjectId &&
+      weeks[j - 1].coversUntil === weeks[j].week
+    )
+      j += 1;
+    const run = weeks.slice(i, j);
+    timelines.push(
+      teamTimelineFrom(
+        run[0].start,
+        run[0].week,
+        run.flatMap((w) => w.facts),
+      ),
+    );
+    i = j;
+  }
+  return timelines;
+}

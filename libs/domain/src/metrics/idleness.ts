@@ -47,12 +47,28 @@ function personMs(timeline: TeamTimeline, start: number, end: number): number {
   return total + headcount * (end - cursor);
 }
 
-/** Contract §4: blocked hours, idle person-days and episodes of one team in a window. */
-export function idleness(timeline: TeamTimeline, window: Window, now: number): Idleness {
+/**
+ * A team's blocked time in [from, min(to, now)) in ms, and that time × its headcount in person-ms: integers,
+ * so sums over many teams (or parts of one team's timeline) are exact in any order.
+ */
+export function blockedTime(
+  timeline: TeamTimeline,
+  window: Window,
+  now: number,
+): { blockedMs: number; personMs: number } {
   const stretches = blockedStretches(timeline, window, now);
   return {
-    blockedHours: stretches.reduce((sum, s) => sum + overlapMs(s.start, s.end, window), 0) / HOUR_MS,
-    idlePersonDays: stretches.reduce((sum, s) => sum + personMs(timeline, s.start, s.end), 0) / DAY_MS,
+    blockedMs: stretches.reduce((sum, s) => sum + overlapMs(s.start, s.end, window), 0),
+    personMs: stretches.reduce((sum, s) => sum + personMs(timeline, s.start, s.end), 0),
+  };
+}
+
+/** Contract §4: blocked hours, idle person-days and episodes of one team in a window. */
+export function idleness(timeline: TeamTimeline, window: Window, now: number): Idleness {
+  const time = blockedTime(timeline, window, now);
+  return {
+    blockedHours: time.blockedMs / HOUR_MS,
+    idlePersonDays: time.personMs / DAY_MS,
     blockedEpisodes: timeline.blocked.filter((i) => inWindow(i.start, window) && i.start <= now).length,
   };
 }

@@ -23,7 +23,8 @@ import { type AnyReadModel, declareReadModel } from './read-model';
 export const teamReadModel = declareReadModel<TeamHead, TeamFact>({
   name: 'team',
   // 2: the day totals count registered teams and those blocked (migration 1765100000000)
-  version: 2,
+  // 3: weeks flagged blocked (migration 1765300000000)
+  version: 3,
   subjectKind: 'team',
   initial: emptyTeamHead,
   fact: teamFactOf,
@@ -34,11 +35,13 @@ export const teamReadModel = declareReadModel<TeamHead, TeamFact>({
     blocked_since: (head) => (head.block ? new Date(head.block.since).toISOString() : null),
   },
   history: true,
-  // who blocks whom over a window reads only the weeks with a blocking team (contract §8)
+  // who blocks whom over a window reads only the weeks with a blocking team, and a roll-up's blocked time
+  // only the weeks with time blocked (contract §8)
   weekFlags: {
     blocked_by: (start, facts) =>
       (start.block !== null && start.block.blockedBy !== null) ||
       facts.some((f) => f.data.kind === 'blocked' && f.data.blockedBy !== null),
+    blocked: (start, facts) => start.block !== null || facts.some((f) => f.data.kind === 'blocked'),
   },
   links: (fact) => (fact.kind === 'registered' && fact.groupId !== null ? [fact.groupId] : []),
   totals: teamTotals,

@@ -14,6 +14,7 @@ import { OutboxTraceContext1764900000000 } from './1764900000000-outbox-trace-co
 import { CoachingLoop1765000000000 } from './1765000000000-coaching-loop';
 import { RegisteredTeamTotals1765100000000 } from './1765100000000-registered-team-totals';
 import { PersonHeadLastAt1765200000000 } from './1765200000000-person-head-last-at';
+import { BlockedTeamWeeks1765300000000 } from './1765300000000-blocked-team-weeks';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -32,4 +33,5 @@ export const migrations = [
   CoachingLoop1765000000000,
   RegisteredTeamTotals1765100000000,
   PersonHeadLastAt1765200000000,
+  BlockedTeamWeeks1765300000000,
 ];
