@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
-import { DAY_MS, HOUR_MS, buildTeamTimeline, groupAt, isRegisteredAt, rollUp } from '@orgpulse/domain';
+import {
+  DAY_MS,
+  HOUR_MS,
+  type Overview,
+  buildTeamTimeline,
+  groupAt,
+  isRegisteredAt,
+  rollUp,
+} from '@orgpulse/domain';
 import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
@@ -33,10 +41,18 @@ const draftArb = fc.record({
   group: fc.constantFrom('g1', 'g2', undefined),
 });
 
-const sumsOf = async (overview: LazyOverview) => ({
-  ...(await overview.idle()),
-  ...(await overview.activity()),
-});
+/** Every part of the overview as the fold of its teams says (blocked time to float precision). */
+async function expectOverview(overview: LazyOverview, expected: Overview): Promise<void> {
+  const [idle, activity] = [await overview.idle(), await overview.activity()];
+  expect(idle.blockedHours).toBeCloseTo(expected.blockedHours, 6);
+  expect(idle.idlePersonDays).toBeCloseTo(expected.idlePersonDays, 6);
+  expect([activity.interviews, activity.trioInterviews, activity.ships]).toEqual([
+    expected.interviews,
+    expected.trioInterviews,
+    expected.ships,
+  ]);
+  expect(await overview.counts()).toEqual({ teams: expected.teams, blockedTeams: expected.blockedTeams });
+}
 
 describe('org overview from the per-day totals, and a group roll-up from its weeks flagged blocked, = the sum over its teams (property, real PostgreSQL)', () => {
   jest.setTimeout(300_000);
@@ -125,46 +141,15 @@ describe('org overview from the per-day totals, and a group roll-up from its wee
               from: BASE + fromDay * DAY_MS,
               to: toDay === null ? BASE + 40 * DAY_MS : BASE + toDay * DAY_MS,
             };
-            const overview = orgOverview(
-              new RequestContext(ctx.principal, db, undefined, () => now),
-              window,
-              now,
-            );
-            const expected = rollUp(timelines, window, now, null);
-            const sums = await sumsOf(overview);
-            expect(sums.blockedHours).toBeCloseTo(expected.blockedHours, 6);
-            expect(sums.idlePersonDays).toBeCloseTo(expected.idlePersonDays, 6);
-            expect({ i: sums.interviews, t: sums.trioInterviews, s: sums.ships }).toEqual({
-              i: expected.interviews,
-              t: expected.trioInterviews,
-              s: expected.ships,
-            });
-            expect(await overview.counts()).toEqual({
-              teams: expected.teams,
-              blockedTeams: expected.blockedTeams,
-            });
+            const context = () => new RequestContext(ctx.principal, db, undefined, () => now);
+            await expectOverview(orgOverview(context(), window, now), rollUp(timelines, window, now, null));
             // g1's roll-up: its members at t = min(to, now), every figure over the window
             const t = Math.min(window.to, now);
             const members = timelines.filter((tl) => isRegisteredAt(tl, t) && groupAt(tl, t) === 'g1');
-            const group = groupOverview(
-              new RequestContext(ctx.principal, db, undefined, () => now),
-              'g1',
-              window,
-              now,
+            await expectOverview(
+              groupOverview(context(), 'g1', window, now),
+              rollUp(members, window, now, null),
             );
-            const expectedGroup = rollUp(members, window, now, null);
-            const groupSums = await sumsOf(group);
-            expect(groupSums.blockedHours).toBeCloseTo(expectedGroup.blockedHours, 6);
-            expect(groupSums.idlePersonDays).toBeCloseTo(expectedGroup.idlePersonDays, 6);
-            expect([groupSums.interviews, groupSums.trioInterviews, groupSums.ships]).toEqual([
-              expectedGroup.interviews,
-              expectedGroup.trioInterviews,
-              expectedGroup.ships,
-            ]);
-            expect(await group.counts()).toEqual({
-              teams: expectedGroup.teams,
-              blockedTeams: expectedGroup.blockedTeams,
-            });
           }
         },
       ),
