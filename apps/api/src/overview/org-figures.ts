@@ -105,10 +105,19 @@ async function timelinesOf(
   return timelines;
 }
 
+const addTime = (
+  sum: { blockedMs: number; personMs: number },
+  time: { blockedMs: number; personMs: number },
+) => {
+  sum.blockedMs += time.blockedMs;
+  sum.personMs += time.personMs;
+};
+
 /**
  * A group's roll-up over a window (§8): its teams as of t = min(to, now), their figures summed, each part
- * only when asked. Counts from what the members were at t; blocked time from the members' weeks flagged
- * blocked alone (most teams' weeks have none); interviews and ships from every member's weeks.
+ * only when asked. Counts from what the members were at t; interviews and ships from every member's
+ * weeks; blocked time from those too when they are asked in the same turn (one read for both), else from
+ * the members' weeks flagged blocked alone (most teams' weeks have none).
  */
 export function groupOverview(
   ctx: RequestContext,
@@ -122,19 +131,41 @@ export function groupOverview(
     const states = await members();
     return { teams: states.length, blockedTeams: states.filter((m) => m.blocked).length };
   });
-  const idle = once(async (): Promise<Idle> => {
-    const [states, settings] = await Promise.all([members(), ctx.settings()]);
-    const ids = states.map((m) => m.view.subjectId);
-    let [blockedMs, personMs] = [0, 0];
+  // every member's weeks, read when interviews or ships are asked: blocked time then comes from them too
+  let activityAsked = false;
+  const folded = once(async () => {
+    const views = (await members()).map((m) => m.view);
+    // a slice of teams at a time, between turns of the event loop: a large group holds no one up, and
+    // past one slice the request lets go of what it read, so its memory is a slice's, not the group's
+    const sums = new OverviewSums(window, now);
+    const time = { blockedMs: 0, personMs: 0 };
+    const from = spanOf(window).from;
+    for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
+      if (start > 0) await ctx.turn();
+      const slice = views.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
+      const timelines = await Promise.all(slice.map((id) => timelineFor(ctx, id, window)));
+      sums.sum(timelines);
+      for (const timeline of timelines) addTime(time, blockedTime(timeline, window, now));
+      if (views.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
+    }
+    const { interviews, trioInterviews, ships } = sums.overview(null);
+    return { activity: { interviews, trioInterviews, ships }, time };
+  });
+  // otherwise from the members' weeks flagged blocked alone
+  const blocked = once(async () => {
+    const ids = (await members()).map((m) => m.view.subjectId);
+    if (activityAsked) return (await folded()).time;
+    const time = { blockedMs: 0, personMs: 0 };
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
       if (start > 0) await ctx.turn();
       const page = ids.slice(start, start + TEAMS_PER_READ);
-      for (const run of await ctx.teams.flaggedTimelines(page, 'blocked', window.from, t)) {
-        const time = blockedTime(run, window, now);
-        blockedMs += time.blockedMs;
-        personMs += time.personMs;
-      }
+      for (const run of await ctx.teams.flaggedTimelines(page, 'blocked', window.from, t))
+        addTime(time, blockedTime(run, window, now));
     }
+    return time;
+  });
+  const idle = once(async (): Promise<Idle> => {
+    const [{ blockedMs, personMs }, settings] = await Promise.all([blocked(), ctx.settings()]);
     const idlePersonDays = personMs / DAY_MS;
     return {
       idlePersonDays,
@@ -142,21 +173,10 @@ export function groupOverview(
       idleCost: idleCostOf(idlePersonDays, settings.idleCostPerPersonDay),
     };
   });
-  const activity = once(async (): Promise<Activity> => {
-    const views = (await members()).map((m) => m.view);
-    // a slice of teams at a time, between turns of the event loop: a large group holds no one up, and
-    // past one slice the request lets go of what it read, so its memory is a slice's, not the group's
-    const sums = new OverviewSums(window, now);
-    const from = spanOf(window).from;
-    for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
-      if (start > 0) await ctx.turn();
-      const slice = views.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
-      sums.sum(await Promise.all(slice.map((id) => timelineFor(ctx, id, window))));
-      if (views.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
-    }
-    const { interviews, trioInterviews, ships } = sums.overview(null);
-    return { interviews, trioInterviews, ships };
-  });
+  const activity = async (): Promise<Activity> => {
+    activityAsked = true;
+    return (await folded()).activity;
+  };
   return { counts, idle, activity };
 }
 
