@@ -181,7 +181,7 @@ export class TeamReads {
     const loader = this.batched(`${flag}\u0000${from}\u0000${to}`, async (page) => {
       const runs = new Map<string, TeamTimeline[]>();
       for (const run of runTimelines(await this.reader.flaggedWeeks(this.orgId, flag, page, from, to)))
-        runs.set(run.teamId, [...(runs.get(run.teamId) ?? []), run]);
+        if (runs.get(run.teamId)?.push(run) === undefined) runs.set(run.teamId, [run]);
       return page.map((id) => runs.get(id) ?? []);
     });
     return (await loader.loadMany(ids)).flatMap((runs) => {
@@ -263,7 +263,7 @@ export class TeamReads {
       async (groups) => {
         const byGroup = new Map<string, string[]>();
         for (const { linkId, subjectId } of await this.reader.links(this.orgId, groups))
-          byGroup.set(linkId, [...(byGroup.get(linkId) ?? []), subjectId]);
+          if (byGroup.get(linkId)?.push(subjectId) === undefined) byGroup.set(linkId, [subjectId]);
         return groups.map((g) => byGroup.get(g) ?? []);
       },
       { batchScheduleFn: this.batchScheduleFn },

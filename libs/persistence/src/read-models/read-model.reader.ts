@@ -276,17 +276,6 @@ export class ReadModelReader<Head, Data> {
     }));
   }
 
-  /** The subjects that ever named one of these ids (the model's links), e.g. everyone who reported to M. */
-  async linkedTo(orgId: string, linkIds: readonly string[]): Promise<string[]> {
-    if (this.tables.links === undefined || linkIds.length === 0) return [];
-    const rows: { subjectId: string }[] = await this.db.query(
-      `SELECT DISTINCT subject_id AS "subjectId" FROM ${this.tables.links}
-        WHERE org_id = $1 AND link_id = ANY($2::text[]) ORDER BY 1`,
-      [orgId, linkIds],
-    );
-    return rows.map((r) => r.subjectId);
-  }
-
   /** Each (link, subject) pair of these links: e.g. for each person, every manager who ever rated them. */
   async links(orgId: string, linkIds: readonly string[]): Promise<{ linkId: string; subjectId: string }[]> {
     if (this.tables.links === undefined || linkIds.length === 0) return [];
