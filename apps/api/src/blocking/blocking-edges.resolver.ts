@@ -9,7 +9,7 @@ import type { RequestContext } from '../graphql/request-context';
 import { badInput } from '../graphql/graphql-errors';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { membersAt } from '../overview/org-figures';
-import { timelineFor } from '../teams/team-metrics';
+import { TIMELINES_PER_PIECE, timelinesFor } from '../teams/team-metrics';
 import { TEAMS_PER_READ } from '../read-models/team-reads';
 
 @ObjectType('BlockingEdge', {
@@ -80,9 +80,12 @@ export class BlockingEdgesResolver {
     const window = toWindow(windowInput);
     const now = ctx.now(this.clock);
     if (groupId !== undefined && groupId !== null) {
-      const teams = await membersAt(ctx, groupId, Math.min(window.to, now));
-      const timelines = await Promise.all(teams.map((t) => timelineFor(ctx, t.subjectId, window)));
-      return blockingEdges(timelines, window, now);
+      const ids = (await membersAt(ctx, groupId, Math.min(window.to, now))).map((v) => v.subjectId);
+      const timelines: TeamTimeline[] = [];
+      for (let i = 0; i < ids.length; i += TIMELINES_PER_PIECE)
+        for (const timeline of await timelinesFor(ctx, ids.slice(i, i + TIMELINES_PER_PIECE), window))
+          timelines.push(timeline);
+      return ctx.piece(() => blockingEdges(timelines, window, now));
     }
     const to = Math.min(window.to, now);
     const flagged = await ctx.teams.reader.flagged(ctx.orgId, 'blocked_by', window.from, to);
@@ -91,16 +94,15 @@ export class BlockingEdgesResolver {
     const timelines: TeamTimeline[] = [];
     for (let i = 0; i < ids.length; i += TEAMS_PER_READ) {
       if (i > 0) await ctx.turn();
-      timelines.push(
-        ...(await ctx.teams.flaggedTimelines(
-          ids.slice(i, i + TEAMS_PER_READ),
-          'blocked_by',
-          window.from,
-          to,
-        )),
-      );
+      for (const run of await ctx.teams.flaggedTimelines(
+        ids.slice(i, i + TEAMS_PER_READ),
+        'blocked_by',
+        window.from,
+        to,
+      ))
+        timelines.push(run);
     }
-    return blockingEdges(timelines, window, now);
+    return ctx.piece(() => blockingEdges(timelines, window, now));
   }
 }
 

@@ -6,8 +6,6 @@ import type { DataSource } from 'typeorm';
 import type { ApiCache } from '../cache/api-cache';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { CooperativeScheduler } from './execution-limits/cooperative-scheduler';
-import { budgets } from './execution-limits/execution-budget';
-import { requestBatches } from './execution-limits/request-batches';
 import type { ExecutionLimits } from './execution-limits/execution-budget';
 import { InflightWork } from './execution-limits/inflight-work';
 import { limitExecution } from './execution-limits/limit-execution';
@@ -70,9 +68,7 @@ export function graphqlOptions({
     transformSchema: (schema: GraphQLSchema) => limitExecution(schema, scheduler),
     // the onRequest hook authenticated the request
     context: (request: AuthenticatedRequest) =>
-      new RequestContext(request.principal, db, request, undefined, teamHistories, (ctx) =>
-        requestBatches(scheduler, () => budgets.get(ctx)),
-      ),
+      new RequestContext(request.principal, db, request, undefined, teamHistories, scheduler),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: [dateTimeArgumentsRule, queryShapeRule(QUERY_LIMITS)],
     plugins: [

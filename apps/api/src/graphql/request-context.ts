@@ -3,7 +3,8 @@ import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { budgets } from './execution-limits/execution-budget';
-import type { BatchSchedule } from './execution-limits/request-batches';
+import type { CooperativeScheduler } from './execution-limits/cooperative-scheduler';
+import { requestBatches } from './execution-limits/request-batches';
 import { CoachingReads } from '../read-models/coaching-reads';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
@@ -48,11 +49,14 @@ export class RequestContext {
     private readonly clock: () => number = Date.now,
     /** Teams' weeks shared by requests (absent: each request reads what it needs). */
     teamHistories?: TeamHistoryCache,
-    /** When the request's batched reads are sent (absent: at the end of the tick, DataLoader's default). */
-    batches?: (ctx: RequestContext) => BatchSchedule,
+    /**
+     * The process's slices of the event loop, which long work and the request's batched reads go by
+     * (absent: a piece of work after each turn; reads sent at the end of the tick, DataLoader's default).
+     */
+    private readonly scheduler?: CooperativeScheduler,
   ) {
     this.principal = principal;
-    const batchScheduleFn = batches?.(this);
+    const batchScheduleFn = scheduler && requestBatches(scheduler, () => budgets.get(this));
     this.teams = new TeamReads(db, principal.orgId, teamHistories, batchScheduleFn);
     this.people = new PeopleReads(db, principal.orgId, batchScheduleFn);
     this.coaching = new CoachingReads(db, principal.orgId, batchScheduleFn);
@@ -64,8 +68,25 @@ export class RequestContext {
    * tenant's request) runs first; past the request's deadline, or once it is cut, the work stops here.
    */
   async turn(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    budgets.get(this)?.check();
+    await this.piece(() => undefined);
+  }
+
+  /**
+   * Runs a piece of long work (a page of teams folded, a few milliseconds) in the process's slices: with
+   * every request's pieces, at most a slice's time per turn of the event loop. Past the request's
+   * deadline, or once it is cut, the work stops here.
+   */
+  async piece<T>(work: () => T): Promise<T> {
+    const budget = budgets.get(this);
+    const checked = () => {
+      budget?.check();
+      return work();
+    };
+    if (this.scheduler === undefined || budget === undefined) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return checked();
+    }
+    return this.scheduler.piece(checked, budget);
   }
 
   private instant: number | undefined;
@@ -123,6 +144,25 @@ export class RequestContext {
   async teamsById(ids: readonly string[]): Promise<TeamView[]> {
     const views = await Promise.all(ids.map((id) => this.team(id)));
     return views.filter((v): v is TeamView => v !== null);
+  }
+
+  private readonly linked = new Map<string, Promise<TeamView[]>>();
+
+  /**
+   * The teams ever registered in one of these groups, as the token sees them now: read once per set of
+   * groups in an HTTP request (its roll-ups over many windows of one group share it); a subscription's
+   * context lives on, and reads again.
+   */
+  teamsLinkedTo(groups: ReadonlySet<string>): Promise<TeamView[]> {
+    const read = () => this.teams.linkedTo([...groups]).then((ids) => this.teamsById(ids));
+    if (this.req === undefined) return read();
+    const key = [...groups].sort().join('\u0000');
+    let views = this.linked.get(key);
+    if (views === undefined) {
+      views = read();
+      this.linked.set(key, views);
+    }
+    return views;
   }
 
   /** Teams in id order, optionally of one group now, paged by id (one statement). */

@@ -20,7 +20,7 @@ import {
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
 import { TEAMS_PER_READ, type TeamView, dayFloor, isDayAligned } from '../read-models/team-reads';
-import { spanOf, timelineFor } from '../teams/team-metrics';
+import { TIMELINES_PER_PIECE, spanOf, timelinesFor } from '../teams/team-metrics';
 import type { WeekPointModel } from '../teams/team.models';
 
 export type Counts = Pick<Overview, 'teams' | 'blockedTeams'>;
@@ -70,25 +70,24 @@ async function memberStatesAt(
   const hierarchy = await ctx.hierarchyAt(t);
   const subtree = recursive ? hierarchy.subtreeOf(groupId) : new Set(hierarchy.get(groupId) ? [groupId] : []);
   if (subtree.size === 0) return [];
-  const candidates = await ctx.teamsById(await ctx.teams.linkedTo([...subtree]));
+  const candidates = await ctx.teamsLinkedTo(subtree);
   // a team with no event after t is as its head says; the others as the week that covers t says
   const past = await ctx.teams.statesAt(
     candidates.filter((v) => v.lastAt > t).map((v) => v.subjectId),
     t,
   );
-  const members: { view: TeamView; blocked: boolean }[] = [];
-  for (const view of candidates) {
-    const { registered, groupId: group, block } = view.state;
-    const state =
-      view.lastAt > t ? past.get(view.subjectId) : { registered, groupId: group, blocked: block !== null };
-    if (state?.registered && state.groupId !== null && subtree.has(state.groupId))
-      members.push({ view, blocked: state.blocked });
-  }
-  return members;
+  return ctx.piece(() => {
+    const members: { view: TeamView; blocked: boolean }[] = [];
+    for (const view of candidates) {
+      const { registered, groupId: group, block } = view.state;
+      const state =
+        view.lastAt > t ? past.get(view.subjectId) : { registered, groupId: group, blocked: block !== null };
+      if (state?.registered && state.groupId !== null && subtree.has(state.groupId))
+        members.push({ view, blocked: state.blocked });
+    }
+    return members;
+  });
 }
-
-// a slice of teams read and folded between two turns of the event loop
-const TIMELINE_SLICE = 200;
 
 /** The teams' timelines over the window, a slice at a time: a large group holds no one up. */
 async function timelinesOf(
@@ -97,10 +96,9 @@ async function timelinesOf(
   window: Window,
 ): Promise<TeamTimeline[]> {
   const timelines: TeamTimeline[] = [];
-  for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
-    if (start > 0) await ctx.turn();
-    const slice = views.slice(start, start + TIMELINE_SLICE);
-    timelines.push(...(await Promise.all(slice.map((v) => timelineFor(ctx, v.subjectId, window)))));
+  for (let start = 0; start < views.length; start += TIMELINES_PER_PIECE) {
+    const slice = views.slice(start, start + TIMELINES_PER_PIECE).map((v) => v.subjectId);
+    for (const timeline of await timelinesFor(ctx, slice, window)) timelines.push(timeline);
   }
   return timelines;
 }
@@ -140,13 +138,14 @@ export function groupOverview(
     const sums = new OverviewSums(window, now);
     const time = { blockedMs: 0, personMs: 0 };
     const from = spanOf(window).from;
-    for (let start = 0; start < views.length; start += TIMELINE_SLICE) {
-      if (start > 0) await ctx.turn();
-      const slice = views.slice(start, start + TIMELINE_SLICE).map((v) => v.subjectId);
-      const timelines = await Promise.all(slice.map((id) => timelineFor(ctx, id, window)));
-      sums.sum(timelines);
-      for (const timeline of timelines) addTime(time, blockedTime(timeline, window, now));
-      if (views.length > TIMELINE_SLICE) ctx.teams.forget(slice, from);
+    for (let start = 0; start < views.length; start += TIMELINES_PER_PIECE) {
+      const slice = views.slice(start, start + TIMELINES_PER_PIECE).map((v) => v.subjectId);
+      const timelines = await timelinesFor(ctx, slice, window);
+      await ctx.piece(() => {
+        sums.sum(timelines);
+        for (const timeline of timelines) addTime(time, blockedTime(timeline, window, now));
+      });
+      if (views.length > TIMELINES_PER_PIECE) ctx.teams.forget(slice, from);
     }
     const { interviews, trioInterviews, ships } = sums.overview(null);
     return { activity: { interviews, trioInterviews, ships }, time };
@@ -157,10 +156,15 @@ export function groupOverview(
     if (activityAsked) return (await folded()).time;
     const time = { blockedMs: 0, personMs: 0 };
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
-      if (start > 0) await ctx.turn();
-      const page = ids.slice(start, start + TEAMS_PER_READ);
-      for (const run of await ctx.teams.flaggedTimelines(page, 'blocked', window.from, t))
-        addTime(time, blockedTime(run, window, now));
+      const runs = await ctx.teams.flaggedTimelines(
+        ids.slice(start, start + TEAMS_PER_READ),
+        'blocked',
+        window.from,
+        t,
+      );
+      await ctx.piece(() => {
+        for (const run of runs) addTime(time, blockedTime(run, window, now));
+      });
     }
     return time;
   });
@@ -223,20 +227,22 @@ async function sumsOverEveryTeam(
   const sums = new OverviewSums(window, now);
   const span = spanOf(window);
   for (let after: string | undefined; ;) {
-    if (after !== undefined) await ctx.turn();
     const ids = await ctx.teams.reader.ids(ctx.orgId, { first: EVERY_TEAM_PAGE, after });
     if (ids.length === 0) break;
     after = ids[ids.length - 1];
     const weeks = await ctx.teams.reader.weeksFrom(ctx.orgId, ids, span.from);
-    const timelines = ids.map((id) => {
-      const teamWeeks = weeks.get(id) ?? [];
-      return teamTimelineFrom(
-        teamWeeks[0]?.start ?? emptyTeamHead(id),
-        teamWeeks[0]?.week ?? span.from,
-        teamWeeks.flatMap((w) => w.facts),
-      );
-    });
-    sums.sum(timelines);
+    await ctx.piece(() =>
+      sums.sum(
+        ids.map((id) => {
+          const teamWeeks = weeks.get(id) ?? [];
+          return teamTimelineFrom(
+            teamWeeks[0]?.start ?? emptyTeamHead(id),
+            teamWeeks[0]?.week ?? span.from,
+            teamWeeks.flatMap((w) => w.facts),
+          );
+        }),
+      ),
+    );
   }
   const { teams: _teams, blockedTeams: _blocked, ...figures } = sums.overview(cost);
   return figures;
@@ -272,7 +278,7 @@ async function fromTotals(
   let [, , , , interviews, trio, ships] = counted;
   let late = [0n, 0n, 0n, 0n];
   for (const [i, view] of later.entries()) {
-    if (i > 0 && i % TIMELINE_SLICE === 0) await ctx.turn();
+    if (i > 0 && i % TIMELINES_PER_PIECE === 0) await ctx.turn();
     const { weeks } = await ctx.teams.weeksFrom(view.subjectId, t);
     const facts = weeks.flatMap((w) => w.facts);
     const stateAt = (at: number) =>
@@ -334,11 +340,10 @@ export async function groupTrend(
     const missing = members.filter((v) => !timelines.has(v.subjectId));
     for (const [i, timeline] of (await timelinesOf(ctx, missing, window)).entries())
       timelines.set(missing[i].subjectId, timeline);
-    const [point] = weeklyTrend(week, now, () =>
-      members.map((v) => timelines.get(v.subjectId) as TeamTimeline),
+    const [point] = await ctx.piece(() =>
+      weeklyTrend(week, now, () => members.map((v) => timelines.get(v.subjectId) as TeamTimeline)),
     );
     points.push({ ...point, weekStart: new Date(monday) });
-    await ctx.turn();
   }
   return points;
 }

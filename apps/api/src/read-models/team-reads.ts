@@ -324,7 +324,7 @@ export class TeamReads {
 const timelines = new WeakMap<CachedHistory, TeamTimeline>();
 
 /** The timeline of what was read (built once per entry: entries are never changed, only replaced). */
-function historyOf(teamId: string, entry: CachedHistory): TeamHistory {
+export function historyOf(teamId: string, entry: CachedHistory): TeamHistory {
   let timeline = timelines.get(entry);
   if (timeline === undefined) {
     const first = entry.weeks[0];

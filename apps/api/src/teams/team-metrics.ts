@@ -13,7 +13,7 @@ import {
   weeklyTrend,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
-import type { TeamHistory, TeamView } from '../read-models/team-reads';
+import { type TeamHistory, type TeamView, historyOf } from '../read-models/team-reads';
 import type { DeliveryCadenceModel, DiscoveryCadenceModel, WeekPointModel } from './team.models';
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -45,6 +45,23 @@ export async function timelineFor(
 ): Promise<TeamTimeline> {
   const span = spanOf(window);
   return (await ctx.teams.history(teamId, span.from)).timeline;
+}
+
+/** Teams whose timelines are built, or folded, in one piece of long work: a few milliseconds. */
+export const TIMELINES_PER_PIECE = 200;
+
+/**
+ * These teams' timelines over the window: their weeks read (batched, shared with other requests), then
+ * the timelines built in one piece of the request's long work (see RequestContext.piece).
+ */
+export async function timelinesFor(
+  ctx: RequestContext,
+  teamIds: readonly string[],
+  window: Window,
+): Promise<TeamTimeline[]> {
+  const from = spanOf(window).from;
+  const entries = await Promise.all(teamIds.map((id) => ctx.teams.weeksFrom(id, from)));
+  return ctx.piece(() => entries.map((entry, i) => historyOf(teamIds[i], entry).timeline));
 }
 
 function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {

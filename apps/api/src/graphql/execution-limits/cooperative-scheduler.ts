@@ -53,6 +53,23 @@ export class CooperativeScheduler {
     );
   }
 
+  /**
+   * Runs a piece of long work (milliseconds, a page of teams folded) now if the slice has time left,
+   * the clock read first, else in a later slice. The piece runs inside the slice that measures it: many
+   * requests' pieces together take one slice per turn of the event loop, not one piece each.
+   */
+  piece<T>(work: () => T, owner?: object): Promise<T> {
+    if (this.hasTimeLeft() && this.now() - (this.sliceStart ?? 0) < this.sliceMs) {
+      try {
+        return Promise.resolve(work());
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    this.spent = true;
+    return this.later(work, owner);
+  }
+
   /** `value` now if the slice has time left, else a promise of it in a later slice. */
   defer<T>(value: T, owner?: object): T | Promise<T> {
     if (this.ready()) return value;

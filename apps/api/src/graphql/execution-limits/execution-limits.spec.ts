@@ -78,6 +78,38 @@ describe('executing within limits', () => {
     expect(turns).toBeGreaterThan(20);
   });
 
+  it("long work in pieces: many requests' pieces together take one slice per turn of the event loop", async () => {
+    const scheduler = new CooperativeScheduler(20, now);
+    // the fake clock at every turn of the event loop
+    const turns: number[] = [];
+    let finished = false;
+    const mark = (): void => {
+      if (finished) return;
+      turns.push(clock);
+      setImmediate(mark);
+    };
+    setImmediate(mark);
+    // 40 requests, each folding 10 pieces of 5 ms (a page of teams each), all under way at once
+    const folds = Array.from({ length: 40 }, async () => {
+      const owner = {};
+      let done = 0;
+      for (let page = 0; page < 10; page++)
+        done += await scheduler.piece(() => {
+          clock += 5;
+          return 1;
+        }, owner);
+      return done;
+    });
+    expect(await Promise.all(folds)).toEqual(Array(40).fill(10));
+    finished = true;
+    turns.push(clock);
+    expect(clock).toBe(2_000);
+    // between two turns a slice's time and one piece at most: never every request's piece at once (200 ms)
+    const between = turns.slice(1).map((t, i) => t - turns[i]);
+    expect(Math.max(...between)).toBeLessThanOrEqual(25);
+    expect(turns.length).toBeGreaterThan(2_000 / 25);
+  });
+
   describe("a request's batched reads over a list answered in many slices", () => {
     /** 1,000 items whose `detail` loads through one DataLoader; each resolver takes 1 ms of the fake clock. */
     const batchesOver = async (
