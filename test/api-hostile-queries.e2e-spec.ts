@@ -11,6 +11,8 @@ import {
 } from '@orgpulse/testing';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 
 const TEN_YEARS = { from: '2016-01-04T00:00:00Z', to: '2026-01-05T00:00:00Z' };
 const TEAMS = 1_000;
@@ -203,6 +205,40 @@ describe('hostile GraphQL requests from a viewer token: refused with a coded err
         ],
       },
     });
+  });
+
+  it('a 2 MB body sent in pieces is read to its end, then refused with 413: the client reads the answer, no broken pipe', async () => {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const errors: Error[] = [];
+    socket.on('error', (error) => errors.push(error));
+    const write = (data: string) =>
+      new Promise<void>((resolve) =>
+        socket.write(data, (error) => {
+          if (error) errors.push(error);
+          resolve();
+        }),
+      );
+    const piece = 256 * 1024;
+    const length = 8 * piece;
+    await write(
+      `POST /graphql HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer ${viewer}\r\nContent-Length: ${length}\r\n\r\n`,
+    );
+    const body = `{"query":"${'x'.repeat(length - 12)}"}`;
+    for (let at = 0; at < length && errors.length === 0; at += piece) {
+      await write(body.slice(at, at + piece));
+      // no answer while the body is still coming
+      if (at + piece < length) expect(received).toBe('');
+    }
+    // the answer, then the server closes the connection
+    await once(socket, 'close');
+    expect(errors).toEqual([]);
+    expect(received).toMatch(/^HTTP\/1\.1 413 [\s\S]*"limit":"bodyBytes","max":102400,"actual":2097152/);
+    socket.destroy();
   });
 
   describe('over graphql-ws, the same limits', () => {

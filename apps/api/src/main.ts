@@ -13,7 +13,7 @@ import { authenticateGraphqlRequests } from './auth/api-token.hook';
 import { ApiCache } from './cache/api-cache';
 import { ApiMetrics } from './metrics/api-metrics';
 import { GRAPHQL_PATH } from './graphql/graphql-options';
-import { GRAPHQL_BODY_LIMIT } from './graphql/request-body';
+import { GRAPHQL_BODY_LIMIT, registerGraphqlBodyParsers } from './graphql/request-body';
 import { answerFromCache } from './graphql/result-cache/answer-from-cache';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
@@ -82,10 +82,11 @@ runService('orgpulse-api', async () => {
       telemetry,
     ),
     new FastifyAdapter({ bodyLimit: GRAPHQL_BODY_LIMIT, return503OnClosing: true }),
-    { logger: new NestPinoLogger(logger), abortOnError: false },
+    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
+  registerGraphqlBodyParsers(fastify);
   authenticateGraphqlRequests(fastify, authenticator, GRAPHQL_PATH);
   if (resultCache) answerFromCache(fastify, resultCache, GRAPHQL_PATH);
   serveLeadershipPage(app, logger);

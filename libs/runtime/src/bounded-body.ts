@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { IngestError } from '../errors/ingest-error';
 
 /**
  * Past the body limit, this much more of a request is read and dropped before it is refused: a client
@@ -9,16 +8,15 @@ import { IngestError } from '../errors/ingest-error';
  */
 export const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
 
-export const tooLarge = () => new IngestError('PAYLOAD_TOO_LARGE', 'the body is larger than 1 MiB');
-
 /**
  * Reads a request body of at most `limit` bytes. A larger one is drained (up to MAX_DRAINED_BYTES)
- * and refused with 413 once the client has finished sending, so it reads the answer.
+ * and refused with `tooLarge()` (the app's 413) once the client has finished sending, so it reads the answer.
  */
 export function readBoundedBody(
   payload: Readable,
   declaredLength: string | undefined,
   limit: number,
+  tooLarge: () => Error,
   done: (error: Error | null, body?: Buffer) => void,
 ): void {
   const declared = declaredLength === undefined ? NaN : Number(declaredLength);

@@ -1,14 +1,51 @@
-import { HttpException } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { HttpException, PayloadTooLargeException } from '@nestjs/common';
+import { readBoundedBody } from '@orgpulse/runtime';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import { tooLargeBody } from './graphql-errors';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 
-/**
- * GraphQL over HTTP takes a JSON body of at most this many bytes: fastify refuses a larger one from
- * its Content-Length before reading it, or once that much has arrived (413).
- */
+/** GraphQL over HTTP takes a JSON body of at most this many bytes. */
 export const GRAPHQL_BODY_LIMIT = QUERY_LIMITS.maxBodyBytes;
+
+type ParseText = (
+  request: FastifyRequest,
+  text: string,
+  done: (error: Error | null, body?: unknown) => void,
+) => void;
+
+/**
+ * Request bodies of at most GRAPHQL_BODY_LIMIT bytes: JSON parsed as fastify does (prototype poisoning
+ * refused); the media types a form or another origin's page sends without a preflight kept as text, for
+ * Apollo's CSRF refusal. A larger body is read to its end and dropped (within a bound) before the 413, as
+ * the ingest gateway does: a client still sending it (fetch, axios) otherwise meets a closed connection.
+ */
+export function registerGraphqlBodyParsers(fastify: FastifyInstance): void {
+  const bounded =
+    (parse: ParseText) =>
+    (request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) =>
+      readBoundedBody(
+        payload,
+        request.headers['content-length'],
+        GRAPHQL_BODY_LIMIT,
+        tooLarge,
+        (error, body) => {
+          if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
+          else parse(request, body.toString('utf8'), done);
+        },
+      );
+  const defaultJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJson: ParseText = (request, text, done) => void defaultJson(request, text, done);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', bounded(parseJson));
+  fastify.addContentTypeParser(
+    ['text/plain', 'application/x-www-form-urlencoded'],
+    bounded((_request, text, done) => done(null, text)),
+  );
+}
+
+const tooLarge = () => new PayloadTooLargeException();
 
 /** What a refusal of fastify's body parsing says to a GraphQL client (QUERY_LIMIT_EXCEEDED for the size). */
 export function bodyRefusal(exception: unknown, request: FastifyRequest): GraphQLError | undefined {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { IngestError } from '../errors/ingest-error';
 import { isIntegrationReceiver } from '../receive-integrations/receiver-route';
-import { readBoundedBody, tooLarge } from './bounded-body';
+import { readBoundedBody } from '@orgpulse/runtime';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const tooLarge = () => new IngestError('PAYLOAD_TOO_LARGE', 'the body is larger than 1 MiB');
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const eventContentTypes = [
   'application/json',
@@ -30,7 +31,7 @@ export function closeConnectionsWhenStopping(fastify: FastifyInstance): void {
 export function registerEventBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser([...eventContentTypes], (request, payload, done) =>
-    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, (error, body) => {
+    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, tooLarge, (error, body) => {
       if (error !== null || body === undefined) return done(error ?? tooLarge(), undefined);
       try {
         done(null, isIntegrationReceiver(request.url) ? body : parseJson(body));
