@@ -241,6 +241,27 @@ describe('hostile GraphQL requests from a viewer token: refused with a coded err
     socket.destroy();
   });
 
+  it('a 2 MB body to another route, or without a token, is refused at once: only a GraphQL client is waited for', async () => {
+    for (const [path, auth] of [
+      ['/nowhere', `Authorization: Bearer ${viewer}\r\n`],
+      ['/graphql', ''],
+    ]) {
+      const socket = connect(Number(new URL(base).port), '127.0.0.1');
+      await once(socket, 'connect');
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n${auth}` +
+          `Content-Length: ${2 * 1024 * 1024}\r\n\r\n{"query":`,
+      );
+      // answered with none of the body sent: nothing of it is read
+      await eventually(() => expect(received).toMatch(/^HTTP\/1\.1 4\d\d /));
+      socket.destroy();
+    }
+  });
+
   describe('over graphql-ws, the same limits', () => {
     let client: Client | undefined;
     afterEach(async () => client?.dispose());

@@ -8,19 +8,27 @@ import type { Readable } from 'node:stream';
  */
 export const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
 
+export interface BodyBounds {
+  /** the request's Content-Length header, if any */
+  declaredLength: string | undefined;
+  limit: number;
+  /** the app's 413 */
+  tooLarge: () => Error;
+  /** how much past the limit is read and dropped before the refusal (MAX_DRAINED_BYTES by default; 0: none) */
+  drainBytes?: number;
+}
+
 /**
- * Reads a request body of at most `limit` bytes. A larger one is drained (up to MAX_DRAINED_BYTES)
- * and refused with `tooLarge()` (the app's 413) once the client has finished sending, so it reads the answer.
+ * Reads a request body of at most `limit` bytes. A larger one is drained (up to `drainBytes` more) and
+ * refused with `tooLarge()` once the client has finished sending, so it reads the answer.
  */
 export function readBoundedBody(
   payload: Readable,
-  declaredLength: string | undefined,
-  limit: number,
-  tooLarge: () => Error,
+  { declaredLength, limit, tooLarge, drainBytes = MAX_DRAINED_BYTES }: BodyBounds,
   done: (error: Error | null, body?: Buffer) => void,
 ): void {
   const declared = declaredLength === undefined ? NaN : Number(declaredLength);
-  if (declared > limit + MAX_DRAINED_BYTES) return done(tooLarge());
+  if (declared > limit + drainBytes) return done(tooLarge());
   const chunks: Buffer[] = [];
   let received = 0;
   let settled = false;
@@ -37,7 +45,7 @@ export function readBoundedBody(
     received += bytes.length;
     if (received <= limit) chunks.push(bytes);
     else if (chunks.length > 0) chunks.length = 0; // over the limit: nothing more is kept
-    if (received > limit + MAX_DRAINED_BYTES) settle(tooLarge());
+    if (received > limit + drainBytes) settle(tooLarge());
   };
   const onEnd = () => settle(received > limit ? tooLarge() : null, Buffer.concat(chunks, received));
   const onError = (error: Error) => settle(Object.assign(error, { statusCode: 400 }));

@@ -9,7 +9,7 @@ import type { RequestContext } from '../graphql/request-context';
 import { badInput } from '../graphql/graphql-errors';
 import { WindowInput, toWindow } from '../graphql/window.input';
 import { membersAt } from '../overview/org-figures';
-import { TIMELINES_PER_PIECE, timelinesFor } from '../teams/team-metrics';
+import { timelinesFor } from '../teams/team-metrics';
 import { TEAMS_PER_READ } from '../read-models/team-reads';
 
 @ObjectType('BlockingEdge', {
@@ -81,10 +81,7 @@ export class BlockingEdgesResolver {
     const now = ctx.now(this.clock);
     if (groupId !== undefined && groupId !== null) {
       const ids = (await membersAt(ctx, groupId, Math.min(window.to, now))).map((v) => v.subjectId);
-      const timelines: TeamTimeline[] = [];
-      for (let i = 0; i < ids.length; i += TIMELINES_PER_PIECE)
-        for (const timeline of await timelinesFor(ctx, ids.slice(i, i + TIMELINES_PER_PIECE), window))
-          timelines.push(timeline);
+      const timelines = await timelinesFor(ctx, ids, window);
       return ctx.piece(() => blockingEdges(timelines, window, now));
     }
     const to = Math.min(window.to, now);

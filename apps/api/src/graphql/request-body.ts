@@ -3,6 +3,7 @@ import { readBoundedBody } from '@orgpulse/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
+import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { tooLargeBody } from './graphql-errors';
 import { QUERY_LIMITS } from './query-limits/query-limits';
 
@@ -18,8 +19,9 @@ type ParseText = (
 /**
  * Request bodies of at most GRAPHQL_BODY_LIMIT bytes: JSON parsed as fastify does (prototype poisoning
  * refused); the media types a form or another origin's page sends without a preflight kept as text, for
- * Apollo's CSRF refusal. A larger body is read to its end and dropped (within a bound) before the 413, as
- * the ingest gateway does: a client still sending it (fetch, axios) otherwise meets a closed connection.
+ * Apollo's CSRF refusal. A larger body of an authenticated GraphQL request is read to its end and dropped
+ * (within a bound) before the 413, as the ingest gateway does: a client still sending it (fetch, axios)
+ * otherwise meets a closed connection. Any other request (unauthenticated: another route) is refused at once.
  */
 export function registerGraphqlBodyParsers(fastify: FastifyInstance): void {
   const bounded =
@@ -27,9 +29,13 @@ export function registerGraphqlBodyParsers(fastify: FastifyInstance): void {
     (request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) =>
       readBoundedBody(
         payload,
-        request.headers['content-length'],
-        GRAPHQL_BODY_LIMIT,
-        tooLarge,
+        {
+          declaredLength: request.headers['content-length'],
+          limit: GRAPHQL_BODY_LIMIT,
+          tooLarge,
+          // only an authenticated GraphQL request is worth reading to its end; any other is refused at once
+          drainBytes: (request as Partial<AuthenticatedRequest>).principal ? undefined : 0,
+        },
         (error, body) => {
           if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
           else parse(request, body.toString('utf8'), done);

@@ -71,6 +71,11 @@ export class RequestContext {
     await this.piece(() => undefined);
   }
 
+  /** Throws the cut once the request is cut or past its deadline: before a read that work after it would drop. */
+  stopIfCut(): void {
+    budgets.get(this)?.check();
+  }
+
   /**
    * Runs a piece of long work (a page of teams folded, a few milliseconds) in the process's slices: with
    * every request's pieces, at most a slice's time per turn of the event loop. Past the request's

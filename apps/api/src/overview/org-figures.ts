@@ -156,6 +156,7 @@ export function groupOverview(
     if (activityAsked) return (await folded()).time;
     const time = { blockedMs: 0, personMs: 0 };
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
+      ctx.stopIfCut();
       const runs = await ctx.teams.flaggedTimelines(
         ids.slice(start, start + TEAMS_PER_READ),
         'blocked',
@@ -227,6 +228,7 @@ async function sumsOverEveryTeam(
   const sums = new OverviewSums(window, now);
   const span = spanOf(window);
   for (let after: string | undefined; ;) {
+    ctx.stopIfCut();
     const ids = await ctx.teams.reader.ids(ctx.orgId, { first: EVERY_TEAM_PAGE, after });
     if (ids.length === 0) break;
     after = ids[ids.length - 1];

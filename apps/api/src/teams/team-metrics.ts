@@ -52,16 +52,24 @@ export const TIMELINES_PER_PIECE = 200;
 
 /**
  * These teams' timelines over the window: their weeks read (batched, shared with other requests), then
- * the timelines built in one piece of the request's long work (see RequestContext.piece).
+ * the timelines built TIMELINES_PER_PIECE at a time, each a piece of the request's long work (see
+ * RequestContext.piece). A request already cut reads nothing.
  */
 export async function timelinesFor(
   ctx: RequestContext,
   teamIds: readonly string[],
   window: Window,
 ): Promise<TeamTimeline[]> {
+  ctx.stopIfCut();
   const from = spanOf(window).from;
   const entries = await Promise.all(teamIds.map((id) => ctx.teams.weeksFrom(id, from)));
-  return ctx.piece(() => entries.map((entry, i) => historyOf(teamIds[i], entry).timeline));
+  const timelines: TeamTimeline[] = [];
+  for (let start = 0; start < entries.length; start += TIMELINES_PER_PIECE)
+    await ctx.piece(() => {
+      for (let i = start; i < Math.min(start + TIMELINES_PER_PIECE, entries.length); i++)
+        timelines.push(historyOf(teamIds[i], entries[i]).timeline);
+    });
+  return timelines;
 }
 
 function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {

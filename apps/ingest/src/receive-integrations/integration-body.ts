@@ -8,18 +8,22 @@ import { isIntegrationReceiver } from './receiver-route';
 /** Slack and GitHub post form-encoded by default; only receivers take that media type, others answer 415. */
 export function registerIntegrationBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/x-www-form-urlencoded', (request, payload, done) =>
-    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, tooLarge, (error, body) => {
-      if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
-      else if (isIntegrationReceiver(request.url)) done(null, body);
-      else
-        done(
-          new IngestError(
-            'UNSUPPORTED_MEDIA_TYPE',
-            'Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json',
-          ),
-          undefined,
-        );
-    }),
+    readBoundedBody(
+      payload,
+      { declaredLength: request.headers['content-length'], limit: MAX_BODY_BYTES, tooLarge },
+      (error, body) => {
+        if (error !== null || body === undefined) done(error ?? tooLarge(), undefined);
+        else if (isIntegrationReceiver(request.url)) done(null, body);
+        else
+          done(
+            new IngestError(
+              'UNSUPPORTED_MEDIA_TYPE',
+              'Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json',
+            ),
+            undefined,
+          );
+      },
+    ),
   );
 }
 

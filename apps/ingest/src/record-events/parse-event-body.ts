@@ -31,14 +31,18 @@ export function closeConnectionsWhenStopping(fastify: FastifyInstance): void {
 export function registerEventBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser([...eventContentTypes], (request, payload, done) =>
-    readBoundedBody(payload, request.headers['content-length'], MAX_BODY_BYTES, tooLarge, (error, body) => {
-      if (error !== null || body === undefined) return done(error ?? tooLarge(), undefined);
-      try {
-        done(null, isIntegrationReceiver(request.url) ? body : parseJson(body));
-      } catch (parseError) {
-        done(parseError as Error, undefined);
-      }
-    }),
+    readBoundedBody(
+      payload,
+      { declaredLength: request.headers['content-length'], limit: MAX_BODY_BYTES, tooLarge },
+      (error, body) => {
+        if (error !== null || body === undefined) return done(error ?? tooLarge(), undefined);
+        try {
+          done(null, isIntegrationReceiver(request.url) ? body : parseJson(body));
+        } catch (parseError) {
+          done(parseError as Error, undefined);
+        }
+      },
+    ),
   );
 }
 
