@@ -89,20 +89,6 @@ async function memberStatesAt(
   });
 }
 
-/** The teams' timelines over the window, a slice at a time: a large group holds no one up. */
-async function timelinesOf(
-  ctx: RequestContext,
-  views: readonly TeamView[],
-  window: Window,
-): Promise<TeamTimeline[]> {
-  const timelines: TeamTimeline[] = [];
-  for (let start = 0; start < views.length; start += TIMELINES_PER_PIECE) {
-    const slice = views.slice(start, start + TIMELINES_PER_PIECE).map((v) => v.subjectId);
-    for (const timeline of await timelinesFor(ctx, slice, window)) timelines.push(timeline);
-  }
-  return timelines;
-}
-
 const addTime = (
   sum: { blockedMs: number; personMs: number },
   time: { blockedMs: number; personMs: number },
@@ -340,7 +326,13 @@ export async function groupTrend(
     const week = { from: Math.max(monday, window.from), to: Math.min(monday + WEEK_MS, window.to) };
     const members = await membersAt(ctx, groupId, Math.min(week.to, now));
     const missing = members.filter((v) => !timelines.has(v.subjectId));
-    for (const [i, timeline] of (await timelinesOf(ctx, missing, window)).entries())
+    for (const [i, timeline] of (
+      await timelinesFor(
+        ctx,
+        missing.map((v) => v.subjectId),
+        window,
+      )
+    ).entries())
       timelines.set(missing[i].subjectId, timeline);
     const [point] = await ctx.piece(() =>
       weeklyTrend(week, now, () => members.map((v) => timelines.get(v.subjectId) as TeamTimeline)),
