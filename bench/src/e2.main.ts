@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { repoRoot } from '@orgpulse/testing';
+import { Client } from 'pg';
+import { BenchBroker } from './bench-broker';
+import { createRunDatabase, dropRunDatabase } from './bench-database';
+import { BenchStack } from './bench-stack';
+import { cleaningUp } from './cleanups';
+import { CpuSampler } from './cpu-sampler';
+import { closeConnections } from './http-client';
+import { ingestThroughput } from './ingest-throughput';
+import { projectionLag, syntheticTeams } from './projection-lag';
+import { syntheticOrg } from './synthetic-org';
+
+/**
+ * E2 as the bench runs it (after E1's year, on the same apps), several times over, for working on the
+ * projection lag: `node dist/bench/bench/src/e2.main.js [rounds]` with DATABASE_URL naming the server.
+ * Prints each round's figures, the events whose lag was past 100 ms by the second they were seen, and the
+ * CPU of each process per second. E2_STATEMENTS=1 adds the round's costliest statements (the server must
+ * load pg_stat_statements, and the database named by DATABASE_URL have the extension); E2_KEEP=1 keeps the
+ * run's database.
+ */
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('DATABASE_URL is not set');
+  const rounds = Number(process.argv[2] ?? 3);
+  const days = 365;
+  const start = new Date(Date.now() - (days + 7) * 86_400_000);
+  const events = syntheticOrg({ teams: 200, people: 2000, days, start, seed: 1 });
+  const broker = await BenchBroker.start(join(repoRoot, '.run', 'bench-e2'));
+  await cleaningUp(
+    () => broker.stop(),
+    async () => {
+      const databaseUrl = await createRunDatabase(serverUrl, `orgpulse_e2_${Date.now()}`);
+      await cleaningUp(
+        () =>
+          process.env.E2_KEEP
+            ? Promise.resolve(console.log(`kept ${databaseUrl}`))
+            : dropRunDatabase(serverUrl, databaseUrl),
+        async () => {
+          const stack = await BenchStack.start(broker.brokers, databaseUrl);
+          await cleaningUp(
+            () => stack.stop(),
+            async () => {
+              const e1 = await ingestThroughput(stack, events, 8);
+              console.log(JSON.stringify({ e1: Math.round(e1.eventsPerSecond) }));
+              for (let round = 1; round <= rounds; round++) {
+                let slow: { at: number; lagMs: number }[] = [];
+                let first = 0;
+                const watched = [...stack.appProcesses(), { group: 'kafka', pid: broker.pid() }];
+                const cpu: string[] = [];
+                let sampling = true;
+                const sampled = (async () => {
+                  while (sampling) {
+                    const sampler = await CpuSampler.start(watched, databaseUrl);
+                    await new Promise((resolve) => setTimeout(resolve, 1000));
+                    const report = await sampler.stop();
+                    cpu.push(
+                      Object.entries(report.groups)
+                        .filter(([, g]) => g.percentOfCore >= 10)
+                        .map(([group, g]) => `${group} ${Math.round(g.percentOfCore)}`)
+                        .join(', '),
+                    );
+                  }
+                })();
+                const stats = process.env.E2_STATEMENTS
+                  ? new Client({ connectionString: serverUrl })
+                  : undefined;
+                await stats?.connect();
+                await stats?.query('SELECT pg_stat_statements_reset()');
+                const stream = { ...syntheticTeams(200), idPrefix: `steady-${round}-` };
+                const e2 = await projectionLag(stack, 1000, 30, stream, (lags) => {
+                  first = Math.min(...lags.map((l) => l.at));
+                  slow = lags.filter((l) => l.lagMs > 100);
+                });
+                const top = await stats?.query<{
+                  ms: number;
+                  calls: string;
+                  rows: string;
+                  per: string;
+                  q: string;
+                }>(
+                  `SELECT calls, rows, round(total_exec_time)::int AS ms, round((total_exec_time / calls)::numeric, 3) AS per,
+                          left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS q
+                     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30`,
+                );
+                for (const r of top?.rows ?? [])
+                  console.log(`  sql ${r.ms} ms ${r.calls} calls ${r.rows} rows ${r.per}: ${r.q}`);
+                await stats?.end();
+                sampling = false;
+                await sampled;
+                cpu.forEach((line, second) => console.log(`  cpu ${second}s: ${line}`));
+                const bySecond = new Map<number, number[]>();
+                for (const l of slow) {
+                  const second = Math.floor((l.at - first) / 1000);
+                  bySecond.set(second, [...(bySecond.get(second) ?? []), Math.round(l.lagMs)]);
+                }
+                console.log(
+                  JSON.stringify({
+                    round,
+                    p50: e2.p50Ms,
+                    p99: e2.p99Ms,
+                    max: e2.maxMs,
+                    slow: [...bySecond].map(([s, l]) => `${s}s: ${l.length} (max ${Math.max(...l)})`),
+                  }),
+                );
+              }
+              stack.assertRunning();
+            },
+          );
+        },
+      );
+    },
+  );
+  closeConnections();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
