@@ -8,8 +8,13 @@ export const alerterEnv = {
   KAFKA_TOPIC_PARTITIONS: env.int(6, 1, 1000),
   // rounds look for due work at least this often (besides the projector's notices and the next due time)
   ALERTER_INTERVAL_MS: env.int(5_000, 500, 60_000),
+  // changes noticed within this long of a round's start are judged together in the next round (alerts are
+  // due within 60 s: a quarter second is nothing to them, and spares a round per projector commit)
+  ALERTER_CHANGE_GAP_MS: env.int(250, 0, 10_000),
   // rules and subjects judged per round (one transaction); more rounds follow while work is due
   ALERTER_ROUND_SIZE: env.int(500, 1, 10_000),
+  // of which bulk work (old events settled, sweeps) at most, with a pause as long as the round between two
+  ALERTER_BULK_ROUND_SIZE: env.int(100, 1, 10_000),
   // every channel retries until delivered: backoff doubles from the base up to the cap
   ALERTER_RETRY_BASE_MS: env.int(1_000, 10, 600_000),
   ALERTER_RETRY_MAX_MS: env.int(300_000, 1_000, 86_400_000),

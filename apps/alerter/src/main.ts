@@ -60,7 +60,11 @@ runService('orgpulse-alerter', async () => {
   const scheduler = new AlertScheduler(
     new EvaluateAlertsHandler(
       db,
-      { roundSize: config.ALERTER_ROUND_SIZE, sweepPageSize: 1_000 },
+      {
+        roundSize: config.ALERTER_ROUND_SIZE,
+        bulkRoundSize: config.ALERTER_BULK_ROUND_SIZE,
+        sweepPageSize: 1_000,
+      },
       alerterTelemetry,
     ),
     dispatcher,
@@ -69,6 +73,7 @@ runService('orgpulse-alerter', async () => {
     progress,
     logger,
     alerterTelemetry,
+    config.ALERTER_CHANGE_GAP_MS,
   );
   const backlog = new OutboxBacklog(db, config.ALERTER_WEBHOOK_CONCURRENCY);
   telemetry.metrics.adopt(progress.registry);

@@ -197,6 +197,33 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     expect(await db.query(`SELECT * FROM alert_sweeps WHERE org_id = $1`, [orgId])).toEqual([]);
   });
 
+  it('a round takes at most its bulk share of settled old events, ahead of which live work goes', async () => {
+    const orgId = await newOrg();
+    const now = await dbNow();
+    await projectEvents(
+      db,
+      Array.from({ length: 30 }, (_, i) => [
+        team(orgId, `o${i}`, now - 3 * DAY),
+        block(orgId, `o${i}`, now - 3 * DAY),
+      ]).flat(),
+    );
+    await settled();
+    await projectEvents(db, [team(orgId, 'live', now), block(orgId, 'live', now)]);
+    const h = new EvaluateAlertsHandler(db, { roundSize: 500, bulkRoundSize: 10, sweepPageSize: 1_000 });
+    // the live team's rules and 10 of the old teams' (a few rules each)
+    const first = await h.round();
+    expect(first).toMatchObject({ full: true, bulkOnly: false });
+    const [{ live }] = await db.query<{ live: number }[]>(
+      `SELECT count(*)::int AS live FROM alert_watch WHERE org_id = $1 AND live_at <= now()`,
+      [orgId],
+    );
+    expect(live).toBe(0);
+    const second = await h.round();
+    expect(second).toMatchObject({ judged: 10, full: true, bulkOnly: true });
+    const rest = await rounds(h);
+    expect(rest.raised).toBe(30); // blocked three days: idle, once each
+  });
+
   it('two alerters judging at once raise each alert once, with one delivery per channel', async () => {
     const orgId = await newOrg();
     const now = await dbNow();

@@ -28,6 +28,8 @@ export class AlertScheduler {
   private again: RoundKind | undefined;
   private stopped = false;
   private waitingForHeads = false;
+  private gapTimer: NodeJS.Timeout | undefined;
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
@@ -37,6 +39,7 @@ export class AlertScheduler {
     private readonly progress: AlerterProgress,
     private readonly logger: Logger,
     private readonly telemetry?: Pick<AlerterTelemetry, 'noticed' | 'round'>,
+    private readonly changeGapMs = 0,
   ) {}
 
   async start(): Promise<void> {
@@ -51,6 +54,7 @@ export class AlertScheduler {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.dueTimer);
+    clearTimeout(this.gapTimer);
     await this.running;
     await this.dispatcher.stop();
     await this.listener?.end().catch(() => undefined);
@@ -63,6 +67,19 @@ export class AlertScheduler {
       if (this.again === undefined || WAKE_RANK[kind] > WAKE_RANK[this.again]) this.again = kind;
       return;
     }
+    // changes noticed soon after a round started wait for the gap's end and are judged together: at a
+    // projector's tens of commits a second, a round each would cost more than the judging itself
+    const wait = kind === 'changed' ? this.lastStartedAt + this.changeGapMs - Date.now() : 0;
+    if (wait > 0) {
+      this.gapTimer ??= setTimeout(() => {
+        this.gapTimer = undefined;
+        this.wake('changed');
+      }, wait);
+      return;
+    }
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    this.lastStartedAt = Date.now();
     this.running = this.work(kind).finally(() => {
       this.running = undefined;
       const again = this.again;
@@ -79,12 +96,16 @@ export class AlertScheduler {
       for (;;) {
         if (this.stopped) return;
         const swept = await this.evaluate.sweepStep();
+        const started = Date.now();
         const outcome = await this.timedRound(kind);
         if (outcome.raised + outcome.resolved > 0) {
           this.logger.info(outcome, 'alerts changed');
           this.dispatcher.wake();
         }
         if (!outcome.full && !swept) break;
+        // bulk work (an import settled, a sweep) takes at most half of the time: live work and the
+        // projector, whose marks wait for a round's rows, are not starved by a backlog
+        if (outcome.bulkOnly) await new Promise((resolve) => setTimeout(resolve, Date.now() - started));
       }
       this.progress.evaluationSucceeded();
       this.wakeWhenDue(await this.evaluate.nextDueInMs());

@@ -26,6 +26,11 @@ export interface EvaluationOptions {
   roundSize: number;
   /** subjects marked per step of a sweep */
   sweepPageSize: number;
+  /**
+   * bulk rules and subjects (old events settled, sweeps) judged per round at most: a round holds its rows
+   * until it commits, and a projector marking one of them again waits for it
+   */
+  bulkRoundSize?: number;
 }
 
 export interface EvaluationOutcome {
@@ -34,6 +39,8 @@ export interface EvaluationOutcome {
   resolved: number;
   /** the round took all it could: more may be due now */
   full: boolean;
+  /** every rule and subject judged was bulk work (no live change, no threshold falling due) */
+  bulkOnly?: boolean;
 }
 
 /** What one org's judgements in a round changed. */
@@ -92,7 +99,11 @@ export class EvaluateAlertsHandler {
     try {
       const outcome = await this.db.transaction(async (tx) => {
         const watch = new AlertWatch(tx);
-        const { now, items } = await watch.claim(this.options.roundSize);
+        const bulkLimit = Math.min(
+          this.options.bulkRoundSize ?? this.options.roundSize,
+          this.options.roundSize,
+        );
+        const { now, items } = await watch.claim(this.options.roundSize, bulkLimit);
         if (items.length === 0) return { judged: 0, raised: 0, resolved: 0, full: false };
         const orgIds = [...new Set(items.map((i) => i.orgId))];
         const judging = (observed.judging = this.observer?.judging(orgIds));
@@ -133,7 +144,8 @@ export class EvaluateAlertsHandler {
           judged: judged.length,
           raised: raised.length,
           resolved: resolved.length,
-          full: items.length >= this.options.roundSize,
+          full: items.length >= this.options.roundSize || items.filter((i) => i.bulk).length >= bulkLimit,
+          bulkOnly: items.every((i) => i.bulk),
         };
       });
       observed.judging?.ended(changes);

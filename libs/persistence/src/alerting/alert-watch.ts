@@ -40,13 +40,14 @@ const CLAIM = (column: 'live_at' | 'bulk_at') => `
 export class AlertWatch {
   constructor(private readonly tx: Queryable) {}
 
-  async claim(limit: number): Promise<WatchClaim> {
+  /** Up to `limit` rules and subjects, of which at most `bulkLimit` bulk ones (live work first). */
+  async claim(limit: number, bulkLimit = limit): Promise<WatchClaim> {
     const live: { orgId: string; rule: string; subjectId: string; now: number }[] = await this.tx.query(
       CLAIM('live_at'),
       [limit],
     );
-    const bulk: typeof live =
-      live.length < limit ? await this.tx.query(CLAIM('bulk_at'), [limit - live.length]) : [];
+    const room = Math.min(limit - live.length, bulkLimit);
+    const bulk: typeof live = room > 0 ? await this.tx.query(CLAIM('bulk_at'), [room]) : [];
     const items = new Map<string, WatchItem>();
     for (const [rows, isBulk] of [
       [live, false],

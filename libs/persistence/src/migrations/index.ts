@@ -15,6 +15,7 @@ import { CoachingLoop1765000000000 } from './1765000000000-coaching-loop';
 import { RegisteredTeamTotals1765100000000 } from './1765100000000-registered-team-totals';
 import { PersonHeadLastAt1765200000000 } from './1765200000000-person-head-last-at';
 import { BlockedTeamWeeks1765300000000 } from './1765300000000-blocked-team-weeks';
+import { AlertsByOrgRaised1765400000000 } from './1765400000000-alerts-by-org-raised';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -34,4 +35,5 @@ export const migrations = [
   RegisteredTeamTotals1765100000000,
   PersonHeadLastAt1765200000000,
   BlockedTeamWeeks1765300000000,
+  AlertsByOrgRaised1765400000000,
 ];
