@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Topics } from '@orgpulse/contracts';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { RenewingProducer } from '@orgpulse/messaging';
-import { WebhooksRepository } from '@orgpulse/persistence';
+import { PgListener, WebhooksRepository } from '@orgpulse/persistence';
 import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
@@ -68,12 +68,15 @@ runService('orgpulse-alerter', async () => {
       alerterTelemetry,
     ),
     dispatcher,
-    config.DATABASE_URL,
-    config.ALERTER_INTERVAL_MS,
+    new PgListener({
+      databaseUrl: config.DATABASE_URL,
+      logger,
+      applicationName: 'orgpulse-alerter-listener',
+    }),
+    { intervalMs: config.ALERTER_INTERVAL_MS, changeGapMs: config.ALERTER_CHANGE_GAP_MS },
     progress,
     logger,
     alerterTelemetry,
-    config.ALERTER_CHANGE_GAP_MS,
   );
   const backlog = new OutboxBacklog(db, config.ALERTER_WEBHOOK_CONCURRENCY);
   telemetry.metrics.adopt(progress.registry);

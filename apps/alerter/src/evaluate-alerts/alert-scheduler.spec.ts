@@ -1,3 +1,4 @@
+import { PgListener } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
@@ -25,16 +26,19 @@ function handler(outcomes: EvaluationOutcome[]) {
 function scheduler(evaluate: EvaluateAlertsHandler, changeGapMs: number): AlertScheduler {
   const dispatcher = { wake: () => undefined, stop: () => Promise.resolve() };
   const progress = { evaluationSucceeded: () => undefined, evaluationFailed: () => undefined };
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const logger = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as Logger;
+  const listener = new PgListener({ databaseUrl: 'postgres://unused', logger, applicationName: 'test' });
   return new AlertScheduler(
     evaluate,
     dispatcher as unknown as DeliveryDispatcher,
-    'postgres://unused',
-    5_000,
+    listener,
+    { intervalMs: 5_000, changeGapMs },
     progress as unknown as AlerterProgress,
-    logger as unknown as Logger,
-    undefined,
-    changeGapMs,
+    logger,
   );
 }
 

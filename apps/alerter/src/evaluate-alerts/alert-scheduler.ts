@@ -1,6 +1,5 @@
-import { PROJECTIONS_CHANNEL, parseProjectionNotice } from '@orgpulse/persistence';
+import { PROJECTIONS_CHANNEL, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
-import { Client } from 'pg';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
 import type { AlerterTelemetry, RoundKind } from '../observability/alerter-telemetry';
@@ -19,10 +18,16 @@ const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
  * event), and on a clock in case another instance's due times or a lost notification were missed.
  * Delivery runs on a loop of its own (the dispatcher), woken when a round enqueued a change.
  */
+export interface AlertSchedulerOptions {
+  /** rounds look for due work at least this often */
+  intervalMs: number;
+  /** changes noticed within this long of a round's start wait for the gap's end (0: a round at once) */
+  changeGapMs: number;
+}
+
 export class AlertScheduler {
   private timer: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
-  private listener: Client | undefined;
   private running: Promise<void> | undefined;
   /** what woke the scheduler while rounds ran: they run again right after */
   private again: RoundKind | undefined;
@@ -34,18 +39,31 @@ export class AlertScheduler {
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
     private readonly dispatcher: DeliveryDispatcher,
-    private readonly databaseUrl: string,
-    private readonly intervalMs: number,
+    private readonly listener: PgListener,
+    private readonly options: AlertSchedulerOptions,
     private readonly progress: AlerterProgress,
     private readonly logger: Logger,
     private readonly telemetry?: Pick<AlerterTelemetry, 'noticed' | 'round'>,
-    private readonly changeGapMs = 0,
-  ) {}
+  ) {
+    listener.on(PROJECTIONS_CHANNEL, (payload) => {
+      if (this.stopped) return;
+      // the org and, when the projection was traced, the trace its judgement goes on with
+      if (payload) {
+        const { orgId, traceparent } = parseProjectionNotice(payload);
+        this.telemetry?.noticed(orgId, traceparent);
+      }
+      this.wake('changed');
+    });
+    // a change committed while the listener was away was not noticed: the clock's round judges it now
+    listener.onListening((listening) => {
+      if (listening) this.wake('clock');
+    });
+  }
 
   async start(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
     this.wake('clock');
-    this.timer = setInterval(() => this.wake('clock'), this.intervalMs);
+    this.timer = setInterval(() => this.wake('clock'), this.options.intervalMs);
     this.dispatcher.start();
   }
 
@@ -57,7 +75,7 @@ export class AlertScheduler {
     clearTimeout(this.gapTimer);
     await this.running;
     await this.dispatcher.stop();
-    await this.listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** Runs rounds now, or right after the ones in progress: wake-ups never pile up. */
@@ -69,7 +87,7 @@ export class AlertScheduler {
     }
     // changes noticed soon after a round started wait for the gap's end and are judged together: at a
     // projector's tens of commits a second, a round each would cost more than the judging itself
-    const wait = kind === 'changed' ? this.lastStartedAt + this.changeGapMs - Date.now() : 0;
+    const wait = kind === 'changed' ? this.lastStartedAt + this.options.changeGapMs - Date.now() : 0;
     if (wait > 0) {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
@@ -148,31 +166,8 @@ export class AlertScheduler {
     clearTimeout(this.dueTimer);
     if (inMs === null || this.stopped) return;
     // due later than the clock's next tick: that tick wakes the rounds, counted as the clock's
-    const kind = inMs <= this.intervalMs ? 'due' : 'clock';
-    this.dueTimer = setTimeout(() => this.wake(kind), Math.min(this.intervalMs, Math.max(MIN_WAKE_MS, inMs)));
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl });
-    client.on('notification', (message) => {
-      if (this.stopped) return;
-      // the org and, when the projection was traced, the trace its judgement goes on with
-      if (message.payload) {
-        const { orgId, traceparent } = parseProjectionNotice(message.payload);
-        this.telemetry?.noticed(orgId, traceparent);
-      }
-      this.wake('changed');
-    });
-    client.on('error', (error) => {
-      this.logger.warn(
-        { err: describeError(error) },
-        'lost the projection-change listener; the clock still evaluates',
-      );
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), 5_000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${PROJECTIONS_CHANNEL}`);
-    this.listener = client;
+    const { intervalMs } = this.options;
+    const kind = inMs <= intervalMs ? 'due' : 'clock';
+    this.dueTimer = setTimeout(() => this.wake(kind), Math.min(intervalMs, Math.max(MIN_WAKE_MS, inMs)));
   }
 }
