@@ -6,12 +6,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { ReadinessMonitor } from '@orgpulse/platform';
+import { HealthHttpController } from '@orgpulse/runtime';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AlertScheduler } from './evaluate-alerts/alert-scheduler';
-import { AlerterProgress } from './health/alerter-progress';
-import { HealthHttpController } from './health/health.http.controller';
 import { OutboxBacklog } from './health/outbox-backlog';
 
 export interface AlerterResources {
@@ -19,9 +17,7 @@ export interface AlerterResources {
   kafkaHealth: KafkaHealthProbe;
   scheduler: AlertScheduler;
   producer: Pick<Producer, 'disconnect'>;
-  progress: AlerterProgress;
   backlog: OutboxBacklog;
-  readiness: ReadinessMonitor;
 }
 
 const PRODUCER = Symbol('PRODUCER');
@@ -61,9 +57,7 @@ export class AlerterModule {
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         { provide: AlertScheduler, useValue: resources.scheduler },
         { provide: PRODUCER, useValue: resources.producer },
-        { provide: AlerterProgress, useValue: resources.progress },
         { provide: OutboxBacklog, useValue: resources.backlog },
-        { provide: ReadinessMonitor, useValue: resources.readiness },
         AlerterLifecycle,
       ],
     };

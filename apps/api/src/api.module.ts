@@ -26,10 +26,10 @@ import { GRAPHQL_PATH, graphqlOptions } from './graphql/graphql-options';
 import { QUERY_LIMITS } from './graphql/query-limits/query-limits';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
-import { HealthHttpController } from './health/health.http.controller';
 import { TeamHistoryCache } from './read-models/team-history.cache';
 import { serveGraphqlWs } from './subscriptions/graphql-ws.server';
 import { OpenSockets } from './subscriptions/open-sockets';
+import { HealthHttpController } from '@orgpulse/runtime';
 
 export interface ApiResources {
   db: DataSource;

@@ -17,13 +17,13 @@ import { IngestKeyCache } from './auth/ingest-key.cache';
 import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
 import { PublishBacklogMiddleware } from './backpressure/publish-backlog.middleware';
 import { IngestErrorFilter } from './errors/ingest-error.filter';
-import { HealthHttpController } from './health/health.http.controller';
 import { LOGGER } from './ingest.tokens';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
 import { IntegrationReceiver } from './receive-integrations/integration-receiver';
 import { IntegrationReceiverHttpController } from './receive-integrations/integration-receiver.http.controller';
 import { RecordEventsHandler } from './record-events/record-events.handler';
 import { RecordEventsHttpController } from './record-events/record-events.http.controller';
+import { HealthHttpController } from '@orgpulse/runtime';
 
 export interface IngestResources {
   db: DataSource;

@@ -41,6 +41,7 @@ runService('orgpulse-projector', async () => {
   telemetry.metrics.adopt(progress.registry);
   telemetry.metrics.beforeScrape(() => progress.refreshGauges());
   telemetry.readiness.addProblems(() => progress.problems());
+  telemetry.readiness.addDetails('projection', () => progress.snapshot());
   const deadLetterRelay = new DeadLetterRelay(
     kafka,
     db,
@@ -64,7 +65,7 @@ runService('orgpulse-projector', async () => {
 
   const app = await NestFactory.create<NestFastifyApplication>(
     withTelemetry(
-      ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, progress, kafkaHealth }),
+      ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, kafkaHealth }),
       telemetry,
     ),
     new FastifyAdapter(),

@@ -6,19 +6,17 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
+import { HealthHttpController } from '@orgpulse/runtime';
 import { DataSource } from 'typeorm';
 import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
-import { HealthHttpController } from './health/health.http.controller';
 import { ProjectEventsConsumer } from './project-events/project-events.consumer';
 import { LagMonitor } from './progress/lag-monitor';
-import { ProjectionProgress } from './progress/projection-progress';
 
 export interface ProjectorResources {
   db: DataSource;
   consumer: ProjectEventsConsumer;
   deadLetterRelay: DeadLetterRelay;
   lagMonitor: LagMonitor;
-  progress: ProjectionProgress;
   kafkaHealth: KafkaHealthProbe;
 }
 
@@ -58,7 +56,6 @@ export class ProjectorModule {
         { provide: ProjectEventsConsumer, useValue: resources.consumer },
         { provide: DeadLetterRelay, useValue: resources.deadLetterRelay },
         { provide: LagMonitor, useValue: resources.lagMonitor },
-        { provide: ProjectionProgress, useValue: resources.progress },
         { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         ProjectorLifecycle,
       ],

@@ -25,23 +25,6 @@ interface FastifyReplyLike {
   header(name: string, value: string): FastifyReplyLike;
   send(body: string): unknown;
 }
-interface ExpressRequestLike {
-  method: string;
-  baseUrl?: string;
-  route?: { path?: string };
-}
-interface ExpressResponseLike {
-  statusCode: number;
-  status(code: number): ExpressResponseLike;
-  type(type: string): ExpressResponseLike;
-  send(body: string): unknown;
-  once(event: 'finish', listener: () => void): unknown;
-}
-interface ExpressLike {
-  use(handler: (req: ExpressRequestLike, res: ExpressResponseLike, next: () => void) => void): unknown;
-  get(path: string, handler: (req: unknown, res: ExpressResponseLike) => void): unknown;
-}
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -68,9 +51,10 @@ export function serveOperatorEndpoints(app: INestApplication, telemetry: Service
       body: await telemetry.metrics.scrape(),
     }),
   };
-  if (adapter.getType() === 'fastify')
-    serveOnFastify(adapter.getInstance() as FastifyLike, telemetry.metrics, endpoints);
-  else serveOnExpress(adapter.getInstance() as ExpressLike, telemetry.metrics, endpoints);
+  // every app runs on Fastify (one HTTP platform): anything else is a wiring mistake, refused at boot
+  if (adapter.getType() !== 'fastify')
+    throw new Error(`operator endpoints need the Fastify adapter, not ${adapter.getType()}`);
+  serveOnFastify(adapter.getInstance() as FastifyLike, telemetry.metrics, endpoints);
 }
 
 function serveOnFastify(
@@ -92,37 +76,4 @@ function serveOnFastify(
       const { status, type, body } = await answer();
       return reply.code(status).header('Content-Type', type).send(body);
     });
-}
-
-function serveOnExpress(
-  express: ExpressLike,
-  metrics: ServiceMetrics,
-  endpoints: Record<string, () => Promise<Answer>>,
-): void {
-  express.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () =>
-      metrics.observeHttp(
-        req.method,
-        expressRoute(req, res.statusCode),
-        res.statusCode,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      ),
-    );
-    next();
-  });
-  for (const [path, answer] of Object.entries(endpoints))
-    express.get(path, (_req, res) => {
-      void answer().then(
-        ({ status, type, body }) => res.status(status).type(type).send(body),
-        () => res.status(500).type(JSON_TYPE).send('{"status":"error"}'),
-      );
-    });
-}
-
-/** The route template (`/health`), the mount point of a middleware (`/graphql`), or static files. */
-function expressRoute(req: ExpressRequestLike, status: number): string {
-  if (req.route?.path !== undefined) return `${req.baseUrl ?? ''}${req.route.path}`;
-  if (req.baseUrl) return req.baseUrl;
-  return status === 404 ? UNMATCHED_ROUTE : 'static';
 }

@@ -6,6 +6,7 @@ import { ReadinessMonitor, ServiceMetrics, Tracing, type TracingConfig } from '@
 export interface TelemetryConfig extends TracingConfig {
   DATABASE_URL: string;
   READINESS_CHECK_INTERVAL_MS: number;
+  NODE_ENV: string;
 }
 
 /**
@@ -35,7 +36,11 @@ export class ServiceTelemetry {
     const database = new DatabaseProbe(config.DATABASE_URL, `orgpulse-${service}`);
     const readiness = new ReadinessMonitor(
       { kafka: () => kafka.isReachable(), database: () => database.isReachable() },
-      { intervalMs: config.READINESS_CHECK_INTERVAL_MS, timeoutMs: 2_000 },
+      {
+        intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+        timeoutMs: 2_000,
+        revealDetails: config.NODE_ENV !== 'production',
+      },
     );
     return new ServiceTelemetry(new ServiceMetrics(service), tracing, readiness, database, kafka);
   }

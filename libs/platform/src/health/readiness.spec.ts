@@ -54,4 +54,28 @@ describe('ReadinessMonitor: /readyz from memory', () => {
       problems: [{ problem: 'partition 2: batches failing' }],
     });
   });
+
+  it('answers /health with the stuck work and the fields added; in production without the errors behind it', async () => {
+    for (const revealDetails of [true, false]) {
+      const m = new ReadinessMonitor(
+        { kafka: up, database: up },
+        { intervalMs: 1_000, timeoutMs: 50, now: () => now, revealDetails },
+      );
+      m.addProblems(() => [
+        { problem: 'projection is stuck', since: '2026-11-21T11:00:00.000Z', detail: 'ECONNRESET' },
+      ]);
+      m.addDetails('projection', () => ({ lagRecords: 3 }));
+      await m.check();
+      const problem = { problem: 'projection is stuck', since: '2026-11-21T11:00:00.000Z' };
+      const problems = [revealDetails ? { ...problem, detail: 'ECONNRESET' } : problem];
+      expect(m.health()).toEqual({
+        status: 'degraded',
+        checks: { kafka: 'up', database: 'up' },
+        problems,
+        projection: { lagRecords: 3 },
+      });
+      // /readyz shows no more than /health does
+      expect(m.report().problems).toEqual(problems);
+    }
+  });
 });

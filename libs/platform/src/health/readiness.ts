@@ -1,10 +1,18 @@
-import type { DependencyChecks, HealthProblem } from './health-report';
+import {
+  type DependencyChecks,
+  type HealthProblem,
+  type HealthReport,
+  healthReportOf,
+  withoutDetails,
+} from './health-report';
 
 export interface ReadinessOptions {
   /** how often the dependencies are checked in the background */
   intervalMs: number;
   /** a check that takes longer counts as down */
   timeoutMs: number;
+  /** whether problems carry the errors behind them (not with NODE_ENV=production: probes need no token) */
+  revealDetails?: boolean;
   now?: () => number;
 }
 
@@ -28,6 +36,7 @@ export class ReadinessMonitor {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private readonly stuckWork: (() => readonly HealthProblem[])[] = [];
+  private readonly details = new Map<string, () => unknown>();
   private readonly now: () => number;
 
   constructor(
@@ -40,6 +49,11 @@ export class ReadinessMonitor {
   /** Work that is stuck although the dependencies answer (read from memory at each probe). */
   addProblems(problems: () => readonly HealthProblem[]): void {
     this.stuckWork.push(problems);
+  }
+
+  /** A field /health shows beside the report (the projector's progress, say). */
+  addDetails(name: string, details: () => unknown): void {
+    this.details.set(name, details);
   }
 
   async start(): Promise<void> {
@@ -67,7 +81,14 @@ export class ReadinessMonitor {
   }
 
   problems(): HealthProblem[] {
-    return this.stuckWork.flatMap((problems) => problems());
+    const problems = this.stuckWork.flatMap((problems) => problems());
+    return this.options.revealDetails === false ? withoutDetails(problems) : problems;
+  }
+
+  /** What every service answers /health with: the report, and the fields added with addDetails. */
+  health(): HealthReport & Record<string, unknown> {
+    const report = healthReportOf(this.dependencies(), this.problems());
+    return { ...report, ...Object.fromEntries([...this.details].map(([name, of]) => [name, of()])) };
   }
 
   report(): ReadinessReport {
