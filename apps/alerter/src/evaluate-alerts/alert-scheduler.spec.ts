@@ -23,16 +23,22 @@ function handler(outcomes: EvaluationOutcome[]) {
   return { evaluate: evaluate as unknown as EvaluateAlertsHandler, rounds };
 }
 
-function scheduler(evaluate: EvaluateAlertsHandler, changeGapMs: number): AlertScheduler {
+function scheduler(evaluate: EvaluateAlertsHandler, changeGapMs: number) {
   const dispatcher = { wake: () => undefined, stop: () => Promise.resolve() };
-  const progress = { evaluationSucceeded: () => undefined, evaluationFailed: () => undefined };
+  const progress = {
+    succeeded: 0,
+    evaluationSucceeded() {
+      this.succeeded += 1;
+    },
+    evaluationFailed: () => undefined,
+  };
   const logger = {
     info: () => undefined,
     warn: () => undefined,
     error: () => undefined,
   } as unknown as Logger;
   const listener = new PgListener({ databaseUrl: 'postgres://unused', logger, applicationName: 'test' });
-  return new AlertScheduler(
+  const alerter = new AlertScheduler(
     evaluate,
     dispatcher as unknown as DeliveryDispatcher,
     listener,
@@ -40,6 +46,7 @@ function scheduler(evaluate: EvaluateAlertsHandler, changeGapMs: number): AlertS
     progress as unknown as AlerterProgress,
     logger,
   );
+  return { alerter, progress };
 }
 
 describe('the alert scheduler', () => {
@@ -52,7 +59,7 @@ describe('the alert scheduler', () => {
     { gap: 0, rounds: 26 },
   ])('judges the changes of many commits in a round per $gap ms gap', async ({ gap, rounds }) => {
     const { evaluate, rounds: started } = handler([]);
-    const alerter = scheduler(evaluate, gap);
+    const { alerter } = scheduler(evaluate, gap);
     for (let t = 0; t < 500; t += 10) {
       alerter.wake('changed');
       await jest.advanceTimersByTimeAsync(10);
@@ -64,15 +71,41 @@ describe('the alert scheduler', () => {
     expect(started[started.length - 1]).toBeGreaterThanOrEqual(1_000_000 + 490 - gap - ROUND_MS);
   });
 
-  it('pauses as long as a round of bulk work alone took before the next; live work goes on at once', async () => {
+  it('while the projector commits, pauses as long as a round of bulk work alone took; live work goes on at once', async () => {
     const bulk = { judged: 100, raised: 0, resolved: 0, full: true, bulkOnly: true };
     const live = { judged: 500, raised: 0, resolved: 0, full: true, bulkOnly: false };
     const { evaluate, rounds } = handler([live, live, bulk, bulk, bulk]);
-    const alerter = scheduler(evaluate, 0);
-    alerter.wake('clock');
+    const { alerter, progress } = scheduler(evaluate, 0);
+    alerter.wake('changed');
     await jest.advanceTimersByTimeAsync(1_000);
     await alerter.stop();
     const gaps = rounds.slice(1).map((at, i) => at - rounds[i]);
     expect(gaps).toEqual([ROUND_MS, ROUND_MS, 2 * ROUND_MS, 2 * ROUND_MS, 2 * ROUND_MS]);
+    // each round completed is progress (/health), not only the end of a backlog
+    expect(progress.succeeded).toBe(rounds.length);
+  });
+
+  it('works a backlog at full speed when the projector is quiet (no change noticed lately)', async () => {
+    const bulk = { judged: 500, raised: 0, resolved: 0, full: true, bulkOnly: true };
+    const { evaluate, rounds } = handler([bulk, bulk, bulk]);
+    const { alerter } = scheduler(evaluate, 0);
+    alerter.wake('clock');
+    await jest.advanceTimersByTimeAsync(1_000);
+    await alerter.stop();
+    expect(rounds.slice(1).map((at, i) => at - rounds[i])).toEqual([ROUND_MS, ROUND_MS, ROUND_MS]);
+  });
+
+  it('stops during a pause after bulk work without waiting for its end', async () => {
+    const bulk = { judged: 100, raised: 0, resolved: 0, full: true, bulkOnly: true };
+    const { evaluate, rounds } = handler(Array.from({ length: 10 }, () => bulk));
+    const { alerter } = scheduler(evaluate, 0);
+    alerter.wake('changed');
+    await jest.advanceTimersByTimeAsync(ROUND_MS + 1); // the first round done: pausing
+    let stopped = false;
+    const stopping = alerter.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    await stopping;
+    expect(rounds).toHaveLength(1);
   });
 });

@@ -9,6 +9,9 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 // after this, not in a spin.
 const MIN_WAKE_MS = 250;
 
+// The projector committed within this long: bulk work is paced (small rounds, each followed by a pause).
+const BUSY_MS = 2_000;
+
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
 
@@ -34,6 +37,8 @@ export class AlertScheduler {
   private stopped = false;
   private waitingForHeads = false;
   private gapTimer: NodeJS.Timeout | undefined;
+  private endPause: (() => void) | undefined;
+  private changedAt = Number.NEGATIVE_INFINITY;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -73,6 +78,7 @@ export class AlertScheduler {
     clearInterval(this.timer);
     clearTimeout(this.dueTimer);
     clearTimeout(this.gapTimer);
+    this.endPause?.();
     await this.running;
     await this.dispatcher.stop();
     await this.listener.stop();
@@ -81,6 +87,7 @@ export class AlertScheduler {
   /** Runs rounds now, or right after the ones in progress: wake-ups never pile up. */
   wake(kind: RoundKind): void {
     if (this.stopped) return;
+    if (kind === 'changed') this.changedAt = performance.now();
     if (this.running) {
       if (this.again === undefined || WAKE_RANK[kind] > WAKE_RANK[this.again]) this.again = kind;
       return;
@@ -114,18 +121,21 @@ export class AlertScheduler {
       for (;;) {
         if (this.stopped) return;
         const swept = await this.evaluate.sweepStep();
-        const started = Date.now();
-        const outcome = await this.timedRound(kind);
+        const started = performance.now();
+        const paced = started - this.changedAt < BUSY_MS;
+        const outcome = await this.timedRound(kind, paced);
+        // a backlog's rounds may go on for minutes: each one completed is progress
+        this.progress.evaluationSucceeded();
         if (outcome.raised + outcome.resolved > 0) {
           this.logger.info(outcome, 'alerts changed');
           this.dispatcher.wake();
         }
         if (!outcome.full && !swept) break;
-        // bulk work (an import settled, a sweep) takes at most half of the time: live work and the
-        // projector, whose marks wait for a round's rows, are not starved by a backlog
-        if (outcome.bulkOnly) await new Promise((resolve) => setTimeout(resolve, Date.now() - started));
+        // while the projector commits, a round of bulk work alone (an import settled, a sweep) is followed
+        // by a pause as long: the backlog leaves half of the machine to the projector, whose marks wait
+        // for a round's rows, and to live work; a quiet system works a backlog at full speed
+        if (paced && outcome.bulkOnly) await this.pause(Math.min(MIN_WAKE_MS, performance.now() - started));
       }
-      this.progress.evaluationSucceeded();
       this.wakeWhenDue(await this.evaluate.nextDueInMs());
     } catch (error) {
       this.progress.evaluationFailed(describeError(error));
@@ -136,11 +146,26 @@ export class AlertScheduler {
     }
   }
 
-  private async timedRound(kind: RoundKind) {
+  /** Waits, unless stop() comes first. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.endPause = undefined;
+        resolve();
+      }, ms);
+      this.endPause = () => {
+        clearTimeout(timer);
+        this.endPause = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async timedRound(kind: RoundKind, paced: boolean) {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const outcome = await this.evaluate.round();
+      const outcome = await this.evaluate.round(paced);
       this.telemetry?.round(kind, true, seconds());
       return outcome;
     } catch (error) {
