@@ -9,9 +9,6 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 // after this, not in a spin.
 const MIN_WAKE_MS = 250;
 
-// The projector committed within this long: bulk work is paced (small rounds, each followed by a pause).
-const BUSY_MS = 2_000;
-
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
 
@@ -38,7 +35,6 @@ export class AlertScheduler {
   private waitingForHeads = false;
   private gapTimer: NodeJS.Timeout | undefined;
   private endPause: (() => void) | undefined;
-  private changedAt = Number.NEGATIVE_INFINITY;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -87,7 +83,6 @@ export class AlertScheduler {
   /** Runs rounds now, or right after the ones in progress: wake-ups never pile up. */
   wake(kind: RoundKind): void {
     if (this.stopped) return;
-    if (kind === 'changed') this.changedAt = performance.now();
     if (this.running) {
       if (this.again === undefined || WAKE_RANK[kind] > WAKE_RANK[this.again]) this.again = kind;
       return;
@@ -122,8 +117,7 @@ export class AlertScheduler {
         if (this.stopped) return;
         const swept = await this.evaluate.sweepStep();
         const started = performance.now();
-        const paced = started - this.changedAt < BUSY_MS;
-        const outcome = await this.timedRound(kind, paced);
+        const outcome = await this.timedRound(kind);
         // a backlog's rounds may go on for minutes: each one completed is progress
         this.progress.evaluationSucceeded();
         if (outcome.raised + outcome.resolved > 0) {
@@ -131,10 +125,9 @@ export class AlertScheduler {
           this.dispatcher.wake();
         }
         if (!outcome.full && !swept) break;
-        // while the projector commits, a round of bulk work alone (an import settled, a sweep) is followed
-        // by a pause as long: the backlog leaves half of the machine to the projector, whose marks wait
-        // for a round's rows, and to live work; a quiet system works a backlog at full speed
-        if (paced && outcome.bulkOnly) await this.pause(Math.min(MIN_WAKE_MS, performance.now() - started));
+        // after a round of bulk work alone (an import settled, a sweep) a pause as long: a backlog leaves
+        // half of the machine to the projector (whose marks wait for a round's rows), the API and live work
+        if (outcome.bulkOnly) await this.pause(Math.min(MIN_WAKE_MS, performance.now() - started));
       }
       this.wakeWhenDue(await this.evaluate.nextDueInMs());
     } catch (error) {
@@ -161,11 +154,11 @@ export class AlertScheduler {
     });
   }
 
-  private async timedRound(kind: RoundKind, paced: boolean) {
+  private async timedRound(kind: RoundKind) {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const outcome = await this.evaluate.round(paced);
+      const outcome = await this.evaluate.round();
       this.telemetry?.round(kind, true, seconds());
       return outcome;
     } catch (error) {

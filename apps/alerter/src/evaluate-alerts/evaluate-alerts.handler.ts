@@ -27,8 +27,8 @@ export interface EvaluationOptions {
   /** subjects marked per step of a sweep */
   sweepPageSize: number;
   /**
-   * bulk rules and subjects (old events settled, sweeps) judged per paced round at most: a round holds its
-   * rows until it commits, and a projector marking one of them again waits for it
+   * bulk rules and subjects (old events settled, sweeps) judged per round at most: a round holds its rows
+   * until it commits, and a projector marking one of them again waits for it
    */
   bulkRoundSize?: number;
 }
@@ -92,8 +92,7 @@ export class EvaluateAlertsHandler {
     });
   }
 
-  /** `paced`: bulk work takes at most its share (the projector is busy); else as much as a round holds. */
-  async round(paced = true): Promise<EvaluationOutcome> {
+  async round(): Promise<EvaluationOutcome> {
     // set once the round knows its orgs (in the transaction), told how the round ended after it
     const observed: { judging?: JudgingRound } = {};
     const changes = new Map<string, OrgChanges>();
@@ -101,7 +100,7 @@ export class EvaluateAlertsHandler {
       const outcome = await this.db.transaction(async (tx) => {
         const watch = new AlertWatch(tx);
         const { roundSize, bulkRoundSize = roundSize } = this.options;
-        const bulkLimit = paced ? Math.min(bulkRoundSize, roundSize) : roundSize;
+        const bulkLimit = Math.min(bulkRoundSize, roundSize);
         const { now, items } = await watch.claim(this.options.roundSize, bulkLimit);
         if (items.length === 0) return { judged: 0, raised: 0, resolved: 0, full: false };
         const orgIds = [...new Set(items.map((i) => i.orgId))];
