@@ -52,11 +52,8 @@ runService('orgpulse-alerter', async () => {
     },
     logger,
   );
-  const progress = new AlerterProgress(
-    config.ALERTER_STUCK_AFTER_MS,
-    Date.now,
-    config.NODE_ENV !== 'production',
-  );
+  // the errors behind its problems are shown or not by the readiness monitor (NODE_ENV)
+  const progress = new AlerterProgress(config.ALERTER_STUCK_AFTER_MS);
   const scheduler = new AlertScheduler(
     new EvaluateAlertsHandler(
       db,

@@ -12,12 +12,6 @@ const MIN_WAKE_MS = 250;
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
 
-/**
- * Runs rounds while there is work: at once when the projector reports a change (PostgreSQL NOTIFY,
- * delivered on its commit), when the next threshold falls due (alerts also open as time passes with no
- * event), and on a clock in case another instance's due times or a lost notification were missed.
- * Delivery runs on a loop of its own (the dispatcher), woken when a round enqueued a change.
- */
 export interface AlertSchedulerOptions {
   /** rounds look for due work at least this often */
   intervalMs: number;
@@ -25,6 +19,12 @@ export interface AlertSchedulerOptions {
   changeGapMs: number;
 }
 
+/**
+ * Runs rounds while there is work: at once when the projector reports a change (PostgreSQL NOTIFY,
+ * delivered on its commit), when the next threshold falls due (alerts also open as time passes with no
+ * event), and on a clock in case another instance's due times or a lost notification were missed.
+ * Delivery runs on a loop of its own (the dispatcher), woken when a round enqueued a change.
+ */
 export class AlertScheduler {
   private timer: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
@@ -89,7 +89,7 @@ export class AlertScheduler {
     }
     // changes noticed soon after a round started wait for the gap's end and are judged together: at a
     // projector's tens of commits a second, a round each would cost more than the judging itself
-    const wait = kind === 'changed' ? this.lastStartedAt + this.options.changeGapMs - Date.now() : 0;
+    const wait = kind === 'changed' ? this.lastStartedAt + this.options.changeGapMs - performance.now() : 0;
     if (wait > 0) {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
@@ -99,7 +99,7 @@ export class AlertScheduler {
     }
     clearTimeout(this.gapTimer);
     this.gapTimer = undefined;
-    this.lastStartedAt = Date.now();
+    this.lastStartedAt = performance.now();
     this.running = this.work(kind).finally(() => {
       this.running = undefined;
       const again = this.again;

@@ -75,8 +75,6 @@ export class AlerterProgress {
   constructor(
     private readonly stuckAfterMs: number,
     private readonly now: () => number = Date.now,
-    /** false with NODE_ENV=production: /health needs no token */
-    readonly revealErrors = true,
   ) {
     this.startedAt = now();
   }
