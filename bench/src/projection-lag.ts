@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, Topics } from '@orgpulse/contracts';
+import { NOTIFY_CHANNELS } from '@orgpulse/persistence';
 import { Kafka, logLevel } from 'kafkajs';
 import { benchClient } from './bench-database';
 import type { BenchStack } from './bench-stack';
@@ -73,7 +74,7 @@ export async function projectionLag(
     if (reading) again = true;
     else reading = readCommitted().finally(() => (reading = undefined));
   });
-  await listener.query('LISTEN orgpulse_projections');
+  await listener.query(`LISTEN ${NOTIFY_CHANNELS.projections}`);
 
   const url = stack.url('ingest', '/v1/events');
   const perTick = Math.max(1, Math.round((ratePerSecond * TICK_MS) / 1000));

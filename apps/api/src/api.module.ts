@@ -10,7 +10,7 @@ import {
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { KafkaHealthProbe } from '@orgpulse/messaging';
-import { CREDENTIALS_CHANNEL, CredentialsRepository, type PgListener } from '@orgpulse/persistence';
+import { CredentialsRepository, NOTIFY_CHANNELS, type PgListener } from '@orgpulse/persistence';
 import type { Logger, ServiceMetrics } from '@orgpulse/platform';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
@@ -72,7 +72,7 @@ class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown,
   async onApplicationBootstrap(): Promise<void> {
     await this.alertChanges.start();
     // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
-    this.resources.listener.on(CREDENTIALS_CHANNEL, () => void this.openSockets.closeRevoked());
+    this.resources.listener.on(NOTIFY_CHANNELS.credentials, () => void this.openSockets.closeRevoked());
     await this.resources.listener.start();
     this.graphqlWs = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
       path: GRAPHQL_PATH,

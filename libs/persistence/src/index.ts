@@ -2,6 +2,7 @@ export * from './credentials/credential-cache';
 export * from './credentials/credentials.repository';
 export * from './credentials/secrets';
 export * from './database/advisory-locks';
+export * from './database/notify-channels';
 export * from './database/connect-database';
 export * from './database/database-probe';
 export * from './dead-letters/dead-letters.repository';

@@ -1,4 +1,4 @@
-import { PROJECTIONS_CHANNEL, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
+import { NOTIFY_CHANNELS, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import type { DeliveryDispatcher } from '../deliver-alerts/delivery-dispatcher';
 import type { AlerterProgress } from '../health/alerter-progress';
@@ -46,7 +46,7 @@ export class AlertScheduler {
     private readonly logger: Logger,
     private readonly telemetry?: Pick<AlerterTelemetry, 'noticed' | 'round'>,
   ) {
-    listener.on(PROJECTIONS_CHANNEL, (payload) => {
+    listener.on(NOTIFY_CHANNELS.projections, (payload) => {
       if (this.stopped) return;
       // the org and, when the projection was traced, the trace its judgement goes on with
       if (payload) {

@@ -9,7 +9,7 @@ import {
   ForeignOffsetError,
   type OffsetIdentity,
   ProjectionEngine,
-  PROJECTIONS_CHANNEL,
+  NOTIFY_CHANNELS,
   ProjectorOffsetsRepository,
   type StoredPartitionOffset,
   findConflictingEvents,
@@ -133,7 +133,7 @@ export class ProjectBatchHandler {
       if (orgs.length > 0)
         await tx.query(`SELECT pg_notify($2, o) FROM unnest($1::text[]) AS o`, [
           orgs.map((o) => projectionNotice(o, traceOf(o))),
-          PROJECTIONS_CHANNEL,
+          NOTIFY_CHANNELS.projections,
         ]);
       await this.offsets.saveAll(
         tx,

@@ -1,4 +1,5 @@
 import type { AlertChanged } from '@orgpulse/contracts';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { EntityManager } from 'typeorm';
 import type { WebhookTarget } from './alerts.store';
 
@@ -92,8 +93,7 @@ export class AlertOutbox {
    */
   async claim(options: ClaimOptions): Promise<OutboxDelivery[]> {
     return this.db.transaction(async (tx) => {
-      // One claim at a time across instances, so the in-flight limit per webhook holds exactly.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('alert_outbox:claim'))`);
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.alertOutboxClaim]);
       const rows: (Omit<OutboxDelivery, 'webhook'> & {
         webhook_id: string | null;
         url: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@orgpulse/platform';
 import type { EntityManager } from 'typeorm';
+import { ORG_ADVISORY_LOCKS, ORG_XACT_LOCK_SQL } from '../database/advisory-locks';
 
 export interface WebhookRow {
   id: string;
@@ -42,7 +43,7 @@ export class WebhooksRepository {
   /** Registers the webhook unless the org already has `limit` of them: then undefined. */
   async create(orgId: string, webhook: NewWebhook, limit: number): Promise<WebhookRow | undefined> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))`, [orgId]);
+      await tx.query(ORG_XACT_LOCK_SQL, [ORG_ADVISORY_LOCKS.webhooks, orgId]);
       const id = randomUUID();
       const rows: WebhookRow[] = await tx.query(
         `INSERT INTO webhooks (id, org_id, url, secret_sealed, format)

@@ -1,9 +1,7 @@
 import { LRUCache } from 'lru-cache';
+import { NOTIFY_CHANNELS } from '../database/notify-channels';
 import type { PgListener } from '../database/pg-listener';
 import { hashSecret } from './secrets';
-
-/** Where a revocation announces the revoked secret's hash, in its own transaction (see CredentialsRepository). */
-export const CREDENTIALS_CHANNEL = 'orgpulse_credentials';
 
 export interface CredentialCacheOptions {
   /** A safety net under the notifications, not what revocation relies on. */
@@ -39,7 +37,7 @@ export class CredentialCache<V extends object> {
     // ttlMs 0: every request looks its secret up
     this.enabled = options.ttlMs > 0 && options.maxEntries > 0;
     this.entries = new LRUCache({ max: Math.max(1, options.maxEntries), ttl: Math.max(1, options.ttlMs) });
-    listener.on(CREDENTIALS_CHANNEL, (hash) => {
+    listener.on(NOTIFY_CHANNELS.credentials, (hash) => {
       this.generation++;
       this.entries.delete(hash);
     });

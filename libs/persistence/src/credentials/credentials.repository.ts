@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { CREDENTIALS_CHANNEL } from './credential-cache';
+import { NOTIFY_CHANNELS } from '../database/notify-channels';
 import { API_TOKEN_PREFIX, INGEST_KEY_PREFIX, displayPrefix, generateSecret, hashSecret } from './secrets';
 
 export type ApiRole = 'viewer' | 'admin';
@@ -113,7 +113,7 @@ export class CredentialsRepository {
     const rows: { n: number }[] = await this.db.query(
       `WITH r AS (UPDATE ${table} SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1)
        SELECT count(*)::int AS n, pg_notify($2, $1) FROM r`,
-      [hashSecret(secret), CREDENTIALS_CHANNEL],
+      [hashSecret(secret), NOTIFY_CHANNELS.credentials],
     );
     return rows[0].n > 0;
   }

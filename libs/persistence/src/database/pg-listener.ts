@@ -1,5 +1,6 @@
 import { type Logger, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
+import type { NotifyChannel } from './notify-channels';
 
 export interface PgListenerOptions {
   databaseUrl: string;
@@ -30,8 +31,8 @@ export class PgListener {
     return this.connected;
   }
 
-  /** Register before start(). Channel names are identifiers chosen here, never input. */
-  on(channel: string, handler: Handler): void {
+  /** Register before start(). */
+  on(channel: NotifyChannel, handler: Handler): void {
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 

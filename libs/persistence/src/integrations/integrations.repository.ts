@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@orgpulse/platform';
 import type { EntityManager } from 'typeorm';
+import { ORG_ADVISORY_LOCKS, ORG_XACT_LOCK_SQL } from '../database/advisory-locks';
 
 export const integrationKinds = ['GITHUB', 'JIRA', 'SLACK', 'LINEAR'] as const;
 export type IntegrationKind = (typeof integrationKinds)[number];
@@ -72,7 +73,7 @@ export class IntegrationsRepository {
   async create(orgId: string, input: NewIntegration, limit: number): Promise<IntegrationRow | undefined> {
     const id = randomUUID();
     return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations:' || $1))`, [orgId]);
+      await tx.query(ORG_XACT_LOCK_SQL, [ORG_ADVISORY_LOCKS.integrations, orgId]);
       const rows: IntegrationRow[] = await tx.query(
         `INSERT INTO integrations (id, org_id, kind, name, secret_sealed, team_mappings, options)
          SELECT $1, $2, $3, $4, $5, $6, $7

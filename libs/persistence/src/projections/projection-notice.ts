@@ -3,8 +3,6 @@
  * then, when the change was traced, a space and the W3C `traceparent` of the projection's span (so that
  * the alerter's evaluation and deliveries continue the trace).
  */
-export const PROJECTIONS_CHANNEL = 'orgpulse_projections';
-
 export const projectionNotice = (orgId: string, traceparent?: string): string =>
   traceparent ? `${orgId} ${traceparent}` : orgId;
 

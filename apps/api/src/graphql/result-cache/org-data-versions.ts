@@ -1,4 +1,4 @@
-import { PROJECTIONS_CHANNEL, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
+import { NOTIFY_CHANNELS, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
 
 /**
  * Two counters per org. The data version moves whenever the org's read models change (the
@@ -12,7 +12,7 @@ export class OrgDataVersions {
   private readonly epochs = new Map<string, number>();
 
   constructor(private readonly listener: PgListener) {
-    listener.on(PROJECTIONS_CHANNEL, (notice) => {
+    listener.on(NOTIFY_CHANNELS.projections, (notice) => {
       if (notice) this.bump(parseProjectionNotice(notice).orgId);
     });
     // whatever changed while nobody listened is unknown: every version seen so far is stale
