@@ -6,7 +6,7 @@ import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { RenewingProducer } from '@orgpulse/messaging';
 import { PgListener, WebhooksRepository } from '@orgpulse/persistence';
 import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
+import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
 import { AlerterModule } from './alerter.module';
 import { AlerterProgress, NO_BACKLOG } from './health/alerter-progress';
 import { AlerterTelemetry } from './observability/alerter-telemetry';
@@ -80,15 +80,17 @@ runService('orgpulse-alerter', async () => {
   telemetry.metrics.beforeScrape(() => progress.refreshGauges(backlog.latest() ?? NO_BACKLOG));
   telemetry.readiness.addProblems(() => progress.problems(backlog.latest() ?? NO_BACKLOG));
   const app = await NestFactory.create<NestFastifyApplication>(
-    withTelemetry(
-      AlerterModule.with({
-        db,
-        kafkaHealth,
-        scheduler,
-        producer,
-        backlog,
-      }),
-      telemetry,
+    composeService(
+      { module: AlerterModule },
+      {
+        connections: { db, kafkaHealth, telemetry, logger },
+        // the scheduler's deliveries use the producer: it stops first
+        parts: [
+          { name: 'producer', stop: () => producer.disconnect() },
+          partOf('outbox backlog', backlog),
+          partOf('scheduler', scheduler),
+        ],
+      },
     ),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },

@@ -2,9 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
-import { type ApiPrincipal, CredentialCache, CredentialsRepository, PgListener } from '@orgpulse/persistence';
+import {
+  type ApiPrincipal,
+  CredentialCache,
+  CredentialsRepository,
+  NOTIFY_CHANNELS,
+  PgListener,
+} from '@orgpulse/persistence';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
+import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
 import { apiEnv } from './api.env';
 import { ApiModule } from './api.module';
@@ -19,6 +25,11 @@ import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { serveLeadershipPage } from './leadership-page/leadership-page.static';
+import { GraphqlWsPart } from './subscriptions/graphql-ws.part';
+import { OpenSockets } from './subscriptions/open-sockets';
+
+/** Revoked tokens' subscriptions are closed within this (plus one PostgreSQL round trip). */
+const TOKEN_RECHECK_MS = 2_000;
 
 runService('orgpulse-api', async () => {
   const config = loadEnv(apiEnv);
@@ -41,6 +52,9 @@ runService('orgpulse-api', async () => {
     telemetry.metrics.cache('api_tokens', { entries: () => tokens.size }),
   );
   const authenticator = new ApiAuthenticator(tokens);
+  const openSockets = new OpenSockets(credentials, logger, TOKEN_RECHECK_MS);
+  // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
+  listener.on(NOTIFY_CHANNELS.credentials, () => void openSockets.closeRevoked());
   const cache =
     config.API_RESULT_CACHE_MS > 0
       ? // half the budget for answers and what they are computed from, half for teams' weeks (api.module)
@@ -58,14 +72,13 @@ runService('orgpulse-api', async () => {
   // the API cache's budget and use, on the process's /metrics
   telemetry.metrics.adopt(new ApiMetrics(cache).registry);
   const app = await NestFactory.create<NestFastifyApplication>(
-    withTelemetry(
+    composeService(
       ApiModule.with({
         db,
-        kafkaHealth,
         alertChanges,
-        listener,
         dataVersions,
         authenticator,
+        openSockets,
         cache,
         resultCache,
         limits: {
@@ -79,7 +92,15 @@ runService('orgpulse-api', async () => {
           (config.API_INTROSPECTION === 'auto' && config.NODE_ENV === 'production'),
         metrics: telemetry.metrics,
       }),
-      telemetry,
+      {
+        connections: { db, kafkaHealth, telemetry, logger },
+        parts: [
+          { name: 'api cache', stop: () => cache?.stop() },
+          partOf('alert changes', alertChanges),
+          partOf('listener', listener),
+        ],
+        injectedParts: [GraphqlWsPart],
+      },
     ),
     new FastifyAdapter({ bodyLimit: GRAPHQL_BODY_LIMIT, return503OnClosing: true }),
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },

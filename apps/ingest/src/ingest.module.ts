@@ -1,18 +1,15 @@
 import {
   type DynamicModule,
-  Inject,
   type MiddlewareConsumer,
   Module,
   type NestModule,
-  type OnApplicationShutdown,
   RequestMethod,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventPublisher, KafkaHealthProbe } from '@orgpulse/messaging';
+import { EventPublisher } from '@orgpulse/messaging';
 import { IntegrationsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
-import { DataSource } from 'typeorm';
 import { IngestKeyCache } from './auth/ingest-key.cache';
 import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
 import { PublishBacklogMiddleware } from './backpressure/publish-backlog.middleware';
@@ -26,34 +23,11 @@ import { RecordEventsHttpController } from './record-events/record-events.http.c
 import { HealthHttpController } from '@orgpulse/runtime';
 
 export interface IngestResources {
-  db: DataSource;
   publisher: EventPublisher;
-  kafkaHealth: KafkaHealthProbe;
   rateLimiter: TokenBucketRateLimiter;
   keys: IngestKeyCache;
   integrations: IntegrationsRepository;
   logger: Logger;
-}
-
-/** Closes connections after the HTTP server has finished its in-flight requests. */
-class IngestShutdown implements OnApplicationShutdown {
-  constructor(
-    @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(KafkaHealthProbe) private readonly kafkaHealth: KafkaHealthProbe,
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(IngestKeyCache) private readonly keys: IngestKeyCache,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    const started = Date.now();
-    this.logger.info('HTTP server closed; closing connections');
-    await this.keys.stop();
-    await this.publisher.disconnect();
-    await this.kafkaHealth.close();
-    if (this.db.isInitialized) await this.db.destroy();
-    this.logger.info({ ms: Date.now() - started }, 'connections closed');
-  }
 }
 
 @Module({})
@@ -64,9 +38,7 @@ export class IngestModule implements NestModule {
       imports: [CqrsModule.forRoot()],
       controllers: [RecordEventsHttpController, IntegrationReceiverHttpController, HealthHttpController],
       providers: [
-        { provide: DataSource, useValue: resources.db },
         { provide: EventPublisher, useValue: resources.publisher },
-        { provide: KafkaHealthProbe, useValue: resources.kafkaHealth },
         { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
         { provide: LOGGER, useValue: resources.logger },
         { provide: IngestKeyCache, useValue: resources.keys },
@@ -76,7 +48,6 @@ export class IngestModule implements NestModule {
         PublishBacklogMiddleware,
         RecordEventsHandler,
         IntegrationReceiver,
-        IngestShutdown,
       ],
     };
   }

@@ -5,7 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, EventPublisher } from '@orgpulse/messaging';
 import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
+import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
 import { buildIngestOpenApi } from './docs/ingest-openapi';
 import { ingestEnv } from './ingest.env';
 import { IngestKeyCache } from './auth/ingest-key.cache';
@@ -52,14 +52,13 @@ runService('orgpulse-ingest', async () => {
     logger,
     telemetry.metrics,
   );
-  await keys.start();
   const integrations = new IntegrationsRepository(db, new SecretBox(config.ORGPULSE_SECRETS_KEY));
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    withTelemetry(
-      IngestModule.with({ db, publisher, kafkaHealth, rateLimiter, keys, integrations, logger }),
-      telemetry,
-    ),
+    composeService(IngestModule.with({ publisher, rateLimiter, keys, integrations, logger }), {
+      connections: { db, kafkaHealth, telemetry, logger },
+      parts: [{ name: 'publisher', stop: () => publisher.disconnect() }, partOf('ingest keys', keys)],
+    }),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );

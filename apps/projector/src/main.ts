@@ -5,7 +5,7 @@ import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, describeTopicIdentity } from '@orgpulse/messaging';
 import { upgradeReadModels } from '@orgpulse/persistence';
 import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
-import { connectService, serveApp, withTelemetry } from '@orgpulse/runtime';
+import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
 import { DeadLetterRelay } from './dead-letters/dead-letter.relay';
 import { ProjectBatchHandler } from './project-events/project-batch.handler';
 import { ProjectEventsConsumer } from './project-events/project-events.consumer';
@@ -64,9 +64,17 @@ runService('orgpulse-projector', async () => {
   const lagMonitor = new LagMonitor(kafka, db, groupId, progress, logger);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    withTelemetry(
-      ProjectorModule.with({ db, consumer, deadLetterRelay, lagMonitor, kafkaHealth }),
-      telemetry,
+    composeService(
+      { module: ProjectorModule },
+      {
+        connections: { db, kafkaHealth, telemetry, logger },
+        // the relay and the lag monitor run before consuming starts; the batch in flight finishes first at shutdown
+        parts: [
+          partOf('dead-letter relay', deadLetterRelay),
+          partOf('lag monitor', lagMonitor),
+          partOf('consumer', consumer),
+        ],
+      },
     ),
     new FastifyAdapter(),
     { logger: new NestPinoLogger(logger), abortOnError: false },

@@ -1,4 +1,3 @@
-import { type DynamicModule, Inject, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { KafkaHealthProbe } from '@orgpulse/messaging';
 import { DatabaseProbe } from '@orgpulse/persistence';
 import { ReadinessMonitor, ServiceMetrics, Tracing, type TracingConfig } from '@orgpulse/platform';
@@ -51,26 +50,4 @@ export class ServiceTelemetry {
     await this.kafka.close().catch(() => undefined);
     await this.tracing.shutdown();
   }
-}
-
-const TELEMETRY = Symbol('ServiceTelemetry');
-
-class TelemetryShutdown implements OnApplicationShutdown {
-  constructor(@Inject(TELEMETRY) private readonly telemetry: ServiceTelemetry) {}
-
-  /** Last of the app's shutdown hooks: the spans of the shutdown itself are exported too. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.telemetry.stop();
-  }
-}
-
-/** The app's root module, with the telemetry stopped (spans flushed) after everything else at shutdown. */
-export function withTelemetry(module: DynamicModule, telemetry: ServiceTelemetry): DynamicModule {
-  const providers: Provider[] = [
-    ...(module.providers ?? []),
-    { provide: TELEMETRY, useValue: telemetry },
-    { provide: ReadinessMonitor, useValue: telemetry.readiness },
-    TelemetryShutdown,
-  ];
-  return { ...module, providers };
 }

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contractSchemaFiles, replaceEventTypesTable } from '@orgpulse/contracts';
-import { EventPublisher, KafkaHealthProbe, createKafka } from '@orgpulse/messaging';
+import { EventPublisher, createKafka } from '@orgpulse/messaging';
 import { CredentialsRepository, IntegrationsRepository, createDataSource } from '@orgpulse/persistence';
 import { IngestKeyCache } from '../auth/ingest-key.cache';
 import { ReadinessMonitor, SecretBox, createLogger } from '@orgpulse/platform';
@@ -17,9 +17,7 @@ async function renderOpenApi(): Promise<string> {
   const kafka = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'docs', logger, quiet: true });
   const db = createDataSource({ url: 'postgres://docs@127.0.0.1:1/docs' });
   const module = IngestModule.with({
-    db,
     publisher: new EventPublisher(kafka),
-    kafkaHealth: new KafkaHealthProbe(kafka),
     rateLimiter: new TokenBucketRateLimiter({ perSecond: 0, burst: 1 }),
     keys: new IngestKeyCache(
       new CredentialsRepository(db),
@@ -29,7 +27,7 @@ async function renderOpenApi(): Promise<string> {
     integrations: new IntegrationsRepository(db, new SecretBox(Buffer.alloc(32))),
     logger,
   });
-  // the apps get theirs with their telemetry (withTelemetry); this one never checks anything
+  // the apps get theirs with their telemetry (composeService); this one never checks anything
   const readiness = new ReadinessMonitor({}, { intervalMs: 60_000, timeoutMs: 1_000 });
   const app = await NestFactory.create<NestFastifyApplication>(
     { ...module, providers: [...(module.providers ?? []), { provide: ReadinessMonitor, useValue: readiness }] },
