@@ -6,8 +6,7 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
-import { EventPublisher } from '@orgpulse/messaging';
+import { AcceptEvents, EventPublisher } from '@orgpulse/messaging';
 import { IntegrationsRepository } from '@orgpulse/persistence';
 import type { Logger } from '@orgpulse/platform';
 import { IngestKeyCache } from './auth/ingest-key.cache';
@@ -35,10 +34,10 @@ export class IngestModule implements NestModule {
   static with(resources: IngestResources): DynamicModule {
     return {
       module: IngestModule,
-      imports: [CqrsModule.forRoot()],
       controllers: [RecordEventsHttpController, IntegrationReceiverHttpController, HealthHttpController],
       providers: [
         { provide: EventPublisher, useValue: resources.publisher },
+        { provide: AcceptEvents, useValue: new AcceptEvents(resources.publisher) },
         { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
         { provide: LOGGER, useValue: resources.logger },
         { provide: IngestKeyCache, useValue: resources.keys },

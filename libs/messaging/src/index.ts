@@ -1,3 +1,4 @@
+export * from './events/accept-events';
 export * from './events/event-publisher';
 export * from './events/event-record';
 export * from './kafka/connect-kafka';

@@ -11,7 +11,7 @@ function recorder() {
     name,
     start: () => void steps.push(`start ${name}`),
     drain: () => void steps.push(`drain ${name}`),
-    stop: async () => {
+    stop: () => {
       steps.push(`stop ${name}`);
       if (failing === 'stop') throw new Error(`${name} would not stop`);
     },
@@ -53,8 +53,9 @@ describe('ServiceLifecycle', () => {
       start(): void {
         seen.push(`start ${this.id}`);
       }
-      async stop(): Promise<void> {
+      stop(): Promise<void> {
         seen.push(`stop ${this.id}`);
+        return Promise.resolve();
       }
     }
     const lifecycle = new ServiceLifecycle([partOf('consumer', new Consumer())], logger);
@@ -72,16 +73,16 @@ function composedLifecycle(composition: ServiceComposition, injected: ServicePar
       typeof p === 'object' && 'provide' in p && p.provide === ServiceLifecycle,
   );
   if (!provider) throw new Error('composeService gave no lifecycle');
-  return provider.useFactory(...injected);
+  return provider.useFactory(...injected) as ServiceLifecycle;
 }
 
 describe('composeService', () => {
   it('stops the parts Nest built first, then the given ones, then the connections and the telemetry last', async () => {
     const { steps, part } = recorder();
     const connections = {
-      db: { isInitialized: true, destroy: async () => void steps.push('close database') },
-      kafkaHealth: { close: async () => void steps.push('close kafka health') },
-      telemetry: { stop: async () => void steps.push('stop telemetry'), readiness: {} },
+      db: { isInitialized: true, destroy: () => Promise.resolve(void steps.push('close database')) },
+      kafkaHealth: { close: () => Promise.resolve(void steps.push('close kafka health')) },
+      telemetry: { stop: () => Promise.resolve(void steps.push('stop telemetry')), readiness: {} },
       logger,
     } as unknown as ServiceComposition['connections'];
     const lifecycle = composedLifecycle(

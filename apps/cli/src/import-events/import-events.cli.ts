@@ -1,13 +1,13 @@
 import { Topics, validateEvents } from '@orgpulse/contracts';
 import {
+  AcceptEvents,
   EVENT_TOPIC_CONFIG,
+  EventLogUnavailableError,
   EventPublisher,
   createKafka,
   ensureTopics,
-  toEventRecord,
 } from '@orgpulse/messaging';
 import { commonEnv, describeError, loadEnv } from '@orgpulse/platform';
-import type { Message } from 'kafkajs';
 import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { orgIdOption, parseOptions } from '../cli-args';
@@ -142,45 +142,58 @@ async function send(
     },
   ).catch(unreachable);
   await publisher.connect().catch(unreachable);
+  const acceptEvents = new AcceptEvents(publisher);
   const progress = new ImportProgress('sending', (m) => context.progress(m), total);
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
-  let failure: unknown;
-  const flush = (batch: Message[]) => {
-    const publish = publisher.publish(batch).then(
-      () => {
-        sent += batch.length;
-        progress.at(sent);
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
+  let failure: CommandError | undefined;
+  const changed = (line: number) =>
+    new CommandError(`${usage}: line ${line} changed since it was validated; stopped, ${sent} were sent`);
+  const flush = (inputs: unknown[], lines: number[]) => {
+    // validated with the first pass's clock, so that the file is judged as it was checked
+    const publish = acceptEvents
+      .accept(orgId, () => validateEvents(inputs, now))
+      .then(
+        (acceptance) => {
+          if (!acceptance.ok) {
+            failure ??= changed(lines[acceptance.problems[0].index]);
+            return;
+          }
+          sent += acceptance.accepted;
+          progress.at(sent);
+        },
+        (error: unknown) => {
+          const cause = error instanceof EventLogUnavailableError ? error.cause : error;
+          failure ??= new CommandError(
+            `${usage}: Kafka did not take the events (${describeError(cause)}); ${sent} were sent, running it again is safe`,
+          );
+        },
+      );
     const tracked = publish.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
   try {
-    let batch: Message[] = [];
-    const ingestedAt = new Date();
+    let inputs: unknown[] = [];
+    let lines: number[] = [];
     for await (const entry of readEventFile(file, formatOf(file))) {
       if (failure !== undefined) break;
-      // the file was checked whole; a line that changed since is refused here rather than sent
-      const result = 'input' in entry ? validateEvents([entry.input], now) : undefined;
-      if (result === undefined || !result.ok)
-        throw new CommandError(`${usage}: line ${entry.line} changed since it was validated; stopped`);
-      batch.push(toEventRecord(orgId, result.events[0], ingestedAt));
-      if (batch.length >= BATCH_RECORDS) {
-        flush(batch);
-        batch = [];
+      // the file was checked whole; a line that changed since is refused rather than sent
+      if (!('input' in entry)) {
+        failure = changed(entry.line);
+        break;
+      }
+      inputs.push(entry.input);
+      lines.push(entry.line);
+      if (inputs.length >= BATCH_RECORDS) {
+        flush(inputs, lines);
+        inputs = [];
+        lines = [];
         while (inFlight.size >= PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
       }
     }
-    if (batch.length > 0 && failure === undefined) flush(batch);
+    if (inputs.length > 0 && failure === undefined) flush(inputs, lines);
     await Promise.all(inFlight);
-    if (failure !== undefined)
-      throw new CommandError(
-        `${usage}: Kafka did not take the events (${describeError(failure)}); ${sent} were sent, running it again is safe`,
-      );
+    if (failure !== undefined) throw failure;
     progress.done(sent);
     return sent;
   } finally {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { printable, validateEvents, isUuid } from '@orgpulse/contracts';
-import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
+import { printable, isUuid } from '@orgpulse/contracts';
+import { type Acceptance, AcceptEvents, EventLogUnavailableError } from '@orgpulse/messaging';
 import {
   type IntegrationKind,
   IntegrationsRepository,
@@ -63,7 +63,7 @@ export interface Delivery {
 export class IntegrationReceiver {
   constructor(
     private readonly integrations: IntegrationsRepository,
-    private readonly publisher: EventPublisher,
+    @Inject(AcceptEvents) private readonly acceptEvents: AcceptEvents,
     private readonly rateLimiter: TokenBucketRateLimiter,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -96,7 +96,7 @@ export class IntegrationReceiver {
       payload,
       receivedAt,
     });
-    return this.settle(integration, mapping, receivedAt);
+    return this.settle(integration, mapping);
   }
 
   private async verified({ integrationId, headers, body }: Delivery): Promise<VerifiableIntegration> {
@@ -123,11 +123,7 @@ export class IntegrationReceiver {
     return integration;
   }
 
-  private async settle(
-    integration: VerifiableIntegration,
-    mapping: Mapping,
-    receivedAt: Date,
-  ): Promise<Receipt> {
+  private async settle(integration: VerifiableIntegration, mapping: Mapping): Promise<Receipt> {
     const { kind } = integration;
     const vendorDeliveryId =
       mapping.vendorDeliveryId === undefined
@@ -148,22 +144,13 @@ export class IntegrationReceiver {
     const eventIds = mapping.events
       .slice(0, MAX_RECORDED_EVENT_IDS)
       .map((e) => recordable(e.id, MAX_RECORDED_ID_CHARS));
-    const result = validateEvents(mapping.events, receivedAt);
-    if (!result.ok) {
-      const error = new IngestError(
-        'INVALID_EVENTS',
-        'the mapped events are invalid; nothing was accepted',
-        result.problems,
-      );
-      const reason = recordable(result.problems.map((p) => `${p.path}: ${p.message}`).join('; '), 1000);
-      await this.record(integration, { vendorDeliveryId, outcome: 'REJECTED', reason, eventIds });
-      return { kind, outcome: 'REJECTED', error };
-    }
+    let acceptance: Acceptance;
     try {
-      await this.publisher.publish(result.events.map((e) => toEventRecord(integration.orgId, e, new Date())));
+      acceptance = await this.acceptEvents.accept(integration.orgId, mapping.events);
     } catch (error) {
+      if (!(error instanceof EventLogUnavailableError)) throw error;
       this.logger.warn(
-        { err: describeError(error), integrationId: integration.id },
+        { err: describeError(error.cause), integrationId: integration.id },
         'Kafka did not take the events',
       );
       const refusal = kafkaUnavailable(
@@ -177,8 +164,18 @@ export class IntegrationReceiver {
       }).catch(() => undefined);
       throw refusal;
     }
+    if (!acceptance.ok) {
+      const error = new IngestError(
+        'INVALID_EVENTS',
+        'the mapped events are invalid; nothing was accepted',
+        acceptance.problems,
+      );
+      const reason = recordable(acceptance.problems.map((p) => `${p.path}: ${p.message}`).join('; '), 1000);
+      await this.record(integration, { vendorDeliveryId, outcome: 'REJECTED', reason, eventIds });
+      return { kind, outcome: 'REJECTED', error };
+    }
     await this.record(integration, { vendorDeliveryId, outcome: 'ACCEPTED', eventIds });
-    return { kind, outcome: 'ACCEPTED', accepted: result.events.length, said: mapping.said };
+    return { kind, outcome: 'ACCEPTED', accepted: acceptance.accepted, said: mapping.said };
   }
 
   /** A delivery the record of which fails is still answered: its events, if any, are on Kafka already. */

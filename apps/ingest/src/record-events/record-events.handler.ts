@@ -1,49 +1,49 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ValidationResult, validateEvents } from '@orgpulse/contracts';
-import { EventPublisher, toEventRecord } from '@orgpulse/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { AcceptEvents, EventLogUnavailableError, type Validation } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { IngestError, kafkaUnavailable } from '../errors/ingest-error';
 import { LOGGER } from '../ingest.tokens';
-import { validateBinaryCloudEvent, validateCloudEvents } from './cloud-events';
+import { type BinaryModeHeaders, validateBinaryCloudEvent, validateCloudEvents } from './cloud-events';
 import { toEventList } from './parse-event-body';
-import { RecordEventsCommand } from './record-events.command';
 
-/** Validates a request's events all or nothing, then answers only once Kafka holds every one of them. */
-@CommandHandler(RecordEventsCommand)
-export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, number> {
+export type EventBodyFormat = 'native' | 'cloudevent' | 'cloudevent-batch' | 'cloudevent-binary';
+
+export interface RecordEventsRequest {
+  orgId: string;
+  format: EventBodyFormat;
+  body: unknown;
+  /** The request's headers: a binary-mode CloudEvent's attributes are there. */
+  headers: BinaryModeHeaders;
+}
+
+/** POST /v1/events: the body read in its format, then accepted all or nothing (AcceptEvents). */
+@Injectable()
+export class RecordEventsHandler {
   constructor(
-    private readonly publisher: EventPublisher,
+    @Inject(AcceptEvents) private readonly acceptEvents: AcceptEvents,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute({ orgId, format, body, headers }: RecordEventsCommand): Promise<number> {
-    const result =
-      format === 'cloudevent-binary'
-        ? validateBinaryCloudEvent(headers, body, new Date())
-        : this.validate(format, body, new Date());
-    if (!result.ok)
-      throw new IngestError('INVALID_EVENTS', 'invalid events; nothing was accepted', result.problems);
-
-    const ingestedAt = new Date();
-    try {
-      await this.publisher.publish(result.events.map((event) => toEventRecord(orgId, event, ingestedAt)));
-    } catch (error) {
-      this.logger.warn(
-        { err: describeError(error), orgId, events: result.events.length },
-        'Kafka did not take the events',
-      );
-      throw kafkaUnavailable('the event log is unavailable; nothing was accepted, retry the same request');
-    }
-    return result.events.length;
+  async record({ orgId, format, body, headers }: RecordEventsRequest): Promise<number> {
+    const acceptance = await this.acceptEvents
+      .accept(orgId, this.eventsOf(format, body, headers))
+      .catch((error: unknown) => {
+        if (!(error instanceof EventLogUnavailableError)) throw error;
+        this.logger.warn({ err: describeError(error.cause), orgId }, 'Kafka did not take the events');
+        throw kafkaUnavailable('the event log is unavailable; nothing was accepted, retry the same request');
+      });
+    if (!acceptance.ok)
+      throw new IngestError('INVALID_EVENTS', 'invalid events; nothing was accepted', acceptance.problems);
+    return acceptance.accepted;
   }
 
-  private validate(
-    format: Exclude<RecordEventsCommand['format'], 'cloudevent-binary'>,
+  private eventsOf(
+    format: EventBodyFormat,
     body: unknown,
-    now: Date,
-  ): ValidationResult {
-    if (format === 'native') return validateEvents(toEventList(body), now);
+    headers: BinaryModeHeaders,
+  ): unknown[] | Validation {
+    if (format === 'native') return toEventList(body);
+    if (format === 'cloudevent-binary') return (now) => validateBinaryCloudEvent(headers, body, now);
     if (format === 'cloudevent' && Array.isArray(body)) {
       throw new IngestError(
         'INVALID_REQUEST',
@@ -56,6 +56,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         'application/cloudevents-batch+json must be a JSON array of CloudEvents',
       );
     }
-    return validateCloudEvents(toEventList(body), now);
+    const events = toEventList(body);
+    return (now) => validateCloudEvents(events, now);
   }
 }

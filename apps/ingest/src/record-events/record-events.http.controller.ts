@@ -1,11 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRawRequest } from '../auth/ingest-key.middleware';
 import { IngestError } from '../errors/ingest-error';
 import { type BinaryModeHeaders, binaryModeHeaders, isBinaryMode } from './cloud-events';
 import { RecordEventsApiDocs } from './record-events.api-docs';
-import { type EventBodyFormat, RecordEventsCommand } from './record-events.command';
+import { type EventBodyFormat, RecordEventsHandler } from './record-events.handler';
 
 /** Structured mode wins over ce-* headers, as the CloudEvents HTTP binding (3.1) says. */
 const formatOf = (contentType: string | undefined, headers: BinaryModeHeaders): EventBodyFormat => {
@@ -17,7 +16,7 @@ const formatOf = (contentType: string | undefined, headers: BinaryModeHeaders): 
 
 @Controller('v1/events')
 export class RecordEventsHttpController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(@Inject(RecordEventsHandler) private readonly events: RecordEventsHandler) {}
 
   @Post()
   @HttpCode(202)
@@ -38,9 +37,7 @@ export class RecordEventsHttpController {
     }
     const format = formatOf(contentType, request.headers);
     const headers = format === 'cloudevent-binary' ? binaryModeHeaders(request.headers) : {};
-    const accepted = await this.commandBus.execute<RecordEventsCommand, number>(
-      new RecordEventsCommand(orgId, format, body, headers),
-    );
+    const accepted = await this.events.record({ orgId, format, body, headers });
     return { accepted };
   }
 }
