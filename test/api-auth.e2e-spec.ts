@@ -21,12 +21,13 @@ interface RootField {
   operation: 'query' | 'mutation' | 'subscription';
   field: string;
   roles?: string[];
+  groupScoped?: string;
 }
 
-describe('every query, mutation and subscription of the built schema declares who may call it', () => {
+describe('every query, mutation and subscription of the built schema declares who may call it and what a group-scoped token gets', () => {
   it('lists every root field with its roles; mutations are for admins only (contract §1)', async () => {
     const report = spawnNode(
-      join(repoRoot, 'dist', 'apps', 'api', 'src', 'auth', 'schema-roles.main.js'),
+      join(repoRoot, 'dist', 'apps', 'api', 'src', 'auth', 'schema-access.main.js'),
       [],
       {
         PATH: process.env.PATH,
@@ -40,6 +41,10 @@ describe('every query, mutation and subscription of the built schema declares wh
     expect(mutations.filter((m) => m.roles?.includes('viewer')).map((m) => m.field)).toEqual([]);
     expect(fields.filter((f) => !f.roles?.length).map((f) => `${f.operation} ${f.field}`)).toEqual([]);
     expect(fields.find((f) => f.field === 'alertChanged')?.roles).toEqual(['viewer', 'admin']);
+    // what a group-scoped viewer gets is declared for every field a viewer may call (docs/graphql/access.v1.md)
+    expect(
+      fields.filter((f) => f.roles?.includes('viewer') && f.groupScoped === undefined).map((f) => f.field),
+    ).toEqual([]);
   });
 });
 

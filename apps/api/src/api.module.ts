@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger, ServiceMetrics } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import { AlertChanges } from './alerts/alert-changes';
 import { API_RESOLVERS } from './api.resolvers';
 import { ApiAuthenticator } from './auth/api-authenticator';
 import type { ApiCache } from './cache/api-cache';
-import { RolesGuard } from './auth/roles.guard';
+import { AccessInterceptor } from './auth/access.interceptor';
 import { Clock, SystemClock } from './graphql/clock';
 import type { ExecutionLimits } from './graphql/execution-limits/execution-budget';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -70,7 +70,7 @@ export class ApiModule {
         { provide: ApiAuthenticator, useValue: resources.authenticator },
         { provide: OpenSockets, useValue: resources.openSockets },
         GraphqlWsPart,
-        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
         ...API_RESOLVERS,
       ],
     };

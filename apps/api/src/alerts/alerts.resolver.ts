@@ -16,7 +16,7 @@ import type { AlertChanged } from '@orgpulse/contracts';
 import { teamAlertRules } from '@orgpulse/domain';
 import { AlertsRepository, type AlertStatus } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { GraphQLJSONObject } from '../graphql/json-object.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
@@ -68,7 +68,7 @@ export class AlertsResolver {
       resolvedAt: alert.resolvedAt === null ? null : new Date(alert.resolvedAt),
     }),
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   alertChanged() {
     return this.changes.pubsub.asyncIterableIterator(ALERT_CHANGED);
   }
@@ -77,7 +77,7 @@ export class AlertsResolver {
     name: 'alerts',
     description: `Latest raised first, paged: first (default ${ALERTS_PAGE.defaultSize}, at most ${ALERTS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: ALERTS_PAGE, size: 'alerts' })
   async listAlerts(
     @Context() ctx: RequestContext,
@@ -95,7 +95,7 @@ export class AlertsResolver {
   @Query(() => AlertConnection, {
     description: `alerts as a connection (contract §12), latest raised first: first (default ${ALERTS_PAGE.defaultSize}, at most ${ALERTS_PAGE.maxSize}) and after (an endCursor)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: ALERTS_PAGE, size: 'alerts' })
   async alertsConnection(
     @Context() ctx: RequestContext,

@@ -1,6 +1,6 @@
 import { Args, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { type TeamTimeline, blockingEdges } from '@orgpulse/domain';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
@@ -33,7 +33,7 @@ export class BlockingEdgesResolver {
   @Query(() => [BlockingEdgeModel], {
     description: `Pairs (blocking team, blocked team) with blocked time in the window, most idle person-days first; with groupId, blocked teams of that group’s roll-up (§8). Paged: first (default ${BLOCKING_EDGES_PAGE.defaultSize}, at most ${BLOCKING_EDGES_PAGE.maxSize}) and after (an endCursor of blockingEdgesConnection)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: BLOCKING_EDGES_PAGE, size: 'teamPairs' })
   async blockingEdges(
     @Context() ctx: RequestContext,
@@ -50,7 +50,7 @@ export class BlockingEdgesResolver {
   @Query(() => BlockingEdgeConnection, {
     description: `blockingEdges as a connection (contract §12): first (default ${BLOCKING_EDGES_PAGE.defaultSize}, at most ${BLOCKING_EDGES_PAGE.maxSize}) and after (an endCursor)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: BLOCKING_EDGES_PAGE, size: 'teamPairs' })
   async blockingEdgesConnection(
     @Context() ctx: RequestContext,

@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GroupAt } from '@orgpulse/domain';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { type Connection, connection, keyAfter, pageAfter } from '../graphql/connections/connection';
@@ -34,7 +34,7 @@ export class GroupsResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names (or outside a scoped token’s subtree)',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   async group(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
@@ -45,7 +45,7 @@ export class GroupsResolver {
   @Query(() => [GroupModel], {
     description: `Every group any event names, in id order, paged: first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (the last id of the previous page)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: GROUPS_PAGE, size: 'groups' })
   async groups(
     @Context() ctx: RequestContext,
@@ -60,7 +60,7 @@ export class GroupsResolver {
   @Query(() => GroupConnection, {
     description: `groups as a connection (contract §12): first (default ${GROUPS_PAGE.defaultSize}, at most ${GROUPS_PAGE.maxSize}) and after (an endCursor)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: GROUPS_PAGE, size: 'groups' })
   async groupsConnection(
     @Context() ctx: RequestContext,

@@ -15,7 +15,7 @@ import {
 import { IntegrationsRepository } from '@orgpulse/persistence';
 import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { badInput } from '../graphql/graphql-errors';
 import { isUuid } from '@orgpulse/contracts';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -93,14 +93,14 @@ export class IntegrationsResolver {
   }
 
   @Query(() => [IntegrationModel], { name: 'integrations', description: 'Admin only' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   @Cost({ listSize: INTEGRATION_LIMITS.perOrg })
   async integrationList(@Context() ctx: RequestContext): Promise<IntegrationModel[]> {
     return (await this.repository.list(ctx.orgId)).map(toModel) as IntegrationModel[];
   }
 
   @Query(() => IntegrationModel, { nullable: true, description: 'Admin only' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   async integration(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
@@ -126,7 +126,7 @@ export class IntegrationsResolver {
   @Mutation(() => IntegrationModel, {
     description: 'Admin only. Paste the ingest URL + receiverPath and the secret into the vendor.',
   })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   async createIntegration(
     @Context() ctx: RequestContext,
     @Args('input') input: CreateIntegrationInput,
@@ -150,7 +150,7 @@ export class IntegrationsResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Admin only. Its receiver answers 401 from then on.' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   deleteIntegration(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,

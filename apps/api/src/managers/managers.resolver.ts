@@ -1,6 +1,6 @@
 import { Args, Context, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { OneOnOneCadence } from '@orgpulse/domain';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
@@ -27,26 +27,24 @@ export class ManagersResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
   async manager(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ManagerModel | null> {
-    if (!ctx.seesPeople) return null;
     return (await this.known(ctx, id)) ? { id } : null;
   }
 
   @Query(() => [ManagerModel], {
     description: `Everyone named as a manager or holding 1:1s, in id order, paged: first (default ${MANAGERS_PAGE.defaultSize}, at most ${MANAGERS_PAGE.maxSize}) and after`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
   @Cost({ page: MANAGERS_PAGE, size: 'managers' })
   async managers(
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
   ): Promise<ManagerModel[]> {
-    if (!ctx.seesPeople) return [];
     const size = pageSize(first, MANAGERS_PAGE);
     const [named, holding] = await Promise.all([
       ctx.people.people.linkIds(ctx.orgId, { first: size, after }),

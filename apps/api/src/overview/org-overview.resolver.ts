@@ -1,5 +1,5 @@
 import { Args, Context, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import type { RequestContext } from '../graphql/request-context';
@@ -16,7 +16,7 @@ export class OrgOverviewResolver {
     description:
       'The whole org, or with groupId that group’s roll-up, descendants included (§8). A group-scoped token gets its group’s roll-up without groupId.',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ overTeams: true })
   orgOverview(
     @Context() ctx: RequestContext,
@@ -33,7 +33,7 @@ export class OrgOverviewResolver {
   @Query(() => [WeekPointModel], {
     description: 'Weekly trend of a group’s roll-up; each week counts the group’s teams at its end (§8)',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ perWeekOf: 'window', overTeams: true })
   groupWeeklyTrend(
     @Context() ctx: RequestContext,

@@ -10,7 +10,7 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { DateTime } from '../graphql/date-time.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -51,12 +51,11 @@ export class PeopleResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names, and for a group-scoped token',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
   async person(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<PersonModel | null> {
-    if (!ctx.seesPeople) return null;
     const view = await ctx.people.heads.load(id);
     if (view !== null) return asModel(id, view);
     // named only as someone's manager, or as the manager of 1:1s
@@ -70,7 +69,7 @@ export class PeopleResolver {
   @Query(() => [PersonModel], {
     description: `People in id order, paged: first (default ${PEOPLE_PAGE.defaultSize}, at most ${PEOPLE_PAGE.maxSize}) and after (the last id of the previous page); role: only those whose latest registration has it. Empty for a group-scoped token`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
   @Cost({ page: PEOPLE_PAGE })
   async people(
     @Context() ctx: RequestContext,
@@ -79,7 +78,6 @@ export class PeopleResolver {
     after?: string | null,
     @Args('role', { type: () => String, nullable: true }) role?: string | null,
   ): Promise<PersonModel[]> {
-    if (!ctx.seesPeople) return [];
     const views = await ctx.people.people.listHeads(ctx.orgId, {
       first: pageSize(first, PEOPLE_PAGE),
       after: after ?? undefined,

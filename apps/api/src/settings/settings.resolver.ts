@@ -20,7 +20,7 @@ import {
 } from '@orgpulse/domain';
 import { OrgSettingsRepository } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { badInput } from '../graphql/graphql-errors';
 import type { RequestContext } from '../graphql/request-context';
 
@@ -61,13 +61,13 @@ export class SettingsResolver {
   }
 
   @Query(() => SettingsModel, { name: 'settings' })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'org' })
   orgSettings(@Context() ctx: RequestContext): Promise<OrgSettings> {
     return ctx.settings();
   }
 
   @Mutation(() => SettingsModel, { description: 'Admin only' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   async updateSettings(
     @Context() ctx: RequestContext,
     @Args('input', { type: () => SettingsInput }) input: Partial<Record<string, unknown>>,

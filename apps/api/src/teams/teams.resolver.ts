@@ -1,7 +1,7 @@
 import { blockReasons } from '@orgpulse/contracts';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { idleCostOf, idleness, idlenessBy } from '@orgpulse/domain';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { TEAMS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
@@ -32,7 +32,7 @@ export class TeamsResolver {
     nullable: true,
     description: 'Null for an id no accepted event of your org names',
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   team(@Context() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<TeamView | null> {
     return ctx.team(id);
   }
@@ -40,7 +40,7 @@ export class TeamsResolver {
   @Query(() => [TeamModel], {
     description: `Teams in id order, paged: first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (the last id of the previous page); with groupId, the teams whose group now is that one`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: TEAMS_PAGE, size: 'teamsOfGroupArgument' })
   teams(
     @Context() ctx: RequestContext,
@@ -61,7 +61,7 @@ export class TeamsResolver {
   @Query(() => TeamConnection, {
     description: `teams as a connection (contract §12): first (default ${TEAMS_PAGE.defaultSize}, at most ${TEAMS_PAGE.maxSize}) and after (an endCursor)`,
   })
-  @Roles('viewer', 'admin')
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
   @Cost({ page: TEAMS_PAGE, size: 'teamsOfGroupArgument' })
   async teamsConnection(
     @Context() ctx: RequestContext,

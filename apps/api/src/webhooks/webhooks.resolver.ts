@@ -16,7 +16,7 @@ import { WebhookTargetPolicy, webhookAllowCidrsVariable } from '@orgpulse/domain
 import { WebhooksRepository } from '@orgpulse/persistence';
 import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
-import { Roles } from '../auth/roles.decorator';
+import { Access } from '../auth/access.decorator';
 import { badInput, forbidden } from '../graphql/graphql-errors';
 import { isUuid } from '@orgpulse/contracts';
 import type { RequestContext } from '../graphql/request-context';
@@ -75,7 +75,7 @@ export class WebhooksResolver {
   }
 
   @Query(() => [WebhookModel], { name: 'webhooks', description: 'Admin only' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   webhookList(@Context() ctx: RequestContext): Promise<WebhookModel[]> {
     requireAdmin(ctx, 'webhooks');
     return this.webhooks.list(ctx.orgId) as Promise<WebhookModel[]>;
@@ -93,7 +93,7 @@ export class WebhooksResolver {
   @Mutation(() => WebhookModel, {
     description: 'Admin only. Deliveries are signed X-Orgpulse-Signature: sha256=<HMAC of the body>',
   })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   async registerWebhook(
     @Context() ctx: RequestContext,
     @Args('url') url: string,
@@ -110,7 +110,7 @@ export class WebhooksResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Admin only. Its pending deliveries are cancelled.' })
-  @Roles('admin')
+  @Access({ roles: ['admin'] })
   deleteWebhook(
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
