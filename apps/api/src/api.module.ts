@@ -11,11 +11,14 @@ import type { ApiCache } from './cache/api-cache';
 import { AccessInterceptor } from './auth/access.interceptor';
 import { Clock, SystemClock } from './graphql/clock';
 import type { ExecutionLimits } from './graphql/execution-limits/execution-budget';
+import { CooperativeScheduler } from './graphql/execution-limits/cooperative-scheduler';
 import { graphqlOptions } from './graphql/graphql-options';
+import { GraphqlPolicy } from './graphql/graphql-policy';
+import { OrgSizesSource } from './graphql/query-limits/org-sizes.source';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { TeamHistoryCache } from './read-models/team-history.cache';
-import { GRAPHQL_WS_SETTINGS, GraphqlWsPart } from './subscriptions/graphql-ws.part';
+import { GRAPHQL_WS_LOGGER, GraphqlWsPart } from './subscriptions/graphql-ws.part';
 import { OpenSockets } from './subscriptions/open-sockets';
 import { HealthHttpController } from '@orgpulse/runtime';
 
@@ -49,12 +52,26 @@ export class ApiModule {
         entries: () => teamHistories.size,
         bytes: () => teamHistories.bytes,
       });
+    const scheduler = new CooperativeScheduler();
+    const policy = new GraphqlPolicy({
+      db: resources.db,
+      hideSchema: resources.hideSchema,
+      sizes: new OrgSizesSource(resources.db, cache, resources.dataVersions),
+      scheduler,
+      teamHistories,
+    });
     return {
       module: ApiModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions({ ...resources, resultCache, teamHistories }),
+          ...graphqlOptions({
+            policy,
+            scheduler,
+            logger: resources.logger,
+            limits: resources.limits,
+            resultCache,
+          }),
         }),
       ],
       controllers: [HealthHttpController],
@@ -63,10 +80,8 @@ export class ApiModule {
         { provide: Clock, useClass: SystemClock },
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
-        {
-          provide: GRAPHQL_WS_SETTINGS,
-          useValue: { logger: resources.logger, hideSchema: resources.hideSchema },
-        },
+        { provide: GraphqlPolicy, useValue: policy },
+        { provide: GRAPHQL_WS_LOGGER, useValue: resources.logger },
         { provide: ApiAuthenticator, useValue: resources.authenticator },
         { provide: OpenSockets, useValue: resources.openSockets },
         GraphqlWsPart,

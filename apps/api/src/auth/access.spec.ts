@@ -75,9 +75,12 @@ describe('accessProblems: every root field says who may call it and what a scope
       fields: { overview: field(new GraphQLNonNull(Overview), { roles: viewers, groupScoped: 'nothing' }) },
       then: ['query overview is declared nothing for group-scoped tokens, but Overview! has no empty value'],
     },
-  ])('given $given', ({ fields, then }) => {
-    expect(accessProblems(schemaOf(fields))).toEqual(then);
-  });
+  ] as { given: string; fields: Record<string, GraphQLFieldConfig<unknown, unknown>>; then: string[] }[])(
+    'given $given',
+    ({ fields, then }) => {
+      expect(accessProblems(schemaOf(fields))).toEqual(then);
+    },
+  );
 
   it('refuses a mutation open to viewers (contract §1)', () => {
     const schema = schemaOf(

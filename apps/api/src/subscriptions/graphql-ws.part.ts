@@ -3,22 +3,14 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Logger } from '@orgpulse/platform';
 import type { ServicePart } from '@orgpulse/runtime';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Server } from 'node:http';
-import { DataSource } from 'typeorm';
 import { ApiAuthenticator } from '../auth/api-authenticator';
 import { GRAPHQL_PATH } from '../graphql/graphql-options';
-import { QUERY_LIMITS } from '../graphql/query-limits/query-limits';
+import { GraphqlPolicy } from '../graphql/graphql-policy';
 import { serveGraphqlWs } from './graphql-ws.server';
 import { OpenSockets } from './open-sockets';
 
-export const GRAPHQL_WS_SETTINGS = Symbol('GraphqlWsSettings');
-
-export interface GraphqlWsSettings {
-  logger: Logger;
-  /** No introspection (API_INTROSPECTION), as over HTTP. */
-  hideSchema: boolean;
-}
+export const GRAPHQL_WS_LOGGER = Symbol('GraphqlWsLogger');
 
 /** Subscriptions over graphql-ws on the API's HTTP server; its sockets close before the server does. */
 @Injectable()
@@ -29,22 +21,20 @@ export class GraphqlWsPart implements ServicePart {
   constructor(
     @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
     @Inject(GraphQLSchemaHost) private readonly schema: GraphQLSchemaHost,
-    @Inject(DataSource) private readonly db: DataSource,
     @Inject(ApiAuthenticator) private readonly authenticator: ApiAuthenticator,
     @Inject(OpenSockets) private readonly openSockets: OpenSockets,
-    @Inject(GRAPHQL_WS_SETTINGS) private readonly settings: GraphqlWsSettings,
+    @Inject(GraphqlPolicy) private readonly policy: GraphqlPolicy,
+    @Inject(GRAPHQL_WS_LOGGER) private readonly logger: Logger,
   ) {}
 
   start(): void {
     this.server = serveGraphqlWs(this.http.httpAdapter.getHttpServer() as Server, {
       path: GRAPHQL_PATH,
       schema: this.schema.schema,
-      db: this.db,
       authenticator: this.authenticator,
       openSockets: this.openSockets,
-      limits: QUERY_LIMITS,
-      logger: this.settings.logger,
-      extraRules: this.settings.hideSchema ? [NoSchemaIntrospectionCustomRule] : [],
+      policy: this.policy,
+      logger: this.logger,
     });
     this.openSockets.start();
   }

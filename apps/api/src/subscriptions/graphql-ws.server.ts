@@ -12,15 +12,11 @@ import type { Context } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
 import type { ApiAuthenticator, Authenticated } from '../auth/api-authenticator';
-import { dateTimeArgumentsRule } from '../graphql/date-time.scalar';
 import { formatGraphqlError } from '../graphql/graphql-errors';
-import { operationCost } from '../graphql/query-limits/query-cost';
-import { type QueryLimits, queryLimitError } from '../graphql/query-limits/query-limits';
-import { queryShapeRule } from '../graphql/query-limits/query-shape.rule';
-import { RequestContext } from '../graphql/request-context';
+import type { GraphqlPolicy } from '../graphql/graphql-policy';
+import { queryLimitError } from '../graphql/query-limits/query-limits';
 import type { OpenSockets } from './open-sockets';
 
 /** Subscriptions one connection may hold at once (each holds a feed of the org's alert changes). */
@@ -29,13 +25,11 @@ export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 export interface GraphqlWsOptions {
   path: string;
   schema: GraphQLSchema;
-  db: DataSource;
   authenticator: ApiAuthenticator;
   openSockets: OpenSockets;
-  limits: QueryLimits;
+  /** parse, validation, cost and context: the same as over HTTP */
+  policy: GraphqlPolicy;
   logger: Logger;
-  /** Validation rules the HTTP transport also runs (e.g. no introspection in production). */
-  extraRules: NonNullable<Parameters<typeof validate>[2]>;
 }
 
 type WsContext = Context<Record<string, unknown> | undefined, Extra>;
@@ -46,7 +40,8 @@ type WsContext = Context<Record<string, unknown> | undefined, Extra>;
  * limit and checked for shape and cost with its variables before it runs.
  */
 export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): { close(): Promise<void> } {
-  const { schema, db, authenticator, openSockets, limits, logger } = options;
+  const { schema, authenticator, openSockets, policy, logger } = options;
+  const limits = policy.limits;
   const authenticated = new WeakMap<object, Authenticated>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -62,12 +57,13 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
       logger.error({ err: describeError(internal) }, 'GraphQL internal error (graphql-ws)'),
     );
 
-  const checked = (
+  const checked = async (
     ctx: WsContext,
+    auth: Authenticated,
     query: string,
     operationName: string | null | undefined,
     variables: Record<string, unknown> | null | undefined,
-  ): DocumentNode | readonly GraphQLError[] => {
+  ): Promise<DocumentNode | readonly GraphQLError[]> => {
     if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       return [
         queryLimitError(
@@ -80,7 +76,7 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
     }
     let document: DocumentNode;
     try {
-      document = parse(query, { maxTokens: limits.maxTokens });
+      document = parse(query, policy.parseOptions);
     } catch (error) {
       return [
         error instanceof GraphQLError
@@ -93,14 +89,9 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
             }),
       ];
     }
-    const invalid = validate(schema, document, [
-      ...specifiedRules,
-      ...options.extraRules,
-      dateTimeArgumentsRule,
-      queryShapeRule(limits),
-    ]);
+    const invalid = validate(schema, document, [...specifiedRules, ...policy.validationRules]);
     if (invalid.length > 0) return invalid;
-    const { errors } = operationCost(schema, document, operationName, variables, limits);
+    const { errors } = await policy.cost(auth.principal, schema, document, operationName, variables);
     return errors.length > 0 ? errors : document;
   };
 
@@ -116,18 +107,18 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
         return true;
       },
       onClose: (ctx: WsContext) => openSockets.remove(ctx.extra.socket),
-      onSubscribe: (ctx: WsContext, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      onSubscribe: async (ctx: WsContext, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const auth = authenticated.get(ctx.extra.socket);
         if (!auth)
           return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
-        const document = checked(ctx, payload.query, payload.operationName, payload.variables);
+        const document = await checked(ctx, auth, payload.query, payload.operationName, payload.variables);
         if (!('kind' in document)) return document;
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: new RequestContext(auth.principal, db),
+          contextValue: policy.context(auth.principal),
         };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),

@@ -1,12 +1,10 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import type { RequestContext } from '../request-context';
 import { type ExecutionLimits, ExecutionBudget, budgets } from '../execution-limits/execution-budget';
 import type { InflightWork } from '../execution-limits/inflight-work';
 import { formattedRefusal } from '../graphql-errors';
-import type { OrgSizesSource } from './org-sizes.source';
-import { operationCost, sizesNeeded } from './query-cost';
-import type { QueryLimits } from './query-limits';
+import type { GraphqlPolicy } from '../graphql-policy';
+import type { RequestContext } from '../request-context';
 
 type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
 
@@ -30,9 +28,8 @@ interface Sent {
  * then a deadline and a response size while it runs (a cut answers QUERY_LIMIT_EXCEEDED alone).
  */
 export function queryLimitsPlugin(
-  limits: Pick<QueryLimits, 'maxCost'>,
+  policy: GraphqlPolicy,
   execution: ExecutionLimits,
-  sizes: OrgSizesSource,
   inflight: InflightWork,
 ): ApolloPlugin {
   return {
@@ -43,17 +40,13 @@ export function queryLimitsPlugin(
       let cost = 0;
       return Promise.resolve({
         didResolveOperation: async ({ request, document, schema }: Resolved) => {
-          const { orgId } = (contextValue as RequestContext).principal;
-          const needed = sizesNeeded(schema, document, request.operationName, request.variables);
-          // no list sized by the org in the query: its sizes change nothing
-          const org = needed && (await sizes.of(orgId, needed.groupIds));
-          const costed = operationCost(
+          const { principal } = contextValue as RequestContext;
+          const costed = await policy.cost(
+            principal,
             schema,
             document,
             request.operationName,
             request.variables,
-            limits,
-            org,
           );
           if (costed.errors.length > 0) throw costed.errors[0];
           cost = costed.cost;

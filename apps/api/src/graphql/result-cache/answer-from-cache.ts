@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CacheRequest, ResultCache } from './result-cache';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The result cache's key of a POST /graphql body, computed once here for Apollo's plugin too. */
+    resultCacheKey?: string;
+  }
+}
+
 interface GraphqlBody {
   query?: unknown;
   operationName?: unknown;
@@ -44,8 +51,12 @@ export function answerFromCache(fastify: FastifyInstance, cache: ResultCache, pa
     if (request.routeOptions.url !== path || !cache.usable) return;
     const parts = cacheRequestOfBody(request);
     if (parts === undefined) return;
-    const found = await cache.lookup(cache.keyOf(parts), parts.orgId);
-    if (found === undefined) return;
+    const key = cache.keyOf(parts);
+    const found = await cache.lookup(key, parts.orgId);
+    if (found === undefined) {
+      request.resultCacheKey = key;
+      return;
+    }
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(found);
   });
 }

@@ -65,7 +65,8 @@ export function resultCachePlugin(cache: ResultCache): ApolloPlugin {
         responseForOperation: async (rc) => {
           if (!cache.usable || !cacheable(rc.operation)) return null;
           const request = cacheRequestOf(rc);
-          const key = cache.keyOf(request);
+          // over HTTP the key was computed as the body arrived (answer-from-cache)
+          const key = (rc.contextValue as RequestContext).req?.resultCacheKey ?? cache.keyOf(request);
           const found = await cache.lookup(key, request.orgId);
           if (found !== undefined) {
             const singleResult = JSON.parse(found.toString('utf8')) as FormattedExecutionResult;
