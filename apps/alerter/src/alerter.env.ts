@@ -1,5 +1,5 @@
 import { webhookAllowCidrsVariable } from '@orgpulse/domain';
-import { commonEnv, env, httpEnv, secretsKeyVariable } from '@orgpulse/platform';
+import { type EnvOf, commonEnv, env, httpEnv, secretsKeyVariable } from '@orgpulse/platform';
 
 export const alerterEnv = {
   ...commonEnv,
@@ -30,3 +30,5 @@ export const alerterEnv = {
   // opens the webhooks' sealed signing secrets; the same key as the API's
   ORGPULSE_SECRETS_KEY: secretsKeyVariable,
 };
+
+export type AlerterConfig = EnvOf<typeof alerterEnv>;

@@ -76,7 +76,6 @@ export class ApiModule {
       ],
       controllers: [HealthHttpController],
       providers: [
-        { provide: DataSource, useValue: resources.db },
         { provide: Clock, useClass: SystemClock },
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics } from '@orgpulse/contracts';
 import {
   type ApiPrincipal,
@@ -9,8 +7,8 @@ import {
   NOTIFY_CHANNELS,
   PgListener,
 } from '@orgpulse/persistence';
-import { NestPinoLogger, loadEnv, runService } from '@orgpulse/platform';
-import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
+import { loadEnv, runService } from '@orgpulse/platform';
+import { connectService, partOf, serveService } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
 import { apiEnv } from './api.env';
 import { ApiModule } from './api.module';
@@ -33,9 +31,10 @@ const TOKEN_RECHECK_MS = 2_000;
 
 runService('orgpulse-api', async () => {
   const config = loadEnv(apiEnv);
-  const { logger, db, kafkaHealth, telemetry } = await connectService('api', config, {
+  const connections = await connectService('api', config, {
     topics: [{ topic: Topics.alerts, numPartitions: config.KAFKA_TOPIC_PARTITIONS }],
   });
+  const { logger, db, telemetry } = connections;
   const alertChanges = new AlertChanges(config.KAFKA_BROKERS, logger);
   // one LISTEN connection: projection changes (cache versions) and credential revocations
   const listener = new PgListener({
@@ -71,52 +70,48 @@ runService('orgpulse-api', async () => {
     });
   // the API cache's budget and use, on the process's /metrics
   telemetry.metrics.adopt(new ApiMetrics(cache).registry);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    composeService(
-      ApiModule.with({
-        db,
-        alertChanges,
-        dataVersions,
-        authenticator,
-        openSockets,
-        cache,
-        resultCache,
-        limits: {
-          deadlineMs: config.API_QUERY_DEADLINE_MS,
-          maxResponseBytes: config.API_MAX_RESPONSE_BYTES,
-        },
-        logger,
-        // what is hidden from clients in production: the schema (introspection, field suggestions)
-        hideSchema:
-          config.API_INTROSPECTION === 'off' ||
-          (config.API_INTROSPECTION === 'auto' && config.NODE_ENV === 'production'),
-        metrics: telemetry.metrics,
-      }),
-      {
-        connections: { db, kafkaHealth, telemetry, logger },
-        parts: [
-          { name: 'api cache', stop: () => cache?.stop() },
-          partOf('alert changes', alertChanges),
-          partOf('listener', listener),
-        ],
-        injectedParts: [GraphqlWsPart],
+  await serveService(
+    ApiModule.with({
+      db,
+      alertChanges,
+      dataVersions,
+      authenticator,
+      openSockets,
+      cache,
+      resultCache,
+      limits: {
+        deadlineMs: config.API_QUERY_DEADLINE_MS,
+        maxResponseBytes: config.API_MAX_RESPONSE_BYTES,
       },
-    ),
-    new FastifyAdapter({ bodyLimit: GRAPHQL_BODY_LIMIT, return503OnClosing: true }),
-    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
+      logger,
+      // what is hidden from clients in production: the schema (introspection, field suggestions)
+      hideSchema:
+        config.API_INTROSPECTION === 'off' ||
+        (config.API_INTROSPECTION === 'auto' && config.NODE_ENV === 'production'),
+      metrics: telemetry.metrics,
+    }),
+    {
+      connections,
+      parts: [
+        { name: 'api cache', stop: () => cache?.stop() },
+        partOf('alert changes', alertChanges),
+        partOf('listener', listener),
+      ],
+      injectedParts: [{ name: 'graphql-ws', token: GraphqlWsPart }],
+    },
+    {
+      service: 'api',
+      port: config.API_PORT,
+      config,
+      ownBodyParsers: { bodyLimit: GRAPHQL_BODY_LIMIT },
+      configure: (app) => {
+        app.useGlobalFilters(new ApiExceptionFilter(logger));
+        const fastify = app.getHttpAdapter().getInstance();
+        registerGraphqlBodyParsers(fastify);
+        authenticateGraphqlRequests(fastify, authenticator, GRAPHQL_PATH);
+        if (resultCache) answerFromCache(fastify, resultCache, GRAPHQL_PATH);
+        serveLeadershipPage(app, logger);
+      },
+    },
   );
-  app.useGlobalFilters(new ApiExceptionFilter(logger));
-  const fastify = app.getHttpAdapter().getInstance();
-  registerGraphqlBodyParsers(fastify);
-  authenticateGraphqlRequests(fastify, authenticator, GRAPHQL_PATH);
-  if (resultCache) answerFromCache(fastify, resultCache, GRAPHQL_PATH);
-  serveLeadershipPage(app, logger);
-  await serveApp(app, {
-    service: 'api',
-    port: config.API_PORT,
-    host: config.HOST,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    logger,
-    telemetry,
-  });
 });

@@ -8,12 +8,10 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import { AcceptEvents, EventPublisher } from '@orgpulse/messaging';
 import { IntegrationsRepository } from '@orgpulse/persistence';
-import type { Logger } from '@orgpulse/platform';
 import { IngestKeyCache } from './auth/ingest-key.cache';
 import { IngestKeyMiddleware } from './auth/ingest-key.middleware';
 import { PublishBacklogMiddleware } from './backpressure/publish-backlog.middleware';
 import { IngestErrorFilter } from './errors/ingest-error.filter';
-import { LOGGER } from './ingest.tokens';
 import { TokenBucketRateLimiter } from './rate-limit/token-bucket.rate-limiter';
 import { IntegrationReceiver } from './receive-integrations/integration-receiver';
 import { IntegrationReceiverHttpController } from './receive-integrations/integration-receiver.http.controller';
@@ -26,7 +24,6 @@ export interface IngestResources {
   rateLimiter: TokenBucketRateLimiter;
   keys: IngestKeyCache;
   integrations: IntegrationsRepository;
-  logger: Logger;
 }
 
 @Module({})
@@ -39,7 +36,6 @@ export class IngestModule implements NestModule {
         { provide: EventPublisher, useValue: resources.publisher },
         { provide: AcceptEvents, useValue: new AcceptEvents(resources.publisher) },
         { provide: TokenBucketRateLimiter, useValue: resources.rateLimiter },
-        { provide: LOGGER, useValue: resources.logger },
         { provide: IngestKeyCache, useValue: resources.keys },
         { provide: IntegrationsRepository, useValue: resources.integrations },
         { provide: APP_FILTER, useClass: IngestErrorFilter },

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Topics } from '@orgpulse/contracts';
 import { EVENT_TOPIC_CONFIG, EventPublisher } from '@orgpulse/messaging';
-import { NestPinoLogger, SecretBox, loadEnv, runService } from '@orgpulse/platform';
-import { composeService, connectService, partOf, serveApp } from '@orgpulse/runtime';
+import { SecretBox, loadEnv, runService } from '@orgpulse/platform';
+import { connectService, partOf, serveService } from '@orgpulse/runtime';
 import { buildIngestOpenApi } from './docs/ingest-openapi';
 import { ingestEnv } from './ingest.env';
 import { IngestKeyCache } from './auth/ingest-key.cache';
@@ -23,12 +21,13 @@ import {
 runService('orgpulse-ingest', async () => {
   const config = loadEnv(ingestEnv);
   // few, short retries: an unreachable broker becomes a quick 503 the client can retry
-  const { logger, db, kafka, kafkaHealth, telemetry } = await connectService('ingest', config, {
+  const connections = await connectService('ingest', config, {
     topics: [
       { topic: Topics.events, numPartitions: config.KAFKA_TOPIC_PARTITIONS, config: EVENT_TOPIC_CONFIG },
     ],
     kafkaRetry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
+  const { logger, db, kafka, telemetry } = connections;
   const publisher = new EventPublisher(
     kafka,
     {
@@ -54,25 +53,25 @@ runService('orgpulse-ingest', async () => {
   );
   const integrations = new IntegrationsRepository(db, new SecretBox(config.ORGPULSE_SECRETS_KEY));
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    composeService(IngestModule.with({ publisher, rateLimiter, keys, integrations, logger }), {
-      connections: { db, kafkaHealth, telemetry, logger },
+  await serveService(
+    IngestModule.with({ publisher, rateLimiter, keys, integrations }),
+    {
+      connections,
       parts: [{ name: 'publisher', stop: () => publisher.disconnect() }, partOf('ingest keys', keys)],
-    }),
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, return503OnClosing: true }),
-    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
+    },
+    {
+      service: 'ingest',
+      port: config.INGEST_PORT,
+      config,
+      ownBodyParsers: { bodyLimit: MAX_BODY_BYTES },
+      traceRequests: true,
+      configure: (app) => {
+        const fastify = app.getHttpAdapter().getInstance();
+        registerEventBodyParsers(fastify);
+        registerIntegrationBodyParsers(fastify);
+        closeConnectionsWhenStopping(fastify);
+        SwaggerModule.setup('docs', app, buildIngestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+      },
+    },
   );
-  registerEventBodyParsers(app.getHttpAdapter().getInstance());
-  registerIntegrationBodyParsers(app.getHttpAdapter().getInstance());
-  closeConnectionsWhenStopping(app.getHttpAdapter().getInstance());
-  SwaggerModule.setup('docs', app, buildIngestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
-  await serveApp(app, {
-    service: 'ingest',
-    port: config.INGEST_PORT,
-    host: config.HOST,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    logger,
-    telemetry,
-    traceRequests: true,
-  });
 });

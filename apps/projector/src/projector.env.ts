@@ -1,4 +1,4 @@
-import { commonEnv, env, httpEnv } from '@orgpulse/platform';
+import { type EnvOf, commonEnv, env, httpEnv } from '@orgpulse/platform';
 
 export const projectorEnv = {
   ...commonEnv,
@@ -13,3 +13,5 @@ export const projectorEnv = {
   // how long a relay that takes over waits for its predecessor's last send before it reconciles
   PROJECTOR_DEAD_LETTER_GRACE_MS: env.int(30_000, 0, 600_000),
 };
+
+export type ProjectorConfig = EnvOf<typeof projectorEnv>;

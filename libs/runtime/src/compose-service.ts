@@ -1,19 +1,26 @@
 import type { DynamicModule, InjectionToken } from '@nestjs/common';
-import { ReadinessMonitor } from '@orgpulse/platform';
 import type { ServiceConnections } from './connect-service';
-import { type ServicePart, ServiceLifecycle } from './service-lifecycle';
+import { type PartLike, type ServicePart, ServiceLifecycle, partOf } from './service-lifecycle';
+import { ServiceModule } from './service.module';
+
+/** A part Nest builds from the app's providers: its token, and its name in the shutdown log. */
+export interface InjectedPart {
+  name: string;
+  token: InjectionToken;
+}
 
 export interface ServiceComposition {
-  connections: Pick<ServiceConnections, 'db' | 'kafkaHealth' | 'telemetry' | 'logger'>;
+  connections: ServiceConnections;
   /** started in this order, stopped in reverse, before the connections close */
-  parts: ServicePart[];
+  parts?: ServicePart[];
   /** parts Nest builds (they need the app's providers): started after `parts`, stopped before them */
-  injectedParts?: InjectionToken[];
+  injectedParts?: InjectedPart[];
 }
 
 /**
- * The app's root module with its lifecycle: the parts, then the shared connections closed, then the
- * telemetry stopped last so that the spans of the shutdown itself are exported too.
+ * The app's root module with the shared connections (ServiceModule) and its lifecycle: the parts, then
+ * the connections closed, then the telemetry stopped last so that the spans of the shutdown are
+ * exported too.
  */
 export function composeService(module: DynamicModule, composition: ServiceComposition): DynamicModule {
   const { db, kafkaHealth, telemetry, logger } = composition.connections;
@@ -22,16 +29,24 @@ export function composeService(module: DynamicModule, composition: ServiceCompos
     { name: 'database', stop: async () => (db.isInitialized ? db.destroy() : undefined) },
     { name: 'kafka health', stop: () => kafkaHealth.close() },
   ];
+  const injected = composition.injectedParts ?? [];
   return {
     ...module,
+    imports: [ServiceModule.with(composition.connections), ...(module.imports ?? [])],
     providers: [
       ...(module.providers ?? []),
-      { provide: ReadinessMonitor, useValue: telemetry.readiness },
       {
         provide: ServiceLifecycle,
-        useFactory: (...injected: ServicePart[]) =>
-          new ServiceLifecycle([...connections, ...composition.parts, ...injected], logger),
-        inject: composition.injectedParts ?? [],
+        useFactory: (...instances: PartLike[]) =>
+          new ServiceLifecycle(
+            [
+              ...connections,
+              ...(composition.parts ?? []),
+              ...instances.map((instance, i) => partOf(injected[i].name, instance)),
+            ],
+            logger,
+          ),
+        inject: injected.map((part) => part.token),
       },
     ],
   };

@@ -5,3 +5,4 @@ export * from './health.http.controller';
 export * from './serve-app';
 export * from './service-lifecycle';
 export * from './service-telemetry';
+export * from './service.module';

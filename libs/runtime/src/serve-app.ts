@@ -1,34 +1,46 @@
-import type { INestApplication } from '@nestjs/common';
-import { type Logger, enforceShutdownDeadline } from '@orgpulse/platform';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestPinoLogger, enforceShutdownDeadline } from '@orgpulse/platform';
+import { type ServiceComposition, composeService } from './compose-service';
 import { serveOperatorEndpoints } from './operator-endpoints';
-import type { ServiceTelemetry } from './service-telemetry';
 import { traceRequests } from './trace-requests';
 
+export interface ServiceServer {
+  service: string;
+  port: number;
+  config: { HOST: string; SHUTDOWN_TIMEOUT_MS: number };
+  /** The app reads request bodies with parsers of its own (configure), up to this many bytes. */
+  ownBodyParsers?: { bodyLimit: number };
+  /** a server span per request (the ingest app's: it starts the traces that reach Kafka) */
+  traceRequests?: boolean;
+  /** Routes and hooks beside Nest's (body parsers, authentication, static pages), before it listens. */
+  configure?: (app: NestFastifyApplication) => void;
+}
+
 /**
- * Serves /livez, /readyz and /metrics beside the app's routes, listens, and on SIGTERM/SIGINT lets
- * in-flight work finish within the shutdown deadline.
+ * The one way an app starts: its root module composed with the shared connections and its parts,
+ * on Fastify, with /livez, /readyz and /metrics beside its routes; it listens, and on SIGTERM/SIGINT
+ * lets in-flight work finish within the shutdown deadline.
  */
-export async function serveApp(
-  app: INestApplication,
-  options: {
-    service: string;
-    port: number;
-    host: string;
-    shutdownTimeoutMs: number;
-    logger: Logger;
-    telemetry: ServiceTelemetry;
-    /** a server span per request (the ingest app's: it starts the traces that reach Kafka) */
-    traceRequests?: boolean;
-  },
+export async function serveService(
+  module: DynamicModule,
+  composition: ServiceComposition,
+  server: ServiceServer,
 ): Promise<void> {
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  enforceShutdownDeadline(options.shutdownTimeoutMs, options.logger);
-  serveOperatorEndpoints(app, options.telemetry);
-  if (options.traceRequests && options.telemetry.tracing.enabled) traceRequests(app);
-  await options.telemetry.readiness.start();
-  await app.listen(options.port, options.host);
-  options.logger.info(
-    { port: options.port, tracing: options.telemetry.tracing.enabled },
-    `${options.service} listening`,
+  const { logger, telemetry } = composition.connections;
+  const own = server.ownBodyParsers;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    composeService(module, composition),
+    new FastifyAdapter(own ? { bodyLimit: own.bodyLimit, return503OnClosing: true } : {}),
+    { bodyParser: own === undefined, logger: new NestPinoLogger(logger), abortOnError: false },
   );
+  server.configure?.(app);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  enforceShutdownDeadline(server.config.SHUTDOWN_TIMEOUT_MS, logger);
+  serveOperatorEndpoints(app, telemetry);
+  if (server.traceRequests && telemetry.tracing.enabled) traceRequests(app);
+  await telemetry.readiness.start();
+  await app.listen(server.port, server.config.HOST);
+  logger.info({ port: server.port, tracing: telemetry.tracing.enabled }, `${server.service} listening`);
 }

@@ -3,6 +3,9 @@ import { createLogger } from '@orgpulse/platform';
 import { composeService, type ServiceComposition } from './compose-service';
 import { type ServicePart, ServiceLifecycle, partOf } from './service-lifecycle';
 
+// ServiceModule is a Nest module (ESM, which jest cannot load): the e2e tests run it
+jest.mock('./service.module', () => ({ ServiceModule: { with: () => ({ module: class {} }) } }));
+
 const logger = createLogger('lifecycle-spec', 'silent');
 
 function recorder() {
@@ -86,7 +89,11 @@ describe('composeService', () => {
       logger,
     } as unknown as ServiceComposition['connections'];
     const lifecycle = composedLifecycle(
-      { connections, parts: [part('consumer'), part('scheduler')], injectedParts: ['GraphqlWs'] },
+      {
+        connections,
+        parts: [part('consumer'), part('scheduler')],
+        injectedParts: [{ name: 'sockets', token: 'GraphqlWs' }],
+      },
       [part('sockets')],
     );
     await lifecycle.onApplicationBootstrap();

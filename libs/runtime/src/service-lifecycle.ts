@@ -57,11 +57,18 @@ export class ServiceLifecycle
 
 type Step = () => Promise<unknown> | void;
 
-/** An object with start/stop methods of its own as a part (the methods bound to it). */
-export function partOf(name: string, target: { start?: Step; stop?: Step }): ServicePart {
-  return {
-    name,
-    start: target.start && (async () => void (await target.start?.call(target))),
-    stop: target.stop && (async () => void (await target.stop?.call(target))),
+/** What partOf takes: an object with some of a part's methods, named or not. */
+export interface PartLike {
+  start?: Step;
+  drain?: Step;
+  stop?: Step;
+}
+
+/** An object with start/drain/stop methods of its own as a part (the methods bound to it). */
+export function partOf(name: string, target: PartLike): ServicePart {
+  const bound = (step: keyof PartLike) => {
+    const method = target[step];
+    return method && (async () => void (await method.call(target)));
   };
+  return { name, start: bound('start'), drain: bound('drain'), stop: bound('stop') };
 }

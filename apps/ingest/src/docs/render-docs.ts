@@ -6,6 +6,7 @@ import { CredentialsRepository, IntegrationsRepository, createDataSource } from 
 import { IngestKeyCache } from '../auth/ingest-key.cache';
 import { ReadinessMonitor, SecretBox, createLogger } from '@orgpulse/platform';
 import { IngestModule } from '../ingest.module';
+import { LOGGER } from '@orgpulse/runtime';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 import { OPENAPI_FILE, buildIngestOpenApi } from './ingest-openapi';
 
@@ -25,12 +26,18 @@ async function renderOpenApi(): Promise<string> {
       logger,
     ),
     integrations: new IntegrationsRepository(db, new SecretBox(Buffer.alloc(32))),
-    logger,
   });
   // the apps get theirs with their telemetry (composeService); this one never checks anything
   const readiness = new ReadinessMonitor({}, { intervalMs: 60_000, timeoutMs: 1_000 });
   const app = await NestFactory.create<NestFastifyApplication>(
-    { ...module, providers: [...(module.providers ?? []), { provide: ReadinessMonitor, useValue: readiness }] },
+    {
+      ...module,
+      providers: [
+        ...(module.providers ?? []),
+        { provide: ReadinessMonitor, useValue: readiness },
+        { provide: LOGGER, useValue: logger },
+      ],
+    },
     new FastifyAdapter(),
     { logger: false },
   );

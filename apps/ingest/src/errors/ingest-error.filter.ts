@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Logger } from '@orgpulse/platform';
 import type { FastifyReply } from 'fastify';
-import { LOGGER } from '../ingest.tokens';
+import { LOGGER } from '@orgpulse/runtime';
 import { IngestError } from './ingest-error';
 
 // Nest's fastify adapter turns fastify's own refusals (body limit, media type) into HttpExceptions.

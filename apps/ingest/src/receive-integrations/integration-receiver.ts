@@ -9,7 +9,7 @@ import {
 } from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { IngestError, databaseUnavailable, kafkaUnavailable } from '../errors/ingest-error';
-import { LOGGER } from '../ingest.tokens';
+import { LOGGER } from '@orgpulse/runtime';
 import { TokenBucketRateLimiter } from '../rate-limit/token-bucket.rate-limiter';
 import { parseVerifiedBody } from './integration-body';
 import { type Headers, verifyVendorSignature } from './vendor-signature';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AcceptEvents, EventLogUnavailableError, type Validation } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { IngestError, kafkaUnavailable } from '../errors/ingest-error';
-import { LOGGER } from '../ingest.tokens';
+import { LOGGER } from '@orgpulse/runtime';
 import { type BinaryModeHeaders, validateBinaryCloudEvent, validateCloudEvents } from './cloud-events';
 import { toEventList } from './parse-event-body';
 

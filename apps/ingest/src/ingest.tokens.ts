@@ -1,2 +1,0 @@
-export const LOGGER = Symbol('LOGGER');
-export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
