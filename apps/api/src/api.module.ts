@@ -18,7 +18,7 @@ import { OrgSizesSource } from './graphql/query-limits/org-sizes.source';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { TeamHistoryCache } from './read-models/team-history.cache';
-import { GRAPHQL_WS_LOGGER, GraphqlWsPart } from './subscriptions/graphql-ws.part';
+import { GraphqlWsPart } from './subscriptions/graphql-ws.part';
 import { OpenSockets } from './subscriptions/open-sockets';
 import { HealthHttpController } from '@orgpulse/runtime';
 
@@ -80,7 +80,6 @@ export class ApiModule {
         { provide: AlertChanges, useValue: resources.alertChanges },
         { provide: OrgDataVersions, useValue: resources.dataVersions },
         { provide: GraphqlPolicy, useValue: policy },
-        { provide: GRAPHQL_WS_LOGGER, useValue: resources.logger },
         { provide: ApiAuthenticator, useValue: resources.authenticator },
         { provide: OpenSockets, useValue: resources.openSockets },
         GraphqlWsPart,

@@ -49,6 +49,12 @@ describe('ServiceLifecycle', () => {
     },
   );
 
+  it('refuses as a part an object without start, drain or stop (it would be left running)', () => {
+    expect(() => partOf('pool', { close: () => undefined } as never)).toThrow(
+      'pool has no start, drain or stop',
+    );
+  });
+
   it('keeps a part’s methods bound to it (partOf)', async () => {
     const seen: string[] = [];
     class Consumer {

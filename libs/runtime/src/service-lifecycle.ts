@@ -70,5 +70,8 @@ export function partOf(name: string, target: PartLike): ServicePart {
     const method = target[step];
     return method && (async () => void (await method.call(target)));
   };
-  return { name, start: bound('start'), drain: bound('drain'), stop: bound('stop') };
+  const part = { name, start: bound('start'), drain: bound('drain'), stop: bound('stop') };
+  // a part named after a close() or dispose() of its own would otherwise be left running, silently
+  if (!part.start && !part.drain && !part.stop) throw new Error(`${name} has no start, drain or stop`);
+  return part;
 }

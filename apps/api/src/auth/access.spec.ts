@@ -82,6 +82,22 @@ describe('accessProblems: every root field says who may call it and what a scope
     },
   );
 
+  it('refuses nothing on a subscription (an empty answer would end it, not hide it)', () => {
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { ok: field(GraphQLString, { roles: ['admin'] }) },
+      }),
+      subscription: new GraphQLObjectType({
+        name: 'Subscription',
+        fields: { changed: field(GraphQLString, { roles: viewers, groupScoped: 'nothing' }) },
+      }),
+    });
+    expect(accessProblems(schema)).toEqual([
+      'subscription changed is a subscription: nothing for group-scoped tokens would end it, declare subtree',
+    ]);
+  });
+
   it('refuses a mutation open to viewers (contract §1)', () => {
     const schema = schemaOf(
       { ok: field(GraphQLString, { roles: ['admin'] }) },

@@ -87,6 +87,8 @@ export function accessProblems(schema: GraphQLSchema): string[] {
           return [`${name} lets viewers call it but says nothing of group-scoped tokens`];
         if (!access.roles.includes('viewer') && access.groupScoped !== undefined)
           return [`${name} is for admins only, who are never group-scoped: drop groupScoped`];
+        if (access.groupScoped === 'nothing' && operation === OperationTypeNode.SUBSCRIPTION)
+          return [`${name} is a subscription: nothing for group-scoped tokens would end it, declare subtree`];
         if (access.groupScoped === 'nothing' && emptiestValue(field.type) === undefined)
           return [
             `${name} is declared nothing for group-scoped tokens, but ${String(field.type)} has no empty value`,

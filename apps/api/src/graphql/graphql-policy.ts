@@ -18,7 +18,7 @@ import { RequestContext } from './request-context';
 
 export interface GraphqlPolicyOptions {
   db: DataSource;
-  /** No introspection and no field suggestions (API_INTROSPECTION). */
+  /** No introspection on either transport, and no field suggestions over HTTP (API_INTROSPECTION). */
   hideSchema: boolean;
   sizes: OrgSizesSource;
   scheduler: CooperativeScheduler;

@@ -2,15 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Logger } from '@orgpulse/platform';
-import type { ServicePart } from '@orgpulse/runtime';
+import { LOGGER, type ServicePart } from '@orgpulse/runtime';
 import type { Server } from 'node:http';
 import { ApiAuthenticator } from '../auth/api-authenticator';
 import { GRAPHQL_PATH } from '../graphql/graphql-options';
 import { GraphqlPolicy } from '../graphql/graphql-policy';
 import { serveGraphqlWs } from './graphql-ws.server';
 import { OpenSockets } from './open-sockets';
-
-export const GRAPHQL_WS_LOGGER = Symbol('GraphqlWsLogger');
 
 /** Subscriptions over graphql-ws on the API's HTTP server; its sockets close before the server does. */
 @Injectable()
@@ -24,7 +22,7 @@ export class GraphqlWsPart implements ServicePart {
     @Inject(ApiAuthenticator) private readonly authenticator: ApiAuthenticator,
     @Inject(OpenSockets) private readonly openSockets: OpenSockets,
     @Inject(GraphqlPolicy) private readonly policy: GraphqlPolicy,
-    @Inject(GRAPHQL_WS_LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   start(): void {

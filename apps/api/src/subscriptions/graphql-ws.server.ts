@@ -91,8 +91,18 @@ export function serveGraphqlWs(httpServer: Server, options: GraphqlWsOptions): {
     }
     const invalid = validate(schema, document, [...specifiedRules, ...policy.validationRules]);
     if (invalid.length > 0) return invalid;
-    const { errors } = await policy.cost(auth.principal, schema, document, operationName, variables);
-    return errors.length > 0 ? errors : document;
+    try {
+      const { errors } = await policy.cost(auth.principal, schema, document, operationName, variables);
+      return errors.length > 0 ? errors : document;
+    } catch (error) {
+      // the org's sizes could not be read: this operation fails, the connection's others go on
+      logger.warn({ err: describeError(error) }, 'subscription not costed (graphql-ws)');
+      return [
+        new GraphQLError('the operation could not be checked; try again', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        }),
+      ];
+    }
   };
 
   const server = useServer(

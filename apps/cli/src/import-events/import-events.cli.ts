@@ -146,9 +146,8 @@ async function send(
   const progress = new ImportProgress('sending', (m) => context.progress(m), total);
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
-  let failure: CommandError | undefined;
-  const changed = (line: number) =>
-    new CommandError(`${usage}: line ${line} changed since it was validated; stopped, ${sent} were sent`);
+  // what stopped the import; its message is written once the publishes in flight have settled
+  let failure: { changedLine: number } | { kafka: unknown } | undefined;
   const flush = (inputs: unknown[], lines: number[]) => {
     // validated with the first pass's clock, so that the file is judged as it was checked
     const publish = acceptEvents
@@ -156,17 +155,14 @@ async function send(
       .then(
         (acceptance) => {
           if (!acceptance.ok) {
-            failure ??= changed(lines[acceptance.problems[0].index]);
+            failure ??= { changedLine: lines[acceptance.problems[0].index] };
             return;
           }
           sent += acceptance.accepted;
           progress.at(sent);
         },
         (error: unknown) => {
-          const cause = error instanceof EventLogUnavailableError ? error.cause : error;
-          failure ??= new CommandError(
-            `${usage}: Kafka did not take the events (${describeError(cause)}); ${sent} were sent, running it again is safe`,
-          );
+          failure ??= { kafka: error instanceof EventLogUnavailableError ? error.cause : error };
         },
       );
     const tracked = publish.finally(() => inFlight.delete(tracked));
@@ -179,7 +175,7 @@ async function send(
       if (failure !== undefined) break;
       // the file was checked whole; a line that changed since is refused rather than sent
       if (!('input' in entry)) {
-        failure = changed(entry.line);
+        failure = { changedLine: entry.line };
         break;
       }
       inputs.push(entry.input);
@@ -193,7 +189,12 @@ async function send(
     }
     if (inputs.length > 0 && failure === undefined) flush(inputs, lines);
     await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined)
+      throw new CommandError(
+        'changedLine' in failure
+          ? `${usage}: line ${failure.changedLine} changed since it was validated; stopped, ${sent} were sent`
+          : `${usage}: Kafka did not take the events (${describeError(failure.kafka)}); ${sent} were sent, running it again is safe`,
+      );
     progress.done(sent);
     return sent;
   } finally {
