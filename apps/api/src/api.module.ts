@@ -2,7 +2,14 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { Logger, ServiceMetrics } from '@orgpulse/platform';
+import { WebhookTargetPolicy } from '@orgpulse/domain';
+import {
+  AlertsRepository,
+  IntegrationsRepository,
+  OrgSettingsRepository,
+  WebhooksRepository,
+} from '@orgpulse/persistence';
+import type { Logger, SecretBox, ServiceMetrics } from '@orgpulse/platform';
 import { DataSource } from 'typeorm';
 import { AlertChanges } from './alerts/alert-changes';
 import { API_RESOLVERS } from './api.resolvers';
@@ -29,6 +36,10 @@ export interface ApiResources {
   authenticator: ApiAuthenticator;
   /** subscriptions' sockets, closed when their token is revoked */
   openSockets: OpenSockets;
+  /** seals and opens webhook and integration secrets (ORGPULSE_SECRETS_KEY) */
+  secrets: SecretBox;
+  /** where webhooks may point: the operator setting the alerter applies at every delivery */
+  webhookTargets: WebhookTargetPolicy;
   /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
   cache: ApiCache | undefined;
   resultCache: ResultCache | undefined;
@@ -82,6 +93,14 @@ export class ApiModule {
         { provide: GraphqlPolicy, useValue: policy },
         { provide: ApiAuthenticator, useValue: resources.authenticator },
         { provide: OpenSockets, useValue: resources.openSockets },
+        { provide: WebhookTargetPolicy, useValue: resources.webhookTargets },
+        { provide: AlertsRepository, useValue: new AlertsRepository(resources.db) },
+        { provide: OrgSettingsRepository, useValue: new OrgSettingsRepository(resources.db) },
+        { provide: WebhooksRepository, useValue: new WebhooksRepository(resources.db, resources.secrets) },
+        {
+          provide: IntegrationsRepository,
+          useValue: new IntegrationsRepository(resources.db, resources.secrets),
+        },
         GraphqlWsPart,
         { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
         ...API_RESOLVERS,

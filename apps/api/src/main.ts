@@ -7,7 +7,8 @@ import {
   NOTIFY_CHANNELS,
   PgListener,
 } from '@orgpulse/persistence';
-import { loadEnv, runService } from '@orgpulse/platform';
+import { WebhookTargetPolicy } from '@orgpulse/domain';
+import { SecretBox, loadEnv, runService } from '@orgpulse/platform';
 import { connectService, partOf, serveService } from '@orgpulse/runtime';
 import { AlertChanges } from './alerts/alert-changes';
 import { apiEnv } from './api.env';
@@ -77,6 +78,8 @@ runService('orgpulse-api', async () => {
       dataVersions,
       authenticator,
       openSockets,
+      secrets: new SecretBox(config.ORGPULSE_SECRETS_KEY),
+      webhookTargets: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
       cache,
       resultCache,
       limits: {

@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import {
   Args,
   Context,
@@ -15,7 +16,7 @@ import {
 import type { AlertChanged } from '@orgpulse/contracts';
 import { teamAlertRules } from '@orgpulse/domain';
 import { AlertsRepository, type AlertStatus } from '@orgpulse/persistence';
-import { DataSource } from 'typeorm';
+
 import { Access } from '../auth/access.decorator';
 import { GraphQLJSONObject } from '../graphql/json-object.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -49,14 +50,10 @@ const ALERTS_LIST = 'alerts';
 
 @Resolver(() => AlertModel)
 export class AlertsResolver {
-  private readonly alerts: AlertsRepository;
-
   constructor(
-    db: DataSource,
-    private readonly changes: AlertChanges,
-  ) {
-    this.alerts = new AlertsRepository(db);
-  }
+    @Inject(AlertsRepository) private readonly alerts: AlertsRepository,
+    @Inject(AlertChanges) private readonly changes: AlertChanges,
+  ) {}
 
   @Subscription(() => AlertModel, {
     description: 'Alerts of your org as they are raised and resolved',

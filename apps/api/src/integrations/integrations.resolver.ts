@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import {
   Args,
   Context,
@@ -13,8 +14,7 @@ import {
   registerEnumType,
 } from '@nestjs/graphql';
 import { IntegrationsRepository } from '@orgpulse/persistence';
-import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
-import { DataSource } from 'typeorm';
+
 import { Access } from '../auth/access.decorator';
 import { badInput } from '../graphql/graphql-errors';
 import { isUuid } from '@orgpulse/contracts';
@@ -84,13 +84,7 @@ const toModel = <T extends { id: string }>(row: T) => ({
 
 @Resolver(() => IntegrationModel)
 export class IntegrationsResolver {
-  private readonly repository: IntegrationsRepository;
-
-  constructor(db: DataSource) {
-    // the key is validated at boot with the API's environment
-    const key = loadEnv({ ORGPULSE_SECRETS_KEY: secretsKeyVariable }).ORGPULSE_SECRETS_KEY;
-    this.repository = new IntegrationsRepository(db, new SecretBox(key));
-  }
+  constructor(@Inject(IntegrationsRepository) private readonly repository: IntegrationsRepository) {}
 
   @Query(() => [IntegrationModel], { name: 'integrations', description: 'Admin only' })
   @Access({ roles: ['admin'] })

@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import {
   Args,
   Context,
@@ -19,7 +20,7 @@ import {
   settingsChanges,
 } from '@orgpulse/domain';
 import { OrgSettingsRepository } from '@orgpulse/persistence';
-import { DataSource } from 'typeorm';
+
 import { Access } from '../auth/access.decorator';
 import { badInput } from '../graphql/graphql-errors';
 import type { RequestContext } from '../graphql/request-context';
@@ -54,11 +55,7 @@ for (const name of ORG_SETTING_NAMES) {
 
 @Resolver(() => SettingsModel)
 export class SettingsResolver {
-  private readonly settings: OrgSettingsRepository;
-
-  constructor(db: DataSource) {
-    this.settings = new OrgSettingsRepository(db);
-  }
+  constructor(@Inject(OrgSettingsRepository) private readonly settings: OrgSettingsRepository) {}
 
   @Query(() => SettingsModel, { name: 'settings' })
   @Access({ roles: ['viewer', 'admin'], groupScoped: 'org' })

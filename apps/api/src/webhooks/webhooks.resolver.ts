@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import {
   Args,
   Context,
@@ -12,12 +13,11 @@ import {
   Resolver,
   registerEnumType,
 } from '@nestjs/graphql';
-import { WebhookTargetPolicy, webhookAllowCidrsVariable } from '@orgpulse/domain';
+import { WebhookTargetPolicy } from '@orgpulse/domain';
 import { WebhooksRepository } from '@orgpulse/persistence';
-import { SecretBox, loadEnv, secretsKeyVariable } from '@orgpulse/platform';
-import { DataSource } from 'typeorm';
+
 import { Access } from '../auth/access.decorator';
-import { badInput, forbidden } from '../graphql/graphql-errors';
+import { badInput } from '../graphql/graphql-errors';
 import { isUuid } from '@orgpulse/contracts';
 import type { RequestContext } from '../graphql/request-context';
 import { MAX_WEBHOOKS_PER_ORG, webhookRegistrationProblem } from './webhook-registration';
@@ -52,22 +52,13 @@ export class WebhookModel {
   @Field(() => DateTime) createdAt!: Date;
 }
 
-const requireAdmin = (ctx: RequestContext, what: string) => {
-  if (ctx.principal.role !== 'admin') throw forbidden(`${what} needs an admin token`);
-};
-
 @Resolver(() => WebhookModel)
 export class WebhooksResolver {
-  private readonly webhooks: WebhooksRepository;
-  // the same operator setting the alerter applies at every delivery (validated at boot with the API's env)
-  private readonly policy = new WebhookTargetPolicy(
-    loadEnv({ ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable }).ALERTER_WEBHOOK_ALLOW_CIDRS,
-  );
-
-  constructor(db: DataSource) {
-    const key = loadEnv({ ORGPULSE_SECRETS_KEY: secretsKeyVariable }).ORGPULSE_SECRETS_KEY;
-    this.webhooks = new WebhooksRepository(db, new SecretBox(key));
-  }
+  constructor(
+    @Inject(WebhooksRepository) private readonly webhooks: WebhooksRepository,
+    // the same operator setting the alerter applies at every delivery
+    @Inject(WebhookTargetPolicy) private readonly policy: WebhookTargetPolicy,
+  ) {}
 
   /** Seals what an older release stored in clear, before the API answers (the alerter does so too). */
   async onModuleInit(): Promise<void> {
@@ -77,7 +68,6 @@ export class WebhooksResolver {
   @Query(() => [WebhookModel], { name: 'webhooks', description: 'Admin only' })
   @Access({ roles: ['admin'] })
   webhookList(@Context() ctx: RequestContext): Promise<WebhookModel[]> {
-    requireAdmin(ctx, 'webhooks');
     return this.webhooks.list(ctx.orgId) as Promise<WebhookModel[]>;
   }
 
@@ -100,7 +90,6 @@ export class WebhooksResolver {
     @Args('secret') secret: string,
     @Args('format', { type: () => WebhookFormat, defaultValue: WebhookFormat.json }) format: WebhookFormat,
   ): Promise<WebhookModel> {
-    requireAdmin(ctx, 'registerWebhook');
     const problem = await webhookRegistrationProblem(url, secret, this.policy);
     if (problem) throw badInput(problem);
     const created = await this.webhooks.create(ctx.orgId, { url, secret, format }, MAX_WEBHOOKS_PER_ORG);
@@ -115,7 +104,6 @@ export class WebhooksResolver {
     @Context() ctx: RequestContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<boolean> {
-    requireAdmin(ctx, 'deleteWebhook');
     if (!isUuid(id)) throw badInput(`id ${JSON.stringify(id.slice(0, 80))} is not a webhook id (a UUID)`);
     return this.webhooks.delete(ctx.orgId, id);
   }
