@@ -65,6 +65,7 @@ step "typecheck";   (cd "$ROOT" && npm run --silent typecheck)
 step "dependency direction"; (cd "$ROOT" && npm run --silent depcheck)
 step "build";       build
 step "generated docs are current"; node "$ROOT/dist/apps/ingest/src/docs/write-docs.js" --check
+node "$ROOT/infra/scripts/write-metric-registries.mjs" --check
 step "GraphQL schema is current, no breaking change without a new contract version"
 node "$ROOT/dist/apps/api/src/graphql/schema-contract/write-schema.main.js" --check
 step "unit tests";  jest_tier unit

@@ -3,6 +3,7 @@ import { ManagerCoachingResolver, PersonCoachingResolver } from './coaching/coac
 import { BlockingEdgesResolver } from './blocking/blocking-edges.resolver';
 import { DataFreshnessResolver } from './freshness/data-freshness.resolver';
 import { GroupsResolver } from './groups/groups.resolver';
+import { METRIC_FIELD_RESOLVERS } from './metric-fields/metric-fields.generated';
 import { IntegrationsResolver } from './integrations/integrations.resolver';
 import { ManagersResolver } from './managers/managers.resolver';
 import { OrgOverviewFieldsResolver, OrgOverviewResolver } from './overview/org-overview.resolver';
@@ -29,4 +30,5 @@ export const API_RESOLVERS = [
   IntegrationsResolver,
   DataFreshnessResolver,
   TeamTimelineFieldsResolver,
+  ...METRIC_FIELD_RESOLVERS,
 ];

@@ -28,3 +28,5 @@ export * from './coaching/coaching-facts';
 export * from './coaching/plan-head';
 export * from './coaching/rating-head';
 export * from './coaching/coaching-figures';
+export * from './projections/metric';
+export * from './metrics/metrics.generated';

@@ -6,6 +6,7 @@ import { budgets } from './execution-limits/execution-budget';
 import type { CooperativeScheduler } from './execution-limits/cooperative-scheduler';
 import { requestBatches } from './execution-limits/request-batches';
 import { CoachingReads } from '../read-models/coaching-reads';
+import { DeclaredReads } from '../read-models/declared-reads';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
@@ -36,6 +37,8 @@ export class RequestContext {
   readonly teams: TeamReads;
   readonly people: PeopleReads;
   readonly coaching: CoachingReads;
+  /** Any declared read model's facts over a window: what metric folders' fields read. */
+  readonly declared: DeclaredReads;
   private readonly groupReads: GroupReads;
   private settingsOnce?: Promise<OrgSettings>;
   private settingsRead?: OrgSettings;
@@ -60,6 +63,7 @@ export class RequestContext {
     this.teams = new TeamReads(db, principal.orgId, teamHistories, batchScheduleFn);
     this.people = new PeopleReads(db, principal.orgId, batchScheduleFn);
     this.coaching = new CoachingReads(db, principal.orgId, batchScheduleFn);
+    this.declared = new DeclaredReads(db, principal.orgId, batchScheduleFn);
     this.groupReads = new GroupReads(db, principal.orgId);
   }
 

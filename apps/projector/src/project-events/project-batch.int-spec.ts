@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
-import { READ_MODELS, isoWeekStart } from '@orgpulse/domain';
+import { METRICS, READ_MODELS, isoWeekStart } from '@orgpulse/domain';
 import { connectDatabase, rebuildProjections } from '@orgpulse/persistence';
 import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
@@ -15,9 +15,12 @@ const BASE = Date.parse('2026-01-05T00:00:00Z');
 const IDENTITY = { clusterId: 'property-cluster', topicId: 'property-topic' };
 const at = (partition: number) => ({ topic: Topics.events, partition, identity: IDENTITY });
 
+// the core models' ten kinds of events, then each metric folder's example event
+const KINDS = 10 + METRICS.length;
+
 /** One event of any subject kind every registered read model follows. */
 const draftArb = fc.record({
-  kind: fc.integer({ min: 0, max: 9 }),
+  kind: fc.integer({ min: 0, max: KINDS - 1 }),
   subject: fc.nat(),
   other: fc.nat(),
   hour: fc.integer({ min: 0, max: 48 }), // a small range: ties and late events are common
@@ -32,48 +35,61 @@ function toEvent(orgIds: string[], d: Draft, i: number): AcceptedEvent {
   const team = TEAMS[d.subject % TEAMS.length];
   const person = PEOPLE[d.subject % PEOPLE.length];
   const manager = MANAGERS[d.subject % MANAGERS.length];
-  const [type, data] = (
-    [
-      [
-        'team.registered',
-        { teamId: team, name: `${team}-${d.size}`, headcount: d.size, groupId: `g${d.size % 2}` },
-      ],
-      [
-        'team.blocked',
-        { teamId: team, reason: d.size % 2 ? 'dependency' : 'environment', blockedBy: TEAMS[d.other % 2] },
-      ],
-      ['team.unblocked', { teamId: team }],
-      ['team.archived', { teamId: team }],
-      ['discovery.interview-held', { teamId: team, participantRoles: ['pm', 'designer'] }],
-      ['delivery.shipped', { teamId: team }],
-      ['person.registered', { personId: person, role: 'engineer', managerId: MANAGERS[d.other % 2] }],
-      ['person.manager-changed', { personId: person, managerId: d.size % 3 ? MANAGERS[d.other % 2] : null }],
-      [
-        'one-on-one.held',
-        {
-          managerId: manager,
-          reportId: PEOPLE[d.other % PEOPLE.length],
-          // a competency named twice in one 1:1 now and then: the later entry is the level
-          ratings: COMPETENCIES.slice(0, d.size % 4).map((competency, i) => ({
-            competency,
-            level: 1 + ((d.size + i) % 5),
-          })),
-        },
-      ],
-      [
-        'coaching.plan-set',
-        {
-          personId: person,
-          competencies: ['discovery', 'delivery', 'hiring']
-            .slice(d.other % 2, 2 + (d.size % 2))
-            .map((name, i) => ({
-              name,
-              target: 1 + ((d.size + i) % 5),
-            })),
-        },
-      ],
-    ] as const
-  )[d.kind];
+  const metric = METRICS[d.kind - 10];
+  const subjectIds = { team, person, manager, group: `g${d.subject % 2}` };
+  const [type, data] = metric
+    ? (({ type, data }) => [type, data] as const)(
+        metric.example(subjectIds[metric.readModel.subjectKind], d.size),
+      )
+    : (
+        [
+          [
+            'team.registered',
+            { teamId: team, name: `${team}-${d.size}`, headcount: d.size, groupId: `g${d.size % 2}` },
+          ],
+          [
+            'team.blocked',
+            {
+              teamId: team,
+              reason: d.size % 2 ? 'dependency' : 'environment',
+              blockedBy: TEAMS[d.other % 2],
+            },
+          ],
+          ['team.unblocked', { teamId: team }],
+          ['team.archived', { teamId: team }],
+          ['discovery.interview-held', { teamId: team, participantRoles: ['pm', 'designer'] }],
+          ['delivery.shipped', { teamId: team }],
+          ['person.registered', { personId: person, role: 'engineer', managerId: MANAGERS[d.other % 2] }],
+          [
+            'person.manager-changed',
+            { personId: person, managerId: d.size % 3 ? MANAGERS[d.other % 2] : null },
+          ],
+          [
+            'one-on-one.held',
+            {
+              managerId: manager,
+              reportId: PEOPLE[d.other % PEOPLE.length],
+              // a competency named twice in one 1:1 now and then: the later entry is the level
+              ratings: COMPETENCIES.slice(0, d.size % 4).map((competency, i) => ({
+                competency,
+                level: 1 + ((d.size + i) % 5),
+              })),
+            },
+          ],
+          [
+            'coaching.plan-set',
+            {
+              personId: person,
+              competencies: ['discovery', 'delivery', 'hiring']
+                .slice(d.other % 2, 2 + (d.size % 2))
+                .map((name, i) => ({
+                  name,
+                  target: 1 + ((d.size + i) % 5),
+                })),
+            },
+          ],
+        ] as const
+      )[d.kind];
   return {
     id: `e${i}`,
     type,
@@ -190,7 +206,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
 
   it('holds for histories of thousands of events per subject with late events deep inside them', async () => {
     const longDraftArb = fc.record({
-      kind: fc.integer({ min: 0, max: 9 }),
+      kind: fc.integer({ min: 0, max: KINDS - 1 }),
       subject: fc.constant(0),
       other: fc.nat(),
       hour: fc.integer({ min: 0, max: 2 * 365 * 24 }), // two years: about a hundred weeks

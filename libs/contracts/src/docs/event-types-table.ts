@@ -1,4 +1,5 @@
 import { type EventType, eventDataSchemas, eventTypes } from '../events/event-catalog';
+import { RFC3339_WITH_OFFSET } from '../events/event-envelope.schema';
 
 interface PropertySchema {
   type?: string | string[];
@@ -8,10 +9,12 @@ interface PropertySchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  pattern?: string;
 }
 
 function describe(schema: PropertySchema): string {
   if (schema.enum) return schema.enum.join(' \\| ');
+  if (schema.pattern === RFC3339_WITH_OFFSET) return 'RFC 3339 timestamp';
   const type = Array.isArray(schema.type) ? schema.type.join(' or ') : (schema.type ?? 'any');
   if (type === 'array' && schema.items) return `array of (${describe(schema.items)})`;
   if (type === 'object' && schema.properties)

@@ -1,4 +1,5 @@
 import type { EventIdentityTraits } from './event-identity';
+import { RFC3339_WITH_OFFSET } from './event-envelope.schema';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const Id = Type.String({ minLength: 1, maxLength: 128 });
@@ -6,6 +7,7 @@ const Text = (maxLength: number) => Type.String({ maxLength });
 // enum rather than a union of literals: one clear validation message instead of one per literal.
 const StringEnum = <T extends readonly string[]>(values: T) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const Timestamp = Type.String({ pattern: RFC3339_WITH_OFFSET, maxLength: 40 });
 const NullableId = Type.Unsafe<string | null>({ type: ['string', 'null'], minLength: 1, maxLength: 128 });
 
 export const personRoles = ['pm', 'engineering-manager', 'designer', 'engineer', 'leader', 'other'] as const;
@@ -78,6 +80,8 @@ export const eventDataSchemas = {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     parentId: Type.Optional(NullableId),
   }),
+  // a decision a team waited for, made at occurredAt: its latency is occurredAt - requestedAt
+  'decision.made': Data({ teamId: Id, requestedAt: Timestamp, title: Type.Optional(Text(200)) }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -86,6 +90,33 @@ export const isEventType = (value: unknown): value is EventType =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventDataSchemas, value);
 
 export type EventData<T extends EventType> = Static<(typeof eventDataSchemas)[T]>;
+
+/** What an event is about: the unit whose events stay in order and whose read models they fold into. */
+export type SubjectKind = 'team' | 'person' | 'manager' | 'group';
+
+export interface Subject {
+  kind: SubjectKind;
+  id: string;
+}
+
+/**
+ * Each event type's subject, read from its data: what it is about, whose events stay in order. A record
+ * over every type, beside the schemas: an event type that does not say what it is about does not compile.
+ */
+export const eventSubjects: { [T in EventType]: (data: EventData<T>) => Subject } = {
+  'team.registered': (d) => ({ kind: 'team', id: d.teamId }),
+  'team.archived': (d) => ({ kind: 'team', id: d.teamId }),
+  'team.blocked': (d) => ({ kind: 'team', id: d.teamId }),
+  'team.unblocked': (d) => ({ kind: 'team', id: d.teamId }),
+  'discovery.interview-held': (d) => ({ kind: 'team', id: d.teamId }),
+  'delivery.shipped': (d) => ({ kind: 'team', id: d.teamId }),
+  'person.registered': (d) => ({ kind: 'person', id: d.personId }),
+  'person.manager-changed': (d) => ({ kind: 'person', id: d.personId }),
+  'coaching.plan-set': (d) => ({ kind: 'person', id: d.personId }),
+  'one-on-one.held': (d) => ({ kind: 'manager', id: d.managerId }),
+  'group.registered': (d) => ({ kind: 'group', id: d.groupId }),
+  'decision.made': (d) => ({ kind: 'team', id: d.teamId }),
+};
 
 /**
  * The envelope an integration posts (contract §2), before the org and ingest time are attached. Its

@@ -60,6 +60,16 @@ describe('validateEvents', () => {
       { ...valid, data: { ...valid.data, name: 'x'.repeat(10_000) } },
       /^data.name: must NOT have more/,
     ],
+    [
+      'a decision requested at no timestamp',
+      { ...valid, type: 'decision.made', data: { teamId: 't', requestedAt: 'yesterday' } },
+      /^data.requestedAt: must be an RFC 3339/,
+    ],
+    [
+      'a decision requested on a day that does not exist',
+      { ...valid, type: 'decision.made', data: { teamId: 't', requestedAt: '2026-02-30T09:00:00Z' } },
+      /^data.requestedAt: is not a valid date/,
+    ],
     ['source of 201 characters', { ...valid, source: 'x'.repeat(201) }, /^source: /],
     [
       '__proto__ key',

@@ -6,7 +6,7 @@ import {
   eventTypes,
   isEventType,
 } from './event-catalog';
-import { EventEnvelopeSchema } from './event-envelope.schema';
+import { EventEnvelopeSchema, RFC3339_WITH_OFFSET } from './event-envelope.schema';
 import { TIMESTAMP_FORMAT_MESSAGE, parseTimestamp } from './event-timestamp';
 import { FORBIDDEN_KEY_MESSAGE, findUnstorableValues, printable } from './storable-values';
 
@@ -28,6 +28,15 @@ const validateEnvelope = ajv.compile(EventEnvelopeSchema);
 const validateData = Object.fromEntries(
   eventTypes.map((type) => [type, ajv.compile(eventDataSchemas[type])]),
 ) as Record<EventType, ValidateFunction>;
+// data fields that hold a timestamp: besides their pattern, their calendar and range are checked like occurredAt's
+const timestampFields = Object.fromEntries(
+  eventTypes.map((type) => [
+    type,
+    Object.entries(eventDataSchemas[type].properties as Record<string, { pattern?: string }>)
+      .filter(([, schema]) => schema.pattern === RFC3339_WITH_OFFSET)
+      .map(([name]) => name),
+  ]),
+) as Record<EventType, string[]>;
 
 function toPath(prefix: string, error: ErrorObject): string {
   const segments = error.instancePath.split('/').slice(1);
@@ -46,7 +55,7 @@ function toMessage(error: ErrorObject): string {
     case 'enum':
       return `must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
     case 'pattern':
-      return error.instancePath === '/occurredAt'
+      return (error.params as { pattern?: string }).pattern === RFC3339_WITH_OFFSET
         ? TIMESTAMP_FORMAT_MESSAGE
         : (error.message ?? 'is invalid');
     default:
@@ -85,6 +94,13 @@ function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
     const validate = validateData[event.type];
     if (!validate(event.data)) {
       for (const e of validate.errors ?? []) problems.push(problem(toPath('data', e), toMessage(e)));
+    }
+  }
+  if (isEventType(event.type) && problems.length === 0) {
+    const data = event.data as Record<string, unknown>;
+    for (const field of timestampFields[event.type]) {
+      const at = typeof data[field] === 'string' ? parseTimestamp(data[field]) : undefined;
+      if (at?.ok === false) problems.push(problem(`data.${field}`, at.problem));
     }
   }
   if (event.type === 'coaching.plan-set' && problems.length === 0) {

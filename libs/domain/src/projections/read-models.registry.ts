@@ -14,6 +14,7 @@ import { teamTotals } from '../teams/team-totals';
 import { type PlanFact, type RatingFact, planFactOf, ratingFactOf } from '../coaching/coaching-facts';
 import { type PlanHead, emptyPlanHead, evolvePlanHead } from '../coaching/plan-head';
 import { type RatingHead, emptyRatingHead, evolveRatingHead } from '../coaching/rating-head';
+import { METRICS } from '../metrics/metrics.generated';
 import { type AnyReadModel, declareReadModel } from './read-model';
 
 /**
@@ -111,7 +112,10 @@ export const ratingReadModel = declareReadModel<RatingHead, RatingFact>({
   links: (fact) => (fact.ratings.length > 0 ? [fact.reportId] : []),
 });
 
-/** Every read model the projector keeps. Adding one: a declaration here; its tables follow from it. */
+/**
+ * Every read model the projector keeps: the core ones above, then every metric folder's. Their tables
+ * follow from the declarations (`ensureDeclaredTables`).
+ */
 export const READ_MODELS: readonly AnyReadModel[] = [
   teamReadModel,
   personReadModel,
@@ -119,4 +123,5 @@ export const READ_MODELS: readonly AnyReadModel[] = [
   groupReadModel,
   coachingPlanReadModel,
   ratingReadModel,
+  ...METRICS.map((metric) => metric.readModel),
 ];

@@ -1,0 +1,86 @@
+import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
+import type { EntityManager } from 'typeorm';
+import { type ReadModelTables, tablesOf } from './read-model-tables';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,40}$/;
+
+function identifier(name: string, where: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`${where}: "${name}" is not a lower_snake_case SQL name`);
+  return name;
+}
+
+/** The statements that give a declaration its tables, given the columns each existing table has. */
+export function declaredTableStatements(
+  model: AnyReadModel,
+  existing: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  identifier(model.name, 'read model');
+  const tables: ReadModelTables = tablesOf(model);
+  const statements: string[] = [];
+  const missing = (table: string, names: readonly string[]) =>
+    names.filter((n) => !(existing.get(table)?.has(identifier(n, `${model.name}`)) ?? false));
+
+  const headColumns = Object.keys(model.columns ?? {});
+  if (!existing.has(tables.head)) {
+    statements.push(`CREATE TABLE ${tables.head} (
+      org_id uuid NOT NULL, subject_id text NOT NULL, state jsonb NOT NULL,
+      last_at_ms bigint NOT NULL, last_position bigint NOT NULL, version bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (org_id, subject_id))`);
+    statements.push(`CREATE INDEX ${tables.head}_last_at ON ${tables.head} (org_id, last_at_ms)`);
+  }
+  for (const column of missing(tables.head, headColumns)) {
+    statements.push(`ALTER TABLE ${tables.head} ADD COLUMN ${column} text`);
+    statements.push(`CREATE INDEX ${tables.head}_${column} ON ${tables.head} (org_id, ${column})`);
+  }
+
+  if (tables.weeks !== undefined) {
+    if (!existing.has(tables.weeks))
+      statements.push(`CREATE TABLE ${tables.weeks} (
+        org_id uuid NOT NULL, subject_id text NOT NULL, week_ms bigint NOT NULL,
+        start_state jsonb NOT NULL, facts jsonb NOT NULL, covers_until_ms bigint, version bigint NOT NULL,
+        PRIMARY KEY (org_id, subject_id, week_ms))`);
+    for (const flag of missing(tables.weeks, Object.keys(model.weekFlags ?? {}))) {
+      statements.push(`ALTER TABLE ${tables.weeks} ADD COLUMN ${flag} boolean NOT NULL DEFAULT false`);
+      statements.push(
+        `CREATE INDEX ${tables.weeks}_${flag} ON ${tables.weeks} (org_id, subject_id, week_ms) WHERE ${flag}`,
+      );
+    }
+  }
+
+  if (tables.links !== undefined && !existing.has(tables.links))
+    statements.push(`CREATE TABLE ${tables.links} (
+      org_id uuid NOT NULL, link_id text NOT NULL, subject_id text NOT NULL,
+      PRIMARY KEY (org_id, link_id, subject_id))`);
+
+  if (tables.totals !== undefined) {
+    if (!existing.has(tables.totals))
+      statements.push(`CREATE TABLE ${tables.totals} (
+        org_id uuid NOT NULL, day_ms bigint NOT NULL, PRIMARY KEY (org_id, day_ms))`);
+    for (const column of missing(tables.totals, model.totals?.columns ?? []))
+      statements.push(`ALTER TABLE ${tables.totals} ADD COLUMN ${column} numeric NOT NULL DEFAULT 0`);
+  }
+  return statements;
+}
+
+/**
+ * Gives every declared read model the tables its declaration implies (run with the migrations, under
+ * their lock): a new model, or a new column, flag or total of one, needs no hand-written migration. It
+ * only adds; a model whose fold or columns change moves its version, and the projector rebuilds it.
+ */
+export async function ensureDeclaredTables(
+  db: Queryable,
+  models: readonly AnyReadModel[] = READ_MODELS,
+): Promise<string[]> {
+  const rows: { table: string; column: string }[] = await db.query(
+    `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+      WHERE table_schema = current_schema()`,
+  );
+  const existing = new Map<string, Set<string>>();
+  for (const { table, column } of rows) existing.set(table, (existing.get(table) ?? new Set()).add(column));
+  const statements = models.flatMap((model) => declaredTableStatements(model, existing));
+  for (const statement of statements) await db.query(statement);
+  return statements;
+}
