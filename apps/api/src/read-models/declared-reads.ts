@@ -3,6 +3,9 @@ import { ReadModelReader } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 
+// subjects per statement: a long list asked for (aliases of team lists) is read in slices of this size
+const SUBJECTS_PER_READ = 500;
+
 /**
  * Reads of any declared read model for one request, always in its org: what a metric folder's fields read.
  * The subjects asked for one model and window are read in one statement, never more weeks than the window.
@@ -30,7 +33,7 @@ export class DeclaredReads {
             (weeks.get(id) ?? []).flatMap((w) => w.facts.filter((f) => inWindow(f.at, window))),
           );
         },
-        { batchScheduleFn: this.batchScheduleFn },
+        { batchScheduleFn: this.batchScheduleFn, maxBatchSize: SUBJECTS_PER_READ },
       );
       this.loaders.set(key, loader);
     }

@@ -28,7 +28,8 @@ const validateEnvelope = ajv.compile(EventEnvelopeSchema);
 const validateData = Object.fromEntries(
   eventTypes.map((type) => [type, ajv.compile(eventDataSchemas[type])]),
 ) as Record<EventType, ValidateFunction>;
-// data fields that hold a timestamp: besides their pattern, their calendar and range are checked like occurredAt's
+// top-level data fields that hold a timestamp: besides their pattern, their calendar and range are checked
+// like occurredAt's (the catalog declares none deeper)
 const timestampFields = Object.fromEntries(
   eventTypes.map((type) => [
     type,
@@ -94,13 +95,12 @@ function validateOne(input: unknown, index: number, now: Date): EventProblem[] {
     const validate = validateData[event.type];
     if (!validate(event.data)) {
       for (const e of validate.errors ?? []) problems.push(problem(toPath('data', e), toMessage(e)));
-    }
-  }
-  if (isEventType(event.type) && problems.length === 0) {
-    const data = event.data as Record<string, unknown>;
-    for (const field of timestampFields[event.type]) {
-      const at = typeof data[field] === 'string' ? parseTimestamp(data[field]) : undefined;
-      if (at?.ok === false) problems.push(problem(`data.${field}`, at.problem));
+    } else {
+      const data = event.data as Record<string, unknown>;
+      for (const field of timestampFields[event.type]) {
+        const at = typeof data[field] === 'string' ? parseTimestamp(data[field]) : undefined;
+        if (at?.ok === false) problems.push(problem(`data.${field}`, at.problem));
+      }
     }
   }
   if (event.type === 'coaching.plan-set' && problems.length === 0) {

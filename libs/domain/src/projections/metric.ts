@@ -10,6 +10,9 @@ export interface ExampleEvent {
 /**
  * A metric in one folder (`metrics/<name>/<name>.metric.ts`, found by `npm run docs`): the read model it
  * keeps, declared once (its tables follow from the declaration), with its figures as functions beside it.
+ * Its head must not accumulate per fact (no running count or sum): each week stores the head it starts
+ * from, and a late fact re-folds the weeks after it until one starts from an unchanged head, so a head
+ * every fact moves makes a late fact rewrite the subject's whole later history. The property test checks it.
  */
 export interface Metric {
   readonly readModel: AnyReadModel;

@@ -62,7 +62,7 @@ describe('a declared read model gets its tables from its declaration (real Postg
     await db.query(`CREATE SCHEMA ${schema}`);
     const inSchema = (work: (tx: Pick<DataSource, 'query'>) => Promise<string[]>) =>
       db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL search_path TO ${schema}`);
+        await tx.query(`SET LOCAL search_path TO ${schema}, public`);
         return work(tx);
       });
     const first = await inSchema((tx) => ensureDeclaredTables(tx, [model]));
@@ -87,6 +87,44 @@ describe('a declared read model gets its tables from its declaration (real Postg
         'probe_model_weeks_busy',
       ]),
     );
+  });
+
+  it('refuses to add to the tables of a model whose version did not move, a reserved word, and a name declared twice', async () => {
+    const model = declareReadModel<{ n: number }, { n: number }>({
+      name: 'probe_versioned',
+      version: 3,
+      subjectKind: 'team',
+      initial: () => ({ n: 0 }),
+      fact: () => ({ n: 1 }),
+      evolve: (head) => ({ n: head.n + 1 }),
+    });
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.query(`CREATE SCHEMA ${schema}`);
+    const ensure = (models: typeof READ_MODELS) =>
+      db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL search_path TO ${schema}, public`);
+        return ensureDeclaredTables(tx, models);
+      });
+    await ensure([model]);
+    await db.query(
+      `INSERT INTO read_model_versions (name, version) VALUES ('probe_versioned', 3)
+       ON CONFLICT (name) DO UPDATE SET version = 3`,
+    );
+    try {
+      const grown = { ...model, columns: { colour: () => null } };
+      await expect(ensure([grown])).rejects.toThrow(
+        /read model probe_versioned: its declaration adds to its stored tables \(ALTER TABLE probe_versioned_head ADD COLUMN colour text\) without moving its version 3/,
+      );
+      await expect(ensure([{ ...grown, version: 4 }])).resolves.toHaveLength(2);
+      await expect(
+        ensure([{ ...model, name: 'probe_reserved', columns: { order: () => null } }]),
+      ).rejects.toThrow('read model probe_reserved: order is a reserved SQL word');
+      await expect(ensure([model, model])).rejects.toThrow(
+        'read models: probe_versioned declared more than once',
+      );
+    } finally {
+      await db.query(`DELETE FROM read_model_versions WHERE name = 'probe_versioned'`);
+    }
   });
 
   it('refuses a name that is not a plain SQL name, saying which', () => {

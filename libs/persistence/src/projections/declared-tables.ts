@@ -4,10 +4,15 @@ import { type ReadModelTables, tablesOf } from './read-model-tables';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
-const IDENTIFIER = /^[a-z][a-z0-9_]{0,40}$/;
+// bounded so that every derived name (`<model>_weeks_<flag>`) stays within PostgreSQL's 63 bytes
+const MODEL_NAME = /^[a-z][a-z0-9_]{0,19}$/;
+const COLUMN_NAME = /^[a-z][a-z0-9_]{0,29}$/;
 
-function identifier(name: string, where: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`${where}: "${name}" is not a lower_snake_case SQL name`);
+function identifier(name: string, where: string, pattern = COLUMN_NAME): string {
+  if (!pattern.test(name))
+    throw new Error(
+      `${where}: "${name}" is not a lower_snake_case SQL name of at most ${pattern === MODEL_NAME ? 20 : 30} characters`,
+    );
   return name;
 }
 
@@ -16,7 +21,7 @@ export function declaredTableStatements(
   model: AnyReadModel,
   existing: ReadonlyMap<string, ReadonlySet<string>>,
 ): string[] {
-  identifier(model.name, 'read model');
+  identifier(model.name, 'read model', MODEL_NAME);
   const tables: ReadModelTables = tablesOf(model);
   const statements: string[] = [];
   const missing = (table: string, names: readonly string[]) =>
@@ -74,13 +79,47 @@ export async function ensureDeclaredTables(
   db: Queryable,
   models: readonly AnyReadModel[] = READ_MODELS,
 ): Promise<string[]> {
+  const names = models.map((m) => m.name);
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length > 0) throw new Error(`read models: ${twice.join(', ')} declared more than once`);
+  // DDL waits for the tables' readers and writers: past this it fails (and the service retries its start)
+  // rather than queueing every reader of the table behind it
+  await db.query(`SET LOCAL lock_timeout = '10s'`);
   const rows: { table: string; column: string }[] = await db.query(
     `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
       WHERE table_schema = current_schema()`,
   );
   const existing = new Map<string, Set<string>>();
   for (const { table, column } of rows) existing.set(table, (existing.get(table) ?? new Set()).add(column));
-  const statements = models.flatMap((model) => declaredTableStatements(model, existing));
+  const reserved = new Set(
+    (
+      await db.query<{ word: string }[]>(`SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')`)
+    ).map((r) => r.word),
+  );
+  const stored = new Map(
+    (
+      await db.query<{ name: string; version: number }[]>(`SELECT name, version FROM read_model_versions`)
+    ).map((r) => [r.name, r.version]),
+  );
+  const statements: string[] = [];
+  for (const model of models) {
+    const named = [
+      ...Object.keys(model.columns ?? {}),
+      ...Object.keys(model.weekFlags ?? {}),
+      ...(model.totals?.columns ?? []),
+    ];
+    const refused = named.filter((n) => reserved.has(n));
+    if (refused.length > 0)
+      throw new Error(`read model ${model.name}: ${refused.join(', ')} is a reserved SQL word`);
+    const own = declaredTableStatements(model, existing);
+    // a column added to tables that hold data is empty in them until they are refolded
+    const altered = own.filter((sql) => sql.startsWith('ALTER TABLE'));
+    if (altered.length > 0 && stored.get(model.name) === model.version)
+      throw new Error(
+        `read model ${model.name}: its declaration adds to its stored tables (${altered.join('; ')}) without moving its version ${model.version}: move it, so that the projector refolds them`,
+      );
+    statements.push(...own);
+  }
   for (const statement of statements) await db.query(statement);
   return statements;
 }

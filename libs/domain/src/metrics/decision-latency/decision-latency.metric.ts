@@ -7,9 +7,11 @@ export interface Decision {
   waitedMs: number;
 }
 
-/** How many decisions a team has had, and the latest: a head of fixed size whatever its history. */
+/**
+ * The team's latest decision. No count: a late decision would then move the head every later week starts
+ * from, and re-fold all of them; the latest moves only the weeks up to the next decision.
+ */
 export interface DecisionHead {
-  decisions: number;
   lastDecidedAt: number | null;
 }
 
@@ -33,13 +35,12 @@ export const decisionLatencyMetric = declareMetric<DecisionHead, Decision>({
     name: 'decision',
     version: 1,
     subjectKind: 'team',
-    initial: () => ({ decisions: 0, lastDecidedAt: null }),
+    initial: () => ({ lastDecidedAt: null }),
     fact: (event) =>
       event.type === 'decision.made'
         ? { waitedMs: waited(event.occurredAt, event.data.requestedAt) }
         : undefined,
     evolve: (head, { at }) => ({
-      decisions: head.decisions + 1,
       lastDecidedAt: head.lastDecidedAt === null ? at : Math.max(head.lastDecidedAt, at),
     }),
     history: true,
