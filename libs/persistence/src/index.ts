@@ -34,3 +34,4 @@ export * from './alerting/webhooks.repository';
 export * from './integrations/integrations.repository';
 export * from './database/copy-rows';
 export * from './database/json-rows';
+export * from './database/typed-sql';

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectOne, selectRows } from '../database/typed-sql';
 
 /** How many of each thing an org holds now: what the API's query cost is computed from (contract §12). */
 export interface OrgSizes {
@@ -14,13 +14,23 @@ export interface OrgSizes {
   teamsByGroup: Record<string, number>;
 }
 
+const ORG_COUNTS = rowShape('org counts', {
+  teams: col.int(),
+  groups: col.int(),
+  people: col.int(),
+  managers: col.int(),
+  alerts: col.int(),
+  openAlerts: col.int(),
+});
+const GROUP_TEAMS = rowShape('teams per group', { groupId: col.text(), n: col.int() });
+
 /**
  * The org's sizes: every count the API's cost model uses is read here, so that a new storage of the read
  * models has one place to re-point. The org-wide counts and the asked groups' team counts are two reads,
  * so that a cache can keep the first for every group asked.
  */
 export class OrgSizesRepository {
-  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+  constructor(private readonly db: Queryable) {}
 
   async sizes(orgId: string, groupIds: readonly string[] = []): Promise<OrgSizes> {
     const [counts, teamsByGroup] = await Promise.all([
@@ -32,7 +42,9 @@ export class OrgSizesRepository {
 
   /** The org-wide counts, in one statement. */
   async orgCounts(orgId: string): Promise<Omit<OrgSizes, 'teamsByGroup'>> {
-    const [row]: Omit<OrgSizes, 'teamsByGroup'>[] = await this.db.query(
+    return selectOne(
+      this.db,
+      ORG_COUNTS,
       `SELECT (SELECT count(*) FROM team_head WHERE org_id = $1)::int AS teams,
               (SELECT count(*) FROM group_head WHERE org_id = $1)::int
                 + (SELECT count(DISTINCT group_id) FROM team_head WHERE org_id = $1)::int AS groups,
@@ -43,13 +55,14 @@ export class OrgSizesRepository {
                  FROM alerts WHERE org_id = $1) a`,
       [orgId],
     );
-    return row;
   }
 
   /** Teams whose group now is each of these groups (absent: none), by the head's group index. */
   async teamsByGroup(orgId: string, groupIds: readonly string[]): Promise<Record<string, number>> {
     if (groupIds.length === 0) return {};
-    const rows: { groupId: string; n: number }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      GROUP_TEAMS,
       `SELECT group_id AS "groupId", count(*)::int AS n FROM team_head
         WHERE org_id = $1 AND group_id = ANY($2::text[]) GROUP BY group_id`,
       [orgId, groupIds],
