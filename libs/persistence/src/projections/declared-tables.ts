@@ -1,8 +1,10 @@
 import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 import { type ReadModelTables, tablesOf } from './read-model-tables';
 
-type Queryable = Pick<EntityManager, 'query'>;
+const COLUMN_ROW = rowShape('table column', { table: col.text(), column: col.text() });
+const WORD_ROW = rowShape('reserved word', { word: col.text() });
+const VERSION_ROW = rowShape('stored read model version', { name: col.text(), version: col.int() });
 
 // bounded so that every derived name (`<model>_weeks_<flag>`) stays within PostgreSQL's 63 bytes
 const MODEL_NAME = /^[a-z][a-z0-9_]{0,19}$/;
@@ -85,7 +87,9 @@ export async function ensureDeclaredTables(
   // DDL waits for the tables' readers and writers: past this it fails (and the service retries its start)
   // rather than queueing every reader of the table behind it
   await db.query(`SET LOCAL lock_timeout = '10s'`);
-  const rows: { table: string; column: string }[] = await db.query(
+  const rows = await selectRows(
+    db,
+    COLUMN_ROW,
     `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
       WHERE table_schema = current_schema()`,
   );

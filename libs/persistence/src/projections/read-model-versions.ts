@@ -1,16 +1,14 @@
 import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 
-type Queryable = Pick<EntityManager, 'query'>;
+const VERSION_ROW = rowShape('read model version', { name: col.text(), version: col.int() });
 
 /** The declared read models whose stored tables were folded by another version of their fold. */
 export async function staleReadModels(
   db: Queryable,
   models: readonly AnyReadModel[] = READ_MODELS,
 ): Promise<{ name: string; stored: number | null; declared: number }[]> {
-  const rows: { name: string; version: number }[] = await db.query(
-    'SELECT name, version FROM read_model_versions',
-  );
+  const rows = await selectRows(db, VERSION_ROW, 'SELECT name, version FROM read_model_versions');
   const stored = new Map(rows.map((r) => [r.name, r.version]));
   return models
     .filter((m) => stored.get(m.name) !== m.version)

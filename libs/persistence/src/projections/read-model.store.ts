@@ -1,11 +1,12 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
 import type { ClientBase } from 'pg';
-import type { EntityManager } from 'typeorm';
+import { Type } from '@sinclair/typebox';
 import { copyRows } from '../database/copy-rows';
 import { columnNames, jsonRows } from '../database/json-rows';
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 import { type ReadModelTables, tablesOf } from './read-model-tables';
 
-type Tx = Pick<EntityManager, 'query'>;
+type Tx = Queryable;
 
 /** A subject of one org: `${orgId}/${subjectId}` keys the maps below. */
 export interface SubjectRef {
@@ -44,6 +45,23 @@ export interface TotalsRow {
 
 type StoredFact = [number, number, unknown];
 
+const HEAD_ROW = rowShape('read model head', {
+  org_id: col.text(),
+  subject_id: col.text(),
+  state: col.json(),
+  last_at: col.float(),
+  last_position: col.float(),
+  version: col.float(),
+});
+// facts as stored: [occurrence ms, store position, the model's data]
+const STORED_FACTS = col.array(Type.Tuple([Type.Number(), Type.Number(), Type.Unknown()]));
+const WEEK_ROW = rowShape('read model week', {
+  week: col.float(),
+  start_state: col.json(),
+  facts: STORED_FACTS,
+  covers_until: col.nullable(col.float()),
+});
+
 const LINK_COLUMNS = [
   ['org_id', 'uuid'],
   ['link_id', 'text'],
@@ -75,14 +93,9 @@ export class ReadModelStore {
 
   async loadHeads(tx: Tx, refs: readonly SubjectRef[]): Promise<Map<string, HeadRow>> {
     if (refs.length === 0) return new Map();
-    const rows: {
-      org_id: string;
-      subject_id: string;
-      state: unknown;
-      last_at: number;
-      last_position: number;
-      version: number;
-    }[] = await tx.query(
+    const rows = await selectRows(
+      tx,
+      HEAD_ROW,
       `SELECT t.org_id, t.subject_id, t.state, t.last_at_ms::float8 AS last_at,
                 t.last_position::float8 AS last_position, t.version::float8 AS version
            FROM ${this.tables.head} t
@@ -165,21 +178,22 @@ export class ReadModelStore {
     afterWeek?: number,
   ): Promise<WeekRow[]> {
     if (this.tables.weeks === undefined) return [];
-    const rows: { week: number; start_state: unknown; facts: StoredFact[]; covers_until: number | null }[] =
-      await tx.query(
-        `SELECT week_ms::float8 AS week, start_state, facts, covers_until_ms::float8 AS covers_until
+    const rows = await selectRows(
+      tx,
+      WEEK_ROW,
+      `SELECT week_ms::float8 AS week, start_state, facts, covers_until_ms::float8 AS covers_until
            FROM ${this.tables.weeks}
           WHERE org_id = $1 AND subject_id = $2
             AND week_ms >= coalesce($5::bigint + 1, (SELECT max(week_ms) FROM ${this.tables.weeks}
                                                    WHERE org_id = $1 AND subject_id = $2 AND week_ms <= $3), 0)
           ORDER BY week_ms LIMIT $4`,
-        [ref.orgId, ref.subjectId, at, limit, afterWeek ?? null],
-      );
+      [ref.orgId, ref.subjectId, at, limit, afterWeek ?? null],
+    );
     return rows.map((r) => ({
       ...ref,
       week: r.week,
       start: r.start_state,
-      facts: fromStored(r.facts),
+      facts: fromStored(r.facts as StoredFact[]),
       coversUntil: r.covers_until,
     }));
   }

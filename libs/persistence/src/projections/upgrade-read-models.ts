@@ -1,10 +1,12 @@
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { DataSource } from 'typeorm';
+import { col, rowShape, selectOne } from '../database/typed-sql';
 import { recordReadModelVersions, staleReadModels } from './read-model-versions';
 import { type RebuildResult, rebuildProjections } from './rebuild-projections';
 
 // Held for the check and the rebuild, so of several projectors starting together one rebuilds.
 const UPGRADE_LOCK = ADVISORY_LOCKS.readModelUpgrade;
+const ANY_EVENT = rowShape('whether the store holds events', { any: col.bool() });
 
 export interface UpgradeOutcome {
   stale: { name: string; stored: number | null; declared: number }[];
@@ -25,7 +27,7 @@ export async function upgradeReadModels(
     await lock.query('SELECT pg_advisory_lock($1)', [UPGRADE_LOCK]);
     const stale = await staleReadModels(db.manager);
     if (stale.length === 0) return { stale };
-    const [{ any }] = await db.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM event_store) AS any');
+    const { any } = await selectOne(db, ANY_EVENT, 'SELECT EXISTS (SELECT 1 FROM event_store) AS any');
     if (!any) {
       await recordReadModelVersions(db.manager);
       return { stale };
