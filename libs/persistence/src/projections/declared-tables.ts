@@ -96,14 +96,15 @@ export async function ensureDeclaredTables(
   const existing = new Map<string, Set<string>>();
   for (const { table, column } of rows) existing.set(table, (existing.get(table) ?? new Set()).add(column));
   const reserved = new Set(
-    (
-      await db.query<{ word: string }[]>(`SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')`)
-    ).map((r) => r.word),
+    (await selectRows(db, WORD_ROW, `SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')`)).map(
+      (r) => r.word,
+    ),
   );
   const stored = new Map(
-    (
-      await db.query<{ name: string; version: number }[]>(`SELECT name, version FROM read_model_versions`)
-    ).map((r) => [r.name, r.version]),
+    (await selectRows(db, VERSION_ROW, `SELECT name, version FROM read_model_versions`)).map((r) => [
+      r.name,
+      r.version,
+    ]),
   );
   const statements: string[] = [];
   for (const model of models) {
