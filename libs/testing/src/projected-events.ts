@@ -15,8 +15,7 @@ import type { DataSource } from 'typeorm';
 export async function projectEvents(db: DataSource, events: readonly AcceptedEvent[]): Promise<void> {
   await db.transaction(async (tx) => {
     await holdProjectionLockShared(tx);
-    const appended = await new EventStoreRepository().append(
-      tx,
+    const appended = await new EventStoreRepository(tx).append(
       events.map((event, i) => ({ event, subject: subjectOf(event), partition: 0, offset: String(i) })),
     );
     await new ProjectionEngine(READ_MODELS, '', alertMarking).apply(tx, appended);

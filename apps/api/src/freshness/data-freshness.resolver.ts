@@ -1,9 +1,15 @@
 import { Context, Field, Float, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { col, rowShape, selectRow } from '@orgpulse/persistence';
 import { DataSource } from 'typeorm';
 import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import type { RequestContext } from '../graphql/request-context';
 import { DateTime } from '../graphql/date-time.scalar';
+
+const LAST_EVENT_ROW = rowShape('latest stored event times', {
+  ingested_at: col.date(),
+  recorded_at: col.date(),
+});
 
 @ObjectType('DataFreshness', { description: 'How current the figures are: the latest event projected' })
 export class DataFreshnessModel {
@@ -40,11 +46,12 @@ export class DataFreshnessResolver {
       ageSeconds: null,
     };
     // the primary key read backwards: the newest rows come first, whatever the org's size
-    const rows: { ingested_at: Date; recorded_at: Date }[] = await this.db.query(
+    const last = await selectRow(
+      this.db,
+      LAST_EVENT_ROW,
       `SELECT ingested_at, recorded_at FROM event_store WHERE org_id = $1 ORDER BY position DESC LIMIT 1`,
       [ctx.orgId],
     );
-    const last = rows[0];
     if (last === undefined) return unknown;
     return {
       lastEventIngestedAt: last.ingested_at,

@@ -100,14 +100,12 @@ describe('org overview from the per-day totals, and a group roll-up from its wee
                 },
               }) as AcceptedEvent,
           );
-          const store = new EventStoreRepository();
           const engine = new ProjectionEngine();
           for (let i = 0, step = 0; i < events.length; step++) {
             const batch = events.slice(i, i + batchSizes[step % batchSizes.length]);
             i += batch.length;
             await db.transaction(async (tx) => {
-              const appended = await store.append(
-                tx,
+              const appended = await new EventStoreRepository(tx).append(
                 batch.map((event, k) => ({
                   event,
                   subject: subjectOf(event),

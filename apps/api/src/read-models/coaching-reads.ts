@@ -14,9 +14,8 @@ import {
   personCoaching,
   ratingReadModel,
 } from '@orgpulse/domain';
-import { type HeadView, ReadModelReader, type WeekView } from '@orgpulse/persistence';
+import { type HeadView, type Queryable, ReadModelReader, type WeekView } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
-import type { EntityManager } from 'typeorm';
 
 // the list in a rating fact's data whose entries are the levels a 1:1 recorded
 const RATINGS_KEY: keyof RatingFact = 'ratings';
@@ -34,7 +33,7 @@ export class CoachingReads {
   private readonly held: DataLoader<string, HeldOneOnOnes>;
 
   constructor(
-    db: Pick<EntityManager, 'query'>,
+    db: Queryable,
     private readonly orgId: string,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {

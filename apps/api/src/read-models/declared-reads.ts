@@ -1,7 +1,6 @@
 import { type AnyReadModel, type Fact, type Window, inWindow } from '@orgpulse/domain';
-import { ReadModelReader } from '@orgpulse/persistence';
+import { type Queryable, ReadModelReader } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
-import type { EntityManager } from 'typeorm';
 
 // subjects per statement: a long list asked for (aliases of team lists) is read in slices of this size
 const SUBJECTS_PER_READ = 500;
@@ -14,7 +13,7 @@ export class DeclaredReads {
   private readonly loaders = new Map<string, DataLoader<string, Fact<unknown>[]>>();
 
   constructor(
-    private readonly db: Pick<EntityManager, 'query'>,
+    private readonly db: Queryable,
     private readonly orgId: string,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {}

@@ -8,8 +8,7 @@ import {
   latestAt,
   teamReadModel,
 } from '@orgpulse/domain';
-import { ReadModelReader } from '@orgpulse/persistence';
-import type { EntityManager } from 'typeorm';
+import { type Queryable, ReadModelReader } from '@orgpulse/persistence';
 
 /**
  * The org's groups as of any time (contract §8): every group any event names (registered, a parent, a
@@ -25,7 +24,7 @@ export class GroupReads {
   }>;
 
   constructor(
-    db: Pick<EntityManager, 'query'>,
+    db: Queryable,
     private readonly orgId: string,
   ) {
     this.groups = new ReadModelReader(db, groupReadModel);

@@ -11,9 +11,8 @@ import {
   personReadModel,
   personTimelineFrom,
 } from '@orgpulse/domain';
-import { type HeadView, ReadModelReader } from '@orgpulse/persistence';
+import { type HeadView, type Queryable, ReadModelReader } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
-import type { EntityManager } from 'typeorm';
 
 export type PersonView = HeadView<PersonHead>;
 
@@ -32,7 +31,7 @@ export class PeopleReads {
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
 
   constructor(
-    db: Pick<EntityManager, 'query'>,
+    db: Queryable,
     readonly orgId: string,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {

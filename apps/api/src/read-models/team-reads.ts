@@ -8,10 +8,18 @@ import {
   teamReadModel,
   teamTimelineFrom,
 } from '@orgpulse/domain';
-import { type HeadView, ReadModelReader, type WeekView } from '@orgpulse/persistence';
+import {
+  type HeadView,
+  type Queryable,
+  ReadModelReader,
+  type WeekView,
+  col,
+  rowShape,
+  selectOne,
+  selectRows,
+} from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 import type { CachedHistory, TeamHistoryCache } from './team-history.cache';
-import type { EntityManager } from 'typeorm';
 
 export type TeamView = HeadView<TeamHead>;
 
@@ -45,6 +53,15 @@ const GRID_MS = 13 * 7 * DAY_MS;
 const gridStart = (from: number) =>
   Math.floor((Math.floor(from) - GRID_ORIGIN) / GRID_MS) * GRID_MS + GRID_ORIGIN;
 
+// [registered, registered and blocked]
+const TEAM_COUNTS_AT = rowShape('team counts at a time', { counts: col.array(col.int()) });
+const TEAM_STATE_AT = rowShape('team state at a time', {
+  subjectId: col.text(),
+  registered: col.bool(),
+  groupId: col.nullable(col.text()),
+  blocked: col.bool(),
+});
+
 export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
   readonly heads: DataLoader<string, TeamView | null>;
@@ -53,7 +70,7 @@ export class TeamReads {
   private readonly held = new Map<string, Promise<CachedHistory>>();
 
   constructor(
-    private readonly db: Pick<EntityManager, 'query'>,
+    private readonly db: Queryable,
     readonly orgId: string,
     private readonly cache?: TeamHistoryCache,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
@@ -198,7 +215,9 @@ export class TeamReads {
   async laterCountsAt(t: number): Promise<[number, number]> {
     const { head, weeks } = this.reader.tables;
     const last = (kinds: string) => lastFactAt(`f->2->>'kind'`, kinds, '$2');
-    const [row] = await this.db.query<{ counts: [number, number] }[]>(
+    const row = await selectOne(
+      this.db,
+      TEAM_COUNTS_AT,
       `SELECT ARRAY[count(*) FILTER (WHERE registered), count(*) FILTER (WHERE registered AND blocked)]::int[] AS counts
          FROM (
            SELECT coalesce(${last(`'registered', 'archived'`)} = 'registered', (w.start_state->>'registered')::boolean) AS registered,
@@ -213,7 +232,8 @@ export class TeamReads {
          ) at_t`,
       [this.orgId, Math.floor(t)],
     );
-    return row.counts;
+    const [registered, blocked] = row.counts;
+    return [registered, blocked];
   }
 
   /**
@@ -224,7 +244,9 @@ export class TeamReads {
   async statesAt(ids: readonly string[], t: number): Promise<Map<string, TeamStateAt>> {
     const { weeks } = this.reader.tables;
     const loader = this.batched(`states\u0000${t}`, async (page) => {
-      const rows: ({ subjectId: string } & TeamStateAt)[] = await this.db.query(
+      const rows = await selectRows(
+        this.db,
+        TEAM_STATE_AT,
         `SELECT k.subject_id AS "subjectId",
                 coalesce(${lastFactAt(`f->2->>'kind'`, `'registered', 'archived'`, '$3')} = 'registered',
                          (w.start_state->>'registered')::boolean) AS registered,

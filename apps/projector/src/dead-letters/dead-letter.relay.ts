@@ -1,5 +1,12 @@
 import { Topics } from '@orgpulse/contracts';
-import { ADVISORY_LOCKS, DeadLettersRepository, type PendingDeadLetter } from '@orgpulse/persistence';
+import {
+  ADVISORY_LOCKS,
+  DeadLettersRepository,
+  type PendingDeadLetter,
+  col,
+  rowShape,
+  selectOne,
+} from '@orgpulse/persistence';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { RenewingProducer } from '@orgpulse/messaging';
 import type { Kafka } from 'kafkajs';
@@ -10,6 +17,7 @@ import { deadLetterRecord } from './dead-letter-record';
 // One relay in the whole group at a time: two could both send a letter neither had recorded yet.
 const RELAY_LOCK = ADVISORY_LOCKS.deadLetterRelay;
 const BATCH = 200;
+const RELAY_LOCK_ROW = rowShape('relay lock attempt', { ok: col.bool() });
 
 export interface RelayOptions {
   pollMs: number;
@@ -26,7 +34,6 @@ export interface RelayOptions {
  * reconciliation after a takeover finds it already on the topic (sent just before a crash).
  */
 export class DeadLetterRelay {
-  private readonly letters = new DeadLettersRepository();
   private readonly producer: RenewingProducer;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -60,10 +67,12 @@ export class DeadLetterRelay {
       try {
         await runner.connect();
         if (await this.takeOver(runner)) {
+          // on the connection that holds the relay's lock
+          const letters = new DeadLettersRepository(runner.manager);
           await this.pause(this.options.takeoverGraceMs);
-          if (this.running) await this.reconcile(runner);
+          if (this.running) await this.reconcile(letters);
           while (this.running) {
-            if ((await this.relayPending(runner)) === 0) await this.pause(this.options.pollMs);
+            if ((await this.relayPending(letters)) === 0) await this.pause(this.options.pollMs);
           }
         }
       } catch (error) {
@@ -76,26 +85,25 @@ export class DeadLetterRelay {
   }
 
   private async takeOver(runner: QueryRunner): Promise<boolean> {
-    const rows = await runner.manager.query<{ ok: boolean }[]>('SELECT pg_try_advisory_lock($1) AS ok', [
+    const { ok } = await selectOne(runner.manager, RELAY_LOCK_ROW, 'SELECT pg_try_advisory_lock($1) AS ok', [
       RELAY_LOCK,
     ]);
-    const ok = rows[0]?.ok === true;
     if (ok) this.logger.info('relaying dead letters from this instance');
     return ok;
   }
 
   /** Marks letters already on the topic: only partitions past the last offset we recorded are read. */
-  private async reconcile(runner: QueryRunner): Promise<void> {
-    const recorded = await this.letters.lastRecordedOffsets(runner.manager);
+  private async reconcile(letters: DeadLettersRepository): Promise<void> {
+    const recorded = await letters.lastRecordedOffsets();
     const found = await readDeadLetterOrigins(this.kafka, Topics.eventsDeadLetter, recorded);
-    const marked = await this.letters.markFoundOnTopic(runner.manager, found);
+    const marked = await letters.markFoundOnTopic(found);
     if (marked > 0)
       this.logger.warn({ marked }, 'dead letters sent before a crash found on the topic; not sent again');
   }
 
   /** Sends one batch of pending letters; returns how many. */
-  private async relayPending(runner: QueryRunner): Promise<number> {
-    const pending = await this.letters.pending(runner.manager, BATCH);
+  private async relayPending(letters: DeadLettersRepository): Promise<number> {
+    const pending = await letters.pending(BATCH);
     if (pending.length === 0) return 0;
     const partitions = await this.partitionCount();
     const messages = pending.map((letter) => ({
@@ -103,7 +111,7 @@ export class DeadLetterRelay {
       partition: letter.partition % partitions,
     }));
     const acks = await this.producer.send({ topic: Topics.eventsDeadLetter, acks: -1, messages });
-    await this.letters.markPublished(runner.manager, offsetsOf(pending, messages, acks));
+    await letters.markPublished(offsetsOf(pending, messages, acks));
     this.logger.warn({ count: pending.length }, 'dead letters published to the dead-letter topic');
     return pending.length;
   }

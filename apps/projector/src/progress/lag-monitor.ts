@@ -8,19 +8,21 @@ import type { ProjectionProgress } from './projection-progress';
 /** Compares the topic's end offsets with the offsets stored in PostgreSQL, and counts dead letters not yet relayed, every few seconds. */
 export class LagMonitor {
   private readonly admin: Admin;
-  private readonly offsets = new ProjectorOffsetsRepository();
-  private readonly deadLetters = new DeadLettersRepository();
+  private readonly offsets: ProjectorOffsetsRepository;
+  private readonly deadLetters: DeadLettersRepository;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     kafka: Kafka,
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly groupId: string,
     private readonly progress: ProjectionProgress,
     private readonly logger: Logger,
     private readonly intervalMs = 5_000,
   ) {
     this.admin = kafka.admin();
+    this.offsets = new ProjectorOffsetsRepository(db.manager);
+    this.deadLetters = new DeadLettersRepository(db.manager);
   }
 
   async start(): Promise<void> {
@@ -38,10 +40,10 @@ export class LagMonitor {
     try {
       const [ends, stored] = await Promise.all([
         this.admin.fetchTopicOffsets(Topics.events),
-        this.offsets.load(this.db.manager, this.groupId, Topics.events),
+        this.offsets.load(this.groupId, Topics.events),
       ]);
       const next = new Map(stored.map((s) => [s.partition, BigInt(s.nextOffset)]));
-      this.progress.recordDeadLetterBacklog(await this.deadLetters.backlog(this.db.manager));
+      this.progress.recordDeadLetterBacklog(await this.deadLetters.backlog());
       const lag = new Map(
         ends.map((end) => {
           const from = next.get(end.partition) ?? BigInt(end.low);

@@ -62,29 +62,32 @@ export interface BatchOutcome {
  * each partition's next offset. All of it or none.
  */
 export class ProjectBatchHandler {
-  private readonly store: EventStoreRepository;
   private readonly engine: ProjectionEngine;
-  private readonly offsets: ProjectorOffsetsRepository;
-  private readonly deadLetters: DeadLettersRepository;
 
   constructor(
     private readonly db: DataSource,
     private readonly groupId: string,
-    stages: StageTimer = UNTIMED,
+    private readonly stages: StageTimer = UNTIMED,
   ) {
-    this.store = timed(new EventStoreRepository(), { append: 'append' }, stages);
     // the alerter judges what each batch changed (marked in this transaction)
     this.engine = timed(
       new ProjectionEngine(READ_MODELS, '', alertMarking),
       { apply: 'read_models' },
       stages,
     );
-    this.offsets = timed(
-      new ProjectorOffsetsRepository(),
-      { lockPartitions: 'lock', saveAll: 'offsets' },
-      stages,
-    );
-    this.deadLetters = timed(new DeadLettersRepository(), { add: 'dead_letters' }, stages);
+  }
+
+  /** The repositories of one transaction, their work timed as the projector's stages. */
+  private repositories(tx: EntityManager) {
+    return {
+      store: timed(new EventStoreRepository(tx), { append: 'append' }, this.stages),
+      offsets: timed(
+        new ProjectorOffsetsRepository(tx),
+        { lockPartitions: 'lock', saveAll: 'offsets' },
+        this.stages,
+      ),
+      deadLetters: timed(new DeadLettersRepository(tx), { add: 'dead_letters' }, this.stages),
+    };
   }
 
   async project(
@@ -100,11 +103,12 @@ export class ProjectBatchHandler {
 
   async projectAll(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
     return this.db.transaction(async (tx) => {
+      const { store, offsets, deadLetters } = this.repositories(tx);
       // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
       // Dead letters are relayed to Kafka once committed: those transactions wait for the disk.
       if (batches.every((b) => b.letters.length === 0)) await tx.query('SET LOCAL synchronous_commit = off');
       await holdProjectionLockShared(tx);
-      const committed = await this.lockPartitions(tx, batches);
+      const committed = await this.lockPartitions(offsets, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
       const offered = batches.flatMap((b, i) =>
         fresh[i].map((r) => ({
@@ -114,13 +118,12 @@ export class ProjectBatchHandler {
           offset: r.offset,
         })),
       );
-      const appended = await this.store.append(tx, offered);
+      const appended = await store.append(offered);
       const conflicts = await findConflictingEvents(tx, notAppended(offered, appended));
       await this.engine.apply(tx, appended);
       const deadLettered = await Promise.all(
         batches.map((b, i) =>
-          this.deadLetters.add(
-            tx,
+          deadLetters.add(
             b.letters
               .filter((l) => BigInt(l.offset) >= committed[i])
               .map((l) => ({ ...l, ...b.at.identity, topic: b.at.topic, partition: b.at.partition })),
@@ -135,8 +138,7 @@ export class ProjectBatchHandler {
           orgs.map((o) => projectionNotice(o, traceOf(o))),
           NOTIFY_CHANNELS.projections,
         ]);
-      await this.offsets.saveAll(
-        tx,
+      await offsets.saveAll(
         this.groupId,
         batches
           .filter((b, i) => BigInt(b.nextOffset) > committed[i])
@@ -154,7 +156,7 @@ export class ProjectBatchHandler {
   }
 
   async storedOffset(topic: string, partition: number): Promise<StoredPartitionOffset | undefined> {
-    const stored = await this.offsets.load(this.db.manager, this.groupId, topic);
+    const stored = await new ProjectorOffsetsRepository(this.db.manager).load(this.groupId, topic);
     return stored.find((s) => s.partition === partition);
   }
 
@@ -162,14 +164,22 @@ export class ProjectBatchHandler {
   rebind(at: PartitionRef, nextOffset: string): Promise<void> {
     return this.db.transaction(async (tx) => {
       await holdProjectionLockShared(tx);
-      await this.offsets.rebind(tx, this.groupId, at.topic, at.partition, at.identity, nextOffset);
+      await new ProjectorOffsetsRepository(tx).rebind(
+        this.groupId,
+        at.topic,
+        at.partition,
+        at.identity,
+        nextOffset,
+      );
     });
   }
 
   /** Locks every partition's offset row; refuses a batch whose topic is not the one the offset counts in. */
-  private async lockPartitions(tx: EntityManager, batches: readonly PartitionBatch[]): Promise<bigint[]> {
-    const locked = await this.offsets.lockPartitions(
-      tx,
+  private async lockPartitions(
+    offsets: ProjectorOffsetsRepository,
+    batches: readonly PartitionBatch[],
+  ): Promise<bigint[]> {
+    const locked = await offsets.lockPartitions(
       this.groupId,
       batches.map((b) => ({ topic: b.at.topic, partition: b.at.partition, identity: b.at.identity })),
     );

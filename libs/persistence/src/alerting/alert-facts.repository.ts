@@ -5,15 +5,36 @@ import {
   type TeamHead,
   isTeamAlertRule,
 } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
-
-type Queryable = Pick<EntityManager, 'query'>;
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 
 export interface FactsKey {
   orgId: string;
   rule: string;
   subjectId: string;
 }
+
+const TEAM_HEAD_STATE = rowShape('team head state', {
+  org_id: col.text(),
+  subject_id: col.text(),
+  state: col.json(),
+});
+const PERSON_HEAD_WITH_ONE_ON_ONE = rowShape("person head with their manager's last 1:1", {
+  org_id: col.text(),
+  subject_id: col.text(),
+  person: col.json(),
+  held: col.nullable(col.float()),
+});
+const DIRECT_REPORTS = rowShape('direct reports per manager', {
+  org_id: col.text(),
+  manager_id: col.text(),
+  reports: col.int(),
+});
+const COACHING_PLAN_RATINGS = rowShape('coaching plan with ratings', {
+  org_id: col.text(),
+  subject_id: col.text(),
+  plan: col.nullable(col.json()),
+  rated_at: col.nullable(col.json()),
+});
 
 const keyOf = (orgId: string, id: string) => `${orgId}/${id}`;
 
@@ -83,7 +104,9 @@ export class AlertFactsRepository {
 
   private async teamHeads(keys: readonly FactsKey[]): Promise<Map<string, TeamHead>> {
     if (keys.length === 0) return new Map();
-    const rows: { org_id: string; subject_id: string; state: TeamHead }[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      TEAM_HEAD_STATE,
       // a lookup per key (LIMIT keeps the planner from scanning the table for a hash join)
       `SELECT k.org_id, k.subject_id, t.state
          FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
@@ -91,29 +114,34 @@ export class AlertFactsRepository {
                               WHERE t.org_id = k.org_id AND t.subject_id = k.subject_id LIMIT 1) t`,
       [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
     );
-    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), r.state]));
+    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), r.state as TeamHead]));
   }
 
   private async personHeads(
     keys: readonly FactsKey[],
   ): Promise<Map<string, { person: PersonHead; held: number | null }>> {
     if (keys.length === 0) return new Map();
-    const rows: { org_id: string; subject_id: string; person: PersonHead; held: number | null }[] =
-      await this.tx.query(
-        `SELECT k.org_id, k.subject_id, p.state AS person,
-                (SELECT (m.state -> 'lastOneOnOneWith' ->> k.subject_id)::float8 FROM manager_head m
-                  WHERE m.org_id = k.org_id AND m.subject_id = p.manager_id) AS held
-           FROM unnest($1::uuid[], $2::text[]) AS k(org_id, subject_id)
-           CROSS JOIN LATERAL (SELECT p.state, p.manager_id FROM person_head p
-                                WHERE p.org_id = k.org_id AND p.subject_id = k.subject_id LIMIT 1) p`,
-        [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
-      );
-    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), { person: r.person, held: r.held }]));
+    const rows = await selectRows(
+      this.tx,
+      PERSON_HEAD_WITH_ONE_ON_ONE,
+      `SELECT k.org_id, k.subject_id, p.state AS person,
+              (SELECT (m.state -> 'lastOneOnOneWith' ->> k.subject_id)::float8 FROM manager_head m
+                WHERE m.org_id = k.org_id AND m.subject_id = p.manager_id) AS held
+         FROM unnest($1::uuid[], $2::text[]) AS k(org_id, subject_id)
+         CROSS JOIN LATERAL (SELECT p.state, p.manager_id FROM person_head p
+                              WHERE p.org_id = k.org_id AND p.subject_id = k.subject_id LIMIT 1) p`,
+      [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
+    );
+    return new Map(
+      rows.map((r) => [keyOf(r.org_id, r.subject_id), { person: r.person as PersonHead, held: r.held }]),
+    );
   }
 
   private async directReports(keys: readonly FactsKey[]): Promise<Map<string, number>> {
     if (keys.length === 0) return new Map();
-    const rows: { org_id: string; manager_id: string; reports: number }[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      DIRECT_REPORTS,
       `SELECT k.org_id, k.manager_id,
               (SELECT count(*) FROM person_head p WHERE p.org_id = k.org_id AND p.manager_id = k.manager_id)::int
                 AS reports
@@ -127,12 +155,9 @@ export class AlertFactsRepository {
     keys: readonly FactsKey[],
   ): Promise<Map<string, { plan: PlanHead['plan']; ratedAt: Record<string, number> | null }>> {
     if (keys.length === 0) return new Map();
-    const rows: {
-      org_id: string;
-      subject_id: string;
-      plan: PlanHead['plan'];
-      rated_at: Record<string, number> | null;
-    }[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      COACHING_PLAN_RATINGS,
       // the latest time per competency over every manager linked to the person (their rating heads)
       `SELECT k.org_id, k.subject_id, p.plan, r.rated_at
          FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[])) AS k(org_id, subject_id)
@@ -148,6 +173,11 @@ export class AlertFactsRepository {
                     GROUP BY l.key) c) r`,
       [keys.map((k) => k.orgId), keys.map((k) => k.subjectId)],
     );
-    return new Map(rows.map((r) => [keyOf(r.org_id, r.subject_id), { plan: r.plan, ratedAt: r.rated_at }]));
+    return new Map(
+      rows.map((r) => [
+        keyOf(r.org_id, r.subject_id),
+        { plan: r.plan as PlanHead['plan'], ratedAt: r.rated_at as Record<string, number> | null },
+      ]),
+    );
   }
 }

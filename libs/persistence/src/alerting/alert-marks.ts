@@ -14,10 +14,8 @@ import {
   ratingReadModel,
   teamReadModel,
 } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
+import type { Queryable } from '../database/typed-sql';
 import type { ProjectedSubject, ProjectionObserver } from '../projections/projection-engine';
-
-type Queryable = Pick<EntityManager, 'query'>;
 
 function headChangeOf(model: AnyReadModel, subject: ProjectedSubject): HeadChange | undefined {
   const since = subject.earliestAt;

@@ -1,5 +1,6 @@
 import type { AlertChanged } from '@orgpulse/contracts';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { col, rowShape, selectOne, selectRows } from '../database/typed-sql';
 import type { EntityManager } from 'typeorm';
 import type { WebhookTarget } from './alerts.store';
 
@@ -36,6 +37,28 @@ export interface FailedAttempt {
   status: number | null;
   retryInMs: number;
 }
+
+const CLAIMED_DELIVERY = rowShape('claimed outbox delivery', {
+  id: col.text(),
+  orgId: col.text(),
+  channel: col.text(),
+  attempts: col.int(),
+  payload: col.json(),
+  webhook_id: col.nullable(col.text()),
+  traceParent: col.nullable(col.text()),
+  // the webhook's, when it is a webhook's delivery (null for Kafka's)
+  url: col.nullable(col.text()),
+  secret: col.nullable(col.text()),
+  sealed: col.nullable(col.text()),
+  format: col.nullable(col.text()),
+});
+const DELIVERED_ID = rowShape('delivered outbox id', { id: col.text() });
+const OUTBOX_DUE_BACKLOG = rowShape('outbox due backlog', { due: col.int(), age: col.nullable(col.float()) });
+const UNDELIVERED_BACKLOG = rowShape('undelivered backlog per channel', {
+  channel: col.text(),
+  undelivered: col.int(),
+  oldestSeconds: col.float(),
+});
 
 /**
  * The queues with deliveries ready (pending, not waiting behind an earlier change of their alert),
@@ -94,13 +117,9 @@ export class AlertOutbox {
   async claim(options: ClaimOptions): Promise<OutboxDelivery[]> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.alertOutboxClaim]);
-      const rows: (Omit<OutboxDelivery, 'webhook'> & {
-        webhook_id: string | null;
-        url: string;
-        secret: string | null;
-        sealed: string | null;
-        format: 'json' | 'slack';
-      })[] = await tx.query(
+      const rows = await selectRows(
+        tx,
+        CLAIMED_DELIVERY,
         `WITH RECURSIVE ${QUEUES},
          candidates AS (
            SELECT d.id, d.lane, d.next_attempt_at, r.room,
@@ -128,9 +147,21 @@ export class AlertOutbox {
            FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id ORDER BY c.id`,
         [options.limit, options.perWebhook, options.leaseMs, options.claimant],
       );
-      return rows.map(({ webhook_id, url, secret, sealed, format, ...row }) => ({
+      return rows.map(({ webhook_id, url, secret, sealed, format, channel, payload, ...row }) => ({
         ...row,
-        webhook: webhook_id === null ? null : { id: webhook_id, url, secret, sealedSecret: sealed, format },
+        channel: channel as OutboxDelivery['channel'],
+        payload: payload as AlertChanged,
+        // a webhook_id always has its webhook (a foreign key; webhooks are only marked deleted)
+        webhook:
+          webhook_id === null || url === null || format === null
+            ? null
+            : {
+                id: webhook_id,
+                url,
+                secret,
+                sealedSecret: sealed,
+                format: format as WebhookTarget['format'],
+              },
       }));
     });
   }
@@ -138,7 +169,9 @@ export class AlertOutbox {
   /** Delivered (a batch sent to Kafka at once, or one webhook); the next change of each alert is free. */
   async delivered(ids: string | readonly string[], claimant: string, status: number | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const done: { id: string }[] = await tx.query(
+      const done = await selectRows(
+        tx,
+        DELIVERED_ID,
         `WITH done AS (
            UPDATE alert_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
                   last_status = $3, last_error = NULL, claimed_until = NULL
@@ -177,7 +210,9 @@ export class AlertOutbox {
 
   /** Deliveries free to send whose time has come: the oldest waiting long means delivery is stuck. */
   async dueBacklog(perWebhook: number): Promise<{ due: number; oldestDueSeconds: number }> {
-    const [row]: { due: number; age: number | null }[] = await this.db.query(
+    const row = await selectOne(
+      this.db,
+      OUTBOX_DUE_BACKLOG,
       `WITH RECURSIVE ${QUEUES}
        SELECT coalesce(sum(d.n), 0)::int AS due, extract(epoch FROM now() - min(d.oldest))::float8 AS age
          FROM rooms r CROSS JOIN LATERAL (
@@ -191,13 +226,19 @@ export class AlertOutbox {
 
   /** Every pending delivery per channel, however it waits (backoff, a slow receiver, in flight). */
   async undelivered(): Promise<UndeliveredBacklog[]> {
-    const rows: UndeliveredBacklog[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      UNDELIVERED_BACKLOG,
       `SELECT c.channel, count(o.id)::int AS undelivered,
               coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 AS "oldestSeconds"
          FROM unnest(ARRAY['kafka', 'webhook']) AS c(channel)
          LEFT JOIN alert_outbox o ON o.channel = c.channel AND o.status = 'pending'
         GROUP BY c.channel ORDER BY c.channel`,
     );
-    return rows.map((r) => ({ ...r, oldestSeconds: Math.max(0, r.oldestSeconds) }));
+    return rows.map((r) => ({
+      ...r,
+      channel: r.channel as UndeliveredBacklog['channel'],
+      oldestSeconds: Math.max(0, r.oldestSeconds),
+    }));
   }
 }

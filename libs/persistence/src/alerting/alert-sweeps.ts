@@ -1,7 +1,18 @@
 import { teamAlertRules } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectOne, selectRow, selectRows } from '../database/typed-sql';
 
-type Queryable = Pick<EntityManager, 'query'>;
+const SWEPT_ORG = rowShape('org swept after a rebuild', { org_id: col.text() });
+const SWEEP = rowShape('alert sweep', {
+  org_id: col.text(),
+  stage: col.int(),
+  after_rule: col.nullable(col.text()),
+  after_subject: col.nullable(col.text()),
+});
+const SWEEP_PAGE = rowShape('sweep page marked', {
+  n: col.int(),
+  last_rule: col.nullable(col.text()),
+  last_key: col.nullable(col.text()),
+});
 
 /** Asks for the org to be swept (again from its start): a statement or a CTE with the org id as $1. */
 export const REQUEST_SWEEP = `
@@ -67,7 +78,9 @@ export class AlertSweeps {
 
   /** Once per rebuild of the read models (projection_generation moves): every org is swept. */
   async afterRebuild(): Promise<number> {
-    const rows: unknown[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      SWEPT_ORG,
       `WITH moved AS (
          UPDATE alert_sweep_generation s SET generation = p.generation FROM projection_generation p
           WHERE s.generation <> p.generation RETURNING 1)
@@ -80,26 +93,25 @@ export class AlertSweeps {
 
   /** Marks one page of one sweep; false when no sweep is waiting (or all are being stepped by others). */
   async step(pageSize: number): Promise<boolean> {
-    const [sweep]: {
-      org_id: string;
-      stage: number;
-      after_rule: string | null;
-      after_subject: string | null;
-    }[] = await this.tx.query(
+    const sweep = await selectRow(
+      this.tx,
+      SWEEP,
       `SELECT org_id, stage, after_rule, after_subject FROM alert_sweeps
           ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
     if (!sweep) return false;
     const stage = STAGES[sweep.stage];
-    const [page]: { n: number; last_rule: string | null; last_key: string | null }[] = stage
-      ? await this.tx.query(
+    const page = stage
+      ? await selectOne(
+          this.tx,
+          SWEEP_PAGE,
           `WITH page AS (${stage.page}), marked AS (${MARK(stage.mark)})
            SELECT count(*)::int AS n, (array_agg(rule ORDER BY rule DESC, key DESC))[1] AS last_rule,
                   (array_agg(key ORDER BY rule DESC, key DESC))[1] AS last_key
              FROM page`,
           [sweep.org_id, sweep.after_subject, pageSize, ...(stage.byRule ? [sweep.after_rule] : [])],
         )
-      : [{ n: 0, last_rule: null, last_key: null }];
+      : { n: 0, last_rule: null, last_key: null };
     if (page.n >= pageSize)
       await this.tx.query(`UPDATE alert_sweeps SET after_rule = $2, after_subject = $3 WHERE org_id = $1`, [
         sweep.org_id,

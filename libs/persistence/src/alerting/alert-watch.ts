@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-
-type Queryable = Pick<EntityManager, 'query'>;
+import { type Queryable, col, rowShape, selectOne, selectRows } from '../database/typed-sql';
 
 /** A rule and subject claimed for judging; bulk: only a backfill's or a sweep's change made it due. */
 export interface WatchItem {
@@ -24,6 +22,15 @@ export interface JudgedItem {
   dueAt: number | null;
 }
 
+const CLAIMED_WATCH = rowShape('claimed watch item', {
+  orgId: col.text(),
+  rule: col.text(),
+  subjectId: col.text(),
+  now: col.float(),
+});
+const NEXT_DUE = rowShape('next watch due', { ms: col.nullable(col.float()) });
+const WATCH_DUE_BACKLOG = rowShape('watch due backlog', { due: col.int(), age: col.nullable(col.float()) });
+
 const CLAIM = (column: 'live_at' | 'bulk_at') => `
   WITH c AS (
     SELECT org_id, rule, subject_id FROM alert_watch
@@ -42,12 +49,9 @@ export class AlertWatch {
 
   /** Up to `limit` rules and subjects, of which at most `bulkLimit` bulk ones (live work first). */
   async claim(limit: number, bulkLimit = limit): Promise<WatchClaim> {
-    const live: { orgId: string; rule: string; subjectId: string; now: number }[] = await this.tx.query(
-      CLAIM('live_at'),
-      [limit],
-    );
+    const live = await selectRows(this.tx, CLAIMED_WATCH, CLAIM('live_at'), [limit]);
     const room = Math.min(limit - live.length, bulkLimit);
-    const bulk: typeof live = room > 0 ? await this.tx.query(CLAIM('bulk_at'), [room]) : [];
+    const bulk = room > 0 ? await selectRows(this.tx, CLAIMED_WATCH, CLAIM('bulk_at'), [room]) : [];
     const items = new Map<string, WatchItem>();
     for (const [rows, isBulk] of [
       [live, false],
@@ -84,7 +88,9 @@ export class AlertWatch {
 
   /** How long until the next rule and subject falls due (≤ 0: due now), or null when nothing waits. */
   async nextDueInMs(): Promise<number | null> {
-    const [row]: { ms: number | null }[] = await this.tx.query(
+    const row = await selectOne(
+      this.tx,
+      NEXT_DUE,
       `SELECT extract(epoch FROM least(
                 (SELECT min(live_at) FROM alert_watch WHERE live_at IS NOT NULL),
                 (SELECT min(bulk_at) FROM alert_watch WHERE bulk_at IS NOT NULL)) - now())::float8 * 1000 AS ms`,
@@ -94,7 +100,9 @@ export class AlertWatch {
 
   /** Live judgements due and not yet made: waiting long means evaluation is stuck. */
   async dueBacklog(): Promise<{ due: number; oldestDueSeconds: number }> {
-    const [row]: { due: number; age: number | null }[] = await this.tx.query(
+    const row = await selectOne(
+      this.tx,
+      WATCH_DUE_BACKLOG,
       `SELECT count(*)::int AS due, extract(epoch FROM now() - min(live_at))::float8 AS age
          FROM alert_watch WHERE live_at <= now()`,
     );

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertChanged } from '@orgpulse/contracts';
 import type { AlertCondition, OpenAlert } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
-
-type Tx = Pick<EntityManager, 'query'>;
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 
 export interface WebhookTarget {
   id: string;
@@ -38,6 +36,15 @@ export interface AlertKey {
   rule: string;
   subjectId: string;
 }
+
+const OPEN_ALERT = rowShape('open alert', {
+  id: col.text(),
+  orgId: col.text(),
+  rule: col.text(),
+  subjectId: col.text(),
+  figures: col.json(),
+});
+const ALERT_CHANGE = rowShape('alert change', { change: col.json() });
 
 const time = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -80,12 +87,14 @@ const ENQUEUE = `
  * statements, whatever their number, in the round's transaction.
  */
 export class AlertsStore {
-  constructor(private readonly tx: Tx) {}
+  constructor(private readonly tx: Queryable) {}
 
   /** The open alerts of these rules and subjects (the unique index on open alerts finds each). */
   async openFor(keys: readonly AlertKey[]): Promise<(OpenAlert & { orgId: string })[]> {
     if (keys.length === 0) return [];
-    return this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      OPEN_ALERT,
       `SELECT a.id, k.org_id AS "orgId", k.rule, k.subject_id AS "subjectId", a.figures
          FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(org_id, rule, subject_id)
          CROSS JOIN LATERAL (
@@ -94,12 +103,15 @@ export class AlertsStore {
             LIMIT 1) a`,
       [keys.map((k) => k.orgId), keys.map((k) => k.rule), keys.map((k) => k.subjectId)],
     );
+    return rows.map((r) => ({ ...r, figures: r.figures as OpenAlert['figures'] }));
   }
 
   /** Opens each alert unless one is open for its rule and subject already (the unique index decides). */
   async raiseAll(requests: readonly RaiseRequest[], now: Date): Promise<AlertChanged[]> {
     if (requests.length === 0) return [];
-    const rows: { change: AlertChanged }[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      ALERT_CHANGE,
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::smallint[],
                               $8::text[]) AS i(id, org_id, rule, subject_id, figures, lane, trace_parent)
@@ -131,12 +143,14 @@ export class AlertsStore {
         requests.map((r) => r.traceParent ?? null),
       ],
     );
-    return rows.map((r) => r.change);
+    return rows.map((r) => r.change as AlertChanged);
   }
 
   async resolveAll(requests: readonly ResolveRequest[], now: Date): Promise<AlertChanged[]> {
     if (requests.length === 0) return [];
-    const rows: { change: AlertChanged }[] = await this.tx.query(
+    const rows = await selectRows(
+      this.tx,
+      ALERT_CHANGE,
       `WITH input AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $4::text[]) AS i(id, lane, trace_parent)),
        resolved AS (
          UPDATE alerts a SET status = 'RESOLVED', resolved_at = $3
@@ -155,6 +169,6 @@ export class AlertsStore {
         requests.map((r) => r.traceParent ?? null),
       ],
     );
-    return rows.map((r) => r.change);
+    return rows.map((r) => r.change as AlertChanged);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { NOTIFY_CHANNELS } from '../database/notify-channels';
+import { type Queryable, col, rowShape, selectOne, selectRow, selectRows } from '../database/typed-sql';
 import { API_TOKEN_PREFIX, INGEST_KEY_PREFIX, displayPrefix, generateSecret, hashSecret } from './secrets';
 
 export type ApiRole = 'viewer' | 'admin';
@@ -18,10 +18,22 @@ export interface ApiPrincipal {
   groupId: string | null;
 }
 
+const ORGANIZATION_ROW = rowShape('organization', { id: col.text(), name: col.text() });
+/** `SELECT 1`: only whether there is a row counts. */
+const PRESENT_ROW = rowShape('organization present', {});
+const INGEST_KEY_ORG_ROW = rowShape('ingest key org', { org_id: col.text() });
+const API_PRINCIPAL_ROW = rowShape('api principal', {
+  org_id: col.text(),
+  role: col.text(),
+  group_id: col.nullable(col.text()),
+});
+const LIVE_TOKEN_HASH_ROW = rowShape('live api token hash', { token_hash: col.text() });
+const REVOKED_COUNT_ROW = rowShape('revoked count', { n: col.int() });
+
 /** Organizations, ingest keys and API tokens. Secrets are returned once and stored only as hashes. */
 export class CredentialsRepository {
   /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
-  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+  constructor(private readonly db: Queryable) {}
 
   async createOrganization(name: string): Promise<Organization> {
     const id = randomUUID();
@@ -30,15 +42,18 @@ export class CredentialsRepository {
   }
 
   async findOrganizationByName(name: string): Promise<Organization | undefined> {
-    const rows: Organization[] = await this.db.query(
+    return selectRow(
+      this.db,
+      ORGANIZATION_ROW,
       'SELECT id, name FROM organizations WHERE name = $1 ORDER BY created_at LIMIT 1',
       [name],
     );
-    return rows[0];
   }
 
   async organizationExists(orgId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM organizations WHERE id = $1::uuid', [orgId]);
+    const rows = await selectRows(this.db, PRESENT_ROW, 'SELECT 1 FROM organizations WHERE id = $1::uuid', [
+      orgId,
+    ]);
     return rows.length > 0;
   }
 
@@ -61,11 +76,13 @@ export class CredentialsRepository {
   }
 
   async findOrgIdByIngestKeyHash(keyHash: string): Promise<string | undefined> {
-    const rows: { org_id: string }[] = await this.db.query(
+    const row = await selectRow(
+      this.db,
+      INGEST_KEY_ORG_ROW,
       'SELECT org_id FROM ingest_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [keyHash],
     );
-    return rows[0]?.org_id;
+    return row?.org_id;
   }
 
   /** With a groupId, a viewer that sees only that group's subtree (the table refuses scoped admins). */
@@ -87,16 +104,20 @@ export class CredentialsRepository {
   }
 
   async findApiPrincipalByHash(tokenHash: string): Promise<ApiPrincipal | undefined> {
-    const rows: { org_id: string; role: ApiRole; group_id: string | null }[] = await this.db.query(
+    const row = await selectRow(
+      this.db,
+      API_PRINCIPAL_ROW,
       'SELECT org_id, role, group_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
       [tokenHash],
     );
-    return rows[0] && { orgId: rows[0].org_id, role: rows[0].role, groupId: rows[0].group_id };
+    return row && { orgId: row.org_id, role: row.role as ApiRole, groupId: row.group_id };
   }
 
   /** Of these token hashes, the ones still valid (not revoked): open subscriptions recheck theirs. */
   async liveApiTokenHashes(tokenHashes: readonly string[]): Promise<Set<string>> {
-    const rows: { token_hash: string }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      LIVE_TOKEN_HASH_ROW,
       'SELECT token_hash FROM api_tokens WHERE token_hash = ANY($1::text[]) AND revoked_at IS NULL',
       [tokenHashes],
     );
@@ -110,11 +131,13 @@ export class CredentialsRepository {
     secret: string,
   ): Promise<boolean> {
     // The notification goes out when the revocation commits: CredentialCache drops the entry.
-    const rows: { n: number }[] = await this.db.query(
+    const { n } = await selectOne(
+      this.db,
+      REVOKED_COUNT_ROW,
       `WITH r AS (UPDATE ${table} SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1)
        SELECT count(*)::int AS n, pg_notify($2, $1) FROM r`,
       [hashSecret(secret), NOTIFY_CHANNELS.credentials],
     );
-    return rows[0].n > 0;
+    return n > 0;
   }
 }

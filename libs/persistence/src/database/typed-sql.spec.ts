@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Queryable, RowShapeError, col, rowShape, selectOne, selectRow, selectRows } from './typed-sql';
 
 const answering = (rows: unknown): Queryable =>
@@ -38,4 +40,27 @@ describe('rows checked at the boundary', () => {
 
   it('an aggregate that returned no row is an error, not undefined', async () =>
     expect(selectOne(answering([]), TEAM, 'SELECT')).rejects.toThrow('team: row 0 is missing'));
+});
+
+describe('rows are read one way', () => {
+  const sourcesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sourcesUnder(path);
+      return entry.name.endsWith('.ts') && !entry.name.includes('spec.ts') ? [path] : [];
+    });
+
+  it('no production source uses a statement’s rows without a checked shape (an asserted type or a result kept)', () => {
+    const root = join(__dirname, '../../../..');
+    const sources = ['apps', 'libs']
+      .flatMap((dir) => sourcesUnder(join(root, dir)))
+      .filter((path) => !path.includes(`${join('libs', 'testing')}`) && !path.endsWith('typed-sql.ts'));
+    const unchecked = sources.flatMap((path) => {
+      const text = readFileSync(path, 'utf8');
+      return [...text.matchAll(/\.query<|(?:=|return)\s*\(?\s*(?:await\s+)?[\w.]+\.query\(/g)].map(
+        (m) => `${path.slice(root.length + 1)}:${text.slice(0, m.index).split('\n').length}`,
+      );
+    });
+    expect(unchecked).toEqual([]);
+  });
 });

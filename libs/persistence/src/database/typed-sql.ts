@@ -16,6 +16,8 @@ export const col = {
   bool: () => Type.Boolean(),
   date: () => Type.Date(),
   json: () => Type.Unknown(),
+  /** bytea: a Buffer (checked as the Uint8Array it is). */
+  bytes: () => Type.Unsafe<Buffer>(Type.Uint8Array()),
   nullable: <T extends TSchema>(type: T) => Type.Union([type, Type.Null()]),
   array: <T extends TSchema>(type: T) => Type.Array(type),
 };
@@ -80,6 +82,7 @@ export async function selectOne<P extends TProperties>(
   params: unknown[] = [],
 ): Promise<Static<TObject<P>>> {
   const row = await selectRow(db, shape, sql, params);
-  if (row === undefined) throw new RowShapeError(shape.name, 0, '', 'is missing: the statement returned none');
+  if (row === undefined)
+    throw new RowShapeError(shape.name, 0, '', 'is missing: the statement returned none');
   return row;
 }

@@ -8,7 +8,6 @@ import { type EventToAppend, EventStoreRepository } from './event-store.reposito
 
 describe('event identity in the store (contract §11, PostgreSQL)', () => {
   let db: DataSource;
-  const store = new EventStoreRepository();
   const orgId = randomUUID();
   let offset = 0;
 
@@ -28,7 +27,7 @@ describe('event identity in the store (contract §11, PostgreSQL)', () => {
     offset: String((offset += 1)),
   });
   const appendAndFind = async (batch: EventToAppend[]) => {
-    const appended = await store.append(db.manager, batch);
+    const appended = await new EventStoreRepository(db.manager).append(batch);
     return { appended, conflicts: await findConflictingEvents(db.manager, notAppended(batch, appended)) };
   };
 

@@ -1,5 +1,5 @@
 import { identitySourceOf } from '@orgpulse/contracts';
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 import type { AppendedEvent, EventToAppend } from './event-store.repository';
 
 /** An event whose identity was stored before with other content: the first one stays (contract §11). */
@@ -13,6 +13,9 @@ export interface ConflictingEvent {
   /** The stored event's position, which keeps its identity. */
   storedPosition: number;
 }
+
+/** A repeat (its 1-based ordinal among the repeats, a bigint) that differs from the stored event. */
+const CONFLICTING_REPEAT_ROW = rowShape('conflicting repeat', { i: col.text(), position: col.text() });
 
 /** What a batch offered that the store already held (or took earlier in the same batch). */
 export function notAppended(
@@ -29,11 +32,13 @@ export function notAppended(
  * the same record is no conflict and costs nothing more than its lookup.
  */
 export async function findConflictingEvents(
-  db: EntityManager,
+  db: Queryable,
   repeats: readonly EventToAppend[],
 ): Promise<ConflictingEvent[]> {
   if (repeats.length === 0) return [];
-  const rows: { i: number; position: string }[] = await db.query(
+  const rows = await selectRows(
+    db,
+    CONFLICTING_REPEAT_ROW,
     `SELECT k.i, e.position
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
             WITH ORDINALITY AS k(org_id, identity_source, event_id, type, occurred_at, data, i)

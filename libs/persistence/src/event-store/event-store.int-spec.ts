@@ -7,7 +7,7 @@ import { EventStoreRepository } from './event-store.repository';
 
 describe('the event store (PostgreSQL)', () => {
   let db: DataSource;
-  const store = new EventStoreRepository();
+  let store: EventStoreRepository;
   const orgId = randomUUID();
 
   const blocked = (id: string, occurredAt: string): AcceptedEvent => ({
@@ -22,11 +22,12 @@ describe('the event store (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
+    store = new EventStoreRepository(db.manager);
   });
   afterAll(() => db.destroy());
 
   it('appends once per (org, event id), within a batch and across batches', async () => {
-    const first = await store.append(db.manager, [
+    const first = await store.append([
       {
         event: blocked('e1', '2026-11-20T09:00:00.000Z'),
         subject: 'team:payments',
@@ -47,7 +48,7 @@ describe('the event store (PostgreSQL)', () => {
       },
     ]);
     expect(first.map((e) => e.event.id)).toEqual(['e1', 'e2']);
-    const again = await store.append(db.manager, [
+    const again = await store.append([
       {
         event: blocked('e2', '2026-11-19T09:00:00.000Z'),
         subject: 'team:payments',
@@ -56,7 +57,7 @@ describe('the event store (PostgreSQL)', () => {
       },
     ]);
     expect(again).toEqual([]);
-    const history = await store.readHistories(db.manager, [{ orgId, subject: 'team:payments' }]);
+    const history = await store.readHistories([{ orgId, subject: 'team:payments' }]);
     expect(history.map((e) => e.event.id)).toEqual(['e2', 'e1']); // by occurredAt, not arrival
     expect(history[1].event).toEqual(blocked('e1', '2026-11-20T09:00:00.000Z'));
   });

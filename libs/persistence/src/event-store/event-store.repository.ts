@@ -1,6 +1,6 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
-import type { EntityManager } from 'typeorm';
 import { columnNames, jsonRows } from '../database/json-rows';
+import { type Queryable, type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
 
 export interface EventToAppend {
   event: AcceptedEvent;
@@ -28,31 +28,48 @@ export interface AppendedEvent extends StoredEvent {
   partition: number;
 }
 
-interface StoredRow {
-  position: string;
-  org_id: string;
-  event_id: string;
-  type: EventType;
-  version: number;
-  subject: string;
-  occurred_at: Date;
-  ingested_at: Date;
-  source: string | null;
-  data: Record<string, unknown>;
-}
+const STORED_EVENT_ROW = rowShape('stored event', {
+  position: col.text(),
+  org_id: col.text(),
+  event_id: col.text(),
+  type: col.text(),
+  version: col.int(),
+  subject: col.text(),
+  occurred_at: col.date(),
+  ingested_at: col.date(),
+  source: col.nullable(col.text()),
+  data: col.json(),
+});
+/** An appended event's key and the position it drew. */
+const APPENDED_EVENT_ROW = rowShape('appended event', {
+  org_id: col.text(),
+  identity_source: col.text(),
+  event_id: col.text(),
+  position: col.text(),
+});
+/** An event of a rebuild's page: its position and occurrence (epoch milliseconds) as float8. */
+const PAGED_EVENT_ROW = rowShape('paged event', {
+  position: col.float(),
+  org_id: col.text(),
+  event_id: col.text(),
+  type: col.text(),
+  subject: col.text(),
+  data: col.json(),
+  at: col.float(),
+});
 
-const toStored = (row: StoredRow): StoredEvent => ({
+const toStored = (row: RowOf<typeof STORED_EVENT_ROW>): StoredEvent => ({
   position: Number(row.position),
   subject: row.subject,
   event: {
     id: row.event_id,
-    type: row.type,
+    type: row.type as EventType,
     version: 1,
     orgId: row.org_id,
     occurredAt: row.occurred_at.toISOString(),
     ingestedAt: row.ingested_at.toISOString(),
     ...(row.source === null ? {} : { source: row.source }),
-    data: row.data,
+    data: row.data as Record<string, unknown>,
   } as AcceptedEvent,
 });
 
@@ -103,39 +120,43 @@ export const storeKeyOf = (event: AcceptedEvent): string =>
  * event id): a native event's id within its org, a CloudEvent's source and id (contract §11).
  */
 export class EventStoreRepository {
+  /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
+  constructor(private readonly db: Queryable) {}
+
   /**
    * Appends the batch and returns only the events that were new, built from what was passed in: only
    * the positions come back from the database.
    */
-  async append(db: EntityManager, batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
+  async append(batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const rows: { org_id: string; identity_source: string; event_id: string; position: string }[] =
-      await db.query(
-        `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
+    const rows = await selectRows(
+      this.db,
+      APPENDED_EVENT_ROW,
+      `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
          SELECT ${columnNames(APPEND_COLUMNS)} FROM ${jsonRows(APPEND_COLUMNS)}
          ON CONFLICT (org_id, identity_source, event_id) DO NOTHING
          RETURNING org_id, identity_source, event_id, position`,
-        [
-          JSON.stringify(
-            batch.map((e) => ({
-              org_id: e.event.orgId,
-              event_id: e.event.id,
-              type: e.event.type,
-              version: e.event.version,
-              subject: e.subject,
-              occurred_at: e.event.occurredAt,
-              ingested_at: e.event.ingestedAt,
-              source: e.event.source ?? null,
-              kafka_partition: e.partition,
-              kafka_offset: e.offset,
-              data: e.event.data,
-              identity_source: identitySourceOf(e.event),
-              traceparent: e.event.traceparent ?? null,
-              tracestate: e.event.tracestate ?? null,
-            })),
-          ),
-        ],
-      );
+      [
+        JSON.stringify(
+          batch.map((e) => ({
+            org_id: e.event.orgId,
+            event_id: e.event.id,
+            type: e.event.type,
+            version: e.event.version,
+            subject: e.subject,
+            occurred_at: e.event.occurredAt,
+            ingested_at: e.event.ingestedAt,
+            source: e.event.source ?? null,
+            kafka_partition: e.partition,
+            kafka_offset: e.offset,
+            data: e.event.data,
+            identity_source: identitySourceOf(e.event),
+            traceparent: e.event.traceparent ?? null,
+            tracestate: e.event.tracestate ?? null,
+          })),
+        ),
+      ],
+    );
     // a duplicate id within one batch inserts its first occurrence only
     const byKey = new Map<string, EventToAppend>();
     for (const e of batch) {
@@ -156,12 +177,11 @@ export class EventStoreRepository {
   }
 
   /** Every event of the given subjects (of any orgs), in (org, subject, occurrence) order. */
-  async readHistories(
-    db: EntityManager,
-    subjects: readonly { orgId: string; subject: string }[],
-  ): Promise<StoredEvent[]> {
+  async readHistories(subjects: readonly { orgId: string; subject: string }[]): Promise<StoredEvent[]> {
     if (subjects.length === 0) return [];
-    const rows: StoredRow[] = await db.query(
+    const rows = await selectRows(
+      this.db,
+      STORED_EVENT_ROW,
       `SELECT e.position, e.org_id, e.event_id, e.type, e.version, e.subject, e.occurred_at, e.ingested_at,
               e.source, e.data
          FROM event_store e
@@ -177,20 +197,13 @@ export class EventStoreRepository {
    * rebuild folds (the columns the read models need, occurrence times as epoch milliseconds).
    */
   async readAllUpTo(
-    db: EntityManager,
     maxPosition: string,
     after: StorePageCursor | undefined,
     limit: number,
   ): Promise<{ events: StoredEvent[]; next: StorePageCursor | undefined }> {
-    const rows: {
-      position: number;
-      org_id: string;
-      event_id: string;
-      type: EventType;
-      subject: string;
-      at: number;
-      data: Record<string, unknown>;
-    }[] = await db.query(
+    const rows = await selectRows(
+      this.db,
+      PAGED_EVENT_ROW,
       // Two statements, not one with "cursor IS NULL OR": a generic plan cannot start an index scan at an
       // OR. Qualified names in ORDER BY: the float8 output column "position" would shadow the stored one,
       // and a sort by it read every later index entry per page (16 s a page at 2.1M events). The cursor's
@@ -215,14 +228,22 @@ export class EventStoreRepository {
         position: r.position,
         subject: r.subject,
         at: r.at,
-        event: new PagedEvent(r.event_id, r.type, r.org_id, r.data, r.at) as unknown as AcceptedEvent,
+        event: new PagedEvent(
+          r.event_id,
+          r.type as EventType,
+          r.org_id,
+          r.data as Record<string, unknown>,
+          r.at,
+        ) as unknown as AcceptedEvent,
       })),
       next: last && { orgId: last.org_id, subject: last.subject, position: last.position },
     };
   }
 
-  async readNewerThan(db: EntityManager, position: string): Promise<StoredEvent[]> {
-    const rows: StoredRow[] = await db.query(
+  async readNewerThan(position: string): Promise<StoredEvent[]> {
+    const rows = await selectRows(
+      this.db,
+      STORED_EVENT_ROW,
       `SELECT position, org_id, event_id, type, version, subject, occurred_at, ingested_at, source, data
          FROM event_store WHERE position > $1 ORDER BY position`,
       [position],

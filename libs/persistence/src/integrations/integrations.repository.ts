@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@orgpulse/platform';
 import type { EntityManager } from 'typeorm';
 import { ORG_ADVISORY_LOCKS, ORG_XACT_LOCK_SQL } from '../database/advisory-locks';
+import { type RowOf, col, rowShape, selectOne, selectRow, selectRows } from '../database/typed-sql';
 
 export const integrationKinds = ['GITHUB', 'JIRA', 'SLACK', 'LINEAR'] as const;
 export type IntegrationKind = (typeof integrationKinds)[number];
@@ -61,6 +62,35 @@ export interface NewDelivery {
 export const KEPT_DELIVERIES_PER_INTEGRATION = 200;
 
 const COLUMNS = `id, org_id AS "orgId", kind, name, team_mappings AS "teamMappings", options, created_at AS "createdAt"`;
+const INTEGRATION_COLUMNS = {
+  id: col.text(),
+  orgId: col.text(),
+  kind: col.text(),
+  name: col.text(),
+  teamMappings: col.json(),
+  options: col.json(),
+  createdAt: col.date(),
+};
+const INTEGRATION_ROW = rowShape('integration', INTEGRATION_COLUMNS);
+const SEALED_INTEGRATION_ROW = rowShape('integration with its sealed secret', {
+  ...INTEGRATION_COLUMNS,
+  sealed: col.text(),
+});
+const DELETED_COUNT_ROW = rowShape('deleted integrations count', { n: col.int() });
+const DELIVERY_ROW = rowShape('integration delivery', {
+  receivedAt: col.date(),
+  vendorDeliveryId: col.nullable(col.text()),
+  outcome: col.text(),
+  reason: col.nullable(col.text()),
+  eventIds: col.array(col.text()),
+});
+
+const toIntegration = (row: RowOf<typeof INTEGRATION_ROW>): IntegrationRow => ({
+  ...row,
+  kind: row.kind as IntegrationKind,
+  teamMappings: row.teamMappings as TeamMapping[],
+  options: row.options as IntegrationOptions,
+});
 
 /** Integrations an admin creates for vendors' webhooks; their secrets are sealed at rest, never listed. */
 export class IntegrationsRepository {
@@ -74,7 +104,9 @@ export class IntegrationsRepository {
     const id = randomUUID();
     return this.db.transaction(async (tx) => {
       await tx.query(ORG_XACT_LOCK_SQL, [ORG_ADVISORY_LOCKS.integrations, orgId]);
-      const rows: IntegrationRow[] = await tx.query(
+      const row = await selectRow(
+        tx,
+        INTEGRATION_ROW,
         `INSERT INTO integrations (id, org_id, kind, name, secret_sealed, team_mappings, options)
          SELECT $1, $2, $3, $4, $5, $6, $7
           WHERE (SELECT count(*) FROM integrations WHERE org_id = $2 AND deleted_at IS NULL) < $8
@@ -90,45 +122,54 @@ export class IntegrationsRepository {
           limit,
         ],
       );
-      return rows[0];
+      return row && toIntegration(row);
     });
   }
 
-  list(orgId: string): Promise<IntegrationRow[]> {
-    return this.db.query(
+  async list(orgId: string): Promise<IntegrationRow[]> {
+    const rows = await selectRows(
+      this.db,
+      INTEGRATION_ROW,
       `SELECT ${COLUMNS} FROM integrations WHERE org_id = $1 AND deleted_at IS NULL ORDER BY created_at, id`,
       [orgId],
     );
+    return rows.map(toIntegration);
   }
 
   async find(orgId: string, id: string): Promise<IntegrationRow | undefined> {
-    const rows: IntegrationRow[] = await this.db.query(
+    const row = await selectRow(
+      this.db,
+      INTEGRATION_ROW,
       `SELECT ${COLUMNS} FROM integrations WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL`,
       [orgId, id],
     );
-    return rows[0];
+    return row && toIntegration(row);
   }
 
   /** The live integration behind a receiver path, with its secret opened; undefined if unknown or deleted. */
   async verifiable(id: string): Promise<VerifiableIntegration | undefined> {
-    const rows: (IntegrationRow & { sealed: string })[] = await this.db.query(
+    const found = await selectRow(
+      this.db,
+      SEALED_INTEGRATION_ROW,
       `SELECT ${COLUMNS}, secret_sealed AS sealed FROM integrations WHERE id = $1 AND deleted_at IS NULL`,
       [id],
     );
-    if (rows.length === 0) return undefined;
-    const { sealed, ...row } = rows[0];
-    return { ...row, secret: this.box.open(sealed, row.id) };
+    if (found === undefined) return undefined;
+    const { sealed, ...row } = found;
+    return { ...toIntegration(row), secret: this.box.open(sealed, row.id) };
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
     // a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count]
-    const rows: { n: number }[] = await this.db.query(
+    const { n } = await selectOne(
+      this.db,
+      DELETED_COUNT_ROW,
       `WITH d AS (UPDATE integrations SET deleted_at = now()
                    WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id)
        SELECT count(*)::int AS n FROM d`,
       [orgId, id],
     );
-    return rows[0].n > 0;
+    return n > 0;
   }
 
   /** Records a verified delivery, and drops what is past the newest KEPT_DELIVERIES_PER_INTEGRATION. */
@@ -153,13 +194,16 @@ export class IntegrationsRepository {
     );
   }
 
-  deliveries(orgId: string, integrationId: string, last: number): Promise<IntegrationDeliveryRow[]> {
-    return this.db.query(
+  async deliveries(orgId: string, integrationId: string, last: number): Promise<IntegrationDeliveryRow[]> {
+    const rows = await selectRows(
+      this.db,
+      DELIVERY_ROW,
       `SELECT d.received_at AS "receivedAt", d.vendor_delivery_id AS "vendorDeliveryId", d.outcome, d.reason,
               d.event_ids AS "eventIds"
          FROM integration_deliveries d JOIN integrations i ON i.id = d.integration_id
         WHERE i.org_id = $1 AND d.integration_id = $2 ORDER BY d.id DESC LIMIT $3`,
       [orgId, integrationId, last],
     );
+    return rows.map((row) => ({ ...row, outcome: row.outcome as DeliveryOutcome }));
   }
 }

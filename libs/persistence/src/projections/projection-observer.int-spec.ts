@@ -18,7 +18,6 @@ interface Told {
 /** What an observer of live batches is told (alerting marks from it), on a real PostgreSQL. */
 describe('the projection engine tells its observer each model’s subjects before writing them', () => {
   let db: DataSource;
-  const store = new EventStoreRepository();
   let told: Told[] = [];
   const observer: ProjectionObserver = {
     async projected(tx: EntityManager, model: AnyReadModel, subjects: readonly ProjectedSubject[]) {
@@ -50,8 +49,7 @@ describe('the projection engine tells its observer each model’s subjects befor
     db.transaction(async (tx) => {
       told = [];
       await holdProjectionLockShared(tx);
-      const appended = await store.append(
-        tx,
+      const appended = await new EventStoreRepository(tx).append(
         events.map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
       );
       await engine.apply(tx, appended);

@@ -21,7 +21,6 @@ const registered = (orgId: string, teamId: string, day = '2026-11-02'): Accepted
 describe('rebuild (real PostgreSQL)', () => {
   jest.setTimeout(60_000);
   let db: DataSource;
-  const store = new EventStoreRepository();
   const engine = new ProjectionEngine();
 
   beforeAll(async () => {
@@ -31,7 +30,7 @@ describe('rebuild (real PostgreSQL)', () => {
 
   const project = async (tx: DataSource['manager'], event: AcceptedEvent) => {
     await holdProjectionLockShared(tx);
-    const appended = await store.append(tx, [
+    const appended = await new EventStoreRepository(tx).append([
       { event, subject: `team:${(event.data as { teamId: string }).teamId}`, partition: 0, offset: '0' },
     ]);
     await engine.apply(tx, appended);
@@ -98,8 +97,7 @@ describe('rebuild (real PostgreSQL)', () => {
     );
     // stored in reverse: positions against occurrence, as a backfill's late events are
     await db.transaction((tx) =>
-      store.append(
-        tx,
+      new EventStoreRepository(tx).append(
         events
           .reverse()
           .map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { col, rowShape, selectOne } from '../database/typed-sql';
 import { EventStoreRepository, type StorePageCursor } from '../event-store/event-store.repository';
 import { HistoryFold } from './history-fold';
 import { holdProjectionLockExclusive } from './projection-lock';
@@ -21,6 +22,9 @@ export interface RebuildResult {
 // GCs, so the heap, and peak RSS, grow with the page (E6's large org: 410 MiB at 5,000, 227 MiB at 2,500)
 const PAGE = 2_500;
 
+/** The highest position stored (bigint, as text; 0 when empty) and how many events there are. */
+const STORE_EXTENT_ROW = rowShape('event store extent', { max: col.text(), count: col.int() });
+
 /**
  * Recomputes every read model from the event store beside the live tables, then swaps them in one
  * transaction: readers see the old tables until the commit and the complete new ones after it.
@@ -31,12 +35,14 @@ export async function rebuildProjections(
   pageSize = PAGE,
 ): Promise<RebuildResult> {
   const started = Date.now();
-  const store = new EventStoreRepository();
+  const store = new EventStoreRepository(db.manager);
   // Read under the exclusive lock: positions are drawn when a batch inserts but become visible when it
   // commits, so only with no batch in flight is every event at or below max already visible.
-  const [{ max, count }] = await db.transaction(async (tx) => {
+  const { max, count } = await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
-    return tx.query<{ max: string; count: number }[]>(
+    return selectOne(
+      tx,
+      STORE_EXTENT_ROW,
       `SELECT coalesce(max(position), 0)::text AS max, count(*)::int AS count FROM event_store`,
     );
   });
@@ -55,7 +61,7 @@ export async function rebuildProjections(
   const copier = db.createQueryRunner();
   const client = (await copier.connect()) as ClientBase;
   const read = (cursor: StorePageCursor | undefined) => {
-    const page = store.readAllUpTo(db.manager, max, cursor, pageSize);
+    const page = store.readAllUpTo(max, cursor, pageSize);
     page.catch(() => undefined); // awaited later: a failure then is not an unhandled rejection now
     return page;
   };
@@ -90,7 +96,7 @@ export async function rebuildProjections(
   await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
     // Events projected while the rebuild ran: re-fold their subjects into the new table too.
-    const newer = await store.readNewerThan(tx, max);
+    const newer = await new EventStoreRepository(tx).readNewerThan(max);
     await target.apply(tx, newer);
     for (const table of live.tables) {
       await tx.query(`ALTER TABLE ${table} RENAME TO ${table}_replaced`);

@@ -30,7 +30,7 @@ describe('a read model folded by another version is rebuilt before the projector
       data: { teamId: 'funnel', participantRoles: ['pm', 'designer', 'engineer'] },
     };
     await db.transaction(async (tx) => {
-      const appended = await new EventStoreRepository().append(tx, [
+      const appended = await new EventStoreRepository(tx).append([
         { event, subject: 'team:funnel', partition: 0, offset: '0' },
       ]);
       await new ProjectionEngine().apply(tx, appended);

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 
 export interface PartitionOffset {
   partition: number;
@@ -24,6 +24,20 @@ export class ForeignOffsetError extends Error {
   }
 }
 
+const STORED_OFFSET_ROW = rowShape('stored projector offset', {
+  partition: col.int(),
+  next_offset: col.text(),
+  cluster_id: col.nullable(col.text()),
+  topic_id: col.nullable(col.text()),
+});
+const LOCKED_OFFSET_ROW = rowShape('locked projector offset', {
+  topic: col.text(),
+  partition: col.int(),
+  next_offset: col.text(),
+  cluster_id: col.nullable(col.text()),
+  topic_id: col.nullable(col.text()),
+});
+
 const describe = (identity: OffsetIdentity | null) =>
   identity ? `cluster ${identity.clusterId} topic id ${identity.topicId}` : 'an unrecorded cluster';
 
@@ -32,14 +46,13 @@ export const sameIdentity = (a: OffsetIdentity | null, b: OffsetIdentity) =>
 
 /** Consumed offsets, written in the same transaction as the events and read models they cover. */
 export class ProjectorOffsetsRepository {
+  /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
+  constructor(private readonly db: Queryable) {}
+
   /** Moves each partition's offset forward (never back); the rows exist: they were locked first. */
-  async saveAll(
-    db: EntityManager,
-    group: string,
-    offsets: readonly (PartitionOffset & { topic: string })[],
-  ): Promise<void> {
+  async saveAll(group: string, offsets: readonly (PartitionOffset & { topic: string })[]): Promise<void> {
     if (offsets.length === 0) return;
-    await db.query(
+    await this.db.query(
       `UPDATE projector_offsets o SET next_offset = GREATEST(o.next_offset, t.n), updated_at = now()
          FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(topic, p, n)
         WHERE o.consumer_group = $1 AND o.topic = t.topic AND o.partition = t.p`,
@@ -47,13 +60,10 @@ export class ProjectorOffsetsRepository {
     );
   }
 
-  async load(db: EntityManager, group: string, topic: string): Promise<StoredPartitionOffset[]> {
-    const rows: {
-      partition: number;
-      next_offset: string;
-      cluster_id: string | null;
-      topic_id: string | null;
-    }[] = await db.query(
+  async load(group: string, topic: string): Promise<StoredPartitionOffset[]> {
+    const rows = await selectRows(
+      this.db,
+      STORED_OFFSET_ROW,
       `SELECT partition, next_offset, cluster_id, topic_id FROM projector_offsets
           WHERE consumer_group = $1 AND topic = $2`,
       [group, topic],
@@ -73,7 +83,6 @@ export class ProjectorOffsetsRepository {
    * The row lock fences a consumer that lost a partition in a rebalance but is still finishing a batch.
    */
   async lockPartitions(
-    db: EntityManager,
     group: string,
     partitions: readonly { topic: string; partition: number; identity: OffsetIdentity }[],
   ): Promise<string[]> {
@@ -84,19 +93,15 @@ export class ProjectorOffsetsRepository {
       partitions.map((p) => p.identity.clusterId),
       partitions.map((p) => p.identity.topicId),
     ];
-    await db.query(
+    await this.db.query(
       `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, cluster_id, topic_id)
        SELECT $1, t, p, 0, c, i FROM unnest($2::text[], $3::int[], $4::text[], $5::text[]) AS k(t, p, c, i)
        ON CONFLICT DO NOTHING`,
       params,
     );
-    const rows: {
-      topic: string;
-      partition: number;
-      next_offset: string;
-      cluster_id: string | null;
-      topic_id: string | null;
-    }[] = await db.query(
+    const rows = await selectRows(
+      this.db,
+      LOCKED_OFFSET_ROW,
       `SELECT topic, partition, next_offset, cluster_id, topic_id FROM projector_offsets
           WHERE consumer_group = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))
           ORDER BY topic, partition FOR UPDATE`,
@@ -117,14 +122,13 @@ export class ProjectorOffsetsRepository {
 
   /** Binds the partition's offset to another cluster or topic incarnation, starting at `nextOffset`. */
   async rebind(
-    db: EntityManager,
     group: string,
     topic: string,
     partition: number,
     identity: OffsetIdentity,
     nextOffset: string,
   ): Promise<void> {
-    await db.query(
+    await this.db.query(
       `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset, cluster_id, topic_id)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (consumer_group, topic, partition) DO UPDATE

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { type Queryable, col, rowShape, selectOne, selectRows } from '../database/typed-sql';
 
 export type AlertStatus = 'OPEN' | 'RESOLVED';
 
@@ -12,8 +12,19 @@ export interface AlertRow {
   figures: Record<string, unknown>;
 }
 
+const ALERT_ROW = rowShape('alert', {
+  id: col.text(),
+  rule: col.text(),
+  subjectId: col.text(),
+  status: col.text(),
+  raisedAt: col.date(),
+  resolvedAt: col.nullable(col.date()),
+  figures: col.json(),
+});
+const ALERT_COUNT = rowShape('alert count', { n: col.int() });
+
 export class AlertsRepository {
-  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+  constructor(private readonly db: Queryable) {}
 
   /**
    * Latest raised first (ties by id); `after` is the last id of the previous page. With `teams`, only
@@ -24,7 +35,9 @@ export class AlertsRepository {
     status?: AlertStatus,
     page: { first?: number; after?: string; teams?: string[]; rules?: string[] } = {},
   ): Promise<AlertRow[]> {
-    return this.db.query(
+    const rows = await selectRows(
+      this.db,
+      ALERT_ROW,
       `SELECT id, rule, subject_id AS "subjectId", status, raised_at AS "raisedAt", resolved_at AS "resolvedAt", figures
          FROM alerts
         WHERE org_id = $1 AND ($2::text IS NULL OR status = $2)
@@ -33,6 +46,11 @@ export class AlertsRepository {
         ORDER BY raised_at DESC, id DESC LIMIT $4`,
       [orgId, status ?? null, page.after ?? null, page.first ?? null, page.teams ?? null, page.rules ?? null],
     );
+    return rows.map((r) => ({
+      ...r,
+      status: r.status as AlertStatus,
+      figures: r.figures as Record<string, unknown>,
+    }));
   }
 
   /** How many alerts `list` pages through, every page together. */
@@ -41,12 +59,14 @@ export class AlertsRepository {
     status?: AlertStatus,
     scope: { teams?: string[]; rules?: string[] } = {},
   ): Promise<number> {
-    const rows: { n: number }[] = await this.db.query(
+    const row = await selectOne(
+      this.db,
+      ALERT_COUNT,
       `SELECT count(*)::int AS n FROM alerts
         WHERE org_id = $1 AND ($2::text IS NULL OR status = $2)
           AND ($3::text[] IS NULL OR (subject_id = ANY($3) AND rule = ANY($4::text[])))`,
       [orgId, status ?? null, scope.teams ?? null, scope.rules ?? null],
     );
-    return rows[0].n;
+    return row.n;
   }
 }

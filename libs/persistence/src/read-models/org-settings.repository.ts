@@ -5,8 +5,8 @@ import {
   type OrgSettingName,
   type OrgSettings,
 } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
 import { REQUEST_SWEEP } from '../alerting/alert-sweeps';
+import { type Queryable, col, rowShape, selectOne, selectRow, selectRows } from '../database/typed-sql';
 
 export { DEFAULT_ORG_SETTINGS, type OrgSettings };
 
@@ -18,6 +18,22 @@ export const settingColumn = (name: OrgSettingName): string =>
 const selected = (name: OrgSettingName) =>
   ORG_SETTINGS[name].kind === 'amount' ? `${settingColumn(name)}::float8` : settingColumn(name);
 const SELECT = ORG_SETTING_NAMES.map((name) => `${selected(name)} AS "${name}"`).join(', ');
+
+// each setting's column as SELECT reads it: integers int4, amounts float8 (unset: null), currencies text
+const SETTING_COLUMN = {
+  integer: () => col.int(),
+  amount: () => col.nullable(col.float()),
+  currency: () => col.text(),
+} as const;
+type SettingColumns = {
+  [K in OrgSettingName]: ReturnType<(typeof SETTING_COLUMN)[(typeof ORG_SETTINGS)[K]['kind']]>;
+};
+const SETTING_COLUMNS = Object.fromEntries(
+  ORG_SETTING_NAMES.map((name) => [name, SETTING_COLUMN[ORG_SETTINGS[name].kind]()]),
+) as SettingColumns;
+const SETTINGS_ROW = rowShape('org settings', SETTING_COLUMNS);
+const ORG_SETTINGS_ROW = rowShape('org settings of an org', { orgId: col.text(), ...SETTING_COLUMNS });
+
 // a change of these re-judges the org's alerts (its due times move)
 const ALERT_THRESHOLDS: readonly OrgSettingName[] = [
   'teamIdleHours',
@@ -30,22 +46,27 @@ const ALERT_THRESHOLDS: readonly OrgSettingName[] = [
 
 /** Per-org settings (contract §4 and §6); the defaults apply until an admin changes them. */
 export class OrgSettingsRepository {
-  constructor(private readonly db: Pick<EntityManager, 'query'>) {}
+  constructor(private readonly db: Queryable) {}
 
   async get(orgId: string): Promise<OrgSettings> {
-    const rows: OrgSettings[] = await this.db.query(`SELECT ${SELECT} FROM org_settings WHERE org_id = $1`, [
-      orgId,
-    ]);
-    return rows[0] ?? DEFAULT_ORG_SETTINGS;
+    const row = await selectRow(
+      this.db,
+      SETTINGS_ROW,
+      `SELECT ${SELECT} FROM org_settings WHERE org_id = $1`,
+      [orgId],
+    );
+    return row ?? DEFAULT_ORG_SETTINGS;
   }
 
   /** Each org's settings (the defaults for an org that changed none), in one statement. */
   async getMany(orgIds: readonly string[]): Promise<Map<string, OrgSettings>> {
     const unique = [...new Set(orgIds)];
-    const rows: (OrgSettings & { orgId: string })[] =
+    const rows =
       unique.length === 0
         ? []
-        : await this.db.query(
+        : await selectRows(
+            this.db,
+            ORG_SETTINGS_ROW,
             `SELECT org_id AS "orgId", ${SELECT} FROM org_settings WHERE org_id = ANY($1::uuid[])`,
             [unique],
           );
@@ -59,7 +80,9 @@ export class OrgSettingsRepository {
     const values = fields.map((f) => changes[f]);
     const assignments = fields.map((f, i) => `${settingColumn(f)} = $${i + 2}`);
     const sweep = fields.some((f) => ALERT_THRESHOLDS.includes(f)) ? `, sweep AS (${REQUEST_SWEEP})` : '';
-    const rows: OrgSettings[] = await this.db.query(
+    return selectOne(
+      this.db,
+      SETTINGS_ROW,
       `WITH stored AS (
          INSERT INTO org_settings (org_id${fields.map((f) => `, ${settingColumn(f)}`).join('')})
          VALUES ($1${fields.map((_, i) => `, $${i + 2}`).join('')})
@@ -68,6 +91,5 @@ export class OrgSettingsRepository {
        SELECT ${SELECT} FROM stored`,
       [orgId, ...values],
     );
-    return rows[0];
   }
 }

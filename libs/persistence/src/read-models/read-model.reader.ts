@@ -1,8 +1,7 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
-import type { EntityManager } from 'typeorm';
+import { Type } from '@sinclair/typebox';
+import { type Queryable, col, rowShape, selectOne, selectRows } from '../database/typed-sql';
 import { type ReadModelTables, tablesOf } from '../projections/read-model-tables';
-
-type Queryable = Pick<EntityManager, 'query'>;
 
 /** A subject's head as read: its state, the occurrence of its latest fact, and its data version. */
 export interface HeadView<Head> {
@@ -31,6 +30,53 @@ export interface HeadPage {
 type StoredFact = [number, number, unknown];
 
 const HEAD = `subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", version::float8 AS version`;
+
+const HEAD_ROW = rowShape('read model head', {
+  subjectId: col.text(),
+  state: col.json(),
+  lastAt: col.float(),
+  version: col.float(),
+});
+// facts as stored: [occurrence ms, store position, the model's data]
+const STORED_FACTS = col.array(Type.Tuple([col.float(), col.float(), col.json()]));
+const SUBJECT_WEEK_ROW = rowShape('read model subject week', {
+  subjectId: col.text(),
+  week: col.float(),
+  start: col.json(),
+  facts: STORED_FACTS,
+});
+const FLAGGED_WEEK_ROW = rowShape('read model flagged week', {
+  subjectId: col.text(),
+  week: col.float(),
+  coversUntil: col.nullable(col.float()),
+  start: col.json(),
+  facts: STORED_FACTS,
+});
+// a head column of subjects whose column is one of some values (so set)
+const COLUMN_VALUE_ROW = rowShape('read model head column value', {
+  subjectId: col.text(),
+  value: col.text(),
+  lastAt: col.float(),
+});
+const COLUMN_OF_ALL_ROW = rowShape('read model head column', {
+  subjectId: col.text(),
+  value: col.nullable(col.text()),
+});
+const COUNT_ROW = rowShape('read model subject count', { n: col.int() });
+const COUNTS_ROW = rowShape('read model subject counts', { counts: col.array(col.int()) });
+const FACT_COUNTS_ROW = rowShape('read model fact counts', {
+  subjectId: col.text(),
+  facts: col.int(),
+  withItems: col.int(),
+});
+const SUBJECT_ROW = rowShape('read model subject', { subjectId: col.text() });
+const LINK_ROW = rowShape('read model link', { linkId: col.text(), subjectId: col.text() });
+const LINKED_ROW = rowShape('read model linked', { linked: col.bool() });
+const ID_ROW = rowShape('read model id', { id: col.text() });
+const TOTALS_ROW = rowShape('read model totals', { sums: col.array(col.array(col.text())) });
+
+const factsOf = <Data>(facts: readonly StoredFact[]): Fact<Data>[] =>
+  facts.map(([at, position, data]) => ({ at, position, data: data as Data }));
 
 /**
  * The subjects asked ($2, in org $1) as `k`, each with its weeks `w` from the one that covers $3 (its first
@@ -65,7 +111,7 @@ export class ReadModelReader<Head, Data> {
 
   async heads(orgId: string, ids: readonly string[]): Promise<HeadView<Head>[]> {
     if (ids.length === 0) return [];
-    return this.db.query(
+    return this.selectHeads(
       `SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND subject_id = ANY($2::text[])`,
       [orgId, ids],
     );
@@ -75,7 +121,7 @@ export class ReadModelReader<Head, Data> {
   async listHeads(orgId: string, page: HeadPage): Promise<HeadView<Head>[]> {
     const column = page.where ? this.column(page.where.column) : null;
     const set = page.set === undefined ? null : this.column(page.set);
-    return this.db.query(
+    return this.selectHeads(
       `SELECT ${HEAD} FROM ${this.tables.head}
         WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2)
           ${column ? `AND ${column} = ANY($4::text[])` : ''} ${set ? `AND ${set} IS NOT NULL` : ''}
@@ -86,7 +132,7 @@ export class ReadModelReader<Head, Data> {
 
   /** Heads whose column is not null (a partial index serves the ones declared for it). */
   async headsWhereSet(orgId: string, column: string): Promise<HeadView<Head>[]> {
-    return this.db.query(
+    return this.selectHeads(
       `SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND ${this.column(column)} IS NOT NULL`,
       [orgId],
     );
@@ -94,7 +140,7 @@ export class ReadModelReader<Head, Data> {
 
   /** Heads whose latest fact occurred after t (their head says more than "as of t"). */
   async headsAfter(orgId: string, t: number): Promise<HeadView<Head>[]> {
-    return this.db.query(`SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND last_at_ms > $2`, [
+    return this.selectHeads(`SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND last_at_ms > $2`, [
       orgId,
       Math.floor(t),
     ]);
@@ -111,7 +157,9 @@ export class ReadModelReader<Head, Data> {
   ): Promise<{ subjectId: string; value: string; lastAt: number }[]> {
     if (values.length === 0) return [];
     const c = this.column(column);
-    return this.db.query(
+    return selectRows(
+      this.db,
+      COLUMN_VALUE_ROW,
       `SELECT subject_id AS "subjectId", ${c} AS value, last_at_ms::float8 AS "lastAt" FROM ${this.tables.head}
         WHERE org_id = $1 AND ${c} = ANY($2::text[])`,
       [orgId, values],
@@ -125,7 +173,7 @@ export class ReadModelReader<Head, Data> {
    */
   async linkedHeadsAfter(orgId: string, linkIds: readonly string[], t: number): Promise<HeadView<Head>[]> {
     if (this.tables.links === undefined || linkIds.length === 0) return [];
-    return this.db.query(
+    return this.selectHeads(
       `SELECT ${HEAD} FROM ${this.tables.head} h
         WHERE h.org_id = $1 AND h.last_at_ms > $3
           AND EXISTS (SELECT 1 FROM ${this.tables.links} l
@@ -136,14 +184,18 @@ export class ReadModelReader<Head, Data> {
 
   /** Subject id and one head column of every subject of the org: a compact whole-org picture. */
   async columnOfAll(orgId: string, column: string): Promise<{ subjectId: string; value: string | null }[]> {
-    return this.db.query(
+    return selectRows(
+      this.db,
+      COLUMN_OF_ALL_ROW,
       `SELECT subject_id AS "subjectId", ${this.column(column)} AS value FROM ${this.tables.head} WHERE org_id = $1`,
       [orgId],
     );
   }
 
   async count(orgId: string): Promise<number> {
-    const [row] = await this.db.query<{ n: number }[]>(
+    const row = await selectOne(
+      this.db,
+      COUNT_ROW,
       `SELECT count(*)::int AS n FROM ${this.tables.head} WHERE org_id = $1`,
       [orgId],
     );
@@ -152,7 +204,9 @@ export class ReadModelReader<Head, Data> {
 
   /** How many subjects, optionally only those whose head column equals one of the values. */
   async countWhere(orgId: string, where?: { column: string; values: readonly string[] }): Promise<number> {
-    const [row] = await this.db.query<{ n: number }[]>(
+    const row = await selectOne(
+      this.db,
+      COUNT_ROW,
       `SELECT count(*)::int AS n FROM ${this.tables.head}
         WHERE org_id = $1 ${where ? `AND ${this.column(where.column)} = ANY($2::text[])` : ''}`,
       where ? [orgId, where.values] : [orgId],
@@ -166,7 +220,9 @@ export class ReadModelReader<Head, Data> {
    */
   async countSet(orgId: string, columns: readonly string[], t: number): Promise<number[]> {
     const [first, ...others] = columns.map((c) => this.column(c));
-    const [row] = await this.db.query<{ counts: number[] }[]>(
+    const row = await selectOne(
+      this.db,
+      COUNTS_ROW,
       `SELECT ARRAY[count(*)${others.map((c) => `, count(*) FILTER (WHERE ${c} IS NOT NULL)`).join('')}]::int[] AS counts
          FROM ${this.tables.head} WHERE org_id = $1 AND ${first} IS NOT NULL AND last_at_ms <= $2`,
       [orgId, Math.floor(t)],
@@ -186,7 +242,9 @@ export class ReadModelReader<Head, Data> {
   ): Promise<Map<string, WeekView<Head, Data>[]>> {
     const found = new Map<string, WeekView<Head, Data>[]>(ids.map((id) => [id, []]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
-    const rows: { subjectId: string; week: number; start: Head; facts: StoredFact[] }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      SUBJECT_WEEK_ROW,
       `SELECT k.subject_id AS "subjectId", w.week_ms::float8 AS week, w.start_state AS start, w.facts
          ${weeksCovering(this.tables.weeks)}
         ORDER BY k.subject_id, w.week_ms`,
@@ -195,8 +253,8 @@ export class ReadModelReader<Head, Data> {
     for (const row of rows)
       found.get(row.subjectId)?.push({
         week: row.week,
-        start: row.start,
-        facts: row.facts.map(([at, position, data]) => ({ at, position, data: data as Data })),
+        start: row.start as Head,
+        facts: factsOf<Data>(row.facts),
       });
     return found;
   }
@@ -214,7 +272,9 @@ export class ReadModelReader<Head, Data> {
   ): Promise<Map<string, { facts: number; withItems: number }>> {
     const found = new Map(ids.map((id) => [id, { facts: 0, withItems: 0 }]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
-    const rows: { subjectId: string; facts: number; withItems: number }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      FACT_COUNTS_ROW,
       `SELECT k.subject_id AS "subjectId", count(*)::int AS facts,
               count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)::int AS "withItems"
          ${weeksCovering(this.tables.weeks)}
@@ -231,7 +291,9 @@ export class ReadModelReader<Head, Data> {
   async flagged(orgId: string, flag: string, from: number, to: number): Promise<string[]> {
     if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
       throw new Error(`${this.model.name} has no week flag ${flag}`);
-    const rows: { subjectId: string }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      SUBJECT_ROW,
       `SELECT DISTINCT subject_id AS "subjectId" FROM ${this.tables.weeks}
         WHERE org_id = $1 AND ${flag}
           AND coalesce(covers_until_ms, 9007199254740991) > $2 AND week_ms < $3
@@ -255,13 +317,9 @@ export class ReadModelReader<Head, Data> {
     if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
       throw new Error(`${this.model.name} has no week flag ${flag}`);
     if (ids.length === 0) return [];
-    const rows: {
-      subjectId: string;
-      week: number;
-      coversUntil: number | null;
-      start: Head;
-      facts: StoredFact[];
-    }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      FLAGGED_WEEK_ROW,
       `SELECT subject_id AS "subjectId", week_ms::float8 AS week, covers_until_ms::float8 AS "coversUntil",
                 start_state AS start, facts
            FROM ${this.tables.weeks}
@@ -270,16 +328,15 @@ export class ReadModelReader<Head, Data> {
           ORDER BY subject_id, week_ms`,
       [orgId, ids, Math.floor(from), Math.ceil(to)],
     );
-    return rows.map((row) => ({
-      ...row,
-      facts: row.facts.map(([at, position, data]) => ({ at, position, data: data as Data })),
-    }));
+    return rows.map((row) => ({ ...row, start: row.start as Head, facts: factsOf<Data>(row.facts) }));
   }
 
   /** Each (link, subject) pair of these links: e.g. for each person, every manager who ever rated them. */
   async links(orgId: string, linkIds: readonly string[]): Promise<{ linkId: string; subjectId: string }[]> {
     if (this.tables.links === undefined || linkIds.length === 0) return [];
-    return this.db.query(
+    return selectRows(
+      this.db,
+      LINK_ROW,
       `SELECT link_id AS "linkId", subject_id AS "subjectId" FROM ${this.tables.links}
         WHERE org_id = $1 AND link_id = ANY($2::text[]) ORDER BY 1, 2`,
       [orgId, linkIds],
@@ -289,7 +346,9 @@ export class ReadModelReader<Head, Data> {
   /** Whether some subject ever named this id. */
   async isLinked(orgId: string, linkId: string): Promise<boolean> {
     if (this.tables.links === undefined) return false;
-    const [row] = await this.db.query<{ linked: boolean }[]>(
+    const row = await selectOne(
+      this.db,
+      LINKED_ROW,
       `SELECT EXISTS (SELECT 1 FROM ${this.tables.links} WHERE org_id = $1 AND link_id = $2) AS linked`,
       [orgId, linkId],
     );
@@ -298,7 +357,9 @@ export class ReadModelReader<Head, Data> {
 
   /** Subject ids with a head, in id order, paged. */
   async ids(orgId: string, page: { first: number; after?: string }): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      ID_ROW,
       `SELECT subject_id AS id FROM ${this.tables.head}
         WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2) ORDER BY 1 LIMIT $3`,
       [orgId, page.after ?? null, page.first],
@@ -309,7 +370,9 @@ export class ReadModelReader<Head, Data> {
   /** Every id some subject ever named (the model's links), in id order, paged. */
   async linkIds(orgId: string, page: { first?: number; after?: string } = {}): Promise<string[]> {
     if (this.tables.links === undefined) return [];
-    const rows: { id: string }[] = await this.db.query(
+    const rows = await selectRows(
+      this.db,
+      ID_ROW,
       `SELECT DISTINCT link_id AS id FROM ${this.tables.links}
         WHERE org_id = $1 AND ($2::text IS NULL OR link_id > $2) ORDER BY 1 LIMIT $3`,
       [orgId, page.after ?? null, page.first ?? null],
@@ -332,12 +395,22 @@ export class ReadModelReader<Head, Data> {
       const where = `($${f}::bigint IS NULL OR day_ms >= $${f}) AND day_ms < $${t}`;
       return `ARRAY[${columns.map((c) => `coalesce(sum(${c}) FILTER (WHERE ${where}), 0)::text`).join(', ')}]`;
     });
-    const [row] = await this.db.query<{ sums: string[][] }[]>(
+    const row = await selectOne(
+      this.db,
+      TOTALS_ROW,
       `SELECT ARRAY[${sums.join(', ')}] AS sums FROM ${this.tables.totals}
         WHERE org_id = $1 AND day_ms < ${Math.max(...ranges.map(([, to]) => Math.floor(to)))}`,
       params,
     );
     return row.sums.map((range) => range.map((v) => BigInt(v)));
+  }
+
+  /** Heads as read, their state the model's head. */
+  private async selectHeads(sql: string, params: unknown[]): Promise<HeadView<Head>[]> {
+    return (await selectRows(this.db, HEAD_ROW, sql, params)).map((row) => ({
+      ...row,
+      state: row.state as Head,
+    }));
   }
 
   private column(name: string): string {
