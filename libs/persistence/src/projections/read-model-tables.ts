@@ -1,4 +1,6 @@
 import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
+import { Type } from '@sinclair/typebox';
+import { col } from '../database/typed-sql';
 
 /** The tables a declaration implies (a rebuild fills copies with a suffix beside them). */
 export interface ReadModelTables {
@@ -22,3 +24,7 @@ export const tableNames = (tables: ReadModelTables): string[] =>
 
 /** Every table of every registered read model. */
 export const READ_MODEL_TABLES: readonly string[] = READ_MODELS.flatMap((m) => tableNames(tablesOf(m)));
+
+/** A week's facts as stored (jsonb): [occurrence ms, store position, the model's data]. */
+export type StoredFact = [number, number, unknown];
+export const STORED_FACTS = col.array(Type.Tuple([col.float(), col.float(), col.json()]));

@@ -1,10 +1,9 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
 import type { ClientBase } from 'pg';
-import { Type } from '@sinclair/typebox';
 import { copyRows } from '../database/copy-rows';
 import { columnNames, jsonRows } from '../database/json-rows';
 import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
-import { type ReadModelTables, tablesOf } from './read-model-tables';
+import { type ReadModelTables, STORED_FACTS, type StoredFact, tablesOf } from './read-model-tables';
 
 type Tx = Queryable;
 
@@ -43,8 +42,6 @@ export interface TotalsRow {
   values: bigint[];
 }
 
-type StoredFact = [number, number, unknown];
-
 const HEAD_ROW = rowShape('read model head', {
   org_id: col.text(),
   subject_id: col.text(),
@@ -53,8 +50,6 @@ const HEAD_ROW = rowShape('read model head', {
   last_position: col.float(),
   version: col.float(),
 });
-// facts as stored: [occurrence ms, store position, the model's data]
-const STORED_FACTS = col.array(Type.Tuple([Type.Number(), Type.Number(), Type.Unknown()]));
 const WEEK_ROW = rowShape('read model week', {
   week: col.float(),
   start_state: col.json(),

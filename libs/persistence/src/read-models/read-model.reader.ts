@@ -1,7 +1,11 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
-import { Type } from '@sinclair/typebox';
 import { type Queryable, col, rowShape, selectOne, selectRows } from '../database/typed-sql';
-import { type ReadModelTables, tablesOf } from '../projections/read-model-tables';
+import {
+  type ReadModelTables,
+  STORED_FACTS,
+  type StoredFact,
+  tablesOf,
+} from '../projections/read-model-tables';
 
 /** A subject's head as read: its state, the occurrence of its latest fact, and its data version. */
 export interface HeadView<Head> {
@@ -27,8 +31,6 @@ export interface HeadPage {
   set?: string;
 }
 
-type StoredFact = [number, number, unknown];
-
 const HEAD = `subject_id AS "subjectId", state, last_at_ms::float8 AS "lastAt", version::float8 AS version`;
 
 const HEAD_ROW = rowShape('read model head', {
@@ -37,8 +39,6 @@ const HEAD_ROW = rowShape('read model head', {
   lastAt: col.float(),
   version: col.float(),
 });
-// facts as stored: [occurrence ms, store position, the model's data]
-const STORED_FACTS = col.array(Type.Tuple([col.float(), col.float(), col.json()]));
 const SUBJECT_WEEK_ROW = rowShape('read model subject week', {
   subjectId: col.text(),
   week: col.float(),
