@@ -103,7 +103,9 @@ async function main() {
     for (let i = 0; i < Number(process.env.SEPARATE ?? 2); i++)
       for (const [n, d, v] of page(100 + i)) console.log(JSON.stringify(await q(n, d, v)));
   const times: number[] = [];
+  let loadsCpuMs = 0;
   for (let i = 0; i <= loads; i++) {
+    const c0 = cpu();
     const [first, ...rest] = [
       page(i).filter(([n]) => n !== 'alerts'),
       page(i).filter(([n]) => n === 'alerts'),
@@ -113,13 +115,19 @@ async function main() {
     const r = await Promise.all(first.map(([n, d, v]) => q(n, d, v)));
     for (const [n, d, v] of rest.flat()) r.push(await q(n, d, v));
     const ms = performance.now() - t;
-    if (i > 0) times.push(ms);
+    if (i > 0) {
+      times.push(ms);
+      loadsCpuMs += cpu() - c0;
+    }
     console.log(
       `load ${i}: ${Math.round(ms)} ms, ${proxy.pgStatements - before} statements ${r.map((x) => `${x.name}=${x.ms}${x.ok === 'ok' ? '' : '!'}`).join(' ')}`,
     );
   }
   times.sort((a, b) => a - b);
-  if (times.length) console.log(`page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms`);
+  if (times.length)
+    console.log(
+      `page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms, the API's CPU ${Math.round(loadsCpuMs / times.length)} ms/load`,
+    );
   const uncached = Number(process.env.UNCACHED ?? 0);
   if (uncached > 0) {
     const groups = setup.groups ?? [null, ...largeOrgGroupIds({ groups: setup.size?.groups ?? 0 })];
