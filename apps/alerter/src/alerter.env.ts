@@ -20,9 +20,11 @@ export const alerterEnv = {
   ALERTER_RETRY_MAX_MS: env.int(300_000, 1_000, 86_400_000),
   // a webhook's whole request: name lookup, connect, the answer's status line and headers
   ALERTER_WEBHOOK_TIMEOUT_MS: env.int(10_000, 100, 120_000),
-  // sends in flight per alerter instance, and per webhook across instances
+  // webhook requests in flight per alerter instance, and per webhook across instances
   ALERTER_DELIVERY_CONCURRENCY: env.int(50, 1, 1_000),
   ALERTER_WEBHOOK_CONCURRENCY: env.int(2, 1, 50),
+  // Kafka deliveries per send (one send in flight per instance): a sweep's thousands of alerts in few claims
+  ALERTER_KAFKA_BATCH: env.int(500, 1, 2_000),
   // private addresses webhooks may reach (self-hosted receivers); none by default
   ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable,
   // how long without a completed evaluation round, or a due delivery left unattempted, before /health is 503

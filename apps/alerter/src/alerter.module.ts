@@ -88,6 +88,7 @@ export class AlerterModule {
               telemetry.delivery(deliver),
               {
                 concurrency: config.ALERTER_DELIVERY_CONCURRENCY,
+                kafkaBatch: config.ALERTER_KAFKA_BATCH,
                 perWebhook: config.ALERTER_WEBHOOK_CONCURRENCY,
                 pollMs: Math.min(1_000, config.ALERTER_INTERVAL_MS),
               },

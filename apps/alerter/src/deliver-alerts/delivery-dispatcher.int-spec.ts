@@ -26,7 +26,7 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
       return Promise.resolve([]);
     },
   };
-  const dispatcher = () =>
+  const dispatcher = (kafkaBatch = 500) =>
     new DeliveryDispatcher(
       db,
       new DeliverAlertsHandler(
@@ -41,7 +41,7 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
         },
         createLogger('alerter-test', 'silent'),
       ),
-      { concurrency: 50, perWebhook: 2, pollMs: 100 },
+      { concurrency: 50, kafkaBatch, perWebhook: 2, pollMs: 100 },
       createLogger('alerter-test', 'silent'),
     );
   const raise = async (n: number) => {
@@ -87,5 +87,20 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
       `SELECT min(attempts)::int AS attempts FROM alert_outbox`,
     );
     expect(attempts).toBe(2);
+  });
+
+  it('sends a sweep’s 1,200 alerts in batches of the Kafka batch size, one send at a time, not 50 at a time', async () => {
+    sends.length = 0;
+    await db.query(`UPDATE alert_outbox SET status = 'delivered' WHERE status = 'pending'`);
+    await raise(1_200);
+    const running = dispatcher(500);
+    running.start();
+    try {
+      await eventually(async () => expect(await pending()).toBe(0), { timeoutMs: 30_000, intervalMs: 100 });
+    } finally {
+      await running.stop();
+    }
+    expect(sends.map((s) => s.messages.length)).toEqual([500, 500, 200]);
+    expect(new Set(sends.flatMap((s) => s.messages.map((m) => m.key))).size).toBe(1_200);
   });
 });

@@ -5,8 +5,10 @@ import type { DataSource } from 'typeorm';
 import type { DeliverAlertsHandler } from './deliver-alerts.handler';
 
 export interface DispatchOptions {
-  /** sends in flight in this instance */
+  /** webhook requests in flight in this instance */
   concurrency: number;
+  /** Kafka deliveries per send; one Kafka send is in flight at a time, beside the webhooks' */
+  kafkaBatch: number;
   /** sends in flight per webhook, across instances */
   perWebhook: number;
   pollMs: number;
@@ -21,8 +23,8 @@ export class DeliveryDispatcher {
   private readonly claimant = randomUUID();
   private readonly outbox: AlertOutbox;
   private readonly sending = new Set<Promise<void>>();
-  /** deliveries in flight (a Kafka batch counts each of its deliveries) */
-  private inFlight = 0;
+  private webhooksInFlight = 0;
+  private kafkaInFlight = false;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
@@ -75,32 +77,45 @@ export class DeliveryDispatcher {
       });
   }
 
+  /**
+   * Every Kafka delivery claimed goes in one send: a claim and its record cost about the same for 50
+   * deliveries as for 500, so a sweep's thousands of alerts take few of them. Each webhook delivery is a
+   * request of its own.
+   */
   private async fill(): Promise<void> {
-    const free = this.options.concurrency - this.inFlight;
-    if (free <= 0) return;
+    const free = Math.max(0, this.options.concurrency - this.webhooksInFlight);
+    const kafkaLimit = this.kafkaInFlight ? 0 : this.options.kafkaBatch;
+    if (free === 0 && kafkaLimit === 0) return;
     const claimed = await this.outbox.claim({
       limit: free,
+      kafkaLimit,
       perWebhook: this.options.perWebhook,
       leaseMs: this.handler.longestSendMs + 30_000,
       claimant: this.claimant,
     });
-    // every Kafka delivery claimed goes in one send; each webhook delivery is a request of its own
     const kafka = claimed.filter((d) => d.channel === 'kafka');
-    if (kafka.length > 0)
-      this.track(kafka.length, kafka[0].id, this.handler.deliverToKafka(kafka, this.claimant));
-    for (const delivery of claimed.filter((d) => d.channel !== 'kafka'))
-      this.track(1, delivery.id, this.handler.deliver(delivery, this.claimant, this.stopping.signal));
+    if (kafka.length > 0) {
+      this.kafkaInFlight = true;
+      this.track(kafka[0].id, this.handler.deliverToKafka(kafka, this.claimant), () => {
+        this.kafkaInFlight = false;
+      });
+    }
+    for (const delivery of claimed.filter((d) => d.channel !== 'kafka')) {
+      this.webhooksInFlight++;
+      this.track(delivery.id, this.handler.deliver(delivery, this.claimant, this.stopping.signal), () => {
+        this.webhooksInFlight--;
+      });
+    }
   }
 
-  private track(deliveries: number, first: string, sending: Promise<void>): void {
-    this.inFlight += deliveries;
+  private track(first: string, sending: Promise<void>, ended: () => void): void {
     const send: Promise<void> = sending
       .catch((error: unknown) =>
         // the outcome could not be recorded: the lease lapses and the delivery comes due again
         this.logger.error({ delivery: first, err: describeError(error) }, 'could not record a delivery'),
       )
       .finally(() => {
-        this.inFlight -= deliveries;
+        ended();
         this.sending.delete(send);
         this.wake();
       });

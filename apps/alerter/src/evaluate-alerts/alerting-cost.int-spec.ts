@@ -187,7 +187,8 @@ describe('alerting cost follows the work asked, not the size of the org or of th
       await org.db.query('ANALYZE alert_outbox');
       const measured = measureStatements(org.db);
       const claimed = await new AlertOutbox(measured.db).claim({
-        limit: 10,
+        limit: 4,
+        kafkaLimit: 6,
         perWebhook: 2,
         leaseMs: 60_000,
         claimant: randomUUID(),

@@ -15,6 +15,7 @@ describe('the alert outbox (PostgreSQL)', () => {
   let outbox: AlertOutbox;
   const options = (claimant: string, over: Partial<ClaimOptions> = {}): ClaimOptions => ({
     limit: 50,
+    kafkaLimit: 50,
     perWebhook: 2,
     leaseMs: 60_000,
     claimant,
@@ -75,7 +76,7 @@ describe('the alert outbox (PostgreSQL)', () => {
     await raise(a, 30);
     await raise(b, 1);
 
-    const first = await outbox.claim(options(randomUUID(), { limit: 4 }));
+    const first = await outbox.claim(options(randomUUID(), { limit: 2, kafkaLimit: 2 }));
     // turns: every webhook's and every org's Kafka first delivery before anyone's second
     expect(first.filter((d) => d.webhook?.id === hookB.id)).toHaveLength(1);
     expect(first.filter((d) => d.channel === 'kafka' && d.orgId === b)).toHaveLength(1);
@@ -84,6 +85,17 @@ describe('the alert outbox (PostgreSQL)', () => {
     const toA = [...first, ...rest].filter((d) => d.webhook?.id === hookA.id);
     expect(toA).toHaveLength(2); // a third waits until one of the two in flight ends
     expect(await outbox.claim(options(randomUUID()))).toEqual([]);
+  });
+
+  it('limits webhook and Kafka deliveries apart: a Kafka batch does not take webhooks’ room', async () => {
+    const a = await org();
+    await webhook(a);
+    await raise(a, 30);
+    const claimed = await outbox.claim(options(randomUUID(), { limit: 1, kafkaLimit: 25 }));
+    expect(claimed.filter((d) => d.channel === 'kafka')).toHaveLength(25);
+    expect(claimed.filter((d) => d.channel === 'webhook')).toHaveLength(1);
+    const webhooksOnly = await outbox.claim(options(randomUUID(), { kafkaLimit: 0 }));
+    expect(webhooksOnly.map((d) => d.channel)).toEqual(['webhook']); // its second slot; the third waits
   });
 
   it('records only the claimant’s result; a lapsed lease makes the delivery due again', async () => {
@@ -188,7 +200,7 @@ describe('the alert outbox (PostgreSQL)', () => {
     const a = await org();
     await raise(a, 5, 'bulk');
     await raise(a, 1, 'live', 5);
-    const claimed = await outbox.claim(options(randomUUID(), { limit: 1 }));
+    const claimed = await outbox.claim(options(randomUUID(), { kafkaLimit: 1 }));
     expect(claimed.map((d) => d.payload.alert.subjectId)).toEqual(['team-5']);
   });
 

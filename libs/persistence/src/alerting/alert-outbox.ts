@@ -16,8 +16,10 @@ export interface OutboxDelivery {
 }
 
 export interface ClaimOptions {
-  /** at most this many deliveries */
+  /** at most this many webhook deliveries (each a request of its own) */
   limit: number;
+  /** at most this many Kafka deliveries (sent together, as one request); 0 for none */
+  kafkaLimit: number;
   /** at most this many deliveries of one webhook in flight, whoever sends them */
   perWebhook: number;
   /** the claim lapses after this, so a delivery whose sender died comes due again */
@@ -64,7 +66,7 @@ const UNDELIVERED_BACKLOG = rowShape('undelivered backlog per channel', {
  * The queues with deliveries ready (pending, not waiting behind an earlier change of their alert),
  * found by skipping through the ready index one queue at a time, each with its room: a webhook's
  * in-flight limit less what is in flight (deleted webhooks have none), an org's Kafka queue $1.
- * $1: the claim's limit, $2: the in-flight limit per webhook.
+ * $1: the claim's Kafka limit, $2: the in-flight limit per webhook.
  */
 const QUEUES = `
   queues(queue) AS (
@@ -122,13 +124,17 @@ export class AlertOutbox {
         CLAIMED_DELIVERY,
         `WITH RECURSIVE ${QUEUES},
          candidates AS (
-           SELECT d.id, d.lane, d.next_attempt_at, r.room,
+           SELECT d.id, d.lane, d.next_attempt_at, r.room, r.webhook_id IS NULL AS kafka,
                   row_number() OVER (PARTITION BY r.queue ORDER BY d.lane, d.next_attempt_at, d.id) AS turn
              FROM rooms r CROSS JOIN LATERAL (${DUE_IN('r.queue', 'greatest(r.room, 0)')}) d
             WHERE r.room > 0
          ),
          picked AS (
-           SELECT id FROM candidates WHERE turn <= room ORDER BY turn, lane, next_attempt_at, id LIMIT $1
+           (SELECT id FROM candidates WHERE NOT kafka AND turn <= room
+             ORDER BY turn, lane, next_attempt_at, id LIMIT $5)
+           UNION ALL
+           (SELECT id FROM candidates WHERE kafka AND turn <= room
+             ORDER BY turn, lane, next_attempt_at, id LIMIT $1)
          ),
          locked AS (
            SELECT o.id FROM alert_outbox o JOIN picked p ON p.id = o.id
@@ -145,7 +151,7 @@ export class AlertOutbox {
          SELECT c.id::text, c.org_id AS "orgId", c.channel, c.attempts, c.payload, c.webhook_id,
                 c.trace_parent AS "traceParent", w.url, w.secret, w.secret_sealed AS sealed, w.format
            FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id ORDER BY c.id`,
-        [options.limit, options.perWebhook, options.leaseMs, options.claimant],
+        [options.kafkaLimit, options.perWebhook, options.leaseMs, options.claimant, options.limit],
       );
       return rows.map(({ webhook_id, url, secret, sealed, format, channel, payload, ...row }) => ({
         ...row,

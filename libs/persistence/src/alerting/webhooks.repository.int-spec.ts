@@ -73,6 +73,7 @@ describe('webhook secrets at rest', () => {
     if (raised.length !== 1) throw new Error('not raised');
     const claimed = await new AlertOutbox(db).claim({
       limit: 50,
+      kafkaLimit: 50,
       perWebhook: 5,
       leaseMs: 60_000,
       claimant: randomUUID(),
