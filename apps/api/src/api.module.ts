@@ -63,11 +63,16 @@ export class ApiModule {
         entries: () => teamHistories.size,
         bytes: () => teamHistories.bytes,
       });
+    const sizes = new OrgSizesSource(resources.db, cache, resources.dataVersions);
+    resources.metrics?.cache('api_org_sizes', {
+      entries: () => sizes.held.entries,
+      bytes: () => sizes.held.bytes,
+    });
     const scheduler = new CooperativeScheduler();
     const policy = new GraphqlPolicy({
       db: resources.db,
       hideSchema: resources.hideSchema,
-      sizes: new OrgSizesSource(resources.db, cache, resources.dataVersions),
+      sizes,
       scheduler,
       teamHistories,
     });

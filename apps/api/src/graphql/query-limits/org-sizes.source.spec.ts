@@ -5,32 +5,83 @@ import { OrgSizesSource } from './org-sizes.source';
 
 const COUNTS = { teams: 20_000, groups: 5_000, people: 200_000, managers: 225_000, alerts: 3, openAlerts: 1 };
 
-/** Issue 20: counting a large org's people and teams is read once per data version, not per group asked. */
+/** Issue 20: counting a large org's people and alerts is not done per group asked, nor per data version. */
 describe('org sizes for the cost model', () => {
-  const versions = { listening: true, of: () => 7, epochOf: () => 1 } as unknown as OrgDataVersions;
   const given = () => {
+    const clock = { ms: 1_000 };
+    let version = 7;
+    let people = COUNTS.people;
     const statements: string[] = [];
+    let answered = () => Promise.resolve();
     const db = {
-      query: (sql: string, params: unknown[]) => {
+      query: async (sql: string, params: unknown[]) => {
         statements.push(sql);
-        return Promise.resolve(
-          sql.includes('GROUP BY group_id')
-            ? (params[1] as string[]).map((groupId) => ({ groupId, n: 12 }))
-            : [COUNTS],
-        );
+        if (sql.includes('GROUP BY group_id'))
+          return (params[1] as string[]).map((groupId) => ({ groupId, n: 12 }));
+        const counted = { ...COUNTS, people };
+        await answered();
+        return [counted];
       },
     } as unknown as DataSource;
-    const source = new OrgSizesSource(db, new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 60_000 }), versions);
-    return { source, statements };
+    const versions = { listening: true, of: () => version, epochOf: () => 1 } as unknown as OrgDataVersions;
+    const source = new OrgSizesSource(db, new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000 }), versions, {
+      countsMaxAgeMs: 60_000,
+      maxBytes: 1_000_000,
+      now: () => clock.ms,
+    });
+    const countsRead = () => statements.filter((sql) => sql.includes('person_head')).length;
+    return {
+      source,
+      statements,
+      countsRead,
+      clock,
+      newVersion: () => version++,
+      grow: (n: number) => (people += n),
+      holdAnswers: (until: Promise<void>) => (answered = () => until),
+    };
   };
 
   it('given the org counted once, when other groups are asked, then only their team counts are read', async () => {
-    const { source, statements } = given();
+    const { source, statements, countsRead } = given();
     expect(await source.of('org', ['g-1'])).toEqual({ ...COUNTS, teamsByGroup: { 'g-1': 12 } });
     expect(statements).toHaveLength(2);
     expect(await source.of('org', ['g-2'])).toEqual({ ...COUNTS, teamsByGroup: { 'g-2': 12 } });
     expect(await source.of('org', [])).toEqual({ ...COUNTS, teamsByGroup: {} });
     expect(statements).toHaveLength(3);
-    expect(statements.filter((sql) => sql.includes('person_head'))).toHaveLength(1);
+    expect(countsRead()).toBe(1);
+  });
+
+  it('given counts read, when the data version moves on, then the org is not counted again', async () => {
+    const { source, countsRead, newVersion } = given();
+    await source.of('org', []);
+    newVersion();
+    newVersion();
+    await source.of('org', []);
+    expect(countsRead()).toBe(1);
+  });
+
+  it('given counts half their maximum age, when asked, then they answer at once while a refresh counts again', async () => {
+    const { source, countsRead, clock, grow, holdAnswers } = given();
+    await source.of('org', []);
+    clock.ms += 31_000;
+    grow(5);
+    let release = () => undefined as void;
+    holdAnswers(new Promise<void>((resolve) => (release = resolve)));
+    // the refresh's answer is held back: the request is answered with the counts there were
+    expect((await source.of('org', [])).people).toBe(COUNTS.people);
+    expect((await source.of('org', [])).people).toBe(COUNTS.people);
+    expect(countsRead()).toBe(2); // one refresh, however many ask meanwhile
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await source.of('org', [])).people).toBe(COUNTS.people + 5);
+  });
+
+  it('given counts past their maximum age, when asked, then the request counts and waits for it', async () => {
+    const { source, countsRead, clock, grow } = given();
+    await source.of('org', []);
+    clock.ms += 61_000;
+    grow(7);
+    expect((await source.of('org', [])).people).toBe(COUNTS.people + 7);
+    expect(countsRead()).toBe(2);
   });
 });
