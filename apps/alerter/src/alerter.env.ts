@@ -23,8 +23,9 @@ export const alerterEnv = {
   // webhook requests in flight per alerter instance, and per webhook across instances
   ALERTER_DELIVERY_CONCURRENCY: env.int(50, 1, 1_000),
   ALERTER_WEBHOOK_CONCURRENCY: env.int(2, 1, 50),
-  // Kafka deliveries per send (one send in flight per instance): a sweep's thousands of alerts in few claims
-  ALERTER_KAFKA_BATCH: env.int(500, 1, 2_000),
+  // Kafka deliveries per send (one send in flight per instance): a sweep's thousands of alerts in few claims;
+  // at most 500 records of about a kilobyte, so that one partition's batch stays under the broker's 1 MiB
+  ALERTER_KAFKA_BATCH: env.int(500, 1, 500),
   // private addresses webhooks may reach (self-hosted receivers); none by default
   ALERTER_WEBHOOK_ALLOW_CIDRS: webhookAllowCidrsVariable,
   // how long without a completed evaluation round, or a due delivery left unattempted, before /health is 503

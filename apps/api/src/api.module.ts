@@ -21,7 +21,7 @@ import type { ExecutionLimits } from './graphql/execution-limits/execution-budge
 import { CooperativeScheduler } from './graphql/execution-limits/cooperative-scheduler';
 import { graphqlOptions } from './graphql/graphql-options';
 import { GraphqlPolicy } from './graphql/graphql-policy';
-import { OrgSizesSource } from './graphql/query-limits/org-sizes.source';
+import type { OrgSizesSource } from './graphql/query-limits/org-sizes.source';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { TeamHistoryCache } from './read-models/team-history.cache';
@@ -43,6 +43,8 @@ export interface ApiResources {
   /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
   cache: ApiCache | undefined;
   resultCache: ResultCache | undefined;
+  /** the org's sizes the cost of its queries is computed from */
+  sizes: OrgSizesSource;
   /** What an accepted query may take: time and response bytes (contract §12). */
   limits: ExecutionLimits;
   logger: Logger;
@@ -63,16 +65,11 @@ export class ApiModule {
         entries: () => teamHistories.size,
         bytes: () => teamHistories.bytes,
       });
-    const sizes = new OrgSizesSource(resources.db, cache, resources.dataVersions);
-    resources.metrics?.cache('api_org_sizes', {
-      entries: () => sizes.held.entries,
-      bytes: () => sizes.held.bytes,
-    });
     const scheduler = new CooperativeScheduler();
     const policy = new GraphqlPolicy({
       db: resources.db,
       hideSchema: resources.hideSchema,
-      sizes,
+      sizes: resources.sizes,
       scheduler,
       teamHistories,
     });

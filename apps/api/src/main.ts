@@ -20,6 +20,7 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { GRAPHQL_PATH } from './graphql/graphql-options';
 import { GRAPHQL_BODY_LIMIT, registerGraphqlBodyParsers } from './graphql/request-body';
 import { answerFromCache } from './graphql/result-cache/answer-from-cache';
+import { ORG_SIZES_DEFAULTS, OrgSizesSource } from './graphql/query-limits/org-sizes.source';
 import { OrgDataVersions } from './graphql/result-cache/org-data-versions';
 import { ResultCache } from './graphql/result-cache/result-cache';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -55,14 +56,24 @@ runService('orgpulse-api', async () => {
   const openSockets = new OpenSockets(credentials, logger, TOKEN_RECHECK_MS);
   // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
   listener.on(NOTIFY_CHANNELS.credentials, () => void openSockets.closeRevoked());
+  // a 32nd of the budget for orgs' sizes (about 2,000 orgs at the default), half for teams' weeks
+  // (api.module), the rest for answers and what they are computed from
+  const sizesBytes = Math.floor(config.API_CACHE_MAX_BYTES / 32);
   const cache =
     config.API_RESULT_CACHE_MS > 0
-      ? // half the budget for answers and what they are computed from, half for teams' weeks (api.module)
-        new ApiCache({
-          maxBytes: Math.floor(config.API_CACHE_MAX_BYTES / 2),
+      ? new ApiCache({
+          maxBytes: Math.floor(config.API_CACHE_MAX_BYTES / 2) - sizesBytes,
           maxAgeMs: config.API_RESULT_CACHE_MS,
         })
       : undefined;
+  const sizes = new OrgSizesSource(db, cache, dataVersions, logger, {
+    ...ORG_SIZES_DEFAULTS,
+    maxBytes: sizesBytes,
+  });
+  telemetry.metrics.cache('api_org_sizes', {
+    entries: () => sizes.held.entries,
+    bytes: () => sizes.held.bytes,
+  });
   const resultCache = cache && new ResultCache(dataVersions, cache);
   if (cache && resultCache)
     resultCache.meter = telemetry.metrics.cache('api_results', {
@@ -82,6 +93,7 @@ runService('orgpulse-api', async () => {
       webhookTargets: new WebhookTargetPolicy(config.ALERTER_WEBHOOK_ALLOW_CIDRS),
       cache,
       resultCache,
+      sizes,
       limits: {
         deadlineMs: config.API_QUERY_DEADLINE_MS,
         maxResponseBytes: config.API_MAX_RESPONSE_BYTES,
@@ -97,6 +109,7 @@ runService('orgpulse-api', async () => {
       connections,
       parts: [
         { name: 'api cache', stop: () => cache?.stop() },
+        { name: 'org sizes', stop: () => sizes.stop() },
         partOf('alert changes', alertChanges),
         partOf('listener', listener),
       ],

@@ -16,14 +16,24 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
   let db: DataSource;
   const sends: Parameters<Send>[0][] = [];
   let failNext = false;
+  // how long the broker takes to answer a send, and the most sends it had at once
+  let answerAfterMs = 0;
+  let sendsAtOnce = 0;
+  let mostSendsAtOnce = 0;
   const producer: Pick<Producer, 'send'> = {
-    send: (record) => {
+    send: async (record) => {
       sends.push(record);
-      if (failNext) {
-        failNext = false;
-        return Promise.reject(new Error('broker away'));
+      mostSendsAtOnce = Math.max(mostSendsAtOnce, ++sendsAtOnce);
+      try {
+        if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
+        if (failNext) {
+          failNext = false;
+          throw new Error('broker away');
+        }
+        return [];
+      } finally {
+        sendsAtOnce--;
       }
-      return Promise.resolve([]);
     },
   };
   const dispatcher = (kafkaBatch = 500) =>
@@ -91,6 +101,9 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
 
   it('sends a sweep’s 1,200 alerts in batches of the Kafka batch size, one send at a time, not 50 at a time', async () => {
     sends.length = 0;
+    mostSendsAtOnce = 0;
+    // a slow broker: the dispatcher's clock (100 ms) wakes it several times during each send
+    answerAfterMs = 300;
     await db.query(`UPDATE alert_outbox SET status = 'delivered' WHERE status = 'pending'`);
     await raise(1_200);
     const running = dispatcher(500);
@@ -101,6 +114,7 @@ describe('delivering to Kafka: one send per batch of claimed deliveries', () => 
       await running.stop();
     }
     expect(sends.map((s) => s.messages.length)).toEqual([500, 500, 200]);
+    expect(mostSendsAtOnce).toBe(1);
     expect(new Set(sends.flatMap((s) => s.messages.map((m) => m.key))).size).toBe(1_200);
   });
 });

@@ -95,14 +95,16 @@ export class DeliveryDispatcher {
     });
     const kafka = claimed.filter((d) => d.channel === 'kafka');
     if (kafka.length > 0) {
+      const sending = this.handler.deliverToKafka(kafka, this.claimant);
       this.kafkaInFlight = true;
-      this.track(kafka[0].id, this.handler.deliverToKafka(kafka, this.claimant), () => {
+      this.track(kafka[0].id, sending, () => {
         this.kafkaInFlight = false;
       });
     }
     for (const delivery of claimed.filter((d) => d.channel !== 'kafka')) {
+      const sending = this.handler.deliver(delivery, this.claimant, this.stopping.signal);
       this.webhooksInFlight++;
-      this.track(delivery.id, this.handler.deliver(delivery, this.claimant, this.stopping.signal), () => {
+      this.track(delivery.id, sending, () => {
         this.webhooksInFlight--;
       });
     }

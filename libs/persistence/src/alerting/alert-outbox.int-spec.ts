@@ -84,7 +84,22 @@ describe('the alert outbox (PostgreSQL)', () => {
     const rest = await outbox.claim(options(randomUUID()));
     const toA = [...first, ...rest].filter((d) => d.webhook?.id === hookA.id);
     expect(toA).toHaveLength(2); // a third waits until one of the two in flight ends
-    expect(await outbox.claim(options(randomUUID()))).toEqual([]);
+    const later = await outbox.claim(options(randomUUID()));
+    expect(later.filter((d) => d.channel === 'webhook')).toEqual([]);
+  });
+
+  it('shares a claim’s Kafka limit among the orgs waiting, turn by turn', async () => {
+    const [a, b, c] = [await org(), await org(), await org()];
+    await raise(a, 30);
+    await raise(b, 30);
+    await raise(c, 2);
+    const claimed = await outbox.claim(options(randomUUID(), { kafkaLimit: 12 }));
+    const of = (orgId: string) => claimed.filter((d) => d.orgId === orgId).length;
+    expect([of(a), of(b), of(c)]).toEqual([5, 5, 2]);
+    // with what was claimed in flight, one org's backlog still fills the limit
+    await outbox.claim(options(randomUUID(), { kafkaLimit: 100 }));
+    await raise(a, 30, 'live', 30);
+    expect(await outbox.claim(options(randomUUID(), { kafkaLimit: 12 }))).toHaveLength(12);
   });
 
   it('limits webhook and Kafka deliveries apart: a Kafka batch does not take webhooks’ room', async () => {

@@ -65,9 +65,12 @@ const UNDELIVERED_BACKLOG = rowShape('undelivered backlog per channel', {
 /**
  * The queues with deliveries ready (pending, not waiting behind an earlier change of their alert),
  * found by skipping through the ready index one queue at a time, each with its room: a webhook's
- * in-flight limit less what is in flight (deleted webhooks have none), an org's Kafka queue $1.
+ * in-flight limit less what is in flight (deleted webhooks have none), an org's Kafka queue its share of
+ * $1 but at least KAFKA_QUEUE_MIN_ROOM (queues leased or backing off count too), so that a claim reads a
+ * few times $1 Kafka deliveries at most however many orgs wait.
  * $1: the claim's Kafka limit, $2: the in-flight limit per webhook.
  */
+const KAFKA_QUEUE_MIN_ROOM = 50;
 const QUEUES = `
   queues(queue) AS (
     (SELECT queue FROM alert_outbox WHERE status = 'pending' AND waits_for IS NULL ORDER BY queue LIMIT 1)
@@ -78,7 +81,9 @@ const QUEUES = `
   ),
   rooms AS (
     SELECT q.queue, w.id AS webhook_id,
-           CASE WHEN q.queue LIKE 'kafka:%' THEN $1::int
+           CASE WHEN q.queue LIKE 'kafka:%'
+                THEN greatest(ceil($1::int::float8 / count(*) FILTER (WHERE q.queue LIKE 'kafka:%') OVER ()),
+                              least($1::int, ${KAFKA_QUEUE_MIN_ROOM}))::int
                 ELSE $2::int - (SELECT count(*) FROM alert_outbox f
                                  WHERE f.webhook_id = w.id AND f.status = 'pending' AND f.claimed_until > now())::int
            END AS room

@@ -14,9 +14,8 @@ export interface OrgSizes {
   teamsByGroup: Record<string, number>;
 }
 
-const ORG_COUNTS = rowShape('org counts', {
-  teams: col.int(),
-  groups: col.int(),
+const TEAM_COUNTS = rowShape('org team counts', { teams: col.int(), groups: col.int() });
+const PEOPLE_COUNTS = rowShape('org people and alert counts', {
   people: col.int(),
   managers: col.int(),
   alerts: col.int(),
@@ -24,31 +23,43 @@ const ORG_COUNTS = rowShape('org counts', {
 });
 const GROUP_TEAMS = rowShape('teams per group', { groupId: col.text(), n: col.int() });
 
+export type OrgTeamCounts = Pick<OrgSizes, 'teams' | 'groups'>;
+export type OrgPeopleCounts = Pick<OrgSizes, 'people' | 'managers' | 'alerts' | 'openAlerts'>;
+
 /**
  * The org's sizes: every count the API's cost model uses is read here, so that a new storage of the read
- * models has one place to re-point. The org-wide counts and the asked groups' team counts are two reads,
- * so that a cache can keep the first for every group asked.
+ * models has one place to re-point. Teams and groups (what aggregates and pairs of teams are costed by)
+ * are one read; people, managers and alerts (which only ever shorten a page) another, the costliest on a
+ * large org; the asked groups' team counts a third: so that a cache can keep each as long as it should.
  */
 export class OrgSizesRepository {
   constructor(private readonly db: Queryable) {}
 
   async sizes(orgId: string, groupIds: readonly string[] = []): Promise<OrgSizes> {
-    const [counts, teamsByGroup] = await Promise.all([
-      this.orgCounts(orgId),
+    const [teams, people, teamsByGroup] = await Promise.all([
+      this.teamCounts(orgId),
+      this.peopleCounts(orgId),
       this.teamsByGroup(orgId, groupIds),
     ]);
-    return { ...counts, teamsByGroup };
+    return { ...teams, ...people, teamsByGroup };
   }
 
-  /** The org-wide counts, in one statement. */
-  async orgCounts(orgId: string): Promise<Omit<OrgSizes, 'teamsByGroup'>> {
+  async teamCounts(orgId: string): Promise<OrgTeamCounts> {
     return selectOne(
       this.db,
-      ORG_COUNTS,
+      TEAM_COUNTS,
       `SELECT (SELECT count(*) FROM team_head WHERE org_id = $1)::int AS teams,
               (SELECT count(*) FROM group_head WHERE org_id = $1)::int
-                + (SELECT count(DISTINCT group_id) FROM team_head WHERE org_id = $1)::int AS groups,
-              p.people, p.people + (SELECT count(*) FROM manager_head WHERE org_id = $1)::int AS managers,
+                + (SELECT count(DISTINCT group_id) FROM team_head WHERE org_id = $1)::int AS groups`,
+      [orgId],
+    );
+  }
+
+  async peopleCounts(orgId: string): Promise<OrgPeopleCounts> {
+    return selectOne(
+      this.db,
+      PEOPLE_COUNTS,
+      `SELECT p.people, p.people + (SELECT count(*) FROM manager_head WHERE org_id = $1)::int AS managers,
               a.alerts, a.open_alerts AS "openAlerts"
          FROM (SELECT count(*)::int AS people FROM person_head WHERE org_id = $1) p,
               (SELECT count(*)::int AS alerts, (count(*) FILTER (WHERE status = 'OPEN'))::int AS open_alerts

@@ -1,63 +1,75 @@
-import { type OrgSizes, OrgSizesRepository } from '@orgpulse/persistence';
+import { type OrgPeopleCounts, type OrgSizes, OrgSizesRepository } from '@orgpulse/persistence';
+import { type Logger, describeError } from '@orgpulse/platform';
 import type { DataSource } from 'typeorm';
 import { ApiCache } from '../../cache/api-cache';
 import type { OrgDataVersions } from '../result-cache/org-data-versions';
 
 // a few hundred bytes, whatever the org
 const SIZES_BYTES = 512;
-type OrgCounts = Omit<OrgSizes, 'teamsByGroup'>;
 
 export interface OrgSizesOptions {
   /**
-   * How old the org-wide counts may be. They only weigh a query before it runs (its deadline and byte cap
-   * still bound it), and counting a large org's people and alerts takes PostgreSQL about 0.4 s at 200,000
-   * people: once per data version, a busy org paid that on nearly every page load.
+   * How old the counts of people, managers and alerts may be. They only ever shorten a page (a list's
+   * entries are its page or fewer), and counting them takes PostgreSQL about 0.4 s at 200,000 people:
+   * once per data version, a busy org paid that on nearly every page load.
    */
-  countsMaxAgeMs: number;
+  peopleMaxAgeMs: number;
   /** Orgs' counts kept at once (least recently used go first). */
   maxBytes: number;
   /** A monotonic clock in ms (tests). */
   now?: () => number;
 }
 
-export const ORG_SIZES_DEFAULTS: OrgSizesOptions = { countsMaxAgeMs: 60_000, maxBytes: 4 * 1024 * 1024 };
+export const ORG_SIZES_DEFAULTS: OrgSizesOptions = { peopleMaxAgeMs: 60_000, maxBytes: 4 * 1024 * 1024 };
 
 /** An org's sizes for the cost of its queries. */
 export class OrgSizesSource {
   private readonly repository: OrgSizesRepository;
-  private readonly counts: ApiCache;
+  private readonly peopleCounts: ApiCache;
 
   constructor(
     db: DataSource,
     private readonly cache?: ApiCache,
     private readonly versions?: OrgDataVersions,
+    private readonly logger?: Logger,
     options: OrgSizesOptions = ORG_SIZES_DEFAULTS,
   ) {
     this.repository = new OrgSizesRepository(db);
-    this.counts = new ApiCache({
+    this.peopleCounts = new ApiCache({
       maxBytes: options.maxBytes,
-      maxAgeMs: options.countsMaxAgeMs,
+      maxAgeMs: options.peopleMaxAgeMs,
       now: options.now,
     });
   }
 
-  /** Orgs whose counts are held, and their bytes (for /metrics). */
+  /** Orgs whose people counts are held, and their bytes (for /metrics). */
   get held(): { entries: number; bytes: number } {
-    return { entries: this.counts.entries, bytes: this.counts.bytes };
+    return { entries: this.peopleCounts.entries, bytes: this.peopleCounts.bytes };
+  }
+
+  stop(): void {
+    this.peopleCounts.stop();
   }
 
   /**
-   * The org-wide counts are counted once, then again in the background once they are half their maximum
-   * age, whatever the data version and the groups asked: no request waits on them but an org's first. A
-   * group asked reads only its team count, once per data version.
+   * Teams and groups are counted once per data version (aggregates and pairs of teams are costed by
+   * them, so an org grown since is never costed as it was), a group asked for adds its team count; people,
+   * managers and alerts are counted again in the background once half their maximum age, whatever the
+   * version, so no request waits on them but an org's first (or the first after a quiet minute).
    */
   async of(orgId: string, groupIds: readonly string[]): Promise<OrgSizes> {
     const { cache, versions, repository } = this;
     if (!cache || !versions?.listening) return repository.sizes(orgId, groupIds);
     const epoch = versions.epochOf(orgId);
     const version = versions.of(orgId);
-    const [counts, teamsByGroup] = await Promise.all([
-      this.orgCounts(orgId, epoch),
+    const [teams, people, teamsByGroup] = await Promise.all([
+      cache.through(
+        JSON.stringify(['team counts', orgId, epoch]),
+        version,
+        () => repository.teamCounts(orgId),
+        () => SIZES_BYTES,
+      ),
+      this.countPeople(orgId, epoch),
       groupIds.length === 0
         ? {}
         : cache.through(
@@ -67,22 +79,25 @@ export class OrgSizesSource {
             (counts) => SIZES_BYTES + 2 * JSON.stringify(counts).length,
           ),
     ]);
-    return { ...counts, teamsByGroup };
+    return { ...teams, ...people, teamsByGroup };
   }
 
-  private orgCounts(orgId: string, epoch: number): Promise<OrgCounts> {
+  private countPeople(orgId: string, epoch: number): Promise<OrgPeopleCounts> {
     const key = JSON.stringify([orgId, epoch]);
     const count = () =>
-      this.counts.through(
+      this.peopleCounts.through(
         key,
         0,
-        () => this.repository.orgCounts(orgId),
+        () => this.repository.peopleCounts(orgId),
         () => SIZES_BYTES,
       );
-    const found = this.counts.peek<OrgCounts>(key, 0);
+    const found = this.peopleCounts.peek<OrgPeopleCounts>(key, 0);
     if (found === undefined) return count();
-    // a failed refresh keeps the counts there were; once they expire, a request counts and sees the error
-    if (!found.fresh && !this.counts.isComputing(key)) count().catch(() => undefined);
+    if (!found.fresh && !this.peopleCounts.isComputing(key))
+      count().catch((error: unknown) =>
+        // the counts there were stay until they expire; then a request counts and sees the error
+        this.logger?.warn({ orgId, err: describeError(error) }, 'could not count the org for query costs'),
+      );
     return Promise.resolve(found.value);
   }
 }
