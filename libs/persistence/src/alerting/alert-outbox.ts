@@ -66,8 +66,8 @@ const UNDELIVERED_BACKLOG = rowShape('undelivered backlog per channel', {
  * The queues with deliveries ready (pending, not waiting behind an earlier change of their alert),
  * found by skipping through the ready index one queue at a time, each with its room: a webhook's
  * in-flight limit less what is in flight (deleted webhooks have none), an org's Kafka queue its share of
- * $1 but at least KAFKA_QUEUE_MIN_ROOM (queues leased or backing off count too), so that a claim reads a
- * few times $1 Kafka deliveries at most however many orgs wait.
+ * $1 but at least KAFKA_QUEUE_MIN_ROOM (queues leased or backing off count too): a claim reads about $1
+ * Kafka deliveries while few orgs wait, and 50 per org, as before batches, when many do.
  * $1: the claim's Kafka limit, $2: the in-flight limit per webhook.
  */
 const KAFKA_QUEUE_MIN_ROOM = 50;
