@@ -10,7 +10,7 @@ import { DeclaredReads } from '../read-models/declared-reads';
 import { GroupReads } from '../read-models/group-reads';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
-import { TeamReads, type TeamView } from '../read-models/team-reads';
+import { type TeamMembership, TeamReads, type TeamView } from '../read-models/team-reads';
 
 /** What a group-scoped token sees (contract §8): G's subtree now, and the teams whose group now is in it. */
 export interface Scope {
@@ -155,15 +155,23 @@ export class RequestContext {
     return views.filter((v): v is TeamView => v !== null);
   }
 
-  private readonly linked = new Map<string, Promise<TeamView[]>>();
+  private readonly linked = new Map<string, Promise<TeamMembership[]>>();
 
   /**
-   * The teams ever registered in one of these groups, as the token sees them now: read once per set of
-   * groups in an HTTP request (its roll-ups over many windows of one group share it); a subscription's
-   * context lives on, and reads again.
+   * The teams ever registered in one of these groups, as the token sees them now (their columns, not
+   * their state): read once per set of groups in an HTTP request (its roll-ups over many windows of one
+   * group share it); a subscription's context lives on, and reads again.
    */
-  teamsLinkedTo(groups: ReadonlySet<string>): Promise<TeamView[]> {
-    const read = () => this.teams.linkedTo([...groups]).then((ids) => this.teamsById(ids));
+  teamsLinkedTo(groups: ReadonlySet<string>): Promise<TeamMembership[]> {
+    const read = async () => {
+      const [memberships, scope] = await Promise.all([
+        this.teams.linkedTo([...groups]).then((ids) => this.teams.memberships(ids)),
+        this.scope(),
+      ]);
+      return scope === null
+        ? memberships
+        : memberships.filter((m) => m.groupId !== null && scope.groups.has(m.groupId));
+    };
     if (this.req === undefined) return read();
     const key = [...groups].sort().join('\u0000');
     let views = this.linked.get(key);

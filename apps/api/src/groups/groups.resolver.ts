@@ -140,7 +140,8 @@ export class GroupsResolver {
     const members = (await membersAt(ctx, g.id, ctx.now(this.clock), recursive)).sort((a, b) =>
       a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0,
     );
-    return pageAfter(members, (t) => t.subjectId, after, size);
+    // only the page's heads are read
+    return ctx.teamsById(pageAfter(members, (t) => t.subjectId, after, size).map((m) => m.subjectId));
   }
 
   @ResolveField(() => OrgOverviewModel, { description: 'The roll-up of the group’s subtree (§8)' })

@@ -15,7 +15,7 @@ const TEAMS = 450; // more than two slices of 200
  * over a group of 20,000 teams holds a slice's weeks, not the group's (16 such requests at once ran the
  * API out of heap on E6's org before).
  */
-describe("a group's roll-up holds a slice of its teams at a time (real PostgreSQL)", () => {
+describe("a group's roll-up (real PostgreSQL)", () => {
   jest.setTimeout(120_000);
   let testDb: TestDatabase;
   let db: DataSource;
@@ -52,5 +52,30 @@ describe("a group's roll-up holds a slice of its teams at a time (real PostgreSQ
     // 150 teams × 5 people blocked from day 5 to the window's end (day 14)
     expect((await overview.idle()).idlePersonDays).toBeCloseTo(150 * 5 * 9, 6);
     expect(ctx.teams.heldWeeks).toBeLessThanOrEqual(200);
+  });
+
+  it('given a block that ends in a later week with the headcount changed during it, and a second block, when only the idle time is asked, then it comes from the weeks flagged blocked as from the whole history', async () => {
+    const build = acceptedEventBuilder('blocks');
+    const at = (day: number) => START + day * DAY_MS;
+    const team = (type: AcceptedEvent['type'], day: number, data: Record<string, unknown> = {}) =>
+      build(orgId, type, at(day), { teamId: 'u1', ...data });
+    await projectEvents(db, [
+      team('team.registered', 0, { name: 'U1', headcount: 4, groupId: 'small' }),
+      build(orgId, 'team.registered', at(0), { teamId: 'u2', name: 'U2', headcount: 9, groupId: 'small' }),
+      team('team.blocked', 1, { reason: 'dependency' }),
+      team('discovery.interview-held', 2),
+      team('team.registered', 3, { name: 'U1', headcount: 6, groupId: 'small' }),
+      team('team.unblocked', 10),
+      // a week not flagged between the blocks: the second run starts from its week's head alone
+      team('discovery.interview-held', 15),
+      team('team.blocked', 22, { reason: 'environment' }),
+      team('team.unblocked', 24),
+    ]);
+    const now = at(30);
+    const ctx = new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now);
+    const idle = await groupOverview(ctx, 'small', { from: START, to: at(28) }, now).idle();
+    // 4 people days 1-3, 6 people days 3-10, 6 people days 22-24
+    expect(idle.idlePersonDays).toBeCloseTo(4 * 2 + 6 * 7 + 6 * 2, 6);
+    expect(idle.blockedHours).toBeCloseTo((9 + 2) * 24, 6);
   });
 });

@@ -46,6 +46,12 @@ const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
   return () => (value ??= compute());
 };
 
+/** A member of a roll-up at t: its id, and whether it was blocked at t. */
+export interface TeamMember {
+  subjectId: string;
+  blocked: boolean;
+}
+
 /**
  * The teams of G's roll-up at t (contract §8): registered at t, whose group at t is in G's subtree at t,
  * within what the token sees. Candidates are the teams ever registered in one of those groups.
@@ -55,17 +61,7 @@ export async function membersAt(
   groupId: string,
   t: number,
   recursive = true,
-): Promise<TeamView[]> {
-  return (await memberStatesAt(ctx, groupId, t, recursive)).map((m) => m.view);
-}
-
-/** The members at t, each with whether it was blocked at t. */
-async function memberStatesAt(
-  ctx: RequestContext,
-  groupId: string,
-  t: number,
-  recursive = true,
-): Promise<{ view: TeamView; blocked: boolean }[]> {
+): Promise<TeamMember[]> {
   if (!(await ctx.seesGroup(groupId))) return [];
   const hierarchy = await ctx.hierarchyAt(t);
   const subtree = recursive ? hierarchy.subtreeOf(groupId) : new Set(hierarchy.get(groupId) ? [groupId] : []);
@@ -73,17 +69,15 @@ async function memberStatesAt(
   const candidates = await ctx.teamsLinkedTo(subtree);
   // a team with no event after t is as its head says; the others as the week that covers t says
   const past = await ctx.teams.statesAt(
-    candidates.filter((v) => v.lastAt > t).map((v) => v.subjectId),
+    candidates.filter((m) => m.lastAt > t).map((m) => m.subjectId),
     t,
   );
   return ctx.piece(() => {
-    const members: { view: TeamView; blocked: boolean }[] = [];
-    for (const view of candidates) {
-      const { registered, groupId: group, block } = view.state;
-      const state =
-        view.lastAt > t ? past.get(view.subjectId) : { registered, groupId: group, blocked: block !== null };
+    const members: TeamMember[] = [];
+    for (const candidate of candidates) {
+      const state = candidate.lastAt > t ? past.get(candidate.subjectId) : candidate;
       if (state?.registered && state.groupId !== null && subtree.has(state.groupId))
-        members.push({ view, blocked: state.blocked });
+        members.push({ subjectId: candidate.subjectId, blocked: state.blocked });
     }
     return members;
   });
@@ -110,7 +104,7 @@ export function groupOverview(
   now: number,
 ): LazyOverview {
   const t = Math.min(window.to, now);
-  const members = once(() => memberStatesAt(ctx, groupId, t));
+  const members = once(() => membersAt(ctx, groupId, t));
   const counts = once(async (): Promise<Counts> => {
     const states = await members();
     return { teams: states.length, blockedTeams: states.filter((m) => m.blocked).length };
@@ -118,7 +112,7 @@ export function groupOverview(
   // every member's weeks, read when interviews or ships are asked: blocked time then comes from them too
   let activityAsked = false;
   const folded = once(async () => {
-    const views = (await members()).map((m) => m.view);
+    const views = await members();
     // a slice of teams at a time, between turns of the event loop: a large group holds no one up, and
     // past one slice the request lets go of what it read, so its memory is a slice's, not the group's
     const sums = new OverviewSums(window, now);
@@ -138,7 +132,7 @@ export function groupOverview(
   });
   // otherwise from the members' weeks flagged blocked alone
   const blocked = once(async () => {
-    const ids = (await members()).map((m) => m.view.subjectId);
+    const ids = (await members()).map((m) => m.subjectId);
     if (activityAsked) return (await folded()).time;
     const time = { blockedMs: 0, personMs: 0 };
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {

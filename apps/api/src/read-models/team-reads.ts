@@ -30,6 +30,12 @@ export interface TeamStateAt {
   blocked: boolean;
 }
 
+/** A team now as a group's membership needs it: its head's columns, not its state. */
+export interface TeamMembership extends TeamStateAt {
+  subjectId: string;
+  lastAt: number;
+}
+
 /** A team's timeline as loaded for a span: every figure about a time in [from, to) reads as from its whole history. */
 export interface TeamHistory {
   timeline: TeamTimeline;
@@ -61,6 +67,15 @@ const TEAM_STATE_AT = rowShape('team state at a time', {
   groupId: col.nullable(col.text()),
   blocked: col.bool(),
 });
+
+/** What blocked time and blocking edges read of a week: its start's block and headcount, and the facts that change them. */
+const BLOCKED_TIME_KEYS: readonly (keyof TeamHead)[] = ['registered', 'headcount', 'block'];
+const BLOCKED_TIME_PART = {
+  omitHeadKeys: Object.keys(emptyTeamHead('')).filter(
+    (k) => !BLOCKED_TIME_KEYS.includes(k as keyof TeamHead),
+  ),
+  factKinds: ['registered', 'blocked', 'unblocked'] satisfies TeamFact['kind'][],
+};
 
 export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
@@ -188,6 +203,7 @@ export class TeamReads {
    * Timelines of these teams' runs of weeks flagged `flag` whose time reaches into [from, to) (see
    * runTimelines): what a figure that only the flagged time changes needs, without the other weeks. Asks
    * made in the same turn (several groups' roll-ups) share one read per page of teams; nothing is kept.
+   * The timelines hold blocks and headcounts only (BLOCKED_TIME_PART): blocked time and blocking edges.
    */
   async flaggedTimelines(
     ids: readonly string[],
@@ -197,7 +213,9 @@ export class TeamReads {
   ): Promise<TeamTimeline[]> {
     const loader = this.batched(`${flag}\u0000${from}\u0000${to}`, async (page) => {
       const runs = new Map<string, TeamTimeline[]>();
-      for (const run of runTimelines(await this.reader.flaggedWeeks(this.orgId, flag, page, from, to)))
+      const weeks = await this.reader.flaggedWeeks(this.orgId, flag, page, from, to, BLOCKED_TIME_PART);
+      for (const week of weeks) week.start = { ...emptyTeamHead(week.subjectId), ...week.start };
+      for (const run of runTimelines(weeks))
         if (runs.get(run.teamId)?.push(run) === undefined) runs.set(run.teamId, [run]);
       return page.map((id) => runs.get(id) ?? []);
     });
@@ -275,6 +293,39 @@ export class TeamReads {
     }
     return found;
   }
+
+  /**
+   * These teams now (those with a head), from their heads' columns: asks of one turn (several groups'
+   * roll-ups) share one read per page of teams, and a team is read once per request.
+   */
+  async memberships(ids: readonly string[]): Promise<TeamMembership[]> {
+    this.membershipLoader ??= new DataLoader<string, TeamMembership | null>(
+      async (page) => {
+        const found = new Map<string, TeamMembership>();
+        for (const { subjectId, lastAt, values } of await this.reader.headColumns(this.orgId, page, [
+          'registered',
+          'group_id',
+          'blocked_since',
+        ]))
+          found.set(subjectId, {
+            subjectId,
+            lastAt,
+            registered: values[0] !== null,
+            groupId: values[1],
+            blocked: values[2] !== null,
+          });
+        return page.map((id) => found.get(id) ?? null);
+      },
+      { batchScheduleFn: this.batchScheduleFn, maxBatchSize: TEAMS_PER_READ },
+    );
+    const found: TeamMembership[] = [];
+    for (const m of await this.membershipLoader.loadMany(ids)) {
+      if (m instanceof Error) throw m;
+      if (m !== null) found.push(m);
+    }
+    return found;
+  }
+  private membershipLoader?: DataLoader<string, TeamMembership | null>;
 
   /**
    * The teams ever registered in one of these groups (the team model's links), in id order: asks of one
