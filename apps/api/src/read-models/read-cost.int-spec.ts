@@ -142,4 +142,54 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     // boss had PEOPLE reports over time: reading each of them (links, then heads) touches about 2 × PEOPLE rows
     expect(rowsOf(measured.statements)).toBeLessThan(PEOPLE / 10);
   });
+
+  it("teams' weeks with a blocking team are read by team (the org's blocking edges), only the flagged ones, and only the parts asked", async () => {
+    const build = acceptedEventBuilder('edges');
+    const event = (type: AcceptedEvent['type'], at: number, data: Record<string, unknown>) =>
+      build(orgId, type, at, data);
+    const TEAMS = 40;
+    // every team has an interview each week, and is blocked by the next for a day in each of weeks 21-29
+    await projectEvents(db, [
+      ...Array.from({ length: WEEKS }, (_, w) =>
+        Array.from({ length: TEAMS }, (_, i) => {
+          const week = START + w * WEEK_MS;
+          return [
+            event('discovery.interview-held', week + 3_600_000, { teamId: `e${i}` }),
+            ...(w > 20
+              ? [
+                  event('team.blocked', week + 7_200_000, {
+                    teamId: `e${i}`,
+                    reason: 'dependency',
+                    blockedBy: `e${i + 1}`,
+                  }),
+                  event('team.unblocked', week + 86_400_000, { teamId: `e${i}` }),
+                ]
+              : []),
+          ];
+        }).flat(),
+      ).flat(),
+    ]);
+    // with statistics, as after a rebuild (which analyzes its tables)
+    await db.query('ANALYZE team_weeks');
+    const measured = measureStatements(db);
+    const weeks = await measured.db.transaction((tx) =>
+      new ReadModelReader(tx, teamReadModel).flaggedWeeks(
+        orgId,
+        'blocked_by',
+        ['e0', 'e1'],
+        START + 20 * WEEK_MS,
+        START + WEEKS * WEEK_MS,
+        { omitHeadKeys: ['name', 'groupId'], factKinds: ['blocked', 'unblocked'] },
+      ),
+    );
+    const flagged = Array.from({ length: WEEKS - 21 }, (_, k) => 21 + k);
+    expect(weeks.map((w) => [w.subjectId, (w.week - START) / WEEK_MS])).toEqual([
+      ...flagged.map((w) => ['e0', w]),
+      ...flagged.map((w) => ['e1', w]),
+    ]);
+    expect(weeks[0].facts.map((f) => (f.data as { kind: string }).kind)).toEqual(['blocked', 'unblocked']);
+    expect(Object.keys(weeks[0].start as object)).not.toContain('name');
+    // the two teams hold 2 × 30 weeks, 18 of them flagged; the org holds 360 flagged weeks
+    expect(rowsOf(measured.statements)).toBeLessThan(40);
+  });
 });

@@ -16,6 +16,7 @@ import { RegisteredTeamTotals1765100000000 } from './1765100000000-registered-te
 import { PersonHeadLastAt1765200000000 } from './1765200000000-person-head-last-at';
 import { BlockedTeamWeeks1765300000000 } from './1765300000000-blocked-team-weeks';
 import { AlertsByOrgRaised1765400000000 } from './1765400000000-alerts-by-org-raised';
+import { BlockedByTeamWeeks1765500000000 } from './1765500000000-blocked-by-team-weeks';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -36,4 +37,5 @@ export const migrations = [
   PersonHeadLastAt1765200000000,
   BlockedTeamWeeks1765300000000,
   AlertsByOrgRaised1765400000000,
+  BlockedByTeamWeeks1765500000000,
 ];

@@ -353,7 +353,7 @@ export class ReadModelReader<Head, Data> {
     const [start, facts] = only
       ? [
           'start_state - $5::text[]',
-          `jsonb_path_query_array(facts, 'strict $[*] ? (@[2].kind == $k[*])', jsonb_build_object('k', $6::text[]))`,
+          `jsonb_path_query_array(facts, 'strict $[*] ? (@[2].kind == $k[*])', $6::jsonb)`,
         ]
       : ['start_state', 'facts'];
     const rows = await selectRows(
@@ -365,7 +365,13 @@ export class ReadModelReader<Head, Data> {
           WHERE org_id = $1 AND subject_id = ANY($2::text[]) AND ${flag}
             AND coalesce(covers_until_ms, 9007199254740991) > $3 AND week_ms < $4
           ORDER BY subject_id, week_ms`,
-      [orgId, ids, Math.floor(from), Math.ceil(to), ...(only ? [only.omitHeadKeys, only.factKinds] : [])],
+      [
+        orgId,
+        ids,
+        Math.floor(from),
+        Math.ceil(to),
+        ...(only ? [only.omitHeadKeys, JSON.stringify({ k: only.factKinds })] : []),
+      ],
     );
     return rows.map((row) => ({ ...row, start: row.start as Head, facts: factsOf<Data>(row.facts) }));
   }
