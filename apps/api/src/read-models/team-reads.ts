@@ -68,6 +68,10 @@ const TEAM_STATE_AT = rowShape('team state at a time', {
   blocked: col.bool(),
 });
 
+// a membership is about 50 bytes: the largest org's teams in two statements, not twenty that each take a
+// connection of the pool at once
+const MEMBERSHIPS_PER_READ = 10_000;
+
 /** What blocked time and blocking edges read of a week: its start's block and headcount, and the facts that change them. */
 const BLOCKED_TIME_KEYS: readonly (keyof TeamHead)[] = ['registered', 'headcount', 'block'];
 const BLOCKED_TIME_PART = {
@@ -316,7 +320,7 @@ export class TeamReads {
           });
         return page.map((id) => found.get(id) ?? null);
       },
-      { batchScheduleFn: this.batchScheduleFn, maxBatchSize: TEAMS_PER_READ },
+      { batchScheduleFn: this.batchScheduleFn, maxBatchSize: MEMBERSHIPS_PER_READ },
     );
     const found: TeamMembership[] = [];
     for (const m of await this.membershipLoader.loadMany(ids)) {

@@ -22,7 +22,10 @@ export interface WeekView<Head, Data> {
   facts: Fact<Data>[];
 }
 
-/** Of flagged weeks, the start head without these keys, and only the facts of these kinds (their `data.kind`). */
+/**
+ * Of flagged weeks, the start head without these keys, and only the facts of these kinds (their `data.kind`):
+ * the start is then not a whole head, and the caller fills in what it left out.
+ */
 export interface FlaggedWeeksPart {
   omitHeadKeys: readonly string[];
   factKinds: readonly string[];
