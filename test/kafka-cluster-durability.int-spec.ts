@@ -75,9 +75,14 @@ describe('a 3-node Kafka cluster', () => {
       durability: { replicationFactor: 2, minInsyncReplicas: 1 },
     });
 
-    expect((await replicasOf(durable)).map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+    // a new topic reaches every broker's metadata a moment after its leaders: the one asked may not host it yet
+    await eventually(async () =>
+      expect((await replicasOf(durable)).map((p) => p.replicas.length)).toEqual([3, 3, 3]),
+    );
     expect(await minInsyncReplicas(durable)).toEqual({ value: '2', source: TOPIC_CONFIG });
-    expect((await replicasOf(pair)).map((p) => p.replicas.length)).toEqual([2, 2]);
+    await eventually(async () =>
+      expect((await replicasOf(pair)).map((p) => p.replicas.length)).toEqual([2, 2]),
+    );
     expect(await minInsyncReplicas(pair)).toEqual({ value: '1', source: TOPIC_CONFIG });
   });
 
