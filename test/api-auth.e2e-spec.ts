@@ -292,3 +292,35 @@ describe('API tokens are served from memory: no SQL per request, a revocation re
     }
   });
 });
+
+describe("the API's field resolvers, as the API calls them", () => {
+  it('calls every field resolver directly, each parameter from what its decorator names', async () => {
+    const report = spawnNode(
+      join(repoRoot, 'dist', 'apps', 'api', 'src', 'graphql', 'direct-fields', 'field-resolvers.main.js'),
+      [],
+      { PATH: process.env.PATH },
+    );
+    expect((await report.exited).code).toBe(0);
+    const { direct, kept, params } = JSON.parse(report.stdout) as {
+      direct: string[];
+      kept: string[];
+      params: Record<string, unknown[]>;
+    };
+    expect(kept).toEqual([]);
+    expect(direct).toEqual(
+      expect.arrayContaining(['Manager.directReports', 'Team.weeklyTrend', 'Person.reports']),
+    );
+    expect(direct).toHaveLength(Object.keys(params).length);
+    expect(params['Manager.directReports']).toEqual([
+      { from: 'parent' },
+      { from: 'context' },
+      { from: 'args', name: 'asOf' },
+    ]);
+    expect(params['Manager.coaching']).toEqual([
+      { from: 'parent' },
+      { from: 'context' },
+      { from: 'args', name: 'asOf' },
+      { from: 'args', name: 'window' },
+    ]);
+  });
+});

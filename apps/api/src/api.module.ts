@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { WebhookTargetPolicy } from '@orgpulse/domain';
 import {
@@ -76,15 +76,21 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          ...graphqlOptions({
-            policy,
-            scheduler,
-            logger: resources.logger,
-            limits: resources.limits,
-            resultCache,
-          }),
+          inject: [ModuleRef],
+          useFactory: (moduleRef: ModuleRef) =>
+            graphqlOptions({
+              policy,
+              scheduler,
+              logger: resources.logger,
+              limits: resources.limits,
+              resultCache,
+              fieldResolvers: {
+                resolvers: API_RESOLVERS,
+                instanceOf: (resolver) => moduleRef.get(resolver, { strict: false }),
+              },
+            }),
         }),
       ],
       controllers: [HealthHttpController],

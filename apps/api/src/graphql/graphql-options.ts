@@ -1,10 +1,13 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Type } from '@nestjs/common';
 import type { Logger } from '@orgpulse/platform';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import type { CooperativeScheduler } from './execution-limits/cooperative-scheduler';
 import type { ExecutionLimits } from './execution-limits/execution-budget';
+import { callFieldResolversDirectly } from './direct-fields/direct-field-resolvers';
+import { fieldResolverMethods } from './direct-fields/field-resolver-methods';
 import { InflightWork } from './execution-limits/inflight-work';
 import { limitExecution } from './execution-limits/limit-execution';
 import { formatGraphqlError } from './graphql-errors';
@@ -32,6 +35,7 @@ export function graphqlOptions({
   logger,
   limits,
   resultCache,
+  fieldResolvers,
 }: {
   policy: GraphqlPolicy;
   scheduler: CooperativeScheduler;
@@ -39,6 +43,8 @@ export function graphqlOptions({
   limits: ExecutionLimits;
   /** Absent: nothing is cached (API_RESULT_CACHE_MS=0). */
   resultCache?: ResultCache;
+  /** The resolver classes whose field resolvers are called directly, and their instances. */
+  fieldResolvers: { resolvers: readonly Type[]; instanceOf: (resolver: Type) => object };
 }): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
@@ -50,7 +56,15 @@ export function graphqlOptions({
     introspection: true,
     hideSchemaDetailsFromClientErrors: policy.hideSchema,
     includeStacktraceInErrorResponses: false,
-    transformSchema: (schema: GraphQLSchema) => limitExecution(schema, scheduler),
+    transformSchema: (schema: GraphQLSchema) => {
+      const { kept } = callFieldResolversDirectly(
+        schema,
+        fieldResolverMethods(fieldResolvers.resolvers),
+        (owner) => fieldResolvers.instanceOf(owner as Type),
+      );
+      if (kept.length > 0) logger.info({ kept }, 'field resolvers called through Nest');
+      return limitExecution(schema, scheduler);
+    },
     // the onRequest hook authenticated the request
     context: (request: AuthenticatedRequest) => policy.context(request.principal, request),
     parseOptions: policy.parseOptions,
