@@ -316,6 +316,26 @@ describe("the API's field resolvers, as the API calls them", () => {
       { from: 'context' },
       { from: 'args', name: 'asOf' },
     ]);
+    // the API serving: every one of them replaced in the schema it serves
+    const db = await TestDatabase.create('apifields');
+    const port = await freePort();
+    const served = spawnApp('api', {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testEnvironment().kafkaBrokers,
+      API_PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await waitForHealthy(`http://127.0.0.1:${port}/health`, served);
+      const line = served.stdout
+        .split('\n')
+        .find((l) => l.includes('GraphQL field resolvers called directly'));
+      expect(JSON.parse(line ?? '{}')).toMatchObject({ direct: direct.length, kept: [] });
+    } finally {
+      await served.stop();
+      await db.drop();
+    }
     expect(params['Manager.coaching']).toEqual([
       { from: 'parent' },
       { from: 'context' },

@@ -57,12 +57,12 @@ export function graphqlOptions({
     hideSchemaDetailsFromClientErrors: policy.hideSchema,
     includeStacktraceInErrorResponses: false,
     transformSchema: (schema: GraphQLSchema) => {
-      const { kept } = callFieldResolversDirectly(
+      const { direct, kept } = callFieldResolversDirectly(
         schema,
         fieldResolverMethods(fieldResolvers.resolvers),
         (owner) => fieldResolvers.instanceOf(owner as Type),
       );
-      if (kept.length > 0) logger.info({ kept }, 'field resolvers called through Nest');
+      logger.info({ direct: direct.length, kept }, 'GraphQL field resolvers called directly, and those kept');
       return limitExecution(schema, scheduler);
     },
     // the onRequest hook authenticated the request

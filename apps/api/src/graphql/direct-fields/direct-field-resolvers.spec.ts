@@ -92,6 +92,20 @@ describe('callFieldResolversDirectly', () => {
     });
   });
 
+  it('turns a synchronous failure into a rejected promise, as Nest did', async () => {
+    const schema = buildSchema(SDL);
+    class Failing {
+      piped(): number {
+        throw new Error('refused');
+      }
+    }
+    const failing = method({ owner: Failing, method: 'piped', fieldName: 'piped', params: [] });
+    callFieldResolversDirectly(schema, [failing], () => new Failing());
+    const { piped } = (schema.getType('Thing') as GraphQLObjectType).getFields();
+    const value = piped.resolve?.({}, {}, {}, {} as never) as Promise<unknown>;
+    await expect(value).rejects.toThrow('refused');
+  });
+
   it("keeps Nest's call for a method that needs it or has a parameter without a decorator", () => {
     const schema = buildSchema(SDL);
     const undecorated = method({ method: 'piped', fieldName: 'piped', params: [undefined] });

@@ -82,7 +82,12 @@ export function callFieldResolversDirectly(
     ) => {
       const params = new Array<unknown>(extractors.length);
       for (let i = 0; i < extractors.length; i++) params[i] = extractors[i](source, args, context, info);
-      return call.apply(instance, params);
+      try {
+        return call.apply(instance, params);
+      } catch (error) {
+        // as Nest's call did: a failure is a rejected promise, never a synchronous throw
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     };
     field.resolve = resolve;
     direct.push(coordinate);

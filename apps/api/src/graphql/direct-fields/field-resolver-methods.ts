@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { PIPES_METADATA } from '@nestjs/common/constants';
 import {
-  ARGS_TYPE_METADATA,
   FIELD_RESOLVER_MIDDLEWARE_METADATA,
   PARAM_ARGS_METADATA,
   RESOLVER_NAME_METADATA,
@@ -19,18 +19,16 @@ interface ParamMetadata {
   pipes?: unknown[];
 }
 
-/** An input class whose schema names differ from its properties: Nest maps such arguments per call. */
-function renamesProperties(classRef: unknown, seen = new Set<unknown>()): boolean {
-  if (typeof classRef !== 'function' || seen.has(classRef)) return false;
-  seen.add(classRef);
-  const metadata = [
-    ...TypeMetadataStorage.getInputTypesMetadata(),
-    ...TypeMetadataStorage.getArgumentsMetadata(),
-  ].find((m) => m.target === classRef);
-  return (metadata?.properties ?? []).some(
-    (p) => p.schemaName !== p.name || renamesProperties(p.typeFn(), seen),
+/**
+ * Whether any input or arguments class renames a field (`@Field({ name })`): Nest then maps the
+ * arguments of the methods taking one onto its property names per call. Decided for the whole
+ * schema, not per argument (an argument's class may come from its explicit type, design-time
+ * types, a list or a parent class): none does today.
+ */
+const anyRenamedInput = (): boolean =>
+  [...TypeMetadataStorage.getInputTypesMetadata(), ...TypeMetadataStorage.getArgumentsMetadata()].some((m) =>
+    (m.properties ?? []).some((p) => p.schemaName !== p.name),
   );
-}
 
 function paramsOf(target: Type, method: string): { params: (ParamSource | undefined)[]; needsNest?: string } {
   const metadata = (Reflect.getMetadata(PARAM_ARGS_METADATA, target, method) ?? {}) as Record<
@@ -59,6 +57,7 @@ function paramsOf(target: Type, method: string): { params: (ParamSource | undefi
  */
 export function fieldResolverMethods(resolvers: readonly Type[]): FieldResolverMethod[] {
   const found: FieldResolverMethod[] = [];
+  const renamed = anyRenamedInput();
   for (const resolver of resolvers) {
     const classType = Reflect.getMetadata(RESOLVER_TYPE_METADATA, resolver) as string | undefined;
     for (const method of Object.getOwnPropertyNames(resolver.prototype)) {
@@ -67,9 +66,10 @@ export function fieldResolverMethods(resolvers: readonly Type[]): FieldResolverM
       if (Reflect.getMetadata(RESOLVER_PROPERTY_METADATA, fn) !== true) continue;
       const { params, needsNest } = paramsOf(resolver, method);
       const middleware = Reflect.getMetadata(FIELD_RESOLVER_MIDDLEWARE_METADATA, fn) as unknown[] | undefined;
-      const argTypes = (Reflect.getMetadata(ARGS_TYPE_METADATA, resolver, method) ?? []) as {
-        typeFn?: () => unknown;
-      }[];
+      const pipes = [
+        ...((Reflect.getMetadata(PIPES_METADATA, resolver) as unknown[] | undefined) ?? []),
+        ...((Reflect.getMetadata(PIPES_METADATA, fn) as unknown[] | undefined) ?? []),
+      ];
       found.push({
         owner: resolver,
         method,
@@ -80,9 +80,11 @@ export function fieldResolverMethods(resolvers: readonly Type[]): FieldResolverM
           needsNest ??
           ((middleware ?? []).length > 0
             ? 'field middleware'
-            : argTypes.some((a) => renamesProperties(a.typeFn?.()))
-              ? 'renamed input fields'
-              : undefined),
+            : pipes.length > 0
+              ? '@UsePipes'
+              : renamed && params.some((p) => p?.from === 'args')
+                ? 'arguments, and an input class renames a field'
+                : undefined),
       });
     }
   }

@@ -16,8 +16,10 @@ async function main(): Promise<void> {
   await app.close();
   const methods = fieldResolverMethods(API_RESOLVERS);
   // instances are not called here: their prototypes hold the methods
-  const { direct, kept } = callFieldResolversDirectly(schema, methods, (owner) =>
-    Object.create((owner as Type).prototype as object) as object,
+  const { direct, kept } = callFieldResolversDirectly(
+    schema,
+    methods,
+    (owner) => Object.create((owner as Type).prototype as object) as object,
   );
   const params = Object.fromEntries(methods.map((m) => [`${m.typeName}.${m.fieldName}`, m.params]));
   process.stdout.write(`${JSON.stringify({ direct, kept, params })}\n`);
