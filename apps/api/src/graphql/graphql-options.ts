@@ -60,7 +60,7 @@ export function graphqlOptions({
       const { direct, kept } = callFieldResolversDirectly(
         schema,
         fieldResolverMethods(fieldResolvers.resolvers),
-        (owner) => fieldResolvers.instanceOf(owner as Type),
+        fieldResolvers.instanceOf,
       );
       logger.info({ direct: direct.length, kept }, 'GraphQL field resolvers called directly, and those kept');
       return limitExecution(schema, scheduler);

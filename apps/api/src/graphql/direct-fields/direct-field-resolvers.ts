@@ -1,9 +1,10 @@
+import type { Type } from '@nestjs/common';
 import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 
 /** What a resolver class's decorators say of one of its field resolvers (see field-resolver-methods.ts). */
 export interface FieldResolverMethod {
   /** the resolver class (its instance is asked for by it) and the method */
-  owner: { readonly name: string };
+  owner: Type;
   method: string;
   /** the schema coordinate: object type and field */
   typeName: string;
@@ -52,7 +53,7 @@ function extractorOf(param: ParamSource): Extract {
 export function callFieldResolversDirectly(
   schema: GraphQLSchema,
   methods: readonly FieldResolverMethod[],
-  instanceOf: (owner: FieldResolverMethod['owner']) => object,
+  instanceOf: (owner: Type) => object,
 ): { direct: string[]; kept: string[] } {
   const direct: string[] = [];
   const kept: string[] = [];

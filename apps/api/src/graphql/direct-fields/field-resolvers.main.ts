@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { API_RESOLVERS } from '../../api.resolvers';
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
   const { direct, kept } = callFieldResolversDirectly(
     schema,
     methods,
-    (owner) => Object.create((owner as Type).prototype as object) as object,
+    (owner) => Object.create(owner.prototype as object) as object,
   );
   const params = Object.fromEntries(methods.map((m) => [`${m.typeName}.${m.fieldName}`, m.params]));
   process.stdout.write(`${JSON.stringify({ direct, kept, params })}\n`);
