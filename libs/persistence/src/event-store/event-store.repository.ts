@@ -1,4 +1,5 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
+import type { DataSource } from 'typeorm';
 import { columnNames, jsonRows } from '../database/json-rows';
 import { type Queryable, type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
 
@@ -7,13 +8,6 @@ export interface EventToAppend {
   subject: string;
   partition: number;
   offset: string;
-}
-
-/** Where a page of the store in (org, subject, occurrence) order ended: its last event. */
-export interface StorePageCursor {
-  orgId: string;
-  subject: string;
-  position: number;
 }
 
 export interface StoredEvent {
@@ -192,54 +186,6 @@ export class EventStoreRepository {
     return rows.map(toStored);
   }
 
-  /**
-   * One keyset page of the whole store up to `maxPosition`, in (org, subject, occurrence) order: what a
-   * rebuild folds (the columns the read models need, occurrence times as epoch milliseconds).
-   */
-  async readAllUpTo(
-    maxPosition: string,
-    after: StorePageCursor | undefined,
-    limit: number,
-  ): Promise<{ events: StoredEvent[]; next: StorePageCursor | undefined }> {
-    const rows = await selectRows(
-      this.db,
-      PAGED_EVENT_ROW,
-      // Two statements, not one with "cursor IS NULL OR": a generic plan cannot start an index scan at an
-      // OR. Qualified names in ORDER BY: the float8 output column "position" would shadow the stored one,
-      // and a sort by it read every later index entry per page (16 s a page at 2.1M events). The cursor's
-      // occurrence is read by position: microseconds a JavaScript number would drop stay in PostgreSQL.
-      `SELECT e.position::float8 AS position, e.org_id, e.event_id, e.type, e.subject, e.data,
-              floor(extract(epoch FROM e.occurred_at) * 1000)::float8 AS at
-         FROM event_store e
-        WHERE e.position <= $1
-          ${
-            after
-              ? `AND (e.org_id, e.subject, e.occurred_at, e.position) >
-                     ($3::uuid, $4::text, (SELECT occurred_at FROM event_store WHERE position = $5::bigint), $5::bigint)`
-              : ''
-          }
-        ORDER BY e.org_id, e.subject, e.occurred_at, e.position
-        LIMIT $2`,
-      after ? [maxPosition, limit, after.orgId, after.subject, after.position] : [maxPosition, limit],
-    );
-    const last = rows[rows.length - 1];
-    return {
-      events: rows.map((r) => ({
-        position: r.position,
-        subject: r.subject,
-        at: r.at,
-        event: new PagedEvent(
-          r.event_id,
-          r.type as EventType,
-          r.org_id,
-          r.data as Record<string, unknown>,
-          r.at,
-        ) as unknown as AcceptedEvent,
-      })),
-      next: last && { orgId: last.org_id, subject: last.subject, position: last.position },
-    };
-  }
-
   async readNewerThan(position: string): Promise<StoredEvent[]> {
     const rows = await selectRows(
       this.db,
@@ -251,3 +197,60 @@ export class EventStoreRepository {
     return rows.map(toStored);
   }
 }
+
+/**
+ * The whole store up to `maxPosition` in (org, subject, occurrence) order, a page at a time: what a
+ * rebuild folds (the columns the read models need, occurrence times as epoch milliseconds). One cursor in
+ * a read-only transaction on a connection of its own; `ahead` pages are asked for before they are wanted,
+ * so PostgreSQL reads on while the caller works (keyset pages waited for each other's last row).
+ */
+export async function* storeInOrder(
+  db: DataSource,
+  maxPosition: string,
+  pageSize: number,
+  ahead = 2,
+): AsyncGenerator<StoredEvent[]> {
+  const runner = db.createQueryRunner();
+  const fetch = () => {
+    const page = selectRows(runner, PAGED_EVENT_ROW, `FETCH FORWARD ${pageSize} FROM store_in_order`);
+    page.catch(() => undefined); // awaited in turn: a failure then is not an unhandled rejection now
+    return page;
+  };
+  let queued: ReturnType<typeof fetch>[] = [];
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    // Qualified names in ORDER BY: the float8 output column "position" would shadow the stored one
+    await runner.query(
+      `DECLARE store_in_order NO SCROLL CURSOR FOR
+       SELECT e.position::float8 AS position, e.org_id, e.event_id, e.type, e.subject, e.data,
+              floor(extract(epoch FROM e.occurred_at) * 1000)::float8 AS at
+         FROM event_store e
+        WHERE e.position <= ${BigInt(maxPosition)}
+        ORDER BY e.org_id, e.subject, e.occurred_at, e.position`,
+    );
+    queued = Array.from({ length: ahead }, fetch);
+    for (;;) {
+      const rows = await (queued.shift() as ReturnType<typeof fetch>);
+      if (rows.length > 0) yield rows.map(toPaged);
+      if (rows.length < pageSize) break;
+      queued.push(fetch());
+    }
+  } finally {
+    await Promise.allSettled(queued);
+    await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
+  }
+}
+
+const toPaged = (r: RowOf<typeof PAGED_EVENT_ROW>): StoredEvent => ({
+  position: r.position,
+  subject: r.subject,
+  at: r.at,
+  event: new PagedEvent(
+    r.event_id,
+    r.type as EventType,
+    r.org_id,
+    r.data as Record<string, unknown>,
+    r.at,
+  ) as unknown as AcceptedEvent,
+});

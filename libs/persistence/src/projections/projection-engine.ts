@@ -8,7 +8,7 @@ import {
   foldFacts,
   isoWeekStart,
 } from '@orgpulse/domain';
-import type { ClientBase } from 'pg';
+import type { CopySink } from '../database/copy-rows';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { canonicalJson } from './canonical-json';
@@ -133,14 +133,14 @@ export class ProjectionEngine {
    * else writes, their per-day sums added to `totals` (written once at the end, see writeTotals).
    */
   async copyWrites(
-    client: ClientBase,
+    sink: CopySink,
     byModel: ReadonlyMap<string, Writes>,
     version: number,
     totals: RebuildTotals,
   ): Promise<void> {
     for (const [name, writes] of byModel) {
       await (this.stores.get(name) as ReadModelStore).copy(
-        client,
+        sink,
         { heads: writes.heads, weeks: writes.appended, links: writes.links },
         version,
       );

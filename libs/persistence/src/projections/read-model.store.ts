@@ -1,6 +1,5 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
-import type { ClientBase } from 'pg';
-import { copyRows } from '../database/copy-rows';
+import type { CopySink } from '../database/copy-rows';
 import { columnNames, jsonRows } from '../database/json-rows';
 import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 import { type ReadModelTables, STORED_FACTS, type StoredFact, tablesOf } from './read-model-tables';
@@ -235,14 +234,13 @@ export class ReadModelStore {
    * nowhere else yet (no conflicts to resolve).
    */
   async copy(
-    client: ClientBase,
+    sink: CopySink,
     rows: { heads: readonly HeadRow[]; weeks: readonly WeekRow[]; links: readonly LinkRow[] },
     version: number,
   ): Promise<void> {
     const extra = this.columns.map(([name]) => name);
     if (rows.heads.length > 0)
-      await copyRows(
-        client,
+      await sink.write(
         this.tables.head,
         ['org_id', 'subject_id', 'state', 'last_at_ms', 'last_position', 'version', ...extra],
         rows.heads.map((r) => [
@@ -256,8 +254,7 @@ export class ReadModelStore {
         ]),
       );
     if (rows.weeks.length > 0 && this.tables.weeks !== undefined)
-      await copyRows(
-        client,
+      await sink.write(
         this.tables.weeks,
         [
           'org_id',
@@ -281,8 +278,7 @@ export class ReadModelStore {
         ]),
       );
     if (rows.links.length > 0 && this.tables.links !== undefined)
-      await copyRows(
-        client,
+      await sink.write(
         this.tables.links,
         ['org_id', 'link_id', 'subject_id'],
         rows.links.map((r) => [r.orgId, r.linkId, r.subjectId]),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
-import { eventually, readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
+import { TcpProxy, eventually, readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { EventStoreRepository } from '../event-store/event-store.repository';
@@ -70,8 +70,7 @@ describe('rebuild (real PostgreSQL)', () => {
     expect(await teamsOf(orgId)).toEqual(['early-position', 'late-position']);
   });
 
-  it('rebuilds subjects whose histories span many pages as a fold of the whole history says', async () => {
-    const orgId = randomUUID();
+  const historyOfMany = (orgId: string): AcceptedEvent[] => {
     const base = Date.parse('2026-01-05T00:00:00Z');
     const event = (i: number, type: AcceptedEvent['type'], data: object): AcceptedEvent =>
       ({
@@ -95,6 +94,12 @@ describe('rebuild (real PostgreSQL)', () => {
             })
           : event(i, 'person.manager-changed', { personId: 'ana', managerId: i % 4 ? 'mia' : 'max' }),
     );
+    return events;
+  };
+
+  it('rebuilds subjects whose histories span many pages as a fold of the whole history says', async () => {
+    const orgId = randomUUID();
+    const events = historyOfMany(orgId);
     // stored in reverse: positions against occurrence, as a backfill's late events are
     await db.transaction((tx) =>
       new EventStoreRepository(tx).append(
@@ -104,6 +109,39 @@ describe('rebuild (real PostgreSQL)', () => {
       ),
     );
     await rebuildProjections(db, undefined, 16);
+    const { stored, folded } = await readModelsVersusFold(
+      { query: (sql, params) => db.query(sql, params) },
+      orgId,
+    );
+    expect(stored).toEqual(folded);
+  });
+
+  it('reads the store through one cursor, pages asked ahead, and writes each table with one COPY whatever the pages', async () => {
+    const orgId = randomUUID();
+    const events = historyOfMany(orgId);
+    await db.transaction((tx) =>
+      new EventStoreRepository(tx).append(
+        events.map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+      ),
+    );
+    const url = new URL(testEnvironment().databaseUrl);
+    const proxy = await TcpProxy.start(url.hostname, Number(url.port || 5432));
+    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await connectDatabase({ url: url.toString(), startupTimeoutMs: 5_000 });
+    try {
+      const mark = proxy.pgStatementMark();
+      await rebuildProjections(proxied, undefined, 16);
+      const sent = proxy.pgStatementsSince(mark);
+      const copies = sent.filter((s) => s.startsWith('COPY '));
+      // heads, weeks and links of the models this history feeds, each table once
+      expect(copies.length).toBe(new Set(copies).size);
+      expect(copies).toEqual(expect.arrayContaining([expect.stringMatching(/^COPY team_weeks_rebuild /)]));
+      expect(sent.filter((s) => s.startsWith('DECLARE store_in_order'))).toHaveLength(1);
+      expect(sent.filter((s) => s.startsWith('FETCH FORWARD 16')).length).toBeGreaterThan(600 / 16);
+    } finally {
+      await proxied.destroy();
+      await proxy.close();
+    }
     const { stored, folded } = await readModelsVersusFold(
       { query: (sql, params) => db.query(sql, params) },
       orgId,

@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { col, rowShape, selectOne } from '../database/typed-sql';
-import { EventStoreRepository, type StorePageCursor } from '../event-store/event-store.repository';
+import { EventStoreRepository, storeInOrder } from '../event-store/event-store.repository';
 import { HistoryFold } from './history-fold';
 import { holdProjectionLockExclusive } from './projection-lock';
-import type { ClientBase } from 'pg';
+import { Client, type ClientConfig } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { OpenCopies } from '../database/copy-rows';
 import { ProjectionEngine, type RebuildTotals } from './projection-engine';
 import { recordReadModelVersions } from './read-model-versions';
 
@@ -18,9 +20,9 @@ export interface RebuildResult {
   durationMs: number;
 }
 
-// Events per page: about three pages are alive at once (read, folded, copied) and survive young-generation
-// GCs, so the heap, and peak RSS, grow with the page (E6's large org: 410 MiB at 5,000, 227 MiB at 2,500)
-const PAGE = 2_500;
+// Events per page: pages read ahead and the one folded survive young-generation GCs, so the heap, and
+// peak RSS, grow with them (E6's large org, two pages ahead: 257 MiB at 2,500 events a page, 210 at 1,250)
+const PAGE = 1_250;
 
 /** The highest position stored (bigint, as text; 0 when empty) and how many events there are. */
 const STORE_EXTENT_ROW = rowShape('event store extent', { max: col.text(), count: col.int() });
@@ -35,7 +37,6 @@ export async function rebuildProjections(
   pageSize = PAGE,
 ): Promise<RebuildResult> {
   const started = Date.now();
-  const store = new EventStoreRepository(db.manager);
   // Read under the exclusive lock: positions are drawn when a batch inserts but become visible when it
   // commits, so only with no batch in flight is every event at or below max already visible.
   const { max, count } = await db.transaction(async (tx) => {
@@ -58,35 +59,22 @@ export async function rebuildProjections(
   let version = 0;
   const fold = new HistoryFold(target.models);
   const totals: RebuildTotals = new Map();
-  const copier = db.createQueryRunner();
-  const client = (await copier.connect()) as ClientBase;
-  const read = (cursor: StorePageCursor | undefined) => {
-    const page = store.readAllUpTo(max, cursor, pageSize);
-    page.catch(() => undefined); // awaited later: a failure then is not an unhandled rejection now
-    return page;
-  };
+  const copies = new OpenCopies(connectionsLike(db));
   try {
-    // Keyset pages in (org, subject, occurredAt, position) order, folded as they come: a subject's history
-    // may span pages (only its open week is held). PostgreSQL reads the next page and copies the last
-    // one's rows while this one is folded.
-    let reading = read(undefined);
-    let copying: Promise<void> = Promise.resolve();
-    for (;;) {
-      const { events: page, next } = await reading;
-      if (page.length === 0) break;
-      reading = page.length < pageSize ? Promise.resolve({ events: [], next }) : read(next);
+    // Pages in (org, subject, occurredAt, position) order, folded as they come: a subject's history may
+    // span pages (only its open week is held). PostgreSQL reads the next pages and parses the rows copied
+    // so far while this one is folded.
+    for await (const page of storeInOrder(db, max, pageSize)) {
       events += page.length;
       for (const e of page) if (e.position > version) version = e.position;
-      const rows = fold.add(page);
-      await copying;
-      copying = target.copyWrites(client, rows, version, totals);
-      copying.catch(() => undefined);
+      await target.copyWrites(copies, fold.add(page), version, totals);
       onProgress({ events, totalEvents: count });
     }
-    await copying;
-    await target.copyWrites(client, fold.finish(), version, totals);
-  } finally {
-    await copier.release();
+    await target.copyWrites(copies, fold.finish(), version, totals);
+    await copies.end();
+  } catch (error) {
+    await copies.abort(error);
+    throw error;
   }
   await target.writeTotals(db.manager, totals);
   // Statistics before the swap: tables filled by COPY have none until autovacuum comes (never, where it is
@@ -107,4 +95,14 @@ export async function rebuildProjections(
     await recordReadModelVersions(tx, live.models);
   });
   return { events, subjects: fold.subjects, durationMs: Date.now() - started };
+}
+
+/** New connections configured as the data source's pool makes them (its url, timeouts, application name). */
+function connectionsLike(db: DataSource): () => Promise<Client> {
+  const options = (db.driver as PostgresDriver).master as { options: ClientConfig };
+  return async () => {
+    const client = new Client(options.options);
+    await client.connect();
+    return client;
+  };
 }
