@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@orgpulse/testing';
 import { BenchBroker } from './bench-broker';
@@ -12,14 +13,20 @@ import { syntheticOrg } from './synthetic-org';
 /**
  * E1 alone, as the bench runs it (same org, apps, broker and CPU accounting), for working on ingest and
  * the projector: `node dist/bench/bench/src/e1.main.js [profile dir]` with DATABASE_URL naming the server.
- * Prints the figure and the CPU seconds per 1,000 events of each process.
+ * Prints the figure and the CPU seconds per 1,000 events of each process. With KEEP=<file> the database is
+ * kept and described in that file for page-probe.main.ts (read models as live projection left them).
  */
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('DATABASE_URL is not set');
   const profileDir = process.argv[2];
+  const keep = process.env.KEEP;
   const days = 365;
-  const start = new Date(Date.now() - (days + 7) * 86_400_000);
+  // as the bench: the year starts at a UTC midnight and ends a week ago
+  const start = new Date(
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
+      (days + 7) * 86_400_000,
+  );
   const events = syntheticOrg({ teams: 200, people: 2000, days, start, seed: 1 });
   const broker = await BenchBroker.start(join(repoRoot, '.run', 'bench-e1'));
   await cleaningUp(
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
     async () => {
       const databaseUrl = await createRunDatabase(serverUrl, `orgpulse_e1_${Date.now()}`);
       await cleaningUp(
-        () => dropRunDatabase(serverUrl, databaseUrl),
+        () => (keep ? Promise.resolve() : dropRunDatabase(serverUrl, databaseUrl)),
         async () => {
           const stack = await BenchStack.start(broker.brokers, databaseUrl, profileDir);
           await cleaningUp(
@@ -40,6 +47,7 @@ async function main(): Promise<void> {
               ];
               const sampler = await CpuSampler.start(watched, databaseUrl);
               const e1 = await ingestThroughput(stack, events, 8);
+              if (keep) writeKept(keep, databaseUrl, stack, start, days, events);
               const cpu = await sampler.stop();
               stack.assertRunning();
               const metrics = await (await fetch(stack.url('projector', '/metrics'))).text();
@@ -77,6 +85,26 @@ async function main(): Promise<void> {
     },
   );
   closeConnections();
+}
+
+function writeKept(
+  file: string,
+  url: string,
+  stack: BenchStack,
+  start: Date,
+  days: number,
+  events: ReturnType<typeof syntheticOrg>,
+): void {
+  const groups = [
+    null,
+    ...new Set(
+      events.flatMap((e) =>
+        e.type === 'team.registered' ? [(e.data as { groupId?: string }).groupId ?? []].flat() : [],
+      ),
+    ),
+  ];
+  const org = stack.org;
+  writeFileSync(file, JSON.stringify({ url, org, start: start.toISOString(), days, groups }, null, 2));
 }
 
 main().catch((error: unknown) => {
