@@ -53,13 +53,50 @@ describe('OpenCopies (real PostgreSQL)', () => {
     expect(await rowsOf(tables.b)).toEqual([0, 1, 2, 3, 4].map((n) => ({ n, note: null })));
   });
 
-  it('ends a COPY and begins another past its statement size, losing no row', async () => {
-    const mark = proxy.pgStatementMark();
-    const copies = new OpenCopies(connect, 1);
-    for (let n = 0; n < 4; n++) await copies.write(tables.a, ['n', 'note'], [[n, 'x']]);
+  it('keeps a COPY open past the statement timeout its connections were given', async () => {
+    const timed = async () => {
+      const client = new Client({ connectionString: url.toString(), statement_timeout: 1 });
+      await client.connect();
+      return client;
+    };
+    const copies = new OpenCopies(timed);
+    await copies.write(tables.a, ['n', 'note'], [[1, 'before']]);
+    await admin.query('SELECT pg_sleep(0.05)'); // the COPY is open for 50 times its connection's timeout
+    await copies.write(tables.a, ['n', 'note'], [[2, 'after']]);
     await copies.end();
-    expect(copyStatements(mark)).toHaveLength(4);
-    expect((await rowsOf(tables.a)).map((r) => r.n)).toEqual([0, 1, 2, 3]);
+    expect((await rowsOf(tables.a)).map((r) => r.n)).toEqual([1, 2]);
+  });
+
+  it("fails with PostgreSQL's error raised mid-stream while chunks are queued, without crashing, and abort then closes all", async () => {
+    const failing = `copy_fail_${randomUUID().slice(0, 8)}`;
+    await admin.query(`CREATE FUNCTION ${failing}_check(n int) RETURNS bool AS $$
+      BEGIN PERFORM pg_sleep(0.0002); IF n = 3000 THEN RAISE EXCEPTION 'refused at %', n; END IF; RETURN true; END
+      $$ LANGUAGE plpgsql`);
+    await admin.query(`CREATE TABLE ${failing} (n int PRIMARY KEY CHECK (${failing}_check(n)), note text)`);
+    try {
+      const direct = async () => {
+        const client = new Client({ connectionString: url.toString(), application_name: 'open-copies-test' });
+        await client.connect();
+        return client;
+      };
+      const copies = new OpenCopies(direct);
+      const pad = 'x'.repeat(3_000);
+      // small writes (each under the stream's buffer size) while PostgreSQL checks rows slowly: the
+      // socket backs up and chunks queue in the stream when the error comes
+      const writing = (async () => {
+        for (let n = 0; n < 20_000; n++) await copies.write(failing, ['n', 'note'], [[n, pad]]);
+        await copies.end();
+      })();
+      await expect(writing).rejects.toThrow(/refused at 3000/);
+      await copies.abort(new Error('the caller gave up'));
+      expect((await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${failing}`)).rows[0].n).toBe(
+        0,
+      );
+      await expectNoConnectionLeft();
+    } finally {
+      await admin.query(`DROP TABLE IF EXISTS ${failing}`);
+      await admin.query(`DROP FUNCTION IF EXISTS ${failing}_check(int)`);
+    }
   });
 
   it("fails with PostgreSQL's error when a row is refused, and closes its connections", async () => {
@@ -75,6 +112,14 @@ describe('OpenCopies (real PostgreSQL)', () => {
     const copies = new OpenCopies(connect);
     await copies.write(tables.a, ['n', 'note'], [[1, 'a']]);
     await copies.write(tables.b, ['n', 'note'], [[1, 'b']]);
+    // both COPYs are under way in PostgreSQL when abort comes
+    await eventually(async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = 'open-copies-test' AND query LIKE 'COPY %' AND state = 'active'`,
+      );
+      expect(rows[0].n).toBe(2);
+    });
     await copies.abort(new Error('the caller failed'));
     expect(await rowsOf(tables.a)).toEqual([]);
     expect(await rowsOf(tables.b)).toEqual([]);

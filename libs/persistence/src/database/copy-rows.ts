@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -21,9 +20,6 @@ export function copyField(value: CopyValue): string {
 // written, is allocated in the old generation, whose growth sets the process's peak RSS
 const CHUNK_CHARS = 96 * 1024;
 
-// A COPY is ended and another begun after this much text: each statement stays short (statement_timeout)
-const STATEMENT_CHARS = 64 * 1024 * 1024;
-
 /** Where rows for bulk loading go. */
 export interface CopySink {
   write(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void>;
@@ -31,27 +27,23 @@ export interface CopySink {
 
 interface TableCopy {
   client: Client;
-  columns: string;
   stream: ReturnType<typeof copyFrom>;
   done: Promise<void>;
-  chars: number;
 }
 
 /**
  * A COPY FROM STDIN (text format) kept open per table, each on a connection of its own, for loading
- * fresh tables nothing else writes. Rows go to the socket as they are made and PostgreSQL parses them
- * while the caller makes the next ones: one statement per table per STATEMENT_CHARS, where one per table
- * per batch left both sides waiting on each other's round trips. Each statement commits on its own, as a
- * COPY outside a transaction does; `end` returns once all have. Writes are awaited one at a time.
+ * fresh tables nothing else reads or writes: one statement per table for the whole load, where one per
+ * table per batch left both sides waiting on each other's round trips. Rows go to the socket as they
+ * are made and PostgreSQL parses them while the caller makes the next ones. These statements last as
+ * long as the load, so their connections have no statement timeout. Each commits when `end` ends it.
+ * Writes are awaited one at a time.
  */
 export class OpenCopies implements CopySink {
   private readonly copies = new Map<string, TableCopy>();
   private failure: Error | undefined;
 
-  constructor(
-    private readonly connect: () => Promise<Client>,
-    private readonly statementChars = STATEMENT_CHARS,
-  ) {}
+  constructor(private readonly connect: () => Promise<Client>) {}
 
   /** Resolves when the rows are on their connection's socket (PostgreSQL may not have read them yet). */
   async write(
@@ -60,16 +52,16 @@ export class OpenCopies implements CopySink {
     rows: Iterable<readonly CopyValue[]>,
   ): Promise<void> {
     this.throwIfFailed();
-    let copy = this.copies.get(table) ?? (await this.open(table, columns));
+    const copy = this.copies.get(table) ?? (await this.open(table, columns));
     let chunk = '';
     for (const row of rows) {
       chunk += row.map(copyField).join('\t') + '\n';
       if (chunk.length >= CHUNK_CHARS) {
-        copy = await this.send(table, copy, chunk);
+        await this.send(copy, chunk);
         chunk = '';
       }
     }
-    if (chunk !== '') await this.send(table, copy, chunk);
+    if (chunk !== '') await this.send(copy, chunk);
   }
 
   /** Ends every COPY and waits for PostgreSQL to commit them; the connections are closed. */
@@ -83,7 +75,7 @@ export class OpenCopies implements CopySink {
     }
   }
 
-  /** Fails every COPY still open (PostgreSQL discards the rows sent since each began); closes the connections. */
+  /** Fails every COPY still open (PostgreSQL discards its rows) and closes the connections. */
   async abort(reason: unknown): Promise<void> {
     for (const copy of this.copies.values())
       copy.stream.destroy(reason instanceof Error ? reason : new Error(String(reason)));
@@ -94,34 +86,32 @@ export class OpenCopies implements CopySink {
   private async open(table: string, columns: readonly string[]): Promise<TableCopy> {
     const client = await this.connect();
     client.on('error', (error) => this.fail(error));
-    const copy = this.start(client, table, columns.join(', '));
+    try {
+      await client.query('SET statement_timeout = 0');
+    } catch (error) {
+      await client.end();
+      throw error;
+    }
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    // pg-copy-streams reports PostgreSQL's error without ending the stream: chunks still queued would
+    // then be written to a connection it has let go of (an uncaught TypeError). Its error comes first.
+    stream.on('error', (error) => {
+      this.fail(error);
+      stream.destroy();
+    });
+    const done = finished(stream).catch((error: unknown) => this.fail(error));
+    const copy = { client, stream, done };
     this.copies.set(table, copy);
     return copy;
   }
 
-  private start(client: Client, table: string, columns: string): TableCopy {
-    const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
-    const done = finished(stream).catch((error: unknown) => this.fail(error));
-    return { client, columns, stream, done, chars: 0 };
-  }
-
-  /** Writes a chunk, waiting only while the socket is full: PostgreSQL then has megabytes to parse. */
-  private async send(table: string, open: TableCopy, chunk: string): Promise<TableCopy> {
-    const copy = open.chars < this.statementChars ? open : await this.restart(table, open);
-    if (!copy.stream.write(chunk) && copy.stream.writableNeedDrain)
-      await Promise.race([once(copy.stream, 'drain'), copy.done]);
+  /** One chunk at a time: the next waits until the socket took this one (PostgreSQL then has megabytes). */
+  private async send(copy: TableCopy, chunk: string): Promise<void> {
+    const written = new Promise<void>((resolve, reject) =>
+      copy.stream.write(chunk, (error) => (error ? reject(error) : resolve())),
+    );
+    await Promise.race([written, copy.done]).catch((error: unknown) => this.fail(error));
     this.throwIfFailed();
-    copy.chars += chunk.length;
-    return copy;
-  }
-
-  private async restart(table: string, copy: TableCopy): Promise<TableCopy> {
-    copy.stream.end();
-    await copy.done;
-    this.throwIfFailed();
-    const next = this.start(copy.client, table, copy.columns);
-    this.copies.set(table, next);
-    return next;
   }
 
   private fail(error: unknown): void {

@@ -201,8 +201,9 @@ export class EventStoreRepository {
 /**
  * The whole store up to `maxPosition` in (org, subject, occurrence) order, a page at a time: what a
  * rebuild folds (the columns the read models need, occurrence times as epoch milliseconds). One cursor in
- * a read-only transaction on a connection of its own; `ahead` pages are asked for before they are wanted,
- * so PostgreSQL reads on while the caller works (keyset pages waited for each other's last row).
+ * a read-only transaction on a connection of its own (its snapshot holds back vacuum until the end);
+ * `ahead` pages are asked for before they are wanted, so PostgreSQL reads on while the caller works
+ * (keyset pages waited for each other's last row).
  */
 export async function* storeInOrder(
   db: DataSource,
@@ -219,6 +220,8 @@ export async function* storeInOrder(
   let queued: ReturnType<typeof fetch>[] = [];
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    // the caller may hold the session idle between pages for as long as its writes wait on PostgreSQL
+    await runner.query('SET LOCAL idle_in_transaction_session_timeout = 0');
     // Qualified names in ORDER BY: the float8 output column "position" would shadow the stored one
     await runner.query(
       `DECLARE store_in_order NO SCROLL CURSOR FOR

@@ -116,7 +116,7 @@ describe('rebuild (real PostgreSQL)', () => {
     expect(stored).toEqual(folded);
   });
 
-  it('reads the store through one cursor, pages asked ahead, and writes each table with one COPY whatever the pages', async () => {
+  it('reads the store through one cursor and writes each table with one COPY whatever the pages', async () => {
     const orgId = randomUUID();
     const events = historyOfMany(orgId);
     await db.transaction((tx) =>
