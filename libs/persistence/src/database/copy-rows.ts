@@ -92,7 +92,8 @@ export class OpenCopies implements CopySink {
       await client.end();
       throw error;
     }
-    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    const stream = copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+    client.query(stream);
     // pg-copy-streams reports PostgreSQL's error without ending the stream: chunks still queued would
     // then be written to a connection it has let go of (an uncaught TypeError). Its error comes first.
     stream.on('error', (error) => {
