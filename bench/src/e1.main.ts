@@ -8,7 +8,7 @@ import { cleaningUp } from './cleanups';
 import { CpuSampler } from './cpu-sampler';
 import { closeConnections } from './http-client';
 import { ingestThroughput } from './ingest-throughput';
-import { syntheticOrg } from './synthetic-org';
+import { dashboardGroupsOf, syntheticOrg, syntheticYearStart } from './synthetic-org';
 
 /**
  * E1 alone, as the bench runs it (same org, apps, broker and CPU accounting), for working on ingest and
@@ -22,11 +22,7 @@ async function main(): Promise<void> {
   const profileDir = process.argv[2];
   const keep = process.env.KEEP;
   const days = 365;
-  // as the bench: the year starts at a UTC midnight and ends a week ago
-  const start = new Date(
-    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
-      (days + 7) * 86_400_000,
-  );
+  const start = syntheticYearStart(days);
   const events = syntheticOrg({ teams: 200, people: 2000, days, start, seed: 1 });
   const broker = await BenchBroker.start(join(repoRoot, '.run', 'bench-e1'));
   await cleaningUp(
@@ -47,7 +43,17 @@ async function main(): Promise<void> {
               ];
               const sampler = await CpuSampler.start(watched, databaseUrl);
               const e1 = await ingestThroughput(stack, events, 8);
-              if (keep) writeKept(keep, databaseUrl, stack, start, days, events);
+              if (keep)
+                writeFileSync(
+                  keep,
+                  JSON.stringify({
+                    url: databaseUrl,
+                    org: stack.org,
+                    start,
+                    days,
+                    groups: dashboardGroupsOf(events),
+                  }),
+                );
               const cpu = await sampler.stop();
               stack.assertRunning();
               const metrics = await (await fetch(stack.url('projector', '/metrics'))).text();
@@ -85,26 +91,6 @@ async function main(): Promise<void> {
     },
   );
   closeConnections();
-}
-
-function writeKept(
-  file: string,
-  url: string,
-  stack: BenchStack,
-  start: Date,
-  days: number,
-  events: ReturnType<typeof syntheticOrg>,
-): void {
-  const groups = [
-    null,
-    ...new Set(
-      events.flatMap((e) =>
-        e.type === 'team.registered' ? [(e.data as { groupId?: string }).groupId ?? []].flat() : [],
-      ),
-    ),
-  ];
-  const org = stack.org;
-  writeFileSync(file, JSON.stringify({ url, org, start: start.toISOString(), days, groups }, null, 2));
 }
 
 main().catch((error: unknown) => {

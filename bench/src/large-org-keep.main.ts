@@ -4,7 +4,7 @@ import { createOrg } from './bench-stack';
 import { copyEvents } from './copy-rows';
 import { largeOrg } from './large-org';
 import { rebuildThroughput } from './rebuild-throughput';
-import { acceptedStream, syntheticOrg } from './synthetic-org';
+import { acceptedStream, dashboardGroupsOf, syntheticOrg, syntheticYearStart } from './synthetic-org';
 
 /**
  * E6's setup alone (COPY, VACUUM ANALYZE, rebuild from the CLI) into a database that is kept, its org written
@@ -16,10 +16,7 @@ async function main() {
   const url = await createRunDatabase(serverUrl, name);
   const org = await createOrg(url, 'Large');
   const days = 365;
-  const start = new Date(
-    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
-      (days + 7) * 86_400_000,
-  );
+  const start = syntheticYearStart(days);
   const size = { teams: +teams, groups: +groupCount, people: +people, events: +events };
   const client = benchClient(url);
   await client.connect();
@@ -27,14 +24,7 @@ async function main() {
   const synthetic = name.includes('synthetic')
     ? syntheticOrg({ teams: +teams, people: +people, days, start, seed: 1 })
     : undefined;
-  const groups = synthetic && [
-    null,
-    ...new Set(
-      synthetic.flatMap((e) =>
-        e.type === 'team.registered' ? [(e.data as { groupId?: string }).groupId ?? []].flat() : [],
-      ),
-    ),
-  ];
+  const groups = synthetic && dashboardGroupsOf(synthetic);
   const n = await copyEvents(
     client,
     'event_store',

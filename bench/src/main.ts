@@ -20,7 +20,7 @@ import { GROUP_DASHBOARD_QUERY, autocannonLoad, pageFirstLoad, uncachedVariables
 import { projectionLag, syntheticTeams } from './projection-lag';
 import { fillEventStore, rebuildThroughput } from './rebuild-throughput';
 import { type RunFigures, benchResult, renderMarkdown, writeResult } from './report';
-import { accepted, syntheticOrg } from './synthetic-org';
+import { accepted, dashboardGroupsOf, syntheticOrg, syntheticYearStart } from './synthetic-org';
 
 /** E3-uncached's concurrency (issue 14's target is at 16 clients). */
 const UNCACHED_CLIENTS = 16;
@@ -163,14 +163,7 @@ async function measure(
       }
       // checks the answers (every team) and counts SQL statements
       const statements = await dashboardStatements(stack, window, options.teams);
-      const groups = [
-        null,
-        ...new Set(
-          events.flatMap((e) =>
-            e.type === 'team.registered' ? [(e.data as { groupId?: string }).groupId ?? []].flat() : [],
-          ),
-        ),
-      ];
+      const groups = dashboardGroupsOf(events);
       log(`run ${run}: E3-uncached, ${UNCACHED_CLIENTS} clients, each request another window and group`);
       const uncached = await autocannonLoad(stack, UNCACHED_CLIENTS, options.dashboardSeconds, (n) =>
         JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, window, groups) }),
@@ -219,11 +212,7 @@ async function bench(options: BenchOptions, command: string) {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('DATABASE_URL is not set: run the bench through `npm run bench`');
   const startedAt = new Date().toISOString();
-  // the synthetic year ends a week ago: every event is in the past, as in a backfill
-  const start = new Date(
-    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
-      (options.days + 7) * 86_400_000,
-  );
+  const start = syntheticYearStart(options.days);
   const shape = { teams: options.teams, people: options.people, days: options.days, start };
   const events = syntheticOrg({ ...shape, seed: 1 });
   log(`synthetic org: ${events.length} events; ${options.runs} run${options.runs > 1 ? 's' : ''}`);

@@ -11,6 +11,22 @@ export interface OrgShape {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The bench's year: it starts at a UTC midnight and ends a week ago (every event in the past, as in a backfill). */
+export const syntheticYearStart = (days: number): Date => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days + 7) * DAY_MS);
+};
+
+/** The org (null) and every group its teams were registered in: E3-uncached's scopes. */
+export const dashboardGroupsOf = (events: readonly EventEnvelope[]): (string | null)[] => [
+  null,
+  ...new Set(
+    events.flatMap((e) =>
+      e.type === 'team.registered' ? [(e.data as { groupId?: string }).groupId ?? []].flat() : [],
+    ),
+  ),
+];
 const REASONS: EventData<'team.blocked'>['reason'][] = [
   'unclear-priorities',
   'dependency',
