@@ -1,5 +1,5 @@
 import { Args, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { type TeamTimeline, blockingEdges } from '@orgpulse/domain';
+import { type TeamTimeline, blockingEdges, blockingEdgesOf } from '@orgpulse/domain';
 import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -85,9 +85,11 @@ export class BlockingEdgesResolver {
       return ctx.piece(() => blockingEdges(timelines, window, now));
     }
     const to = Math.min(window.to, now);
+    // the whole org: a row per pair from SQL; a scoped token's teams, from their timelines
+    if ((await ctx.scope()) === null)
+      return blockingEdgesOf(await ctx.teams.blockingPairTimes(window.from, to));
     const flagged = await ctx.teams.reader.flagged(ctx.orgId, 'blocked_by', window.from, to);
-    const ids =
-      (await ctx.scope()) === null ? flagged : (await ctx.teamsById(flagged)).map((v) => v.subjectId);
+    const ids = (await ctx.teamsById(flagged)).map((v) => v.subjectId);
     const timelines: TeamTimeline[] = [];
     for (let i = 0; i < ids.length; i += TEAMS_PER_READ) {
       if (i > 0) await ctx.turn();

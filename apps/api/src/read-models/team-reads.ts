@@ -1,4 +1,5 @@
 import {
+  type BlockingPairTime,
   DAY_MS,
   type TeamFact,
   type TeamHead,
@@ -61,6 +62,14 @@ const gridStart = (from: number) =>
 
 // [registered, registered and blocked]
 const TEAM_COUNTS_AT = rowShape('team counts at a time', { counts: col.array(col.int()) });
+const BLOCKING_PAIR_TIME = rowShape('blocking pair time', {
+  blockingTeamId: col.text(),
+  blockedTeamId: col.text(),
+  blockedMs: col.float(),
+  personMs: col.float(),
+});
+// covers_until_ms of a subject's latest week: it covers until any time
+const NO_END = '9007199254740991';
 const TEAM_STATE_AT = rowShape('team state at a time', {
   subjectId: col.text(),
   registered: col.bool(),
@@ -227,6 +236,50 @@ export class TeamReads {
       if (runs instanceof Error) throw runs;
       return runs;
     });
+  }
+
+  /**
+   * Every (blocking team, blocked team) pair's time in [from, t), worked out in SQL from the weeks flagged
+   * `blocked_by`: each week on its own, from its start head and its facts (the flags put each stretch
+   * blocked by a team within weeks that follow one another, each covering until the next), so the org's
+   * blocking edges come back as a row per pair, not as every blocked team's weeks.
+   */
+  async blockingPairTimes(from: number, t: number): Promise<BlockingPairTime[]> {
+    if (t <= from) return [];
+    return selectRows(
+      this.db,
+      BLOCKING_PAIR_TIME,
+      `WITH weeks AS (
+         SELECT subject_id, week_ms, coalesce(covers_until_ms, ${NO_END}) AS until, start_state, facts
+           FROM ${this.reader.tables.weeks}
+          WHERE org_id = $1 AND blocked_by AND coalesce(covers_until_ms, ${NO_END}) > $2 AND week_ms < $3
+       ), points AS (
+         -- the week's start (n = 0), then each fact that moves its blocking team or its headcount
+         SELECT subject_id, week_ms, until, 0::bigint AS n, week_ms AS at, true AS moves_block,
+                true AS moves_headcount, (start_state->>'headcount')::bigint AS headcount,
+                start_state->'block'->>'blockedBy' AS blocked_by
+           FROM weeks
+         UNION ALL
+         SELECT subject_id, week_ms, until, f.n, (f.fact->>0)::bigint, f.fact->2->>'kind' <> 'registered',
+                f.fact->2->>'kind' = 'registered', (f.fact->2->>'headcount')::bigint, f.fact->2->>'blockedBy'
+           FROM weeks, jsonb_array_elements(facts) WITH ORDINALITY AS f(fact, n)
+          WHERE f.fact->2->>'kind' IN ('registered', 'blocked', 'unblocked')
+       ), stretches AS (
+         -- from each point to the next (or to what the week covers until): the latest of each value so far
+         SELECT subject_id,
+                (array_agg(blocked_by) FILTER (WHERE moves_block) OVER w)[count(*) FILTER (WHERE moves_block) OVER w] AS blocked_by,
+                (array_agg(headcount) FILTER (WHERE moves_headcount) OVER w)[count(*) FILTER (WHERE moves_headcount) OVER w] AS headcount,
+                greatest(at, $2) AS start, least(coalesce(lead(at) OVER w, until), $3) AS stop
+           FROM points
+         WINDOW w AS (PARTITION BY subject_id, week_ms ORDER BY n)
+       )
+       SELECT blocked_by AS "blockingTeamId", subject_id AS "blockedTeamId",
+              sum(stop - start)::float8 AS "blockedMs", sum((stop - start) * headcount)::float8 AS "personMs"
+         FROM stretches
+        WHERE blocked_by IS NOT NULL AND stop > start
+        GROUP BY 1, 2`,
+      [this.orgId, Math.floor(from), Math.floor(t)],
+    );
   }
 
   /**

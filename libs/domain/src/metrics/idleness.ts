@@ -110,32 +110,54 @@ export interface BlockingEdge {
   idlePersonDays: number;
 }
 
+/** One (blocking team, blocked team) pair's time in a window, in integer ms and person-ms. */
+export interface BlockingPairTime {
+  blockingTeamId: string;
+  blockedTeamId: string;
+  blockedMs: number;
+  personMs: number;
+}
+
 /**
  * §8, who blocks whom: per (blocking team, blocked team), the blocked time inside the window while the
  * blocked team's current `blockedBy` was the blocking team. Time with no `blockedBy` is no edge.
  */
 export function blockingEdges(teams: readonly TeamTimeline[], window: Window, now: number): BlockingEdge[] {
-  const edges = new Map<string, BlockingEdge>();
+  const pairs = new Map<string, BlockingPairTime>();
   for (const team of teams) {
     for (const s of blockedStretches(team, window, now)) {
       if (s.blockedBy === null) continue;
       const key = JSON.stringify([s.blockedBy, team.teamId]);
-      const edge = edges.get(key) ?? {
-        blockingTeamId: s.blockedBy,
-        blockedTeamId: team.teamId,
-        blockedHours: 0,
-        idlePersonDays: 0,
-      };
-      edge.blockedHours += (s.end - s.start) / HOUR_MS;
-      edge.idlePersonDays += personMs(team, s.start, s.end) / DAY_MS;
-      edges.set(key, edge);
+      let pair = pairs.get(key);
+      if (pair === undefined)
+        pairs.set(
+          key,
+          (pair = { blockingTeamId: s.blockedBy, blockedTeamId: team.teamId, blockedMs: 0, personMs: 0 }),
+        );
+      pair.blockedMs += s.end - s.start;
+      pair.personMs += personMs(team, s.start, s.end);
     }
   }
-  return [...edges.values()].sort(
-    (a, b) =>
-      b.idlePersonDays - a.idlePersonDays ||
-      b.blockedHours - a.blockedHours ||
-      a.blockingTeamId.localeCompare(b.blockingTeamId) ||
-      a.blockedTeamId.localeCompare(b.blockedTeamId),
-  );
+  return blockingEdgesOf(pairs.values());
+}
+
+/**
+ * The edges of pairs' times, most idle first: sums kept in integer ms until here, so that any way of
+ * summing a pair's time (team by team, or in SQL) gives the same figures.
+ */
+export function blockingEdgesOf(pairs: Iterable<BlockingPairTime>): BlockingEdge[] {
+  return [...pairs]
+    .map((p) => ({
+      blockingTeamId: p.blockingTeamId,
+      blockedTeamId: p.blockedTeamId,
+      blockedHours: p.blockedMs / HOUR_MS,
+      idlePersonDays: p.personMs / DAY_MS,
+    }))
+    .sort(
+      (a, b) =>
+        b.idlePersonDays - a.idlePersonDays ||
+        b.blockedHours - a.blockedHours ||
+        a.blockingTeamId.localeCompare(b.blockingTeamId) ||
+        a.blockedTeamId.localeCompare(b.blockedTeamId),
+    );
 }
