@@ -1,11 +1,13 @@
 import { Args, Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { DAY_MS, type PersonCoaching, managerCoaching } from '@orgpulse/domain';
+import type { PersonCoaching } from '@orgpulse/domain';
 import { Clock } from '../graphql/clock';
 import { DateTime } from '../graphql/date-time.scalar';
 import type { RequestContext } from '../graphql/request-context';
-import { WindowInput, toWindow } from '../graphql/window.input';
+import type { Eventually } from '../graphql/settled-memo/settled-memo';
+import { WindowInput } from '../graphql/window.input';
 import { ManagerModel } from '../managers/manager.model';
-import { PersonModel, personOf } from '../people/people.resolver';
+import { PersonModel } from '../people/people.resolver';
+import { managerCoachingOf } from './manager-coaching';
 import { CoachingModel, ManagerCoachingModel } from './coaching.models';
 
 const dateOrNull = (t: number | null): Date | null => (t === null ? null : new Date(t));
@@ -47,39 +49,12 @@ export class ManagerCoachingResolver {
     description:
       'Plans among the direct reports at asOf (default now) and the weakest of them; the 1:1s held in window (default: the coachingStallDays days up to and including asOf) and the share that recorded a level',
   })
-  async coaching(
+  coaching(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
     @Args('window', { type: () => WindowInput, nullable: true }) window?: WindowInput,
-  ): Promise<ManagerCoachingModel> {
-    const at = asOf?.getTime() ?? ctx.now(this.clock);
-    const span = window ? toWindow(window) : undefined;
-    if (!ctx.seesPeople)
-      return {
-        reports: 0,
-        planCoverage: null,
-        weakest: null,
-        oneOnOnes: 0,
-        ratedOneOnOnes: 0,
-        ratingShare: null,
-      };
-    const { coachingStallDays } = await ctx.settings();
-    const { from, to } = span ?? { from: at - coachingStallDays * DAY_MS + 1, to: at + 1 };
-    const [reports, held] = await Promise.all([
-      ctx.people.reportsOf(m.id, at),
-      ctx.coaching.heldIn(m.id, from, to),
-    ]);
-    const coached = await Promise.all(
-      reports.map(async (personId) => ({ personId, coaching: await ctx.coaching.coachingOf(personId, at) })),
-    );
-    const figures = managerCoaching(coached, held);
-    return {
-      ...figures,
-      weakest:
-        figures.weakest === null
-          ? null
-          : { person: await personOf(ctx, figures.weakest.personId), averageGap: figures.weakest.averageGap },
-    };
+  ): Eventually<ManagerCoachingModel> {
+    return managerCoachingOf(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock), window);
   }
 }

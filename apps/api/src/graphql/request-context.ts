@@ -1,4 +1,5 @@
 import { type ApiPrincipal, type OrgSettings, OrgSettingsRepository } from '@orgpulse/persistence';
+import { SettledMemo } from './settled-memo/settled-memo';
 import { type GroupHierarchy, teamAlertRules } from '@orgpulse/domain';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
@@ -39,6 +40,8 @@ export class RequestContext {
   readonly coaching: CoachingReads;
   /** Any declared read model's facts over a window: what metric folders' fields read. */
   readonly declared: DeclaredReads;
+  /** Values a list's resolver computed for its entries' fields (see SettledMemo). */
+  readonly memo = new SettledMemo();
   private readonly groupReads: GroupReads;
   private settingsOnce?: Promise<OrgSettings>;
   private settingsRead?: OrgSettings;

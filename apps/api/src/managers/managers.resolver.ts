@@ -1,12 +1,15 @@
-import { Args, Context, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { OneOnOneCadence } from '@orgpulse/domain';
+import { Args, Context, Float, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Access } from '../auth/access.decorator';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
+import { type Eventually, thenEventually } from '../graphql/settled-memo/settled-memo';
+import { prefetchManagerFields } from './manager-fields.prefetch';
 import { ManagerModel, ManagerSubtreeModel } from './manager.model';
-import { PersonModel, personOf } from '../people/people.resolver';
+import { PersonModel } from '../people/people.resolver';
+import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
 import { DateTime } from '../graphql/date-time.scalar';
 
 @Resolver(() => ManagerModel)
@@ -44,88 +47,76 @@ export class ManagersResolver {
     @Context() ctx: RequestContext,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => ID, nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<ManagerModel[]> {
     const size = pageSize(first, MANAGERS_PAGE);
     const [named, holding] = await Promise.all([
       ctx.people.people.linkIds(ctx.orgId, { first: size, after }),
       ctx.people.managers.ids(ctx.orgId, { first: size, after }),
     ]);
-    return [...new Set([...named, ...holding])]
-      .sort()
-      .slice(0, size)
-      .map((id) => ({ id }));
-  }
-
-  private async cadence(
-    ctx: RequestContext,
-    managerId: string,
-    asOf: Date | undefined,
-  ): Promise<OneOnOneCadence> {
-    const at = asOf?.getTime() ?? ctx.now(this.clock);
-    const { oneOnOneIntervalDays } = await ctx.settings();
-    const [reports, met] = await Promise.all([
-      ctx.people.reportsOf(managerId, at),
-      ctx.people.metBefore(managerId, at, oneOnOneIntervalDays),
-    ]);
-    const overdueReports = reports.filter((r) => !met.has(r));
-    return {
-      directReports: reports,
-      coverage: reports.length === 0 ? null : (reports.length - overdueReports.length) / reports.length,
-      overdueReports,
-    };
+    const ids = [...new Set([...named, ...holding])].sort().slice(0, size);
+    if (info !== undefined) await prefetchManagerFields(ctx, ids, info, ctx.now(this.clock));
+    return ids.map((id) => ({ id }));
   }
 
   @ResolveField(() => PersonModel, { description: 'The manager as a person: name and role (contract §13)' })
-  person(@Parent() m: ManagerModel, @Context() ctx: RequestContext): Promise<PersonModel> {
-    return personOf(ctx, m.id);
+  person(@Parent() m: ManagerModel, @Context() ctx: RequestContext): Eventually<PersonModel> {
+    return personOfManager(ctx, m.id);
   }
 
   @ResolveField(() => Int, { description: 'Span of control' })
-  async directReports(
+  directReports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<number> {
-    return (await this.cadence(ctx, m.id, asOf)).directReports.length;
+  ): Eventually<number> {
+    return thenEventually(
+      cadenceAt(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock)),
+      (c) => c.directReports.length,
+    );
   }
 
   @ResolveField(() => [ID], { description: 'The direct reports themselves' })
-  async reports(
+  reports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<string[]> {
-    return (await this.cadence(ctx, m.id, asOf)).directReports;
+  ): Eventually<string[]> {
+    return thenEventually(
+      cadenceAt(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock)),
+      (c) => c.directReports,
+    );
   }
 
   @ResolveField(() => Float, { nullable: true })
-  async oneOnOneCoverage(
+  oneOnOneCoverage(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<number | null> {
-    return (await this.cadence(ctx, m.id, asOf)).coverage;
+  ): Eventually<number | null> {
+    return thenEventually(cadenceAt(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock)), (c) => c.coverage);
   }
 
   @ResolveField(() => [ID])
-  async overdueReports(
+  overdueReports(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<string[]> {
-    return (await this.cadence(ctx, m.id, asOf)).overdueReports;
+  ): Eventually<string[]> {
+    return thenEventually(
+      cadenceAt(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock)),
+      (c) => c.overdueReports,
+    );
   }
 
   @ResolveField(() => ManagerSubtreeModel, {
     description: 'Everyone whose chain of managers at asOf reaches this manager, and their 1:1 coverage (§8)',
   })
-  async subtree(
+  subtree(
     @Parent() m: ManagerModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<ManagerSubtreeModel> {
-    const at = asOf?.getTime() ?? ctx.now(this.clock);
-    const { oneOnOneIntervalDays } = await ctx.settings();
-    return ctx.people.subtreeFigures(m.id, at, oneOnOneIntervalDays);
+  ): Eventually<ManagerSubtreeModel> {
+    return subtreeAt(ctx, m.id, asOf?.getTime() ?? ctx.now(this.clock));
   }
 }

@@ -16,7 +16,8 @@ import { DateTime } from '../graphql/date-time.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { PEOPLE_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import type { RequestContext } from '../graphql/request-context';
-import type { PersonView } from '../read-models/people-reads';
+import type { Eventually } from '../graphql/settled-memo/settled-memo';
+import { type Person, asPerson, personOf, reportsAt } from './person-of';
 
 @ObjectType('Person', {
   description:
@@ -27,20 +28,6 @@ export class PersonModel {
   @Field(() => String, { nullable: true, description: 'From person.registered; null until one names it' })
   name!: string | null;
   @Field(() => String, { nullable: true }) role!: string | null;
-}
-
-type Person = PersonModel & { view: PersonView | null };
-
-const asModel = (id: string, view: PersonView | null): Person => ({
-  id,
-  name: view?.state.name ?? null,
-  role: view?.state.role ?? null,
-  view,
-});
-
-/** A person known by their head, or only as an id some event names (a manager never registered). */
-export async function personOf(ctx: RequestContext, id: string): Promise<Person> {
-  return asModel(id, await ctx.people.heads.load(id));
 }
 
 @Resolver(() => PersonModel)
@@ -57,13 +44,13 @@ export class PeopleResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<PersonModel | null> {
     const view = await ctx.people.heads.load(id);
-    if (view !== null) return asModel(id, view);
+    if (view !== null) return asPerson(id, view);
     // named only as someone's manager, or as the manager of 1:1s
     const [named, holding] = await Promise.all([
       ctx.people.people.isLinked(ctx.orgId, id),
       ctx.people.managers.heads(ctx.orgId, [id]),
     ]);
-    return named || holding.length > 0 ? asModel(id, null) : null;
+    return named || holding.length > 0 ? asPerson(id, null) : null;
   }
 
   @Query(() => [PersonModel], {
@@ -84,7 +71,7 @@ export class PeopleResolver {
       ...(role === undefined || role === null ? {} : { where: { column: 'role', values: [role] } }),
     });
     for (const view of views) ctx.people.heads.prime(view.subjectId, view);
-    return views.map((view) => asModel(view.subjectId, view));
+    return views.map((view) => asPerson(view.subjectId, view));
   }
 
   @ResolveField(() => PersonModel, { nullable: true, description: 'Their manager at asOf' })
@@ -103,12 +90,11 @@ export class PeopleResolver {
   }
 
   @ResolveField(() => [PersonModel], { description: 'Their direct reports at asOf, in id order' })
-  async reports(
+  reports(
     @Parent() person: PersonModel,
     @Context() ctx: RequestContext,
     @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
-  ): Promise<PersonModel[]> {
-    const ids = await ctx.people.reportsOf(person.id, asOf?.getTime() ?? ctx.now(this.clock));
-    return Promise.all(ids.map((id) => personOf(ctx, id)));
+  ): Eventually<PersonModel[]> {
+    return reportsAt(ctx, person.id, asOf?.getTime() ?? ctx.now(this.clock));
   }
 }

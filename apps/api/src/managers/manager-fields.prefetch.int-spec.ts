@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { DAY_MS } from '@orgpulse/domain';
+import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
+import { repoRoot, testEnvironment } from '@orgpulse/testing';
+import {
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  buildSchema,
+  parse,
+} from 'graphql';
+import type { DataSource } from 'typeorm';
+import { MANAGERS } from '../../page/src/queries';
+import { managerCoachingOf } from '../coaching/manager-coaching';
+import { RequestContext } from '../graphql/request-context';
+import { reportsAt } from '../people/person-of';
+import { prefetchManagerFields } from './manager-fields.prefetch';
+import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
+
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+const schema = buildSchema(readFileSync(join(repoRoot, 'docs', 'graphql', 'schema.v1.graphql'), 'utf8'));
+const WINDOW = { from: new Date(NOW - 28 * DAY_MS), to: new Date(NOW) };
+
+/** The managers field of a document, as graphql-js hands it to the resolver. */
+function infoOf(
+  document: string,
+  variableValues: Record<string, unknown> = { w: WINDOW },
+): GraphQLResolveInfo {
+  const operation = parse(document).definitions[0] as OperationDefinitionNode;
+  const field = operation.selectionSet.selections[0] as FieldNode;
+  return { schema, fieldNodes: [field], variableValues } as unknown as GraphQLResolveInfo;
+}
+
+const isSettled = (value: unknown) => !(value instanceof Promise);
+
+describe('the managers page computes its entries’ fields together, and each entry’s fields then resolve at once (real PostgreSQL)', () => {
+  let db: DataSource;
+  const orgId = randomUUID();
+  const ids = ['m1', 'm2'];
+  beforeAll(async () => {
+    db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
+    const at = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+    const drafts: [string, string, Record<string, unknown>][] = [
+      ['person.registered', at(60), { personId: 'm1', name: 'Mia', role: 'leader' }],
+      [
+        'person.registered',
+        at(60),
+        { personId: 'm2', name: 'Max', role: 'engineering-manager', managerId: 'm1' },
+      ],
+      ['person.registered', at(60), { personId: 'p1', name: 'Pia', role: 'pm', managerId: 'm1' }],
+      ['person.registered', at(60), { personId: 'p2', name: 'Paz', role: 'engineer', managerId: 'm2' }],
+      ['person.registered', at(60), { personId: 'p3', name: 'Pol', role: 'engineer', managerId: 'm2' }],
+      ['coaching.plan-set', at(30), { personId: 'p2', competencies: [{ name: 'testing', target: 4 }] }],
+      ['one-on-one.held', at(3), { managerId: 'm1', reportId: 'p1' }],
+      [
+        'one-on-one.held',
+        at(2),
+        { managerId: 'm2', reportId: 'p2', ratings: [{ competency: 'testing', level: 2 }] },
+      ],
+    ];
+    const events = drafts.map(
+      ([type, occurredAt, data], i) =>
+        ({ id: `e${i}`, type, version: 1, orgId, occurredAt, ingestedAt: at(0), data }) as AcceptedEvent,
+    );
+    await db.transaction(async (tx) => {
+      const appended = await new EventStoreRepository(tx).append(
+        events.map((event, k) => ({ event, subject: subjectOf(event), partition: 0, offset: String(k) })),
+      );
+      await new ProjectionEngine().apply(tx, appended);
+    });
+  });
+  afterAll(() => db.destroy());
+
+  const context = () =>
+    new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => NOW);
+
+  it("given the page's managers query, when its entries are prefetched, then every field it asks of them is there at once, as computed alone", async () => {
+    const ctx = context();
+    expect(isSettled(cadenceAt(ctx, 'm1', NOW))).toBe(false); // nothing computed yet
+    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW);
+    const alone = context();
+    for (const id of ids) {
+      const fields = {
+        person: personOfManager(ctx, id),
+        reports: reportsAt(ctx, id, NOW),
+        cadence: cadenceAt(ctx, id, NOW),
+        subtree: subtreeAt(ctx, id, NOW),
+        coaching: managerCoachingOf(ctx, id, NOW, WINDOW),
+      };
+      for (const [name, value] of Object.entries(fields))
+        expect([name, isSettled(value)]).toEqual([name, true]);
+      expect(fields).toEqual({
+        person: await personOfManager(alone, id),
+        reports: await reportsAt(alone, id, NOW),
+        cadence: await cadenceAt(alone, id, NOW),
+        subtree: await subtreeAt(alone, id, NOW),
+        coaching: await managerCoachingOf(alone, id, NOW, WINDOW),
+      });
+    }
+    expect(await cadenceAt(ctx, 'm2', NOW)).toMatchObject({
+      directReports: ['p2', 'p3'],
+      overdueReports: ['p3'],
+    });
+    expect(await managerCoachingOf(ctx, 'm2', NOW, WINDOW)).toMatchObject({
+      oneOnOnes: 1,
+      ratedOneOnOnes: 1,
+    });
+  });
+
+  it('given a query that asks only ids, or fields at another time, then nothing is computed ahead for what it did not ask', async () => {
+    const ctx = context();
+    await prefetchManagerFields(ctx, ids, infoOf('query { managers { id } }'), NOW);
+    expect(isSettled(cadenceAt(ctx, 'm1', NOW))).toBe(false);
+    const other = context();
+    const asOf = new Date(NOW - DAY_MS);
+    await prefetchManagerFields(
+      other,
+      ids,
+      infoOf('query ($asOf: DateTime) { managers { directReports(asOf: $asOf) } }', { asOf }),
+      NOW,
+    );
+    expect(isSettled(cadenceAt(other, 'm1', NOW))).toBe(false);
+    expect(isSettled(cadenceAt(other, 'm1', asOf.getTime()))).toBe(true);
+  });
+
+  it('given a window refused (backwards), then the prefetch leaves the error to the field', async () => {
+    const ctx = context();
+    const backwards = infoOf(MANAGERS, { w: { from: WINDOW.to, to: WINDOW.from } });
+    await expect(prefetchManagerFields(ctx, ids, backwards, NOW)).resolves.toBeUndefined();
+    expect(() => managerCoachingOf(ctx, 'm1', NOW, { from: WINDOW.to, to: WINDOW.from })).toThrow(/window/);
+  });
+});

@@ -1,0 +1,30 @@
+import type { Eventually } from '../graphql/settled-memo/settled-memo';
+import type { RequestContext } from '../graphql/request-context';
+import type { PersonView } from '../read-models/people-reads';
+
+/** A person as the Person type answers it (PersonModel), with the head it came from. */
+export interface Person {
+  id: string;
+  name: string | null;
+  role: string | null;
+  view: PersonView | null;
+}
+
+export const asPerson = (id: string, view: PersonView | null): Person => ({
+  id,
+  name: view?.state.name ?? null,
+  role: view?.state.role ?? null,
+  view,
+});
+
+/** A person known by their head, or only as an id some event names (a manager never registered). */
+export async function personOf(ctx: RequestContext, id: string): Promise<Person> {
+  return asPerson(id, await ctx.people.heads.load(id));
+}
+
+/** A person's direct reports at `at` as people, once per request (the managers list computes them for its page). */
+export const reportsAt = (ctx: RequestContext, id: string, at: number): Eventually<Person[]> =>
+  ctx.memo.get(`reports\u0000${id}\u0000${at}`, async () => {
+    const ids = await ctx.people.reportsOf(id, at);
+    return Promise.all(ids.map((report) => personOf(ctx, report)));
+  });
