@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import type { AcceptedEvent } from '@orgpulse/contracts';
 import { DAY_MS, HOUR_MS, blockingEdges, blockingEdgesOf, buildTeamTimeline } from '@orgpulse/domain';
-import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
+import { connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/request-context';
+import { projectInBatches } from '../read-models/project-events.test-support';
 
 const TEAMS = ['a', 'b', 'c', 'd'];
 const BASE = Date.parse('2026-03-02T00:00:00Z');
@@ -77,22 +78,7 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
                 },
               }) as AcceptedEvent,
           );
-          const engine = new ProjectionEngine();
-          for (let i = 0, step = 0; i < events.length; step++) {
-            const batch = events.slice(i, i + batchSizes[step % batchSizes.length]);
-            i += batch.length;
-            await db.transaction(async (tx) => {
-              const appended = await new EventStoreRepository(tx).append(
-                batch.map((event, k) => ({
-                  event,
-                  subject: subjectOf(event),
-                  partition: 0,
-                  offset: String(i + k),
-                })),
-              );
-              await engine.apply(tx, appended);
-            });
-          }
+          await projectInBatches(db, events, batchSizes);
           const now = BASE + nowHour * HOUR_MS + 1_234;
           const byOccurrence = [...events].sort(
             (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),

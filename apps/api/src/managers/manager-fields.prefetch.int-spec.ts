@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import type { AcceptedEvent } from '@orgpulse/contracts';
 import { DAY_MS } from '@orgpulse/domain';
-import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
+import { connectDatabase } from '@orgpulse/persistence';
 import { repoRoot, testEnvironment } from '@orgpulse/testing';
 import {
   type FieldNode,
@@ -16,6 +16,7 @@ import type { DataSource } from 'typeorm';
 import { MANAGERS } from '../../page/src/queries';
 import { managerCoachingOf } from '../coaching/manager-coaching';
 import { RequestContext } from '../graphql/request-context';
+import { projectInBatches } from '../read-models/project-events.test-support';
 import { reportsAt } from '../people/person-of';
 import { prefetchManagerFields } from './manager-fields.prefetch';
 import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
@@ -65,12 +66,7 @@ describe('the managers page computes its entries’ fields together, and each en
       ([type, occurredAt, data], i) =>
         ({ id: `e${i}`, type, version: 1, orgId, occurredAt, ingestedAt: at(0), data }) as AcceptedEvent,
     );
-    await db.transaction(async (tx) => {
-      const appended = await new EventStoreRepository(tx).append(
-        events.map((event, k) => ({ event, subject: subjectOf(event), partition: 0, offset: String(k) })),
-      );
-      await new ProjectionEngine().apply(tx, appended);
-    });
+    await projectInBatches(db, events);
   });
   afterAll(() => db.destroy());
 

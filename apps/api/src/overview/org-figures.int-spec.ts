@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import type { AcceptedEvent } from '@orgpulse/contracts';
 import {
   DAY_MS,
   HOUR_MS,
@@ -9,11 +9,12 @@ import {
   isRegisteredAt,
   rollUp,
 } from '@orgpulse/domain';
-import { EventStoreRepository, ProjectionEngine, connectDatabase } from '@orgpulse/persistence';
+import { connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/request-context';
+import { projectInBatches } from '../read-models/project-events.test-support';
 import { type LazyOverview, groupOverview, orgOverview } from './org-figures';
 
 const TEAMS = ['a', 'b', 'c', 'd'];
@@ -100,22 +101,7 @@ describe('org overview from the per-day totals, and a group roll-up from its wee
                 },
               }) as AcceptedEvent,
           );
-          const engine = new ProjectionEngine();
-          for (let i = 0, step = 0; i < events.length; step++) {
-            const batch = events.slice(i, i + batchSizes[step % batchSizes.length]);
-            i += batch.length;
-            await db.transaction(async (tx) => {
-              const appended = await new EventStoreRepository(tx).append(
-                batch.map((event, k) => ({
-                  event,
-                  subject: subjectOf(event),
-                  partition: 0,
-                  offset: String(i + k),
-                })),
-              );
-              await engine.apply(tx, appended);
-            });
-          }
+          await projectInBatches(db, events, batchSizes);
           const now = BASE + nowHour * HOUR_MS + 1_234;
           const ctx = new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now);
           const byOccurrence = [...events].sort(
