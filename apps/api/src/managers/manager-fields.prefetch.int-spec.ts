@@ -15,6 +15,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { MANAGERS } from '../../page/src/queries';
 import { managerCoachingOf } from '../coaching/manager-coaching';
+import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
 import { reportsAt } from '../people/person-of';
@@ -70,8 +71,14 @@ describe('the managers page computes its entries’ fields together, and each en
   });
   afterAll(() => db.destroy());
 
-  const context = () =>
-    new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => NOW);
+  // over HTTP (a request: one instant for all its fields), or over graphql-ws (none: now moves)
+  const context = (over: 'http' | 'ws' = 'http') =>
+    new RequestContext(
+      { orgId, role: 'viewer', groupId: null },
+      db,
+      over === 'http' ? ({} as AuthenticatedRequest) : undefined,
+      () => NOW,
+    );
 
   it("given the page's managers query, when its entries are prefetched, then every field it asks of them is there at once, as computed alone", async () => {
     const ctx = context();
@@ -120,6 +127,24 @@ describe('the managers page computes its entries’ fields together, and each en
     );
     expect(isSettled(cadenceAt(other, 'm1', NOW))).toBe(false);
     expect(isSettled(cadenceAt(other, 'm1', asOf.getTime()))).toBe(true);
+    const skipped = context();
+    await prefetchManagerFields(
+      skipped,
+      ids,
+      infoOf(
+        'query ($no: Boolean!) { managers { subtree @skip(if: true) { people } directReports @include(if: $no) } }',
+        { no: false },
+      ),
+      NOW,
+    );
+    expect(isSettled(subtreeAt(skipped, 'm1', NOW))).toBe(false);
+    expect(isSettled(cadenceAt(skipped, 'm1', NOW))).toBe(false);
+  });
+
+  it('given a query over graphql-ws (no request: now moves between fields), then nothing is computed ahead', async () => {
+    const ctx = context('ws');
+    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW);
+    expect(isSettled(cadenceAt(ctx, 'm1', NOW))).toBe(false);
   });
 
   it('given a window refused (backwards), then the prefetch leaves the error to the field', async () => {

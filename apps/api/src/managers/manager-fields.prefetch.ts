@@ -1,4 +1,13 @@
-import { type FieldNode, type GraphQLResolveInfo, Kind, getArgumentValues, isObjectType } from 'graphql';
+import {
+  type FieldNode,
+  GraphQLIncludeDirective,
+  type GraphQLResolveInfo,
+  GraphQLSkipDirective,
+  Kind,
+  getArgumentValues,
+  getDirectiveValues,
+  isObjectType,
+} from 'graphql';
 import { managerCoachingOf } from '../coaching/manager-coaching';
 import type { RequestContext } from '../graphql/request-context';
 import type { Eventually } from '../graphql/settled-memo/settled-memo';
@@ -11,9 +20,17 @@ interface FieldArgs {
   window?: WindowArgument | null;
 }
 
-/** The fields asked of each entry (fragments aside: their fields are computed as they resolve). */
-function fieldsOf(node: FieldNode | undefined): FieldNode[] {
-  return (node?.selectionSet?.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD);
+/**
+ * The fields asked of each entry, as graphql-js will resolve them: those @skip or @include leave out are
+ * not (fragments aside: their fields are computed as they resolve).
+ */
+function fieldsOf(node: FieldNode | undefined, variables: GraphQLResolveInfo['variableValues']): FieldNode[] {
+  return (node?.selectionSet?.selections ?? []).filter(
+    (s): s is FieldNode =>
+      s.kind === Kind.FIELD &&
+      getDirectiveValues(GraphQLSkipDirective, s, variables)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, s, variables)?.if !== false,
+  );
 }
 
 /**
@@ -27,6 +44,9 @@ export async function prefetchManagerFields(
   info: GraphQLResolveInfo,
   now: number,
 ): Promise<void> {
+  // without a request (a query over graphql-ws), `now` moves between the fields' asks: nothing would match
+  if (ctx.req === undefined) return;
+  ctx.stopIfCut();
   const manager = info.schema.getType('Manager');
   const person = info.schema.getType('Person');
   if (!isObjectType(manager) || !isObjectType(person)) return;
@@ -47,14 +67,14 @@ export async function prefetchManagerFields(
       // an argument refused (a window backwards): the field says so when it resolves
     }
   };
-  for (const node of fieldsOf(info.fieldNodes[0])) {
+  for (const node of fieldsOf(info.fieldNodes[0], info.variableValues)) {
     const args = argsOf(manager, node);
     if (args === undefined) continue;
     const { at } = args;
     switch (node.name.value) {
       case 'person':
         each((id) => personOfManager(ctx, id));
-        for (const inner of fieldsOf(node)) {
+        for (const inner of fieldsOf(node, info.variableValues)) {
           const innerArgs = inner.name.value === 'reports' ? argsOf(person, inner) : undefined;
           if (innerArgs !== undefined) each((id) => reportsAt(ctx, id, innerArgs.at));
         }

@@ -143,7 +143,8 @@ export function blockingEdges(teams: readonly TeamTimeline[], window: Window, no
 
 /**
  * The edges of pairs' times, most idle first: sums kept in integer ms until here, so that any way of
- * summing a pair's time (team by team, or in SQL) gives the same figures.
+ * summing a pair's time (team by team, or in SQL) gives the same figures (exactly while a pair's
+ * person-ms stay under 2^53, about 104,000 person-days).
  */
 export function blockingEdgesOf(pairs: Iterable<BlockingPairTime>): BlockingEdge[] {
   return [...pairs]
