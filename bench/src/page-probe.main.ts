@@ -59,6 +59,11 @@ async function main() {
     const f = readFileSync(`/proc/${api.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
   };
+  // every process's CPU (the API, PostgreSQL, this probe), in ms: /proc/stat's first line less idle and iowait
+  const machineCpu = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+    return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) * 10;
+  };
   const q = async (name: string, query: string, variables: Record<string, unknown>) => {
     const before = proxy.pgStatements;
     const c0 = cpu();
@@ -104,8 +109,10 @@ async function main() {
       for (const [n, d, v] of page(100 + i)) console.log(JSON.stringify(await q(n, d, v)));
   const times: number[] = [];
   let loadsCpuMs = 0;
+  let loadsMachineMs = 0;
   for (let i = 0; i <= loads; i++) {
     const c0 = cpu();
+    const m0 = machineCpu();
     const [first, ...rest] = [
       page(i).filter(([n]) => n !== 'alerts'),
       page(i).filter(([n]) => n === 'alerts'),
@@ -118,6 +125,7 @@ async function main() {
     if (i > 0) {
       times.push(ms);
       loadsCpuMs += cpu() - c0;
+      loadsMachineMs += machineCpu() - m0;
     }
     console.log(
       `load ${i}: ${Math.round(ms)} ms, ${proxy.pgStatements - before} statements ${r.map((x) => `${x.name}=${x.ms}${x.ok === 'ok' ? '' : '!'}`).join(' ')}`,
@@ -126,7 +134,7 @@ async function main() {
   times.sort((a, b) => a - b);
   if (times.length)
     console.log(
-      `page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms, the API's CPU ${Math.round(loadsCpuMs / times.length)} ms/load`,
+      `page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms, the API's CPU ${Math.round(loadsCpuMs / times.length)} ms/load, the machine's ${Math.round(loadsMachineMs / times.length)}`,
     );
   const uncached = Number(process.env.UNCACHED ?? 0);
   if (uncached > 0) {
