@@ -8,6 +8,7 @@ import {
 } from '@orgpulse/persistence';
 import { TestDatabase, acceptedEventBuilder, eventually, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
+import { OutboxBacklog } from '../health/outbox-backlog';
 import { EvaluateAlertsHandler, type EvaluationOutcome } from './evaluate-alerts.handler';
 
 const HOUR = 3_600_000;
@@ -283,10 +284,15 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     // the projector's rebuild: fresh tables swapped in, projection_generation moved, versions recorded
     await rebuildProjections(db);
     const h = handler();
+    // what /metrics shows an operator of the sweep's progress (orgpulse_alerter_sweeping_orgs, _bulk_judgements)
+    const backlog = () => new OutboxBacklog(db, 2).read();
     expect(await h.sweepStep()).toBe(true);
     expect(await db.query(`SELECT 1 FROM alert_sweeps WHERE org_id = $1`, [orgId])).toHaveLength(1);
+    expect((await backlog())?.sweepingOrgs).toBeGreaterThanOrEqual(1);
     while (await h.sweepStep());
     expect(await db.query(`SELECT 1 FROM alert_sweeps`)).toEqual([]);
+    expect(await backlog()).toMatchObject({ sweepingOrgs: 0, bulkJudgements: expect.any(Number) as number });
+    expect((await backlog())?.bulkJudgements).toBeGreaterThanOrEqual(3);
     // the team judged before the rebuild is to be judged again, from the rebuilt heads (bulk lane)
     const marked = await db.query<{ rule: string }[]>(
       `SELECT rule FROM alert_watch WHERE org_id = $1 AND subject_id = 'rebuilt' AND bulk_at <= now() ORDER BY rule`,
@@ -294,6 +300,7 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     );
     expect(marked.map((r) => r.rule)).toEqual(['DISCOVERY_LAPSED', 'TEAM_IDLE', 'TEAM_STALLED']);
     expect((await rounds()).judged).toBeGreaterThanOrEqual(3);
+    expect(await backlog()).toMatchObject({ sweepingOrgs: 0, bulkJudgements: 0, dueJudgements: 0 });
     expect(await h.sweepStep()).toBe(false); // once per rebuild
 
     await db.query(`UPDATE read_model_versions SET version = version + 100 WHERE name = $1`, [

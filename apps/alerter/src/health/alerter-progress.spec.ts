@@ -68,4 +68,10 @@ describe('AlerterProgress: when the alerter says degraded', () => {
     expect(text).toContain('orgpulse_alerter_undelivered_deliveries{channel="webhook"} 3');
     expect(text).toContain('orgpulse_alerter_oldest_undelivered_seconds{channel="kafka"} 0');
   });
+
+  it('shows the bulk work behind live work on /metrics: judgements due and orgs still being swept', async () => {
+    const text = await progress().metrics({ ...idle, bulkJudgements: 1_200, sweepingOrgs: 2 });
+    expect(text).toContain('orgpulse_alerter_bulk_judgements 1200');
+    expect(text).toContain('orgpulse_alerter_sweeping_orgs 2');
+  });
 });

@@ -10,6 +10,10 @@ export interface DeliveryBacklog {
   /** live judgements (changed or due rules and subjects) waiting for a round, and the oldest's wait */
   dueJudgements: number;
   oldestDueJudgementSeconds: number;
+  /** bulk judgements (a backfill's old events settled, a sweep's marks) due, judged after live work */
+  bulkJudgements: number;
+  /** orgs whose sweep (after a rebuild) is still marking rules and subjects for judging */
+  sweepingOrgs: number;
 }
 
 export const NO_BACKLOG: DeliveryBacklog = {
@@ -18,6 +22,8 @@ export const NO_BACKLOG: DeliveryBacklog = {
   undelivered: [],
   dueJudgements: 0,
   oldestDueJudgementSeconds: 0,
+  bulkJudgements: 0,
+  sweepingOrgs: 0,
 };
 
 /** Whether evaluation rounds complete and due judgements and deliveries get done, for /health and /metrics. */
@@ -56,6 +62,17 @@ export class AlerterProgress {
   private readonly oldestDueJudgement = new Gauge({
     name: 'orgpulse_alerter_oldest_due_judgement_seconds',
     help: 'How long the oldest live judgement has waited for a round',
+    registers: [this.registry],
+  });
+
+  private readonly bulkJudgements = new Gauge({
+    name: 'orgpulse_alerter_bulk_judgements',
+    help: 'Rules and subjects due in the bulk lane (a backfill settled, a sweep) and not yet judged: paced behind live work',
+    registers: [this.registry],
+  });
+  private readonly sweepingOrgs = new Gauge({
+    name: 'orgpulse_alerter_sweeping_orgs',
+    help: 'Orgs whose sweep after a rebuild is still marking rules and subjects for judging',
     registers: [this.registry],
   });
 
@@ -126,6 +143,8 @@ export class AlerterProgress {
     this.dueDeliveries.set(backlog.due);
     this.dueJudgements.set(backlog.dueJudgements);
     this.oldestDueJudgement.set(backlog.oldestDueJudgementSeconds);
+    this.bulkJudgements.set(backlog.bulkJudgements);
+    this.sweepingOrgs.set(backlog.sweepingOrgs);
     for (const { channel, undelivered, oldestSeconds } of backlog.undelivered) {
       this.undeliveredCount.set({ channel }, undelivered);
       this.oldestUndelivered.set({ channel }, oldestSeconds);

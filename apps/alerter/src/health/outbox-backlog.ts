@@ -62,6 +62,8 @@ export class OutboxBacklog {
         undelivered,
         dueJudgements: judgements.due,
         oldestDueJudgementSeconds: judgements.oldestDueSeconds,
+        bulkJudgements: judgements.bulk,
+        sweepingOrgs: judgements.sweeps,
       };
     } catch {
       return undefined;

@@ -29,7 +29,12 @@ const CLAIMED_WATCH = rowShape('claimed watch item', {
   now: col.float(),
 });
 const NEXT_DUE = rowShape('next watch due', { ms: col.nullable(col.float()) });
-const WATCH_DUE_BACKLOG = rowShape('watch due backlog', { due: col.int(), age: col.nullable(col.float()) });
+const WATCH_DUE_BACKLOG = rowShape('watch due backlog', {
+  due: col.int(),
+  age: col.nullable(col.float()),
+  bulk: col.int(),
+  sweeps: col.int(),
+});
 
 const CLAIM = (column: 'live_at' | 'bulk_at') => `
   WITH c AS (
@@ -98,14 +103,21 @@ export class AlertWatch {
     return row.ms;
   }
 
-  /** Live judgements due and not yet made: waiting long means evaluation is stuck. */
-  async dueBacklog(): Promise<{ due: number; oldestDueSeconds: number }> {
+  /**
+   * Live judgements due and not yet made (waiting long means evaluation is stuck), and the bulk work
+   * waiting behind them: a backfill's or a sweep's judgements due, and the orgs whose sweep is still
+   * marking its pages.
+   */
+  async dueBacklog(): Promise<{ due: number; oldestDueSeconds: number; bulk: number; sweeps: number }> {
     const row = await selectOne(
       this.tx,
       WATCH_DUE_BACKLOG,
-      `SELECT count(*)::int AS due, extract(epoch FROM now() - min(live_at))::float8 AS age
-         FROM alert_watch WHERE live_at <= now()`,
+      `SELECT count(*) FILTER (WHERE live_at <= now())::int AS due,
+              extract(epoch FROM now() - min(live_at) FILTER (WHERE live_at <= now()))::float8 AS age,
+              count(*) FILTER (WHERE bulk_at <= now())::int AS bulk,
+              (SELECT count(*) FROM alert_sweeps)::int AS sweeps
+         FROM alert_watch WHERE live_at <= now() OR bulk_at <= now()`,
     );
-    return { due: row.due, oldestDueSeconds: Math.max(0, row.age ?? 0) };
+    return { due: row.due, oldestDueSeconds: Math.max(0, row.age ?? 0), bulk: row.bulk, sweeps: row.sweeps };
   }
 }
