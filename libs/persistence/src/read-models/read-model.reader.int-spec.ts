@@ -12,6 +12,8 @@ import { connectDatabase } from '../database/connect-database';
 import { recordReadModelVersions } from '../projections/read-model-versions';
 import { ReadModelReader } from './read-model.reader';
 
+type Reader = ReadModelReader<PersonHead, PersonFact>;
+
 const START = Date.parse('2026-01-05T00:00:00Z');
 const PEOPLE = 200_000;
 const REPORTS_EACH = 8;
@@ -71,7 +73,7 @@ describe('a read of many ids touches those ids, not the org', () => {
     return Array.from({ length: REPORTS_EACH }, (_, k) => person(first + k));
   };
 
-  const measuredRead = async <T>(read: (reader: ReadModelReader<PersonHead, PersonFact>) => Promise<T>) => {
+  const measuredRead = async <T>(read: (reader: Reader) => Promise<T>) => {
     const measured = measureStatements(db);
     const found = await measured.db.transaction((tx) =>
       read(new ReadModelReader<PersonHead, PersonFact>(tx, personReadModel)),
@@ -80,37 +82,29 @@ describe('a read of many ids touches those ids, not the org', () => {
     return { found, rows: statement.rowsTouched, seqScans: statement.seqScans };
   };
 
-  it.each([
-    ['heads', (r: ReadModelReader<PersonHead, PersonFact>) => r.heads(orgId, people), people.length],
-    [
-      'head columns',
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.headColumns(orgId, people, ['manager_id']),
-      people.length,
-    ],
+  it.each<[string, (reader: Reader) => Promise<readonly unknown[]>, number]>([
+    ['heads', (r: Reader) => r.heads(orgId, people), people.length],
+    ['head columns', (r: Reader) => r.headColumns(orgId, people, ['manager_id']), people.length],
     [
       "a column's values (the reports of 500 managers)",
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.columnWhere(orgId, 'manager_id', managers),
+      (r: Reader) => r.columnWhere(orgId, 'manager_id', managers),
       managers.length * REPORTS_EACH,
     ],
     [
       'links (who ever named 500 managers)',
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.links(orgId, managers),
+      (r: Reader) => r.links(orgId, managers),
       managers.length * REPORTS_EACH,
     ],
     // the walk's next level: the reports of 4,000 people who manage no one
     [
       "a column's values (the reports of 4,000 people)",
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.columnWhere(orgId, 'manager_id', people),
+      (r: Reader) => r.columnWhere(orgId, 'manager_id', people),
       0,
     ],
-    [
-      'links (who ever named 4,000 people)',
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.links(orgId, people),
-      0,
-    ],
+    ['links (who ever named 4,000 people)', (r: Reader) => r.links(orgId, people), 0],
     [
       'the heads linked to 4,000 people and changed after t',
-      (r: ReadModelReader<PersonHead, PersonFact>) => r.linkedHeadsAfter(orgId, people, START + PEOPLE - 10),
+      (r: Reader) => r.linkedHeadsAfter(orgId, people, START + PEOPLE - 10),
       0,
     ],
   ])('%s', async (_, read, expected) => {
