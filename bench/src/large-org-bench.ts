@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LargeOrgSize } from './bench-options';
+import { ALERTER_SETTLE_LIMIT_S, type AlerterSettled, alerterSettled } from './alerter-settled';
 import { BenchBroker } from './bench-broker';
 import { benchClient, createRunDatabase, dropRunDatabase } from './bench-database';
 import { BenchStack, createOrg } from './bench-stack';
@@ -42,6 +43,11 @@ export interface LargeOrgApps {
 }
 
 export interface LargeOrgFigures extends LargeOrgSetup, LargeOrgApps {
+  /**
+   * The alerter's first judgement of the org after the rebuild (its sweep, the alerts raised and delivered),
+   * waited for before the page loads: E5's page loads on settled apps too.
+   */
+  alerterSweep: AlerterSettled;
   /** E5's method on the large org. */
   page: PageFirstLoad;
   /** CPU per process over the page's loads (the warm-up included). */
@@ -51,7 +57,7 @@ export interface LargeOrgFigures extends LargeOrgSetup, LargeOrgApps {
 }
 
 /** What E6 measures once its apps run. */
-type Measured = Pick<LargeOrgFigures, 'page' | 'pageCpu' | 'dashboard'>;
+type Measured = Pick<LargeOrgFigures, 'alerterSweep' | 'page' | 'pageCpu' | 'dashboard'>;
 
 /** E6 could not be measured in a run: why, and what it got to (the other figures of the run stand). */
 export interface LargeOrgFailure extends Partial<LargeOrgApps>, Partial<Measured> {
@@ -188,6 +194,19 @@ async function measureLargeOrg(
     from: start.toISOString(),
     to: new Date(start.getTime() + days * 86_400_000).toISOString(),
   };
+  // E5's page loads on apps long settled: E6's waits for the alerter's sweep of the freshly rebuilt org
+  // (hundreds of thousands of alerts raised, paced to half of a core), and says how long that took
+  log(`E6: waiting for the alerter's first judgement of the org (its sweep after the rebuild)`);
+  measured.alerterSweep = await alerterSettled(
+    stack.url('alerter', '/metrics'),
+    ALERTER_SETTLE_LIMIT_S * 1000,
+  );
+  const { ms, settled, alertsRaised } = measured.alerterSweep;
+  log(
+    settled
+      ? `E6: the alerter judged the org in ${Math.round(ms / 1000)} s (${alertsRaised} alerts raised)`
+      : `E6: the alerter was still judging the org after ${Math.round(ms / 1000)} s: the page loads during its sweep`,
+  );
   // the page first, E6's headline (after its warm-up load, as E5): should a dashboard query kill the API,
   // the page is measured all the same
   log(`E6: the leadership page's first load`);

@@ -6,6 +6,7 @@ import type { CpuReport, Utilisation } from './cpu-accounting';
 import type { DashboardLoad } from './dashboard-load';
 import type { HistoryIndependence } from './history-independence';
 import type { IngestThroughput } from './ingest-throughput';
+import { ALERTER_SETTLE_LIMIT_S } from './alerter-settled';
 import type { LargeOrgFailure, LargeOrgFigures, LargeOrgSetup } from './large-org-bench';
 import type { PageFirstLoad } from './page-load';
 import type { PipelineRate } from './pipeline-baseline';
@@ -327,6 +328,27 @@ function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
         `broker ${seconds((s) => s.stagesMs.brokerStart)}, apps ${seconds((s) => s.stagesMs.appsStart)} to start`,
       ].join('; '),
       '',
+    ]);
+  }
+  const sweepOf = (r: RunFigures) => r.e6LargeOrg.alerterSweep;
+  const sweeps = runs.map(sweepOf).filter((w) => w !== undefined);
+  if (sweeps.length) {
+    const unsettled = sweeps.filter((w) => !w.settled).length;
+    const parts = [];
+    if (unsettled < sweeps.length)
+      parts.push(
+        `every alert judged and delivered ${f.show(
+          at(sweepOf, (w) => (w.settled ? w.ms / 1000 : Number.NaN)),
+          1,
+        )} s after the apps were up`,
+      );
+    if (unsettled)
+      parts.push(`still judging after ${ALERTER_SETTLE_LIMIT_S} s in ${unsettled} of ${runs.length} runs`);
+    parts.push(`${f.show(at(sweepOf, (w) => w.alertsRaised))} alerts raised`);
+    rows.push([
+      "E6 the alerter's first judgement of the org after the rebuild (its sweep), waited for before the page loads (E5's page loads on settled apps too)",
+      parts.join('; '),
+      unsettled ? `the page loaded during the sweep in ${unsettled} of ${runs.length} runs` : '',
     ]);
   }
   const pageOf = (r: RunFigures) => r.e6LargeOrg.page;

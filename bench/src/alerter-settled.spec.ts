@@ -1,0 +1,39 @@
+import { alerterBacklogOf } from './alerter-settled';
+
+const exposition = (gauges: Record<string, number>) =>
+  [
+    '# HELP orgpulse_alerter_sweeping_orgs Orgs whose sweep after a rebuild is still marking rules and subjects',
+    '# TYPE orgpulse_alerter_sweeping_orgs gauge',
+    `orgpulse_alerter_sweeping_orgs ${gauges.sweeping ?? 0}`,
+    `orgpulse_alerter_bulk_judgements ${gauges.bulk ?? 0}`,
+    `orgpulse_alerter_due_judgements ${gauges.due ?? 0}`,
+    `orgpulse_alerter_due_deliveries ${gauges.deliveries ?? 0}`,
+    `orgpulse_alerter_undelivered_deliveries{channel="kafka"} ${gauges.kafka ?? 0}`,
+    `orgpulse_alerter_undelivered_deliveries{channel="webhook"} ${gauges.webhook ?? 0}`,
+    `orgpulse_alerter_evaluation_rounds_total{kind="clock",outcome="ok"} ${gauges.rounds ?? 0}`,
+    `orgpulse_alerter_evaluation_rounds_total{kind="changed",outcome="ok"} 1`,
+    `orgpulse_alerter_alert_changes_total{change="raised"} ${gauges.raised ?? 0}`,
+    `orgpulse_alerter_alert_changes_total{change="resolved"} 7`,
+  ].join('\n');
+
+describe("the alerter's backlog read from its /metrics", () => {
+  it.each([
+    ['nothing left', {}, 0],
+    ['an org still being swept', { sweeping: 1 }, 1],
+    ['bulk judgements due', { bulk: 1_200 }, 1_200],
+    ['live judgements due', { due: 3 }, 3],
+    ['deliveries due and undelivered on any channel', { deliveries: 2, kafka: 5, webhook: 1 }, 8],
+  ])('%s', (_, gauges, waiting) => {
+    expect(alerterBacklogOf(exposition({ ...gauges, rounds: 4, raised: 213_661 }))).toEqual({
+      rounds: 5,
+      waiting,
+      alertsRaised: 213_661,
+    });
+  });
+
+  it('an alerter without the gauges (an older build) is an error, not "settled"', () => {
+    expect(() => alerterBacklogOf('orgpulse_alerter_due_judgements 0\n')).toThrow(
+      /no orgpulse_alerter_sweeping_orgs, orgpulse_alerter_bulk_judgements/,
+    );
+  });
+});

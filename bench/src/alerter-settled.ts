@@ -1,0 +1,74 @@
+/** What the alerter's /metrics says is left of its work: every gauge that counts judgements or deliveries waiting. */
+export interface AlerterBacklog {
+  /** evaluation rounds completed since it started */
+  rounds: number;
+  /** judgements and deliveries still waiting, summed (0: nothing left) */
+  waiting: number;
+  alertsRaised: number;
+}
+
+const WAITING = [
+  'orgpulse_alerter_sweeping_orgs',
+  'orgpulse_alerter_bulk_judgements',
+  'orgpulse_alerter_due_judgements',
+  'orgpulse_alerter_due_deliveries',
+  'orgpulse_alerter_undelivered_deliveries',
+];
+
+/** Sums of the named metrics' samples (every label set) in a Prometheus text exposition. */
+export function alerterBacklogOf(exposition: string): AlerterBacklog {
+  const sums = new Map<string, number>();
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const [, name, labels = '', value] = match;
+    const key = name === 'orgpulse_alerter_alert_changes_total' ? `${name}${labels}` : name;
+    sums.set(key, (sums.get(key) ?? 0) + Number(value));
+  }
+  const missing = WAITING.filter((name) => !sums.has(name));
+  if (missing.length > 0) throw new Error(`the alerter's /metrics has no ${missing.join(', ')}`);
+  let rounds = 0;
+  for (const [key, value] of sums) if (key === 'orgpulse_alerter_evaluation_rounds_total') rounds += value;
+  return {
+    rounds,
+    waiting: WAITING.reduce((sum, name) => sum + (sums.get(name) ?? 0), 0),
+    alertsRaised: sums.get('orgpulse_alerter_alert_changes_total{change="raised"}') ?? 0,
+  };
+}
+
+/** How long E6 waits for the alerter's sweep before it loads the page regardless (and says so). */
+export const ALERTER_SETTLE_LIMIT_S = 600;
+
+export interface AlerterSettled {
+  /** from the call until the first of the quiet readings (nothing left), or until the limit */
+  ms: number;
+  settled: boolean;
+  alertsRaised: number;
+}
+
+/**
+ * Waits until the alerter has judged everything due, its sweep after a rebuild included, and delivered
+ * what it raised: a round completed, then every waiting gauge at 0 in `quiet` readings in a row (the
+ * gauges are read every 2 s, so one reading of 0 may predate the sweep's first mark).
+ */
+export async function alerterSettled(
+  metricsUrl: string,
+  limitMs: number,
+  { intervalMs = 1_000, quiet = 4 } = {},
+): Promise<AlerterSettled> {
+  const started = performance.now();
+  let zeros = 0;
+  let quietSince = started;
+  let last: AlerterBacklog = { rounds: 0, waiting: Number.NaN, alertsRaised: 0 };
+  while (performance.now() - started < limitMs) {
+    const readAt = performance.now();
+    const response = await fetch(metricsUrl);
+    if (!response.ok) throw new Error(`the alerter's /metrics answered ${response.status}`);
+    last = alerterBacklogOf(await response.text());
+    zeros = last.rounds > 0 && last.waiting === 0 ? zeros + 1 : 0;
+    if (zeros === 1) quietSince = readAt;
+    if (zeros >= quiet) return { ms: quietSince - started, settled: true, alertsRaised: last.alertsRaised };
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return { ms: performance.now() - started, settled: false, alertsRaised: last.alertsRaised };
+}
