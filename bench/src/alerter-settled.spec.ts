@@ -5,7 +5,7 @@ const exposition = (gauges: Record<string, number>) =>
     '# HELP orgpulse_alerter_sweeping_orgs Orgs whose sweep after a rebuild is still marking rules and subjects',
     '# TYPE orgpulse_alerter_sweeping_orgs gauge',
     `orgpulse_alerter_sweeping_orgs ${gauges.sweeping ?? 0}`,
-    `orgpulse_alerter_bulk_judgements ${gauges.bulk ?? 0}`,
+    `orgpulse_alerter_oldest_bulk_judgement_seconds ${gauges.bulk ?? 0}`,
     `orgpulse_alerter_due_judgements ${gauges.due ?? 0}`,
     `orgpulse_alerter_due_deliveries ${gauges.deliveries ?? 0}`,
     `orgpulse_alerter_undelivered_deliveries{channel="kafka"} ${gauges.kafka ?? 0}`,
@@ -20,7 +20,7 @@ describe("the alerter's backlog read from its /metrics", () => {
   it.each([
     ['nothing left', {}, 0],
     ['an org still being swept', { sweeping: 1 }, 1],
-    ['bulk judgements due', { bulk: 1_200 }, 1_200],
+    ['a bulk judgement due for 12 s', { bulk: 12 }, 12],
     ['live judgements due', { due: 3 }, 3],
     ['deliveries due and undelivered on any channel', { deliveries: 2, kafka: 5, webhook: 1 }, 8],
   ])('%s', (_, gauges, waiting) => {
@@ -33,7 +33,7 @@ describe("the alerter's backlog read from its /metrics", () => {
 
   it('an alerter without the gauges (an older build) is an error, not "settled"', () => {
     expect(() => alerterBacklogOf('orgpulse_alerter_due_judgements 0\n')).toThrow(
-      /no orgpulse_alerter_sweeping_orgs, orgpulse_alerter_bulk_judgements/,
+      /no orgpulse_alerter_sweeping_orgs, orgpulse_alerter_oldest_bulk_judgement_seconds/,
     );
   });
 });

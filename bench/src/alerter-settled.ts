@@ -1,15 +1,15 @@
-/** What the alerter's /metrics says is left of its work: every gauge that counts judgements or deliveries waiting. */
+/** What the alerter's /metrics says is left of its work: the gauges that count or age work waiting. */
 export interface AlerterBacklog {
   /** evaluation rounds completed since it started */
   rounds: number;
-  /** judgements and deliveries still waiting, summed (0: nothing left) */
+  /** those gauges summed: 0 when nothing is left */
   waiting: number;
   alertsRaised: number;
 }
 
 const WAITING = [
   'orgpulse_alerter_sweeping_orgs',
-  'orgpulse_alerter_bulk_judgements',
+  'orgpulse_alerter_oldest_bulk_judgement_seconds',
   'orgpulse_alerter_due_judgements',
   'orgpulse_alerter_due_deliveries',
   'orgpulse_alerter_undelivered_deliveries',

@@ -69,9 +69,9 @@ describe('AlerterProgress: when the alerter says degraded', () => {
     expect(text).toContain('orgpulse_alerter_oldest_undelivered_seconds{channel="kafka"} 0');
   });
 
-  it('shows the bulk work behind live work on /metrics: judgements due and orgs still being swept', async () => {
-    const text = await progress().metrics({ ...idle, bulkJudgements: 1_200, sweepingOrgs: 2 });
-    expect(text).toContain('orgpulse_alerter_bulk_judgements 1200');
+  it('shows the bulk work behind live work on /metrics: its oldest judgement due and orgs still being swept', async () => {
+    const text = await progress().metrics({ ...idle, oldestBulkJudgementSeconds: 12.5, sweepingOrgs: 2 });
+    expect(text).toContain('orgpulse_alerter_oldest_bulk_judgement_seconds 12.5');
     expect(text).toContain('orgpulse_alerter_sweeping_orgs 2');
   });
 });

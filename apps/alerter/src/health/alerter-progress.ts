@@ -10,8 +10,8 @@ export interface DeliveryBacklog {
   /** live judgements (changed or due rules and subjects) waiting for a round, and the oldest's wait */
   dueJudgements: number;
   oldestDueJudgementSeconds: number;
-  /** bulk judgements (a backfill's old events settled, a sweep's marks) due, judged after live work */
-  bulkJudgements: number;
+  /** how long the oldest bulk judgement due (a backfill's old events settled, a sweep's marks) has waited */
+  oldestBulkJudgementSeconds: number;
   /** orgs whose sweep (after a rebuild) is still marking rules and subjects for judging */
   sweepingOrgs: number;
 }
@@ -22,7 +22,7 @@ export const NO_BACKLOG: DeliveryBacklog = {
   undelivered: [],
   dueJudgements: 0,
   oldestDueJudgementSeconds: 0,
-  bulkJudgements: 0,
+  oldestBulkJudgementSeconds: 0,
   sweepingOrgs: 0,
 };
 
@@ -65,9 +65,9 @@ export class AlerterProgress {
     registers: [this.registry],
   });
 
-  private readonly bulkJudgements = new Gauge({
-    name: 'orgpulse_alerter_bulk_judgements',
-    help: 'Rules and subjects due in the bulk lane (a backfill settled, a sweep) and not yet judged: paced behind live work',
+  private readonly oldestBulkJudgement = new Gauge({
+    name: 'orgpulse_alerter_oldest_bulk_judgement_seconds',
+    help: 'How long the oldest judgement due in the bulk lane (a backfill settled, a sweep), paced behind live work, has waited; 0 when none is due',
     registers: [this.registry],
   });
   private readonly sweepingOrgs = new Gauge({
@@ -143,7 +143,7 @@ export class AlerterProgress {
     this.dueDeliveries.set(backlog.due);
     this.dueJudgements.set(backlog.dueJudgements);
     this.oldestDueJudgement.set(backlog.oldestDueJudgementSeconds);
-    this.bulkJudgements.set(backlog.bulkJudgements);
+    this.oldestBulkJudgement.set(backlog.oldestBulkJudgementSeconds);
     this.sweepingOrgs.set(backlog.sweepingOrgs);
     for (const { channel, undelivered, oldestSeconds } of backlog.undelivered) {
       this.undeliveredCount.set({ channel }, undelivered);

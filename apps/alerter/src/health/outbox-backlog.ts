@@ -62,7 +62,7 @@ export class OutboxBacklog {
         undelivered,
         dueJudgements: judgements.due,
         oldestDueJudgementSeconds: judgements.oldestDueSeconds,
-        bulkJudgements: judgements.bulk,
+        oldestBulkJudgementSeconds: judgements.oldestBulkSeconds,
         sweepingOrgs: judgements.sweeps,
       };
     } catch {

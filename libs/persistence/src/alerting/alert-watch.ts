@@ -32,7 +32,7 @@ const NEXT_DUE = rowShape('next watch due', { ms: col.nullable(col.float()) });
 const WATCH_DUE_BACKLOG = rowShape('watch due backlog', {
   due: col.int(),
   age: col.nullable(col.float()),
-  bulk: col.int(),
+  bulkAge: col.nullable(col.float()),
   sweeps: col.int(),
 });
 
@@ -105,19 +105,30 @@ export class AlertWatch {
 
   /**
    * Live judgements due and not yet made (waiting long means evaluation is stuck), and the bulk work
-   * waiting behind them: a backfill's or a sweep's judgements due, and the orgs whose sweep is still
-   * marking its pages.
+   * waiting behind them: how long the oldest of a backfill's or a sweep's judgements due has waited (its
+   * index's first entry: no count of a bulk lane that may hold hundreds of thousands), and the orgs whose
+   * sweep is still marking its pages.
    */
-  async dueBacklog(): Promise<{ due: number; oldestDueSeconds: number; bulk: number; sweeps: number }> {
+  async dueBacklog(): Promise<{
+    due: number;
+    oldestDueSeconds: number;
+    oldestBulkSeconds: number;
+    sweeps: number;
+  }> {
     const row = await selectOne(
       this.tx,
       WATCH_DUE_BACKLOG,
-      `SELECT count(*) FILTER (WHERE live_at <= now())::int AS due,
-              extract(epoch FROM now() - min(live_at) FILTER (WHERE live_at <= now()))::float8 AS age,
-              count(*) FILTER (WHERE bulk_at <= now())::int AS bulk,
+      `SELECT count(*)::int AS due, extract(epoch FROM now() - min(live_at))::float8 AS age,
+              extract(epoch FROM now() - (SELECT min(bulk_at) FROM alert_watch WHERE bulk_at IS NOT NULL))::float8
+                AS "bulkAge",
               (SELECT count(*) FROM alert_sweeps)::int AS sweeps
-         FROM alert_watch WHERE live_at <= now() OR bulk_at <= now()`,
+         FROM alert_watch WHERE live_at <= now()`,
     );
-    return { due: row.due, oldestDueSeconds: Math.max(0, row.age ?? 0), bulk: row.bulk, sweeps: row.sweeps };
+    return {
+      due: row.due,
+      oldestDueSeconds: Math.max(0, row.age ?? 0),
+      oldestBulkSeconds: Math.max(0, row.bulkAge ?? 0),
+      sweeps: row.sweeps,
+    };
   }
 }
