@@ -210,22 +210,9 @@ describe('the bench report', () => {
   });
 
   it('says in how many runs the page loaded while the alerter was still sweeping the org', () => {
-    const sized = renderMarkdown(
-      result([
-        run(16_000, 30_000, 100, 200, 90, {
-          e6PageMs: 450,
-          e7HistoryP99Ms: 150,
-          e6ApiMiB: 200,
-          e6SweepS: 80,
-        }),
-        run(16_000, 30_000, 100, 200, 90, {
-          e6PageMs: 450,
-          e7HistoryP99Ms: 150,
-          e6ApiMiB: 200,
-          e6SweepS: null,
-        }),
-      ]),
-    );
+    const sweptIn = (e6SweepS: number | null) =>
+      run(16_000, 30_000, 100, 200, 90, { e6PageMs: 450, e7HistoryP99Ms: 150, e6ApiMiB: 200, e6SweepS });
+    const sized = renderMarkdown(result([sweptIn(80), sweptIn(null)]));
     expect(rowOf(sized, "E6 the alerter's first judgement")).toContain(
       '| every alert judged and delivered 80 s after the apps were up; still judging after 600 s in 1 of 2 runs; 213,000 alerts raised | the page loaded during the sweep in 1 of 2 runs |',
     );
