@@ -205,11 +205,13 @@ async function measureLargeOrg(
   // and churned: without statistics the open alerts were listed by sorting all of them (316 ms at 213,661),
   // and every 2 s the alerter's backlog reading walked each delivered delivery's dead index entry (436 ms)
   await vacuumAnalyze(stack.databaseUrl, ['alerts', 'alert_outbox', 'alert_watch']);
-  const { ms, settled, alertsRaised } = measured.alerterSweep;
+  const { ms, settled, alertsRaised, error } = measured.alerterSweep;
   log(
     settled
       ? `E6: the alerter judged the org in ${Math.round(ms / 1000)} s (${alertsRaised} alerts raised)`
-      : `E6: the alerter was still judging the org after ${Math.round(ms / 1000)} s: the page loads during its sweep`,
+      : error !== undefined
+        ? `E6: the alerter's /metrics stopped answering after ${Math.round(ms / 1000)} s (${error})`
+        : `E6: the alerter was still judging the org after ${Math.round(ms / 1000)} s: the page loads during its sweep`,
   );
   // the page first, E6's headline (after its warm-up load, as E5): should a dashboard query kill the API,
   // the page is measured all the same

@@ -216,6 +216,17 @@ describe('the bench report', () => {
     expect(rowOf(sized, "E6 the alerter's first judgement")).toContain(
       '| every alert judged and delivered 80 s after the apps were up; still judging after 600 s in 1 of 2 runs; 213,000 alerts raised | the page loaded during the sweep in 1 of 2 runs |',
     );
+    const died = sweptIn(null);
+    if ('failed' in died.e6LargeOrg) throw new Error('a run with E6 figures');
+    died.e6LargeOrg.alerterSweep = {
+      ms: 20_000,
+      settled: false,
+      alertsRaised: 0,
+      error: 'connect ECONNREFUSED',
+    };
+    expect(rowOf(renderMarkdown(result([sweptIn(80), died])), "E6 the alerter's first judgement")).toContain(
+      '; its /metrics stopped answering in 1 of 2 runs (connect ECONNREFUSED);',
+    );
   });
 
   it('reports an E6 that failed with its reason and what it got to, and no E6 target met', () => {

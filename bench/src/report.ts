@@ -342,8 +342,14 @@ function largeOrgRows(f: Figures, runs: readonly RunFigures[]): Row[] {
           1,
         )} s after the apps were up`,
       );
-    if (unsettled)
-      parts.push(`still judging after ${ALERTER_SETTLE_LIMIT_S} s in ${unsettled} of ${runs.length} runs`);
+    const failed = sweeps.filter((w) => w.error !== undefined);
+    const timedOut = unsettled - failed.length;
+    if (timedOut)
+      parts.push(`still judging after ${ALERTER_SETTLE_LIMIT_S} s in ${timedOut} of ${runs.length} runs`);
+    if (failed.length)
+      parts.push(
+        `its /metrics stopped answering in ${failed.length} of ${runs.length} runs (${oneLine(failed[0].error ?? '')})`,
+      );
     parts.push(`${f.show(at(sweepOf, (w) => w.alertsRaised))} alerts raised`);
     rows.push([
       "E6 the alerter's first judgement of the org after the rebuild (its sweep), waited for before the page loads (E5's page loads on settled apps too)",

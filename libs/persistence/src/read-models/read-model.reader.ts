@@ -125,8 +125,9 @@ export class ReadModelReader<Head, Data> {
 
   async heads(orgId: string, ids: readonly string[]): Promise<HeadView<Head>[]> {
     if (ids.length === 0) return [];
-    // ids are joined (here and in every read below), never `= ANY`: for thousands of ids the planner took a
-    // scan of the whole org (119 ms where the 4,000 index lookups take 30, on a 200,000-person org)
+    // the ids asked are joined, not `= ANY` (here, in headColumns, columnWhere, links and linkedHeadsAfter):
+    // for thousands of ids the planner took a scan of the whole org (119 ms where the 4,000 index lookups
+    // take 30, on a 200,000-person org)
     return this.selectHeads(
       `SELECT ${HEAD} FROM ${this.tables.head}
         WHERE org_id = $1 AND subject_id IN (SELECT unnest($2::text[]))`,
@@ -205,8 +206,8 @@ export class ReadModelReader<Head, Data> {
 
   /**
    * Heads of the subjects that ever named one of these ids (the model's links) and whose latest fact
-   * occurred after t: the ones whose head may not say what they were at t. Led by the heads' last_at
-   * index, so a recent t reads little whatever the links' size.
+   * occurred after t: the ones whose head may not say what they were at t. Reads the heads changed after t
+   * (the last_at index) and the asked ids' links, never the org's.
    */
   async linkedHeadsAfter(orgId: string, linkIds: readonly string[], t: number): Promise<HeadView<Head>[]> {
     if (this.tables.links === undefined || linkIds.length === 0) return [];
