@@ -102,11 +102,6 @@ describe('a read of many ids touches those ids, not the org', () => {
       0,
     ],
     ['links (who ever named 4,000 people)', (r: Reader) => r.links(orgId, people), 0],
-    [
-      'the heads linked to 4,000 people and changed after t',
-      (r: Reader) => r.linkedHeadsAfter(orgId, people, START + PEOPLE - 10),
-      0,
-    ],
   ])('%s', async (_, read, expected) => {
     const { found, rows, seqScans } = await measuredRead(read);
     expect(found).toHaveLength(expected);
