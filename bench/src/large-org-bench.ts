@@ -129,7 +129,7 @@ export async function largeOrgBench(
       const events = await copyLargeOrg(databaseUrl, org.orgId, { ...size, days, start, seed: 20 });
       const load = since(started);
       started = performance.now();
-      await vacuum(databaseUrl);
+      await vacuumAnalyze(databaseUrl, ['event_store']);
       const vacuumMs = since(started);
       log(`E6: ${events} events loaded in ${Math.round(load / 1000)} s; rebuilding`);
       const rebuild = await rebuildThroughput(databaseUrl);
@@ -293,22 +293,11 @@ async function copyLargeOrg(
   }
 }
 
-async function vacuum(databaseUrl: string): Promise<void> {
-  await onBenchClient(databaseUrl, (client) => client.query('VACUUM ANALYZE event_store'));
-}
-
 async function vacuumAnalyze(databaseUrl: string, tables: readonly string[]): Promise<void> {
-  await onBenchClient(databaseUrl, (client) => client.query(`VACUUM ANALYZE ${tables.join(', ')}`));
-}
-
-async function onBenchClient(
-  databaseUrl: string,
-  work: (client: ReturnType<typeof benchClient>) => Promise<unknown>,
-): Promise<void> {
   const client = benchClient(databaseUrl);
   await client.connect();
   try {
-    await work(client);
+    await client.query(`VACUUM ANALYZE ${tables.join(', ')}`);
   } finally {
     await client.end();
   }
