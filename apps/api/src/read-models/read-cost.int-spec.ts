@@ -66,6 +66,12 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
         }),
       ),
     );
+    // a chain vp -> dir -> two engineers: the only manager below vp is dir
+    events.push(
+      event('person.registered', START, { personId: 'dir', role: 'director', managerId: 'vp' }),
+      event('person.registered', START, { personId: 'e1', role: 'engineer', managerId: 'dir' }),
+      event('person.registered', START, { personId: 'e2', role: 'engineer', managerId: 'dir' }),
+    );
     for (let i = 0; i < events.length; i += 1_500) await projectEvents(db, events.slice(i, i + 1_500));
     // late 1:1s deep in m1's history, after everything else arrived: one recorded a level, one did not
     await projectEvents(db, [
@@ -142,6 +148,25 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     // boss had PEOPLE reports over time: reading each of them (links, then heads) touches about 2 × PEOPLE rows
     expect(rowsOf(measured.statements)).toBeLessThan(PEOPLE / 10);
   });
+
+  it.each([
+    ['boss', 20, 0, ['boss']],
+    ['vp', 3, 1, ['vp', 'dir']],
+  ])(
+    "%s's subtree reads the reports of those someone named as manager, not of everyone below",
+    async (root, people, managers, walked) => {
+      const t = START + 30 * WEEK_MS;
+      const measured = measureStatements(db);
+      const figures = await measured.db.transaction((tx) =>
+        new PeopleReads(tx, orgId).subtreeFigures(root, t, 14),
+      );
+      expect(figures).toMatchObject({ people, managers });
+      // each level's reports are one read of the manager_id column: one per level of managers, none for
+      // the level of people who never managed anyone (20 of them below boss)
+      const reportReads = measured.statements.filter((s) => s.sql.includes('manager_id AS value'));
+      expect(reportReads).toHaveLength(walked.length);
+    },
+  );
 
   it("teams' weeks with a blocking team are read by team (the org's blocking edges), only the flagged ones, and only the parts asked", async () => {
     const build = acceptedEventBuilder('edges');

@@ -102,6 +102,12 @@ describe('a read of many ids touches those ids, not the org', () => {
       0,
     ],
     ['links (who ever named 4,000 people)', (r: Reader) => r.links(orgId, people), 0],
+    // which of a level of the subtree walk ever managed anyone: one index probe each, not their 8 links
+    [
+      'of 500 managers and 4,000 people, those someone ever named',
+      async (r: Reader) => [...(await r.linkedAmong(orgId, [...managers, ...people]))],
+      managers.length,
+    ],
   ])('%s', async (_, read, expected) => {
     const { found, rows, seqScans } = await measuredRead(read);
     expect(found).toHaveLength(expected);

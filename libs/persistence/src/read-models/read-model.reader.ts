@@ -415,6 +415,22 @@ export class ReadModelReader<Head, Data> {
     return row.linked;
   }
 
+  /**
+   * Which of these ids some subject ever named: one probe of the links' index per id, stopping at its
+   * first link (an id named by thousands costs what one naming it once does).
+   */
+  async linkedAmong(orgId: string, linkIds: readonly string[]): Promise<Set<string>> {
+    if (this.tables.links === undefined || linkIds.length === 0) return new Set();
+    const rows = await selectRows(
+      this.db,
+      ID_ROW,
+      `SELECT k.id FROM unnest($2::text[]) AS k(id)
+        WHERE EXISTS (SELECT 1 FROM ${this.tables.links} l WHERE l.org_id = $1 AND l.link_id = k.id)`,
+      [orgId, linkIds],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Subject ids with a head, in id order, paged. */
   async ids(orgId: string, page: { first: number; after?: string }): Promise<string[]> {
     const rows = await selectRows(
