@@ -66,11 +66,18 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
         }),
       ),
     );
-    // a chain vp -> dir -> two engineers: the only manager below vp is dir
+    // below vp at week 30: dir (e1, e2, and e3 who left dir2 at week 10), dir2 (no one since), e4 (whose
+    // only report came at week 31); dir met e1 two days before week 30
     events.push(
       event('person.registered', START, { personId: 'dir', role: 'director', managerId: 'vp' }),
+      event('person.registered', START, { personId: 'dir2', role: 'director', managerId: 'vp' }),
+      event('person.registered', START, { personId: 'e4', role: 'engineer', managerId: 'vp' }),
       event('person.registered', START, { personId: 'e1', role: 'engineer', managerId: 'dir' }),
       event('person.registered', START, { personId: 'e2', role: 'engineer', managerId: 'dir' }),
+      event('person.registered', START, { personId: 'e3', role: 'engineer', managerId: 'dir2' }),
+      event('person.manager-changed', START + 10 * WEEK_MS, { personId: 'e3', managerId: 'dir' }),
+      event('person.registered', START + 31 * WEEK_MS, { personId: 'e5', role: 'engineer', managerId: 'e4' }),
+      event('one-on-one.held', START + 30 * WEEK_MS - 2 * 86_400_000, { managerId: 'dir', reportId: 'e1' }),
     );
     for (let i = 0; i < events.length; i += 1_500) await projectEvents(db, events.slice(i, i + 1_500));
     // late 1:1s deep in m1's history, after everything else arrived: one recorded a level, one did not
@@ -150,21 +157,21 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
   });
 
   it.each([
-    ['boss', 20, 0, ['boss']],
-    ['vp', 3, 1, ['vp', 'dir']],
+    ['boss', { people: 20, managers: 0, oneOnOneCoverage: 0 }, 1],
+    ['vp', { people: 6, managers: 1, oneOnOneCoverage: 1 / 6 }, 2],
   ])(
-    "%s's subtree reads the reports of those someone named as manager, not of everyone below",
-    async (root, people, managers, walked) => {
+    "%s's subtree reads the reports of those someone ever named as manager, not of everyone below",
+    async (root, figures, levelsRead) => {
       const t = START + 30 * WEEK_MS;
       const measured = measureStatements(db);
-      const figures = await measured.db.transaction((tx) =>
+      const found = await measured.db.transaction((tx) =>
         new PeopleReads(tx, orgId).subtreeFigures(root, t, 14),
       );
-      expect(figures).toMatchObject({ people, managers });
-      // each level's reports are one read of the manager_id column: one per level of managers, none for
-      // the level of people who never managed anyone (20 of them below boss)
+      expect(found).toEqual(figures);
+      // each level's reports are one read of the manager_id column: boss's level, vp's and the level of
+      // dir, dir2 and e4 (each named as a manager once); none for the people below, who never were
       const reportReads = measured.statements.filter((s) => s.sql.includes('manager_id AS value'));
-      expect(reportReads).toHaveLength(walked.length);
+      expect(reportReads).toHaveLength(levelsRead);
     },
   );
 
