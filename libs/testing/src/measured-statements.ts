@@ -7,6 +7,8 @@ export interface MeasuredStatement {
   rowsTouched: number;
   /** relations read whole (Seq Scan) */
   seqScans: string[];
+  /** every plan node, as its type and the relation it reads if any: "Index Scan team_weeks", "CTE Scan" */
+  nodes: string[];
 }
 
 interface PlanNode {
@@ -27,6 +29,7 @@ function summarize(node: PlanNode, into: Omit<MeasuredStatement, 'sql'>): void {
     (node['Rows Removed by Join Filter'] ?? 0);
   into.rowsTouched += (node['Actual Rows'] + removed) * Math.max(1, node['Actual Loops']);
   if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) into.seqScans.push(node['Relation Name']);
+  into.nodes.push([node['Node Type'], node['Relation Name']].filter(Boolean).join(' '));
   for (const child of node.Plans ?? []) summarize(child, into);
 }
 
@@ -44,7 +47,7 @@ export function measureStatements(db: DataSource): { db: DataSource; statements:
       get(target, property, receiver) {
         if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
         return async (sql: string, params?: unknown[]) => {
-          const statement: MeasuredStatement = { sql, rowsTouched: 0, seqScans: [] };
+          const statement: MeasuredStatement = { sql, rowsTouched: 0, seqScans: [], nodes: [] };
           if (DATA.test(sql) && !/pg_advisory/i.test(sql)) {
             await target.query('SAVEPOINT measured');
             const [row]: { 'QUERY PLAN': { Plan: PlanNode }[] }[] = await target.query(

@@ -18,6 +18,7 @@ import {
 } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { PeopleReads } from './people-reads';
+import { TeamReads } from './team-reads';
 
 const START = Date.parse('2026-01-05T00:00:00Z'); // a Monday
 const WEEKS = 30;
@@ -223,5 +224,22 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     expect(Object.keys(weeks[0].start as object)).not.toContain('name');
     // the two teams hold 2 × 30 weeks, 18 of them flagged; the org holds 360 flagged weeks
     expect(rowsOf(measured.statements)).toBeLessThan(40);
+
+    // the org's edges over weeks 20-30: each team blocked by the next 22 hours a week, 9 weeks
+    const edges = measureStatements(db);
+    const pairs = await edges.db.transaction((tx) =>
+      new TeamReads(tx, orgId).blockingPairTimes(START + 20 * WEEK_MS, START + WEEKS * WEEK_MS),
+    );
+    expect(pairs).toHaveLength(TEAMS);
+    expect(pairs.find((p) => p.blockedTeamId === 'e0')).toEqual({
+      blockingTeamId: 'e1',
+      blockedTeamId: 'e0',
+      blockedMs: 9 * 22 * 3_600_000,
+      personMs: 0,
+    });
+    // each flagged week read once, its points worked out beside it: not kept whole in a CTE read twice
+    const [statement] = edges.statements as [MeasuredStatement];
+    expect(statement.nodes.filter((n) => n.endsWith(' team_weeks'))).toHaveLength(1);
+    expect(statement.nodes).not.toContain('CTE Scan');
   });
 });

@@ -249,21 +249,23 @@ export class TeamReads {
     return selectRows(
       this.db,
       BLOCKING_PAIR_TIME,
-      `WITH weeks AS (
-         SELECT subject_id, week_ms, coalesce(covers_until_ms, ${NO_END}) AS until, start_state, facts
-           FROM ${this.reader.tables.weeks}
-          WHERE org_id = $1 AND blocked_by AND coalesce(covers_until_ms, ${NO_END}) > $2 AND week_ms < $3
-       ), points AS (
-         -- the week's start (n = 0), then each fact that moves its blocking team or its headcount
-         SELECT subject_id, week_ms, until, 0::bigint AS n, week_ms AS at, true AS moves_block,
-                true AS moves_headcount, (start_state->>'headcount')::bigint AS headcount,
-                start_state->'block'->>'blockedBy' AS blocked_by
-           FROM weeks
-         UNION ALL
-         SELECT subject_id, week_ms, until, f.n, (f.fact->>0)::bigint, f.fact->2->>'kind' <> 'registered',
-                f.fact->2->>'kind' = 'registered', (f.fact->2->>'headcount')::bigint, f.fact->2->>'blockedBy'
-           FROM weeks, jsonb_array_elements(facts) WITH ORDINALITY AS f(fact, n)
-          WHERE f.fact->2->>'kind' IN ('registered', 'blocked', 'unblocked')
+      // each week read once, its points worked out beside it: a CTE of whole weeks read twice was
+      // materialized, spilling the weeks' JSON to disk (a fifth of the statement on E6's org)
+      `WITH points AS (
+         SELECT w.subject_id, w.week_ms, coalesce(w.covers_until_ms, ${NO_END}) AS until, p.*
+           FROM ${this.reader.tables.weeks} w
+          CROSS JOIN LATERAL (
+            -- the week's start (n = 0), then each fact that moves its blocking team or its headcount
+            SELECT 0::bigint AS n, w.week_ms AS at, true AS moves_block, true AS moves_headcount,
+                   (w.start_state->>'headcount')::bigint AS headcount,
+                   w.start_state->'block'->>'blockedBy' AS blocked_by
+            UNION ALL
+            SELECT f.n, (f.fact->>0)::bigint, f.fact->2->>'kind' <> 'registered',
+                   f.fact->2->>'kind' = 'registered', (f.fact->2->>'headcount')::bigint, f.fact->2->>'blockedBy'
+              FROM jsonb_array_elements(w.facts) WITH ORDINALITY AS f(fact, n)
+             WHERE f.fact->2->>'kind' IN ('registered', 'blocked', 'unblocked')
+          ) p
+          WHERE w.org_id = $1 AND w.blocked_by AND coalesce(w.covers_until_ms, ${NO_END}) > $2 AND w.week_ms < $3
        ), stretches AS (
          -- from each point to the next (or to what the week covers until): the latest of each value so far
          SELECT subject_id,
