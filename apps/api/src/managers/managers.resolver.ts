@@ -21,9 +21,9 @@ export class ManagersResolver {
     const [person, manager, named] = await Promise.all([
       ctx.people.heads.load(id),
       ctx.people.managers.heads(ctx.orgId, [id]),
-      ctx.people.people.isLinked(ctx.orgId, id),
+      ctx.people.people.linkedAmong(ctx.orgId, [id]),
     ]);
-    return person !== null || manager.length > 0 || named;
+    return person !== null || manager.length > 0 || named.size > 0;
   }
 
   @Query(() => ManagerModel, {

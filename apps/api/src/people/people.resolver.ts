@@ -47,10 +47,10 @@ export class PeopleResolver {
     if (view !== null) return asPerson(id, view);
     // named only as someone's manager, or as the manager of 1:1s
     const [named, holding] = await Promise.all([
-      ctx.people.people.isLinked(ctx.orgId, id),
+      ctx.people.people.linkedAmong(ctx.orgId, [id]),
       ctx.people.managers.heads(ctx.orgId, [id]),
     ]);
-    return named || holding.length > 0 ? asPerson(id, null) : null;
+    return named.size > 0 || holding.length > 0 ? asPerson(id, null) : null;
   }
 
   @Query(() => [PersonModel], {

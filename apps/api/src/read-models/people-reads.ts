@@ -197,12 +197,7 @@ export class PeopleReads {
     const managerOf = new Map<string, string>();
     const seen = new Set(roots);
     const managers: string[] = [];
-    for (let level = [...seen], depth = 0; level.length > 0; depth++) {
-      // below the roots most people never had a report: only those someone ever named as manager are read
-      if (depth > 0) {
-        const named = await this.people.linkedAmong(this.orgId, level);
-        level = level.filter((id) => named.has(id));
-      }
+    for (let level = [...seen]; level.length > 0;) {
       const reports = await Promise.all(level.map((id) => this.reportsOf(id, asOf)));
       const next: string[] = [];
       level.forEach((manager, i) => {
@@ -214,7 +209,9 @@ export class PeopleReads {
           next.push(report);
         }
       });
-      level = next;
+      // below the roots most people never had a report: only those someone ever named as manager are walked
+      const named = await this.people.linkedAmong(this.orgId, next);
+      level = next.filter((id) => named.has(id));
     }
     const met = await Promise.all(managers.map((id) => this.latestOneOnOnes(id, asOf, since)));
     const latest = new Map(managers.map((id, i) => [id, met[i]]));

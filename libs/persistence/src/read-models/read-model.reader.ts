@@ -96,7 +96,6 @@ const FACT_COUNTS_ROW = rowShape('read model fact counts', {
 });
 const SUBJECT_ROW = rowShape('read model subject', { subjectId: col.text() });
 const LINK_ROW = rowShape('read model link', { linkId: col.text(), subjectId: col.text() });
-const LINKED_ROW = rowShape('read model linked', { linked: col.bool() });
 const ID_ROW = rowShape('read model id', { id: col.text() });
 const TOTALS_ROW = rowShape('read model totals', { sums: col.array(col.array(col.text())) });
 
@@ -401,18 +400,6 @@ export class ReadModelReader<Head, Data> {
         WHERE org_id = $1 AND ${oneOf('link_id', '$2', linkIds)} ORDER BY 1, 2`,
       [orgId, linkIds],
     );
-  }
-
-  /** Whether some subject ever named this id. */
-  async isLinked(orgId: string, linkId: string): Promise<boolean> {
-    if (this.tables.links === undefined) return false;
-    const row = await selectOne(
-      this.db,
-      LINKED_ROW,
-      `SELECT EXISTS (SELECT 1 FROM ${this.tables.links} WHERE org_id = $1 AND link_id = $2) AS linked`,
-      [orgId, linkId],
-    );
-    return row.linked;
   }
 
   /**
