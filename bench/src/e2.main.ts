@@ -14,10 +14,10 @@ import { syntheticOrg } from './synthetic-org';
 /**
  * E2 as the bench runs it (after E1's year, on the same apps), several times over, for working on the
  * projection lag: `node dist/bench/bench/src/e2.main.js [rounds]` with DATABASE_URL naming the server.
- * Prints each round's figures, the events whose lag was past 100 ms by the second they were seen, and the
- * CPU of each process per second. E2_STATEMENTS=1 adds the round's costliest statements (the server must
- * load pg_stat_statements, and the database named by DATABASE_URL have the extension); E2_KEEP=1 keeps the
- * run's database.
+ * Prints each round's figures, the events whose lag was past 100 ms by the second they were seen, the CPU
+ * of each process per second and the projector's mean time per stage of a batch. E2_STATEMENTS=1 adds the
+ * round's costliest statements (the server must load pg_stat_statements, and the database named by
+ * DATABASE_URL have the extension); E2_KEEP=1 keeps the run's database.
  */
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
                   : undefined;
                 await stats?.connect();
                 await stats?.query('SELECT pg_stat_statements_reset()');
+                const stagesBefore = await projectorStages(stack);
                 const stream = { ...syntheticTeams(200), idPrefix: `steady-${round}-` };
                 const e2 = await projectionLag(stack, 1000, 30, stream, (lags) => {
                   first = Math.min(...lags.map((l) => l.at));
@@ -89,6 +90,15 @@ async function main(): Promise<void> {
                 sampling = false;
                 await sampled;
                 cpu.forEach((line, second) => console.log(`  cpu ${second}s: ${line}`));
+                const stagesAfter = await projectorStages(stack);
+                for (const [stage, [sum, count]] of stagesAfter) {
+                  const [s0, c0] = stagesBefore.get(stage) ?? [0, 0];
+                  const n = count - c0;
+                  if (n > 0)
+                    console.log(
+                      `  stage ${stage}: ${n} batches, mean ${(((sum - s0) / n) * 1000).toFixed(2)} ms`,
+                    );
+                }
                 const bySecond = new Map<number, number[]>();
                 for (const l of slow) {
                   const second = Math.floor((l.at - first) / 1000);
@@ -112,6 +122,20 @@ async function main(): Promise<void> {
     },
   );
   closeConnections();
+}
+
+/** The projector's time per stage so far, from its /metrics: stage -> [seconds, batches]. */
+async function projectorStages(stack: BenchStack): Promise<Map<string, [number, number]>> {
+  const text = await (await fetch(stack.url('projector', '/metrics'))).text();
+  const stages = new Map<string, [number, number]>();
+  for (const m of text.matchAll(
+    /^orgpulse_projector_stage_duration_seconds_(sum|count)\{stage="(\w+)"\} (\S+)$/gm,
+  )) {
+    const entry = stages.get(m[2]) ?? [0, 0];
+    entry[m[1] === 'sum' ? 0 : 1] = Number(m[3]);
+    stages.set(m[2], entry);
+  }
+  return stages;
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { teamReadModel } from '@orgpulse/domain';
 import {
+  AlertWatch,
   OrgSettingsRepository,
   connectDatabase,
   rebuildProjections,
@@ -313,5 +314,104 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     expect(await h.headsReady()).toBe(false);
     await recordReadModelVersions(db.manager);
     expect(await h.headsReady()).toBe(true);
+  });
+
+  describe('marks write a row version only when they change what is to be judged', () => {
+    /** Each rule's row version (a new one per write) and what it waits for. */
+    const watched = (orgId: string, subjectId: string) =>
+      db.query<{ rule: string; version: string; live: boolean; bulk: boolean; in_ms: number | null }[]>(
+        `SELECT rule, ctid::text || '/' || xmin::text AS version, live_at <= now() AS live,
+                change_bulk AS bulk, extract(epoch FROM change_at - now())::float8 * 1000 AS in_ms
+           FROM alert_watch WHERE org_id = $1 AND subject_id = $2 ORDER BY rule`,
+        [orgId, subjectId],
+      );
+    const versions = async (orgId: string, subjectId: string) =>
+      (await watched(orgId, subjectId)).map((r) => r.version);
+    const shipped = (orgId: string, teamId: string, at: number) =>
+      event(orgId, 'delivery.shipped', at, { teamId });
+
+    it('a live change already waiting is not written again; once judged, the next one is', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'busy', now)]);
+      const first = await versions(orgId, 'busy');
+      expect(first).toHaveLength(3);
+
+      await projectEvents(db, [shipped(orgId, 'busy', now + 1)]);
+      await projectEvents(db, [block(orgId, 'busy', now + 2)]);
+      expect(await versions(orgId, 'busy')).toEqual(first);
+
+      expect(await rounds()).toMatchObject({ judged: 3 });
+      const judged = await versions(orgId, 'busy');
+      await projectEvents(db, [shipped(orgId, 'busy', now + 3)]);
+      const marked = await watched(orgId, 'busy');
+      expect(marked.map((r) => r.live)).toEqual([true, true, true]);
+      marked.forEach((r, i) => expect(r.version).not.toBe(judged[i]));
+    });
+
+    it('a change while its rule is being judged waits for the judgement, then is marked again', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'judged', now)]);
+      const round = db.createQueryRunner();
+      await round.connect();
+      try {
+        await round.startTransaction();
+        const watch = new AlertWatch(round.manager);
+        const { items } = await watch.claim(500);
+        expect(items.filter((i) => i.orgId === orgId)).toHaveLength(3);
+        // the projector's mark of the same rules waits on the round's locks
+        let projected = false;
+        const projecting = projectEvents(db, [block(orgId, 'judged', now + 1)]).then(
+          () => (projected = true),
+        );
+        await eventually(async () => {
+          const [waiting] = await db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%alert_watch%'`,
+          );
+          expect(waiting.n).toBe(1);
+        });
+        expect(projected).toBe(false);
+        await watch.complete(items.map((i) => ({ ...i, dueAt: null })));
+        await round.commitTransaction();
+        await projecting;
+      } finally {
+        await round.release();
+      }
+      // judged from the heads before the block: the block is still to be judged
+      expect((await watched(orgId, 'judged')).map((r) => r.live)).toEqual([true, true, true]);
+      expect(await rounds()).toMatchObject({ judged: 3 });
+    });
+
+    it('old events move a pending judgement later a step at a time; a live change goes first', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      const old = now - 300 * DAY;
+      await projectEvents(db, [team(orgId, 'import', old)]);
+      const first = await watched(orgId, 'import');
+      expect(first.map((r) => r.bulk)).toEqual([true, true, true]);
+
+      await projectEvents(db, [shipped(orgId, 'import', old + 1)]);
+      expect(await versions(orgId, 'import')).toEqual(first.map((r) => r.version)); // within a step: not written
+
+      // as if the mark were two seconds old: the next old event moves the judgement 10 s from now
+      await db.query(
+        `UPDATE alert_watch SET change_at = change_at - interval '2 s' WHERE org_id = $1 AND subject_id = 'import'`,
+        [orgId],
+      );
+      await projectEvents(db, [shipped(orgId, 'import', old + 2)]);
+      const moved = await watched(orgId, 'import');
+      expect(moved.map((r) => r.bulk)).toEqual([true, true, true]);
+      for (const r of moved) expect(r.in_ms).toBeGreaterThan(9_000);
+
+      await projectEvents(db, [shipped(orgId, 'import', now)]);
+      const live = await watched(orgId, 'import');
+      expect(live.map((r) => [r.bulk, r.live])).toEqual([
+        [false, true],
+        [false, true],
+        [false, true],
+      ]);
+    });
   });
 });

@@ -116,9 +116,13 @@ export function alertMarksOf(change: HeadChange): HeadChangeMarks {
  * churns alerts nor delays live ones: a subject changed only by events older than `oldAfterMs` is judged
  * once it has had no such change for `settleMs` (at the latest `maxDelayMs` after the first one), in a
  * lane of its own that yields to live changes and due thresholds; a live change is judged at once.
+ * Such a change moves its subject's judgement later only by `remarkStepMs` or more, so an import's
+ * stream of batches writes a subject's mark about once a step, not once a batch: the quiet time waited
+ * for is then between `settleMs - remarkStepMs` and `settleMs`.
  */
 export const ALERT_BACKFILL_POLICY = {
   oldAfterMs: 60 * 60_000,
   settleMs: 10_000,
   maxDelayMs: 10 * 60_000,
+  remarkStepMs: 1_000,
 } as const;

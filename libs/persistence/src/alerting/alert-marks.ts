@@ -72,13 +72,14 @@ export async function markAlertSubjects(
       storedManagers.push({ orgId, personId: found.storedManagerOf, occurredAt });
   }
   if (marks.length === 0 && storedManagers.length === 0) return;
-  const { oldAfterMs, settleMs, maxDelayMs } = ALERT_BACKFILL_POLICY;
+  const { oldAfterMs, settleMs, maxDelayMs, remarkStepMs } = ALERT_BACKFILL_POLICY;
+  // A mark that would change nothing, or move a pending bulk change by less than a step, writes no row
+  // version (the row is still locked, so one being judged now is marked again once that judgement commits).
   await tx.query(
-    `INSERT INTO alert_watch AS w (org_id, rule, subject_id, change_at, change_bulk, change_first_at, last_occurred_at)
+    `INSERT INTO alert_watch AS w (org_id, rule, subject_id, change_at, change_bulk, change_first_at)
      SELECT org_id, rule, subject_id, CASE WHEN bulk THEN now() + $8::float8 * interval '1 ms' ELSE now() END,
-            bulk, now(), occurred_at
-       FROM (SELECT org_id, rule, subject_id, max(occurred_at) AS occurred_at,
-                    max(occurred_at) < now() - $9::float8 * interval '1 ms' AS bulk
+            bulk, now()
+       FROM (SELECT org_id, rule, subject_id, max(occurred_at) < now() - $9::float8 * interval '1 ms' AS bulk
                FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
                                AS m(org_id, rule, subject_id, occurred_at)
                      UNION ALL
@@ -91,7 +92,6 @@ export async function markAlertSubjects(
               GROUP BY org_id, rule, subject_id) m
       ORDER BY org_id, rule, subject_id
      ON CONFLICT (org_id, rule, subject_id) DO UPDATE SET
-       last_occurred_at = greatest(w.last_occurred_at, EXCLUDED.last_occurred_at),
        change_bulk = EXCLUDED.change_bulk AND (w.change_at IS NULL OR w.change_bulk),
        change_first_at = CASE WHEN w.change_at IS NULL THEN now() ELSE w.change_first_at END,
        change_at = CASE
@@ -100,7 +100,12 @@ export async function markAlertSubjects(
          ELSE least(now() + $8::float8 * interval '1 ms',
                     coalesce(CASE WHEN w.change_at IS NOT NULL THEN w.change_first_at END, now())
                       + $10::float8 * interval '1 ms')
-       END`,
+       END
+     WHERE w.change_at IS NULL
+        OR (w.change_bulk AND NOT EXCLUDED.change_bulk)
+        OR (w.change_bulk AND least(now() + $8::float8 * interval '1 ms',
+                                    w.change_first_at + $10::float8 * interval '1 ms')
+                              >= w.change_at + $11::float8 * interval '1 ms')`,
     [
       marks.map((m) => m.orgId),
       marks.map((m) => m.rule),
@@ -112,6 +117,7 @@ export async function markAlertSubjects(
       settleMs,
       oldAfterMs,
       maxDelayMs,
+      remarkStepMs,
     ],
   );
 }

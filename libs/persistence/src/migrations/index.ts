@@ -17,6 +17,7 @@ import { PersonHeadLastAt1765200000000 } from './1765200000000-person-head-last-
 import { BlockedTeamWeeks1765300000000 } from './1765300000000-blocked-team-weeks';
 import { AlertsByOrgRaised1765400000000 } from './1765400000000-alerts-by-org-raised';
 import { BlockedByTeamWeeks1765500000000 } from './1765500000000-blocked-by-team-weeks';
+import { AlertWatchMarks1765600000000 } from './1765600000000-alert-watch-marks';
 
 export const migrations = [
   InitialSchema1763700000000,
@@ -38,4 +39,5 @@ export const migrations = [
   BlockedTeamWeeks1765300000000,
   AlertsByOrgRaised1765400000000,
   BlockedByTeamWeeks1765500000000,
+  AlertWatchMarks1765600000000,
 ];
