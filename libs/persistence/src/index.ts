@@ -19,6 +19,7 @@ export * from './projections/read-model.store';
 export * from './projections/read-model-tables';
 export * from './projections/rebuild-projections';
 export * from './projections/read-model-versions';
+export * from './projections/week-rows';
 export * from './projections/upgrade-read-models';
 export * from './read-models/alerts.repository';
 export * from './read-models/read-model.reader';

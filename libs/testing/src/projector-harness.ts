@@ -169,6 +169,63 @@ function referenceFold(model: AnyReadModel, subjectId: string, facts: readonly F
 }
 
 const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+type StoredRow = {
+  subjectId: string;
+  week: number;
+  start: unknown;
+  facts: [number, number, unknown][];
+  coversUntil: number | null;
+} & Record<string, unknown>;
+
+/** A week stored as several rows (a busy one: see ROW_FACTS) as one row per ISO week, its flags any row's. */
+function byIsoWeek(rows: readonly StoredRow[], flags: readonly string[]): StoredRow[] {
+  const weeks: StoredRow[] = [];
+  for (const row of rows) {
+    const week = weeks.at(-1);
+    if (week?.subjectId === row.subjectId && isoWeekStart(row.week) === isoWeekStart(week.week)) {
+      week.facts = [...week.facts, ...row.facts];
+      week.coversUntil = row.coversUntil;
+      for (const flag of flags) week[flag] = week[flag] === true || row[flag] === true;
+    } else weeks.push({ ...row });
+  }
+  return weeks;
+}
+
+const sameJson = (a: unknown, b: unknown) => {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sorted(json(a))) === JSON.stringify(sorted(json(b)));
+};
+
+/**
+ * Each stored row against the one before it: it starts where that one ended (its start is that row's
+ * start folded with its facts, and that row covers time up to it), and its facts occur in its span.
+ */
+function brokenRows(model: AnyReadModel, rows: readonly StoredRow[]): string[] {
+  const broken: string[] = [];
+  rows.forEach((row, i) => {
+    const at = `${row.subjectId} row ${row.week}`;
+    const end = row.coversUntil ?? Number.POSITIVE_INFINITY;
+    if (row.facts.some(([factAt]) => factAt < row.week || factAt >= end))
+      broken.push(`${at}: a fact outside it`);
+    const before = rows[i - 1];
+    if (before?.subjectId !== row.subjectId) return;
+    if (before.coversUntil !== row.week)
+      broken.push(`${at}: the row before covers until ${before.coversUntil}`);
+    const facts = before.facts.map(([factAt, position, data]) => ({ at: factAt, position, data }));
+    if (!sameJson(foldFacts(model, before.start, facts), row.start)) broken.push(`${at}: another start`);
+  });
+  return broken;
+}
 const byText = (a: unknown, b: unknown) => {
   const [x, y] = [JSON.stringify(a), JSON.stringify(b)];
   return x < y ? -1 : x > y ? 1 : 0;
@@ -222,12 +279,18 @@ export async function readModelsVersusFold(
     ) as unknown[];
     if (tables.weeks) {
       const flags = Object.entries(model.weekFlags ?? {});
-      stored[tables.weeks] = await db.query(
+      const rows = await db.query<StoredRow>(
         `SELECT subject_id AS "subjectId", week_ms::float8 AS week, start_state AS start, facts,
                 covers_until_ms::float8 AS "coversUntil"${flags.map(([name]) => `, ${name}`).join('')}
            FROM ${tables.weeks} WHERE org_id = $1 ORDER BY subject_id, week_ms`,
         [orgId],
       );
+      stored[tables.weeks] = byIsoWeek(
+        rows,
+        flags.map(([name]) => name),
+      );
+      stored[`${tables.weeks} (rows that do not follow on)`] = brokenRows(model, rows);
+      folded[`${tables.weeks} (rows that do not follow on)`] = [];
       folded[tables.weeks] = json(
         folds
           .sort((a, b) => byText(a.subjectId, b.subjectId))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
 import { METRICS, READ_MODELS, isoWeekStart } from '@orgpulse/domain';
-import { connectDatabase, rebuildProjections } from '@orgpulse/persistence';
+import { ROW_FACTS, connectDatabase, rebuildProjections } from '@orgpulse/persistence';
 import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
@@ -204,52 +204,62 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     );
   });
 
-  it('holds for histories of thousands of events per subject with late events deep inside them', async () => {
-    const longDraftArb = fc.record({
-      kind: fc.integer({ min: 0, max: KINDS - 1 }),
-      subject: fc.constant(0),
-      other: fc.nat(),
-      hour: fc.integer({ min: 0, max: 2 * 365 * 24 }), // two years: about a hundred weeks
-      size: fc.integer({ min: 0, max: 12 }),
-      org: fc.constant(0),
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(longDraftArb, { minLength: 3_000, maxLength: 3_000 }),
-        fc.array(fc.integer({ min: 0, max: 2_999 }), { minLength: 1, maxLength: 5 }),
-        fc.integer({ min: 50, max: 400 }),
-        async (drafts, lateOnes, batchSize) => {
-          const orgId = randomUUID();
-          const handler = new ProjectBatchHandler(db, `long-${orgId}`);
-          const ordered = drafts
-            .map((d, i) => toEvent([orgId, orgId], d, i))
-            .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
-          const late = new Set(lateOnes);
-          // the late ones arrive after everything else, each far behind its subject's latest event
-          const arrivals = [
-            ...ordered.filter((_, i) => !late.has(i)),
-            ...ordered.filter((_, i) => late.has(i)),
-          ];
-          const offsets = Array.from({ length: PARTITIONS }, () => 0);
-          for (let cursor = 0; cursor < arrivals.length; cursor += batchSize) {
-            const slice = arrivals.slice(cursor, cursor + batchSize);
-            const batches = [...Array(PARTITIONS).keys()].flatMap((partition) => {
-              const records = slice
-                .filter((e) => partitionOf(e) === partition)
-                .map((event) => ({ offset: String(offsets[partition]++), subject: subjectOf(event), event }));
-              return records.length === 0
-                ? []
-                : [{ at: at(partition), records, letters: [], nextOffset: String(offsets[partition]) }];
-            });
-            await handler.projectAll(batches);
-          }
-          const { stored, folded } = await readModelsVersusFold({ query }, orgId);
-          expect(stored).toEqual(folded);
-        },
-      ),
-      { numRuns: 4 },
-    );
-  });
+  it.each([
+    ['two years (about a hundred weeks)', 2 * 365 * 24, 4],
+    ['two busy weeks (each stored as many rows)', 2 * 7 * 24, 2],
+  ])(
+    'holds for histories of thousands of events per subject over %s with late events deep inside them',
+    async (_, hours, numRuns) => {
+      const longDraftArb = fc.record({
+        kind: fc.integer({ min: 0, max: KINDS - 1 }),
+        subject: fc.constant(0),
+        other: fc.nat(),
+        hour: fc.integer({ min: 0, max: hours }),
+        size: fc.integer({ min: 0, max: 12 }),
+        org: fc.constant(0),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(longDraftArb, { minLength: 3_000, maxLength: 3_000 }),
+          fc.array(fc.integer({ min: 0, max: 2_999 }), { minLength: 1, maxLength: 5 }),
+          fc.integer({ min: 50, max: 400 }),
+          async (drafts, lateOnes, batchSize) => {
+            const orgId = randomUUID();
+            const handler = new ProjectBatchHandler(db, `long-${orgId}`);
+            const ordered = drafts
+              .map((d, i) => toEvent([orgId, orgId], d, i))
+              .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+            const late = new Set(lateOnes);
+            // the late ones arrive after everything else, each far behind its subject's latest event
+            const arrivals = [
+              ...ordered.filter((_, i) => !late.has(i)),
+              ...ordered.filter((_, i) => late.has(i)),
+            ];
+            const offsets = Array.from({ length: PARTITIONS }, () => 0);
+            for (let cursor = 0; cursor < arrivals.length; cursor += batchSize) {
+              const slice = arrivals.slice(cursor, cursor + batchSize);
+              const batches = [...Array(PARTITIONS).keys()].flatMap((partition) => {
+                const records = slice
+                  .filter((e) => partitionOf(e) === partition)
+                  .map((event) => ({
+                    offset: String(offsets[partition]++),
+                    subject: subjectOf(event),
+                    event,
+                  }));
+                return records.length === 0
+                  ? []
+                  : [{ at: at(partition), records, letters: [], nextOffset: String(offsets[partition]) }];
+              });
+              await handler.projectAll(batches);
+            }
+            const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+            expect(stored).toEqual(folded);
+          },
+        ),
+        { numRuns },
+      );
+    },
+  );
 
   it('given a team with a long history, when one late interview lands deep inside it, then only the weeks up to its next interview are rewritten', async () => {
     const orgId = randomUUID();
@@ -300,6 +310,68 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     expect(rewritten).toEqual([42, 43, 44, 45, 46, 47, 48, 49, 50]);
     const { stored, folded } = await readModelsVersusFold({ query }, orgId);
     expect(stored).toEqual(folded);
+  });
+
+  it('given a team with a busy week, when its facts come batch after batch and late ones land inside it, then each append rewrites a row of at most ROW_FACTS facts, and the rows read as the fold says', async () => {
+    const orgId = randomUUID();
+    const handler = new ProjectBatchHandler(db, `busy-${orgId}`);
+    const MINUTE = 60_000;
+    const event = (i: number, type: AcceptedEvent['type'], when: number) =>
+      ({
+        id: `b${i}`,
+        type,
+        version: 1,
+        orgId,
+        occurredAt: new Date(when).toISOString(),
+        ingestedAt: '2026-01-10T00:00:00.000Z',
+        data: { teamId: 'busy' },
+      }) as AcceptedEvent;
+    // a thousand events a minute apart (about 17 hours of one week), 20 a transaction
+    const busy = Array.from({ length: 1_000 }, (_, i) =>
+      event(i, i % 7 === 0 ? 'discovery.interview-held' : 'delivery.shipped', BASE + 3_600_000 + i * MINUTE),
+    );
+    const late = [10.5, 300.5, 700.5, 999.5].map((m, i) =>
+      event(2_000 + i, 'discovery.interview-held', BASE + 3_600_000 + m * MINUTE),
+    );
+    const arrivals = [...busy, ...late];
+    const largest: number[] = [];
+    for (let from = 0; from < arrivals.length; from += 20) {
+      const slice = arrivals.slice(from, from + 20);
+      await handler.project(
+        at(0),
+        slice.map((e, i) => ({ offset: String(from + i), subject: subjectOf(e), event: e })),
+        [],
+        String(from + slice.length),
+      );
+      const [{ n }] = await query<{ n: number }>(
+        `SELECT max(jsonb_array_length(facts))::int AS n FROM team_weeks WHERE org_id = $1`,
+        [orgId],
+      );
+      largest.push(n);
+    }
+    // the week of 1,000 facts is many rows; a late fact joins the row that covers it
+    expect(Math.max(...largest.slice(0, busy.length / 20))).toBe(ROW_FACTS);
+    expect(largest.at(-1)).toBe(ROW_FACTS + 1);
+    const [{ rows }] = await query<{ rows: number }>(
+      `SELECT count(*)::int AS rows FROM team_weeks WHERE org_id = $1`,
+      [orgId],
+    );
+    expect(rows).toBe(Math.ceil(busy.length / ROW_FACTS));
+    const live = await readModelsVersusFold({ query }, orgId);
+    expect(live.stored).toEqual(live.folded);
+    // a rebuild splits the week as live batches do (the late facts now in order among the others)
+    await rebuildProjections(db);
+    const rebuilt = await readModelsVersusFold({ query }, orgId);
+    expect(rebuilt.stored).toEqual(rebuilt.folded);
+    const sizes = await query<{ n: number }>(
+      `SELECT jsonb_array_length(facts)::int AS n FROM team_weeks WHERE org_id = $1 ORDER BY week_ms`,
+      [orgId],
+    );
+    const full = Math.floor(arrivals.length / ROW_FACTS);
+    expect(sizes.map((r) => r.n)).toEqual([
+      ...Array(full).fill(ROW_FACTS),
+      arrivals.length - full * ROW_FACTS,
+    ]);
   });
 
   it.each(METRICS.map((m) => [m.readModel.name, m] as const))(

@@ -27,8 +27,8 @@ export interface DayTotals<Head, Data> {
  * A read model, declared once: the subjects it follows, the fixed-size head a subject starts from, what it
  * keeps of each event (a fact) and how a fact moves the head. One engine runs every declaration for live
  * batches and rebuilds and derives its storage from it: `<name>_head` (the head as of the latest fact),
- * with `history` `<name>_weeks` (each ISO week's facts with the head the week starts from: the past at any
- * time, and the only part a late event re-folds), with `links` `<name>_links`, with `totals`
+ * with `history` `<name>_weeks` (each ISO week's facts with the head the week starts from, a busy week in
+ * rows of bounded size: the past at any time, and the only part a late event re-folds), with `links` `<name>_links`, with `totals`
  * `<name>_day_totals`. Writing one event costs the same whatever the subject's history.
  */
 export interface ReadModel<Head, Data> {

@@ -1,14 +1,8 @@
 import { parseSubject } from '@orgpulse/contracts';
-import {
-  type AnyReadModel,
-  type Fact,
-  WEEK_MS,
-  byFactOrder,
-  foldFacts,
-  isoWeekStart,
-} from '@orgpulse/domain';
+import { type AnyReadModel, type Fact, byFactOrder, foldFacts, isoWeekStart } from '@orgpulse/domain';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { Writes } from './projection-engine';
+import { newRowAt } from './week-rows';
 
 /** One model's fold of the subject being read: the head its open week starts from, and that week's facts. */
 interface OpenFold {
@@ -79,18 +73,20 @@ export class HistoryFold {
   }
 
   private factOf(model: AnyReadModel, fact: Fact<unknown>): void {
-    // occurrence times come in order, so weeks do too; within a week the facts are sorted once it closes
+    // occurrence times come in order, so rows do too (split as live batches split them); within a row the
+    // facts are sorted once it closes
     let open = this.open.get(model);
-    const week =
-      open !== undefined && fact.at >= open.week && fact.at < open.week + WEEK_MS
-        ? open.week
-        : isoWeekStart(fact.at);
     if (open === undefined) {
+      const week = isoWeekStart(fact.at);
       open = { start: model.initial(this.subjectId), week, facts: [], last: undefined, links: new Set() };
       this.open.set(model, open);
-    } else if (week !== open.week) {
-      this.closeWeek(model, open, week);
-      open.week = week;
+    } else {
+      const lastAt = open.facts.length > 0 ? open.facts[open.facts.length - 1].at : open.week;
+      const week = newRowAt({ week: open.week, facts: open.facts.length, lastAt }, fact.at);
+      if (week !== undefined) {
+        this.closeWeek(model, open, week);
+        open.week = week;
+      }
     }
     open.facts.push(fact);
     if (++this.held > this.peakHeldFacts) this.peakHeldFacts = this.held;

@@ -3,6 +3,7 @@ import {
   type AnyReadModel,
   type Fact,
   READ_MODELS,
+  WEEK_MS,
   byFactOrder,
   factsOf,
   foldFacts,
@@ -23,6 +24,7 @@ import {
   keyOf,
 } from './read-model.store';
 import { READ_MODEL_TABLES, tableNames } from './read-model-tables';
+import { rowsOf } from './week-rows';
 
 export { READ_MODEL_TABLES };
 
@@ -185,15 +187,22 @@ export class ProjectionEngine {
     const last = subject.facts[subject.facts.length - 1];
     let state = before;
     if (model.history) {
-      const byWeek = groupBy(subject.facts, (f) => String(isoWeekStart(f.at)));
-      const weeks = [...byWeek.keys()].map(Number);
-      const lastWeek = head === undefined ? undefined : isoWeekStart(head.lastAt);
-      // the week the head's latest fact is in now covers time up to the first new week
-      if (lastWeek !== undefined && weeks[0] !== lastWeek)
-        writes.appended.push({ ...subject, week: lastWeek, start: before, facts: [], coversUntil: weeks[0] });
-      weeks.forEach((week, i) => {
-        const facts = byWeek.get(String(week)) as Fact<unknown>[];
-        writes.appended.push({ ...subject, week, start: state, facts, coversUntil: weeks[i + 1] ?? null });
+      // the row the head's latest fact is in takes new facts while it fits, or now covers time up to the
+      // first new row (its start is stored already: the one given here is not written)
+      const open = head && {
+        week: head.row?.week ?? isoWeekStart(head.lastAt),
+        facts: head.row?.facts ?? 0,
+        lastAt: head.lastAt,
+      };
+      const rows = rowsOf(subject.facts, open);
+      rows.forEach(({ week, facts }, i) => {
+        writes.appended.push({
+          ...subject,
+          week,
+          start: state,
+          facts,
+          coversUntil: rows[i + 1]?.week ?? null,
+        });
         state = foldFacts(model, state, facts);
       });
     } else state = foldFacts(model, state, subject.facts);
@@ -202,8 +211,8 @@ export class ProjectionEngine {
   }
 
   /**
-   * Re-folds the weeks from the one that covers the earliest new fact, page by page, until a week with no
-   * new fact starts from the same head as before: that week and every later one are unchanged.
+   * Re-folds the rows from the one that covers the earliest new fact, page by page, until a row with no
+   * new fact starts from the same head as before: that row and every later one are unchanged.
    */
   private async late(
     tx: EntityManager,
@@ -223,12 +232,25 @@ export class ProjectionEngine {
       // without weeks a late fact can only be folded where it lands if the fold does not care about order
       throw new Error(`read model ${model.name} keeps no history: it cannot re-fold a late fact`);
     }
-    const lastNewWeek = isoWeekStart(newLast.at);
-    const pending = groupBy(subject.facts, (f) => String(isoWeekStart(f.at)));
+    // new facts not yet placed, in order: each goes into the stored row that covers it in its ISO week,
+    // or into a row of its own week (before the stored row that follows)
+    let pending: readonly Fact<unknown>[] = subject.facts;
     const old: WeekRow[] = [];
     const rebuilt: WeekRow[] = [];
     let state: unknown;
     let converged: WeekRow | undefined;
+    const ownWeeks = (facts: readonly Fact<unknown>[]) => {
+      for (const [week, own] of groupBy(facts, (f) => String(isoWeekStart(f.at)))) {
+        rebuilt.push({ ...subject, week: Number(week), start: state, facts: own, coversUntil: null });
+        state = foldFacts(model, state, own);
+      }
+    };
+    const placedBefore = (end: number) => {
+      const n = pending.findIndex((f) => f.at >= end);
+      const placed = n === -1 ? pending : pending.slice(0, n);
+      pending = n === -1 ? [] : pending.slice(n);
+      return placed;
+    };
     let page = await store.loadWeeksFrom(tx, subject, first.at, LATE_PAGE);
     state = page.length > 0 && page[0].week <= first.at ? page[0].start : model.initial(subject.subjectId);
     for (let i = 0; ; i++) {
@@ -239,21 +261,13 @@ export class ProjectionEngine {
         continue;
       }
       const stored = page[i];
-      // new facts in weeks before this stored one make weeks of their own
-      for (const week of [...pending.keys()]
-        .map(Number)
-        .filter((w) => w < stored.week)
-        .sort((a, b) => a - b)) {
-        const facts = pending.get(String(week)) as Fact<unknown>[];
-        pending.delete(String(week));
-        rebuilt.push({ ...subject, week, start: state, facts, coversUntil: null });
-        state = foldFacts(model, state, facts);
-      }
-      const added = pending.get(String(stored.week)) ?? [];
-      pending.delete(String(stored.week));
+      ownWeeks(placedBefore(stored.week));
+      const added = placedBefore(
+        Math.min(stored.coversUntil ?? Number.POSITIVE_INFINITY, isoWeekStart(stored.week) + WEEK_MS),
+      );
       if (
         added.length === 0 &&
-        stored.week > lastNewWeek &&
+        pending.length === 0 &&
         canonicalJson(state) === canonicalJson(stored.start)
       ) {
         converged = stored;
@@ -264,11 +278,7 @@ export class ProjectionEngine {
       rebuilt.push({ ...subject, week: stored.week, start: state, facts, coversUntil: null });
       state = foldFacts(model, state, facts);
     }
-    for (const week of [...pending.keys()].map(Number).sort((a, b) => a - b)) {
-      const facts = pending.get(String(week)) as Fact<unknown>[];
-      rebuilt.push({ ...subject, week, start: state, facts, coversUntil: null });
-      state = foldFacts(model, state, facts);
-    }
+    ownWeeks(pending);
     rebuilt.forEach((week, i) => (week.coversUntil = rebuilt[i + 1]?.week ?? converged?.week ?? null));
     writes.replaced.push(...rebuilt);
 

@@ -21,6 +21,8 @@ export interface HeadRow extends SubjectRef {
   lastPosition: number;
   /** the highest store position folded in, whatever its occurrence: moves with every write */
   version: number;
+  /** with history, as loaded: the row its latest fact is in (its start) and how many facts that row holds */
+  row?: { week: number; facts: number };
 }
 
 /** One ISO week of a subject's facts and the head it starts from; it covers time until the next week stored. */
@@ -48,6 +50,8 @@ const HEAD_ROW = rowShape('read model head', {
   last_at: col.float(),
   last_position: col.float(),
   version: col.float(),
+  row_week: col.nullable(col.float()),
+  row_facts: col.nullable(col.int()),
 });
 const WEEK_ROW = rowShape('read model week', {
   week: col.float(),
@@ -87,14 +91,25 @@ export class ReadModelStore {
 
   async loadHeads(tx: Tx, refs: readonly SubjectRef[]): Promise<Map<string, HeadRow>> {
     if (refs.length === 0) return new Map();
+    const weeks = this.tables.weeks;
+    // with history, the last row (the one new facts are appended to) and how many facts it holds
+    const [row, lastRow] =
+      weeks === undefined
+        ? ['NULL::float8 AS row_week, NULL::int AS row_facts', '']
+        : [
+            'r.week_ms::float8 AS row_week, jsonb_array_length(r.facts) AS row_facts',
+            `LEFT JOIN LATERAL (SELECT w.week_ms, w.facts FROM ${weeks} w
+                WHERE w.org_id = t.org_id AND w.subject_id = t.subject_id ORDER BY w.week_ms DESC LIMIT 1) r ON true`,
+          ];
     const rows = await selectRows(
       tx,
       HEAD_ROW,
       `SELECT t.org_id, t.subject_id, t.state, t.last_at_ms::float8 AS last_at,
-                t.last_position::float8 AS last_position, t.version::float8 AS version
+                t.last_position::float8 AS last_position, t.version::float8 AS version, ${row}
            FROM ${this.tables.head} t
            JOIN unnest($1::uuid[], $2::text[]) AS k(org_id, subject_id)
-             ON t.org_id = k.org_id AND t.subject_id = k.subject_id`,
+             ON t.org_id = k.org_id AND t.subject_id = k.subject_id
+           ${lastRow}`,
       [refs.map((r) => r.orgId), refs.map((r) => r.subjectId)],
     );
     return new Map(
@@ -107,6 +122,7 @@ export class ReadModelStore {
           lastAt: r.last_at,
           lastPosition: r.last_position,
           version: r.version,
+          ...(r.row_week === null ? {} : { row: { week: r.row_week, facts: r.row_facts ?? 0 } }),
         },
       ]),
     );

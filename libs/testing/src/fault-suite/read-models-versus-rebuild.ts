@@ -1,3 +1,4 @@
+import { isoWeekStart } from '@orgpulse/domain';
 import { READ_MODEL_TABLES } from '@orgpulse/persistence';
 import { runCli } from '../spawned-process';
 import type { TestDatabase } from '../test-database';
@@ -12,21 +13,47 @@ export interface ReadModelDiff {
   example?: { live?: string; rebuilt?: string };
 }
 
-/** Every row of every read model, without the bookkeeping column `updated_at`, as canonical jsonb text. */
+/**
+ * Every row of every read model, without the bookkeeping column `updated_at`, as canonical jsonb text;
+ * weeks one per ISO week, however many rows a busy one is stored as (where they split depends on the
+ * order facts arrived in).
+ */
 async function snapshot(db: TestDatabase): Promise<Map<string, string[]>> {
   const tables = new Map<string, string[]>();
   for (const table of READ_MODEL_TABLES) {
+    const weeks = table.endsWith('_weeks');
     const rows = await db.query<{ row: string }>(
       `SELECT (to_jsonb(t) - 'updated_at' - 'version')::text AS row FROM ${table} t
         ${table.endsWith('_day_totals') ? "WHERE EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t) - 'org_id' - 'day_ms') c WHERE c.value <> '0')" : ''}
-        ORDER BY 1`,
+        ORDER BY ${weeks ? 't.org_id, t.subject_id, t.week_ms' : '1'}`,
     );
-    tables.set(
-      table,
-      rows.map((r) => r.row),
-    );
+    const texts = rows.map((r) => r.row);
+    tables.set(table, weeks ? byIsoWeek(texts).sort() : texts);
   }
   return tables;
+}
+
+/** Week rows (in key order) merged per subject and ISO week: the first one's start, every fact, any flag. */
+function byIsoWeek(rows: readonly string[]): string[] {
+  const merged: Record<string, unknown>[] = [];
+  for (const text of rows) {
+    const row = JSON.parse(text) as Record<string, unknown>;
+    const last = merged.at(-1);
+    const week = isoWeekStart(Number(row.week_ms));
+    if (
+      last !== undefined &&
+      last.org_id === row.org_id &&
+      last.subject_id === row.subject_id &&
+      last.week_ms === week
+    ) {
+      last.facts = [...(last.facts as unknown[]), ...(row.facts as unknown[])];
+      last.covers_until_ms = row.covers_until_ms;
+      for (const [key, value] of Object.entries(row))
+        if (typeof value === 'boolean') last[key] = last[key] === true || value;
+    } else merged.push({ ...row, week_ms: week });
+  }
+  // keys stay in jsonb's own order, the same for both sides
+  return merged.map((row) => JSON.stringify(row));
 }
 
 function difference(a: readonly string[], b: readonly string[]): string[] {
