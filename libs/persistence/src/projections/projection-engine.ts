@@ -239,10 +239,10 @@ export class ProjectionEngine {
     const rebuilt: WeekRow[] = [];
     let state: unknown;
     let converged: WeekRow | undefined;
-    const ownWeeks = (facts: readonly Fact<unknown>[]) => {
-      for (const [week, own] of groupBy(facts, (f) => String(isoWeekStart(f.at)))) {
-        rebuilt.push({ ...subject, week: Number(week), start: state, facts: own, coversUntil: null });
-        state = foldFacts(model, state, own);
+    const rowsOfTheirOwn = (rows: readonly { week: number; facts: Fact<unknown>[] }[]) => {
+      for (const row of rows) {
+        rebuilt.push({ ...subject, week: row.week, start: state, facts: row.facts, coversUntil: null });
+        state = foldFacts(model, state, row.facts);
       }
     };
     const placedBefore = (end: number) => {
@@ -261,7 +261,7 @@ export class ProjectionEngine {
         continue;
       }
       const stored = page[i];
-      ownWeeks(placedBefore(stored.week));
+      rowsOfTheirOwn(rowsOf(placedBefore(stored.week), undefined));
       const added = placedBefore(
         Math.min(stored.coversUntil ?? Number.POSITIVE_INFINITY, isoWeekStart(stored.week) + WEEK_MS),
       );
@@ -274,11 +274,22 @@ export class ProjectionEngine {
         break;
       }
       old.push(stored);
-      const facts = [...stored.facts, ...added].sort(byFactOrder);
+      // in the last row, facts after its latest are appended as in order: it takes them while it fits
+      const latest = stored.facts.length > 0 ? stored.facts[stored.facts.length - 1].at : stored.week;
+      const after = stored.coversUntil === null ? added.findIndex((f) => f.at > latest) : -1;
+      const joining = after === -1 ? added : added.slice(0, after);
+      const facts = [...stored.facts, ...joining].sort(byFactOrder);
+      const [own, ...more] = rowsOf(after === -1 ? [] : added.slice(after), {
+        week: stored.week,
+        facts: facts.length,
+        lastAt: facts[facts.length - 1]?.at ?? stored.week,
+      });
+      facts.push(...own.facts);
       rebuilt.push({ ...subject, week: stored.week, start: state, facts, coversUntil: null });
       state = foldFacts(model, state, facts);
+      rowsOfTheirOwn(more);
     }
-    ownWeeks(pending);
+    rowsOfTheirOwn(rowsOf(pending, undefined));
     rebuilt.forEach((week, i) => (week.coversUntil = rebuilt[i + 1]?.week ?? converged?.week ?? null));
     writes.replaced.push(...rebuilt);
 

@@ -39,18 +39,17 @@ function byIsoWeek(rows: readonly string[]): string[] {
   for (const text of rows) {
     const row = JSON.parse(text) as Record<string, unknown>;
     const last = merged.at(-1);
-    const week = isoWeekStart(Number(row.week_ms));
     if (
       last !== undefined &&
       last.org_id === row.org_id &&
       last.subject_id === row.subject_id &&
-      last.week_ms === week
+      isoWeekStart(Number(last.week_ms)) === isoWeekStart(Number(row.week_ms))
     ) {
       last.facts = [...(last.facts as unknown[]), ...(row.facts as unknown[])];
       last.covers_until_ms = row.covers_until_ms;
       for (const [key, value] of Object.entries(row))
         if (typeof value === 'boolean') last[key] = last[key] === true || value;
-    } else merged.push({ ...row, week_ms: week });
+    } else merged.push(row); // a week's first row starts on its Monday: a row that did not would differ
   }
   // keys stay in jsonb's own order, the same for both sides
   return merged.map((row) => JSON.stringify(row));
