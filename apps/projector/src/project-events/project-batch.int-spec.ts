@@ -141,6 +141,33 @@ const partitionOf = (event: AcceptedEvent) =>
   [...`${event.orgId}/${subjectOf(event)}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) %
   PARTITIONS;
 
+/** The events of these partitions as one batch each, every record at its partition's next offset (moved on). */
+const partitionBatches = (
+  events: readonly AcceptedEvent[],
+  partitions: readonly number[],
+  offsets: number[],
+) =>
+  partitions.flatMap((partition) => {
+    const records: ProjectableRecord[] = events
+      .filter((e) => partitionOf(e) === partition)
+      .map((event) => ({ offset: String(offsets[partition]++), subject: subjectOf(event), event }));
+    return records.length === 0
+      ? []
+      : [{ at: at(partition), records, letters: [], nextOffset: String(offsets[partition]) }];
+  });
+
+/** An event about `teamId` of `orgId` at `when`. */
+const teamEvent = (orgId: string, teamId: string, id: string, type: AcceptedEvent['type'], when: number) =>
+  ({
+    id,
+    type,
+    version: 1,
+    orgId,
+    occurredAt: new Date(when).toISOString(),
+    ingestedAt: '2026-01-10T00:00:00.000Z',
+    data: { teamId },
+  }) as AcceptedEvent;
+
 describe('every registered read model: incremental = from-scratch fold = rebuild (property, real PostgreSQL)', () => {
   jest.setTimeout(600_000);
   let db: DataSource;
@@ -174,18 +201,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
             const held = [...Array(PARTITIONS).keys()].filter(
               (p) => owners[(step + p) % owners.length] === instance,
             );
-            const batches = held.flatMap((partition) => {
-              const records: ProjectableRecord[] = batch
-                .filter((e) => partitionOf(e) === partition)
-                .map((event) => ({
-                  offset: String(nextOffset[partition]++),
-                  subject: subjectOf(event),
-                  event,
-                }));
-              return records.length === 0
-                ? []
-                : [{ at: at(partition), records, letters: [], nextOffset: String(nextOffset[partition]) }];
-            });
+            const batches = partitionBatches(batch, held, nextOffset);
             if (batches.length > 0) await handler.projectAll(batches);
           }
         }
@@ -238,19 +254,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
             const offsets = Array.from({ length: PARTITIONS }, () => 0);
             for (let cursor = 0; cursor < arrivals.length; cursor += batchSize) {
               const slice = arrivals.slice(cursor, cursor + batchSize);
-              const batches = [...Array(PARTITIONS).keys()].flatMap((partition) => {
-                const records = slice
-                  .filter((e) => partitionOf(e) === partition)
-                  .map((event) => ({
-                    offset: String(offsets[partition]++),
-                    subject: subjectOf(event),
-                    event,
-                  }));
-                return records.length === 0
-                  ? []
-                  : [{ at: at(partition), records, letters: [], nextOffset: String(offsets[partition]) }];
-              });
-              await handler.projectAll(batches);
+              await handler.projectAll(partitionBatches(slice, [...Array(PARTITIONS).keys()], offsets));
             }
             const { stored, folded } = await readModelsVersusFold({ query }, orgId);
             expect(stored).toEqual(folded);
@@ -265,21 +269,8 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     const orgId = randomUUID();
     const handler = new ProjectBatchHandler(db, `refold-${orgId}`);
     const WEEK = 7 * 24 * 3_600_000;
-    const event = (
-      i: number,
-      type: AcceptedEvent['type'],
-      when: number,
-      data: Record<string, unknown> = {},
-    ) =>
-      ({
-        id: `r${i}`,
-        type,
-        version: 1,
-        orgId,
-        occurredAt: new Date(when).toISOString(),
-        ingestedAt: '2026-01-10T00:00:00.000Z',
-        data: { teamId: 'alpha', ...data },
-      }) as AcceptedEvent;
+    const event = (i: number, type: AcceptedEvent['type'], when: number) =>
+      teamEvent(orgId, 'alpha', `r${i}`, type, when);
     // 100 weeks: a ship every week, an interview every 10th week
     const history = Array.from({ length: 100 }, (_, w) =>
       w % 10 === 0
@@ -317,15 +308,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     const handler = new ProjectBatchHandler(db, `busy-${orgId}`);
     const MINUTE = 60_000;
     const event = (i: number, type: AcceptedEvent['type'], when: number) =>
-      ({
-        id: `b${i}`,
-        type,
-        version: 1,
-        orgId,
-        occurredAt: new Date(when).toISOString(),
-        ingestedAt: '2026-01-10T00:00:00.000Z',
-        data: { teamId: 'busy' },
-      }) as AcceptedEvent;
+      teamEvent(orgId, 'busy', `b${i}`, type, when);
     // a thousand events a minute apart (about 17 hours of one week), 20 a transaction
     const busy = Array.from({ length: 1_000 }, (_, i) =>
       event(i, i % 7 === 0 ? 'discovery.interview-held' : 'delivery.shipped', BASE + 3_600_000 + i * MINUTE),
@@ -381,15 +364,7 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     const handler = new ProjectBatchHandler(db, `catch-up-${orgId}`);
     const MINUTE = 60_000;
     const event = (i: number, when: number) =>
-      ({
-        id: `c${i}`,
-        type: 'delivery.shipped',
-        version: 1,
-        orgId,
-        occurredAt: new Date(when).toISOString(),
-        ingestedAt: '2026-01-10T00:00:00.000Z',
-        data: { teamId: 'catching-up' },
-      }) as AcceptedEvent;
+      teamEvent(orgId, 'catching-up', `c${i}`, 'delivery.shipped', when);
     const first = Array.from({ length: 10 }, (_, i) => event(i, BASE + 3_600_000 + i * MINUTE));
     const batch = [
       event(100, BASE + 3_600_000 + 4.5 * MINUTE),
