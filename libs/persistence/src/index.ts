@@ -12,6 +12,7 @@ export * from './database/run-migrations';
 export * from './event-store/event-store.repository';
 export * from './event-store/conflicting-events';
 export * from './projector-offsets/projector-offsets.repository';
+export * from './projections/canonical-json';
 export * from './projections/projection-lock';
 export * from './projections/projection-notice';
 export * from './projections/projection-engine';

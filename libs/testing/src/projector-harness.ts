@@ -8,7 +8,7 @@ import {
   foldFacts,
   isoWeekStart,
 } from '@orgpulse/domain';
-import { tablesOf } from '@orgpulse/persistence';
+import { canonicalJson, tablesOf } from '@orgpulse/persistence';
 import { toEventRecord } from '@orgpulse/messaging';
 import { Kafka, type Message, logLevel } from 'kafkajs';
 import { freePort } from './free-port';
@@ -192,20 +192,6 @@ function byIsoWeek(rows: readonly StoredRow[], flags: readonly string[]): Stored
   return weeks;
 }
 
-const sameJson = (a: unknown, b: unknown) => {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sorted)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return JSON.stringify(sorted(json(a))) === JSON.stringify(sorted(json(b)));
-};
-
 /**
  * Each stored row against the one before it: it starts where that one ended (its start is that row's
  * start folded with its facts, and that row covers time up to it), and its facts occur in its span.
@@ -222,7 +208,8 @@ function brokenRows(model: AnyReadModel, rows: readonly StoredRow[]): string[] {
     if (before.coversUntil !== row.week)
       broken.push(`${at}: the row before covers until ${before.coversUntil}`);
     const facts = before.facts.map(([factAt, position, data]) => ({ at: factAt, position, data }));
-    if (!sameJson(foldFacts(model, before.start, facts), row.start)) broken.push(`${at}: another start`);
+    if (canonicalJson(foldFacts(model, before.start, facts)) !== canonicalJson(row.start))
+      broken.push(`${at}: another start`);
   });
   return broken;
 }
