@@ -15,7 +15,9 @@ import { syntheticOrg } from './synthetic-org';
  * E2 as the bench runs it (after E1's year, on the same apps), several times over, for working on the
  * projection lag: `node dist/bench/bench/src/e2.main.js [rounds]` with DATABASE_URL naming the server.
  * Prints each round's figures, the events whose lag was past 100 ms by the second they were seen, the CPU
- * of each process per second and the projector's mean time per stage of a batch. E2_STATEMENTS=1 adds the
+ * of each process per second, what the apps' PostgreSQL backends were doing each second (sampled every
+ * 50 ms: on CPU, or the wait, and for a lock wait who holds it and the waiting statement), the alerter's
+ * rounds and the projector's mean time per stage of a batch. E2_STATEMENTS=1 adds the
  * round's costliest statements (the server must load pg_stat_statements, and the database named by
  * DATABASE_URL have the extension); E2_KEEP=1 keeps the run's database.
  */
@@ -62,12 +64,40 @@ async function main(): Promise<void> {
                     );
                   }
                 })();
+                const waits = new Map<number, Map<string, number>>();
+                const activity = new Client({ connectionString: databaseUrl });
+                await activity.connect();
+                const activityFrom = Date.now();
+                const sampledWaits = (async () => {
+                  while (sampling) {
+                    const { rows } = await activity.query<{ app: string; w: string }>(
+                      `SELECT a.application_name AS app,
+                              coalesce(a.wait_event_type || ':' || a.wait_event, 'cpu')
+                                || CASE WHEN a.wait_event_type = 'Lock' THEN
+                                     ' by ' || coalesce((SELECT string_agg(b.application_name, '+')
+                                                          FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))), '?')
+                                     || ' in ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 40)
+                                   ELSE '' END AS w
+                         FROM pg_stat_activity a
+                        WHERE a.state = 'active' AND a.application_name LIKE 'orgpulse-%'`,
+                    );
+                    const second = Math.floor((Date.now() - activityFrom) / 1000);
+                    const counts = waits.get(second) ?? new Map<string, number>();
+                    for (const r of rows) {
+                      const key = `${r.app.replace('orgpulse-', '')} ${r.w}`;
+                      counts.set(key, (counts.get(key) ?? 0) + 1);
+                    }
+                    waits.set(second, counts);
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                  }
+                })();
                 const stats = process.env.E2_STATEMENTS
                   ? new Client({ connectionString: serverUrl })
                   : undefined;
                 await stats?.connect();
                 await stats?.query('SELECT pg_stat_statements_reset()');
                 const stagesBefore = await projectorStages(stack);
+                const alerterBefore = await alerterRounds(stack);
                 const stream = { ...syntheticTeams(200), idPrefix: `steady-${round}-` };
                 const e2 = await projectionLag(stack, 1000, 30, stream, (lags) => {
                   first = Math.min(...lags.map((l) => l.at));
@@ -89,7 +119,24 @@ async function main(): Promise<void> {
                 await stats?.end();
                 sampling = false;
                 await sampled;
+                await sampledWaits;
+                await activity.end();
+                for (const [second, counts] of waits)
+                  console.log(
+                    `  pg ${second}s: ${[...counts]
+                      .sort((a, b) => b[1] - a[1])
+                      .map(([k, n]) => `${k} ${n}`)
+                      .join(', ')}`,
+                  );
                 cpu.forEach((line, second) => console.log(`  cpu ${second}s: ${line}`));
+                const alerterAfter = await alerterRounds(stack);
+                for (const [kind, [sum, count]] of alerterAfter) {
+                  const [s0, c0] = alerterBefore.get(kind) ?? [0, 0];
+                  if (count > c0)
+                    console.log(
+                      `  alerter ${kind}: ${count - c0} rounds, ${((sum - s0) * 1000).toFixed(0)} ms in all`,
+                    );
+                }
                 const stagesAfter = await projectorStages(stack);
                 for (const [stage, [sum, count]] of stagesAfter) {
                   const [s0, c0] = stagesBefore.get(stage) ?? [0, 0];
@@ -136,6 +183,20 @@ async function projectorStages(stack: BenchStack): Promise<Map<string, [number, 
     stages.set(m[2], entry);
   }
   return stages;
+}
+
+/** The alerter's rounds so far, from its /metrics: kind -> [seconds, rounds]. */
+async function alerterRounds(stack: BenchStack): Promise<Map<string, [number, number]>> {
+  const text = await (await fetch(stack.url('alerter', '/metrics'))).text();
+  const rounds = new Map<string, [number, number]>();
+  for (const m of text.matchAll(
+    /^orgpulse_alerter_evaluation_round_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm,
+  )) {
+    const entry = rounds.get(m[2]) ?? [0, 0];
+    entry[m[1] === 'sum' ? 0 : 1] = Number(m[3]);
+    rounds.set(m[2], entry);
+  }
+  return rounds;
 }
 
 main().catch((error: unknown) => {
