@@ -349,6 +349,29 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
       marked.forEach((r, i) => expect(r.version).not.toBe(judged[i]));
     });
 
+    it('live changes are judged together, a batch time after the first; later ones neither write nor postpone it', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'busy', now)], 1_000);
+      const first = await watched(orgId, 'busy');
+      expect(first.map((r) => r.live)).toEqual([false, false, false]);
+      for (const r of first) expect(r.in_ms).toBeGreaterThan(0);
+      expect(await handler().round()).toMatchObject({ judged: 0 }); // not yet
+
+      await projectEvents(db, [shipped(orgId, 'busy', now + 1)], 1_000);
+      await projectEvents(db, [block(orgId, 'busy', now + 2)], 1_000);
+      expect(await versions(orgId, 'busy')).toEqual(first.map((r) => r.version));
+
+      // judged once the first change is a batch time old, with what the later ones changed
+      const judged = await eventually(async () => {
+        const outcome = await rounds();
+        expect(outcome.judged).toBe(3);
+        return outcome;
+      });
+      expect(judged.rounds).toBe(1);
+      expect((await watched(orgId, 'busy')).map((r) => r.live === true)).toEqual([false, false, false]); // judged: nothing pending
+    });
+
     it('a change while its rule is being judged waits for the judgement, then is marked again', async () => {
       const orgId = await newOrg();
       const now = await dbNow();

@@ -115,7 +115,8 @@ export function alertMarksOf(change: HeadChange): HeadChangeMarks {
  * What alerting does with old events (a backfill, a long-delayed sync), so that importing a year neither
  * churns alerts nor delays live ones: a subject changed only by events older than `oldAfterMs` is judged
  * once it has had no such change for `settleMs` (at the latest `maxDelayMs` after the first one), in a
- * lane of its own that yields to live changes and due thresholds; a live change is judged at once.
+ * lane of its own that yields to live changes and due thresholds; a live change is judged within
+ * ALERT_LIVE_BATCH_MS.
  * Such a change moves its subject's judgement later only by `remarkStepMs` or more, so an import's
  * stream of batches writes a subject's mark about once a step, not once a batch: the quiet time waited
  * for is then between `settleMs - remarkStepMs` and `settleMs`.
@@ -126,3 +127,12 @@ export const ALERT_BACKFILL_POLICY = {
   maxDelayMs: 10 * 60_000,
   remarkStepMs: 1_000,
 } as const;
+
+/**
+ * Live changes of a rule and subject are judged together: one is due this long after the first of them
+ * not yet judged (later ones do not postpone it). A subject changing many times a second is then judged
+ * about once a second, not once per projection batch, and the alerter's rounds (which hold the rows they
+ * judge until they commit) meet the projector's marks of busy subjects that much less often; a live alert
+ * opens that much later, well within the contract's 60 s.
+ */
+export const ALERT_LIVE_BATCH_MS = 1_000;

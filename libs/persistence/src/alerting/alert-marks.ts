@@ -1,5 +1,6 @@
 import {
   ALERT_BACKFILL_POLICY,
+  ALERT_LIVE_BATCH_MS,
   type AnyReadModel,
   type HeadChange,
   type ManagerHead,
@@ -52,12 +53,14 @@ function headChangeOf(model: AnyReadModel, subject: ProjectedSubject): HeadChang
  * a person with none gets the manager stored for them looked up, should one be there.
  *
  * A change made only by old events (a backfill) is marked bulk, to be judged once the subject has been
- * quiet for the settle time; a live change is due at once, and a pending live change stays live.
+ * quiet for the settle time; a live change is due `liveBatchMs` after the first one not yet judged
+ * (ALERT_LIVE_BATCH_MS), and a pending live change stays live.
  */
 export async function markAlertSubjects(
   tx: Queryable,
   model: AnyReadModel,
   subjects: readonly ProjectedSubject[],
+  liveBatchMs = ALERT_LIVE_BATCH_MS,
 ): Promise<void> {
   const marks: { orgId: string; rule: string; subjectId: string; occurredAt: string }[] = [];
   const storedManagers: { orgId: string; personId: string; occurredAt: string }[] = [];
@@ -77,7 +80,8 @@ export async function markAlertSubjects(
   // version (the row is still locked, so one being judged now is marked again once that judgement commits).
   await tx.query(
     `INSERT INTO alert_watch AS w (org_id, rule, subject_id, change_at, change_bulk, change_first_at)
-     SELECT org_id, rule, subject_id, CASE WHEN bulk THEN now() + $8::float8 * interval '1 ms' ELSE now() END,
+     SELECT org_id, rule, subject_id,
+            now() + CASE WHEN bulk THEN $8::float8 ELSE $12::float8 END * interval '1 ms',
             bulk, now()
        FROM (SELECT org_id, rule, subject_id, max(occurred_at) < now() - $9::float8 * interval '1 ms' AS bulk
                FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
@@ -95,7 +99,7 @@ export async function markAlertSubjects(
        change_bulk = EXCLUDED.change_bulk AND (w.change_at IS NULL OR w.change_bulk),
        change_first_at = CASE WHEN w.change_at IS NULL THEN now() ELSE w.change_first_at END,
        change_at = CASE
-         WHEN NOT EXCLUDED.change_bulk THEN least(w.change_at, now())
+         WHEN NOT EXCLUDED.change_bulk THEN least(w.change_at, now() + $12::float8 * interval '1 ms')
          WHEN w.change_at IS NOT NULL AND NOT w.change_bulk THEN w.change_at
          ELSE least(now() + $8::float8 * interval '1 ms',
                     coalesce(CASE WHEN w.change_at IS NOT NULL THEN w.change_first_at END, now())
@@ -118,9 +122,18 @@ export async function markAlertSubjects(
       oldAfterMs,
       maxDelayMs,
       remarkStepMs,
+      liveBatchMs,
     ],
   );
 }
 
-/** The projector's observer: marks what alerting must judge again, per read model before its heads are written. */
-export const alertMarking: ProjectionObserver = { projected: markAlertSubjects };
+/**
+ * The projector's observer: marks what alerting must judge again, per read model before its heads are
+ * written, live changes due `liveBatchMs` after the first one not yet judged.
+ */
+export const alertMarkingAfter = (liveBatchMs: number): ProjectionObserver => ({
+  projected: (tx, model, subjects) => markAlertSubjects(tx, model, subjects, liveBatchMs),
+});
+
+/** The projector's marks: live changes judged together within ALERT_LIVE_BATCH_MS. */
+export const alertMarking: ProjectionObserver = alertMarkingAfter(ALERT_LIVE_BATCH_MS);
