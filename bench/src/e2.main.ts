@@ -171,33 +171,30 @@ async function main(): Promise<void> {
   closeConnections();
 }
 
-/** The projector's time per stage so far, from its /metrics: stage -> [seconds, batches]. */
-async function projectorStages(stack: BenchStack): Promise<Map<string, [number, number]>> {
-  const text = await (await fetch(stack.url('projector', '/metrics'))).text();
-  const stages = new Map<string, [number, number]>();
-  for (const m of text.matchAll(
-    /^orgpulse_projector_stage_duration_seconds_(sum|count)\{stage="(\w+)"\} (\S+)$/gm,
-  )) {
-    const entry = stages.get(m[2]) ?? [0, 0];
+/**
+ * A histogram's time and count so far per value of its one label, from an app's /metrics: the projector's
+ * stages (seconds, batches), the alerter's rounds by kind (seconds, rounds).
+ */
+async function histogramByLabel(
+  stack: BenchStack,
+  app: 'projector' | 'alerter',
+  metric: string,
+  label: string,
+): Promise<Map<string, [number, number]>> {
+  const text = await (await fetch(stack.url(app, '/metrics'))).text();
+  const byLabel = new Map<string, [number, number]>();
+  for (const m of text.matchAll(new RegExp(`^${metric}_(sum|count)\\{${label}="(\\w+)"\\} (\\S+)$`, 'gm'))) {
+    const entry = byLabel.get(m[2]) ?? [0, 0];
     entry[m[1] === 'sum' ? 0 : 1] = Number(m[3]);
-    stages.set(m[2], entry);
+    byLabel.set(m[2], entry);
   }
-  return stages;
+  return byLabel;
 }
 
-/** The alerter's rounds so far, from its /metrics: kind -> [seconds, rounds]. */
-async function alerterRounds(stack: BenchStack): Promise<Map<string, [number, number]>> {
-  const text = await (await fetch(stack.url('alerter', '/metrics'))).text();
-  const rounds = new Map<string, [number, number]>();
-  for (const m of text.matchAll(
-    /^orgpulse_alerter_evaluation_round_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm,
-  )) {
-    const entry = rounds.get(m[2]) ?? [0, 0];
-    entry[m[1] === 'sum' ? 0 : 1] = Number(m[3]);
-    rounds.set(m[2], entry);
-  }
-  return rounds;
-}
+const projectorStages = (stack: BenchStack) =>
+  histogramByLabel(stack, 'projector', 'orgpulse_projector_stage_duration_seconds', 'stage');
+const alerterRounds = (stack: BenchStack) =>
+  histogramByLabel(stack, 'alerter', 'orgpulse_alerter_evaluation_round_duration_seconds', 'kind');
 
 main().catch((error: unknown) => {
   console.error(error);
