@@ -352,24 +352,38 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     it('live changes are judged together, a batch time after the first; later ones neither write nor postpone it', async () => {
       const orgId = await newOrg();
       const now = await dbNow();
-      await projectEvents(db, [team(orgId, 'busy', now)], 1_000);
+      // a long batch time, so that nothing falls due by itself while the test runs
+      const batchMs = 60_000;
+      const due = () =>
+        db.query<{ batched_ms: number }[]>(
+          `SELECT extract(epoch FROM change_at - change_first_at)::float8 * 1000 AS batched_ms
+             FROM alert_watch WHERE org_id = $1 AND subject_id = 'busy' ORDER BY rule`,
+          [orgId],
+        );
+      await projectEvents(db, [team(orgId, 'busy', now)], batchMs);
       const first = await watched(orgId, 'busy');
       expect(first.map((r) => r.live)).toEqual([false, false, false]);
-      for (const r of first) expect(r.in_ms).toBeGreaterThan(0);
+      expect(await due()).toEqual([
+        { batched_ms: batchMs },
+        { batched_ms: batchMs },
+        { batched_ms: batchMs },
+      ]);
       expect(await handler().round()).toMatchObject({ judged: 0 }); // not yet
 
-      await projectEvents(db, [shipped(orgId, 'busy', now + 1)], 1_000);
-      await projectEvents(db, [block(orgId, 'busy', now + 2)], 1_000);
-      expect(await versions(orgId, 'busy')).toEqual(first.map((r) => r.version));
+      await projectEvents(db, [shipped(orgId, 'busy', now + 1)], batchMs);
+      await projectEvents(db, [block(orgId, 'busy', now + 2)], batchMs);
+      expect(await versions(orgId, 'busy')).toEqual(first.map((r) => r.version)); // neither written nor postponed
 
-      // judged once the first change is a batch time old, with what the later ones changed
-      const judged = await eventually(async () => {
-        const outcome = await rounds();
-        expect(outcome.judged).toBe(3);
-        return outcome;
-      });
-      expect(judged.rounds).toBe(1);
-      expect((await watched(orgId, 'busy')).map((r) => r.live === true)).toEqual([false, false, false]); // judged: nothing pending
+      // the batch time passed: judged in one round, with what the later changes changed
+      await db.query(`UPDATE alert_watch SET change_at = now() WHERE org_id = $1`, [orgId]);
+      expect(await rounds()).toMatchObject({ judged: 3, rounds: 1 });
+      const after = await watched(orgId, 'busy');
+      expect(after.map((r) => r.in_ms)).toEqual([null, null, null]); // nothing pending
+      const [idle] = await db.query<{ due_at: Date }[]>(
+        `SELECT due_at FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'busy'`,
+        [orgId],
+      );
+      expect(idle.due_at.getTime()).toBe(now + 2 + 48 * HOUR); // idle 48 h after the block
     });
 
     it('a change while its rule is being judged waits for the judgement, then is marked again', async () => {

@@ -8,6 +8,7 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 // Something due but held by another instance (or by a projector's open transaction) is looked at again
 // after this, not in a spin.
 const MIN_WAKE_MS = 250;
+const DUE_MARGIN_MS = 5;
 
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
@@ -186,6 +187,8 @@ export class AlertScheduler {
     // due later than the clock's next tick: that tick wakes the rounds, counted as the clock's
     const { intervalMs } = this.options;
     const kind = inMs <= intervalMs ? 'due' : 'clock';
-    this.dueTimer = setTimeout(() => this.wake(kind), Math.min(intervalMs, Math.max(MIN_WAKE_MS, inMs)));
+    // a few ms late: a timer may fire a little early, and a round before the due time finds nothing
+    const wait = Math.min(intervalMs, Math.max(MIN_WAKE_MS, inMs + DUE_MARGIN_MS));
+    this.dueTimer = setTimeout(() => this.wake(kind), wait);
   }
 }

@@ -131,7 +131,7 @@ export class ProjectBatchHandler {
         ),
       );
       const orgs = [...new Set(appended.map((e) => e.event.orgId))];
-      // the alerter judges what these orgs' batch marked at once (delivered on commit, and only then)
+      // the alerter hears at once of what these orgs' batch marked (delivered on commit, and only then)
       const traceOf = (orgId: string) => batches.find((b) => b.traces?.has(orgId))?.traces?.get(orgId);
       if (orgs.length > 0)
         await tx.query(`SELECT pg_notify($2, o) FROM unnest($1::text[]) AS o`, [
