@@ -64,33 +64,7 @@ async function main(): Promise<void> {
                     );
                   }
                 })();
-                const waits = new Map<number, Map<string, number>>();
-                const activity = new Client({ connectionString: databaseUrl });
-                await activity.connect();
-                const activityFrom = Date.now();
-                const sampledWaits = (async () => {
-                  while (sampling) {
-                    const { rows } = await activity.query<{ app: string; w: string }>(
-                      `SELECT a.application_name AS app,
-                              coalesce(a.wait_event_type || ':' || a.wait_event, 'cpu')
-                                || CASE WHEN a.wait_event_type = 'Lock' THEN
-                                     ' by ' || coalesce((SELECT string_agg(b.application_name, '+')
-                                                          FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))), '?')
-                                     || ' in ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 40)
-                                   ELSE '' END AS w
-                         FROM pg_stat_activity a
-                        WHERE a.state = 'active' AND a.application_name LIKE 'orgpulse-%'`,
-                    );
-                    const second = Math.floor((Date.now() - activityFrom) / 1000);
-                    const counts = waits.get(second) ?? new Map<string, number>();
-                    for (const r of rows) {
-                      const key = `${r.app.replace('orgpulse-', '')} ${r.w}`;
-                      counts.set(key, (counts.get(key) ?? 0) + 1);
-                    }
-                    waits.set(second, counts);
-                    await new Promise((resolve) => setTimeout(resolve, 50));
-                  }
-                })();
+                const activity = await backendActivity(databaseUrl);
                 const stats = process.env.E2_STATEMENTS
                   ? new Client({ connectionString: serverUrl })
                   : undefined;
@@ -119,15 +93,7 @@ async function main(): Promise<void> {
                 await stats?.end();
                 sampling = false;
                 await sampled;
-                await sampledWaits;
-                await activity.end();
-                for (const [second, counts] of waits)
-                  console.log(
-                    `  pg ${second}s: ${[...counts]
-                      .sort((a, b) => b[1] - a[1])
-                      .map(([k, n]) => `${k} ${n}`)
-                      .join(', ')}`,
-                  );
+                for (const line of await activity.stop()) console.log(`  pg ${line}`);
                 cpu.forEach((line, second) => console.log(`  cpu ${second}s: ${line}`));
                 const alerterAfter = await alerterRounds(stack);
                 for (const [kind, [sum, count]] of alerterAfter) {
@@ -169,6 +135,55 @@ async function main(): Promise<void> {
     },
   );
   closeConnections();
+}
+
+/**
+ * Samples, every 50 ms until stopped, what the apps' PostgreSQL backends are doing: on CPU, or the wait,
+ * and for a lock wait who holds it and the statement waiting. `stop` gives a line per second of counts.
+ */
+async function backendActivity(databaseUrl: string): Promise<{ stop: () => Promise<string[]> }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const from = Date.now();
+  const bySecond = new Map<number, Map<string, number>>();
+  let sampling = true;
+  const sampled = (async () => {
+    while (sampling) {
+      const { rows } = await client.query<{ app: string; w: string }>(
+        `SELECT a.application_name AS app,
+                coalesce(a.wait_event_type || ':' || a.wait_event, 'cpu')
+                  || CASE WHEN a.wait_event_type = 'Lock' THEN
+                       ' by ' || coalesce((SELECT string_agg(b.application_name, '+')
+                                            FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))), '?')
+                       || ' in ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 40)
+                     ELSE '' END AS w
+           FROM pg_stat_activity a
+          WHERE a.state = 'active' AND a.application_name LIKE 'orgpulse-%'`,
+      );
+      const second = Math.floor((Date.now() - from) / 1000);
+      const counts = bySecond.get(second) ?? new Map<string, number>();
+      for (const r of rows) {
+        const key = `${r.app.replace('orgpulse-', '')} ${r.w}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      bySecond.set(second, counts);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      sampling = false;
+      await sampled;
+      await client.end();
+      return [...bySecond].map(
+        ([second, counts]) =>
+          `${second}s: ${[...counts]
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+      );
+    },
+  };
 }
 
 /**
