@@ -15,6 +15,7 @@ import {
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 
 const SECRET = 'a-webhook-secret-of-the-test';
@@ -152,7 +153,7 @@ describe('hostile webhooks: no tenant reaches the internal network or delays ano
   beforeAll(async () => {
     db = await TestDatabase.create('hostile');
     const ports = { ingest: await freePort(), projector: await freePort(), strict: await freePort() };
-    const [localPort, alerterPort] = [await freePort(), await freePort()];
+    const [localPort, alerterPort] = await freePorts(2);
     const common = { DATABASE_URL: db.url, KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1' };
     ingestUrl = `http://127.0.0.1:${ports.ingest}`;
     strictApiUrl = `http://127.0.0.1:${ports.strict}`;

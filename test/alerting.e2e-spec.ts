@@ -13,6 +13,7 @@ import {
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -57,7 +58,7 @@ describe('alerting on the real stack (ingest, projector, two alerters, API)', ()
 
   beforeAll(async () => {
     db = await TestDatabase.create('alerting');
-    const [ingestPort, projectorPort] = [await freePort(), await freePort()];
+    const [ingestPort, projectorPort] = await freePorts(2);
     apiPort = await freePort();
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     const common = { DATABASE_URL: db.url, KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1' };

@@ -4,13 +4,13 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postEvents,
   runCli,
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,7 +111,7 @@ describe('the coaching panel and person view of the leadership page (contract §
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     db = await TestDatabase.create('coaching_page');
-    const [ingestPort, projectorPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, projectorPort, apiPort] = await freePorts(3);
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
     base = `http://127.0.0.1:${apiPort}`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1', DATABASE_URL: db.url };

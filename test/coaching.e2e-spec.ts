@@ -2,13 +2,13 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postEvents,
   runCli,
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 
 /**
@@ -82,7 +82,7 @@ describe('the coaching loop through ingest and GraphQL (contract §14)', () => {
 
   beforeAll(async () => {
     db = await TestDatabase.create('coaching');
-    const [ingestPort, apiPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, projectorPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1', DATABASE_URL: db.url };

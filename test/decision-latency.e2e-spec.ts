@@ -2,13 +2,13 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postEvents,
   runCli,
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 
 /**
@@ -50,7 +50,7 @@ describe('a metric folder end to end: decision.made in, Team.decisionLatency out
 
   beforeAll(async () => {
     db = await TestDatabase.create('decisions');
-    const [ingestPort, apiPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, projectorPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1', DATABASE_URL: db.url };

@@ -2,13 +2,13 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postEvents,
   runCli,
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { CloudEvent, HTTP, Mode, emitterFor, httpTransport } from 'cloudevents';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -84,7 +84,7 @@ describe('event identity: CloudEvents by source and id (contract §11)', () => {
 
   beforeAll(async () => {
     db = await TestDatabase.create('event_identity');
-    const [ingestPort, projectorPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, projectorPort, apiPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     projectorUrl = `http://127.0.0.1:${projectorPort}/metrics`;

@@ -4,11 +4,11 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   runCli,
   spawnApp,
   topicEndOffset,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { createWriteStream, mkdtempSync } from 'node:fs';
@@ -87,7 +87,7 @@ describe('events import: a backfill of 100,000 lines through Kafka into the stor
     db = await TestDatabase.create('import');
     store = new Client({ connectionString: db.url });
     await store.connect();
-    const [ingestPort, projectorPort] = [await freePort(), await freePort()];
+    const [ingestPort, projectorPort] = await freePorts(2);
     groupId = `import-${projectorPort}`;
     const common = { ...env(), HOST: '127.0.0.1' };
     // ingest creates the topic; the projector writes the store

@@ -4,7 +4,6 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postToReceiver,
   runCli,
@@ -16,6 +15,7 @@ import {
   vendorFixture,
   vendorJson,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { Client } from 'pg';
 
@@ -83,7 +83,7 @@ describe('integrations: signed vendor receivers through the real stack (contract
 
   beforeAll(async () => {
     db = await TestDatabase.create('integrations');
-    const [ingestPort, apiPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, projectorPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1', DATABASE_URL: db.url };

@@ -10,6 +10,7 @@ import {
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 
 const DAY = 86_400_000;
@@ -76,7 +77,7 @@ describe('the leadership GraphQL API over a scenario posted through ingest (real
     const database = new URL(db.url);
     proxy = await TcpProxy.start(database.hostname, Number(database.port || 5432));
     database.host = `127.0.0.1:${proxy.port}`;
-    const [ingestPort, apiPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, projectorPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1' };

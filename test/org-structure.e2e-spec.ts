@@ -9,6 +9,7 @@ import {
   spawnApp,
   testEnvironment,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -337,7 +338,7 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
 
   beforeAll(async () => {
     db = await TestDatabase.create('org_structure');
-    const [ingestPort, projectorPort, alerterPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, projectorPort, alerterPort] = await freePorts(3);
     apiPort = await freePort();
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;

@@ -7,7 +7,6 @@ import {
   type SpawnedProcess,
   TestDatabase,
   eventually,
-  freePort,
   graphql,
   postToReceiver,
   runCli,
@@ -17,6 +16,7 @@ import {
   testEnvironment,
   vendorJson,
   waitForHealthy,
+  freePorts,
 } from '@orgpulse/testing';
 
 /**
@@ -102,7 +102,7 @@ describe("vendor receivers with the vendors' own payloads and signing helpers (c
 
   beforeAll(async () => {
     db = await TestDatabase.create('vendor_clients');
-    const [ingestPort, apiPort, projectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, apiPort, projectorPort] = await freePorts(3);
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const common = { KAFKA_BROKERS: kafkaBrokers, HOST: '127.0.0.1', DATABASE_URL: db.url };
