@@ -45,6 +45,8 @@ async function main(): Promise<void> {
             async () => {
               const e1 = await ingestThroughput(stack, events, 8);
               console.log(JSON.stringify({ e1: Math.round(e1.eventsPerSecond) }));
+              // the bench runs B1 (a couple of seconds) between E1 and E2
+              await new Promise((resolve) => setTimeout(resolve, Number(process.env.E2_DELAY_MS ?? 0)));
               for (let round = 1; round <= rounds; round++) {
                 let slow: { at: number; lagMs: number }[] = [];
                 let first = 0;
@@ -52,15 +54,23 @@ async function main(): Promise<void> {
                 const cpu: string[] = [];
                 let sampling = true;
                 const sampled = (async () => {
+                  let counters = await alerterCounters(stack);
                   while (sampling) {
                     const sampler = await CpuSampler.start(watched, databaseUrl);
                     await new Promise((resolve) => setTimeout(resolve, 1000));
                     const report = await sampler.stop();
+                    const now = await alerterCounters(stack);
+                    const alerter = [...now]
+                      .map(([k, v]) => [k, v - (counters.get(k) ?? 0)] as const)
+                      .filter(([, d]) => d > 0)
+                      .map(([k, d]) => `${k} ${Math.round(d)}`)
+                      .join(' ');
+                    counters = now;
                     cpu.push(
                       Object.entries(report.groups)
                         .filter(([, g]) => g.percentOfCore >= 10)
                         .map(([group, g]) => `${group} ${Math.round(g.percentOfCore)}`)
-                        .join(', '),
+                        .join(', ') + (alerter ? ` | alerter ${alerter}` : ''),
                     );
                   }
                 })();
@@ -204,6 +214,19 @@ async function histogramByLabel(
     byLabel.set(m[2], entry);
   }
   return byLabel;
+}
+
+/** The alerter's rounds by kind, alerts raised and resolved and deliveries by channel, so far. */
+async function alerterCounters(stack: BenchStack): Promise<Map<string, number>> {
+  const text = await (await fetch(stack.url('alerter', '/metrics'))).text();
+  const counters = new Map<string, number>();
+  const pattern =
+    /^orgpulse_alerter_(evaluation_rounds|alert_changes|deliveries)_total\{(\w+)="(\w+)"[^}]*\} (\S+)$/gm;
+  for (const m of text.matchAll(pattern)) {
+    const key = `${m[1] === 'evaluation_rounds' ? 'rounds' : m[1] === 'alert_changes' ? '' : 'sent'}${m[3]}`;
+    counters.set(key, (counters.get(key) ?? 0) + Number(m[4]));
+  }
+  return counters;
 }
 
 const projectorStages = (stack: BenchStack) =>

@@ -214,14 +214,17 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
     const h = new EvaluateAlertsHandler(db, { roundSize: 500, bulkRoundSize: 10, sweepPageSize: 1_000 });
     // the live team's rules and 10 of the old teams' (a few rules each)
     const first = await h.round();
-    expect(first).toMatchObject({ full: true, bulkOnly: false });
+    expect(first).toMatchObject({ full: true, bulk: 10 });
+    expect(first.judged).toBeGreaterThan(10);
     const [{ live }] = await db.query<{ live: number }[]>(
       `SELECT count(*)::int AS live FROM alert_watch WHERE org_id = $1 AND live_at <= now()`,
       [orgId],
     );
     expect(live).toBe(0);
     const second = await h.round();
-    expect(second).toMatchObject({ judged: 10, full: true, bulkOnly: true });
+    expect(second).toMatchObject({ judged: 10, bulk: 10, full: true });
+    // while live work flows the scheduler asks for a part of the bulk share: a fifth of 10
+    expect(await h.round(0.2)).toMatchObject({ judged: 2, bulk: 2, full: true });
     const rest = await rounds(h);
     expect(rest.raised).toBe(30); // blocked three days: idle, once each
   });

@@ -10,17 +10,19 @@ const ROUND_MS = 20;
 /** A handler whose rounds take ROUND_MS of the fake clock and return the outcomes given, then empty ones. */
 function handler(outcomes: EvaluationOutcome[]) {
   const rounds: number[] = [];
+  const bulkShares: number[] = [];
   const evaluate = {
     headsReady: () => Promise.resolve(true),
     sweepStep: () => Promise.resolve(false),
     nextDueInMs: () => Promise.resolve(null),
-    round: async (): Promise<EvaluationOutcome> => {
+    round: async (bulkShare: number): Promise<EvaluationOutcome> => {
       rounds.push(Date.now());
+      bulkShares.push(bulkShare);
       await new Promise((resolve) => setTimeout(resolve, ROUND_MS));
-      return outcomes.shift() ?? { judged: 1, raised: 0, resolved: 0, full: false };
+      return outcomes.shift() ?? { judged: 1, bulk: 0, raised: 0, resolved: 0, full: false };
     },
   };
-  return { evaluate: evaluate as unknown as EvaluateAlertsHandler, rounds };
+  return { evaluate: evaluate as unknown as EvaluateAlertsHandler, rounds, bulkShares };
 }
 
 function scheduler(evaluate: EvaluateAlertsHandler, changeGapMs: number) {
@@ -71,22 +73,53 @@ describe('the alert scheduler', () => {
     expect(started[started.length - 1]).toBeGreaterThanOrEqual(1_000_000 + 490 - gap - ROUND_MS);
   });
 
-  it('pauses as long as a round of bulk work alone took before the next; live work goes on at once', async () => {
-    const bulk = { judged: 100, raised: 0, resolved: 0, full: true, bulkOnly: true };
-    const live = { judged: 500, raised: 0, resolved: 0, full: true, bulkOnly: false };
-    const { evaluate, rounds } = handler([live, live, bulk, bulk, bulk]);
-    const { alerter, progress } = scheduler(evaluate, 0);
-    alerter.wake('changed');
-    await jest.advanceTimersByTimeAsync(1_000);
-    await alerter.stop();
-    const gaps = rounds.slice(1).map((at, i) => at - rounds[i]);
-    expect(gaps).toEqual([ROUND_MS, ROUND_MS, 2 * ROUND_MS, 2 * ROUND_MS, 2 * ROUND_MS]);
-    // each round completed is progress (/health), not only the end of a backlog
-    expect(progress.succeeded).toBe(rounds.length);
-  });
+  const bulk = { judged: 100, bulk: 100, raised: 0, resolved: 0, full: true };
+  const live = { judged: 500, bulk: 0, raised: 0, resolved: 0, full: true };
+  const mixed = { judged: 150, bulk: 100, raised: 0, resolved: 0, full: true };
+  const times = (n: number, gap: number) => Array.from({ length: n }, () => gap * ROUND_MS);
+
+  const fifths = (n: number) => Array.from({ length: n }, () => 0.2);
+
+  it.each([
+    // bulk work alone: half of the time (a pause as long as the round), all of its rows
+    { given: 'bulk work alone', rounds: [bulk, bulk, bulk], gaps: times(3, 2), shares: [1, 1, 1, 1] },
+    // live work goes on at once; bulk work after it, while live work flows, a fifth of the time (a pause four
+    // rounds long) and a fifth of the rows
+    {
+      given: 'bulk work after live work',
+      rounds: [live, live, bulk, bulk, bulk],
+      gaps: [...times(2, 1), ...times(3, 5)],
+      shares: [1, ...fifths(5)],
+    },
+    {
+      given: 'rounds of live and bulk work',
+      rounds: [mixed, mixed],
+      gaps: times(2, 5),
+      shares: [1, ...fifths(2)],
+    },
+    // a second after the last live work, bulk work takes half again, and all of its rows
+    {
+      given: 'bulk work long after live work',
+      rounds: [live, ...Array.from({ length: 12 }, () => bulk)],
+      gaps: [...times(1, 1), ...times(10, 5), ...times(2, 2)],
+      shares: [1, ...fifths(10), 1, 1, 1],
+    },
+  ])(
+    'given $given, pauses after each round of bulk work in proportion',
+    async ({ rounds: outcomes, gaps, shares }) => {
+      const { evaluate, rounds, bulkShares } = handler([...outcomes]);
+      const { alerter, progress } = scheduler(evaluate, 0);
+      alerter.wake('changed');
+      await jest.advanceTimersByTimeAsync(5_000);
+      await alerter.stop();
+      expect(rounds.slice(1).map((at, i) => at - rounds[i])).toEqual(gaps);
+      expect(bulkShares).toEqual(shares);
+      // each round completed is progress (/health), not only the end of a backlog
+      expect(progress.succeeded).toBe(rounds.length);
+    },
+  );
 
   it('stops during a pause after bulk work without waiting for its end', async () => {
-    const bulk = { judged: 100, raised: 0, resolved: 0, full: true, bulkOnly: true };
     const { evaluate, rounds } = handler(Array.from({ length: 10 }, () => bulk));
     const { alerter } = scheduler(evaluate, 0);
     alerter.wake('changed');

@@ -10,6 +10,15 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 const MIN_WAKE_MS = 250;
 const DUE_MARGIN_MS = 5;
 
+// Bulk work (an import settled, a sweep) takes at most this share of the alerter's time, and so of the
+// CPU and row locks it shares with the projector: half when nothing else is going on, a fifth while live
+// work flows (judged within the last LIVE_FLOWING_MS), whose projection lag it would otherwise raise; then
+// its rounds also take a fifth of their rows, which the projector's marks of the same subjects wait for.
+export const BULK_SHARE_IDLE = 1 / 2;
+export const BULK_SHARE_WHILE_LIVE = 1 / 5;
+const LIVE_FLOWING_MS = 1_000;
+const MAX_BULK_PAUSE_MS = 1_000;
+
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
 
@@ -37,6 +46,7 @@ export class AlertScheduler {
   private gapTimer: NodeJS.Timeout | undefined;
   private endPause: (() => void) | undefined;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
+  private lastLiveAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly evaluate: EvaluateAlertsHandler,
@@ -118,17 +128,23 @@ export class AlertScheduler {
         if (this.stopped) return;
         const swept = await this.evaluate.sweepStep();
         const started = performance.now();
-        const outcome = await this.timedRound(kind);
+        const liveFlowing = started - this.lastLiveAt < LIVE_FLOWING_MS;
+        const outcome = await this.timedRound(kind, liveFlowing ? BULK_SHARE_WHILE_LIVE : 1);
         // a backlog's rounds may go on for minutes: each one completed is progress
         this.progress.evaluationSucceeded();
         if (outcome.raised + outcome.resolved > 0) {
           this.logger.info(outcome, 'alerts changed');
           this.dispatcher.wake();
         }
+        const ended = performance.now();
+        if (outcome.judged > outcome.bulk) this.lastLiveAt = ended;
         if (!outcome.full && !swept) break;
-        // after a round of bulk work alone (an import settled, a sweep) a pause as long: a backlog leaves
-        // half of the machine to the projector (whose marks wait for a round's rows), the API and live work
-        if (outcome.bulkOnly) await this.pause(Math.min(MIN_WAKE_MS, performance.now() - started));
+        // a backlog of bulk work leaves the rest of the machine to the projector (whose marks wait for a
+        // round's rows), the API and live work: after a round that took some, a pause in proportion
+        if (outcome.bulk > 0) {
+          const share = ended - this.lastLiveAt < LIVE_FLOWING_MS ? BULK_SHARE_WHILE_LIVE : BULK_SHARE_IDLE;
+          await this.pause(Math.min(MAX_BULK_PAUSE_MS, ((ended - started) * (1 - share)) / share));
+        }
       }
       this.wakeWhenDue(await this.evaluate.nextDueInMs());
     } catch (error) {
@@ -155,11 +171,11 @@ export class AlertScheduler {
     });
   }
 
-  private async timedRound(kind: RoundKind) {
+  private async timedRound(kind: RoundKind, bulkShare: number) {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const outcome = await this.evaluate.round();
+      const outcome = await this.evaluate.round(bulkShare);
       this.telemetry?.round(kind, true, seconds());
       return outcome;
     } catch (error) {

@@ -39,8 +39,8 @@ export interface EvaluationOutcome {
   resolved: number;
   /** the round took all it could: more may be due now */
   full: boolean;
-  /** every rule and subject judged was bulk work (no live change, no threshold falling due) */
-  bulkOnly?: boolean;
+  /** of those judged, bulk work (old events settled, sweeps); the rest were live changes and due thresholds */
+  bulk: number;
 }
 
 /** What one org's judgements in a round changed. */
@@ -92,7 +92,8 @@ export class EvaluateAlertsHandler {
     });
   }
 
-  async round(): Promise<EvaluationOutcome> {
+  /** `bulkShare`: the part of the bulk round size this round takes (less while live work flows). */
+  async round(bulkShare = 1): Promise<EvaluationOutcome> {
     // set once the round knows its orgs (in the transaction), told how the round ended after it
     const observed: { judging?: JudgingRound } = {};
     const changes = new Map<string, OrgChanges>();
@@ -100,9 +101,9 @@ export class EvaluateAlertsHandler {
       const outcome = await this.db.transaction(async (tx) => {
         const watch = new AlertWatch(tx);
         const { roundSize, bulkRoundSize = roundSize } = this.options;
-        const bulkLimit = Math.min(bulkRoundSize, roundSize);
+        const bulkLimit = Math.max(1, Math.round(Math.min(bulkRoundSize, roundSize) * bulkShare));
         const { now, items } = await watch.claim(this.options.roundSize, bulkLimit);
-        if (items.length === 0) return { judged: 0, raised: 0, resolved: 0, full: false };
+        if (items.length === 0) return { judged: 0, bulk: 0, raised: 0, resolved: 0, full: false };
         const orgIds = [...new Set(items.map((i) => i.orgId))];
         const judging = (observed.judging = this.observer?.judging(orgIds));
         const traceParentOf = (orgId: string) => judging?.traceParentOf(orgId) ?? null;
@@ -138,12 +139,13 @@ export class EvaluateAlertsHandler {
         for (const orgId of orgIds) changes.set(orgId, { raised: 0, resolved: 0 });
         for (const c of raised) (changes.get(c.alert.orgId) as OrgChanges).raised += 1;
         for (const c of resolved) (changes.get(c.alert.orgId) as OrgChanges).resolved += 1;
+        const bulk = items.filter((i) => i.bulk).length;
         return {
           judged: judged.length,
+          bulk,
           raised: raised.length,
           resolved: resolved.length,
-          full: items.length >= this.options.roundSize || items.filter((i) => i.bulk).length >= bulkLimit,
-          bulkOnly: items.every((i) => i.bulk),
+          full: items.length >= this.options.roundSize || bulk >= bulkLimit,
         };
       });
       observed.judging?.ended(changes);
