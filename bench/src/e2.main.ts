@@ -17,7 +17,9 @@ import { syntheticOrg } from './synthetic-org';
  * Prints each round's figures, the events whose lag was past 100 ms by the second they were seen, the CPU
  * of each process per second, what the apps' PostgreSQL backends were doing each second (sampled every
  * 50 ms: on CPU, or the wait, and for a lock wait who holds it and the waiting statement), the alerter's
- * rounds and the projector's mean time per stage of a batch. E2_STATEMENTS=1 adds the
+ * rounds (by kind, ok or not), alerts raised and resolved, and delivery attempts per channel each second,
+ * its rounds' time in all and the projector's mean time per stage of a batch. E2_DELAY_MS waits that long
+ * after E1 (the bench's B1 takes a few seconds there). E2_STATEMENTS=1 adds the
  * round's costliest statements (the server must load pg_stat_statements, and the database named by
  * DATABASE_URL have the extension); E2_KEEP=1 keeps the run's database.
  */

@@ -13,7 +13,8 @@ export const alerterEnv = {
   ALERTER_CHANGE_GAP_MS: env.int(250, 0, 10_000),
   // rules and subjects judged per round (one transaction); more rounds follow while work is due
   ALERTER_ROUND_SIZE: env.int(500, 1, 10_000),
-  // of which bulk work (old events settled, sweeps) at most, with a pause as long as the round between two
+  // of which bulk work (old events settled, sweeps) at most (a fifth while live work flows), each such round
+  // followed by a pause (see alert-scheduler.ts)
   ALERTER_BULK_ROUND_SIZE: env.int(100, 1, 10_000),
   // every channel retries until delivered: backoff doubles from the base up to the cap
   ALERTER_RETRY_BASE_MS: env.int(1_000, 10, 600_000),

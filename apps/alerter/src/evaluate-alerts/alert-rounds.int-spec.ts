@@ -38,12 +38,13 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
   /** Old events are judged once settled: the settle time is passed over here. */
   const settled = () => db.query(`UPDATE alert_watch SET change_at = now() WHERE change_at > now()`);
   const rounds = async (h = handler()): Promise<EvaluationOutcome & { rounds: number }> => {
-    const total = { judged: 0, raised: 0, resolved: 0, full: false, rounds: 0 };
+    const total = { judged: 0, bulk: 0, raised: 0, resolved: 0, full: false, rounds: 0 };
     for (;;) {
       const outcome = await h.round();
       if (outcome.judged === 0) return total;
       total.rounds += 1;
       total.judged += outcome.judged;
+      total.bulk += outcome.bulk;
       total.raised += outcome.raised;
       total.resolved += outcome.resolved;
     }

@@ -8,7 +8,7 @@ import type { EvaluateAlertsHandler, EvaluationOutcome } from './evaluate-alerts
 const ROUND_MS = 20;
 
 /** A handler whose rounds take ROUND_MS of the fake clock and return the outcomes given, then empty ones. */
-function handler(outcomes: EvaluationOutcome[]) {
+function handler(outcomes: EvaluationOutcome[], roundMs = ROUND_MS) {
   const rounds: number[] = [];
   const bulkShares: number[] = [];
   const evaluate = {
@@ -18,7 +18,7 @@ function handler(outcomes: EvaluationOutcome[]) {
     round: async (bulkShare: number): Promise<EvaluationOutcome> => {
       rounds.push(Date.now());
       bulkShares.push(bulkShare);
-      await new Promise((resolve) => setTimeout(resolve, ROUND_MS));
+      await new Promise((resolve) => setTimeout(resolve, roundMs));
       return outcomes.shift() ?? { judged: 1, bulk: 0, raised: 0, resolved: 0, full: false };
     },
   };
@@ -97,12 +97,12 @@ describe('the alert scheduler', () => {
       gaps: times(2, 5),
       shares: [1, ...fifths(2)],
     },
-    // a second after the last live work, bulk work takes half again, and all of its rows
+    // two seconds after the last live work, bulk work takes half again, and all of its rows
     {
       given: 'bulk work long after live work',
-      rounds: [live, ...Array.from({ length: 12 }, () => bulk)],
-      gaps: [...times(1, 1), ...times(10, 5), ...times(2, 2)],
-      shares: [1, ...fifths(10), 1, 1, 1],
+      rounds: [live, ...Array.from({ length: 22 }, () => bulk)],
+      gaps: [...times(1, 1), ...times(20, 5), ...times(2, 2)],
+      shares: [1, ...fifths(20), 1, 1, 1],
     },
   ])(
     'given $given, pauses after each round of bulk work in proportion',
@@ -118,6 +118,28 @@ describe('the alert scheduler', () => {
       expect(progress.succeeded).toBe(rounds.length);
     },
   );
+
+  it('pauses a second at most, however long a round of bulk work took', async () => {
+    const { evaluate, rounds } = handler([live, bulk, bulk], 400);
+    const { alerter } = scheduler(evaluate, 0);
+    alerter.wake('changed');
+    await jest.advanceTimersByTimeAsync(10_000);
+    await alerter.stop();
+    expect(rounds.slice(1).map((at, i) => at - rounds[i])).toEqual([400, 1_400, 1_400]);
+  });
+
+  it('stops after a round of bulk work without pausing', async () => {
+    const { evaluate, rounds } = handler(Array.from({ length: 10 }, () => bulk));
+    const { alerter } = scheduler(evaluate, 0);
+    alerter.wake('changed');
+    await jest.advanceTimersByTimeAsync(ROUND_MS / 2); // in the first round
+    let stopped = false;
+    const stopping = alerter.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(ROUND_MS / 2);
+    expect(stopped).toBe(true);
+    await stopping;
+    expect(rounds).toHaveLength(1);
+  });
 
   it('stops during a pause after bulk work without waiting for its end', async () => {
     const { evaluate, rounds } = handler(Array.from({ length: 10 }, () => bulk));

@@ -10,14 +10,14 @@ import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 const MIN_WAKE_MS = 250;
 const DUE_MARGIN_MS = 5;
 
-// Bulk work (an import settled, a sweep) takes at most this share of the alerter's time, and so of the
-// CPU and row locks it shares with the projector: half when nothing else is going on, a fifth while live
-// work flows (judged within the last LIVE_FLOWING_MS), whose projection lag it would otherwise raise; then
-// its rounds also take a fifth of their rows, which the projector's marks of the same subjects wait for.
-export const BULK_SHARE_IDLE = 1 / 2;
-export const BULK_SHARE_WHILE_LIVE = 1 / 5;
-const LIVE_FLOWING_MS = 1_000;
+// Bulk work (an import settled, a sweep) shares the machine and the rows it holds with the projector:
+// after a round that took some, the alerter pauses so that such rounds take half of its time, or a fifth
+// (of its time and of the bulk rows) while live work flows, whose projection lag they would raise.
+const BULK_SHARE_IDLE = 1 / 2;
+const BULK_SHARE_WHILE_LIVE = 1 / 5;
 const MAX_BULK_PAUSE_MS = 1_000;
+// longer than a pause, so that a pause alone never makes live work look over
+const LIVE_FLOWING_MS = 2 * MAX_BULK_PAUSE_MS;
 
 // Wake-ups while rounds run make one more pass, counted under the most telling of their reasons.
 const WAKE_RANK: Record<RoundKind, number> = { clock: 0, due: 1, changed: 2 };
@@ -139,9 +139,8 @@ export class AlertScheduler {
         const ended = performance.now();
         if (outcome.judged > outcome.bulk) this.lastLiveAt = ended;
         if (!outcome.full && !swept) break;
-        // a backlog of bulk work leaves the rest of the machine to the projector (whose marks wait for a
-        // round's rows), the API and live work: after a round that took some, a pause in proportion
-        if (outcome.bulk > 0) {
+        // the whole round counts, live work in it too: it held every row it claimed until it committed
+        if (outcome.bulk > 0 && !this.stopped) {
           const share = ended - this.lastLiveAt < LIVE_FLOWING_MS ? BULK_SHARE_WHILE_LIVE : BULK_SHARE_IDLE;
           await this.pause(Math.min(MAX_BULK_PAUSE_MS, ((ended - started) * (1 - share)) / share));
         }
