@@ -222,11 +222,16 @@ async function histogramByLabel(
 async function alerterCounters(stack: BenchStack): Promise<Map<string, number>> {
   const text = await (await fetch(stack.url('alerter', '/metrics'))).text();
   const counters = new Map<string, number>();
+  const prefixes: Record<string, string> = {
+    evaluation_rounds: 'rounds ',
+    alert_changes: '',
+    deliveries: 'sent ',
+  };
   const pattern =
-    /^orgpulse_alerter_(evaluation_rounds|alert_changes|deliveries)_total\{(\w+)="(\w+)"[^}]*\} (\S+)$/gm;
-  for (const m of text.matchAll(pattern)) {
-    const key = `${m[1] === 'evaluation_rounds' ? 'rounds' : m[1] === 'alert_changes' ? '' : 'sent'}${m[3]}`;
-    counters.set(key, (counters.get(key) ?? 0) + Number(m[4]));
+    /^orgpulse_alerter_(evaluation_rounds|alert_changes|deliveries)_total\{\w+="(\w+)"[^}]*\} (\S+)$/gm;
+  for (const [, metric, label, value] of text.matchAll(pattern)) {
+    const key = `${prefixes[metric]}${label}`;
+    counters.set(key, (counters.get(key) ?? 0) + Number(value));
   }
   return counters;
 }

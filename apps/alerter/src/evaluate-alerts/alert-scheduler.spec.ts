@@ -77,7 +77,6 @@ describe('the alert scheduler', () => {
   const live = { judged: 500, bulk: 0, raised: 0, resolved: 0, full: true };
   const mixed = { judged: 150, bulk: 100, raised: 0, resolved: 0, full: true };
   const times = (n: number, gap: number) => Array.from({ length: n }, () => gap * ROUND_MS);
-
   const fifths = (n: number) => Array.from({ length: n }, () => 0.2);
 
   it.each([

@@ -128,8 +128,7 @@ export class AlertScheduler {
         if (this.stopped) return;
         const swept = await this.evaluate.sweepStep();
         const started = performance.now();
-        const liveFlowing = started - this.lastLiveAt < LIVE_FLOWING_MS;
-        const outcome = await this.timedRound(kind, liveFlowing ? BULK_SHARE_WHILE_LIVE : 1);
+        const outcome = await this.timedRound(kind, this.liveFlowingAt(started) ? BULK_SHARE_WHILE_LIVE : 1);
         // a backlog's rounds may go on for minutes: each one completed is progress
         this.progress.evaluationSucceeded();
         if (outcome.raised + outcome.resolved > 0) {
@@ -141,7 +140,7 @@ export class AlertScheduler {
         if (!outcome.full && !swept) break;
         // the whole round counts, live work in it too: it held every row it claimed until it committed
         if (outcome.bulk > 0 && !this.stopped) {
-          const share = ended - this.lastLiveAt < LIVE_FLOWING_MS ? BULK_SHARE_WHILE_LIVE : BULK_SHARE_IDLE;
+          const share = this.liveFlowingAt(ended) ? BULK_SHARE_WHILE_LIVE : BULK_SHARE_IDLE;
           await this.pause(Math.min(MAX_BULK_PAUSE_MS, ((ended - started) * (1 - share)) / share));
         }
       }
@@ -153,6 +152,10 @@ export class AlertScheduler {
         'alert evaluation failed; retrying on the next wake-up',
       );
     }
+  }
+
+  private liveFlowingAt(at: number): boolean {
+    return at - this.lastLiveAt < LIVE_FLOWING_MS;
   }
 
   /** Waits, unless stop() comes first. */
