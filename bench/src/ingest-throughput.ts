@@ -28,29 +28,64 @@ export async function storedEvents(databaseUrl: string, orgId: string): Promise<
   }
 }
 
-/** Counts an org's events in the store: the projector writes them and their read models in one transaction. */
+/**
+ * Records the projector has committed, over every partition it keeps offsets for: a read of a few rows,
+ * where counting an org's events reads an index of all of them (polled every 50 ms, that count cost
+ * PostgreSQL about a tenth of E1's projection work, taken from the projector it measures).
+ */
+export async function committedRecords(databaseUrl: string): Promise<number> {
+  const client = benchClient(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ records: number }>(
+      'SELECT coalesce(sum(next_offset), 0)::float8 AS records FROM projector_offsets',
+    );
+    return rows[0].records;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits until the org holds `expected` events: the projector writes them and their read models in one
+ * transaction. With `records` (committedRecords before posting, plus the records posted) the projector's
+ * offsets are watched until they pass it, and only then are the events counted, to the event.
+ */
 export async function waitForStored(
   databaseUrl: string,
   orgId: string,
   expected: number,
   timeoutMs: number,
+  records?: number,
 ): Promise<void> {
   const client = benchClient(databaseUrl);
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [{ count }] = (
-        await client.query<{ count: number }>(
-          'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
-          [orgId],
-        )
-      ).rows;
-      if (count >= expected) return;
-      if (Date.now() > deadline)
-        throw new Error(`only ${count} of ${expected} events stored after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const poll = async (what: string, done: () => Promise<boolean>) => {
+      while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`${what} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    let committed = 0;
+    if (records !== undefined)
+      await poll(`only ${committed} of ${records} records committed by the projector`, async () => {
+        const { rows } = await client.query<{ records: number }>(
+          'SELECT coalesce(sum(next_offset), 0)::float8 AS records FROM projector_offsets',
+        );
+        committed = rows[0].records;
+        return committed >= records;
+      });
+    let count = 0;
+    await poll(`only ${count} of ${expected} events stored`, async () => {
+      const { rows } = await client.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
+        [orgId],
+      );
+      count = rows[0].count;
+      return count >= expected;
+    });
   } finally {
     await client.end();
   }
@@ -81,10 +116,11 @@ export async function ingestThroughput(
   events: readonly EventEnvelope[],
   clients: number,
 ): Promise<IngestThroughput> {
+  const records = (await committedRecords(stack.databaseUrl)) + events.length; // one record an event
   const started = performance.now();
   const retries = await postAll(stack, events, clients);
   const acceptedMs = performance.now() - started;
-  await waitForStored(stack.databaseUrl, stack.org.orgId, events.length, 30 * 60_000);
+  await waitForStored(stack.databaseUrl, stack.org.orgId, events.length, 30 * 60_000, records);
   const ms = performance.now() - started;
   return { events: events.length, ms, eventsPerSecond: perSecond(events.length, ms), acceptedMs, retries };
 }

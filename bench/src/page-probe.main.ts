@@ -19,7 +19,7 @@ import { largeOrgGroupIds } from './large-org';
  * statements: each page query alone (time, the API's CPU, statements, bytes), then whole page loads as E5
  * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
- * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), SLOW_MS (an uncached
+ * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), UNCACHED_FIRST (1: the uncached requests before the page loads), SLOW_MS (an uncached
  * request slower than this is printed with its variables), DEADLINE (ms), NODE_ARGS (the API's node flags), DUMP
  * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
  */
@@ -103,6 +103,37 @@ async function main() {
       ['alerts', ALERTS, {}],
     ].filter(([n]) => !only || only.includes(n as string)) as [string, string, Record<string, unknown>][];
   };
+  const runUncached = async () => {
+    const uncached = Number(process.env.UNCACHED ?? 0);
+    if (uncached > 0) {
+      const groups = setup.groups ?? [null, ...largeOrgGroupIds({ groups: setup.size?.groups ?? 0 })];
+      const year = { from: setup.start, to: new Date(yearTo).toISOString() };
+      const lat: number[] = [];
+      let stm = 0;
+      let cpuMs = 0;
+      // CLIENTS > 1: that many at once, the n-th request as E3-uncached's n-th (its first ones the largest groups)
+      const clients = Number(process.env.CLIENTS ?? 1);
+      let next = 0;
+      const one = async (n: number) => {
+        const variables = uncachedVariables(clients > 1 ? n : n * 7919, year, groups);
+        const r = await q('uncached', GROUP_DASHBOARD_QUERY, variables);
+        if (r.ok !== 'ok' || r.ms > Number(process.env.SLOW_MS ?? Infinity)) console.log({ ...r, variables });
+        lat.push(r.ms);
+        stm += r.statements;
+        cpuMs += r.cpuMs;
+      };
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (next < uncached) await one(next++);
+        }),
+      );
+      lat.sort((a, b) => a - b);
+      console.log(
+        `uncached (${clients} at once): p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request, the API's CPU ${cpuMs / uncached} ms/request`,
+      );
+    }
+  };
+  if (process.env.UNCACHED_FIRST === '1') await runUncached();
   const loads = Number(loadsArg ?? 3);
   if (process.env.SEPARATE !== '0')
     for (let i = 0; i < Number(process.env.SEPARATE ?? 2); i++)
@@ -136,34 +167,7 @@ async function main() {
     console.log(
       `page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms, the API's CPU ${Math.round(loadsCpuMs / times.length)} ms/load, the machine's ${Math.round(loadsMachineMs / times.length)}`,
     );
-  const uncached = Number(process.env.UNCACHED ?? 0);
-  if (uncached > 0) {
-    const groups = setup.groups ?? [null, ...largeOrgGroupIds({ groups: setup.size?.groups ?? 0 })];
-    const year = { from: setup.start, to: new Date(yearTo).toISOString() };
-    const lat: number[] = [];
-    let stm = 0;
-    let cpuMs = 0;
-    // CLIENTS > 1: that many at once, the n-th request as E3-uncached's n-th (its first ones the largest groups)
-    const clients = Number(process.env.CLIENTS ?? 1);
-    let next = 0;
-    const one = async (n: number) => {
-      const variables = uncachedVariables(clients > 1 ? n : n * 7919, year, groups);
-      const r = await q('uncached', GROUP_DASHBOARD_QUERY, variables);
-      if (r.ok !== 'ok' || r.ms > Number(process.env.SLOW_MS ?? Infinity)) console.log({ ...r, variables });
-      lat.push(r.ms);
-      stm += r.statements;
-      cpuMs += r.cpuMs;
-    };
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < uncached) await one(next++);
-      }),
-    );
-    lat.sort((a, b) => a - b);
-    console.log(
-      `uncached (${clients} at once): p50 ${lat[Math.floor(lat.length / 2)]} ms p95 ${lat[Math.floor(lat.length * 0.95)]} ms, ${stm / uncached} statements/request, the API's CPU ${cpuMs / uncached} ms/request`,
-    );
-  }
+  if (process.env.UNCACHED_FIRST !== '1') await runUncached();
   const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
   console.log(`api peak RSS ${Math.round(Number(hwm) / 1024)} MiB`);
   await api.stop();

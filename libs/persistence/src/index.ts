@@ -35,5 +35,6 @@ export * from './alerting/alert-watch';
 export * from './alerting/webhooks.repository';
 export * from './integrations/integrations.repository';
 export * from './database/copy-rows';
+export * from './database/batch-rows';
 export * from './database/json-rows';
 export * from './database/typed-sql';

@@ -1,7 +1,8 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
-import type { DataSource } from 'typeorm';
-import { columnNames, jsonRows } from '../database/json-rows';
-import { type Queryable, type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
+import type { DataSource, EntityManager } from 'typeorm';
+import { BatchRows } from '../database/batch-rows';
+import { columnNames } from '../database/json-rows';
+import { type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
 
 export interface EventToAppend {
   event: AcceptedEvent;
@@ -109,13 +110,15 @@ const APPEND_COLUMNS = [
 export const storeKeyOf = (event: AcceptedEvent): string =>
   JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
 
+const APPEND_ROWS = new BatchRows('event_store_batch', APPEND_COLUMNS);
+
 /**
- * The append-only event store: one multi-row insert per batch, deduplicated by (org, identity source,
+ * The append-only event store: one multi-row insert per batch (see BatchRows), deduplicated by (org, identity source,
  * event id): a native event's id within its org, a CloudEvent's source and id (contract §11).
  */
 export class EventStoreRepository {
   /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: EntityManager) {}
 
   /**
    * Appends the batch and returns only the events that were new, built from what was passed in: only
@@ -123,35 +126,31 @@ export class EventStoreRepository {
    */
   async append(batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const rows = await selectRows(
+    const { sql, params } = await APPEND_ROWS.statement(
       this.db,
-      APPENDED_EVENT_ROW,
-      `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
-         SELECT ${columnNames(APPEND_COLUMNS)} FROM ${jsonRows(APPEND_COLUMNS)}
-         ON CONFLICT (org_id, identity_source, event_id) DO NOTHING
-         RETURNING org_id, identity_source, event_id, position`,
-      [
-        JSON.stringify(
-          batch.map((e) => ({
-            org_id: e.event.orgId,
-            event_id: e.event.id,
-            type: e.event.type,
-            version: e.event.version,
-            subject: e.subject,
-            occurred_at: e.event.occurredAt,
-            ingested_at: e.event.ingestedAt,
-            source: e.event.source ?? null,
-            kafka_partition: e.partition,
-            kafka_offset: e.offset,
-            data: e.event.data,
-            identity_source: identitySourceOf(e.event),
-            traceparent: e.event.traceparent ?? null,
-            tracestate: e.event.tracestate ?? null,
-          })),
-        ),
-      ],
+      batch.map((e) => [
+        e.event.orgId,
+        e.event.id,
+        e.event.type,
+        e.event.version,
+        e.subject,
+        e.event.occurredAt,
+        e.event.ingestedAt,
+        e.event.source ?? null,
+        e.partition,
+        e.offset,
+        JSON.stringify(e.event.data),
+        identitySourceOf(e.event),
+        e.event.traceparent ?? null,
+        e.event.tracestate ?? null,
+      ]),
+      // read in the order given: a duplicate id within one batch inserts its first occurrence only
+      (from) => `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
+                   SELECT ${columnNames(APPEND_COLUMNS)} FROM ${from}
+                   ON CONFLICT (org_id, identity_source, event_id) DO NOTHING
+                   RETURNING org_id, identity_source, event_id, position`,
     );
-    // a duplicate id within one batch inserts its first occurrence only
+    const rows = await selectRows(this.db, APPENDED_EVENT_ROW, sql, params);
     const byKey = new Map<string, EventToAppend>();
     for (const e of batch) {
       const key = storeKeyOf(e.event);

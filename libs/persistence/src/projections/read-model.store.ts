@@ -1,6 +1,8 @@
 import type { AnyReadModel, Fact } from '@orgpulse/domain';
-import type { CopySink } from '../database/copy-rows';
-import { columnNames, jsonRows } from '../database/json-rows';
+import type { EntityManager } from 'typeorm';
+import { BatchRows } from '../database/batch-rows';
+import type { CopySink, CopyValue } from '../database/copy-rows';
+import { columnNames } from '../database/json-rows';
 import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
 import { type ReadModelTables, STORED_FACTS, type StoredFact, tablesOf } from './read-model-tables';
 
@@ -79,14 +81,25 @@ export class ReadModelStore {
   readonly tables: ReadModelTables;
   private readonly columns: [string, (state: unknown) => string | null][];
   private readonly flags: [string, (start: unknown, facts: readonly Fact<unknown>[]) => boolean][];
+  private readonly batches: { heads: BatchRows; weeks?: BatchRows; links?: BatchRows; totals?: BatchRows };
 
   constructor(
     readonly model: AnyReadModel,
     suffix = '',
+    copyAtLeast?: number,
   ) {
     this.tables = tablesOf(model, suffix);
     this.columns = Object.entries(model.columns ?? {});
     this.flags = Object.entries(model.weekFlags ?? {});
+    const { head, weeks, links, totals } = this.tables;
+    const batch = (table: string, columns: readonly (readonly [string, string])[]) =>
+      new BatchRows(`${table}_batch`, columns, copyAtLeast);
+    this.batches = {
+      heads: batch(head, this.headColumns()),
+      weeks: weeks === undefined ? undefined : batch(weeks, this.weekColumns()),
+      links: links === undefined ? undefined : batch(links, LINK_COLUMNS),
+      totals: totals === undefined ? undefined : batch(totals, this.totalsColumns()),
+    };
   }
 
   async loadHeads(tx: Tx, refs: readonly SubjectRef[]): Promise<Map<string, HeadRow>> {
@@ -128,18 +141,20 @@ export class ReadModelStore {
     );
   }
 
-  async upsertHeads(tx: Tx, rows: readonly HeadRow[]): Promise<void> {
+  async upsertHeads(tx: EntityManager, rows: readonly HeadRow[]): Promise<void> {
     if (rows.length === 0) return;
     const columns = this.headColumns();
-    await tx.query(
-      `INSERT INTO ${this.tables.head} AS h (${columnNames(columns)}, updated_at)
-       SELECT ${columnNames(columns)}, now() FROM ${jsonRows(columns)}
+    await this.write(
+      tx,
+      this.batches.heads,
+      rows.map((r) => this.headRecord(r)),
+      (from) => `INSERT INTO ${this.tables.head} AS h (${columnNames(columns)}, updated_at)
+       SELECT ${columnNames(columns)}, now() FROM ${from}
        ON CONFLICT (org_id, subject_id) DO UPDATE
          SET ${columns
            .slice(2)
            .map(([c]) => `${c} = EXCLUDED.${c}`)
            .join(', ')}, updated_at = now()`,
-      [JSON.stringify(rows.map((r) => this.headRecord(r)))],
     );
   }
 
@@ -147,32 +162,36 @@ export class ReadModelStore {
    * In-order facts: appended to their week (created with its start head when new), and the week before
    * them told where its coverage now ends. The week's earlier facts are not read or sent.
    */
-  async appendWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
-    if (rows.length === 0 || this.tables.weeks === undefined) return;
+  async appendWeeks(tx: EntityManager, rows: readonly WeekRow[], version: number): Promise<void> {
+    if (rows.length === 0 || this.tables.weeks === undefined || this.batches.weeks === undefined) return;
     const columns = this.weekColumns();
     const flags = this.flags.map(([name]) => `, ${name} = w.${name} OR EXCLUDED.${name}`).join('');
-    await tx.query(
-      `INSERT INTO ${this.tables.weeks} AS w (${columnNames(columns)})
-       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)}
+    await this.write(
+      tx,
+      this.batches.weeks,
+      rows.map((r) => this.weekRecord(r, version)),
+      (from) => `INSERT INTO ${this.tables.weeks} AS w (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${from}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
          SET facts = w.facts || EXCLUDED.facts, covers_until_ms = EXCLUDED.covers_until_ms,
              version = EXCLUDED.version${flags}`,
-      [JSON.stringify(rows.map((r) => this.weekRecord(r, version)))],
     );
   }
 
   /** Weeks re-folded after a late fact: written whole. */
-  async replaceWeeks(tx: Tx, rows: readonly WeekRow[], version: number): Promise<void> {
-    if (rows.length === 0 || this.tables.weeks === undefined) return;
+  async replaceWeeks(tx: EntityManager, rows: readonly WeekRow[], version: number): Promise<void> {
+    if (rows.length === 0 || this.tables.weeks === undefined || this.batches.weeks === undefined) return;
     const columns = this.weekColumns();
     const flags = this.flags.map(([name]) => `, ${name} = EXCLUDED.${name}`).join('');
-    await tx.query(
-      `INSERT INTO ${this.tables.weeks} (${columnNames(columns)})
-       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)}
+    await this.write(
+      tx,
+      this.batches.weeks,
+      rows.map((r) => this.weekRecord(r, version)),
+      (from) => `INSERT INTO ${this.tables.weeks} (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${from}
        ON CONFLICT (org_id, subject_id, week_ms) DO UPDATE
          SET start_state = EXCLUDED.start_state, facts = EXCLUDED.facts,
              covers_until_ms = EXCLUDED.covers_until_ms, version = EXCLUDED.version${flags}`,
-      [JSON.stringify(rows.map((r) => this.weekRecord(r, version)))],
     );
   }
 
@@ -208,40 +227,32 @@ export class ReadModelStore {
     }));
   }
 
-  async insertLinks(tx: Tx, rows: readonly LinkRow[]): Promise<void> {
-    if (rows.length === 0 || this.tables.links === undefined) return;
-    const columns = LINK_COLUMNS;
-    await tx.query(
-      `INSERT INTO ${this.tables.links} (${columnNames(columns)})
-       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)} ON CONFLICT DO NOTHING`,
-      [JSON.stringify(rows.map((r) => ({ org_id: r.orgId, link_id: r.linkId, subject_id: r.subjectId })))],
+  async insertLinks(tx: EntityManager, rows: readonly LinkRow[]): Promise<void> {
+    if (rows.length === 0 || this.tables.links === undefined || this.batches.links === undefined) return;
+    await this.write(
+      tx,
+      this.batches.links,
+      rows.map((r) => [r.orgId, r.linkId, r.subjectId]),
+      (from) => `INSERT INTO ${this.tables.links} (${columnNames(LINK_COLUMNS)})
+       SELECT ${columnNames(LINK_COLUMNS)} FROM ${from} ON CONFLICT DO NOTHING`,
     );
   }
 
   /** Adds differences to the org's per-day sums (rows in key order, so concurrent writers never deadlock). */
-  async addTotals(tx: Tx, rows: readonly TotalsRow[]): Promise<void> {
+  async addTotals(tx: EntityManager, rows: readonly TotalsRow[]): Promise<void> {
     const totals = this.model.totals;
-    if (rows.length === 0 || this.tables.totals === undefined || totals === undefined) return;
+    if (rows.length === 0 || this.tables.totals === undefined || this.batches.totals === undefined) return;
+    if (totals === undefined) return;
     const sorted = [...rows].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : a.day - b.day));
-    const columns: [string, string][] = [
-      ['org_id', 'uuid'],
-      ['day_ms', 'bigint'],
-      ...totals.columns.map((c): [string, string] => [c, 'numeric']),
-    ];
-    await tx.query(
-      `INSERT INTO ${this.tables.totals} AS s (${columnNames(columns)})
-       SELECT ${columnNames(columns)} FROM ${jsonRows(columns)} ORDER BY org_id, day_ms
+    const columns = this.totalsColumns();
+    await this.write(
+      tx,
+      this.batches.totals,
+      sorted.map((r) => [r.orgId, r.day, ...r.values.map((v) => v.toString())]),
+      (from) => `INSERT INTO ${this.tables.totals} AS s (${columnNames(columns)})
+       SELECT ${columnNames(columns)} FROM ${from} ORDER BY org_id, day_ms
        ON CONFLICT (org_id, day_ms) DO UPDATE
          SET ${totals.columns.map((c) => `${c} = s.${c} + EXCLUDED.${c}`).join(', ')}`,
-      [
-        JSON.stringify(
-          sorted.map((r) => ({
-            org_id: r.orgId,
-            day_ms: r.day,
-            ...Object.fromEntries(totals.columns.map((c, i) => [c, r.values[i].toString()])),
-          })),
-        ),
-      ],
     );
   }
 
@@ -313,17 +324,16 @@ export class ReadModelStore {
     ];
   }
 
-  private headRecord(r: HeadRow): Record<string, unknown> {
-    const record: Record<string, unknown> = {
-      org_id: r.orgId,
-      subject_id: r.subjectId,
-      state: r.state,
-      last_at_ms: r.lastAt,
-      last_position: r.lastPosition,
-      version: r.version,
-    };
-    for (const [name, derive] of this.columns) record[name] = derive(r.state);
-    return record;
+  private headRecord(r: HeadRow): CopyValue[] {
+    return [
+      r.orgId,
+      r.subjectId,
+      JSON.stringify(r.state),
+      r.lastAt,
+      r.lastPosition,
+      r.version,
+      ...this.columns.map(([, derive]) => derive(r.state)),
+    ];
   }
 
   private weekColumns(): [string, string][] {
@@ -339,17 +349,34 @@ export class ReadModelStore {
     ];
   }
 
-  private weekRecord(r: WeekRow, version: number): Record<string, unknown> {
-    const record: Record<string, unknown> = {
-      org_id: r.orgId,
-      subject_id: r.subjectId,
-      week_ms: r.week,
-      start_state: r.start,
-      facts: toStored(r.facts),
-      covers_until_ms: r.coversUntil,
+  private weekRecord(r: WeekRow, version: number): CopyValue[] {
+    return [
+      r.orgId,
+      r.subjectId,
+      r.week,
+      JSON.stringify(r.start),
+      JSON.stringify(toStored(r.facts)),
+      r.coversUntil,
       version,
-    };
-    for (const [name, flag] of this.flags) record[name] = flag(r.start, r.facts);
-    return record;
+      ...this.flags.map(([, flag]) => flag(r.start, r.facts)),
+    ];
+  }
+
+  private totalsColumns(): [string, string][] {
+    return [
+      ['org_id', 'uuid'],
+      ['day_ms', 'bigint'],
+      ...(this.model.totals?.columns ?? []).map((c): [string, string] => [c, 'numeric']),
+    ];
+  }
+
+  private async write(
+    tx: EntityManager,
+    batch: BatchRows,
+    rows: readonly (readonly CopyValue[])[],
+    build: (from: string) => string,
+  ): Promise<void> {
+    const { sql, params } = await batch.statement(tx, rows, build);
+    await tx.query(sql, params);
   }
 }
