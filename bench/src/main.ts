@@ -169,7 +169,8 @@ async function measure(
         JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, window, groups) }),
       );
       log(`run ${run}: E5 the leadership page's first load`);
-      const e5 = await pageFirstLoad(stack, window, pageLoads(options));
+      const e5Sampler = await CpuSampler.start(watched, databaseUrl);
+      const e5 = { ...(await pageFirstLoad(stack, window, pageLoads(options))), cpu: await e5Sampler.stop() };
       stack.assertRunning();
       // after E3 and E5, whose answers and statement counts are for the synthetic org alone
       log(`run ${run}: E7 history independence`);

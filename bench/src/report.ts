@@ -31,7 +31,7 @@ export interface RunFigures {
     sqlStatementsPerRequest: { first: number; steady: number };
   };
   /** The leadership page's first load: all its queries, as it sends them. */
-  e5PageFirstLoad: PageFirstLoad;
+  e5PageFirstLoad: PageFirstLoad & { cpu?: CpuReport };
   /** E2's lag on teams with a long history against fresh ones. */
   e7HistoryIndependence: HistoryIndependence;
   e4Rebuild: RebuildThroughput;
@@ -423,7 +423,7 @@ const groupRank = (group: string) => {
   return rank < 0 ? GROUP_ORDER.length : rank;
 };
 
-/** CPU per process during E1, B4 and E6's page loads: % of one core (100 = a core busy all the window) and of the machine. */
+/** CPU per process during E1, B4, E5's and E6's page loads: % of one core (100 = a core busy all the window) and of the machine. */
 function renderCpu(result: BenchResult): string[] {
   const { runs } = result;
   const f = new Figures(runs);
@@ -431,6 +431,7 @@ function renderCpu(result: BenchResult): string[] {
   const all: [string, (r: RunFigures) => CpuReport | undefined][] = [
     ['E1', (r) => r.e1Ingest.cpu],
     ['B4', (r) => r.b4RawPipeline.cpu],
+    ["E5's page loads", (r) => r.e5PageFirstLoad.cpu],
     ["E6's page loads", (r) => r.e6LargeOrg.pageCpu],
   ];
   const windows = all.filter(([, of]) => runs.some((r) => of(r) !== undefined));
