@@ -142,7 +142,8 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     expect(counted.get('m2')).toEqual({ facts: 5, withItems: 0 });
     expect(counted.get('m2')).toEqual(folded('m2'));
     expect(counted.get('nobody')).toEqual({ facts: 0, withItems: 0 });
-    expect(rowsOf(measured.statements)).toBeLessThan(100);
+    // the org holds SUBJECTS × WEEKS weeks; the two asked, a few weeks each (each counted by a plan node)
+    expect(rowsOf(measured.statements)).toBeLessThan(200);
   });
 
   it("a manager's reports at t read the people reporting now and those changed after t, not everyone who ever reported", async () => {

@@ -320,11 +320,15 @@ export class ReadModelReader<Head, Data> {
     const rows = await selectRows(
       this.db,
       FACT_COUNTS_ROW,
-      `SELECT k.subject_id AS "subjectId", count(*)::int AS facts,
-              count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)::int AS "withItems"
+      // counted row by row, then summed: sorting every fact (with its JSON) by subject took as long again
+      `SELECT k.subject_id AS "subjectId", sum(c.facts)::int AS facts, sum(c.with_items)::int AS "withItems"
          ${weeksCovering(this.tables.weeks)}
-         CROSS JOIN LATERAL jsonb_array_elements(w.facts) e
-        WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS facts,
+                  count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)
+                    AS with_items
+             FROM jsonb_array_elements(w.facts) e
+            WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4) c
         GROUP BY k.subject_id`,
       [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER), listKey],
     );
