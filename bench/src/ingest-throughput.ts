@@ -62,30 +62,36 @@ export async function waitForStored(
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;
-    const poll = async (what: string, done: () => Promise<boolean>) => {
+    const poll = async (what: () => string, done: () => Promise<boolean>) => {
       while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`${what} after ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`${what()} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
     let committed = 0;
     if (records !== undefined)
-      await poll(`only ${committed} of ${records} records committed by the projector`, async () => {
-        const { rows } = await client.query<{ records: number }>(
-          'SELECT coalesce(sum(next_offset), 0)::float8 AS records FROM projector_offsets',
-        );
-        committed = rows[0].records;
-        return committed >= records;
-      });
-    let count = 0;
-    await poll(`only ${count} of ${expected} events stored`, async () => {
-      const { rows } = await client.query<{ count: number }>(
-        'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
-        [orgId],
+      await poll(
+        () => `only ${committed} of ${records} records committed by the projector`,
+        async () => {
+          const { rows } = await client.query<{ records: number }>(
+            'SELECT coalesce(sum(next_offset), 0)::float8 AS records FROM projector_offsets',
+          );
+          committed = rows[0].records;
+          return committed >= records;
+        },
       );
-      count = rows[0].count;
-      return count >= expected;
-    });
+    let count = 0;
+    await poll(
+      () => `only ${count} of ${expected} events stored`,
+      async () => {
+        const { rows } = await client.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM event_store WHERE org_id = $1',
+          [orgId],
+        );
+        count = rows[0].count;
+        return count >= expected;
+      },
+    );
   } finally {
     await client.end();
   }

@@ -9,6 +9,7 @@ import { benchClient, createRunDatabase, dropRunDatabase } from './bench-databas
 import { BenchStack } from './bench-stack';
 import { rawConsume, rawCopy, rawProduce } from './baselines';
 import { cleaningUp, cleanups } from './cleanups';
+import type { CpuReport } from './cpu-accounting';
 import { CpuSampler, type WatchedProcess } from './cpu-sampler';
 import { DASHBOARD_QUERY, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
@@ -16,7 +17,13 @@ import { historyIndependence } from './history-independence';
 import { ingestThroughput } from './ingest-throughput';
 import { type LargeOrgFailure, largeOrgBench, largeOrgFailure } from './large-org-bench';
 import { rawPipeline } from './pipeline-baseline';
-import { GROUP_DASHBOARD_QUERY, autocannonLoad, pageFirstLoad, uncachedVariables } from './page-load';
+import {
+  GROUP_DASHBOARD_QUERY,
+  type PageFirstLoad,
+  autocannonLoad,
+  pageFirstLoad,
+  uncachedVariables,
+} from './page-load';
 import { projectionLag, syntheticTeams } from './projection-lag';
 import { fillEventStore, rebuildThroughput } from './rebuild-throughput';
 import { type RunFigures, benchResult, renderMarkdown, writeResult } from './report';
@@ -170,7 +177,15 @@ async function measure(
       );
       log(`run ${run}: E5 the leadership page's first load`);
       const e5Sampler = await CpuSampler.start(watched, databaseUrl);
-      const e5 = { ...(await pageFirstLoad(stack, window, pageLoads(options))), cpu: await e5Sampler.stop() };
+      let e5Load: PageFirstLoad;
+      let e5Cpu: CpuReport;
+      try {
+        e5Load = await pageFirstLoad(stack, window, pageLoads(options));
+      } finally {
+        // also when a load fails: the sampler's connection must end before the database is dropped
+        e5Cpu = await e5Sampler.stop();
+      }
+      const e5 = { ...e5Load, cpu: e5Cpu };
       stack.assertRunning();
       // after E3 and E5, whose answers and statement counts are for the synthetic org alone
       log(`run ${run}: E7 history independence`);

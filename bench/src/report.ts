@@ -431,7 +431,7 @@ function renderCpu(result: BenchResult): string[] {
   const all: [string, (r: RunFigures) => CpuReport | undefined][] = [
     ['E1', (r) => r.e1Ingest.cpu],
     ['B4', (r) => r.b4RawPipeline.cpu],
-    ["E5's page loads", (r) => r.e5PageFirstLoad.cpu],
+    ["E5's page loads", (r) => r.e5PageFirstLoad?.cpu],
     ["E6's page loads", (r) => r.e6LargeOrg.pageCpu],
   ];
   const windows = all.filter(([, of]) => runs.some((r) => of(r) !== undefined));

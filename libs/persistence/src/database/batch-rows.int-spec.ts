@@ -130,6 +130,31 @@ describe('a batch of rows as one statement, by JSON or by COPY (PostgreSQL)', ()
     expect(await db.query(sql, params)).toHaveLength(100);
   });
 
+  it('by COPY, fails with the error PostgreSQL raises mid-stream while chunks are queued, without crashing, and the connection serves on', async () => {
+    const batch = new BatchRows('batch_rows_target_batch', COLUMNS, 0);
+    const pad = 'x'.repeat(2_000);
+    // megabytes of rows, the refused value early: PostgreSQL answers while the rest is still queued
+    const big = rows(20_000).map((row, i) =>
+      row.map((v, c) => (c === 2 ? pad : c === 1 && i === 300 ? 'bad' : v)),
+    );
+    await expect(
+      db.transaction(async (tx) => {
+        const { sql, params } = await batch.statement(tx, big, insert);
+        await tx.query(sql, params);
+      }),
+    ).rejects.toThrow(/invalid input syntax for type uuid: "bad"/);
+    // every pooled connection (the failed one among them) still copies and commits
+    await Promise.all(
+      Array.from({ length: 4 }, (_, k) =>
+        db.transaction(async (tx) => {
+          const { sql, params } = await batch.statement(tx, rows(100, 1_000 * (k + 1)), insert);
+          await tx.query(sql, params);
+        }),
+      ),
+    );
+    expect(await stored()).toHaveLength(400);
+  });
+
   it('by COPY, reports a value its type refuses, with where it is, and the transaction fails', async () => {
     const batch = new BatchRows('batch_rows_target_batch', COLUMNS, 0);
     const bad = rows(3);

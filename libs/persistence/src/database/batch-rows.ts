@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -19,26 +20,33 @@ export interface BatchStatement {
  * as COPY's text format would. Small batches travel as one JSON parameter; from COPY_AT_LEAST rows they
  * are COPYed into a temporary table of the connection (emptied at commit) and taken out by the statement
  * itself: for thousands of rows with JSON in them PostgreSQL then spends about half the CPU it spends
- * parsing and casting a JSON parameter.
+ * parsing and casting a JSON parameter. One statement at a time per transaction and BatchRows: the table
+ * is the connection's, and a statement takes all of it.
  */
 export class BatchRows {
+  /** the temporary table's name: its columns in it, so a connection never meets an older shape */
+  readonly table: string;
   private readonly names: string;
   private readonly create: string;
   private readonly fromJson: string;
 
   constructor(
-    readonly table: string,
+    name: string,
     columns: readonly (readonly [name: string, type: string])[],
     private readonly copyAtLeast = COPY_AT_LEAST,
   ) {
+    const shape = createHash('sha256').update(JSON.stringify(columns)).digest('hex').slice(0, 8);
+    const table = `${name}_${shape}`;
+    this.table = table;
     this.names = columns.map(([n]) => n).join(', ');
     // one statement whether or not the table exists: CREATE ... IF NOT EXISTS sends a notice each time
     this.create = `DO $$ BEGIN
       IF to_regclass('pg_temp.${table}') IS NULL THEN
         CREATE TEMP TABLE ${table} (${columns.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DELETE ROWS;
       END IF; END $$`;
+    // jsonb: parsed once, where json's ->> parses the row's text again for every column
     this.fromJson = `(SELECT ${columns.map(([n, t], i) => `(e->>${i})::${t} AS ${n}`).join(', ')}
-                        FROM json_array_elements($1::json) AS e) AS r`;
+                        FROM jsonb_array_elements($1::jsonb) AS e) AS r`;
   }
 
   /**
@@ -71,18 +79,29 @@ export class BatchRows {
     const client = (await runner.connect()) as ClientBase;
     const stream = copyFrom(`COPY ${this.table} (${this.names}) FROM STDIN`);
     client.query(stream);
+    // PostgreSQL's error (a value refused mid-stream) does not end the stream: chunks still queued would
+    // be written to a connection it has let go of (an uncaught TypeError). Destroyed, it drops them.
+    stream.on('error', () => stream.destroy());
     const done = finished(stream);
+    done.catch(() => undefined); // awaited below; handled meanwhile, should it fail between two writes
     let chunk = '';
     const flush = async () => {
       // the next chunk waits for the socket once PostgreSQL is behind
       if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
       chunk = '';
     };
-    for (const row of rows) {
-      chunk += row.map(copyField).join('\t') + '\n';
-      if (chunk.length >= CHUNK_CHARS) await flush();
+    try {
+      for (const row of rows) {
+        chunk += row.map(copyField).join('\t') + '\n';
+        if (chunk.length >= CHUNK_CHARS) await flush();
+      }
+      if (chunk !== '') await flush();
+    } catch (error) {
+      // a COPY left open would hold the connection (and its ROLLBACK) waiting for rows: CopyFail ends it
+      stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      await done.catch(() => undefined);
+      throw error;
     }
-    if (chunk !== '') await flush();
     stream.end();
     await done;
   }

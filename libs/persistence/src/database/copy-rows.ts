@@ -2,13 +2,14 @@ import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export type CopyValue = string | number | boolean | null;
+/** undefined (a field a stored state lacks) is NULL, as JSON.stringify makes it in an array. */
+export type CopyValue = string | number | boolean | null | undefined;
 
 const ESCAPED = /[\\\t\n\r]/;
 
 /** One value in COPY's text format: \N for null, backslash escapes for the characters it gives meaning. */
 export function copyField(value: CopyValue): string {
-  if (value === null) return '\\N';
+  if (value === null || value === undefined) return '\\N';
   const text = String(value);
   // most values (numbers, ids, JSON of plain text) have nothing to escape: skip four passes over them
   return ESCAPED.test(text)

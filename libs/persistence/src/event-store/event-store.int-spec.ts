@@ -3,7 +3,8 @@ import type { AcceptedEvent } from '@orgpulse/contracts';
 import { testEnvironment } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
-import { EventStoreRepository } from './event-store.repository';
+import { COPY_AT_LEAST } from '../database/batch-rows';
+import { type EventToAppend, EventStoreRepository } from './event-store.repository';
 
 describe('the event store (PostgreSQL)', () => {
   let db: DataSource;
@@ -62,59 +63,103 @@ describe('the event store (PostgreSQL)', () => {
     expect(history[1].event).toEqual(blocked('e1', '2026-11-20T09:00:00.000Z'));
   });
 
-  it('keeps every character of an event as sent (what COPY text escapes: backslash, tab, newline, CR)', async () => {
-    const awkward = {
-      ...blocked('e-awkward', '2026-11-18T09:00:00.000Z'),
-      source: 'tab\there\\N',
-      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-      data: {
-        teamId: 'payments',
-        reason: 'dependency',
-        note: 'a\\b\tc\nd\re "quoted" \\N \\\\t ünïcødé 🚀 \u2028',
-        nested: { list: [1, 'x\\y', null, true] },
-      },
-    } as unknown as AcceptedEvent; // any JSON a payload may hold
-    const [appended] = await store.append([
-      { event: awkward, subject: 'team:awkward', partition: 2, offset: '3' },
-    ]);
-    expect(appended.event.id).toBe('e-awkward');
-    const [stored] = await store.readHistories([{ orgId, subject: 'team:awkward' }]);
-    const { traceparent, ...read } = awkward; // histories carry no trace context
-    expect(stored.event).toEqual(read);
-    expect(stored.position).toBe(appended.position);
-    const rows: { traceparent: string }[] = await db.query(
-      `SELECT traceparent FROM event_store WHERE org_id = $1 AND event_id = 'e-awkward'`,
-      [orgId],
-    );
-    expect(rows).toEqual([{ traceparent }]);
-  });
+  // a few events go by JSON; from COPY_AT_LEAST (a transaction's batch padded with other events) by COPY
+  const ways = [
+    ['JSON', 0],
+    ['COPY', COPY_AT_LEAST],
+  ] as const;
+  const padding = (way: string, n: number, prefix: string): EventToAppend[] =>
+    Array.from({ length: n }, (_, i) => ({
+      event: blocked(`${way}-${prefix}-pad-${i}`, '2026-11-01T09:00:00.000Z'),
+      subject: `team:${way}-padding`,
+      partition: 0,
+      offset: String(1_000 + i),
+    }));
+  const append = (batch: EventToAppend[]) =>
+    db.transaction((tx) => new EventStoreRepository(tx).append(batch));
 
-  it('appends two batches in one transaction, each returning only its own new events', async () => {
-    const ids = await db.transaction(async (tx) => {
-      const tracked = new EventStoreRepository(tx);
-      const one = await tracked.append([
-        { event: blocked('t1', '2026-11-10T09:00:00.000Z'), subject: 'team:tx', partition: 0, offset: '10' },
+  it.each(ways)(
+    'by %s, keeps every character of an event as sent (what COPY text escapes: backslash, tab, newline, CR)',
+    async (way, pad) => {
+      const id = `${way}-awkward`;
+      const awkward = {
+        ...blocked(id, '2026-11-18T09:00:00.000Z'),
+        source: 'tab\there\\N',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        data: {
+          teamId: 'payments',
+          reason: 'dependency',
+          note: 'a\\b\tc\nd\re "quoted" \\N \\\\t ünïcødé 🚀 \u2028 ',
+          empty: '',
+          nested: { list: [1, 'x\\y', null, true, 1.5e-7] },
+        },
+      } as unknown as AcceptedEvent; // any JSON a payload may hold
+      const appended = await append([
+        { event: awkward, subject: `team:${id}`, partition: 2, offset: '3' },
+        ...padding(way, pad, 'awkward'),
       ]);
-      const two = await tracked.append([
-        { event: blocked('t1', '2026-11-10T09:00:00.000Z'), subject: 'team:tx', partition: 0, offset: '11' },
-        { event: blocked('t2', '2026-11-11T09:00:00.000Z'), subject: 'team:tx', partition: 0, offset: '12' },
-      ]);
-      return [one.map((e) => e.event.id), two.map((e) => e.event.id)];
-    });
-    expect(ids).toEqual([['t1'], ['t2']]);
-    const history = await store.readHistories([{ orgId, subject: 'team:tx' }]);
-    expect(history.map((e) => e.event.id)).toEqual(['t1', 't2']);
-  });
+      expect(appended).toHaveLength(1 + pad);
+      const [stored] = await store.readHistories([{ orgId, subject: `team:${id}` }]);
+      const { traceparent, ...read } = awkward; // histories carry no trace context
+      expect(stored.event).toEqual(read);
+      expect(stored.position).toBe(appended[0].position);
+      const rows: { traceparent: string }[] = await db.query(
+        `SELECT traceparent FROM event_store WHERE org_id = $1 AND event_id = $2`,
+        [orgId, id],
+      );
+      expect(rows).toEqual([{ traceparent }]);
+    },
+  );
 
-  it('keeps the first of two events with one id in a batch', async () => {
-    const first = blocked('dup', '2026-11-12T09:00:00.000Z');
+  it.each(ways)(
+    'by %s, appends two batches in one transaction, each returning only its own new events',
+    async (way, pad) => {
+      const [t1, t2] = [`${way}-t1`, `${way}-t2`];
+      const ids = await db.transaction(async (tx) => {
+        const tracked = new EventStoreRepository(tx);
+        const one = await tracked.append([
+          {
+            event: blocked(t1, '2026-11-10T09:00:00.000Z'),
+            subject: `team:${way}-tx`,
+            partition: 0,
+            offset: '10',
+          },
+          ...padding(way, pad, 'one'),
+        ]);
+        const two = await tracked.append([
+          {
+            event: blocked(t1, '2026-11-10T09:00:00.000Z'),
+            subject: `team:${way}-tx`,
+            partition: 0,
+            offset: '11',
+          },
+          {
+            event: blocked(t2, '2026-11-11T09:00:00.000Z'),
+            subject: `team:${way}-tx`,
+            partition: 0,
+            offset: '12',
+          },
+          ...padding(way, pad, 'two'),
+        ]);
+        return [one.map((e) => e.event.id), two.map((e) => e.event.id)];
+      });
+      expect(ids[0]).toEqual([t1, ...padding(way, pad, 'one').map((e) => e.event.id)]);
+      expect(ids[1]).toEqual([t2, ...padding(way, pad, 'two').map((e) => e.event.id)]);
+      const history = await store.readHistories([{ orgId, subject: `team:${way}-tx` }]);
+      expect(history.map((e) => e.event.id)).toEqual([t1, t2]);
+    },
+  );
+
+  it.each(ways)('by %s, keeps the first of two events with one id in a batch', async (way, pad) => {
+    const first = blocked(`${way}-dup`, '2026-11-12T09:00:00.000Z');
     const second = { ...first, data: { teamId: 'payments', reason: 'capacity' } } as unknown as AcceptedEvent;
-    const appended = await store.append([
-      { event: first, subject: 'team:dup', partition: 0, offset: '20' },
-      { event: second, subject: 'team:dup', partition: 0, offset: '21' },
+    const appended = await append([
+      { event: first, subject: `team:${way}-dup`, partition: 0, offset: '20' },
+      ...padding(way, pad, 'dup'),
+      { event: second, subject: `team:${way}-dup`, partition: 0, offset: '21' },
     ]);
-    expect(appended.map((e) => e.event.data)).toEqual([first.data]);
-    const [stored] = await store.readHistories([{ orgId, subject: 'team:dup' }]);
+    expect(appended.filter((e) => e.event.id === first.id).map((e) => e.event.data)).toEqual([first.data]);
+    const [stored] = await store.readHistories([{ orgId, subject: `team:${way}-dup` }]);
     expect(stored.event.data).toEqual(first.data);
   });
 
@@ -124,7 +169,8 @@ describe('the event store (PostgreSQL)', () => {
   ])('refuses %s: the store is append-only', async (_op, sql) => {
     await expect(db.query(sql, [orgId])).rejects.toThrow(/event_store is append-only/);
     const rows: unknown[] = await db.query('SELECT 1 FROM event_store WHERE org_id = $1', [orgId]);
-    expect(rows).toHaveLength(6);
+    // e1 and e2, then per way the awkward one, t1, t2 and the first dup, each batch with its padding
+    expect(rows).toHaveLength(2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0));
   });
 
   it('refuses TRUNCATE', async () => {

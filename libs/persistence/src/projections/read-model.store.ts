@@ -265,49 +265,23 @@ export class ReadModelStore {
     rows: { heads: readonly HeadRow[]; weeks: readonly WeekRow[]; links: readonly LinkRow[] },
     version: number,
   ): Promise<void> {
-    const extra = this.columns.map(([name]) => name);
+    const names = (columns: readonly (readonly [string, string])[]) => columns.map(([name]) => name);
     if (rows.heads.length > 0)
       await sink.write(
         this.tables.head,
-        ['org_id', 'subject_id', 'state', 'last_at_ms', 'last_position', 'version', ...extra],
-        rows.heads.map((r) => [
-          r.orgId,
-          r.subjectId,
-          JSON.stringify(r.state),
-          r.lastAt,
-          r.lastPosition,
-          r.version,
-          ...this.columns.map(([, derive]) => derive(r.state)),
-        ]),
+        names(this.headColumns()),
+        rows.heads.map((r) => this.headRecord(r)),
       );
     if (rows.weeks.length > 0 && this.tables.weeks !== undefined)
       await sink.write(
         this.tables.weeks,
-        [
-          'org_id',
-          'subject_id',
-          'week_ms',
-          'start_state',
-          'facts',
-          'covers_until_ms',
-          'version',
-          ...this.flags.map(([n]) => n),
-        ],
-        rows.weeks.map((r) => [
-          r.orgId,
-          r.subjectId,
-          r.week,
-          JSON.stringify(r.start),
-          JSON.stringify(toStored(r.facts)),
-          r.coversUntil,
-          version,
-          ...this.flags.map(([, flag]) => flag(r.start, r.facts)),
-        ]),
+        names(this.weekColumns()),
+        rows.weeks.map((r) => this.weekRecord(r, version)),
       );
     if (rows.links.length > 0 && this.tables.links !== undefined)
       await sink.write(
         this.tables.links,
-        ['org_id', 'link_id', 'subject_id'],
+        names(LINK_COLUMNS),
         rows.links.map((r) => [r.orgId, r.linkId, r.subjectId]),
       );
   }
