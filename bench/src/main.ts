@@ -24,6 +24,7 @@ import {
   pageFirstLoad,
   uncachedVariables,
 } from './page-load';
+import { processSettled } from './process-settled';
 import { projectionLag, syntheticTeams } from './projection-lag';
 import { fillEventStore, rebuildThroughput } from './rebuild-throughput';
 import { type RunFigures, benchResult, renderMarkdown, writeResult } from './report';
@@ -175,6 +176,15 @@ async function measure(
       const uncached = await autocannonLoad(stack, UNCACHED_CLIENTS, options.dashboardSeconds, (n) =>
         JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, window, groups) }),
       );
+      // autocannon stopped with E3-uncached's requests in flight: the API computes them on, and E5's
+      // first loads would share it with them
+      const api = stack.appProcesses().find((p) => p.group === 'api');
+      if (api !== undefined) {
+        const { settled, waitedMs } = await processSettled(api.pid);
+        log(
+          `run ${run}: the API ${settled ? 'settled' : 'was still busy'} ${Math.round(waitedMs)} ms after E3-uncached`,
+        );
+      }
       log(`run ${run}: E5 the leadership page's first load`);
       const e5Sampler = await CpuSampler.start(watched, databaseUrl);
       let e5Load: PageFirstLoad;

@@ -53,7 +53,7 @@ export const answered = (body: string): boolean => body.startsWith('{"data"') &&
  * whose answers differ; the same query again is checked once before).
  */
 export async function autocannonLoad(
-  stack: BenchStack,
+  stack: Pick<BenchStack, 'url' | 'org'>,
   clients: number,
   seconds: number,
   body: (n: number) => string,

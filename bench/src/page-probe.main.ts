@@ -11,15 +11,17 @@ import {
   TEAMS_PAGE_SIZE,
 } from '../../apps/api/page/src/queries';
 import { post } from './http-client';
-import { GROUP_DASHBOARD_QUERY, uncachedVariables } from './page-load';
+import { DASHBOARD_QUERY } from './dashboard-load';
+import { GROUP_DASHBOARD_QUERY, autocannonLoad, uncachedVariables } from './page-load';
 import { largeOrgGroupIds } from './large-org';
+import { processSettled } from './process-settled';
 
 /**
  * Measures the API alone on a kept database (see large-org-keep.main.ts), through a proxy that counts its
  * statements: each page query alone (time, the API's CPU, statements, bytes), then whole page loads as E5
  * sends them, then optionally serial E3-uncached requests. Not part of the bench's record.
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
- * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), UNCACHED_FIRST (1: the uncached requests before the page loads), SLOW_MS (an uncached
+ * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), CACHED_FIRST (seconds of E3's cached load at 16 and 50 clients before anything else), UNCACHED_FIRST (1: the uncached requests before the page loads), UNCACHED_LOAD (seconds of E3-uncached's autocannon load before the page loads, then the API settles as in the bench unless SETTLE=0), SLOW_MS (an uncached
  * request slower than this is printed with its variables), DEADLINE (ms), NODE_ARGS (the API's node flags), DUMP
  * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
  */
@@ -133,7 +135,33 @@ async function main() {
       );
     }
   };
+  // as the bench's E3 before E5: the year's dashboard (cached) at 16 then 50 clients, CACHED_FIRST seconds each
+  const cachedFirst = Number(process.env.CACHED_FIRST ?? 0);
+  if (cachedFirst > 0) {
+    const target = { url: () => url, org: { ...setup.org, orgId: '', ingestKey: '' } };
+    const year = { from: setup.start, to: new Date(yearTo).toISOString() };
+    const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: { window: year } });
+    for (const clients of [16, 50]) {
+      const load = await autocannonLoad(target, clients, cachedFirst, () => body);
+      console.log(`cached first, ${clients} clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s`);
+    }
+  }
   if (process.env.UNCACHED_FIRST === '1') await runUncached();
+  // as the bench's E3-uncached right before E5: autocannon for that many seconds, ended with requests in flight
+  const uncachedLoad = Number(process.env.UNCACHED_LOAD ?? 0);
+  if (uncachedLoad > 0) {
+    const target = { url: () => url, org: { ...setup.org, orgId: '', ingestKey: '' } };
+    const groups = setup.groups ?? [null, ...largeOrgGroupIds({ groups: setup.size?.groups ?? 0 })];
+    const year = { from: setup.start, to: new Date(yearTo).toISOString() };
+    const load = await autocannonLoad(target, 16, uncachedLoad, (n) =>
+      JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, year, groups) }),
+    );
+    console.log(`uncached load, 16 clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s`);
+    if (process.env.SETTLE !== '0') {
+      const { settled, waitedMs } = await processSettled(api.pid);
+      console.log(`the API ${settled ? 'settled' : 'was still busy'} ${Math.round(waitedMs)} ms after it`);
+    }
+  }
   const loads = Number(loadsArg ?? 3);
   if (process.env.SEPARATE !== '0')
     for (let i = 0; i < Number(process.env.SEPARATE ?? 2); i++)
