@@ -79,11 +79,16 @@ describe('a 3-node Kafka cluster', () => {
     await eventually(async () =>
       expect((await replicasOf(durable)).map((p) => p.replicas.length)).toEqual([3, 3, 3]),
     );
-    expect(await minInsyncReplicas(durable)).toEqual({ value: '2', source: TOPIC_CONFIG });
+    // and its configs: DescribeConfigs goes to any broker, which may not host the topic yet either
+    await eventually(async () =>
+      expect(await minInsyncReplicas(durable)).toEqual({ value: '2', source: TOPIC_CONFIG }),
+    );
     await eventually(async () =>
       expect((await replicasOf(pair)).map((p) => p.replicas.length)).toEqual([2, 2]),
     );
-    expect(await minInsyncReplicas(pair)).toEqual({ value: '1', source: TOPIC_CONFIG });
+    await eventually(async () =>
+      expect(await minInsyncReplicas(pair)).toEqual({ value: '1', source: TOPIC_CONFIG }),
+    );
   });
 
   it('reports, once, an existing topic with fewer replicas or a lower min.insync.replicas', async () => {
