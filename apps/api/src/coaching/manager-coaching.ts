@@ -31,9 +31,8 @@ export function managerCoachingOf(
       ctx.people.reportsOf(managerId, at),
       ctx.coaching.heldIn(managerId, from, to),
     ]);
-    const coached = await Promise.all(
-      reports.map(async (personId) => ({ personId, coaching: await ctx.coaching.coachingOf(personId, at) })),
-    );
+    const coachings = await ctx.coaching.coachingsOf(reports, at);
+    const coached = reports.map((personId, i) => ({ personId, coaching: coachings[i] }));
     const figures = managerCoaching(coached, held);
     return {
       ...figures,

@@ -24,7 +24,6 @@ export async function personOf(ctx: RequestContext, id: string): Promise<Person>
 
 /** A person's direct reports at `at` as people, once per request (the managers list computes them for its page). */
 export const reportsAt = (ctx: RequestContext, id: string, at: number): Eventually<Person[]> =>
-  ctx.memo.get(`reports\u0000${id}\u0000${at}`, async () => {
-    const ids = await ctx.people.reportsOf(id, at);
-    return Promise.all(ids.map((report) => personOf(ctx, report)));
-  });
+  ctx.memo.get(`reports\u0000${id}\u0000${at}`, async () =>
+    (await ctx.people.reportHeadsOf(id, at)).map((view) => asPerson(view.subjectId, view)),
+  );

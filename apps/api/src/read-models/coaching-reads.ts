@@ -44,7 +44,9 @@ export class CoachingReads {
       const bySpan = new Map<string, string[]>();
       for (const key of keys) {
         const [id, span] = key.split('\u0000');
-        bySpan.set(span, [...(bySpan.get(span) ?? []), id]);
+        const ids = bySpan.get(span);
+        if (ids === undefined) bySpan.set(span, [id]);
+        else ids.push(id);
       }
       const found = new Map<string, HeldOneOnOnes>();
       for (const [span, ids] of bySpan) {
@@ -59,6 +61,18 @@ export class CoachingReads {
 
   /** A person's coaching at asOf: null without a plan then. */
   coachingOf(personId: string, asOf: number): Promise<PersonCoaching | null> {
+    return this.coachingLoader(asOf).load(personId);
+  }
+
+  /** Each of these people's coaching at asOf, in their order, from one batch. */
+  async coachingsOf(personIds: readonly string[], asOf: number): Promise<(PersonCoaching | null)[]> {
+    return (await this.coachingLoader(asOf).loadMany(personIds)).map((coaching) => {
+      if (coaching instanceof Error) throw coaching;
+      return coaching;
+    });
+  }
+
+  private coachingLoader(asOf: number): DataLoader<string, PersonCoaching | null> {
     let loader = this.coachingAt.get(asOf);
     if (loader === undefined) {
       loader = new DataLoader(
@@ -70,7 +84,7 @@ export class CoachingReads {
       );
       this.coachingAt.set(asOf, loader);
     }
-    return loader.load(personId);
+    return loader;
   }
 
   /** How many 1:1s a manager held in [from, to), and how many of them recorded a level. */

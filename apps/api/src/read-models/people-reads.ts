@@ -29,6 +29,7 @@ export class PeopleReads {
   private readonly latestMet = new Map<string, DataLoader<string, Record<string, number>>>();
   private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
+  private readonly reportHeads = new Map<number, DataLoader<string, PersonView[]>>();
 
   constructor(
     db: Queryable,
@@ -82,33 +83,81 @@ export class PeopleReads {
     if (loader === undefined) {
       loader = new DataLoader(
         async (ids) => {
-          const [now, later] = await Promise.all([
-            this.people.columnWhere(this.orgId, 'manager_id', ids),
-            this.people.linkedHeadsAfter(this.orgId, ids, t),
-          ]);
-          const candidates = new Map<string, { subjectId: string; lastAt: number; managerId: string | null }>(
-            now.map((p) => [p.subjectId, { subjectId: p.subjectId, lastAt: p.lastAt, managerId: p.value }]),
-          );
-          for (const view of later)
-            candidates.set(view.subjectId, {
-              subjectId: view.subjectId,
-              lastAt: view.lastAt,
-              managerId: null,
-            });
-          const byManager = new Map<string, string[]>();
-          for (const [person, manager] of await this.managersAt([...candidates.values()], t)) {
-            if (manager === null) continue;
-            const reports = byManager.get(manager);
-            if (reports === undefined) byManager.set(manager, [person]);
-            else reports.push(person);
-          }
-          return ids.map((id) => (byManager.get(id) ?? []).sort());
+          const now = await this.people.columnWhere(this.orgId, 'manager_id', ids);
+          const byManager = await this.reportsByManager(ids, t, now);
+          return ids.map((id) => (byManager.get(id) ?? []).map((report) => report.subjectId).sort());
         },
         { batchScheduleFn: this.batchScheduleFn },
       );
       this.reports.set(t, loader);
     }
     return loader.load(managerId);
+  }
+
+  /**
+   * reportsOf with each report's head, read in the same statement as the reporting lines: what a list
+   * of people needs (thousands of reports on a page of managers), without a second read of their heads.
+   */
+  reportHeadsOf(managerId: string, t: number): Promise<PersonView[]> {
+    let loader = this.reportHeads.get(t);
+    if (loader === undefined) {
+      loader = new DataLoader(
+        async (ids) => {
+          const now = (await this.people.headsWhere(this.orgId, 'manager_id', ids)).map((view) => ({
+            subjectId: view.subjectId,
+            lastAt: view.lastAt,
+            value: view.state.managerId,
+            view,
+          }));
+          const byManager = await this.reportsByManager(ids, t, now);
+          const byId = (a: PersonView, b: PersonView) =>
+            a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0;
+          return ids.map((id) =>
+            (byManager.get(id) ?? []).flatMap((report) => (report.view ? [report.view] : [])).sort(byId),
+          );
+        },
+        { batchScheduleFn: this.batchScheduleFn },
+      );
+      this.reportHeads.set(t, loader);
+    }
+    return loader.load(managerId);
+  }
+
+  /**
+   * The reports at t of each of these managers: `now`, the people whose manager is one of them now, and,
+   * of everyone who ever reported to one of them, those changed after t (read as of t).
+   */
+  private async reportsByManager(
+    ids: readonly string[],
+    t: number,
+    now: readonly { subjectId: string; lastAt: number; value: string | null; view?: PersonView }[],
+  ): Promise<Map<string, { subjectId: string; view?: PersonView }[]>> {
+    const later = await this.people.linkedHeadsAfter(this.orgId, ids, t);
+    const candidates = new Map<
+      string,
+      { subjectId: string; lastAt: number; managerId: string | null; view?: PersonView }
+    >(
+      now.map((p) => [
+        p.subjectId,
+        { subjectId: p.subjectId, lastAt: p.lastAt, managerId: p.value, view: p.view },
+      ]),
+    );
+    for (const view of later)
+      candidates.set(view.subjectId, {
+        subjectId: view.subjectId,
+        lastAt: view.lastAt,
+        managerId: null,
+        view,
+      });
+    const byManager = new Map<string, { subjectId: string; view?: PersonView }[]>();
+    for (const [person, manager] of await this.managersAt([...candidates.values()], t)) {
+      if (manager === null) continue;
+      const report = { subjectId: person, view: candidates.get(person)?.view };
+      const reports = byManager.get(manager);
+      if (reports === undefined) byManager.set(manager, [report]);
+      else reports.push(report);
+    }
+    return byManager;
   }
 
   /**

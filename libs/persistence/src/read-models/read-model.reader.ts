@@ -190,6 +190,16 @@ export class ReadModelReader<Head, Data> {
     );
   }
 
+  /** The heads whose column is one of these values (by the column's index): the subjects and their state at once. */
+  async headsWhere(orgId: string, column: string, values: readonly string[]): Promise<HeadView<Head>[]> {
+    if (values.length === 0) return [];
+    const c = this.column(column);
+    return this.selectHeads(
+      `SELECT ${HEAD} FROM ${this.tables.head} WHERE org_id = $1 AND ${oneOf(c, '$2', values)}`,
+      [orgId, values],
+    );
+  }
+
   /**
    * Some head columns of these subjects, with their latest fact's time, without their state: what a
    * membership needs of thousands of subjects (their state sent and parsed cost ten times the bytes).
