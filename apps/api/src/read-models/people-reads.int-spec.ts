@@ -78,11 +78,19 @@ describe("a manager's reports as people: their heads read with the reporting lin
     },
   );
 
-  it('given a page of managers, when their reports are asked as people, then no statement reads the reports’ heads by id', async () => {
+  it('given a page of managers, when their reports are asked as people, then no statement reads the reports’ heads by id, and the heads read serve the request', async () => {
     const { reads, sent } = counted();
-    await Promise.all([reads.reportHeadsOf('m1', THEN), reads.reportHeadsOf('m2', THEN)]);
+    const [m1, m2, none, unknown] = await Promise.all([
+      reads.reportHeadsOf('m1', THEN),
+      reads.reportHeadsOf('m2', THEN),
+      reads.reportHeadsOf('p1', THEN),
+      reads.reportHeadsOf('nobody', THEN),
+    ]);
+    expect([none, unknown]).toEqual([[], []]);
     // the reporting lines with their heads, the people changed since THEN, and those people's weeks
     expect(sent).toHaveLength(3);
     expect(sent.filter((sql) => /subject_id (= ANY|IN \(SELECT unnest)/.test(sql))).toEqual([]);
+    for (const view of [...m1, ...m2]) expect(await reads.heads.load(view.subjectId)).toBe(view);
+    expect(sent).toHaveLength(3);
   });
 });

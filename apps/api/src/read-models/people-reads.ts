@@ -83,7 +83,7 @@ export class PeopleReads {
     if (loader === undefined) {
       loader = new DataLoader(
         async (ids) => {
-          const now = await this.people.columnWhere(this.orgId, 'manager_id', ids);
+          const now = this.people.columnWhere(this.orgId, 'manager_id', ids);
           const byManager = await this.reportsByManager(ids, t, now);
           return ids.map((id) => (byManager.get(id) ?? []).map((report) => report.subjectId).sort());
         },
@@ -97,24 +97,30 @@ export class PeopleReads {
   /**
    * reportsOf with each report's head, read in the same statement as the reporting lines: what a list
    * of people needs (thousands of reports on a page of managers), without a second read of their heads.
+   * The heads it reads serve the request's later asks of them (`heads`). Its own read of the lines: a
+   * projection committed between it and reportsOf's may show in one and not yet in the other.
    */
   reportHeadsOf(managerId: string, t: number): Promise<PersonView[]> {
     let loader = this.reportHeads.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
         async (ids) => {
-          const now = (await this.people.headsWhere(this.orgId, 'manager_id', ids)).map((view) => ({
-            subjectId: view.subjectId,
-            lastAt: view.lastAt,
-            value: view.state.managerId,
-            view,
-          }));
+          const now = this.people.headsWhere(this.orgId, 'manager_id', ids).then((views) =>
+            views.map((view) => ({
+              subjectId: view.subjectId,
+              lastAt: view.lastAt,
+              value: view.state.managerId,
+              view,
+            })),
+          );
           const byManager = await this.reportsByManager(ids, t, now);
           const byId = (a: PersonView, b: PersonView) =>
             a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0;
-          return ids.map((id) =>
+          const views = ids.map((id) =>
             (byManager.get(id) ?? []).flatMap((report) => (report.view ? [report.view] : [])).sort(byId),
           );
+          for (const view of views.flat()) this.heads.prime(view.subjectId, view);
+          return views;
         },
         { batchScheduleFn: this.batchScheduleFn },
       );
@@ -124,15 +130,17 @@ export class PeopleReads {
   }
 
   /**
-   * The reports at t of each of these managers: `now`, the people whose manager is one of them now, and,
-   * of everyone who ever reported to one of them, those changed after t (read as of t).
+   * The reports at t of each of these managers: `reading`, the people whose manager is one of them now,
+   * and, of everyone who ever reported to one of them, those changed after t (read as of t), read at once.
    */
   private async reportsByManager(
     ids: readonly string[],
     t: number,
-    now: readonly { subjectId: string; lastAt: number; value: string | null; view?: PersonView }[],
+    reading: Promise<
+      readonly { subjectId: string; lastAt: number; value: string | null; view?: PersonView }[]
+    >,
   ): Promise<Map<string, { subjectId: string; view?: PersonView }[]>> {
-    const later = await this.people.linkedHeadsAfter(this.orgId, ids, t);
+    const [now, later] = await Promise.all([reading, this.people.linkedHeadsAfter(this.orgId, ids, t)]);
     const candidates = new Map<
       string,
       { subjectId: string; lastAt: number; managerId: string | null; view?: PersonView }
