@@ -82,6 +82,7 @@ runService('orgpulse-api', async () => {
     });
   // the API cache's budget and use, on the process's /metrics
   telemetry.metrics.adopt(new ApiMetrics(cache).registry);
+  telemetry.metrics.adopt(alertChanges.registry);
   await serveService(
     ApiModule.with({
       db,

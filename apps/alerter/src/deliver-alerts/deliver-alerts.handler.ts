@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
+import { ALERT_ORG_HEADER, CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
 import { type Logger, type SecretBox, describeError, traceHeaders } from '@orgpulse/platform';
@@ -80,7 +80,11 @@ export class DeliverAlertsHandler {
           messages: deliveries.map((delivery) => ({
             key: delivery.payload.alert.id,
             value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
-            headers: { 'content-type': CLOUDEVENTS_JSON, ...traceHeadersOf(delivery) },
+            headers: {
+              'content-type': CLOUDEVENTS_JSON,
+              [ALERT_ORG_HEADER]: delivery.payload.alert.orgId,
+              ...traceHeadersOf(delivery),
+            },
           })),
         }),
         KAFKA_SEND_TIMEOUT_MS,

@@ -22,7 +22,7 @@ import { GraphQLJSONObject } from '../graphql/json-object.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { ALERTS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
 import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
-import { ALERT_CHANGED, AlertChanges } from './alert-changes';
+import { AlertChanges } from './alert-changes';
 import type { RequestContext } from '../graphql/request-context';
 import { allTeams } from '../overview/org-figures';
 import { DateTime } from '../graphql/date-time.scalar';
@@ -66,8 +66,8 @@ export class AlertsResolver {
     }),
   })
   @Access({ roles: ['viewer', 'admin'], groupScoped: 'subtree' })
-  alertChanged() {
-    return this.changes.pubsub.asyncIterableIterator(ALERT_CHANGED);
+  alertChanged(@Context() ctx: RequestContext) {
+    return this.changes.changesOf(ctx.orgId);
   }
 
   @Query(() => [AlertModel], {
