@@ -41,6 +41,21 @@ function parse(value: unknown, node?: ValueNode): Date {
   return new Date(parsed.ms);
 }
 
+// A large answer repeats few instants (thousands of teams' same week starts): toISOString was a tenth
+// of serialising one, so the latest instants' strings are kept (a bounded map, emptied when full)
+const RECENT_INSTANTS = 4_096;
+const recentIso = new Map<number, string>();
+
+function isoOf(ms: number): string {
+  let iso = recentIso.get(ms);
+  if (iso === undefined) {
+    if (recentIso.size >= RECENT_INSTANTS) recentIso.clear();
+    iso = new Date(ms).toISOString();
+    recentIso.set(ms, iso);
+  }
+  return iso;
+}
+
 /**
  * DateTime (contract §11): an RFC 3339 timestamp with an offset, within the years 0001..9999, and
  * nothing else. Anything else is refused with BAD_USER_INPUT before a resolver runs, never read as
@@ -53,9 +68,10 @@ export const DateTime = new GraphQLScalarType<Date, string>({
     '(years 0001 to 9999); answered in UTC with milliseconds',
   serialize(value) {
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-    if (date === undefined || Number.isNaN(date.getTime()))
+    const ms = date?.getTime();
+    if (ms === undefined || Number.isNaN(ms))
       throw new GraphQLError(`DateTime cannot represent ${shown(value)}`);
-    return date.toISOString();
+    return isoOf(ms);
   },
   parseValue: (value) => parse(value),
   parseLiteral(node) {

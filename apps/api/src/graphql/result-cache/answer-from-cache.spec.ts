@@ -7,11 +7,12 @@ import { answerFromCache } from './answer-from-cache';
 const versions = { listening: true, of: () => 0, epochOf: () => 0 } as unknown as OrgDataVersions;
 const query = '{ teams { id } }';
 
-type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type Hook = (request: FastifyRequest, reply: FastifyReply, payload?: unknown) => Promise<unknown>;
 
 describe('answering a cached result over HTTP before Apollo', () => {
   let store: ApiCache;
-  let hook: Hook;
+  let cache: ResultCache;
+  let hooks: Record<string, Hook>;
 
   /** What the preHandler hook wrote, or 'apollo' when it let the route (Apollo) answer. */
   const serve = async (
@@ -34,17 +35,18 @@ describe('answering a cached result over HTTP before Apollo', () => {
       routeOptions: { url: '/graphql' },
       principal: { orgId: 'org-a', role: 'viewer', groupId },
     } as unknown as FastifyRequest;
-    await hook(request, reply);
+    await hooks.preHandler(request, reply);
     return sent ?? 'apollo';
   };
 
   beforeEach(() => {
     store = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000 });
-    const cache = new ResultCache(versions, store);
+    cache = new ResultCache(versions, store);
     cache.lead(cache.keyOf({ orgId: 'org-a', groupId: null, query, variables: {} }), 'org-a')!(
       JSON.stringify({ data: { teams: [] } }),
     );
-    const fastify = { addHook: (_name: string, registered: Hook) => (hook = registered) };
+    hooks = {};
+    const fastify = { addHook: (name: string, registered: Hook) => (hooks[name] = registered) };
     answerFromCache(fastify as unknown as FastifyInstance, cache, '/graphql');
   });
   afterEach(() => store.stop());
@@ -72,5 +74,40 @@ describe('answering a cached result over HTTP before Apollo', () => {
     ['variables that are not an object go to Apollo', { query, variables: [1] }, {}, 'apollo'],
   ])('%s', async (_case, body, options, expected) => {
     expect(await serve(body, options)).toBe(expected);
+  });
+
+  describe("storing Apollo's bytes of a computed answer (onSend), not a second serialisation", () => {
+    const other = '{ teams { id name } }';
+    const computed = async (status: number, payload: unknown, settle: string[]) => {
+      const key = cache.keyOf({ orgId: 'org-a', groupId: null, query: other, variables: {} });
+      const stored: (string | undefined)[] = [];
+      const lead = cache.lead(key, 'org-a')!;
+      const request = {
+        resultCacheFill: (body: string | undefined) => (stored.push(body), lead(body)),
+      } as unknown as FastifyRequest;
+      const reply = { statusCode: status } as unknown as FastifyReply;
+      for (const name of settle) {
+        const returned = await hooks[name](request, reply, payload);
+        // onSend passes the payload on unchanged
+        if (name === 'onSend') expect(returned).toBe(payload);
+      }
+      return stored;
+    };
+
+    it('a 200 answer is stored as sent, once, and answers the next request', async () => {
+      const sentByApollo = '{"data":{"teams":[{"id":"t1","name":"A"}]}}\n';
+      expect(await computed(200, sentByApollo, ['onSend', 'onResponse'])).toEqual([sentByApollo]);
+      expect(await serve({ query: other, variables: {} })).toBe(sentByApollo);
+    });
+
+    it.each<[string, number, unknown, string[]]>([
+      ['an error status', 500, '{"errors":[]}', ['onSend', 'onResponse']],
+      ['a streamed body', 200, { pipe: () => undefined }, ['onSend', 'onResponse']],
+      ['a reply that never reached onSend', 200, undefined, ['onResponse']],
+      ['an aborted request', 200, undefined, ['onRequestAbort', 'onResponse']],
+    ])('%s stores nothing and releases the waiting requests once', async (_case, status, payload, settle) => {
+      expect(await computed(status, payload, settle)).toEqual([undefined]);
+      expect(await serve({ query: other, variables: {} })).toBe('apollo');
+    });
   });
 });

@@ -186,4 +186,21 @@ describe('the result cache plugin', () => {
     await leader.willSendResponse(rc);
     expect((await waiter)?.body.singleResult).toEqual({ data: { computed: teams } });
   });
+
+  it('over HTTP (a request answer-from-cache saw) stores the bytes Apollo sends, not a serialisation of its own', async () => {
+    const leader = await start();
+    const http: { resultCacheKey: string; resultCacheFill?: (body: string | undefined) => void } = {
+      resultCacheKey: cache.keyOf({ orgId: 'org-a', query: teams, variables: {} }),
+    };
+    const rc = { ...request(teams), contextValue: { ...request(teams).contextValue, req: http } };
+    expect(await leader.responseForOperation(rc)).toBeNull();
+    let answered = false;
+    const waiter = (await start()).responseForOperation(request(teams)).finally(() => (answered = true));
+    await leader.willSendResponse(rc);
+    await new Promise((resolve) => setImmediate(resolve));
+    // the waiting request is answered with the bytes sent, not before
+    expect(answered).toBe(false);
+    http.resultCacheFill!('{"data":{"computed":"as sent"}}\n');
+    expect((await waiter)?.body.singleResult).toEqual({ data: { computed: 'as sent' } });
+  });
 });

@@ -80,11 +80,11 @@ export function resultCachePlugin(cache: ResultCache): ApolloPlugin {
           if (rc.operation?.operation === OperationTypeNode.MUTATION) cache.versions.wrote(orgId);
           if (leading !== undefined) {
             const { body } = rc.response;
-            leading(
-              body.kind !== 'single' || body.singleResult.errors
-                ? undefined
-                : JSON.stringify(body.singleResult),
-            );
+            const http = (rc.contextValue as RequestContext).req;
+            if (body.kind !== 'single' || body.singleResult.errors) leading(undefined);
+            // a request answer-from-cache saw: stored as Apollo sends it (its onSend); else serialised here
+            else if (http?.resultCacheKey !== undefined) http.resultCacheFill = leading;
+            else leading(JSON.stringify(body.singleResult));
             leading = undefined;
           }
           return Promise.resolve();
