@@ -23,7 +23,8 @@ import { processSettled } from './process-settled';
  * node dist/bench/bench/src/page-probe.main.js <org.json> [loads] [profileDir]
  * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), CACHED_FIRST (seconds of E3's cached load at 16 and 50 clients before anything else), UNCACHED_FIRST (1: the uncached requests before the page loads), UNCACHED_LOAD (seconds of E3-uncached's autocannon load before the page loads, then the API settles as in the bench unless SETTLE=0), SLOW_MS (an uncached
  * request slower than this is printed with its variables), DEADLINE (ms), NODE_ARGS (the API's node flags), DUMP
- * (a directory: each answer's body is written there as <query name>.json, the last of each name kept).
+ * (a directory: each answer's body is written there as <query name>.json, the last of each name kept), PAUSE_MS
+ * (before each load: past the result cache's freshness, each load computes what it did).
  */
 async function main() {
   const [file, loadsArg, profileDir] = process.argv.slice(2);
@@ -170,6 +171,8 @@ async function main() {
   let loadsCpuMs = 0;
   let loadsMachineMs = 0;
   for (let i = 0; i <= loads; i++) {
+    if (process.env.PAUSE_MS)
+      await new Promise((resolve) => setTimeout(resolve, Number(process.env.PAUSE_MS)));
     const c0 = cpu();
     const m0 = machineCpu();
     const [first, ...rest] = [
