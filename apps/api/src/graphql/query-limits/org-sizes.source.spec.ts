@@ -30,9 +30,10 @@ describe('org sizes for the cost model', () => {
       },
     } as unknown as DataSource;
     const versions = { listening: true, of: () => version, epochOf: () => 1 } as unknown as OrgDataVersions;
-    const cache = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 60_000, now: () => clock.ms });
+    // the results' cache: its 2 s bound none of the counts
+    const cache = new ApiCache({ maxBytes: 1_000_000, maxAgeMs: 2_000, now: () => clock.ms });
     const source = new OrgSizesSource(db, cache, versions, undefined, {
-      peopleMaxAgeMs: 60_000,
+      maxAgeMs: 60_000,
       maxBytes: 1_000_000,
       now: () => clock.ms,
     });
@@ -93,5 +94,16 @@ describe('org sizes for the cost model', () => {
     grow(7);
     expect((await source.of('org', [])).people).toBe(COUNTS.people + 7);
     expect(countsRead()).toBe(2);
+  });
+
+  it("given teams and a group counted, when asked again past the results' 2 s on the same data version, then nothing is read", async () => {
+    const { source, statements, clock } = given();
+    await source.of('org', ['g-1']);
+    const read = statements.length;
+    clock.ms += 5_000;
+    expect(await source.of('org', ['g-1'])).toEqual({ ...COUNTS, teamsByGroup: { 'g-1': 12 } });
+    clock.ms += 20_000;
+    await source.of('org', ['g-1']);
+    expect(statements).toHaveLength(read);
   });
 });

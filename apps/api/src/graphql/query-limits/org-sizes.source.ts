@@ -9,46 +9,49 @@ const SIZES_BYTES = 512;
 
 export interface OrgSizesOptions {
   /**
-   * How old the counts of people, managers and alerts may be. They only ever shorten a page (a list's
-   * entries are its page or fewer), and counting them takes PostgreSQL about 0.4 s at 200,000 people:
-   * once per data version, a busy org paid that on nearly every page load.
+   * How old the counts may be. People, managers and alerts are kept whatever the data version: they only
+   * ever shorten a page (a list's entries are its page or fewer), and counting them takes PostgreSQL about
+   * 0.4 s at 200,000 people: once per data version, a busy org paid that on nearly every page load. Teams
+   * and groups are kept for their data version only (within this age, not the results' 2 s: at 20,000
+   * teams, counting them again every other page load put 30-110 ms before each query's execution).
    */
-  peopleMaxAgeMs: number;
+  maxAgeMs: number;
   /** Orgs' counts kept at once (least recently used go first). */
   maxBytes: number;
   /** A monotonic clock in ms (tests). */
   now?: () => number;
 }
 
-export const ORG_SIZES_DEFAULTS: OrgSizesOptions = { peopleMaxAgeMs: 60_000, maxBytes: 4 * 1024 * 1024 };
+export const ORG_SIZES_DEFAULTS: OrgSizesOptions = { maxAgeMs: 60_000, maxBytes: 4 * 1024 * 1024 };
 
 /** An org's sizes for the cost of its queries. */
 export class OrgSizesSource {
   private readonly repository: OrgSizesRepository;
-  private readonly peopleCounts: ApiCache;
+  private readonly counts: ApiCache;
 
   constructor(
     db: DataSource,
+    /** The API's cache: without one (API_RESULT_CACHE_MS=0) nothing is kept here either. */
     private readonly cache?: ApiCache,
     private readonly versions?: OrgDataVersions,
     private readonly logger?: Logger,
     options: OrgSizesOptions = ORG_SIZES_DEFAULTS,
   ) {
     this.repository = new OrgSizesRepository(db);
-    this.peopleCounts = new ApiCache({
+    this.counts = new ApiCache({
       maxBytes: options.maxBytes,
-      maxAgeMs: options.peopleMaxAgeMs,
+      maxAgeMs: options.maxAgeMs,
       now: options.now,
     });
   }
 
   /** Orgs whose people counts are held, and their bytes (for /metrics). */
   get held(): { entries: number; bytes: number } {
-    return { entries: this.peopleCounts.entries, bytes: this.peopleCounts.bytes };
+    return { entries: this.counts.entries, bytes: this.counts.bytes };
   }
 
   stop(): void {
-    this.peopleCounts.stop();
+    this.counts.stop();
   }
 
   /**
@@ -58,12 +61,12 @@ export class OrgSizesSource {
    * version, so no request waits on them but an org's first (or the first after a quiet minute).
    */
   async of(orgId: string, groupIds: readonly string[]): Promise<OrgSizes> {
-    const { cache, versions, repository } = this;
+    const { cache, versions, repository, counts } = this;
     if (!cache || !versions?.listening) return repository.sizes(orgId, groupIds);
     const epoch = versions.epochOf(orgId);
     const version = versions.of(orgId);
     const [teams, people, teamsByGroup] = await Promise.all([
-      cache.through(
+      counts.through(
         JSON.stringify(['team counts', orgId, epoch]),
         version,
         () => repository.teamCounts(orgId),
@@ -72,7 +75,7 @@ export class OrgSizesSource {
       this.countPeople(orgId, epoch),
       groupIds.length === 0
         ? {}
-        : cache.through(
+        : counts.through(
             JSON.stringify(['sizes of groups', orgId, epoch, groupIds]),
             version,
             () => repository.teamsByGroup(orgId, groupIds),
@@ -83,17 +86,17 @@ export class OrgSizesSource {
   }
 
   private countPeople(orgId: string, epoch: number): Promise<OrgPeopleCounts> {
-    const key = JSON.stringify([orgId, epoch]);
+    const key = JSON.stringify(['people counts', orgId, epoch]);
     const count = () =>
-      this.peopleCounts.through(
+      this.counts.through(
         key,
         0,
         () => this.repository.peopleCounts(orgId),
         () => SIZES_BYTES,
       );
-    const found = this.peopleCounts.peek<OrgPeopleCounts>(key, 0);
+    const found = this.counts.peek<OrgPeopleCounts>(key, 0);
     if (found === undefined) return count();
-    if (!found.fresh && !this.peopleCounts.isComputing(key))
+    if (!found.fresh && !this.counts.isComputing(key))
       count().catch((error: unknown) =>
         // the counts there were stay until they expire; then a request counts and sees the error
         this.logger?.warn({ orgId, err: describeError(error) }, 'could not count the org for query costs'),
