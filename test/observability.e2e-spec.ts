@@ -245,6 +245,13 @@ describe('observability: metrics, traces and probes of every app', () => {
     expect(valueOf(family(scraped.api, 'orgpulse_cache_entries'), { cache: 'api_results' })).toBeGreaterThan(
       0,
     );
+    const alertRecords = family(scraped.api, 'orgpulse_api_alert_records_total');
+    expect(alertRecords.type).toBe('COUNTER');
+    expect(alertRecords.metrics.map((m) => m.labels?.outcome).sort()).toEqual([
+      'published',
+      'unreadable',
+      'unwatched',
+    ]);
 
     const alerter = Object.fromEntries(scraped.alerter.map((f) => [f.name, f]));
     expect(

@@ -1,4 +1,4 @@
-import { ALERT_ORG_HEADER, CLOUDEVENTS_JSON, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
+import { CLOUDEVENTS_JSON, ORG_HEADER, Topics, toAlertCloudEvent } from '@orgpulse/contracts';
 import type { WebhookTargetPolicy } from '@orgpulse/domain';
 import { AlertOutbox, type OutboxDelivery } from '@orgpulse/persistence';
 import { type Logger, type SecretBox, describeError, traceHeaders } from '@orgpulse/platform';
@@ -82,7 +82,7 @@ export class DeliverAlertsHandler {
             value: JSON.stringify(toAlertCloudEvent(delivery.payload)),
             headers: {
               'content-type': CLOUDEVENTS_JSON,
-              [ALERT_ORG_HEADER]: delivery.payload.alert.orgId,
+              [ORG_HEADER]: delivery.payload.alert.orgId,
               ...traceHeadersOf(delivery),
             },
           })),

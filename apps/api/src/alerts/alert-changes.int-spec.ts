@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ALERT_ORG_HEADER,
+  ORG_HEADER,
   type AlertChanged,
   CLOUDEVENTS_JSON,
   Topics,
@@ -34,21 +34,22 @@ describe('alert changes: each instance reads only the orgs its clients watch', (
   let producer: Producer;
   // one key: every record on one partition, read in the order sent
   const key = randomUUID();
-  const send = (records: { orgHeader?: string; value: string }[]) =>
+  /** `org`: the org header's value (repeated when an array); none when undefined. */
+  const send = (records: { org?: string | string[]; value: string }[]) =>
     producer.send({
       topic: Topics.alerts,
       acks: -1,
-      messages: records.map(({ orgHeader, value }) => ({
+      messages: records.map(({ org, value }) => ({
         key,
         value,
         headers: {
           'content-type': CLOUDEVENTS_JSON,
-          ...(orgHeader === undefined ? {} : { [ALERT_ORG_HEADER]: orgHeader }),
+          ...(org === undefined ? {} : { [ORG_HEADER]: org }),
         },
       })),
     });
   const cloudEvent = (orgId: string, id: string, header = true) => ({
-    ...(header ? { orgHeader: orgId } : {}),
+    ...(header ? { org: orgId } : {}),
     value: JSON.stringify(toAlertCloudEvent(change(orgId, id))),
   });
   const counted = async (): Promise<Record<string, number>> => {
@@ -98,15 +99,21 @@ describe('alert changes: each instance reads only the orgs its clients watch', (
       cloudEvent(other, 'o2'),
       // an older alerter's record: no org header, so it is read as before
       cloudEvent(legacy, 'l1', false),
-      { orgHeader: other, value: 'not json' },
+      { org: other, value: 'not json' },
+      // a watched org's unreadable record is logged and counted, and the next ones still arrive
+      { org: watched, value: 'not json' },
+      // a repeated header names no org: read as without one (a null one too: orgOfHeaders' test)
+      { org: [other, other], value: cloudEvent(other, 'r1').value },
       cloudEvent(watched, 'w2'),
     ]);
-    const seen = [await nextOf(subscription), await nextOf(subscription), await nextOf(subscription)];
-    expect(seen.map((c) => c.alert.id)).toEqual(['w1', 'l1', 'w2']);
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await nextOf(subscription)).alert.id);
+    expect(seen).toEqual(['w1', 'l1', 'r1', 'w2']);
     const after = await counted();
     // other tests' records on the topic can add to the counts, never take from them
     expect(after.unwatched - before.unwatched).toBeGreaterThanOrEqual(3);
-    expect(after.published - before.published).toBeGreaterThanOrEqual(3);
+    expect(after.published - before.published).toBeGreaterThanOrEqual(4);
+    expect(after.unreadable - before.unreadable).toBeGreaterThanOrEqual(1);
 
     await subscription.return!();
     const next = changes.changesOf(later);

@@ -1,4 +1,4 @@
-import { ALERT_ORG_HEADER, type AlertChanged, Topics, alertChangeOf } from '@orgpulse/contracts';
+import { ORG_HEADER, type AlertChanged, Topics, alertChangeOf } from '@orgpulse/contracts';
 import { createKafka } from '@orgpulse/messaging';
 import { type Logger, describeError } from '@orgpulse/platform';
 import { PubSub } from 'graphql-subscriptions';
@@ -7,6 +7,15 @@ import { hostname } from 'node:os';
 import { Counter, Registry } from 'prom-client';
 
 const ALERT_CHANGED = 'alertChanged';
+
+/**
+ * The org a record's header names, or undefined: records of an older alerter carry none, and a header
+ * that is null or repeated (Kafka allows both) names no one org. Those are read as before.
+ */
+export function orgOfHeaders(headers: KafkaMessage['headers']): string | undefined {
+  const org = headers?.[ORG_HEADER];
+  return Buffer.isBuffer(org) || typeof org === 'string' ? org.toString() : undefined;
+}
 
 type Outcome = 'published' | 'unwatched' | 'unreadable';
 
@@ -85,9 +94,8 @@ export class AlertChanges {
   }
 
   private async read(message: KafkaMessage): Promise<Outcome> {
-    const org = message.headers?.[ALERT_ORG_HEADER];
-    // records of an older alerter carry no org header: read them all, as before
-    if (org !== undefined && !this.watchers.has(org.toString())) return 'unwatched';
+    const org = orgOfHeaders(message.headers);
+    if (org !== undefined && !this.watchers.has(org)) return 'unwatched';
     try {
       const change = alertChangeOf(JSON.parse(message.value?.toString() ?? ''));
       if (change === undefined) {

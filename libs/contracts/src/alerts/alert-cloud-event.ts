@@ -3,9 +3,6 @@ import type { AlertChanged } from './alert-changed';
 /** The media type of a structured-mode CloudEvent: the Kafka record's `content-type` header, the webhook's Content-Type. */
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 
-/** The Kafka header that names an alert record's org: readers pass over other orgs' records unparsed. */
-export const ALERT_ORG_HEADER = 'orgpulse-org-id';
-
 /**
  * An alert change as a CloudEvent 1.0 in the JSON format (structured mode), on orgpulse.alerts.v1 and
  * in JSON webhooks. `data` is the change as it was before CloudEvents (type, version, alert), so

@@ -1,6 +1,7 @@
 import {
   type EventEnvelope,
   EVENT_VERSION,
+  ORG_HEADER,
   VALIDATED_BY,
   VALIDATED_HEADER,
   recordKeyOf,
@@ -21,7 +22,7 @@ export function toEventRecord(orgId: string, event: EventEnvelope, ingestedAt: D
     key: recordKeyOf(orgId, event),
     value: json === '{}' ? `{${accepted}` : `${json.slice(0, -1)},${accepted}`,
     headers: {
-      'orgpulse-org-id': orgId,
+      [ORG_HEADER]: orgId,
       'orgpulse-event-type': event.type,
       'orgpulse-event-version': String(EVENT_VERSION),
       [VALIDATED_HEADER]: VALIDATED_BY,
