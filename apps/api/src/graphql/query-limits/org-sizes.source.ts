@@ -45,7 +45,7 @@ export class OrgSizesSource {
     });
   }
 
-  /** Orgs whose people counts are held, and their bytes (for /metrics). */
+  /** Orgs' team and people counts held (two entries an org), and their bytes (for /metrics). */
   get held(): { entries: number; bytes: number } {
     return { entries: this.counts.entries, bytes: this.counts.bytes };
   }
@@ -56,7 +56,8 @@ export class OrgSizesSource {
 
   /**
    * Teams and groups are counted once per data version (aggregates and pairs of teams are costed by
-   * them, so an org grown since is never costed as it was), a group asked for adds its team count; people,
+   * them, so an org grown since is never costed as it was), a group asked for adds its team count (with
+   * the answers, for their 2 s); people,
    * managers and alerts are counted again in the background once half their maximum age, whatever the
    * version, so no request waits on them but an org's first (or the first after a quiet minute).
    */
@@ -73,13 +74,15 @@ export class OrgSizesSource {
         () => SIZES_BYTES,
       ),
       this.countPeople(orgId, epoch),
+      // a few groups' team counts, keyed by the groups asked: with the answers, not where they would push
+      // out orgs' people counts
       groupIds.length === 0
         ? {}
-        : counts.through(
+        : cache.through(
             JSON.stringify(['sizes of groups', orgId, epoch, groupIds]),
             version,
             () => repository.teamsByGroup(orgId, groupIds),
-            (counts) => SIZES_BYTES + 2 * JSON.stringify(counts).length,
+            (byGroup) => SIZES_BYTES + 2 * JSON.stringify(byGroup).length,
           ),
     ]);
     return { ...teams, ...people, teamsByGroup };

@@ -47,6 +47,7 @@ export const cacheRequestOfBody = (request: FastifyRequest): CacheRequest | unde
 /**
  * A cache hit over HTTP is answered once the body is read, after authentication and before Apollo:
  * the stored response bytes are written as they are, with no parsing, validation or serialisation.
+ * A miss the plugin computes is stored as the bytes Apollo sends (onSend).
  */
 export function answerFromCache(fastify: FastifyInstance, cache: ResultCache, path: string): void {
   fastify.addHook('preHandler', async (request, reply) => {

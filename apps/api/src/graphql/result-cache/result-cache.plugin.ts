@@ -55,7 +55,9 @@ const cacheable = (operation: OperationDefinitionNode | undefined): boolean =>
 /**
  * Many leaders open the same dashboards: an org's query result is computed by one request and served
  * to the others (see ResultCache). Hits over HTTP are answered before Apollo with the stored bytes
- * (answer-from-cache); this plugin fills the cache, and answers the requests that got past it.
+ * (answer-from-cache); this plugin leads the computation of the others, and answers the requests that got
+ * past it. What a request over HTTP computed is stored as Apollo sends it (answer-from-cache's onSend),
+ * anything else (a query over a WebSocket) as serialised here.
  */
 export function resultCachePlugin(cache: ResultCache): ApolloPlugin {
   return {
