@@ -12,8 +12,8 @@ export interface OrgSizesOptions {
    * How old the counts may be. People, managers and alerts are kept whatever the data version: they only
    * ever shorten a page (a list's entries are its page or fewer), and counting them takes PostgreSQL about
    * 0.4 s at 200,000 people: once per data version, a busy org paid that on nearly every page load. Teams
-   * and groups are kept for their data version only (within this age, not the results' 2 s: at 20,000
-   * teams, counting them again every other page load put 30-110 ms before each query's execution).
+   * and groups are counted for their data version only, kept within this age, not the results' 2 s (at
+   * 20,000 teams, counting them again every other page load put 30-110 ms before each query's execution).
    */
   maxAgeMs: number;
   /** Orgs' counts kept at once (least recently used go first). */
@@ -56,10 +56,10 @@ export class OrgSizesSource {
 
   /**
    * Teams and groups are counted once per data version (aggregates and pairs of teams are costed by
-   * them, so an org grown since is never costed as it was), a group asked for adds its team count (with
-   * the answers, for their 2 s); people,
-   * managers and alerts are counted again in the background once half their maximum age, whatever the
-   * version, so no request waits on them but an org's first (or the first after a quiet minute).
+   * them, so an org grown since is never costed as it was), a group asked for adds its team count (kept
+   * with the answers, for their 2 s); people, managers and alerts are counted again in the background once
+   * half their maximum age, whatever the version, so no request waits on them but an org's first (or the
+   * first after a quiet minute).
    */
   async of(orgId: string, groupIds: readonly string[]): Promise<OrgSizes> {
     const { cache, versions, repository, counts } = this;
