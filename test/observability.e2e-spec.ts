@@ -183,6 +183,11 @@ describe('observability: metrics, traces and probes of every app', () => {
     // a dashboard asked twice: the second answer comes from the result cache
     for (let i = 0; i < 2; i++)
       expect((await graphql(`${urls.api}/graphql`, org.apiToken, '{ teams { id } }')).errors).toBeUndefined();
+    // two windows a day apart: the second reads no team's timeline again
+    for (const from of ['2026-01-05T00:00:00Z', '2026-01-06T00:00:00Z']) {
+      const query = `{ teams { id idleness(window: { from: "${from}", to: "2026-02-01T00:00:00Z" }) { blockedHours } } }`;
+      expect((await graphql(`${urls.api}/graphql`, org.apiToken, query)).errors).toBeUndefined();
+    }
     await fetch(`${urls.ingest}/no/such/path/${hex(4)}`);
 
     const scraped = {} as Record<App, MetricFamily[]>;
@@ -245,6 +250,8 @@ describe('observability: metrics, traces and probes of every app', () => {
     expect(valueOf(family(scraped.api, 'orgpulse_cache_entries'), { cache: 'api_results' })).toBeGreaterThan(
       0,
     );
+    expect(valueOf(results, { cache: 'api_team_timelines', result: 'miss' })).toBeGreaterThan(0);
+    expect(valueOf(results, { cache: 'api_team_timelines', result: 'hit' })).toBeGreaterThan(0);
     const alertRecords = family(scraped.api, 'orgpulse_api_alert_records_total');
     expect(alertRecords.type).toBe('COUNTER');
     expect(alertRecords.metrics.map((m) => m.labels?.outcome).sort()).toEqual([

@@ -58,10 +58,10 @@ export interface ApiResources {
 export class ApiModule {
   static with(resources: ApiResources): DynamicModule {
     const { cache, resultCache } = resources;
-    // teams' weeks for windows the result cache cannot share (other windows, groups)
+    // teams' timelines for windows the result cache cannot share (other windows, groups)
     const teamHistories = cache && new TeamHistoryCache(cache.maxBytes);
     if (teamHistories && resources.metrics)
-      resources.metrics.cache('api_team_weeks', {
+      teamHistories.meter = resources.metrics.cache('api_team_timelines', {
         entries: () => teamHistories.size,
         bytes: () => teamHistories.bytes,
       });

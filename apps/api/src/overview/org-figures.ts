@@ -259,27 +259,36 @@ async function fromTotals(
   const [teams, teamsMs, people, peopleMs] = timed;
   let [, , , , interviews, trio, ships] = counted;
   let late = [0n, 0n, 0n, 0n];
-  for (const [i, view] of later.entries()) {
-    if (i > 0 && i % TIMELINES_PER_PIECE === 0) await ctx.turn();
-    const { weeks } = await ctx.teams.weeksFrom(view.subjectId, t);
-    const facts = weeks.flatMap((w) => w.facts);
-    const stateAt = (at: number) =>
-      foldFacts(
-        { evolve: evolveTeamHead },
-        weeks[0]?.start ?? emptyTeamHead(view.subjectId),
-        facts.filter((f) => f.at < at),
-      );
-    // changes dated at or after t sit in days summed up to timeEnd; counts at or after `to` up to countEnd
-    for (const [day, row] of teamDayTotals(
-      stateAt(t),
-      facts.filter((f) => f.at >= t),
-    ))
-      if (day < timeEnd) late = late.map((v, i) => v + row[i]);
-    for (const [day, row] of teamDayTotals(
-      stateAt(to),
-      facts.filter((f) => f.at >= to),
-    ))
-      if (day < countEnd) [interviews, trio, ships] = [interviews - row[4], trio - row[5], ships - row[6]];
+  // their weeks from t's on, a page of teams per statement, nothing kept: the facts, which the process's
+  // cache of timelines does not hold
+  for (let i = 0; i < later.length; i += TIMELINES_PER_PIECE) {
+    ctx.stopIfCut();
+    const ids = later.slice(i, i + TIMELINES_PER_PIECE).map((view) => view.subjectId);
+    const read = await ctx.teams.reader.weeksFrom(ctx.orgId, ids, t);
+    await ctx.piece(() => {
+      for (const id of ids) {
+        const weeks = read.get(id) ?? [];
+        const facts = weeks.flatMap((w) => w.facts);
+        const stateAt = (at: number) =>
+          foldFacts(
+            { evolve: evolveTeamHead },
+            weeks[0]?.start ?? emptyTeamHead(id),
+            facts.filter((f) => f.at < at),
+          );
+        // changes dated at or after t sit in days summed up to timeEnd; counts at or after `to` up to countEnd
+        for (const [day, row] of teamDayTotals(
+          stateAt(t),
+          facts.filter((f) => f.at >= t),
+        ))
+          if (day < timeEnd) late = late.map((v, k) => v + row[k]);
+        for (const [day, row] of teamDayTotals(
+          stateAt(to),
+          facts.filter((f) => f.at >= to),
+        ))
+          if (day < countEnd)
+            [interviews, trio, ships] = [interviews - row[4], trio - row[5], ships - row[6]];
+      }
+    });
   }
   const span = { from, to: t };
   const blocked = t <= from ? 0n : integrateLevel(span, before[0], teams - late[0], teamsMs - late[1]);

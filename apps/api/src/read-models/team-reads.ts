@@ -148,11 +148,20 @@ export class TeamReads {
     ids.forEach((id, i) => {
       const teamWeeks = weeks.get(id) ?? [];
       const view = views[i];
+      const first = teamWeeks[0];
+      const entryFrom = first !== undefined ? Math.min(first.week, from) : from;
       const entry: CachedHistory = {
         version: view !== null && !(view instanceof Error) ? view.version : -1,
-        from: teamWeeks.length > 0 ? Math.min(teamWeeks[0].week, from) : from,
-        complete: teamWeeks.length === 0 || teamWeeks[0].week > from,
-        weeks: teamWeeks,
+        from: entryFrom,
+        complete: first === undefined || first.week > from,
+        timeline:
+          first === undefined
+            ? teamTimelineFrom(emptyTeamHead(id), entryFrom, [])
+            : teamTimelineFrom(
+                first.start,
+                first.week,
+                teamWeeks.flatMap((w) => w.facts),
+              ),
       };
       if (entry.version >= 0) this.cache?.set(this.orgId, id, entry);
       entries.set(id, entry);
@@ -209,13 +218,15 @@ export class TeamReads {
   historyIfHeld(id: string, from: number): TeamHistory | undefined {
     const view = this.known.get(id);
     const entry = view && this.cache?.get(this.orgId, id, view.version, gridStart(from));
-    return entry === undefined ? undefined : historyOf(id, entry);
+    if (entry === undefined) return undefined;
+    this.cache?.meter?.hit();
+    return historyOf(entry);
   }
 
   /** The team's timeline exact from `from` on: its weeks from the one that covers `from`. */
   async history(id: string, from: number): Promise<TeamHistory> {
     const start = Math.floor(from);
-    return historyOf(id, await this.weeksFrom(id, start));
+    return historyOf(await this.cachedHistory(id, start));
   }
 
   /**
@@ -444,12 +455,12 @@ export class TeamReads {
     }
   }
 
-  /** The team's weeks from the one that covers `from` on (what history() builds its timeline from). */
-  async weeksFrom(id: string, from: number): Promise<CachedHistory> {
+  /** The team's timeline built from its weeks from the one that covers `from` on. */
+  async cachedHistory(id: string, from: number): Promise<CachedHistory> {
     const start = gridStart(from);
     const view = await this.heads.load(id);
     if (view === null || this.cache === undefined) return this.weeks.load(`${id}\u0000${start}`);
-    const cached = this.cache.get(this.orgId, id, view.version, start);
+    const cached = this.cache.lookup(this.orgId, id, view.version, start);
     if (cached !== undefined) return cached;
     const shared = this.cache.reads(this.orgId, id, view.version, start);
     if (shared !== undefined) return shared;
@@ -459,25 +470,12 @@ export class TeamReads {
   }
 }
 
-const timelines = new WeakMap<CachedHistory, TeamTimeline>();
-
-/** The timeline of what was read (built once per entry: entries are never changed, only replaced). */
-export function historyOf(teamId: string, entry: CachedHistory): TeamHistory {
-  let timeline = timelines.get(entry);
-  if (timeline === undefined) {
-    const first = entry.weeks[0];
-    timeline =
-      first === undefined
-        ? teamTimelineFrom(emptyTeamHead(teamId), entry.from, [])
-        : teamTimelineFrom(
-            first.start,
-            first.week,
-            entry.weeks.flatMap((w) => w.facts),
-          );
-    timelines.set(entry, timeline);
-  }
-  return { timeline, from: entry.from, complete: entry.complete };
-}
+/** The timeline of what was read. */
+export const historyOf = (entry: CachedHistory): TeamHistory => ({
+  timeline: entry.timeline,
+  from: entry.from,
+  complete: entry.complete,
+});
 
 function splitKey(key: string): [string, number] {
   const i = key.lastIndexOf('\u0000');

@@ -13,7 +13,7 @@ import {
   weeklyTrend,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
-import { type TeamHistory, type TeamView, historyOf } from '../read-models/team-reads';
+import type { TeamHistory, TeamView } from '../read-models/team-reads';
 import type { DeliveryCadenceModel, DiscoveryCadenceModel, WeekPointModel } from './team.models';
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -51,9 +51,8 @@ export async function timelineFor(
 export const TIMELINES_PER_PIECE = 200;
 
 /**
- * These teams' timelines over the window: their weeks read (batched, shared with other requests), then
- * the timelines built TIMELINES_PER_PIECE at a time, each a piece of the request's long work (see
- * RequestContext.piece). A request already cut reads nothing.
+ * These teams' timelines over the window, read (batched, shared with other requests) and built as read.
+ * A request already cut reads nothing.
  */
 export async function timelinesFor(
   ctx: RequestContext,
@@ -62,14 +61,8 @@ export async function timelinesFor(
 ): Promise<TeamTimeline[]> {
   ctx.stopIfCut();
   const from = spanOf(window).from;
-  const entries = await Promise.all(teamIds.map((id) => ctx.teams.weeksFrom(id, from)));
-  const timelines: TeamTimeline[] = [];
-  for (let start = 0; start < entries.length; start += TIMELINES_PER_PIECE)
-    await ctx.piece(() => {
-      for (let i = start; i < Math.min(start + TIMELINES_PER_PIECE, entries.length); i++)
-        timelines.push(historyOf(teamIds[i], entries[i]).timeline);
-    });
-  return timelines;
+  const entries = await Promise.all(teamIds.map((id) => ctx.teams.cachedHistory(id, from)));
+  return entries.map((entry) => entry.timeline);
 }
 
 function teamAtIn(timeline: TeamTimeline, t: number): TeamAt {
