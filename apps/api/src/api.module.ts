@@ -72,6 +72,7 @@ export class ApiModule {
       sizes: resources.sizes,
       scheduler,
       teamHistories,
+      shared: cache && resources.dataVersions && { cache, versions: resources.dataVersions },
     });
     return {
       module: ApiModule,

@@ -7,7 +7,10 @@ import {
 } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
+import type { ApiCache } from '../cache/api-cache';
+import { sharedReadOf } from '../read-models/shared-read';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
+import type { OrgDataVersions } from './result-cache/org-data-versions';
 import { dateTimeArgumentsRule } from './date-time.scalar';
 import type { CooperativeScheduler } from './execution-limits/cooperative-scheduler';
 import type { OrgSizesSource } from './query-limits/org-sizes.source';
@@ -24,6 +27,8 @@ export interface GraphqlPolicyOptions {
   scheduler: CooperativeScheduler;
   /** Absent: each request reads the teams' weeks it needs. */
   teamHistories?: TeamHistoryCache;
+  /** The API's cache and the orgs' data versions: reads shared by an org's requests (see SharedRead). */
+  shared?: { cache: ApiCache; versions: OrgDataVersions };
 }
 
 /**
@@ -51,8 +56,16 @@ export class GraphqlPolicy {
 
   /** The context an operation runs with: its principal's org and scope, the process's shared reads. */
   context(principal: ApiPrincipal, request?: AuthenticatedRequest): RequestContext {
-    const { db, teamHistories, scheduler } = this.options;
-    return new RequestContext(principal, db, request, undefined, teamHistories, scheduler);
+    const { db, teamHistories, scheduler, shared } = this.options;
+    return new RequestContext(
+      principal,
+      db,
+      request,
+      undefined,
+      teamHistories,
+      scheduler,
+      shared && sharedReadOf(shared.cache, shared.versions, principal.orgId),
+    );
   }
 
   /** A valid operation's cost from its org's sizes (read only when a list it asks for is sized by them). */

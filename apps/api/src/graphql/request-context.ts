@@ -9,6 +9,7 @@ import { requestBatches } from './execution-limits/request-batches';
 import { CoachingReads } from '../read-models/coaching-reads';
 import { DeclaredReads } from '../read-models/declared-reads';
 import { GroupReads } from '../read-models/group-reads';
+import type { SharedRead } from '../read-models/shared-read';
 import { PeopleReads } from '../read-models/people-reads';
 import type { TeamHistoryCache } from '../read-models/team-history.cache';
 import { type TeamMembership, TeamReads, type TeamView } from '../read-models/team-reads';
@@ -60,6 +61,8 @@ export class RequestContext {
      * (absent: a piece of work after each turn; reads sent at the end of the tick, DataLoader's default).
      */
     private readonly scheduler?: CooperativeScheduler,
+    /** Reads of the org shared by requests for its data version (absent: each request reads them). */
+    private readonly shared?: SharedRead,
   ) {
     this.principal = principal;
     const batchScheduleFn = scheduler && requestBatches(scheduler, () => budgets.get(this));
@@ -67,7 +70,7 @@ export class RequestContext {
     this.people = new PeopleReads(db, principal.orgId, batchScheduleFn);
     this.coaching = new CoachingReads(db, principal.orgId, batchScheduleFn);
     this.declared = new DeclaredReads(db, principal.orgId, batchScheduleFn);
-    this.groupReads = new GroupReads(db, principal.orgId);
+    this.groupReads = new GroupReads(db, principal.orgId, shared);
   }
 
   /**
@@ -135,7 +138,8 @@ export class RequestContext {
     const now = this.clock();
     // A request keeps the scope it started with; an open subscription's context re-reads it.
     if (this.scopeOnce === undefined || now - this.scopeOnce.at > SUBSCRIPTION_SCOPE_MS) {
-      const reads = this.scopeOnce === undefined ? this.groupReads : new GroupReads(this.db, this.orgId);
+      const reads =
+        this.scopeOnce === undefined ? this.groupReads : new GroupReads(this.db, this.orgId, this.shared);
       const scope = reads.hierarchyAt(now).then((h) => ({ groups: h.subtreeOf(groupId) }));
       this.scopeOnce = { at: now, scope };
     }

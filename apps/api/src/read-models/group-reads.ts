@@ -9,6 +9,11 @@ import {
   teamReadModel,
 } from '@orgpulse/domain';
 import { type Queryable, ReadModelReader } from '@orgpulse/persistence';
+import type { SharedRead } from './shared-read';
+
+// loosely: an id named, a group's head (its state, name and parent)
+const NAMED_BYTES = 80;
+const HEAD_BYTES = 400;
 
 /**
  * The org's groups as of any time (contract §8): every group any event names (registered, a parent, a
@@ -26,6 +31,7 @@ export class GroupReads {
   constructor(
     db: Queryable,
     private readonly orgId: string,
+    private readonly shared?: SharedRead,
   ) {
     this.groups = new ReadModelReader(db, groupReadModel);
     this.teams = new ReadModelReader(db, teamReadModel);
@@ -49,11 +55,16 @@ export class GroupReads {
   }
 
   private named() {
-    this.namedOnce ??= Promise.all([
-      this.groups.listHeads(this.orgId, { first: Number.MAX_SAFE_INTEGER }),
-      this.groups.linkIds(this.orgId),
-      this.teams.linkIds(this.orgId),
-    ]).then(([heads, parents, teamGroups]) => ({ heads, named: [...parents, ...teamGroups] }));
+    const read = () =>
+      Promise.all([
+        this.groups.listHeads(this.orgId, { first: Number.MAX_SAFE_INTEGER }),
+        this.groups.linkIds(this.orgId),
+        this.teams.linkIds(this.orgId),
+      ]).then(([heads, parents, teamGroups]) => ({ heads, named: [...parents, ...teamGroups] }));
+    // three statements every request of a group would make, the same until the org's data changes
+    this.namedOnce ??= this.shared
+      ? this.shared('group names', read, (v) => NAMED_BYTES * v.named.length + HEAD_BYTES * v.heads.length)
+      : read();
     return this.namedOnce;
   }
 }
