@@ -57,7 +57,7 @@ runService('orgpulse-api', async () => {
   // a revocation closes the token's subscriptions as its NOTIFY arrives (the recheck stays as a net)
   listener.on(NOTIFY_CHANNELS.credentials, () => void openSockets.closeRevoked());
   // a 16th of the budget for orgs' team and people counts (about 1,200 orgs at the default), half for
-  // teams' weeks (api.module), the rest for answers and what they are computed from
+  // teams' timelines (api.module), the rest for answers and what they are computed from
   const sizesBytes = Math.floor(config.API_CACHE_MAX_BYTES / 16);
   const cache =
     config.API_RESULT_CACHE_MS > 0

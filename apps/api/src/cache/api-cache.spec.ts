@@ -14,7 +14,7 @@ describe('the API cache: bounded in bytes, expiring, stale-while-revalidate', ()
 
   it('holds what it was given, counted in bytes with its key, and never more than its budget', () => {
     put('a', 'A', 0, 10_000);
-    expect(cache.peek('a', 0)).toEqual({ value: 'A', fresh: true });
+    expect(cache.peek('a', 0)).toEqual({ value: 'A', fresh: true, version: 0 });
     expect(cache.bytes).toBeGreaterThanOrEqual(10_000);
     for (let i = 0; i < 100; i++) put(`k${i}`, 'x', 0, 10_000);
     expect(cache.bytes).toBeLessThanOrEqual(100_000);
@@ -111,6 +111,32 @@ describe('the API cache: bounded in bytes, expiring, stale-while-revalidate', ()
         ),
       ).rejects.toThrow('down');
       expect(await get()).toBe('v1');
+    });
+  });
+
+  describe('exactly', () => {
+    const exactly = (version: number, value: string) =>
+      cache.exactly(
+        'k',
+        version,
+        () => Promise.resolve(value),
+        () => 100,
+      );
+
+    it('serves an entry at its data version only, never one of another, at any age', async () => {
+      expect(await exactly(1, 'v1')).toBe('v1');
+      clock += 1_500; // past half the maximum age: through() would count it stale, not wrong
+      expect(await exactly(1, 'unread')).toBe('v1');
+      expect(await exactly(2, 'v2')).toBe('v2');
+      expect(await exactly(2, 'unread')).toBe('v2');
+      expect(cache.entries).toBe(1);
+    });
+
+    it('while another caller computes the key, computes its own and keeps the other', async () => {
+      const finish = cache.lead<string>('k', 1)!;
+      expect(await exactly(2, 'v2')).toBe('v2');
+      finish('v1', 100);
+      expect(await exactly(2, 'v2 again')).toBe('v2 again');
     });
   });
 });

@@ -28,6 +28,8 @@ export interface Found<V> {
   value: V;
   /** False once its data changed or it is half its maximum age: one request should compute it again. */
   fresh: boolean;
+  /** The data version it was computed from. */
+  version: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export class ApiCache {
       return undefined;
     }
     const fresh = stored.version === version && age < this.maxAgeMs / 2;
-    return { value: stored.value as V, fresh };
+    return { value: stored.value as V, fresh, version: stored.version };
   }
 
   isComputing(key: string): boolean {
@@ -135,6 +137,29 @@ export class ApiCache {
       this.store.set(key, stored);
       settle(stored);
     };
+  }
+
+  /**
+   * For values that must be of this data version exactly (never stale): the entry computed from it, else
+   * computed here, and kept unless another caller already computes the key (its value then stays).
+   */
+  async exactly<V>(
+    key: string,
+    version: number,
+    compute: () => Promise<V>,
+    bytesOf: (value: V) => number,
+  ): Promise<V> {
+    const found = this.peek<V>(key, version);
+    if (found !== undefined && found.version === version) return found.value;
+    const done = this.lead<V>(key, version);
+    try {
+      const value = await compute();
+      done?.(value, bytesOf(value));
+      return value;
+    } catch (error) {
+      done?.(undefined);
+      throw error;
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ export interface GraphqlPolicyOptions {
   hideSchema: boolean;
   sizes: OrgSizesSource;
   scheduler: CooperativeScheduler;
-  /** Absent: each request reads the teams' weeks it needs. */
+  /** Absent: each request reads the teams' timelines it needs. */
   teamHistories?: TeamHistoryCache;
   /** The API's cache and the orgs' data versions: reads shared by an org's requests (see SharedRead). */
   shared?: { cache: ApiCache; versions: OrgDataVersions };

@@ -54,7 +54,7 @@ export class RequestContext {
     private readonly db: DataSource,
     readonly req?: AuthenticatedRequest,
     private readonly clock: () => number = Date.now,
-    /** Teams' weeks shared by requests (absent: each request reads what it needs). */
+    /** Teams' timelines shared by requests (absent: each request reads what it needs). */
     teamHistories?: TeamHistoryCache,
     /**
      * The process's slices of the event loop, which long work and the request's batched reads go by

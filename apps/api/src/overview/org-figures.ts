@@ -231,6 +231,8 @@ async function sumsOverEveryTeam(
 }
 
 const EVERY_TEAM_PAGE = 500;
+/** Teams with facts after t whose weeks one statement reads (and one piece of work folds). */
+const LATE_TEAMS_PER_READ = 200;
 
 const dayCeil = (t: number) => (isDayAligned(t) ? t : dayFloor(t) + DAY_MS);
 
@@ -261,9 +263,9 @@ async function fromTotals(
   let late = [0n, 0n, 0n, 0n];
   // their weeks from t's on, a page of teams per statement, nothing kept: the facts, which the process's
   // cache of timelines does not hold
-  for (let i = 0; i < later.length; i += TIMELINES_PER_PIECE) {
+  for (let i = 0; i < later.length; i += LATE_TEAMS_PER_READ) {
     ctx.stopIfCut();
-    const ids = later.slice(i, i + TIMELINES_PER_PIECE).map((view) => view.subjectId);
+    const ids = later.slice(i, i + LATE_TEAMS_PER_READ).map((view) => view.subjectId);
     const read = await ctx.teams.reader.weeksFrom(ctx.orgId, ids, t);
     await ctx.piece(() => {
       for (const id of ids) {

@@ -18,39 +18,46 @@ function countingDb(): Queryable & { statements: number } {
 describe('GroupReads with shared reads', () => {
   const cache = new ApiCache({ maxBytes: 1024 * 1024, maxAgeMs: 60_000 });
   afterAll(() => cache.stop());
+  let orgs = 0;
 
   it.each([
-    // given the data version of the second request, then the statements it sends
-    {
-      case: 'at the same data version, the hierarchy is read once',
-      second: { version: 1, listening: true },
-      statements: 0,
-    },
-    {
-      case: 'after the org changed, it is read again',
-      second: { version: 2, listening: true },
-      statements: 3,
-    },
-    {
-      case: 'with the listener down, nothing is shared',
-      second: { version: 1, listening: false },
-      statements: 3,
-    },
-  ])('$case', async ({ second, statements }) => {
-    const org = `org-${second.version}-${second.listening}`;
-    const versions = (version: number, listening: boolean): DataVersions => ({
-      listening,
-      epochOf: () => 0,
-      of: () => version,
-    });
+    // given what changed between two requests' reads of the org's groups, then what the second sends
+    { case: 'nothing: the groups are read once', change: {}, statements: 0 },
+    { case: 'the org data: read again', change: { version: 2 }, statements: 3 },
+    { case: 'the listener reconnected: read again', change: { epoch: 1 }, statements: 3 },
+    { case: 'the listener is down: read, not served', change: { listening: false }, statements: 3 },
+  ])('$case', async ({ change, statements }) => {
+    const org = `org-${(orgs += 1)}`;
+    const state = { version: 1, epoch: 0, listening: true };
+    const versions: DataVersions = {
+      get listening() {
+        return state.listening;
+      },
+      epochOf: () => state.epoch,
+      of: () => state.version,
+    };
     const first = countingDb();
-    const firstShared = sharedReadOf(cache, versions(1, true), org);
-    await new GroupReads(first, org, firstShared).hierarchyAt(Date.now());
+    await new GroupReads(first, org, sharedReadOf(cache, versions, org)).hierarchyAt(Date.now());
     expect(first.statements).toBe(3);
 
+    Object.assign(state, change);
     const db = countingDb();
-    const shared = sharedReadOf(cache, versions(second.version, second.listening), org);
-    await new GroupReads(db, org, shared).hierarchyAt(Date.now());
+    await new GroupReads(db, org, sharedReadOf(cache, versions, org)).hierarchyAt(Date.now());
     expect(db.statements).toBe(statements);
+  });
+
+  it('given a context that lives on (a subscription), when the org changes, then its next read is of the change', async () => {
+    const state = { version: 1 };
+    const versions: DataVersions = { listening: true, epochOf: () => 0, of: () => state.version };
+    const shared = sharedReadOf(cache, versions, 'org-subscribed');
+    const first = countingDb();
+    await new GroupReads(first, 'org-subscribed', shared).hierarchyAt(Date.now());
+    state.version = 2;
+    const again = countingDb();
+    await new GroupReads(again, 'org-subscribed', shared).hierarchyAt(Date.now());
+    expect([first.statements, again.statements]).toEqual([3, 3]);
+    const unchanged = countingDb();
+    await new GroupReads(unchanged, 'org-subscribed', shared).hierarchyAt(Date.now());
+    expect(unchanged.statements).toBe(0);
   });
 });

@@ -18,12 +18,15 @@ export interface DataVersions {
 }
 
 /**
- * An org's shared reads, keyed by its data version itself: a value read before a change is never served
- * after it. None while the versions' listener is down (a change could go unseen).
+ * An org's shared reads: one entry per read and org, served only at the org's data version it was read
+ * at (the version as of each read: a subscription's context, which lives on, reads what is current), so
+ * a value read before a change is never served after it. Read afresh while the versions' listener is
+ * down (a change could go unseen).
  */
-export function sharedReadOf(cache: ApiCache, versions: DataVersions, orgId: string): SharedRead | undefined {
-  if (!versions.listening) return undefined;
-  const [epoch, version] = [versions.epochOf(orgId), versions.of(orgId)];
-  return (name, read, bytesOf) =>
-    cache.through(JSON.stringify([name, orgId, epoch, version]), version, read, bytesOf);
+export function sharedReadOf(cache: ApiCache, versions: DataVersions, orgId: string): SharedRead {
+  return (name, read, bytesOf) => {
+    if (!versions.listening) return read();
+    const key = JSON.stringify([name, orgId, versions.epochOf(orgId)]);
+    return cache.exactly(key, versions.of(orgId), read, bytesOf);
+  };
 }

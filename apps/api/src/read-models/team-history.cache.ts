@@ -1,4 +1,4 @@
-import type { TeamTimeline } from '@orgpulse/domain';
+import { type TeamTimeline, WEEK_MS } from '@orgpulse/domain';
 import { LRUCache } from 'lru-cache';
 
 /** A team's timeline from `from` to its latest fact, as read at one data version of the team. */
@@ -18,15 +18,27 @@ export interface HistoryMeter {
 }
 
 // What a timeline's parts cost in memory (measured loosely on a year of the bench's teams: about 1.1 MB
-// for 200 teams of 42,000 facts, against 8 MB for the weeks they were built from; the budget is the bound)
+// for 200 teams of 42,000 facts, against 8 MB for the weeks they were built from; the budget is the bound).
+// An interview also pays for its week's count, which requests keep beside the timeline (team-metrics).
 const TIMELINE_BYTES = 400;
 const TIME_BYTES = 12;
+const WEEK_COUNT_BYTES = 40;
 const CHANGE_BYTES = 48;
 const INTERVAL_BYTES = 160;
+
+/** At most one a week of the span the (ordered) interviews cover. */
+const weeksWithInterviews = (interviews: readonly number[]): number =>
+  interviews.length === 0
+    ? 0
+    : Math.min(
+        interviews.length,
+        Math.ceil(Math.abs(interviews[interviews.length - 1] - interviews[0]) / WEEK_MS) + 1,
+      );
 
 export const timelineBytes = (t: TeamTimeline): number =>
   TIMELINE_BYTES +
   TIME_BYTES * (t.interviews.length + t.trioInterviews.length + t.ships.length) +
+  WEEK_COUNT_BYTES * weeksWithInterviews(t.interviews) +
   CHANGE_BYTES * (t.lifecycle.length + t.headcount.length + t.memberships.length) +
   t.blocked.reduce((bytes, b) => bytes + INTERVAL_BYTES + CHANGE_BYTES * b.segments.length, 0);
 
@@ -81,7 +93,7 @@ export class TeamHistoryCache {
     this.entries.set(`${orgId}\u0000${teamId}`, entry);
   }
 
-  /** A read of the team's weeks at this version from `from` or earlier, if one is under way. */
+  /** A read of the team's timeline at this version from `from` or earlier, if one is under way. */
   reads(orgId: string, teamId: string, version: number, from: number): Promise<CachedHistory> | undefined {
     const read = this.reading.get(`${orgId}\u0000${teamId}`);
     return read !== undefined && read.version === version && read.from <= from ? read.entry : undefined;

@@ -94,7 +94,7 @@ export class TeamReads {
   readonly reader: ReadModelReader<TeamHead, TeamFact>;
   readonly heads: DataLoader<string, TeamView | null>;
   private readonly weeks: DataLoader<string, CachedHistory>;
-  /** The weeks this request holds, per (team, grid start): what `forget` lets go of. */
+  /** The timelines this request holds, per (team, grid start): what `forget` lets go of. */
   private readonly held = new Map<string, Promise<CachedHistory>>();
 
   constructor(
@@ -138,7 +138,7 @@ export class TeamReads {
     );
   }
 
-  /** The teams' weeks from the one that covers `from`, each as the process's cache keeps them. */
+  /** The teams' timelines from the week that covers `from`, each as the process's cache keeps them. */
   private async readWeeks(ids: readonly string[], from: number): Promise<Map<string, CachedHistory>> {
     const [weeks, views] = await Promise.all([
       this.reader.weeksFrom(this.orgId, ids, from),
@@ -169,7 +169,7 @@ export class TeamReads {
     return entries;
   }
 
-  /** Teams this request read the heads of: their fields are answered without waiting when their weeks are held. */
+  /** Teams this request read the heads of: their fields are answered without waiting when their timelines are held. */
   private readonly known = new Map<string, TeamView>();
   /** The list each listed team came in. */
   private readonly listOf = new Map<string, readonly string[]>();
@@ -441,12 +441,12 @@ export class TeamReads {
     return loader;
   }
 
-  /** How many teams' weeks this request holds. */
+  /** How many teams' timelines this request holds. */
   get heldWeeks(): number {
     return this.held.size;
   }
 
-  /** Lets go of this request's reads of these teams' weeks from `from` (what history(id, from) read). */
+  /** Lets go of this request's reads of these teams' timelines from `from` (what history(id, from) read). */
   forget(ids: readonly string[], from: number): void {
     const start = gridStart(from);
     for (const id of ids) {
@@ -471,7 +471,7 @@ export class TeamReads {
 }
 
 /** The timeline of what was read. */
-export const historyOf = (entry: CachedHistory): TeamHistory => ({
+const historyOf = (entry: CachedHistory): TeamHistory => ({
   timeline: entry.timeline,
   from: entry.from,
   complete: entry.complete,

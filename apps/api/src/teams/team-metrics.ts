@@ -6,6 +6,7 @@ import {
   blockedIntervalAt,
   deliveryCadence,
   discoveryCadence,
+  interviewsPerWeek,
   headcountAt,
   isRegisteredAt,
   isoWeekStart,
@@ -47,7 +48,7 @@ export async function timelineFor(
   return (await ctx.teams.history(teamId, span.from)).timeline;
 }
 
-/** Teams whose timelines are built, or folded, in one piece of long work: a few milliseconds. */
+/** Teams whose timelines are folded in one piece of long work: a few milliseconds. */
 export const TIMELINES_PER_PIECE = 200;
 
 /**
@@ -133,6 +134,12 @@ export function discoveryOf(
   return answer ?? discoveryRead(ctx, teamId, target, window);
 }
 
+/**
+ * Interviews per week of a timeline's interviews, counted once: timelines are shared by requests (the
+ * process's cache), each asking for other windows of the same interviews, which are never changed.
+ */
+const weekCounts = new WeakMap<readonly number[], ReadonlyMap<number, number>>();
+
 /** The cadence from what was read, if its streak ends inside it. */
 function streakWithin(
   history: TeamHistory,
@@ -140,7 +147,9 @@ function streakWithin(
   window: Window,
 ): DiscoveryCadenceModel | undefined {
   const { interviews, trioInterviews } = history.timeline;
-  const d = discoveryCadence(interviews, target, window, trioInterviews);
+  let perWeek = weekCounts.get(interviews);
+  if (perWeek === undefined) weekCounts.set(interviews, (perWeek = interviewsPerWeek(interviews)));
+  const d = discoveryCadence(interviews, target, window, trioInterviews, perWeek);
   const brokenAt = isoWeekStart(window.to) - (d.currentStreakWeeks + 1) * WEEK_MS;
   return history.complete || brokenAt >= history.from
     ? { ...d, lastInterviewAt: date(d.lastInterviewAt) }

@@ -1,5 +1,6 @@
 import { completeWeeks, isoWeekStart } from '../time/window';
-import { deliveryCadence, discoveryCadence } from './cadence';
+import fc from 'fast-check';
+import { deliveryCadence, discoveryCadence, interviewsPerWeek } from './cadence';
 import { at, day } from './metrics.test-support';
 
 const w = (from: string, to: string) => ({ from: at(from), to: at(to) });
@@ -138,5 +139,31 @@ describe('product-trio interviews (contract §8)', () => {
     ],
   ])('given %s', (_given, interviews, trio, expected) => {
     expect(discoveryCadence(interviews.map(t), 1, window, trio.map(t))).toMatchObject(expected);
+  });
+});
+
+describe('interviews per week kept by the caller', () => {
+  it('given any interviews, target and window, then the cadence is the one counted afresh', () => {
+    const DAY = 86_400_000;
+    const base = at(day(0));
+    const time = fc.integer({ min: base - 200 * DAY, max: base + 200 * DAY });
+    fc.assert(
+      fc.property(
+        fc.array(time, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 3 }),
+        time,
+        fc.integer({ min: 0, max: 120 * DAY }),
+        (interviews, target, from, length) => {
+          const kept = interviewsPerWeek(interviews);
+          // the same interviews asked of other windows, as requests of a shared timeline do
+          for (const shift of [0, 7 * DAY, -30 * DAY]) {
+            const window = { from: from + shift, to: from + shift + length };
+            expect(discoveryCadence(interviews, target, window, [], kept)).toEqual(
+              discoveryCadence(interviews, target, window),
+            );
+          }
+        },
+      ),
+    );
   });
 });

@@ -19,7 +19,21 @@ export interface DeliveryCadence {
   daysSinceLast: number | null;
 }
 
-const countIn = (times: readonly number[], window: Window) => times.filter((t) => inWindow(t, window)).length;
+const countIn = (times: readonly number[], window: Window) => {
+  let n = 0;
+  for (const t of times) if (inWindow(t, window)) n += 1;
+  return n;
+};
+
+/** Interviews per ISO week, by its Monday: what discoveryCadence looks weeks up in. */
+export function interviewsPerWeek(interviews: readonly number[]): Map<number, number> {
+  const perWeek = new Map<number, number>();
+  for (const t of interviews) {
+    const monday = isoWeekStart(t);
+    perWeek.set(monday, (perWeek.get(monday) ?? 0) + 1);
+  }
+  return perWeek;
+}
 
 /** The latest time strictly before `to`. */
 const latestBefore = (times: readonly number[], to: number): number | null =>
@@ -28,19 +42,16 @@ const latestBefore = (times: readonly number[], to: number): number | null =>
 /**
  * Contract §4, discovery cadence: `interviews` in any order, `target` interviews per ISO week (≥ 1);
  * §8, the product trio's share: `trio` are the interviews pm, designer and engineer held together.
+ * `perWeek` is interviewsPerWeek(interviews), which a caller asking of the same interviews again may keep.
  */
 export function discoveryCadence(
   interviews: readonly number[],
   target: number,
   window: Window,
   trio: readonly number[] = [],
+  perWeek: ReadonlyMap<number, number> = interviewsPerWeek(interviews),
 ): DiscoveryCadence {
-  // interviews per ISO week, counted once: a week's check is then a lookup, not a pass over every interview
-  const perWeek = new Map<number, number>();
-  for (const t of interviews) {
-    const monday = isoWeekStart(t);
-    perWeek.set(monday, (perWeek.get(monday) ?? 0) + 1);
-  }
+  // a week's check is a lookup, not a pass over every interview
   const meets = (monday: number) => (perWeek.get(monday) ?? 0) >= target;
   const weeks = completeWeeks(window);
   const weeksMeetingTarget = weeks.filter(meets).length;
