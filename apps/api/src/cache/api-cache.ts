@@ -151,15 +151,7 @@ export class ApiCache {
   ): Promise<V> {
     const found = this.peek<V>(key, version);
     if (found !== undefined && found.version === version) return found.value;
-    const done = this.lead<V>(key, version);
-    try {
-      const value = await compute();
-      done?.(value, bytesOf(value));
-      return value;
-    } catch (error) {
-      done?.(undefined);
-      throw error;
-    }
+    return this.computed(key, version, compute, bytesOf);
   }
 
   /**
@@ -178,13 +170,23 @@ export class ApiCache {
       const computed = await this.waitFor<V>(key);
       if (computed !== undefined) return computed;
     }
+    return this.computed(key, version, compute, bytesOf);
+  }
+
+  /** Computed here, and kept unless another caller computes the key (a failed computation is not kept). */
+  private async computed<V>(
+    key: string,
+    version: number,
+    compute: () => Promise<V>,
+    bytesOf: (value: V) => number,
+  ): Promise<V> {
     const done = this.lead<V>(key, version);
     try {
       const value = await compute();
       done?.(value, bytesOf(value));
       return value;
     } catch (error) {
-      done?.(undefined); // a failed computation is not kept
+      done?.(undefined);
       throw error;
     }
   }
