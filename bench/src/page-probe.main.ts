@@ -24,7 +24,8 @@ import { processSettled } from './process-settled';
  * env: SEPARATE (rounds of single queries, 2), ONLY (query names), UNCACHED (requests), CLIENTS (at once, 1), CACHED_FIRST (seconds of E3's cached load at 16 and 50 clients before anything else), UNCACHED_FIRST (1: the uncached requests before the page loads), UNCACHED_LOAD (seconds of E3-uncached's autocannon load before the page loads, then the API settles as in the bench unless SETTLE=0), SLOW_MS (an uncached
  * request slower than this is printed with its variables), DEADLINE (ms), NODE_ARGS (the API's node flags), DUMP
  * (a directory: each answer's body is written there as <query name>.json, the last of each name kept), PAUSE_MS
- * (before each load: past the result cache's freshness, each load computes what it did).
+ * (before each load: past the result cache's freshness, each load computes what it did), PRINT_STDOUT (1: the API's
+ * stdout at the end, e.g. with NODE_ARGS=--trace-gc).
  */
 async function main() {
   const [file, loadsArg, profileDir] = process.argv.slice(2);
@@ -203,6 +204,7 @@ async function main() {
   console.log(`api peak RSS ${Math.round(Number(hwm) / 1024)} MiB`);
   await api.stop();
   await proxy.close();
+  if (process.env.PRINT_STDOUT === '1') console.log(api.stdout);
 }
 main().catch((e) => {
   console.error(e);

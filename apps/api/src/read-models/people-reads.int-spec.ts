@@ -78,7 +78,7 @@ describe("a manager's reports as people: their heads read with the reporting lin
     },
   );
 
-  it('given a page of managers, when their reports are asked as people, then no statement reads the reports’ heads by id, and the heads read serve the request', async () => {
+  it('given a page of managers, when their reports are asked as people, then no statement reads the reports’ heads by id, and the heads and lines read serve the request (their reportsOf too)', async () => {
     const { reads, sent } = counted();
     const [m1, m2, none, unknown] = await Promise.all([
       reads.reportHeadsOf('m1', THEN),
@@ -92,5 +92,13 @@ describe("a manager's reports as people: their heads read with the reporting lin
     expect(sent.filter((sql) => /subject_id (= ANY|IN \(SELECT unnest)/.test(sql))).toEqual([]);
     for (const view of [...m1, ...m2]) expect(await reads.heads.load(view.subjectId)).toBe(view);
     expect(sent).toHaveLength(3);
+    // their figures (span, 1:1s, subtree, coaching) ask reportsOf: the same lines, not read again
+    expect(await Promise.all([reads.reportsOf('m1', THEN), reads.reportsOf('m2', THEN)])).toEqual([
+      ['p1', 'p2'],
+      ['p3'],
+    ]);
+    expect(sent).toHaveLength(3);
+    expect(await reads.reportsOf('m1', NOW)).toEqual(['p1', 'p3', 'p4']); // another time: its own read
+    expect(sent.length).toBeGreaterThan(3);
   });
 });

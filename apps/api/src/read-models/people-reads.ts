@@ -30,6 +30,8 @@ export class PeopleReads {
   private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
   private readonly reportHeads = new Map<number, DataLoader<string, PersonView[]>>();
+  /** Per t, the managers whose reports were asked with their heads (reportHeadsOf). */
+  private readonly askedWithHeads = new Map<number, Set<string>>();
 
   constructor(
     db: Queryable,
@@ -76,9 +78,12 @@ export class PeopleReads {
   /**
    * The direct reports of a manager at t, sorted: the people whose manager is them now (the head column,
    * no state read), and, of everyone who ever reported to them, those changed after t (read as of t).
-   * Batched per t.
+   * Batched per t. A manager whose reports this request asked with their heads gets them from that read:
+   * a page of managers with their reports' names (and their figures) reads the reporting lines once.
    */
   reportsOf(managerId: string, t: number): Promise<string[]> {
+    if (this.askedWithHeads.get(t)?.has(managerId))
+      return this.reportHeadsOf(managerId, t).then((views) => views.map((view) => view.subjectId));
     let loader = this.reports.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
@@ -97,10 +102,13 @@ export class PeopleReads {
   /**
    * reportsOf with each report's head, read in the same statement as the reporting lines: what a list
    * of people needs (thousands of reports on a page of managers), without a second read of their heads.
-   * The heads it reads serve the request's later asks of them (`heads`). Its own read of the lines: a
-   * projection committed between it and reportsOf's may show in one and not yet in the other.
+   * The heads it reads serve the request's later asks of them (`heads`), and its lines the later
+   * reportsOf of the same manager at t.
    */
   reportHeadsOf(managerId: string, t: number): Promise<PersonView[]> {
+    const asked = this.askedWithHeads.get(t);
+    if (asked === undefined) this.askedWithHeads.set(t, new Set([managerId]));
+    else asked.add(managerId);
     let loader = this.reportHeads.get(t);
     if (loader === undefined) {
       loader = new DataLoader(

@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const AS_OF = Date.parse('2026-02-01T00:00:00Z');
 
 describe('org chart: subtrees as the walk up from each person says (contract §8)', () => {
-  it('given any reporting lines, cycles included, and any 1:1s, then the walk down equals managerSubtree', () => {
+  it('given any reporting lines, cycles included, and any 1:1s, then the walk down, for one manager and for all at once, equals managerSubtree', () => {
     fc.assert(
       fc.property(
         fc.array(fc.option(fc.constantFrom(...PEOPLE), { nil: null }), {
@@ -38,10 +38,14 @@ describe('org chart: subtrees as the walk up from each person says (contract §8
             (oneOnOnes.get(m) ?? [])
               .filter((o) => o.reportId === r && o.at <= AS_OF)
               .reduce<number | undefined>((x, o) => (x === undefined || o.at > x ? o.at : x), undefined);
-          for (const manager of PEOPLE)
-            expect(chart.subtreeFigures(manager, last, AS_OF, 14)).toEqual(
-              managerSubtree(manager, people, oneOnOnes, AS_OF, 14),
-            );
+          const all = chart.allSubtreeFigures(last, AS_OF, 14);
+          for (const manager of PEOPLE) {
+            const expected = managerSubtree(manager, people, oneOnOnes, AS_OF, 14);
+            expect(chart.subtreeFigures(manager, last, AS_OF, 14)).toEqual(expected);
+            // in one pass, everyone the walk reaches (a person no one reports to and who reports to no one is not)
+            if (chart.hasReports(manager) || chart.managerOf(manager) !== null)
+              expect([manager, all.get(manager)]).toEqual([manager, expected]);
+          }
         },
       ),
       { numRuns: 500 },

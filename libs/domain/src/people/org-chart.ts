@@ -6,6 +6,11 @@ export type ReportingLines = ReadonlyMap<string, string | null>;
 /** The latest 1:1 of a (manager, report) pair at or before the chart's time, if any. */
 export type LastOneOnOne = (managerId: string, reportId: string) => number | undefined;
 
+/** people, managers and met (manager, report) pairs of a subtree */
+type Sums = [number, number, number];
+const NO_SUMS: Sums = [0, 0, 0];
+const add = (a: Sums, b: Sums): Sums => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+
 export interface ManagerSubtreeFigures {
   people: number;
   managers: number;
@@ -77,10 +82,9 @@ export class OrgChart {
       return last !== undefined && last > since && last <= asOf ? 1 : 0;
     };
     // a person's own weight in their manager's subtree: themselves, whether they manage, whether met
-    const own = (p: string): [number, number, number] => [1, this.hasReports(p) ? 1 : 0, met(p)];
-    const add = (a: number[], b: readonly number[]) => a.map((v, i) => v + b[i]);
+    const own = (p: string): Sums => [1, this.hasReports(p) ? 1 : 0, met(p)];
     // below[p]: the sums over p's subtree (p excluded)
-    const below = new Map<string, number[]>();
+    const below = new Map<string, Sums>();
     const state = new Map<string, 1 | 2>(); // 1 on the walk's path, 2 done
     const cycleOf = new Map<string, string[]>();
     for (const root of this.reports.keys()) {
@@ -108,23 +112,22 @@ export class OrgChart {
         stack.pop();
         state.set(top.person, 2);
         const cycle = cycleOf.get(top.person);
-        if (cycle !== undefined && cycle[0] !== top.person) continue; // its cycle's first member sums it
-        const members = cycle ?? [top.person];
-        let sums = [0, 0, 0];
-        for (const m of members)
-          for (const r of this.reportsOf(m)) {
-            if (members.includes(r)) continue;
-            sums = add(add(sums, own(r)), below.get(r) ?? [0, 0, 0]);
-          }
-        if (cycle === undefined) below.set(top.person, sums);
-        else {
-          const closure = members.reduce((total, m) => add(total, own(m)), sums);
-          // each member sees the whole closure but itself
-          for (const m of members)
-            below.set(
-              m,
-              closure.map((v, i) => v - own(m)[i]),
-            );
+        if (cycle === undefined) {
+          below.set(
+            top.person,
+            reports.length === 0 ? NO_SUMS : this.sumsOfReports([top.person], below, met),
+          );
+          continue;
+        }
+        if (cycle[0] !== top.person) continue; // its cycle's first member sums it
+        const closure = cycle.reduce<Sums>(
+          (total, m) => add(total, own(m)),
+          this.sumsOfReports(cycle, below, met),
+        );
+        // each member sees the whole closure but itself
+        for (const m of cycle) {
+          const mine = own(m);
+          below.set(m, [closure[0] - mine[0], closure[1] - mine[1], closure[2] - mine[2]]);
         }
       }
     }
@@ -132,6 +135,26 @@ export class OrgChart {
     for (const [manager, [people, managers, metPairs]] of below)
       figures.set(manager, { people, managers, oneOnOneCoverage: people === 0 ? null : metPairs / people });
     return figures;
+  }
+
+  /** The sums over the reports of `members` outside them, each report with its own subtree (done before). */
+  private sumsOfReports(
+    members: readonly string[],
+    below: ReadonlyMap<string, Sums>,
+    met: (person: string) => number,
+  ): Sums {
+    let people = 0;
+    let managers = 0;
+    let metPairs = 0;
+    for (const m of members)
+      for (const r of this.reportsOf(m)) {
+        if (members.includes(r)) continue;
+        const sums = below.get(r);
+        people += 1 + (sums?.[0] ?? 0);
+        managers += (this.hasReports(r) ? 1 : 0) + (sums?.[1] ?? 0);
+        metPairs += met(r) + (sums?.[2] ?? 0);
+      }
+    return [people, managers, metPairs];
   }
 
   /**
