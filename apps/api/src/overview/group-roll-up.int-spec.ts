@@ -5,6 +5,8 @@ import { connectDatabase, recordReadModelVersions } from '@orgpulse/persistence'
 import { TestDatabase, acceptedEventBuilder, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/request-context';
+import { TeamHistoryCache } from '../read-models/team-history.cache';
+import { timelinesFor } from '../teams/team-metrics';
 import { groupOverview } from './org-figures';
 
 const START = Date.parse('2026-01-05T00:00:00Z');
@@ -77,5 +79,47 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     // 4 people days 1-3, 6 people days 3-10, 6 people days 22-24
     expect(idle.idlePersonDays).toBeCloseTo(4 * 2 + 6 * 7 + 6 * 2, 6);
     expect(idle.blockedHours).toBeCloseTo((9 + 2) * 24, 6);
+  });
+
+  it("given its teams' timelines held by the process (a dashboard of them read them), when the counts and idle time of a past window are asked, then they come from those timelines, as SQL says them", async () => {
+    const build = acceptedEventBuilder('held');
+    const at = (day: number) => START + day * DAY_MS;
+    const team = (id: string, type: AcceptedEvent['type'], day: number, data: Record<string, unknown> = {}) =>
+      build(orgId, type, at(day), { teamId: id, ...data });
+    await projectEvents(db, [
+      team('h1', 'team.registered', 0, { name: 'H1', headcount: 4, groupId: 'held' }),
+      team('h2', 'team.registered', 0, { name: 'H2', headcount: 7, groupId: 'held' }),
+      team('h3', 'team.registered', 0, { name: 'H3', headcount: 3, groupId: 'held' }),
+      team('h1', 'team.blocked', 2, { reason: 'dependency' }),
+      team('h2', 'team.blocked', 9, { reason: 'environment' }),
+      // after the window's end (t): h1 unblocked, h2 moved away, h3 joins later than it existed
+      team('h1', 'team.unblocked', 15),
+      team('h2', 'team.registered', 16, { name: 'H2', headcount: 7, groupId: 'elsewhere' }),
+      team('h3', 'discovery.interview-held', 17),
+    ]);
+    const now = at(30);
+    const window = { from: START, to: at(12) };
+    const ids = ['h1', 'h2', 'h3'];
+    const cache = new TeamHistoryCache(1024 * 1024);
+    const principal = { orgId, role: 'viewer' as const, groupId: null };
+    const request = () => new RequestContext(principal, db, undefined, () => now, cache);
+    const dashboard = request();
+    await dashboard.teamsById(ids);
+    await timelinesFor(dashboard, ids, window);
+
+    const ctx = request();
+    await ctx.teamsById(ids);
+    const statesAt = jest.spyOn(ctx.teams, 'statesAt');
+    const flagged = jest.spyOn(ctx.teams, 'flaggedTimelines');
+    const overview = groupOverview(ctx, 'held', window, now);
+    const figures = { ...(await overview.counts()), ...(await overview.idle()) };
+    expect([statesAt.mock.calls, flagged.mock.calls]).toEqual([[], []]);
+
+    const sql = new RequestContext(principal, db, undefined, () => now);
+    const read = groupOverview(sql, 'held', window, now);
+    expect(figures).toEqual({ ...(await read.counts()), ...(await read.idle()) });
+    // at day 12: all three, h1 and h2 blocked; h1 4 people × 10 days, h2 7 people × 3 days
+    expect(figures).toMatchObject({ teams: 3, blockedTeams: 2 });
+    expect(figures.idlePersonDays).toBeCloseTo(4 * 10 + 7 * 3, 6);
   });
 });

@@ -17,6 +17,9 @@ import {
   teamTimelineFrom,
   weeklyTrend,
   weeksOverlapping,
+  blockedIntervalAt,
+  groupAt,
+  isRegisteredAt,
 } from '@orgpulse/domain';
 import type { RequestContext } from '../graphql/request-context';
 import { TEAMS_PER_READ, type TeamView, dayFloor, isDayAligned } from '../read-models/team-reads';
@@ -54,24 +57,28 @@ export interface TeamMember {
 
 /**
  * The teams of G's roll-up at t (contract §8): registered at t, whose group at t is in G's subtree at t,
- * within what the token sees. Candidates are the teams ever registered in one of those groups.
+ * within what the token sees. Candidates are the teams ever registered in one of those groups. `from`
+ * (at most t): the start of a window whose timelines the process may hold.
  */
 export async function membersAt(
   ctx: RequestContext,
   groupId: string,
   t: number,
   recursive = true,
+  from?: number,
 ): Promise<TeamMember[]> {
   if (!(await ctx.seesGroup(groupId))) return [];
   const hierarchy = await ctx.hierarchyAt(t);
   const subtree = recursive ? hierarchy.subtreeOf(groupId) : new Set(hierarchy.get(groupId) ? [groupId] : []);
   if (subtree.size === 0) return [];
   const candidates = await ctx.teamsLinkedTo(subtree);
-  // a team with no event after t is as its head says; the others as the week that covers t says
-  const past = await ctx.teams.statesAt(
-    candidates.filter((m) => m.lastAt > t).map((m) => m.subjectId),
-    t,
-  );
+  // a team with no event after t is as its head says; the others as their held timelines or the week
+  // that covers t say
+  const later = candidates.filter((m) => m.lastAt > t).map((m) => m.subjectId);
+  const held = from === undefined || from > t ? undefined : heldTimelines(ctx, later, from);
+  const past = held
+    ? await ctx.piece(() => new Map(held.map((timeline, i) => [later[i], stateAt(timeline, t)])))
+    : await ctx.teams.statesAt(later, t);
   return ctx.piece(() => {
     const members: TeamMember[] = [];
     for (const candidate of candidates) {
@@ -83,6 +90,13 @@ export async function membersAt(
   });
 }
 
+/** What statesAt says of a team at t, from its timeline. */
+const stateAt = (timeline: TeamTimeline, t: number) => ({
+  registered: isRegisteredAt(timeline, t),
+  groupId: groupAt(timeline, t),
+  blocked: blockedIntervalAt(timeline, t) !== undefined,
+});
+
 const addTime = (
   sum: { blockedMs: number; personMs: number },
   time: { blockedMs: number; personMs: number },
@@ -90,6 +104,21 @@ const addTime = (
   sum.blockedMs += time.blockedMs;
   sum.personMs += time.personMs;
 };
+
+/** Every one of these teams' timelines from `from` on if the process holds them all, else undefined. */
+function heldTimelines(
+  ctx: RequestContext,
+  ids: readonly string[],
+  from: number,
+): TeamTimeline[] | undefined {
+  const timelines: TeamTimeline[] = [];
+  for (const id of ids) {
+    const held = ctx.teams.heldTimeline(id, from);
+    if (held === undefined) return undefined;
+    timelines.push(held);
+  }
+  return timelines;
+}
 
 /**
  * A group's roll-up over a window (§8): its teams as of t = min(to, now), their figures summed, each part
@@ -104,7 +133,7 @@ export function groupOverview(
   now: number,
 ): LazyOverview {
   const t = Math.min(window.to, now);
-  const members = once(() => membersAt(ctx, groupId, t));
+  const members = once(() => membersAt(ctx, groupId, t, true, spanOf(window).from));
   const counts = once(async (): Promise<Counts> => {
     const states = await members();
     return { teams: states.length, blockedTeams: states.filter((m) => m.blocked).length };
@@ -130,11 +159,19 @@ export function groupOverview(
     const { interviews, trioInterviews, ships } = sums.overview(null);
     return { activity: { interviews, trioInterviews, ships }, time };
   });
-  // otherwise from the members' weeks flagged blocked alone
+  // otherwise from the members' timelines when the process holds them all (a dashboard of the group's
+  // teams keeps them), else from the members' weeks flagged blocked alone
   const blocked = once(async () => {
     const ids = (await members()).map((m) => m.subjectId);
     if (activityAsked) return (await folded()).time;
     const time = { blockedMs: 0, personMs: 0 };
+    const held = heldTimelines(ctx, ids, spanOf(window).from);
+    if (held !== undefined) {
+      await ctx.piece(() => {
+        for (const timeline of held) addTime(time, blockedTime(timeline, window, now));
+      });
+      return time;
+    }
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
       ctx.stopIfCut();
       const runs = await ctx.teams.flaggedTimelines(

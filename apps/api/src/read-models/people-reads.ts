@@ -17,6 +17,7 @@ import DataLoader from 'dataloader';
 export type PersonView = HeadView<PersonHead>;
 
 const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
+const NONE_MET: ReadonlyMap<string, number> = new Map();
 
 /**
  * One request's reads of people read models within one org: person heads, the org chart at a time (from
@@ -26,7 +27,7 @@ export class PeopleReads {
   readonly people: ReadModelReader<PersonHead, PersonFact>;
   readonly managers: ReadModelReader<ManagerHead, OneOnOneFact>;
   readonly heads: DataLoader<string, PersonView | null>;
-  private readonly latestMet = new Map<string, DataLoader<string, Record<string, number>>>();
+  private readonly latestMet = new Map<string, DataLoader<string, ReadonlyMap<string, number>>>();
   private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
   private readonly reportHeads = new Map<number, DataLoader<string, PersonView[]>>();
@@ -179,16 +180,17 @@ export class PeopleReads {
   /**
    * A manager's latest 1:1 with each report in (since, asOf], batched per span: from the manager's head
    * when none of their 1:1s is later than asOf (the head keeps each pair's latest), else from the weeks
-   * covering the span, so the usual "now" reads no 1:1 facts at all.
+   * covering the span, so the usual "now" reads no 1:1 facts at all. A Map: report ids as an object's
+   * keys gave every manager's object shapes of its own.
    */
-  latestOneOnOnes(managerId: string, asOf: number, since: number): Promise<Record<string, number>> {
+  latestOneOnOnes(managerId: string, asOf: number, since: number): Promise<ReadonlyMap<string, number>> {
     const key = `${asOf}/${since}`;
     let loader = this.latestMet.get(key);
     if (loader === undefined) {
       loader = new DataLoader(
         async (ids) => {
           const found = await this.loadLatestOneOnOnes(ids, asOf, since);
-          return ids.map((id) => found.get(id) ?? {});
+          return ids.map((id) => found.get(id) ?? NONE_MET);
         },
         { batchScheduleFn: this.batchScheduleFn },
       );
@@ -199,15 +201,15 @@ export class PeopleReads {
 
   /** The reports a manager met in (asOf − E days, asOf], as contract §4 counts 1:1s. */
   async metBefore(managerId: string, asOf: number, intervalDays: number): Promise<Set<string>> {
-    return new Set(Object.keys(await this.latestOneOnOnes(managerId, asOf, asOf - WEEK_SPAN(intervalDays))));
+    return new Set((await this.latestOneOnOnes(managerId, asOf, asOf - WEEK_SPAN(intervalDays))).keys());
   }
 
   private async loadLatestOneOnOnes(
     ids: readonly string[],
     asOf: number,
     since: number,
-  ): Promise<Map<string, Record<string, number>>> {
-    const found = new Map<string, Record<string, number>>();
+  ): Promise<Map<string, ReadonlyMap<string, number>>> {
+    const found = new Map<string, ReadonlyMap<string, number>>();
     const heads = await this.managers.heads(this.orgId, ids);
     const later: string[] = [];
     for (const head of heads) {
@@ -215,18 +217,20 @@ export class PeopleReads {
         later.push(head.subjectId);
         continue;
       }
-      const byReport: Record<string, number> = {};
-      for (const [report, at] of Object.entries(head.state.lastOneOnOneWith))
-        if (at > since) byReport[report] = at;
+      const byReport = new Map<string, number>();
+      for (const report in head.state.lastOneOnOneWith) {
+        const at = head.state.lastOneOnOneWith[report];
+        if (at > since) byReport.set(report, at);
+      }
       found.set(head.subjectId, byReport);
     }
     const weeks = await this.managers.weeksFrom(this.orgId, later, since, asOf + 1);
     for (const manager of later) {
-      const byReport: Record<string, number> = {};
+      const byReport = new Map<string, number>();
       for (const week of weeks.get(manager) ?? [])
         for (const fact of week.facts)
-          if (fact.at > since && fact.at <= asOf && (byReport[fact.data.reportId] ?? -Infinity) < fact.at)
-            byReport[fact.data.reportId] = fact.at;
+          if (fact.at > since && fact.at <= asOf && (byReport.get(fact.data.reportId) ?? -Infinity) < fact.at)
+            byReport.set(fact.data.reportId, fact.at);
       found.set(manager, byReport);
     }
     return found;
@@ -282,7 +286,7 @@ export class PeopleReads {
     const latest = new Map(managers.map((id, i) => [id, met[i]]));
     const chart = new OrgChart(managerOf);
     return chart.allSubtreeFigures(
-      (manager, report) => latest.get(manager)?.[report],
+      (manager, report) => latest.get(manager)?.get(report),
       asOf,
       (asOf - since) / DAY_MS,
     );

@@ -223,6 +223,15 @@ export class TeamReads {
     return historyOf(entry);
   }
 
+  /**
+   * The team's timeline from `from` on if the process's cache holds it at the team's current data version,
+   * not counted as a lookup: a probe whether a figure can skip its own read.
+   */
+  heldTimeline(id: string, from: number): TeamTimeline | undefined {
+    const view = this.known.get(id);
+    return view && this.cache?.get(this.orgId, id, view.version, gridStart(from))?.timeline;
+  }
+
   /** The team's timeline exact from `from` on: its weeks from the one that covers `from`. */
   async history(id: string, from: number): Promise<TeamHistory> {
     const start = Math.floor(from);
