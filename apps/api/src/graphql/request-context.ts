@@ -30,6 +30,9 @@ export interface TeamPage {
   blocked?: boolean;
 }
 
+// about an OrgSettings object's size in memory (ten fields)
+const SETTINGS_BYTES = 512;
+
 /**
  * What one GraphQL request may read, all scoped to the token's org and, for a group-scoped token, to that
  * group's subtree now. Reads are batched per request and never cover more subjects or weeks than asked.
@@ -246,10 +249,12 @@ export class RequestContext {
     return view !== null && (await this.seesTeam(view));
   }
 
+  /** The org's settings, once per request; shared by the org's requests while its data version holds. */
   settings(): Promise<OrgSettings> {
-    this.settingsOnce ??= new OrgSettingsRepository(this.db)
-      .get(this.orgId)
-      .then((settings) => (this.settingsRead = settings));
+    const read = () => new OrgSettingsRepository(this.db).get(this.orgId);
+    this.settingsOnce ??= (this.shared ? this.shared('settings', read, () => SETTINGS_BYTES) : read()).then(
+      (settings) => (this.settingsRead = settings),
+    );
     return this.settingsOnce;
   }
 

@@ -6,6 +6,7 @@ import {
   type OrgSettings,
 } from '@orgpulse/domain';
 import { REQUEST_SWEEP } from '../alerting/alert-sweeps';
+import { NOTIFY_CHANNELS } from '../database/notify-channels';
 import { type Queryable, col, rowShape, selectOne, selectRow, selectRows } from '../database/typed-sql';
 
 export { DEFAULT_ORG_SETTINGS, type OrgSettings };
@@ -74,7 +75,10 @@ export class OrgSettingsRepository {
     return new Map(unique.map((id) => [id, found.get(id) ?? DEFAULT_ORG_SETTINGS]));
   }
 
-  /** Stores the changes; a change of an alert threshold also asks the alerter to sweep the org. */
+  /**
+   * Stores the changes; a change of an alert threshold also asks the alerter to sweep the org. Every API
+   * instance hears of it (NOTIFY at commit): what they answer from the settings is stale from then on.
+   */
   async update(orgId: string, changes: Partial<OrgSettings>): Promise<OrgSettings> {
     const fields = ORG_SETTING_NAMES.filter((f) => changes[f] !== undefined);
     const values = fields.map((f) => changes[f]);
@@ -88,8 +92,8 @@ export class OrgSettingsRepository {
          VALUES ($1${fields.map((_, i) => `, $${i + 2}`).join('')})
          ON CONFLICT (org_id) DO UPDATE SET ${[...assignments, 'updated_at = now()'].join(', ')}
          RETURNING *)${sweep}
-       SELECT ${SELECT} FROM stored`,
-      [orgId, ...values],
+       SELECT ${SELECT} FROM stored, (SELECT pg_notify($${fields.length + 2}, $1::text)) AS notified`,
+      [orgId, ...values, NOTIFY_CHANNELS.settings],
     );
   }
 }

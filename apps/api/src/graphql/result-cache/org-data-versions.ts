@@ -1,8 +1,8 @@
 import { NOTIFY_CHANNELS, type PgListener, parseProjectionNotice } from '@orgpulse/persistence';
 
 /**
- * Two counters per org. The data version moves whenever the org's read models change (the
- * projector's NOTIFY) or a mutation of this instance changes what its queries answer: entries
+ * Two counters per org. The data version moves whenever the org's read models or settings change (the
+ * projector's NOTIFY, a settings update's) or a mutation of this instance changes what its queries answer: entries
  * computed under an older one are stale (served only while one request computes them again, within
  * the staleness bound). The write epoch moves only with this instance's mutations: cache keys carry
  * it, so a client that changed something never reads the answer from before its change.
@@ -14,6 +14,10 @@ export class OrgDataVersions {
   constructor(private readonly listener: PgListener) {
     listener.on(NOTIFY_CHANNELS.projections, (notice) => {
       if (notice) this.bump(parseProjectionNotice(notice).orgId);
+    });
+    // the settings are part of what queries answer (costs, targets, thresholds)
+    listener.on(NOTIFY_CHANNELS.settings, (orgId) => {
+      if (orgId) this.bump(orgId);
     });
     // whatever changed while nobody listened is unknown: every version seen so far is stale
     listener.onListening((listening) => {
