@@ -52,7 +52,7 @@ describe("an org's settings, shared by its requests, changed by another instance
     const [before, otherBefore] = [versions.of(orgId), versions.of(otherOrg)];
     // another API instance (or the CLI): the same repository on another connection
     await new OrgSettingsRepository(db).update(orgId, { idleCostPerPersonDay: 500 });
-    await eventually(async () => expect(versions.of(orgId)).toBeGreaterThan(before), { timeoutMs: 5_000 });
+    await eventually(() => expect(versions.of(orgId)).toBeGreaterThan(before), { timeoutMs: 5_000 });
     expect(versions.of(otherOrg)).toBe(otherBefore);
     expect((await request().settings()).idleCostPerPersonDay).toBe(500);
     read.mockRestore();
