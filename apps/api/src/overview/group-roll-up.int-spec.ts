@@ -56,6 +56,28 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     expect(ctx.teams.heldWeeks).toBeLessThanOrEqual(200);
   });
 
+  it("given 450 teams' timelines held by the process, when the roll-up's counts and idle time are asked, then they come from those timelines, a slice at a time, as from SQL", async () => {
+    const now = START + 20 * DAY_MS;
+    const window = { from: START, to: START + 14 * DAY_MS };
+    const ids = Array.from({ length: TEAMS }, (_, i) => `t${i}`);
+    const cache = new TeamHistoryCache(16 * 1024 * 1024);
+    const request = () =>
+      new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now, cache);
+    const dashboard = request();
+    await dashboard.teamsById(ids);
+    await timelinesFor(dashboard, ids, window);
+    const ctx = request();
+    await ctx.teamsById(ids);
+    const flagged = jest.spyOn(ctx.teams, 'flaggedTimelines');
+    const overview = groupOverview(ctx, 'big', window, now);
+    expect(await overview.counts()).toMatchObject({ teams: TEAMS, blockedTeams: 150 });
+    const pieces = jest.spyOn(ctx, 'piece');
+    expect((await overview.idle()).idlePersonDays).toBeCloseTo(150 * 5 * 9, 6);
+    expect(flagged).not.toHaveBeenCalled();
+    // the blocked time of 450 timelines, 200 a piece
+    expect(pieces).toHaveBeenCalledTimes(3);
+  });
+
   it('given a block that ends in a later week with the headcount changed during it, and a second block, when only the idle time is asked, then it comes from the weeks flagged blocked as from the whole history', async () => {
     const build = acceptedEventBuilder('blocks');
     const at = (day: number) => START + day * DAY_MS;

@@ -76,9 +76,7 @@ export async function membersAt(
   // that covers t say
   const later = candidates.filter((m) => m.lastAt > t).map((m) => m.subjectId);
   const held = from === undefined || from > t ? undefined : heldTimelines(ctx, later, from);
-  const past = held
-    ? await ctx.piece(() => new Map(held.map((timeline, i) => [later[i], stateAt(timeline, t)])))
-    : await ctx.teams.statesAt(later, t);
+  const past = held ? await statesIn(ctx, later, held, t) : await ctx.teams.statesAt(later, t);
   return ctx.piece(() => {
     const members: TeamMember[] = [];
     for (const candidate of candidates) {
@@ -90,12 +88,25 @@ export async function membersAt(
   });
 }
 
-/** What statesAt says of a team at t, from its timeline. */
-const stateAt = (timeline: TeamTimeline, t: number) => ({
-  registered: isRegisteredAt(timeline, t),
-  groupId: groupAt(timeline, t),
-  blocked: blockedIntervalAt(timeline, t) !== undefined,
-});
+/** What statesAt says of these teams at t, from their timelines (in their order), a piece at a time. */
+async function statesIn(
+  ctx: RequestContext,
+  ids: readonly string[],
+  timelines: readonly TeamTimeline[],
+  t: number,
+): Promise<Map<string, { registered: boolean; groupId: string | null; blocked: boolean }>> {
+  const states = new Map<string, { registered: boolean; groupId: string | null; blocked: boolean }>();
+  for (let start = 0; start < ids.length; start += TIMELINES_PER_PIECE)
+    await ctx.piece(() => {
+      for (let i = start; i < Math.min(ids.length, start + TIMELINES_PER_PIECE); i++)
+        states.set(ids[i], {
+          registered: isRegisteredAt(timelines[i], t),
+          groupId: groupAt(timelines[i], t),
+          blocked: blockedIntervalAt(timelines[i], t) !== undefined,
+        });
+    });
+  return states;
+}
 
 const addTime = (
   sum: { blockedMs: number; personMs: number },
@@ -167,9 +178,11 @@ export function groupOverview(
     const time = { blockedMs: 0, personMs: 0 };
     const held = heldTimelines(ctx, ids, spanOf(window).from);
     if (held !== undefined) {
-      await ctx.piece(() => {
-        for (const timeline of held) addTime(time, blockedTime(timeline, window, now));
-      });
+      for (let start = 0; start < held.length; start += TIMELINES_PER_PIECE)
+        await ctx.piece(() => {
+          for (const timeline of held.slice(start, start + TIMELINES_PER_PIECE))
+            addTime(time, blockedTime(timeline, window, now));
+        });
       return time;
     }
     for (let start = 0; start < ids.length; start += TEAMS_PER_READ) {
