@@ -249,7 +249,10 @@ export class RequestContext {
     return view !== null && (await this.seesTeam(view));
   }
 
-  /** The org's settings, once per request; shared by the org's requests while its data version holds. */
+  /**
+   * The org's settings, once per context (a subscription's keeps its first read); shared by the org's
+   * requests while its data version holds.
+   */
   settings(): Promise<OrgSettings> {
     const read = () => new OrgSettingsRepository(this.db).get(this.orgId);
     this.settingsOnce ??= (this.shared ? this.shared('settings', read, () => SETTINGS_BYTES) : read()).then(

@@ -114,14 +114,17 @@ describe("a group's roll-up (real PostgreSQL)", () => {
       team('h3', 'team.registered', 0, { name: 'H3', headcount: 3, groupId: 'held' }),
       team('h1', 'team.blocked', 2, { reason: 'dependency' }),
       team('h2', 'team.blocked', 9, { reason: 'environment' }),
-      // after the window's end (t): h1 unblocked, h2 moved away, h3 joins later than it existed
+      // at t (the window's end, day 12): h3 blocked; after it: h1 unblocked, h2 moved away, h3 interviews,
+      // and h4, which did not exist at t, registered in the group
+      team('h3', 'team.blocked', 12, { reason: 'decision-pending' }),
       team('h1', 'team.unblocked', 15),
       team('h2', 'team.registered', 16, { name: 'H2', headcount: 7, groupId: 'elsewhere' }),
       team('h3', 'discovery.interview-held', 17),
+      team('h4', 'team.registered', 20, { name: 'H4', headcount: 2, groupId: 'held' }),
     ]);
     const now = at(30);
     const window = { from: START, to: at(12) };
-    const ids = ['h1', 'h2', 'h3'];
+    const ids = ['h1', 'h2', 'h3', 'h4'];
     const cache = new TeamHistoryCache(1024 * 1024);
     const principal = { orgId, role: 'viewer' as const, groupId: null };
     const request = () => new RequestContext(principal, db, undefined, () => now, cache);
@@ -140,8 +143,8 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     const sql = new RequestContext(principal, db, undefined, () => now);
     const read = groupOverview(sql, 'held', window, now);
     expect(figures).toEqual({ ...(await read.counts()), ...(await read.idle()) });
-    // at day 12: all three, h1 and h2 blocked; h1 4 people × 10 days, h2 7 people × 3 days
-    expect(figures).toMatchObject({ teams: 3, blockedTeams: 2 });
+    // at day 12: h1-h3, all blocked (h3 from t on, a fact at t included); h1 4 people × 10 days, h2 7 × 3
+    expect(figures).toMatchObject({ teams: 3, blockedTeams: 3 });
     expect(figures.idlePersonDays).toBeCloseTo(4 * 10 + 7 * 3, 6);
   });
 });

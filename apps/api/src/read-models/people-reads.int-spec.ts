@@ -101,4 +101,11 @@ describe("a manager's reports as people: their heads read with the reporting lin
     expect(await reads.reportsOf('m1', NOW)).toEqual(['p1', 'p3', 'p4']); // another time: its own read
     expect(sent.length).toBeGreaterThan(3);
   });
+
+  it("given a manager's reports read alone first, when their heads are asked after, then reportsOf keeps its first read: one answer a request", async () => {
+    const { reads } = counted();
+    const first = await reads.reportsOf('m1', THEN);
+    await reads.reportHeadsOf('m1', THEN);
+    expect(await reads.reportsOf('m1', THEN)).toBe(first);
+  });
 });

@@ -31,8 +31,10 @@ export class PeopleReads {
   private readonly subtrees = new Map<string, DataLoader<string, ManagerSubtreeFigures>>();
   private readonly reports = new Map<number, DataLoader<string, string[]>>();
   private readonly reportHeads = new Map<number, DataLoader<string, PersonView[]>>();
-  /** Per t, the managers whose reports were asked with their heads (reportHeadsOf). */
+  /** Per t, the managers whose reports were asked with their heads (reportHeadsOf)... */
   private readonly askedWithHeads = new Map<number, Set<string>>();
+  /** ...and those whose reportsOf was read on its own first: each keeps its one read, so it never disagrees. */
+  private readonly askedAlone = new Map<number, Set<string>>();
 
   constructor(
     db: Queryable,
@@ -79,12 +81,15 @@ export class PeopleReads {
   /**
    * The direct reports of a manager at t, sorted: the people whose manager is them now (the head column,
    * no state read), and, of everyone who ever reported to them, those changed after t (read as of t).
-   * Batched per t. A manager whose reports this request asked with their heads gets them from that read:
-   * a page of managers with their reports' names (and their figures) reads the reporting lines once.
+   * Batched per t. A manager whose reports this request asked with their heads first gets them from that
+   * read: a page of managers with their reports' names (and their figures) reads the reporting lines once.
    */
   reportsOf(managerId: string, t: number): Promise<string[]> {
-    if (this.askedWithHeads.get(t)?.has(managerId))
+    if (this.askedWithHeads.get(t)?.has(managerId) && !this.askedAlone.get(t)?.has(managerId))
       return this.reportHeadsOf(managerId, t).then((views) => views.map((view) => view.subjectId));
+    const alone = this.askedAlone.get(t);
+    if (alone === undefined) this.askedAlone.set(t, new Set([managerId]));
+    else alone.add(managerId);
     let loader = this.reports.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
