@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
-import { DAY_MS } from '@orgpulse/domain';
+import { DAY_MS, type Window } from '@orgpulse/domain';
 import { connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
 import { TestDatabase, acceptedEventBuilder, projectEvents } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
@@ -45,6 +45,22 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     await testDb.drop();
   });
 
+  const VIEWER = () => ({ orgId, role: 'viewer' as const, groupId: null });
+  /**
+   * A request that knows these teams' heads, after a dashboard of them (another request) left their
+   * timelines over the window in the process's cache.
+   */
+  const afterDashboard = async (ids: string[], window: Window, now: number, cacheBytes: number) => {
+    const cache = new TeamHistoryCache(cacheBytes);
+    const request = () => new RequestContext(VIEWER(), db, undefined, () => now, cache);
+    const dashboard = request();
+    await dashboard.teamsById(ids);
+    await timelinesFor(dashboard, ids, window);
+    const ctx = request();
+    await ctx.teamsById(ids);
+    return ctx;
+  };
+
   it('given 450 teams in one group, when its roll-up is asked, then it sums them all and the request holds at most one slice', async () => {
     const now = START + 20 * DAY_MS;
     const ctx = new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now);
@@ -60,14 +76,7 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     const now = START + 20 * DAY_MS;
     const window = { from: START, to: START + 14 * DAY_MS };
     const ids = Array.from({ length: TEAMS }, (_, i) => `t${i}`);
-    const cache = new TeamHistoryCache(16 * 1024 * 1024);
-    const request = () =>
-      new RequestContext({ orgId, role: 'viewer', groupId: null }, db, undefined, () => now, cache);
-    const dashboard = request();
-    await dashboard.teamsById(ids);
-    await timelinesFor(dashboard, ids, window);
-    const ctx = request();
-    await ctx.teamsById(ids);
+    const ctx = await afterDashboard(ids, window, now, 16 * 1024 * 1024);
     const flagged = jest.spyOn(ctx.teams, 'flaggedTimelines');
     const overview = groupOverview(ctx, 'big', window, now);
     expect(await overview.counts()).toMatchObject({ teams: TEAMS, blockedTeams: 150 });
@@ -125,22 +134,14 @@ describe("a group's roll-up (real PostgreSQL)", () => {
     const now = at(30);
     const window = { from: START, to: at(12) };
     const ids = ['h1', 'h2', 'h3', 'h4'];
-    const cache = new TeamHistoryCache(1024 * 1024);
-    const principal = { orgId, role: 'viewer' as const, groupId: null };
-    const request = () => new RequestContext(principal, db, undefined, () => now, cache);
-    const dashboard = request();
-    await dashboard.teamsById(ids);
-    await timelinesFor(dashboard, ids, window);
-
-    const ctx = request();
-    await ctx.teamsById(ids);
+    const ctx = await afterDashboard(ids, window, now, 1024 * 1024);
     const statesAt = jest.spyOn(ctx.teams, 'statesAt');
     const flagged = jest.spyOn(ctx.teams, 'flaggedTimelines');
     const overview = groupOverview(ctx, 'held', window, now);
     const figures = { ...(await overview.counts()), ...(await overview.idle()) };
     expect([statesAt.mock.calls, flagged.mock.calls]).toEqual([[], []]);
 
-    const sql = new RequestContext(principal, db, undefined, () => now);
+    const sql = new RequestContext(VIEWER(), db, undefined, () => now);
     const read = groupOverview(sql, 'held', window, now);
     expect(figures).toEqual({ ...(await read.counts()), ...(await read.idle()) });
     // at day 12: h1-h3, all blocked (h3 from t on, a fact at t included); h1 4 people × 10 days, h2 7 × 3

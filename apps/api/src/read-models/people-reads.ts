@@ -19,6 +19,12 @@ export type PersonView = HeadView<PersonHead>;
 const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
 const NONE_MET: ReadonlyMap<string, number> = new Map();
 
+const addAt = (sets: Map<number, Set<string>>, t: number, id: string) => {
+  const set = sets.get(t);
+  if (set === undefined) sets.set(t, new Set([id]));
+  else set.add(id);
+};
+
 /**
  * One request's reads of people read models within one org: person heads, the org chart at a time (from
  * heads, the few people changed after that time from their weeks), and managers' 1:1s over spans.
@@ -87,9 +93,7 @@ export class PeopleReads {
   reportsOf(managerId: string, t: number): Promise<string[]> {
     if (this.askedWithHeads.get(t)?.has(managerId) && !this.askedAlone.get(t)?.has(managerId))
       return this.reportHeadsOf(managerId, t).then((views) => views.map((view) => view.subjectId));
-    const alone = this.askedAlone.get(t);
-    if (alone === undefined) this.askedAlone.set(t, new Set([managerId]));
-    else alone.add(managerId);
+    addAt(this.askedAlone, t, managerId);
     let loader = this.reports.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
@@ -112,9 +116,7 @@ export class PeopleReads {
    * reportsOf of the same manager at t.
    */
   reportHeadsOf(managerId: string, t: number): Promise<PersonView[]> {
-    const asked = this.askedWithHeads.get(t);
-    if (asked === undefined) this.askedWithHeads.set(t, new Set([managerId]));
-    else asked.add(managerId);
+    addAt(this.askedWithHeads, t, managerId);
     let loader = this.reportHeads.get(t);
     if (loader === undefined) {
       loader = new DataLoader(
