@@ -261,6 +261,15 @@ export class RequestContext {
     return this.settingsOnce;
   }
 
+  /**
+   * A value of the org at now, shared by its requests as an answer is: while the org's data version holds,
+   * for at most `API_RESULT_CACHE_MS` (so computed up to that long before this request's now). Without the
+   * API's cache, computed here.
+   */
+  sharedAtNow<V>(name: string, compute: () => Promise<V>, bytesOf: (value: V) => number): Promise<V> {
+    return this.shared ? this.shared(name, compute, bytesOf) : compute();
+  }
+
   /** The settings once read (fields of a long list use them without waiting). */
   settingsIfRead(): OrgSettings | undefined {
     return this.settingsRead;

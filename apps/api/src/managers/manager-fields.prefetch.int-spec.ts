@@ -14,10 +14,12 @@ import {
 } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { MANAGERS } from '../../page/src/queries';
+import { ApiCache } from '../cache/api-cache';
 import { managerCoachingOf } from '../coaching/manager-coaching';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
+import { type DataVersions, sharedReadOf } from '../read-models/shared-read';
 import { reportsAt } from '../people/person-of';
 import { prefetchManagerFields } from './manager-fields.prefetch';
 import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
@@ -115,6 +117,108 @@ describe('the managers page computes its entries’ fields together, and each en
     expect(await managerCoachingOf(ctx, 'm2', NOW, WINDOW)).toMatchObject({
       oneOnOnes: 1,
       ratedOneOnOnes: 1,
+    });
+  });
+
+  describe('shared by the org’s requests for the page', () => {
+    const cache = new ApiCache({ maxBytes: 4 * 1024 * 1024, maxAgeMs: 2_000 });
+    afterAll(() => cache.stop());
+    const versions = { listening: true, version: 1 };
+    const dataVersions: DataVersions = {
+      get listening() {
+        return versions.listening;
+      },
+      epochOf: () => 0,
+      of: () => versions.version,
+    };
+    /** A request at `at` with the API's shared reads, over a database that counts what it is sent. */
+    const sharing = (at: number) => {
+      const sent: string[] = [];
+      const counting = new Proxy(db, {
+        get: (target, key, receiver) =>
+          key === 'query'
+            ? (sql: string, params?: unknown[]) => {
+                sent.push(sql);
+                return target.query(sql, params);
+              }
+            : (Reflect.get(target, key, receiver) as unknown),
+      });
+      const ctx = new RequestContext(
+        { orgId, role: 'viewer', groupId: null },
+        counting,
+        {} as AuthenticatedRequest,
+        () => at,
+        undefined,
+        undefined,
+        sharedReadOf(cache, dataVersions, orgId),
+      );
+      return { ctx, sent };
+    };
+    const figuresOf = async (ctx: RequestContext, at: number) =>
+      Promise.all(
+        ids.map(async (id) => ({
+          person: await personOfManager(ctx, id),
+          reports: await reportsAt(ctx, id, at),
+          cadence: await cadenceAt(ctx, id, at),
+          subtree: await subtreeAt(ctx, id, at),
+          coaching: await managerCoachingOf(ctx, id, at, WINDOW),
+        })),
+      );
+
+    it('given a page computed by one request, when another asks it later with another window, then it reads only the 1:1s of its window, and its figures at now are those computed (for at most the cache’s age), each at once', async () => {
+      const first = sharing(NOW);
+      await prefetchManagerFields(first.ctx, ids, infoOf(MANAGERS), NOW, 'page-1');
+      expect(first.sent.length).toBeGreaterThan(4);
+      const later = NOW + 1_000;
+      const other = { from: new Date(WINDOW.from.getTime() - DAY_MS), to: WINDOW.to };
+      const second = sharing(later);
+      await prefetchManagerFields(second.ctx, ids, infoOf(MANAGERS, { w: other }), later, 'page-1');
+      // only the 1:1s held in the other window
+      expect(second.sent.filter((sql) => !/rating_weeks/.test(sql))).toEqual([]);
+      for (const id of ids) {
+        expect(await settledAtOnce(cadenceAt(second.ctx, id, later))).toBe(true);
+        expect(await settledAtOnce(subtreeAt(second.ctx, id, later))).toBe(true);
+        expect(await settledAtOnce(reportsAt(second.ctx, id, later))).toBe(true);
+        expect(await settledAtOnce(managerCoachingOf(second.ctx, id, later, other))).toBe(true);
+      }
+      const computed = await figuresOf(first.ctx, NOW);
+      const shared = await figuresOf(second.ctx, later);
+      const atNow = (figures: typeof computed) => figures.map(({ coaching: _window, ...now }) => now);
+      expect(atNow(shared)).toEqual(atNow(computed));
+      expect(await managerCoachingOf(second.ctx, 'm2', later, other)).toEqual(
+        await managerCoachingOf(sharing(later).ctx, 'm2', later, other),
+      );
+    });
+
+    it.each([
+      { case: 'the org’s data changed', change: () => (versions.version += 1) },
+      { case: 'the listener is down', change: () => (versions.listening = false) },
+    ])('given $case, then the next request computes the page again', async ({ change }) => {
+      versions.listening = true;
+      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(MANAGERS), NOW, 'page-2');
+      change();
+      const again = sharing(NOW + 1);
+      await prefetchManagerFields(again.ctx, ids, infoOf(MANAGERS), NOW + 1, 'page-2');
+      expect(again.sent.some((sql) => /person_head/.test(sql))).toBe(true);
+    });
+
+    it('given a page of other managers under the same key, then nothing of it is taken', async () => {
+      versions.listening = true;
+      await prefetchManagerFields(sharing(NOW).ctx, ['m1'], infoOf(MANAGERS), NOW, 'page-3');
+      const other = sharing(NOW);
+      await prefetchManagerFields(other.ctx, ids, infoOf(MANAGERS), NOW, 'page-3');
+      expect(await cadenceAt(other.ctx, 'm2', NOW)).toMatchObject({ directReports: ['p2', 'p3'] });
+      expect(other.sent.some((sql) => /person_head/.test(sql))).toBe(true);
+    });
+
+    it('given fields asked at a time (asOf), then they are computed by the request, not shared', async () => {
+      versions.listening = true;
+      const asOf = new Date(NOW - DAY_MS);
+      const query = 'query ($asOf: DateTime) { managers { directReports(asOf: $asOf) } }';
+      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(query, { asOf }), NOW, 'page-4');
+      const again = sharing(NOW);
+      await prefetchManagerFields(again.ctx, ids, infoOf(query, { asOf }), NOW, 'page-4');
+      expect(again.sent.some((sql) => /person_head/.test(sql))).toBe(true);
     });
   });
 

@@ -8,12 +8,18 @@ import {
   getDirectiveValues,
   isObjectType,
 } from 'graphql';
-import { managerCoachingOf } from '../coaching/manager-coaching';
+import { COACHED_FIGURE, managerCoachingOf } from '../coaching/manager-coaching';
 import type { RequestContext } from '../graphql/request-context';
 import type { Eventually } from '../graphql/settled-memo/settled-memo';
 import type { WindowArgument } from '../graphql/window-argument';
-import { reportsAt } from '../people/person-of';
-import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
+import {
+  CADENCE_FIGURE,
+  type ManagerFigure,
+  PERSON_FIGURE,
+  REPORTS_FIGURE,
+  SUBTREE_FIGURE,
+} from './manager-figures';
+import { sharePageFigure } from './manager-figures.shared';
 
 interface FieldArgs {
   asOf?: Date | null;
@@ -36,13 +42,16 @@ function fieldsOf(node: FieldNode | undefined, variables: GraphQLResolveInfo['va
 /**
  * Computes, for every manager of the page together, the values of the fields the query asks of them
  * (with the arguments it gives), so that their reads go out batched and each entry's fields then resolve
- * at once from the request's memo. A failure here is left to the field that asked for it.
+ * at once from the request's memo. A failure here is left to the field that asked for it. With `page` (the
+ * list's page, e.g. its first and after), the figures asked at now are shared by the org's requests for the
+ * same page (sharePageFigure): only those over a window are computed for each.
  */
 export async function prefetchManagerFields(
   ctx: RequestContext,
   ids: readonly string[],
   info: GraphQLResolveInfo,
   now: number,
+  page?: string,
 ): Promise<void> {
   // without a request (a query over graphql-ws), `now` moves between the fields' asks: nothing would match
   if (ctx.req === undefined) return;
@@ -59,37 +68,56 @@ export async function prefetchManagerFields(
     if (asOf !== undefined && !(asOf instanceof Date)) return undefined;
     return { ...args, at: asOf?.getTime() ?? now };
   };
-  const work: Eventually<unknown>[] = [];
-  const each = (value: (id: string) => Eventually<unknown>) => {
+  const work: Promise<unknown>[] = [];
+  // every entry's value, settled or not (each failure is the field's)
+  const each = (value: (id: string) => Eventually<unknown>): Promise<unknown> => {
+    const asked: Eventually<unknown>[] = [];
     try {
-      for (const id of ids) work.push(value(id));
+      for (const id of ids) asked.push(value(id));
     } catch {
       // an argument refused (a window backwards): the field says so when it resolves
+    }
+    return Promise.allSettled(asked);
+  };
+  // figures asked at now of a page: shared, once each, by the org's requests for the page
+  const shared = new Map<ManagerFigure, Promise<void>>();
+  const ask = (figure: ManagerFigure, { asOf, at }: FieldArgs & { at: number }): void => {
+    if (page === undefined || (asOf ?? undefined) !== undefined)
+      work.push(each((id) => figure.of(ctx, id, at)));
+    else if (!shared.has(figure)) {
+      const primed = sharePageFigure(ctx, figure, page, ids, now);
+      shared.set(figure, primed);
+      work.push(primed);
     }
   };
   for (const node of fieldsOf(info.fieldNodes[0], info.variableValues)) {
     const args = argsOf(manager, node);
     if (args === undefined) continue;
-    const { at } = args;
     switch (node.name.value) {
       case 'person':
-        each((id) => personOfManager(ctx, id));
+        ask(PERSON_FIGURE, args);
         for (const inner of fieldsOf(node, info.variableValues)) {
           const innerArgs = inner.name.value === 'reports' ? argsOf(person, inner) : undefined;
-          if (innerArgs !== undefined) each((id) => reportsAt(ctx, id, innerArgs.at));
+          if (innerArgs !== undefined) ask(REPORTS_FIGURE, innerArgs);
         }
         break;
       case 'directReports':
       case 'reports':
       case 'oneOnOneCoverage':
       case 'overdueReports':
-        each((id) => cadenceAt(ctx, id, at));
+        ask(CADENCE_FIGURE, args);
         break;
       case 'subtree':
-        each((id) => subtreeAt(ctx, id, at));
+        ask(SUBTREE_FIGURE, args);
         break;
       case 'coaching':
-        each((id) => managerCoachingOf(ctx, id, at, args.window ?? undefined));
+        // its reports and their plans are of its time (shared at now); only its 1:1s are the window's
+        ask(COACHED_FIGURE, args);
+        work.push(
+          (shared.get(COACHED_FIGURE) ?? Promise.resolve()).then(() =>
+            each((id) => managerCoachingOf(ctx, id, args.at, args.window ?? undefined)),
+          ),
+        );
         break;
       default:
         break;

@@ -55,7 +55,8 @@ export class ManagersResolver {
       ctx.people.managers.ids(ctx.orgId, { first: size, after }),
     ]);
     const ids = [...new Set([...named, ...holding])].sort().slice(0, size);
-    if (info !== undefined) await prefetchManagerFields(ctx, ids, info, ctx.now(this.clock));
+    if (info !== undefined)
+      await prefetchManagerFields(ctx, ids, info, ctx.now(this.clock), JSON.stringify([size, after ?? null]));
     return ids.map((id) => ({ id }));
   }
 

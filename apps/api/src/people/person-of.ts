@@ -23,7 +23,9 @@ export async function personOf(ctx: RequestContext, id: string): Promise<Person>
 }
 
 /** A person's direct reports at `at` as people, once per request (the managers list computes them for its page). */
+export const reportsKey = (id: string, at: number): string => `reports\u0000${id}\u0000${at}`;
+
 export const reportsAt = (ctx: RequestContext, id: string, at: number): Eventually<Person[]> =>
-  ctx.memo.get(`reports\u0000${id}\u0000${at}`, async () =>
+  ctx.memo.get(reportsKey(id, at), async () =>
     (await ctx.people.reportHeadsOf(id, at)).map((view) => asPerson(view.subjectId, view)),
   );

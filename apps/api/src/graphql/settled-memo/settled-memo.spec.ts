@@ -23,6 +23,18 @@ describe('SettledMemo', () => {
     expect(memo.get('k', () => Promise.resolve(3))).toBe(2);
   });
 
+  it('given a value primed, then it is given at once, unless the request computes or holds its own', async () => {
+    const memo = new SettledMemo();
+    memo.prime('shared', 'from another request');
+    expect(memo.get('shared', () => Promise.resolve('computed'))).toBe('from another request');
+    const pending = memo.get('own', () => Promise.resolve('computed'));
+    memo.prime('own', 'from another request');
+    expect(await pending).toBe('computed');
+    expect(memo.get('own', () => Promise.resolve('again'))).toBe('computed');
+    memo.prime('own', 'later');
+    expect(memo.get('own', () => Promise.resolve('again'))).toBe('computed');
+  });
+
   it('thenEventually maps a value at once and a promise when it settles', async () => {
     expect(thenEventually(2, (v) => v * 3)).toBe(6);
     expect(await thenEventually(Promise.resolve(2), (v) => v * 3)).toBe(6);

@@ -34,4 +34,9 @@ export class SettledMemo {
     }
     return pending;
   }
+
+  /** A value computed elsewhere (shared by requests): kept unless the request computes or holds its own. */
+  prime(key: string, value: unknown): void {
+    if (!this.values.has(key) && !this.pending.has(key)) this.values.set(key, value);
+  }
 }
