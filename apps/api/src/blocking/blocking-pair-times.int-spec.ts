@@ -5,8 +5,10 @@ import { connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
+import { ApiCache } from '../cache/api-cache';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
+import { type DataVersions, sharedReadOf } from '../read-models/shared-read';
 
 const TEAMS = ['a', 'b', 'c', 'd'];
 const BASE = Date.parse('2026-03-02T00:00:00Z');
@@ -37,6 +39,21 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
     db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
   });
   afterAll(() => db.destroy());
+  const cache = new ApiCache({ maxBytes: 8 * 1024 * 1024, maxAgeMs: 60_000 });
+  afterAll(() => cache.stop());
+  const versions = { version: 1 };
+  const dataVersions: DataVersions = { listening: true, epochOf: () => 0, of: () => versions.version };
+  /** A request of the org at `now`, with the org's shared reads or without. */
+  const contextOf = (orgId: string, now: number, shared: boolean, over: DataSource = db) =>
+    new RequestContext(
+      { orgId, role: 'viewer', groupId: null },
+      over,
+      undefined,
+      () => now,
+      undefined,
+      undefined,
+      shared ? sharedReadOf(cache, dataVersions, orgId) : undefined,
+    );
 
   it('given any history arriving in any order (late events, events dated after now), then every window gives the same edges, to the last bit', async () => {
     await fc.assert(
@@ -94,18 +111,67 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
               from: BASE + Math.round(fromDay * DAY_MS),
               to: BASE + Math.round((fromDay + days) * DAY_MS),
             };
-            const ctx = new RequestContext(
-              { orgId, role: 'viewer', groupId: null },
-              db,
-              undefined,
-              () => now,
-            );
-            const pairs = await ctx.teams.blockingPairTimes(window.from, Math.min(window.to, now));
-            expect(blockingEdgesOf(pairs)).toEqual(blockingEdges(timelines, window, now));
+            const expected = blockingEdges(timelines, window, now);
+            // alone, then with complete weeks shared: read by week, then taken from what is shared
+            for (const shared of [false, true, true]) {
+              const ctx = contextOf(orgId, now, shared);
+              const pairs = await ctx.teams.blockingPairTimes(window.from, Math.min(window.to, now));
+              expect(blockingEdgesOf(pairs)).toEqual(expected);
+            }
           }
         },
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('given complete weeks read once, when windows around them move by a day, then only their partial weeks are read, until the org’s data changes', async () => {
+    const orgId = randomUUID();
+    const event = (i: number, type: string, days: number, data: Record<string, unknown>) =>
+      ({
+        id: `e${i}`,
+        type,
+        version: 1,
+        orgId,
+        occurredAt: new Date(BASE + days * DAY_MS).toISOString(),
+        ingestedAt: '2026-04-01T00:00:00.000Z',
+        data: { teamId: 'a', name: 'a', headcount: 4, reason: 'dependency', ...data },
+      }) as AcceptedEvent;
+    await projectInBatches(db, [
+      event(0, 'team.registered', 0, {}),
+      event(1, 'team.blocked', 1.5, { blockedBy: 'b' }),
+      event(2, 'team.unblocked', 30, {}),
+    ]);
+    const sent: string[] = [];
+    const counting = new Proxy(db, {
+      get: (target, key, receiver) =>
+        key === 'query'
+          ? (sql: string, params?: unknown[]) => {
+              sent.push(sql);
+              return target.query(sql, params);
+            }
+          : (Reflect.get(target, key, receiver) as unknown),
+    });
+    const now = BASE + 40 * DAY_MS;
+    const ask = async (fromDay: number) => {
+      sent.length = 0;
+      const pairs = await contextOf(orgId, now, true, counting).teams.blockingPairTimes(
+        BASE + fromDay * DAY_MS,
+        BASE + (fromDay + 30) * DAY_MS,
+      );
+      return { statements: sent.length, byWeek: sent.some((sql) => sql.includes('generate_series')), pairs };
+    };
+    const first = await ask(2); // complete weeks 7 to 28
+    expect(first).toMatchObject({ statements: 1, byWeek: true });
+    expect(first.pairs).toEqual([
+      { blockingTeamId: 'b', blockedTeamId: 'a', blockedMs: 28 * DAY_MS, personMs: 4 * 28 * DAY_MS },
+    ]);
+    const moved = await ask(3);
+    expect(moved).toMatchObject({ statements: 2, byWeek: false });
+    expect(moved.pairs).toEqual([
+      { blockingTeamId: 'b', blockedTeamId: 'a', blockedMs: 27 * DAY_MS, personMs: 4 * 27 * DAY_MS },
+    ]);
+    versions.version += 1;
+    expect(await ask(3)).toMatchObject({ statements: 1, byWeek: true, pairs: moved.pairs });
   });
 });

@@ -69,7 +69,7 @@ export class RequestContext {
   ) {
     this.principal = principal;
     const batchScheduleFn = scheduler && requestBatches(scheduler, () => budgets.get(this));
-    this.teams = new TeamReads(db, principal.orgId, teamHistories, batchScheduleFn);
+    this.teams = new TeamReads(db, principal.orgId, teamHistories, batchScheduleFn, shared);
     this.people = new PeopleReads(db, principal.orgId, batchScheduleFn);
     this.coaching = new CoachingReads(db, principal.orgId, batchScheduleFn);
     this.declared = new DeclaredReads(db, principal.orgId, batchScheduleFn);

@@ -20,6 +20,8 @@ import {
   selectRows,
 } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
+import { BlockingPairTimes } from './blocking-pair-times';
+import type { SharedRead } from './shared-read';
 import type { CachedHistory, TeamHistoryCache } from './team-history.cache';
 
 export type TeamView = HeadView<TeamHead>;
@@ -62,14 +64,6 @@ const gridStart = (from: number) =>
 
 // [registered, registered and blocked]
 const TEAM_COUNTS_AT = rowShape('team counts at a time', { counts: col.array(col.int()) });
-const BLOCKING_PAIR_TIME = rowShape('blocking pair time', {
-  blockingTeamId: col.text(),
-  blockedTeamId: col.text(),
-  blockedMs: col.float(),
-  personMs: col.float(),
-});
-// covers_until_ms of a subject's latest week: it covers until any time
-const NO_END = '9007199254740991';
 const TEAM_STATE_AT = rowShape('team state at a time', {
   subjectId: col.text(),
   registered: col.bool(),
@@ -102,6 +96,8 @@ export class TeamReads {
     readonly orgId: string,
     private readonly cache?: TeamHistoryCache,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
+    /** Reads of the org shared by requests for its data version (absent: each request reads them). */
+    private readonly shared?: SharedRead,
   ) {
     const batching = { batchScheduleFn };
     this.reader = new ReadModelReader(db, teamReadModel);
@@ -264,50 +260,11 @@ export class TeamReads {
     });
   }
 
-  /**
-   * Every (blocking team, blocked team) pair's time in [from, t), worked out in SQL from the weeks flagged
-   * `blocked_by`: each week on its own, from its start head and its facts (the flags put each stretch
-   * blocked by a team within weeks that follow one another, each covering until the next), so the org's
-   * blocking edges come back as a row per pair, not as every blocked team's weeks.
-   */
-  async blockingPairTimes(from: number, t: number): Promise<BlockingPairTime[]> {
-    if (t <= from) return [];
-    return selectRows(
-      this.db,
-      BLOCKING_PAIR_TIME,
-      // each week read once, its points worked out beside it: a CTE of whole weeks read twice was
-      // materialized, spilling the weeks' JSON to disk (a fifth of the statement on E6's org)
-      `WITH points AS (
-         SELECT w.subject_id, w.week_ms, coalesce(w.covers_until_ms, ${NO_END}) AS until, p.*
-           FROM ${this.reader.tables.weeks} w
-          CROSS JOIN LATERAL (
-            -- the week's start (n = 0), then each fact that moves its blocking team or its headcount
-            SELECT 0::bigint AS n, w.week_ms AS at, true AS moves_block, true AS moves_headcount,
-                   (w.start_state->>'headcount')::bigint AS headcount,
-                   w.start_state->'block'->>'blockedBy' AS blocked_by
-            UNION ALL
-            SELECT f.n, (f.fact->>0)::bigint, f.fact->2->>'kind' <> 'registered',
-                   f.fact->2->>'kind' = 'registered', (f.fact->2->>'headcount')::bigint, f.fact->2->>'blockedBy'
-              FROM jsonb_array_elements(w.facts) WITH ORDINALITY AS f(fact, n)
-             WHERE f.fact->2->>'kind' IN ('registered', 'blocked', 'unblocked')
-          ) p
-          WHERE w.org_id = $1 AND w.blocked_by AND coalesce(w.covers_until_ms, ${NO_END}) > $2 AND w.week_ms < $3
-       ), stretches AS (
-         -- from each point to the next (or to what the week covers until): the latest of each value so far
-         SELECT subject_id,
-                (array_agg(blocked_by) FILTER (WHERE moves_block) OVER w)[count(*) FILTER (WHERE moves_block) OVER w] AS blocked_by,
-                (array_agg(headcount) FILTER (WHERE moves_headcount) OVER w)[count(*) FILTER (WHERE moves_headcount) OVER w] AS headcount,
-                greatest(at, $2) AS start, least(coalesce(lead(at) OVER w, until), $3) AS stop
-           FROM points
-         WINDOW w AS (PARTITION BY subject_id, week_ms ORDER BY n)
-       )
-       SELECT blocked_by AS "blockingTeamId", subject_id AS "blockedTeamId",
-              sum(stop - start)::float8 AS "blockedMs", sum((stop - start) * headcount)::float8 AS "personMs"
-         FROM stretches
-        WHERE blocked_by IS NOT NULL AND stop > start
-        GROUP BY 1, 2`,
-      [this.orgId, Math.floor(from), Math.floor(t)],
-    );
+  /** Every (blocking team, blocked team) pair's time in [from, t), t at most now (BlockingPairTimes). */
+  blockingPairTimes(from: number, t: number): Promise<BlockingPairTime[]> {
+    const { weeks } = this.reader.tables;
+    if (weeks === undefined) throw new Error('the team read model keeps weeks');
+    return new BlockingPairTimes(this.db, this.orgId, weeks, this.shared).of(from, t);
   }
 
   /**
