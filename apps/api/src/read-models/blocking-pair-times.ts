@@ -76,17 +76,22 @@ const pairTimesSql = (weeks: string, byWeek: boolean) =>
 
 /** Pairs' times summed per pair (integer ms: any way of summing gives the same figures). */
 function summed(parts: Iterable<BlockingPairTime>): BlockingPairTime[] {
-  const pairs = new Map<string, BlockingPairTime>();
+  const byBlocking = new Map<string, Map<string, BlockingPairTime>>();
+  const pairs: BlockingPairTime[] = [];
   for (const { blockingTeamId, blockedTeamId, blockedMs, personMs } of parts) {
-    const key = `${blockingTeamId}\u0000${blockedTeamId}`;
-    const pair = pairs.get(key);
-    if (pair === undefined) pairs.set(key, { blockingTeamId, blockedTeamId, blockedMs, personMs });
-    else {
+    let blocked = byBlocking.get(blockingTeamId);
+    if (blocked === undefined) byBlocking.set(blockingTeamId, (blocked = new Map()));
+    const pair = blocked.get(blockedTeamId);
+    if (pair === undefined) {
+      const added = { blockingTeamId, blockedTeamId, blockedMs, personMs };
+      blocked.set(blockedTeamId, added);
+      pairs.push(added);
+    } else {
       pair.blockedMs += blockedMs;
       pair.personMs += personMs;
     }
   }
-  return [...pairs.values()];
+  return pairs;
 }
 
 /**
