@@ -137,6 +137,8 @@ async function main() {
       );
     }
   };
+  const peakRss = () =>
+    Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1]) / 1024);
   // as the bench's E3 before E5: the year's dashboard (cached) at 16 then 50 clients, CACHED_FIRST seconds each
   const cachedFirst = Number(process.env.CACHED_FIRST ?? 0);
   if (cachedFirst > 0) {
@@ -145,7 +147,9 @@ async function main() {
     const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: { window: year } });
     for (const clients of [16, 50]) {
       const load = await autocannonLoad(target, clients, cachedFirst, () => body);
-      console.log(`cached first, ${clients} clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s`);
+      console.log(
+        `cached first, ${clients} clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s, peak RSS ${peakRss()} MiB`,
+      );
     }
   }
   if (process.env.UNCACHED_FIRST === '1') await runUncached();
@@ -158,7 +162,9 @@ async function main() {
     const load = await autocannonLoad(target, 16, uncachedLoad, (n) =>
       JSON.stringify({ query: GROUP_DASHBOARD_QUERY, variables: uncachedVariables(n, year, groups) }),
     );
-    console.log(`uncached load, 16 clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s`);
+    console.log(
+      `uncached load, 16 clients: p95 ${load.p95Ms} ms, ${load.requestsPerSecond} req/s, peak RSS ${peakRss()} MiB`,
+    );
     if (process.env.SETTLE !== '0') {
       const { settled, waitedMs } = await processSettled(api.pid);
       console.log(`the API ${settled ? 'settled' : 'was still busy'} ${Math.round(waitedMs)} ms after it`);
@@ -200,8 +206,7 @@ async function main() {
       `page p50 ${Math.round(times[Math.floor(times.length / 2)])} ms, the API's CPU ${Math.round(loadsCpuMs / times.length)} ms/load, the machine's ${Math.round(loadsMachineMs / times.length)}`,
     );
   if (process.env.UNCACHED_FIRST !== '1') await runUncached();
-  const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
-  console.log(`api peak RSS ${Math.round(Number(hwm) / 1024)} MiB`);
+  console.log(`api peak RSS ${peakRss()} MiB`);
   await api.stop();
   await proxy.close();
   if (process.env.PRINT_STDOUT === '1') console.log(api.stdout);
