@@ -9,6 +9,7 @@ import { ApiCache } from '../cache/api-cache';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
 import { type DataVersions, sharedReadOf } from '../read-models/shared-read';
+import { recordingStatements } from '../read-models/statements-sent.test-support';
 
 const TEAMS = ['a', 'b', 'c', 'd'];
 const BASE = Date.parse('2026-03-02T00:00:00Z');
@@ -106,17 +107,34 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
               byOccurrence.filter((e) => (e.data as { teamId: string }).teamId === t),
             ),
           );
-          for (const [fromDay, days] of [[0, 40] as const, [7, 7] as const, ...windows]) {
+          // whole weeks, one week, two from Monday to Monday, complete weeks between partial ones, and any
+          const windowsAsked: (readonly [number, number])[] = [
+            [0, 40],
+            [7, 7],
+            [7, 14],
+            [2.5, 30],
+            [-1.25, 20],
+            ...windows,
+          ];
+          for (const [fromDay, days] of windowsAsked) {
             const window = {
               from: BASE + Math.round(fromDay * DAY_MS),
               to: BASE + Math.round((fromDay + days) * DAY_MS),
             };
-            const expected = blockingEdges(timelines, window, now);
-            // alone, then with complete weeks shared: read by week, then taken from what is shared
-            for (const shared of [false, true, true]) {
+            // the window a week longer, asked after it: some complete weeks shared, one not
+            const longer = { from: window.from, to: window.to + 7 * DAY_MS };
+            // each window on its own data version: alone; with complete weeks shared, first read by week
+            // (a partial first week included), then taken from what is shared; then the longer window
+            versions.version += 1;
+            for (const [asked, shared] of [
+              [window, false],
+              [window, true],
+              [window, true],
+              [longer, true],
+            ] as const) {
               const ctx = contextOf(orgId, now, shared);
-              const pairs = await ctx.teams.blockingPairTimes(window.from, Math.min(window.to, now));
-              expect(blockingEdgesOf(pairs)).toEqual(expected);
+              const pairs = await ctx.teams.blockingPairTimes(asked.from, Math.min(asked.to, now));
+              expect(blockingEdgesOf(pairs)).toEqual(blockingEdges(timelines, asked, now));
             }
           }
         },
@@ -142,16 +160,7 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
       event(1, 'team.blocked', 1.5, { blockedBy: 'b' }),
       event(2, 'team.unblocked', 30, {}),
     ]);
-    const sent: string[] = [];
-    const counting = new Proxy(db, {
-      get: (target, key, receiver) =>
-        key === 'query'
-          ? (sql: string, params?: unknown[]) => {
-              sent.push(sql);
-              return target.query(sql, params);
-            }
-          : (Reflect.get(target, key, receiver) as unknown),
-    });
+    const { db: counting, sent } = recordingStatements(db);
     const now = BASE + 40 * DAY_MS;
     const ask = async (fromDay: number) => {
       sent.length = 0;

@@ -64,7 +64,7 @@ export class GraphqlPolicy {
       undefined,
       teamHistories,
       scheduler,
-      shared && sharedReadOf(shared.cache, shared.versions, principal.orgId),
+      shared && sharedReadOf(shared.cache, shared.versions, principal.orgId, request !== undefined),
     );
   }
 

@@ -262,9 +262,9 @@ export class RequestContext {
   }
 
   /**
-   * A value of the org at now, shared by its requests as an answer is: while the org's data version holds,
-   * for at most `API_RESULT_CACHE_MS` (so computed up to that long before this request's now). Without the
-   * API's cache, computed here.
+   * A value of the org at now, shared by its requests as answers are: at the data version the request
+   * started at, for at most `API_RESULT_CACHE_MS` after its computation started (so computed about that
+   * long before this request's now at most). Without the API's cache, computed here.
    */
   sharedAtNow<V>(name: string, compute: () => Promise<V>, bytesOf: (value: V) => number): Promise<V> {
     return this.shared ? this.shared(name, compute, bytesOf) : compute();

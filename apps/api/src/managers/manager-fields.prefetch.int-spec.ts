@@ -20,6 +20,7 @@ import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
 import { type DataVersions, sharedReadOf } from '../read-models/shared-read';
+import { recordingStatements } from '../read-models/statements-sent.test-support';
 import { reportsAt } from '../people/person-of';
 import { prefetchManagerFields } from './manager-fields.prefetch';
 import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
@@ -121,7 +122,7 @@ describe('the managers page computes its entries’ fields together, and each en
   });
 
   describe('shared by the org’s requests for the page', () => {
-    const cache = new ApiCache({ maxBytes: 4 * 1024 * 1024, maxAgeMs: 2_000 });
+    const cache = new ApiCache({ maxBytes: 4 * 1024 * 1024, maxAgeMs: 60_000 });
     afterAll(() => cache.stop());
     const versions = { listening: true, version: 1 };
     const dataVersions: DataVersions = {
@@ -133,16 +134,7 @@ describe('the managers page computes its entries’ fields together, and each en
     };
     /** A request at `at` with the API's shared reads, over a database that counts what it is sent. */
     const sharing = (at: number) => {
-      const sent: string[] = [];
-      const counting = new Proxy(db, {
-        get: (target, key, receiver) =>
-          key === 'query'
-            ? (sql: string, params?: unknown[]) => {
-                sent.push(sql);
-                return target.query(sql, params);
-              }
-            : (Reflect.get(target, key, receiver) as unknown),
-      });
+      const { db: counting, sent } = recordingStatements(db);
       const ctx = new RequestContext(
         { orgId, role: 'viewer', groupId: null },
         counting,

@@ -11,7 +11,7 @@ import {
 import { COACHED_FIGURE, managerCoachingOf } from '../coaching/manager-coaching';
 import type { RequestContext } from '../graphql/request-context';
 import type { Eventually } from '../graphql/settled-memo/settled-memo';
-import type { WindowArgument } from '../graphql/window-argument';
+import { type WindowArgument, toWindow } from '../graphql/window-argument';
 import {
   CADENCE_FIGURE,
   type ManagerFigure,
@@ -24,6 +24,15 @@ import { sharePageFigure } from './manager-figures.shared';
 interface FieldArgs {
   asOf?: Date | null;
   window?: WindowArgument | null;
+}
+
+/** The window asked, or null for one refused (its field says why when it resolves). */
+function windowOrNull(window: WindowArgument): { from: number; to: number } | null {
+  try {
+    return toWindow(window);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -110,15 +119,16 @@ export async function prefetchManagerFields(
       case 'subtree':
         ask(SUBTREE_FIGURE, args);
         break;
-      case 'coaching':
-        // its reports and their plans are of its time (shared at now); only its 1:1s are the window's
+      case 'coaching': {
+        // its reports and their plans are of its time (shared at now); only its 1:1s are the window's,
+        // read at once (the coaching's own ask of them then finds them read)
         ask(COACHED_FIGURE, args);
-        work.push(
-          (shared.get(COACHED_FIGURE) ?? Promise.resolve()).then(() =>
-            each((id) => managerCoachingOf(ctx, id, args.at, args.window ?? undefined)),
-          ),
-        );
+        const span = args.window && ctx.seesPeople ? windowOrNull(args.window) : null;
+        if (span !== null) work.push(each((id) => ctx.coaching.heldIn(id, span.from, span.to)));
+        const coaching = () => each((id) => managerCoachingOf(ctx, id, args.at, args.window ?? undefined));
+        work.push((shared.get(COACHED_FIGURE) ?? Promise.resolve()).then(coaching, coaching));
         break;
+      }
       default:
         break;
     }

@@ -11,10 +11,12 @@ const sameIds = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((id, i) => id === b[i]);
 
 /**
- * A figure of a page of managers at now, computed by one request and given to the org's next ones (their
- * memos) while its data version holds, for at most `API_RESULT_CACHE_MS`, as a cached answer is: the
- * page's reads and walks of the org chart happen once, not once per request with another window. A
- * request that finds none computes its own; a failure is left to the fields, which compute again.
+ * A figure of a page of managers at now, computed and kept for the org's next requests for the page (their
+ * memos) while the org's data is at the version their request started at, for at most
+ * `API_RESULT_CACHE_MS` after its computation started, as answers are: the page's reads and walks of the
+ * org chart happen once, not once per request with another window (requests at the same moment may each
+ * compute it). A request that finds none computes its own; a failure is left to the fields, which compute
+ * again.
  */
 export async function sharePageFigure(
   ctx: RequestContext,

@@ -22,9 +22,10 @@ export async function personOf(ctx: RequestContext, id: string): Promise<Person>
   return asPerson(id, await ctx.people.heads.load(id));
 }
 
-/** A person's direct reports at `at` as people, once per request (the managers list computes them for its page). */
+/** The request's memo key of a person's direct reports at `at`. */
 export const reportsKey = (id: string, at: number): string => `reports\u0000${id}\u0000${at}`;
 
+/** A person's direct reports at `at` as people, once per request (the managers list computes them for its page). */
 export const reportsAt = (ctx: RequestContext, id: string, at: number): Eventually<Person[]> =>
   ctx.memo.get(reportsKey(id, at), async () =>
     (await ctx.people.reportHeadsOf(id, at)).map((view) => asPerson(view.subjectId, view)),

@@ -1,4 +1,4 @@
-import { type BlockingPairTime, WEEK_MS, isoWeekStart } from '@orgpulse/domain';
+import { type BlockingPairTime, FIRST_MONDAY, WEEK_MS, isoWeekStart } from '@orgpulse/domain';
 import { type Queryable, col, rowShape, selectRows } from '@orgpulse/persistence';
 import { approximateBytes } from '../cache/approximate-bytes';
 import type { SharedRead } from './shared-read';
@@ -13,8 +13,6 @@ const PAIR_TIME = rowShape('blocking pair time', PAIR_COLUMNS);
 const WEEK_PAIR_TIME = rowShape('blocking pair time of a week', { week: col.float(), ...PAIR_COLUMNS });
 // covers_until_ms of a subject's latest week: it covers until any time
 const NO_END = '9007199254740991';
-// 1970-01-05, a Monday: ISO weeks are whole weeks from it (as isoWeekStart)
-const FIRST_MONDAY = 4 * 86_400_000;
 /** A window with fewer complete weeks is read whole: splitting it would not pay. */
 const MIN_SHARED_WEEKS = 2;
 
@@ -80,7 +78,8 @@ function summed(parts: Iterable<BlockingPairTime>): BlockingPairTime[] {
   const pairs: BlockingPairTime[] = [];
   for (const { blockingTeamId, blockedTeamId, blockedMs, personMs } of parts) {
     let blocked = byBlocking.get(blockingTeamId);
-    if (blocked === undefined) byBlocking.set(blockingTeamId, (blocked = new Map()));
+    if (blocked === undefined)
+      byBlocking.set(blockingTeamId, (blocked = new Map<string, BlockingPairTime>()));
     const pair = blocked.get(blockedTeamId);
     if (pair === undefined) {
       const added = { blockingTeamId, blockedTeamId, blockedMs, personMs };

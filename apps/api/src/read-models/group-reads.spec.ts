@@ -60,4 +60,22 @@ describe('GroupReads with shared reads', () => {
     await new GroupReads(unchanged, 'org-subscribed', shared).hierarchyAt(Date.now());
     expect(unchanged.statements).toBe(0);
   });
+
+  it('given a request (pinned), when the org changes while it runs, then what it reads is kept under the version it started at, never as after the change', async () => {
+    const state = { version: 1 };
+    const versions: DataVersions = { listening: true, epochOf: () => 0, of: () => state.version };
+    const request = sharedReadOf(cache, versions, 'org-pinned', true);
+    state.version = 2; // the change lands before the request's read
+    const during = countingDb();
+    await new GroupReads(during, 'org-pinned', request).hierarchyAt(Date.now());
+    const after = countingDb();
+    await new GroupReads(after, 'org-pinned', sharedReadOf(cache, versions, 'org-pinned', true)).hierarchyAt(
+      Date.now(),
+    );
+    const again = countingDb();
+    await new GroupReads(again, 'org-pinned', sharedReadOf(cache, versions, 'org-pinned', true)).hierarchyAt(
+      Date.now(),
+    );
+    expect([during.statements, after.statements, again.statements]).toEqual([3, 3, 0]);
+  });
 });

@@ -19,14 +19,21 @@ export interface DataVersions {
 
 /**
  * An org's shared reads: one entry per read and org, served only at the org's data version it was read
- * at (the version as of each read: a subscription's context, which lives on, reads what is current), so
- * a value read before a change is never served after it. Read afresh while the versions' listener is
- * down (a change could go unseen).
+ * at, so a value read before a change is never served after it. `pinned` (an HTTP request): every read is
+ * kept under the version as the request started, since what it computes may use what it read before
+ * (its settings, its memo); else (a subscription's context, which lives on) the version as of each read.
+ * Read afresh while the versions' listener is down (a change could go unseen).
  */
-export function sharedReadOf(cache: ApiCache, versions: DataVersions, orgId: string): SharedRead {
+export function sharedReadOf(
+  cache: ApiCache,
+  versions: DataVersions,
+  orgId: string,
+  pinned = false,
+): SharedRead {
+  const started = pinned ? { epoch: versions.epochOf(orgId), version: versions.of(orgId) } : undefined;
   return (name, read, bytesOf) => {
     if (!versions.listening) return read();
-    const key = JSON.stringify([name, orgId, versions.epochOf(orgId)]);
-    return cache.exactly(key, versions.of(orgId), read, bytesOf);
+    const { epoch, version } = started ?? { epoch: versions.epochOf(orgId), version: versions.of(orgId) };
+    return cache.exactly(JSON.stringify([name, orgId, epoch]), version, read, bytesOf);
   };
 }

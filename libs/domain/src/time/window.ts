@@ -14,8 +14,8 @@ export const overlapMs = (start: number, end: number, window: Window): number =>
 
 export const inWindow = (at: number, window: Window): boolean => at >= window.from && at < window.to;
 
-// 1970-01-05T00:00Z was a Monday; every later or earlier Monday is a whole number of weeks from it
-const FIRST_MONDAY = 4 * DAY_MS;
+/** 1970-01-05T00:00Z, a Monday: every later or earlier Monday is a whole number of weeks from it. */
+export const FIRST_MONDAY = 4 * DAY_MS;
 
 /** Monday 00:00 UTC of the ISO week that contains `at` (arithmetic: no Date per call on hot paths). */
 export function isoWeekStart(at: number): number {

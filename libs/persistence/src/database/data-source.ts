@@ -35,7 +35,7 @@ export function createDataSource({
       idle_in_transaction_session_timeout: statementTimeoutMs,
       // Every statement here is bounded and waited for by someone: JIT compiling one whose rows the planner
       // over-estimates (a generate_series per row) took 300 ms to save nothing.
-      options: '-c jit=off',
+      options: [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' '),
     },
   });
 }
