@@ -1,4 +1,4 @@
-import { type BlockingPairTime, FIRST_MONDAY, WEEK_MS, isoWeekStart } from '@orgpulse/domain';
+import { type BlockingPairTime, FIRST_MONDAY, WEEK_MS, completeWeeks } from '@orgpulse/domain';
 import { type Queryable, col, rowShape, selectRows } from '@orgpulse/persistence';
 import { approximateBytes } from '../cache/approximate-bytes';
 import type { SharedRead } from './shared-read';
@@ -109,20 +109,21 @@ export class BlockingPairTimes {
 
   async of(from: number, t: number): Promise<BlockingPairTime[]> {
     if (t <= from) return [];
-    const first = isoWeekStart(from) === from ? from : isoWeekStart(from) + WEEK_MS;
-    const last = isoWeekStart(t);
-    if (this.shared === undefined || last - first < MIN_SHARED_WEEKS * WEEK_MS) return this.whole(from, t);
+    const mondays = completeWeeks({ from, to: t });
+    const shared = this.shared;
+    if (shared === undefined || mondays.length < MIN_SHARED_WEEKS) return this.whole(from, t);
+    const first = mondays[0];
+    const last = mondays[mondays.length - 1] + WEEK_MS;
     let byWeek: Promise<Map<number, BlockingPairTime[]>> | undefined;
-    const weeks: Promise<BlockingPairTime[]>[] = [];
-    for (let week = first; week < last; week += WEEK_MS)
-      weeks.push(
-        this.shared(
+    const complete = await Promise.all(
+      mondays.map((week) =>
+        shared(
           JSON.stringify(['blocking-pairs-of-week', week]),
           async () => (await (byWeek ??= this.byWeek(from, t))).get(week) ?? [],
           approximateBytes,
         ),
-      );
-    const complete = await Promise.all(weeks);
+      ),
+    );
     const partial =
       byWeek === undefined
         ? (await Promise.all([this.whole(from, first), this.whole(last, t)])).flat()
