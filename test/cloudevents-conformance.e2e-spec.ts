@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Topics } from '@orgpulse/contracts';
+import { Topics, isRecordOfOrg } from '@orgpulse/contracts';
 import {
   type SpawnedProcess,
   TestDatabase,
@@ -153,11 +153,7 @@ describe('conformance with CloudEvents, graphql-ws and Prometheus, through their
     expect([encoded.status, encoded.body]).toEqual([202, { accepted: 1 }]);
 
     const records = await eventually(async () => {
-      const found = await readTopicToEnd(
-        kafkaBrokers,
-        Topics.events,
-        (r) => r.headers['orgpulse-org-id'] === org.orgId,
-      );
+      const found = await readTopicToEnd(kafkaBrokers, Topics.events, (r) => isRecordOfOrg(r.key, org.orgId));
       expect(found).toHaveLength(4);
       return found;
     });

@@ -1,4 +1,4 @@
-import { Topics } from '@orgpulse/contracts';
+import { Topics, isRecordOfOrg } from '@orgpulse/contracts';
 import {
   KafkaBroker,
   type SpawnedProcess,
@@ -67,11 +67,7 @@ describe('ingest while Kafka is down (its own broker, stopped and restarted)', (
     );
     expect(accepted.body).toEqual({ accepted: 20 });
 
-    const records = await readTopicToEnd(
-      broker.brokers,
-      Topics.events,
-      (r) => r.headers['orgpulse-org-id'] === orgId,
-    );
+    const records = await readTopicToEnd(broker.brokers, Topics.events, (r) => isRecordOfOrg(r.key, orgId));
     const counts = new Map<string, number>();
     for (const r of records) {
       const id = (JSON.parse(r.value ?? '{}') as { id: string }).id;

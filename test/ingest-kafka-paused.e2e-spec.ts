@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Topics } from '@orgpulse/contracts';
+import { Topics, isRecordOfOrg } from '@orgpulse/contracts';
 import {
   KafkaBroker,
   type SpawnedProcess,
@@ -184,7 +184,7 @@ describe('ingest while Kafka is paused (SIGSTOP on its own broker)', () => {
     // as well, which the event store's deduplication by (org, event id) absorbs
     const ids = new Set(requests.flat().map((e) => e.id));
     const landed = new Set(
-      (await readTopicToEnd(broker.brokers, Topics.events, (r) => r.headers['orgpulse-org-id'] === orgId))
+      (await readTopicToEnd(broker.brokers, Topics.events, (r) => isRecordOfOrg(r.key, orgId)))
         .map((r) => (JSON.parse(r.value ?? '{}') as { id: string }).id)
         .filter((id) => ids.has(id)),
     );

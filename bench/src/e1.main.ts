@@ -81,6 +81,14 @@ async function main(): Promise<void> {
                     figure('orgpulse_projector_transaction_partitions_sum') / transactions
                   ).toFixed(1),
                   cpuSecondsPer1000Events: perThousand,
+                  transactionSeconds: +figure('orgpulse_projector_batch_duration_seconds_sum').toFixed(2),
+                  stageSeconds: Object.fromEntries(
+                    [
+                      ...metrics.matchAll(
+                        /^orgpulse_projector_stage_duration_seconds_sum\{stage="(\w+)"\} (\S+)$/gm,
+                      ),
+                    ].map(([, stage, seconds]) => [stage, +Number(seconds).toFixed(2)]),
+                  ),
                   peakRssMiB: stack.peakMemoryMiB(),
                 }),
               );

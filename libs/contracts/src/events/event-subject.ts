@@ -26,3 +26,7 @@ export const subjectOf = (event: Pick<EventEnvelope, 'type' | 'data'>): string =
 
 export const recordKeyOf = (orgId: string, event: Pick<EventEnvelope, 'type' | 'data'>): string =>
   `${orgId}/${subjectOf(event)}`;
+
+/** Whether an events record (its key as text) belongs to the org: its key starts with the org. */
+export const isRecordOfOrg = (key: string | null | undefined, orgId: string): boolean =>
+  key?.startsWith(`${orgId}/`) ?? false;

@@ -76,33 +76,47 @@ export class BatchRows {
     rows: readonly (readonly CopyValue[])[],
   ): Promise<void> {
     await tx.query(this.create);
-    const client = (await runner.connect()) as ClientBase;
-    const stream = copyFrom(`COPY ${this.table} (${this.names}) FROM STDIN`);
-    client.query(stream);
-    // PostgreSQL's error (a value refused mid-stream) does not end the stream: chunks still queued would
-    // be written to a connection it has let go of (an uncaught TypeError). Destroyed, it drops them.
-    stream.on('error', () => stream.destroy());
-    const done = finished(stream);
-    done.catch(() => undefined); // awaited below; handled meanwhile, should it fail between two writes
-    let chunk = '';
-    const flush = async () => {
-      // the next chunk waits for the socket once PostgreSQL is behind
-      if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
-      chunk = '';
-    };
-    try {
-      for (const row of rows) {
-        chunk += row.map(copyField).join('\t') + '\n';
-        if (chunk.length >= CHUNK_CHARS) await flush();
-      }
-      if (chunk !== '') await flush();
-    } catch (error) {
-      // a COPY left open would hold the connection (and its ROLLBACK) waiting for rows: CopyFail ends it
-      stream.destroy(error instanceof Error ? error : new Error(String(error)));
-      await done.catch(() => undefined);
-      throw error;
-    }
-    stream.end();
-    await done;
+    await copyInto(runner, this.table, this.names, rows);
   }
+}
+
+/**
+ * COPYs rows into `table` (its `columns`, a comma-separated list) on the transaction's connection, in
+ * chunks that wait for the socket once PostgreSQL is behind. A refused value fails the COPY (and the
+ * transaction, or its savepoint) with PostgreSQL's error.
+ */
+export async function copyInto(
+  runner: QueryRunner,
+  table: string,
+  columns: string,
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  const client = (await runner.connect()) as ClientBase;
+  const stream = copyFrom(`COPY ${table} (${columns}) FROM STDIN`);
+  client.query(stream);
+  // PostgreSQL's error (a value refused mid-stream) does not end the stream: chunks still queued would
+  // be written to a connection it has let go of (an uncaught TypeError). Destroyed, it drops them.
+  stream.on('error', () => stream.destroy());
+  const done = finished(stream);
+  done.catch(() => undefined); // awaited below; handled meanwhile, should it fail between two writes
+  let chunk = '';
+  const flush = async () => {
+    // the next chunk waits for the socket once PostgreSQL is behind
+    if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
+    chunk = '';
+  };
+  try {
+    for (const row of rows) {
+      chunk += row.map(copyField).join('\t') + '\n';
+      if (chunk.length >= CHUNK_CHARS) await flush();
+    }
+    if (chunk !== '') await flush();
+  } catch (error) {
+    // a COPY left open would hold the connection (and its ROLLBACK) waiting for rows: CopyFail ends it
+    stream.destroy(error instanceof Error ? error : new Error(String(error)));
+    await done.catch(() => undefined);
+    throw error;
+  }
+  stream.end();
+  await done;
 }

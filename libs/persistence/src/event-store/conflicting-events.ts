@@ -44,7 +44,8 @@ export async function findConflictingEvents(
             WITH ORDINALITY AS k(org_id, identity_source, event_id, type, occurred_at, data, i)
        JOIN event_store e
          ON e.org_id = k.org_id AND e.identity_source = k.identity_source AND e.event_id = k.event_id
-      WHERE e.type <> k.type OR e.occurred_at <> k.occurred_at OR e.data <> k.data`,
+      WHERE e.type <> k.type OR e.occurred_at <> k.occurred_at OR e.data <> k.data
+      ORDER BY k.i`,
     [
       repeats.map((r) => r.event.orgId),
       repeats.map((r) => identitySourceOf(r.event)),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { testEnvironment } from '@orgpulse/testing';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { COPY_AT_LEAST } from '../database/batch-rows';
 import { type EventToAppend, EventStoreRepository } from './event-store.repository';
@@ -163,14 +163,57 @@ describe('the event store (PostgreSQL)', () => {
     expect(stored.event.data).toEqual(first.data);
   });
 
+  it('by COPY, new events go straight into the store with drawn positions; a redelivery falls back to ON CONFLICT', async () => {
+    const batch = (prefix: string) => padding('straight', COPY_AT_LEAST, prefix);
+    const sending = (tx: EntityManager) => {
+      const sent: string[] = [];
+      const recording = new Proxy(tx, {
+        get: (target, key, receiver) =>
+          key === 'query'
+            ? (sql: string, params?: unknown[]) => {
+                sent.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
+                return target.query(sql, params);
+              }
+            : (Reflect.get(target, key, receiver) as unknown),
+      });
+      return { store: new EventStoreRepository(recording), sent };
+    };
+    const fresh = await db.transaction(async (tx) => {
+      const { store: tracked, sent } = sending(tx);
+      return { appended: await tracked.append(batch('new')), sent };
+    });
+    expect(fresh.sent).toContain('RELEASE SAVEPOINT event_store_append');
+    expect(fresh.sent.filter((s) => s.startsWith('INSERT INTO event_store'))).toEqual([]);
+    const positions = fresh.appended.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(COPY_AT_LEAST);
+    const stored = await store.readHistories([{ orgId, subject: 'team:straight-padding' }]);
+    expect(new Map(stored.map((e) => [e.event.id, e.position]))).toEqual(
+      new Map(fresh.appended.map((e) => [e.event.id, e.position])),
+    );
+
+    // the same records again, with one new event among them: only that one is appended
+    const again = await db.transaction(async (tx) => {
+      const { store: tracked, sent } = sending(tx);
+      const redelivered = [...batch('new'), ...batch('more').slice(0, 1)];
+      return { appended: await tracked.append(redelivered), sent };
+    });
+    expect(again.sent).toContain('ROLLBACK TO SAVEPOINT');
+    expect(again.appended.map((e) => e.event.id)).toEqual(['straight-more-pad-0']);
+    expect(await store.readHistories([{ orgId, subject: 'team:straight-padding' }])).toHaveLength(
+      COPY_AT_LEAST + 1,
+    );
+  });
+
   it.each([
     ['UPDATE', `UPDATE event_store SET type = 'team.unblocked' WHERE org_id = $1`],
     ['DELETE', `DELETE FROM event_store WHERE org_id = $1`],
   ])('refuses %s: the store is append-only', async (_op, sql) => {
     await expect(db.query(sql, [orgId])).rejects.toThrow(/event_store is append-only/);
     const rows: unknown[] = await db.query('SELECT 1 FROM event_store WHERE org_id = $1', [orgId]);
-    // e1 and e2, then per way the awkward one, t1, t2 and the first dup, each batch with its padding
-    expect(rows).toHaveLength(2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0));
+    // e1 and e2, then per way the awkward one, t1, t2 and the first dup, each batch with its padding, then
+    // the batch that went straight in and the one new event of its redelivery
+    expect(rows).toHaveLength(2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0) + COPY_AT_LEAST + 1);
   });
 
   it('refuses TRUNCATE', async () => {

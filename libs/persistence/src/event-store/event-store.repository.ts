@@ -1,6 +1,6 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { BatchRows } from '../database/batch-rows';
+import { BatchRows, COPY_AT_LEAST, copyInto } from '../database/batch-rows';
 import { columnNames } from '../database/json-rows';
 import { type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
 
@@ -111,6 +111,32 @@ export const storeKeyOf = (event: AcceptedEvent): string =>
   JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
 
 const APPEND_ROWS = new BatchRows('event_store_batch', APPEND_COLUMNS);
+const APPEND_SAVEPOINT = 'event_store_append';
+const DRAWN_POSITIONS_ROW = rowShape('drawn positions', { positions: col.text() });
+
+const appendRow = (e: EventToAppend) => [
+  e.event.orgId,
+  e.event.id,
+  e.event.type,
+  e.event.version,
+  e.subject,
+  e.event.occurredAt,
+  e.event.ingestedAt,
+  e.event.source ?? null,
+  e.partition,
+  e.offset,
+  JSON.stringify(e.event.data),
+  identitySourceOf(e.event),
+  e.event.traceparent ?? null,
+  e.event.tracestate ?? null,
+];
+
+const appendedAt = (e: EventToAppend, position: number): AppendedEvent => ({
+  position,
+  subject: e.subject,
+  event: e.event,
+  partition: e.partition,
+});
 
 /**
  * The append-only event store: one multi-row insert per batch (see BatchRows), deduplicated by (org, identity source,
@@ -126,24 +152,16 @@ export class EventStoreRepository {
    */
   async append(batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
+    const byKey = new Map<string, EventToAppend>();
+    for (const e of batch) {
+      const key = storeKeyOf(e.event);
+      if (!byKey.has(key)) byKey.set(key, e);
+    }
+    const copied = byKey.size === batch.length ? await this.appendByCopy(batch) : undefined;
+    if (copied !== undefined) return copied;
     const { sql, params } = await APPEND_ROWS.statement(
       this.db,
-      batch.map((e) => [
-        e.event.orgId,
-        e.event.id,
-        e.event.type,
-        e.event.version,
-        e.subject,
-        e.event.occurredAt,
-        e.event.ingestedAt,
-        e.event.source ?? null,
-        e.partition,
-        e.offset,
-        JSON.stringify(e.event.data),
-        identitySourceOf(e.event),
-        e.event.traceparent ?? null,
-        e.event.tracestate ?? null,
-      ]),
+      batch.map(appendRow),
       // read in the order given: a duplicate id within one batch inserts its first occurrence only
       (from) => `INSERT INTO event_store (${columnNames(APPEND_COLUMNS)})
                    SELECT ${columnNames(APPEND_COLUMNS)} FROM ${from}
@@ -151,22 +169,47 @@ export class EventStoreRepository {
                    RETURNING org_id, identity_source, event_id, position`,
     );
     const rows = await selectRows(this.db, APPENDED_EVENT_ROW, sql, params);
-    const byKey = new Map<string, EventToAppend>();
-    for (const e of batch) {
-      const key = storeKeyOf(e.event);
-      if (!byKey.has(key)) byKey.set(key, e);
-    }
     return rows.map((row) => {
       const appended = byKey.get(
         JSON.stringify([row.org_id, row.identity_source, row.event_id]),
       ) as EventToAppend;
-      return {
-        position: Number(row.position),
-        subject: appended.subject,
-        event: appended.event,
-        partition: appended.partition,
-      };
+      return appendedAt(appended, Number(row.position));
     });
+  }
+
+  /**
+   * A large batch of distinct identities in a transaction, COPYed straight into the store with positions
+   * drawn from its sequence first: PostgreSQL spends about a quarter less than on COPYing into a staging
+   * table and inserting from it with ON CONFLICT. Undefined when the store holds one of them already (a
+   * redelivery): the COPY is undone to its savepoint and the statement above decides, event by event.
+   */
+  private async appendByCopy(batch: readonly EventToAppend[]): Promise<AppendedEvent[] | undefined> {
+    const runner = this.db.queryRunner;
+    if (batch.length < COPY_AT_LEAST || runner === undefined || !runner.isTransactionActive) return undefined;
+    const [{ positions }] = await selectRows(
+      this.db,
+      DRAWN_POSITIONS_ROW,
+      `SELECT array_to_string(array_agg(p ORDER BY p), ',') AS positions
+         FROM (SELECT nextval(pg_get_serial_sequence('event_store', 'position')) AS p
+                 FROM generate_series(1, $1::int)) AS drawn`,
+      [batch.length],
+    );
+    const drawn = positions.split(',');
+    await this.db.query(`SAVEPOINT ${APPEND_SAVEPOINT}`);
+    try {
+      await copyInto(
+        runner,
+        'event_store',
+        `position, ${columnNames(APPEND_COLUMNS)}`,
+        batch.map((e, i) => [drawn[i], ...appendRow(e)]),
+      );
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${APPEND_SAVEPOINT}`);
+      return undefined;
+    }
+    await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
+    return batch.map((e, i) => appendedAt(e, Number(drawn[i])));
   }
 
   /** Every event of the given subjects (of any orgs), in (org, subject, occurrence) order. */

@@ -56,7 +56,7 @@ async function idsOnTopic(brokers: string, orgIds: readonly string[]): Promise<M
   const orgs = new Set(orgIds);
   const counts = new Map<string, number>();
   const records = await readWholeTopic(brokers, Topics.events, (r) =>
-    orgs.has(r.headers['orgpulse-org-id'] ?? ''),
+    orgs.has(r.key?.slice(0, r.key.indexOf('/')) ?? ''),
   );
   for (const record of records) {
     try {
