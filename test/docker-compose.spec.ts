@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EnvSchema, loadEnv } from '@orgpulse/platform';
+import { type AppName, appNodeOptions } from '@orgpulse/testing';
 import { parse } from 'yaml';
 import { alerterEnv } from '../apps/alerter/src/alerter.env';
 import { apiEnv } from '../apps/api/src/api.env';
@@ -365,10 +367,19 @@ describe(DOCKERFILE, () => {
     expect(instructions.filter((line) => line.startsWith('USER '))).toEqual(['USER node']);
     const cmd = instructions.filter((line) => line.startsWith('CMD '));
     expect(cmd).toHaveLength(1);
-    // with the V8 flags of infra/app-node-options, as npm start and the tests run the apps
-    expect(cmd[0]).toMatch(
-      /exec node \$\(cat infra\/app-node-options\) dist\/apps\/\$\{?APP\}?\/src\/main\.js/,
-    );
+    // with the V8 flags of infra/app-node-options for the app, as npm start and the tests run the apps
+    const [, , script] = JSON.parse(cmd[0].slice('CMD '.length)) as string[];
+    expect(script).toMatch(/^exec node \$\(.+\) dist\/apps\/\$APP\/src\/main\.js$/);
+    const commandFor = (app: AppName) =>
+      execFileSync('sh', ['-c', script.replace(/^exec node /, 'echo ')], {
+        cwd: root,
+        env: { PATH: process.env.PATH, APP: app },
+      })
+        .toString()
+        .trim();
+    for (const app of ['projector', 'api'] as const)
+      expect(commandFor(app)).toBe([...appNodeOptions(app), `dist/apps/${app}/src/main.js`].join(' '));
+    expect(appNodeOptions('projector')).not.toEqual(appNodeOptions('api'));
     expect(instructions).toContain('COPY infra/app-node-options ./infra/app-node-options');
   });
 

@@ -155,7 +155,7 @@ start_app() {
   local name="$1"
   mkdir -p "$RUN_DIR/logs"
   # shellcheck disable=SC2046 # one flag per word
-  node $(cat "$ROOT/infra/app-node-options") "$ROOT/dist/apps/$name/src/main.js" >"$RUN_DIR/logs/$name.log" 2>&1 &
+  node $(sed -n "1p; s/^$name //p" "$ROOT/infra/app-node-options") "$ROOT/dist/apps/$name/src/main.js" >"$RUN_DIR/logs/$name.log" 2>&1 &
   APP_PIDS+=("$!")
 }
 

@@ -69,11 +69,15 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   ORGPULSE_SECRETS_KEY: TEST_SECRETS_KEY,
 });
 
-/** The V8 flags every app runs with (its heap limit), as `npm start` and the Docker image give them. */
-export const appNodeOptions = (): string[] =>
-  readFileSync(join(repoRoot, 'infra', 'app-node-options'), 'utf8')
-    .split(/\s+/)
-    .filter(Boolean);
+/**
+ * The V8 flags an app runs with (its heap limit), as `npm start` and the Docker image give them: the
+ * file's first line for every app, then the line that starts with the app's name (later flags win).
+ */
+export const appNodeOptions = (app: AppName): string[] => {
+  const [common = '', ...own] = readFileSync(join(repoRoot, 'infra', 'app-node-options'), 'utf8').split('\n');
+  const mine = own.filter((line) => line.startsWith(`${app} `)).map((line) => line.slice(app.length + 1));
+  return [common, ...mine].join(' ').split(/\s+/).filter(Boolean);
+};
 
 /**
  * Runs a built app (`npm run build` first), as production runs it: its heap limit and
@@ -84,7 +88,7 @@ export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, nodeArgs: string[
     join(repoRoot, 'dist', 'apps', app, 'src', 'main.js'),
     [],
     { ...baseEnv(), NODE_ENV: 'production', ...env },
-    { nodeArgs: [...appNodeOptions(), ...nodeArgs] },
+    { nodeArgs: [...appNodeOptions(app), ...nodeArgs] },
   );
 }
 
