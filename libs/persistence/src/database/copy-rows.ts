@@ -10,11 +10,12 @@ const ESCAPED = /[\\\t\n\r]/;
 /** One value in COPY's text format: \N for null, backslash escapes for the characters it gives meaning. */
 export function copyField(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
-  const text = String(value);
-  // most values (numbers, ids, JSON of plain text) have nothing to escape: skip four passes over them
-  return ESCAPED.test(text)
-    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : text;
+  // a number or boolean never holds a character COPY gives meaning to
+  if (typeof value !== 'string') return String(value);
+  // most values (ids, JSON of plain text) have nothing to escape: skip four passes over them
+  return ESCAPED.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
 }
 
 // Chunks well under V8's largest young-generation object (128 KiB): a larger string, flattened to be

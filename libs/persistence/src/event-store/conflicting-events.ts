@@ -22,6 +22,7 @@ export function notAppended(
   offered: readonly EventToAppend[],
   appended: readonly AppendedEvent[],
 ): EventToAppend[] {
+  if (appended.length === offered.length) return []; // each appended one was offered: nothing else was
   const taken = new Set(appended.map((a) => a.event));
   return offered.filter((o) => !taken.has(o.event));
 }

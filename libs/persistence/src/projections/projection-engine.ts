@@ -81,6 +81,8 @@ export class Writes {
 export type RebuildTotals = Map<string, Writes>;
 
 const LATE_PAGE = 32;
+/** A week row's subject alone: rows of one shape, not carrying the touched subject's facts along. */
+const refOf = ({ orgId, subjectId }: SubjectRef): SubjectRef => ({ orgId, subjectId });
 const compareKey = (at: number, position: number, lastAt: number, lastPosition: number) =>
   at - lastAt || position - lastPosition;
 
@@ -197,7 +199,8 @@ export class ProjectionEngine {
       const rows = rowsOf(subject.facts, open);
       rows.forEach(({ week, facts }, i) => {
         writes.appended.push({
-          ...subject,
+          orgId: subject.orgId,
+          subjectId: subject.subjectId,
           week,
           start: state,
           facts,
@@ -241,7 +244,13 @@ export class ProjectionEngine {
     let converged: WeekRow | undefined;
     const rowsOfTheirOwn = (rows: readonly { week: number; facts: Fact<unknown>[] }[]) => {
       for (const row of rows) {
-        rebuilt.push({ ...subject, week: row.week, start: state, facts: row.facts, coversUntil: null });
+        rebuilt.push({
+          ...refOf(subject),
+          week: row.week,
+          start: state,
+          facts: row.facts,
+          coversUntil: null,
+        });
         state = foldFacts(model, state, row.facts);
       }
     };
@@ -285,7 +294,7 @@ export class ProjectionEngine {
         lastAt: facts[facts.length - 1]?.at ?? stored.week,
       });
       facts.push(...own.facts);
-      rebuilt.push({ ...subject, week: stored.week, start: state, facts, coversUntil: null });
+      rebuilt.push({ ...refOf(subject), week: stored.week, start: state, facts, coversUntil: null });
       state = foldFacts(model, state, facts);
       rowsOfTheirOwn(more);
     }
