@@ -198,12 +198,43 @@ describe('the event store (PostgreSQL)', () => {
       const redelivered = [...batch('new'), ...batch('more').slice(0, 1)];
       return { appended: await tracked.append(redelivered), sent };
     });
-    expect(again.sent).toContain('ROLLBACK TO SAVEPOINT');
+    expect(again.sent.filter((s) => s.includes('SAVEPOINT'))).toEqual([
+      'SAVEPOINT event_store_append',
+      'ROLLBACK TO SAVEPOINT',
+      'RELEASE SAVEPOINT event_store_append',
+    ]);
     expect(again.appended.map((e) => e.event.id)).toEqual(['straight-more-pad-0']);
     expect(await store.readHistories([{ orgId, subject: 'team:straight-padding' }])).toHaveLength(
       COPY_AT_LEAST + 1,
     );
   });
+
+  it.each([
+    ['first', 0],
+    ['last', 599],
+  ])(
+    'by COPY, a batch of several chunks repeating a stored event %s falls back and appends the rest',
+    async (where, at) => {
+      const big = (i: number): EventToAppend => ({
+        event: {
+          ...blocked(`chunks-${where}-${i}`, '2026-11-02T09:00:00.000Z'),
+          data: { teamId: 'payments', reason: 'dependency', note: 'x'.repeat(300) },
+        } as AcceptedEvent,
+        subject: `team:chunks-${where}`,
+        partition: 0,
+        offset: String(i),
+      });
+      const [stored] = await append([big(at)]); // by JSON: one event
+      const batch = Array.from({ length: 600 }, (_, i) => big(i)); // over 96 KiB of COPY text
+      const appended = await append(batch);
+      expect(appended.map((e) => e.event.id)).toEqual(
+        batch.filter((_, i) => i !== at).map((e) => e.event.id),
+      );
+      const history = await store.readHistories([{ orgId, subject: `team:chunks-${where}` }]);
+      expect(history).toHaveLength(600);
+      expect(history.find((e) => e.event.id === stored.event.id)?.position).toBe(stored.position);
+    },
+  );
 
   it.each([
     ['UPDATE', `UPDATE event_store SET type = 'team.unblocked' WHERE org_id = $1`],
@@ -212,8 +243,10 @@ describe('the event store (PostgreSQL)', () => {
     await expect(db.query(sql, [orgId])).rejects.toThrow(/event_store is append-only/);
     const rows: unknown[] = await db.query('SELECT 1 FROM event_store WHERE org_id = $1', [orgId]);
     // e1 and e2, then per way the awkward one, t1, t2 and the first dup, each batch with its padding, then
-    // the batch that went straight in and the one new event of its redelivery
-    expect(rows).toHaveLength(2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0) + COPY_AT_LEAST + 1);
+    // the batch that went straight in and the one new event of its redelivery, and the two batches of chunks
+    expect(rows).toHaveLength(
+      2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0) + COPY_AT_LEAST + 1 + 1_200,
+    );
   });
 
   it('refuses TRUNCATE', async () => {

@@ -139,8 +139,9 @@ const appendedAt = (e: EventToAppend, position: number): AppendedEvent => ({
 });
 
 /**
- * The append-only event store: one multi-row insert per batch (see BatchRows), deduplicated by (org, identity source,
- * event id): a native event's id within its org, a CloudEvent's source and id (contract §11).
+ * The append-only event store: one statement per batch (see BatchRows), or one COPY for a large batch of new
+ * events, deduplicated by (org, identity source, event id): a native event's id within its org, a
+ * CloudEvent's source and id (contract §11).
  */
 export class EventStoreRepository {
   /** Works on the pool or inside a transaction (a DataSource's or a transaction's manager). */
@@ -205,7 +206,9 @@ export class EventStoreRepository {
       );
     } catch (error) {
       if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
+      // undone and let go: the rest of the transaction does not run in a subtransaction
       await this.db.query(`ROLLBACK TO SAVEPOINT ${APPEND_SAVEPOINT}`);
+      await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
       return undefined;
     }
     await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);

@@ -1,4 +1,4 @@
-import { Topics } from '@orgpulse/contracts';
+import { Topics, isRecordOfOrg } from '@orgpulse/contracts';
 import { eventually } from '../eventually';
 import type { TestDatabase } from '../test-database';
 import { ClientLedger } from './client-ledger';
@@ -56,7 +56,7 @@ async function idsOnTopic(brokers: string, orgIds: readonly string[]): Promise<M
   const orgs = new Set(orgIds);
   const counts = new Map<string, number>();
   const records = await readWholeTopic(brokers, Topics.events, (r) =>
-    orgs.has(r.key?.slice(0, r.key.indexOf('/')) ?? ''),
+    [...orgs].some((orgId) => isRecordOfOrg(r.key, orgId)),
   );
   for (const record of records) {
     try {
