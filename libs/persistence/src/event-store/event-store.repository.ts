@@ -197,6 +197,7 @@ export class EventStoreRepository {
     );
     const drawn = positions.split(',');
     await this.db.query(`SAVEPOINT ${APPEND_SAVEPOINT}`);
+    let copied = true;
     try {
       await copyInto(
         runner,
@@ -206,13 +207,12 @@ export class EventStoreRepository {
       );
     } catch (error) {
       if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
-      // undone and let go: the rest of the transaction does not run in a subtransaction
       await this.db.query(`ROLLBACK TO SAVEPOINT ${APPEND_SAVEPOINT}`);
-      await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
-      return undefined;
+      copied = false;
     }
+    // let go either way: the rest of the transaction does not run in a subtransaction
     await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
-    return batch.map((e, i) => appendedAt(e, Number(drawn[i])));
+    return copied ? batch.map((e, i) => appendedAt(e, Number(drawn[i]))) : undefined;
   }
 
   /** Every event of the given subjects (of any orgs), in (org, subject, occurrence) order. */

@@ -81,8 +81,14 @@ export class Writes {
 export type RebuildTotals = Map<string, Writes>;
 
 const LATE_PAGE = 32;
-/** A week row's subject alone: rows of one shape, not carrying the touched subject's facts along. */
-const refOf = ({ orgId, subjectId }: SubjectRef): SubjectRef => ({ orgId, subjectId });
+/** A week row of the subject (its org and id alone, not the touched subject's facts): rows of one shape. */
+const weekRowOf = (
+  { orgId, subjectId }: SubjectRef,
+  week: number,
+  start: unknown,
+  facts: Fact<unknown>[],
+  coversUntil: number | null,
+): WeekRow => ({ orgId, subjectId, week, start, facts, coversUntil });
 const compareKey = (at: number, position: number, lastAt: number, lastPosition: number) =>
   at - lastAt || position - lastPosition;
 
@@ -198,14 +204,7 @@ export class ProjectionEngine {
       };
       const rows = rowsOf(subject.facts, open);
       rows.forEach(({ week, facts }, i) => {
-        writes.appended.push({
-          orgId: subject.orgId,
-          subjectId: subject.subjectId,
-          week,
-          start: state,
-          facts,
-          coversUntil: rows[i + 1]?.week ?? null,
-        });
+        writes.appended.push(weekRowOf(subject, week, state, facts, rows[i + 1]?.week ?? null));
         state = foldFacts(model, state, facts);
       });
     } else state = foldFacts(model, state, subject.facts);
@@ -244,13 +243,7 @@ export class ProjectionEngine {
     let converged: WeekRow | undefined;
     const rowsOfTheirOwn = (rows: readonly { week: number; facts: Fact<unknown>[] }[]) => {
       for (const row of rows) {
-        rebuilt.push({
-          ...refOf(subject),
-          week: row.week,
-          start: state,
-          facts: row.facts,
-          coversUntil: null,
-        });
+        rebuilt.push(weekRowOf(subject, row.week, state, row.facts, null));
         state = foldFacts(model, state, row.facts);
       }
     };
@@ -294,7 +287,7 @@ export class ProjectionEngine {
         lastAt: facts[facts.length - 1]?.at ?? stored.week,
       });
       facts.push(...own.facts);
-      rebuilt.push({ ...refOf(subject), week: stored.week, start: state, facts, coversUntil: null });
+      rebuilt.push(weekRowOf(subject, stored.week, state, facts, null));
       state = foldFacts(model, state, facts);
       rowsOfTheirOwn(more);
     }
