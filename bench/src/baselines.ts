@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, recordKeyOf } from '@orgpulse/contracts';
+import { stopIdleRequestQueueTimers } from '@orgpulse/messaging';
 import { type Batch, Kafka, type Producer, logLevel } from 'kafkajs';
 import type { Client } from 'pg';
 import { benchClient } from './bench-database';
@@ -20,6 +21,9 @@ export const rate = (events: number, ms: number): Rate => ({
 
 /** As the apps create the events topic (KAFKA_TOPIC_PARTITIONS defaults to 6). */
 export const BENCH_TOPIC_PARTITIONS = 6;
+
+// the baselines run kafkajs as the apps do, without its idle timer loop
+stopIdleRequestQueueTimers();
 
 export const kafkaFor = (brokers: string) =>
   new Kafka({

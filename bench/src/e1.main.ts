@@ -8,13 +8,45 @@ import { cleaningUp } from './cleanups';
 import { CpuSampler } from './cpu-sampler';
 import { closeConnections } from './http-client';
 import { ingestThroughput } from './ingest-throughput';
-import { dashboardGroupsOf, syntheticOrg, syntheticYearStart } from './synthetic-org';
+import { rawCopy, rawProduce } from './baselines';
+import { rawPipeline } from './pipeline-baseline';
+import { accepted, dashboardGroupsOf, syntheticOrg, syntheticYearStart } from './synthetic-org';
+
+/**
+ * B4 as the bench runs it (on the stack, after B2 and B3, before E1), for a ratio from one invocation:
+ * B2 and B3 warm the broker and PostgreSQL as they do in the bench.
+ */
+async function b4EventsPerSecond(
+  stack: BenchStack,
+  brokers: string,
+  events: ReturnType<typeof syntheticOrg>,
+  start: Date,
+  days: number,
+  watched: Parameters<typeof rawPipeline>[5],
+): Promise<{ eventsPerSecond: number; cpuMicrosPerEvent: number }> {
+  const total = events.length;
+  const ingestedAt = new Date().toISOString();
+  const asAccepted = accepted(events, stack.org.orgId, ingestedAt);
+  await rawProduce(brokers, asAccepted, 8);
+  await rawCopy(stack.databaseUrl, asAccepted);
+  const org = {
+    shape: { teams: 200, people: 2000, days, start: start.toISOString(), seed: 1 },
+    orgId: stack.org.orgId,
+    ingestedAt,
+  };
+  const b4 = await rawPipeline(brokers, stack.databaseUrl, org, total, 8, watched);
+  return {
+    eventsPerSecond: b4.eventsPerSecond,
+    cpuMicrosPerEvent: (1e6 * b4.cpu.machine.cpuSeconds) / total,
+  };
+}
 
 /**
  * E1 alone, as the bench runs it (same org, apps, broker and CPU accounting), for working on ingest and
  * the projector: `node dist/bench/bench/src/e1.main.js [profile dir]` with DATABASE_URL naming the server.
  * Prints the figure and the CPU seconds per 1,000 events of each process. With KEEP=<file> the database is
  * kept and described in that file for page-probe.main.ts (read models as live projection left them).
+ * With B4=1, B4 runs on the same stack first, as in the bench, and the ratio E1 / B4 is printed too.
  */
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
@@ -41,6 +73,10 @@ async function main(): Promise<void> {
                 { group: 'kafka broker', pid: broker.pid() },
                 { group: 'bench', pid: process.pid },
               ];
+              const b4 =
+                process.env.B4 === '1'
+                  ? await b4EventsPerSecond(stack, broker.brokers, events, start, days, watched)
+                  : undefined;
               const sampler = await CpuSampler.start(watched, databaseUrl);
               const e1 = await ingestThroughput(stack, events, 8);
               if (keep)
@@ -69,6 +105,17 @@ async function main(): Promise<void> {
                 JSON.stringify({
                   events: e1.events,
                   eventsPerSecond: Math.round(e1.eventsPerSecond),
+                  ...(b4 === undefined
+                    ? {}
+                    : {
+                        b4: Math.round(b4.eventsPerSecond),
+                        ratioToB4: +(e1.eventsPerSecond / b4.eventsPerSecond).toFixed(3),
+                        // machine CPU an event: steadier than the rates on a noisy host
+                        cpuMicrosPerEvent: {
+                          e1: Math.round((1e6 * cpu.machine.cpuSeconds) / events.length),
+                          b4: Math.round(b4.cpuMicrosPerEvent),
+                        },
+                      }),
                   acceptedMs: Math.round(e1.acceptedMs),
                   ms: Math.round(e1.ms),
                   retries: e1.retries,

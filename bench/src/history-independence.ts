@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@orgpulse/contracts';
 import type { BenchStack } from './bench-stack';
-import { postAll, storedEvents, waitForStored } from './ingest-throughput';
+import { postAll, requestBodies, storedEvents, waitForStored } from './ingest-throughput';
 import { type ProjectionLag, type SteadyStream, projectionLag } from './projection-lag';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +82,7 @@ export async function historyIndependence(
   const history = teamHistories(subjects, historyEvents, new Date(Date.now() - 3_600_000));
   log(`E7: posting ${history.length} events of history for ${subjects} teams`);
   const before = await storedEvents(stack.databaseUrl, stack.org.orgId);
-  await postAll(stack, history, options.clients);
+  await postAll(stack, requestBodies(history), options.clients);
   await waitForStored(stack.databaseUrl, stack.org.orgId, before + history.length, 30 * 60_000);
   log(`E7: lag on the ${subjects} teams with history`);
   const old = await projectionLag(
@@ -99,7 +99,7 @@ export async function historyIndependence(
     data: { teamId: freshTeam(s), name: `Fresh ${s}`, headcount: 8 },
   }));
   const stored = await storedEvents(stack.databaseUrl, stack.org.orgId);
-  await postAll(stack, registrations, 1);
+  await postAll(stack, requestBodies(registrations), 1);
   await waitForStored(stack.databaseUrl, stack.org.orgId, stored + subjects, 60_000);
   log(`E7: lag on ${subjects} fresh teams`);
   const fresh = await projectionLag(

@@ -8,7 +8,11 @@ export interface HttpAnswer {
 }
 
 /** A keep-alive POST: lighter on the bench's own CPU than fetch, which shares the 2 cores with the apps. */
-export function post(url: string, body: string, headers: Record<string, string>): Promise<HttpAnswer> {
+export function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -5,6 +5,7 @@ export * from './kafka/connect-kafka';
 export * from './kafka/ensure-topics';
 export * from './kafka/kafka-client';
 export * from './kafka/kafka-health';
+export { stopIdleRequestQueueTimers } from './kafka/request-queue-timer';
 export * from './kafka/topic-durability';
 export * from './kafka/topic-identity';
 export * from './kafka/stale-producer';

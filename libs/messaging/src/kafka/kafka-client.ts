@@ -1,8 +1,10 @@
 import { type Logger } from '@orgpulse/platform';
 import { Kafka, type KafkaConfig, logLevel, type logCreator } from 'kafkajs';
+import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
 // kafkajs stays behind this module (it is unmaintained upstream): swapping the client touches libs/messaging only.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+stopIdleRequestQueueTimers();
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING

@@ -4,7 +4,7 @@ import { testEnvironment } from '@orgpulse/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { COPY_AT_LEAST } from '../database/batch-rows';
-import { type EventToAppend, EventStoreRepository } from './event-store.repository';
+import { EVENT_STORE_POSITIONS, type EventToAppend, EventStoreRepository } from './event-store.repository';
 
 describe('the event store (PostgreSQL)', () => {
   let db: DataSource;
@@ -247,6 +247,14 @@ describe('the event store (PostgreSQL)', () => {
     expect(rows).toHaveLength(
       2 + ways.reduce((n, [, pad]) => n + 4 + 4 * pad, 0) + COPY_AT_LEAST + 1 + 1_200,
     );
+  });
+
+  it("draws positions from the sequence PostgreSQL made for the store's identity column", async () => {
+    const [{ sequence }] = await db.query<{ sequence: boolean }[]>(
+      `SELECT pg_get_serial_sequence('event_store', 'position')::regclass = $1::regclass AS sequence`,
+      [EVENT_STORE_POSITIONS],
+    );
+    expect(sequence).toBe(true);
   });
 
   it('refuses TRUNCATE', async () => {
