@@ -7,7 +7,7 @@ import { BenchStack } from './bench-stack';
 import { cleaningUp } from './cleanups';
 import { CpuSampler } from './cpu-sampler';
 import { closeConnections } from './http-client';
-import { ingestThroughput } from './ingest-throughput';
+import { ingestThroughput, requestBodies } from './ingest-throughput';
 import { projectionLag, syntheticTeams } from './projection-lag';
 import { syntheticOrg } from './synthetic-org';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
           await cleaningUp(
             () => stack.stop(),
             async () => {
-              const e1 = await ingestThroughput(stack, events, 8);
+              const e1 = await ingestThroughput(stack, requestBodies(events), 8);
               console.log(JSON.stringify({ e1: Math.round(e1.eventsPerSecond) }));
               // the bench runs B1 (a couple of seconds) between E1 and E2
               await new Promise((resolve) => setTimeout(resolve, Number(process.env.E2_DELAY_MS ?? 0)));

@@ -82,7 +82,7 @@ export async function historyIndependence(
   const history = teamHistories(subjects, historyEvents, new Date(Date.now() - 3_600_000));
   log(`E7: posting ${history.length} events of history for ${subjects} teams`);
   const before = await storedEvents(stack.databaseUrl, stack.org.orgId);
-  await postAll(stack, requestBodies(history), options.clients);
+  await postAll(stack, requestBodies(history).bodies, options.clients);
   await waitForStored(stack.databaseUrl, stack.org.orgId, before + history.length, 30 * 60_000);
   log(`E7: lag on the ${subjects} teams with history`);
   const old = await projectionLag(
@@ -99,7 +99,7 @@ export async function historyIndependence(
     data: { teamId: freshTeam(s), name: `Fresh ${s}`, headcount: 8 },
   }));
   const stored = await storedEvents(stack.databaseUrl, stack.org.orgId);
-  await postAll(stack, requestBodies(registrations), 1);
+  await postAll(stack, requestBodies(registrations).bodies, 1);
   await waitForStored(stack.databaseUrl, stack.org.orgId, stored + subjects, 60_000);
   log(`E7: lag on ${subjects} fresh teams`);
   const fresh = await projectionLag(

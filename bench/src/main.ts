@@ -14,7 +14,7 @@ import { CpuSampler, type WatchedProcess } from './cpu-sampler';
 import { DASHBOARD_QUERY, dashboardStatements } from './dashboard-load';
 import { closeConnections } from './http-client';
 import { historyIndependence } from './history-independence';
-import { ingestThroughput } from './ingest-throughput';
+import { ingestThroughput, requestBodies } from './ingest-throughput';
 import { type LargeOrgFailure, largeOrgBench, largeOrgFailure } from './large-org-bench';
 import { rawPipeline } from './pipeline-baseline';
 import {
@@ -145,8 +145,9 @@ async function measure(
         watched,
       );
       log(`run ${run}: E1 ingest of ${events.length} events`);
+      const bodies = requestBodies(events);
       const sampler = await CpuSampler.start(watched, databaseUrl);
-      const e1 = await ingestThroughput(stack, events, options.ingestClients);
+      const e1 = await ingestThroughput(stack, bodies, options.ingestClients);
       const e1Cpu = await sampler.stop();
       stack.assertRunning();
       log(`run ${run}: B1 raw consume`);

@@ -1,12 +1,15 @@
 import type { EventEnvelope } from '@orgpulse/contracts';
 import { post } from './http-client';
 
-/** Posts one batch until the gateway accepts it; 429 and 503 are waited out, anything else fails the bench. */
+/** postBody of one batch. */
 export function postBatch(url: string, ingestKey: string, batch: readonly EventEnvelope[]): Promise<number> {
   return postBody(url, ingestKey, JSON.stringify(batch));
 }
 
-/** postBatch of a batch serialised beforehand (a client's own work, kept out of a timed window). */
+/**
+ * Posts one serialised batch until the gateway accepts it; 429 and 503 are waited out, anything else fails
+ * the bench.
+ */
 export async function postBody(url: string, ingestKey: string, body: string | Buffer): Promise<number> {
   for (let retries = 0; ; retries++) {
     const answer = await post(url, body, { Authorization: `Bearer ${ingestKey}` });

@@ -4,7 +4,8 @@ import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
 // kafkajs stays behind this module (it is unmaintained upstream): swapping the client touches libs/messaging only.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-stopIdleRequestQueueTimers();
+const idleTimersStopped = stopIdleRequestQueueTimers();
+let idleTimersReported = false;
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING
@@ -34,6 +35,12 @@ export interface KafkaOptions {
 }
 
 export function createKafka(options: KafkaOptions): Kafka {
+  if (!idleTimersStopped && !idleTimersReported) {
+    idleTimersReported = true;
+    options.logger.warn(
+      'kafkajs is not the version whose idle request-queue timer loop is stopped: every broker connection may wake each millisecond',
+    );
+  }
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

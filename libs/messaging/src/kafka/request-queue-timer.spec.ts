@@ -15,7 +15,11 @@ interface Queue {
 
 // a fresh kafkajs for this file (jest's registry is per file): as published until a test patches it
 const load = createRequire(__filename);
-const RequestQueue = load('kafkajs/src/network/requestQueue') as new (options: object) => Queue;
+const RequestQueue = load('kafkajs/src/network/requestQueue') as {
+  new (options: object): Queue;
+  prototype: { scheduleCheckPendingRequests: unknown };
+};
+const published = RequestQueue.prototype.scheduleCheckPendingRequests;
 const quiet = { debug: () => undefined, warn: () => undefined };
 const queue = () =>
   new RequestQueue({
@@ -56,6 +60,7 @@ describe('kafkajs request queue timers', () => {
   });
 
   it('as published, an idle connection re-checks its empty queue every millisecond, for ever', () => {
+    RequestQueue.prototype.scheduleCheckPendingRequests = published;
     const q = made();
     const checks = jest.spyOn(q, 'checkPendingRequests');
     q.push(request(1, []));
@@ -66,6 +71,7 @@ describe('kafkajs request queue timers', () => {
 
   describe('with the replacement', () => {
     beforeAll(() => expect(stopIdleRequestQueueTimers()).toBe(true));
+    afterAll(() => (RequestQueue.prototype.scheduleCheckPendingRequests = published));
 
     it('arms no timer once a connection is idle', () => {
       const q = made();
@@ -98,8 +104,9 @@ describe('kafkajs request queue timers', () => {
       const q = made();
       const sent: number[] = [];
       q.push(request(1, sent));
-      q.maybeThrottle(50);
+      // as a connection does: the answer first, then the throttle time it carried
       answer(q, 1);
+      q.maybeThrottle(50);
       q.push(request(2, sent));
       expect(sent).toEqual([1]);
       jest.advanceTimersByTime(49);

@@ -18,8 +18,9 @@ export interface RequestQueueTimerState {
  * kafkajs's scheduleCheckPendingRequests, without its idle loop: with nothing queued and no throttle it
  * armed a timer of -1 ms (so 1 ms) that called itself again, forever, on every broker connection
  * (tulios/kafkajs#1556 and #1704, unfixed upstream): each app woke about a thousand times a second per
- * connection, idle or not. Here a timer is armed only for what waits: queued requests, or a throttle to
- * outlast. A push that cannot be sent, and every answer, check the queue themselves.
+ * connection, idle or not. Here a timer is armed only for what waits: queued requests (as kafkajs does), or
+ * a throttle to outlast (kept as upstream has it, though a push during one arms its own). Answers and
+ * timeouts check the queue themselves, so an idle connection needs no timer.
  */
 export function scheduleCheckPendingRequests(this: RequestQueueTimerState): void {
   if (this.throttleCheckTimeoutId) return;
@@ -35,8 +36,9 @@ export function scheduleCheckPendingRequests(this: RequestQueueTimerState): void
 const load = createRequire(__filename);
 
 /**
- * Puts the method above on kafkajs's RequestQueue, once per process, for kafkajs PATCHED_KAFKAJS_VERSION
- * only (its test fails on another version, to look at upstream again). Returns whether it is in place.
+ * Puts the method above on kafkajs's RequestQueue (calling it again changes nothing), for kafkajs
+ * PATCHED_KAFKAJS_VERSION only: its test fails on another version, to look at upstream again. Returns
+ * whether it is in place.
  */
 export function stopIdleRequestQueueTimers(): boolean {
   const { version } = load('kafkajs/package.json') as { version: string };
