@@ -226,7 +226,11 @@ describe('the coaching panel and person view of the leadership page (contract §
     expect(await page.textContent('#person-figures [data-figure="ratedShare"] dd')).toBe('50%');
     await page.screenshot({ path: join(SHOTS, 'person.png'), fullPage: true });
     // Escape goes back to the dashboard, and Enter on a coaching row opens its weakest report
+    // the dashboard shows at once and its rows are replaced when its data arrives: a row focused before
+    // that is gone, so the Enter below waits for the reload
+    const before = await page.evaluate(() => document.body.dataset.loaded ?? '0');
     await page.keyboard.press('Escape');
+    await page.waitForFunction((b) => (document.body.dataset.loaded ?? '0') !== b, before);
     await page.waitForSelector('#coaching:not([hidden]) [data-table="coaching"]');
     expect(page.url()).not.toContain('person=');
     await page.focus('[data-table="coaching"] tbody tr');
