@@ -77,6 +77,9 @@ export class Writes {
   }
 }
 
+/** A model's chain stopped because another's failed: the transaction is over, that failure is the one told. */
+class Halted extends Error {}
+
 /** A rebuild's per-day sums per model, kept until its last page. */
 export type RebuildTotals = Map<string, Writes>;
 
@@ -113,29 +116,62 @@ export class ProjectionEngine {
     return [...this.stores.values()].flatMap((s) => tableNames(s.tables));
   }
 
-  /** Brings the read models of the subjects the new events touched up to date, in a few statements. */
+  /**
+   * Brings the read models of the subjects the new events touched up to date, in a few statements.
+   * Each model is a chain of its own on the transaction's one connection (their tables are apart): while
+   * PostgreSQL runs one model's statements, this process folds another's subjects, where one model after
+   * the other left each side waiting on the other. Every chain settles before this does, so no statement
+   * of one is sent after a sibling's failure has ended the transaction.
+   */
   async apply(tx: EntityManager, appended: readonly StoredEvent[]): Promise<ChangedSubject[]> {
     if (appended.length === 0) return [];
     const version = Math.max(...appended.map((e) => e.position));
-    const changed: ChangedSubject[] = [];
-    for (const model of this.models) {
-      const store = this.stores.get(model.name) as ReadModelStore;
-      const touched = this.touched(model, appended);
-      if (touched.length === 0) continue;
-      const heads = await store.loadHeads(tx, touched);
-      const writes = new Writes();
-      for (const subject of touched) {
-        const head = heads.get(subject.key);
-        const first = subject.facts[0];
-        if (head === undefined || compareKey(first.at, first.position, head.lastAt, head.lastPosition) > 0)
-          this.inOrder(model, subject, head, writes);
-        else await this.late(tx, model, store, subject, head, writes);
+    const halt = { failed: false };
+    const settled = await Promise.allSettled(
+      this.models.map((model) =>
+        this.applyModel(tx, model, appended, version, halt).catch((error: unknown) => {
+          halt.failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = settled.find((s) => s.status === 'rejected' && !(s.reason instanceof Halted));
+    if (failure?.status === 'rejected') throw failure.reason;
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+  }
+
+  private async applyModel(
+    tx: EntityManager,
+    model: AnyReadModel,
+    appended: readonly StoredEvent[],
+    version: number,
+    halt: { failed: boolean },
+  ): Promise<ChangedSubject[]> {
+    const store = this.stores.get(model.name) as ReadModelStore;
+    const touched = this.touched(model, appended);
+    if (touched.length === 0) return [];
+    const go = () => {
+      if (halt.failed) throw new Halted();
+    };
+    const heads = await store.loadHeads(tx, touched);
+    go();
+    const writes = new Writes();
+    for (const subject of touched) {
+      const head = heads.get(subject.key);
+      const first = subject.facts[0];
+      if (head === undefined || compareKey(first.at, first.position, head.lastAt, head.lastPosition) > 0)
+        this.inOrder(model, subject, head, writes);
+      else {
+        await this.late(tx, model, store, subject, head, writes);
+        go();
       }
-      if (this.observer) await this.observer.projected(tx, model, projected(touched, heads, writes.changed));
-      await this.write(tx, store, writes, version);
-      changed.push(...writes.changed);
     }
-    return changed;
+    if (this.observer) {
+      await this.observer.projected(tx, model, projected(touched, heads, writes.changed));
+      go();
+    }
+    await this.write(tx, store, writes, version, go);
+    return writes.changed;
   }
 
   /**
@@ -346,11 +382,16 @@ export class ProjectionEngine {
     store: ReadModelStore,
     writes: Writes,
     version: number,
+    go: () => void,
   ): Promise<void> {
     await store.upsertHeads(tx, writes.heads);
+    go();
     await store.appendWeeks(tx, writes.appended, version);
+    go();
     await store.replaceWeeks(tx, writes.replaced, version);
+    go();
     await store.insertLinks(tx, writes.links);
+    go();
     await store.addTotals(
       tx,
       [...writes.totals.values()].filter((r) => r.values.some((v) => v !== 0n)),
