@@ -16,6 +16,7 @@ import {
   notAppended,
   holdProjectionLockShared,
   projectionNotice,
+  StoredAlreadyError,
 } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type StageTimer, UNTIMED, timed } from './stage-timer';
@@ -80,7 +81,7 @@ export class ProjectBatchHandler {
   /** The repositories of one transaction, their work timed as the projector's stages. */
   private repositories(tx: EntityManager) {
     return {
-      store: timed(new EventStoreRepository(tx), { append: 'append' }, this.stages),
+      store: timed(new EventStoreRepository(tx), { append: 'append', appendAhead: 'append' }, this.stages),
       offsets: timed(
         new ProjectorOffsetsRepository(tx),
         { lockPartitions: 'lock', saveAll: 'offsets' },
@@ -101,7 +102,20 @@ export class ProjectBatchHandler {
     return outcome;
   }
 
+  /**
+   * The store's COPY runs while the read models are folded (appendAhead); a batch that meets an event
+   * stored already (a redelivery) loses that transaction and is projected again deciding event by event.
+   */
   async projectAll(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
+    try {
+      return await this.transact(batches, true);
+    } catch (error) {
+      if (!(error instanceof StoredAlreadyError)) throw error;
+      return this.transact(batches, false);
+    }
+  }
+
+  private transact(batches: readonly PartitionBatch[], ahead: boolean): Promise<BatchOutcome[]> {
     return this.db.transaction(async (tx) => {
       const { store, offsets, deadLetters } = this.repositories(tx);
       // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
@@ -118,9 +132,16 @@ export class ProjectBatchHandler {
           offset: r.offset,
         })),
       );
-      const appended = await store.append(offered);
+      const copying = ahead ? await store.appendAhead(offered) : undefined;
+      const appended = copying?.appended ?? (await store.append(offered));
+      // the read models' first reads take their turns on the connection before the COPY, so their
+      // folding overlaps it
+      const applying = this.engine.apply(tx, appended);
+      const [written, applied] = await Promise.allSettled([copying?.write(), applying]);
+      // the COPY's failure first: it is why the statements queued behind it failed
+      if (written.status === 'rejected') throw written.reason;
+      if (applied.status === 'rejected') throw applied.reason;
       const conflicts = await findConflictingEvents(tx, notAppended(offered, appended));
-      await this.engine.apply(tx, appended);
       const deadLettered = await Promise.all(
         batches.map((b, i) =>
           deadLetters.add(

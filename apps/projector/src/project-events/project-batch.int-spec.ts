@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
 import { METRICS, READ_MODELS, isoWeekStart } from '@orgpulse/domain';
-import { ROW_FACTS, connectDatabase, rebuildProjections } from '@orgpulse/persistence';
+import { COPY_AT_LEAST, ROW_FACTS, connectDatabase, rebuildProjections } from '@orgpulse/persistence';
 import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
@@ -427,6 +427,33 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
       expect(stored).toEqual(folded);
     },
   );
+
+  it('a large batch of events stored already under other offsets (a second group, a replayed topic) appends only the new one, and its read models are the fold', async () => {
+    const orgId = randomUUID();
+    const types = ['team.blocked', 'team.unblocked'] as const;
+    const events = Array.from({ length: COPY_AT_LEAST + 6 }, (_, i) =>
+      teamEvent(orgId, 'alpha', `again-${i}`, types[i % 2], BASE + i * 3_600_000),
+    );
+    const records = (batch: AcceptedEvent[]) =>
+      batch.map((e, i) => ({ offset: String(i), subject: subjectOf(e), event: e }));
+    const first = new ProjectBatchHandler(db, `stored-first-${orgId}`);
+    expect(await first.project(at(0), records(events), [], String(events.length))).toMatchObject({
+      appended: events.length,
+    });
+    // COPYed ahead, the batch meets the stored events: that transaction is lost and the batch decided event by event
+    const more = [...events, teamEvent(orgId, 'alpha', 'again-new', 'team.blocked', BASE + 999 * 3_600_000)];
+    const second = new ProjectBatchHandler(db, `stored-second-${orgId}`);
+    expect(await second.project(at(0), records(more), [], String(more.length))).toEqual({
+      appended: 1,
+      duplicates: events.length,
+      skippedAlreadyProjected: 0,
+      deadLettered: 0,
+      conflicts: [],
+    });
+    expect(await second.storedOffset(Topics.events, 0)).toMatchObject({ nextOffset: String(more.length) });
+    const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+    expect(stored).toEqual(folded);
+  });
 
   it('a redelivered batch (offsets already stored) changes nothing', async () => {
     const orgId = randomUUID();

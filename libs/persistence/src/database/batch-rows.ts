@@ -4,6 +4,7 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { type CopyValue, copyField } from './copy-rows';
+import { lineOf } from './statement-line';
 
 /** Rows from which a batch goes by COPY: below, the round trips COPY adds cost more than it saves. */
 export const COPY_AT_LEAST = 64;
@@ -85,7 +86,17 @@ export class BatchRows {
  * chunks that wait for the socket once PostgreSQL is behind. A refused value fails the COPY (and the
  * transaction, or its savepoint) with PostgreSQL's error.
  */
-export async function copyInto(
+export function copyInto(
+  runner: QueryRunner,
+  table: string,
+  columns: string,
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  // in the connection's line: a COPY sent while a statement runs would go through pg's deprecated queue
+  return lineOf(runner).run(() => copyNow(runner, table, columns, rows));
+}
+
+async function copyNow(
   runner: QueryRunner,
   table: string,
   columns: string,

@@ -4,7 +4,13 @@ import { testEnvironment } from '@orgpulse/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { COPY_AT_LEAST } from '../database/batch-rows';
-import { EVENT_STORE_POSITIONS, type EventToAppend, EventStoreRepository } from './event-store.repository';
+import { inLine } from '../database/statement-line';
+import {
+  EVENT_STORE_POSITIONS,
+  type EventToAppend,
+  EventStoreRepository,
+  StoredAlreadyError,
+} from './event-store.repository';
 
 describe('the event store (PostgreSQL)', () => {
   let db: DataSource;
@@ -235,6 +241,58 @@ describe('the event store (PostgreSQL)', () => {
       expect(history.find((e) => e.event.id === stored.event.id)?.position).toBe(stored.position);
     },
   );
+
+  describe('appendAhead: the COPY runs on while the transaction goes on', () => {
+    const aheadOrg = randomUUID();
+    const batch = (prefix: string, n = COPY_AT_LEAST): EventToAppend[] =>
+      padding('ahead', n, prefix).map((e) => ({ ...e, event: { ...e.event, orgId: aheadOrg } }));
+    const countIn = async (tx: EntityManager) =>
+      (
+        (await tx.query('SELECT count(*)::int AS n FROM event_store WHERE org_id = $1', [aheadOrg])) as {
+          n: number;
+        }[]
+      )[0].n;
+
+    it("returns the events at once; in the connection's line, a statement asked for before `write` runs before the COPY, one after it after", async () => {
+      const { appended, before, after } = await db.transaction(async (tx) => {
+        const ahead = await new EventStoreRepository(tx).appendAhead(batch('new'));
+        const counted = [countIn(inLine(tx)), ahead?.write(), countIn(inLine(tx))] as const;
+        await counted[1];
+        return { appended: ahead?.appended ?? [], before: await counted[0], after: await counted[2] };
+      });
+      expect([before, after]).toEqual([0, COPY_AT_LEAST]);
+      const positions = appended.map((e) => e.position);
+      expect(new Set(positions).size).toBe(COPY_AT_LEAST);
+      const stored = await store.readHistories([{ orgId: aheadOrg, subject: 'team:ahead-padding' }]);
+      expect(new Map(stored.map((e) => [e.event.id, e.position]))).toEqual(
+        new Map(appended.map((e) => [e.event.id, e.position])),
+      );
+    });
+
+    it('a batch repeating a stored event: `write` rejects with StoredAlreadyError and the transaction is lost', async () => {
+      const redelivered = [...batch('new'), ...batch('more', 1)];
+      await expect(
+        db.transaction(async (tx) => {
+          const ahead = await new EventStoreRepository(tx).appendAhead(redelivered);
+          expect(ahead?.appended).toHaveLength(COPY_AT_LEAST + 1);
+          await ahead?.write();
+        }),
+      ).rejects.toBeInstanceOf(StoredAlreadyError);
+      expect(await countIn(db.manager)).toBe(COPY_AT_LEAST);
+    });
+
+    it.each([
+      ['a small batch', () => batch('small', COPY_AT_LEAST - 1)],
+      ['a batch repeating an event within it', () => [...batch('twice'), ...batch('twice', 1)]],
+    ])('%s is not COPYed ahead (undefined: `append` decides)', async (_what, of) => {
+      const ahead = await db.transaction((tx) => new EventStoreRepository(tx).appendAhead(of()));
+      expect(ahead).toBeUndefined();
+    });
+
+    it('outside a transaction nothing is COPYed ahead', async () => {
+      expect(await store.appendAhead(batch('outside'))).toBeUndefined();
+    });
+  });
 
   it.each([
     ['UPDATE', `UPDATE event_store SET type = 'team.unblocked' WHERE org_id = $1`],

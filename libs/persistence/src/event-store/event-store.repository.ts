@@ -1,5 +1,5 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { BatchRows, COPY_AT_LEAST, copyInto } from '../database/batch-rows';
 import { columnNames } from '../database/json-rows';
 import { type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
@@ -106,9 +106,33 @@ const APPEND_COLUMNS = [
   ['tracestate', 'text'],
 ] as const;
 
+/** A batch COPYed ahead of the caller (EventStoreRepository.appendAhead). */
+export interface AppendAhead {
+  appended: AppendedEvent[];
+  write(): Promise<void>;
+}
+
+/** A COPY ahead met an event the store held already: its transaction is lost and must start over. */
+export class StoredAlreadyError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`an event of the batch was stored already: ${cause.message}`);
+    this.name = 'StoredAlreadyError';
+  }
+}
+
 /** An event's key in the store (contract §11): its org, the source its id is unique within, its id. */
 export const storeKeyOf = (event: AcceptedEvent): string =>
   JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
+
+/** The batch by store key, a repeat within it keeping its first occurrence. */
+function keyed(batch: readonly EventToAppend[]): Map<string, EventToAppend> {
+  const byKey = new Map<string, EventToAppend>();
+  for (const e of batch) {
+    const key = storeKeyOf(e.event);
+    if (!byKey.has(key)) byKey.set(key, e);
+  }
+  return byKey;
+}
 
 const APPEND_ROWS = new BatchRows('event_store_batch', APPEND_COLUMNS);
 const APPEND_SAVEPOINT = 'event_store_append';
@@ -158,11 +182,7 @@ export class EventStoreRepository {
    */
   async append(batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
-    const byKey = new Map<string, EventToAppend>();
-    for (const e of batch) {
-      const key = storeKeyOf(e.event);
-      if (!byKey.has(key)) byKey.set(key, e);
-    }
+    const byKey = keyed(batch);
     const copied = byKey.size === batch.length ? await this.appendByCopy(batch) : undefined;
     if (copied !== undefined) return copied;
     const { sql, params } = await APPEND_ROWS.statement(
@@ -184,28 +204,47 @@ export class EventStoreRepository {
   }
 
   /**
+   * A large batch of distinct identities, to be COPYed into the store while the caller goes on in the
+   * same transaction: the events as appended (positions drawn), and `write`, which sends the COPY to the
+   * connection's line (statements asked for before it run first) and settles when PostgreSQL has the rows.
+   * When the store held one of them (a redelivery) `write` rejects with StoredAlreadyError and the
+   * transaction is lost: its caller starts it over with `append`, which decides event by event.
+   * Undefined where COPY is not worth it.
+   */
+  async appendAhead(batch: readonly EventToAppend[]): Promise<AppendAhead | undefined> {
+    const runner = this.db.queryRunner;
+    if (!this.copies(batch) || runner === undefined || keyed(batch).size !== batch.length) return undefined;
+    const drawn = await this.drawPositions(batch.length);
+    const write = async () => {
+      try {
+        await copyInto(
+          runner,
+          'event_store',
+          `position, ${columnNames(APPEND_COLUMNS)}`,
+          batch.map((e, i) => [drawn[i], ...appendRow(e)]),
+        );
+      } catch (error) {
+        if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
+        throw new StoredAlreadyError(error as Error);
+      }
+    };
+    return { appended: batch.map((e, i) => appendedAt(e, Number(drawn[i]))), write };
+  }
+
+  /**
    * A large batch of distinct identities in a transaction, COPYed straight into the store with positions
    * drawn from its sequence first: PostgreSQL spends about a quarter less than on COPYing into a staging
    * table and inserting from it with ON CONFLICT. Undefined when the store holds one of them already (a
    * redelivery): the COPY is undone to its savepoint and the statement above decides, event by event.
    */
   private async appendByCopy(batch: readonly EventToAppend[]): Promise<AppendedEvent[] | undefined> {
-    const runner = this.db.queryRunner;
-    if (batch.length < COPY_AT_LEAST || runner === undefined || !runner.isTransactionActive) return undefined;
-    const [{ positions }] = await selectRows(
-      this.db,
-      DRAWN_POSITIONS_ROW,
-      `SELECT array_to_string(array_agg(p ORDER BY p), ',') AS positions
-         FROM (SELECT nextval('${EVENT_STORE_POSITIONS}') AS p
-                 FROM generate_series(1, $1::int)) AS drawn`,
-      [batch.length],
-    );
-    const drawn = positions.split(',');
+    if (!this.copies(batch)) return undefined;
+    const drawn = await this.drawPositions(batch.length);
     await this.db.query(`SAVEPOINT ${APPEND_SAVEPOINT}`);
     let copied = true;
     try {
       await copyInto(
-        runner,
+        this.db.queryRunner as QueryRunner,
         'event_store',
         `position, ${columnNames(APPEND_COLUMNS)}`,
         batch.map((e, i) => [drawn[i], ...appendRow(e)]),
@@ -218,6 +257,24 @@ export class EventStoreRepository {
     // let go either way: the rest of the transaction does not run in a subtransaction
     await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
     return copied ? batch.map((e, i) => appendedAt(e, Number(drawn[i]))) : undefined;
+  }
+
+  /** Whether a batch goes by COPY: large enough, and in a transaction (a failed COPY must undo it all). */
+  private copies(batch: readonly EventToAppend[]): boolean {
+    const runner = this.db.queryRunner;
+    return batch.length >= COPY_AT_LEAST && runner !== undefined && runner.isTransactionActive;
+  }
+
+  private async drawPositions(count: number): Promise<string[]> {
+    const [{ positions }] = await selectRows(
+      this.db,
+      DRAWN_POSITIONS_ROW,
+      `SELECT array_to_string(array_agg(p ORDER BY p), ',') AS positions
+         FROM (SELECT nextval('${EVENT_STORE_POSITIONS}') AS p
+                 FROM generate_series(1, $1::int)) AS drawn`,
+      [count],
+    );
+    return positions.split(',');
   }
 
   /** Every event of the given subjects (of any orgs), in (org, subject, occurrence) order. */

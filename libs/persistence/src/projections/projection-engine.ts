@@ -10,6 +10,7 @@ import {
   isoWeekStart,
 } from '@orgpulse/domain';
 import type { CopySink } from '../database/copy-rows';
+import { inLine } from '../database/statement-line';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { canonicalJson } from './canonical-json';
@@ -118,18 +119,19 @@ export class ProjectionEngine {
 
   /**
    * Brings the read models of the subjects the new events touched up to date, in a few statements.
-   * Each model is a chain of its own on the transaction's one connection (their tables are apart): while
-   * PostgreSQL runs one model's statements, this process folds another's subjects, where one model after
-   * the other left each side waiting on the other. Every chain settles before this does, so no statement
-   * of one is sent after a sibling's failure has ended the transaction.
+   * Each model is a chain of its own, their statements taking turns in the connection's line (their
+   * tables are apart): while PostgreSQL runs one model's statement, this process folds another's subjects,
+   * where one model after the other left each side waiting on the other. Every chain settles before this
+   * does, so no statement of one is sent after a sibling's failure has ended the transaction.
    */
   async apply(tx: EntityManager, appended: readonly StoredEvent[]): Promise<ChangedSubject[]> {
     if (appended.length === 0) return [];
     const version = Math.max(...appended.map((e) => e.position));
     const halt = { failed: false };
+    const line = inLine(tx);
     const settled = await Promise.allSettled(
       this.models.map((model) =>
-        this.applyModel(tx, model, appended, version, halt).catch((error: unknown) => {
+        this.applyModel(line, model, appended, version, halt).catch((error: unknown) => {
           halt.failed = true;
           throw error;
         }),

@@ -1,0 +1,42 @@
+import type { EntityManager, QueryRunner } from 'typeorm';
+
+/**
+ * A connection's statements, sent one after the other in the order they were asked for: several callers
+ * of one transaction may then go on with their own work while PostgreSQL runs another's statement.
+ * node-postgres queues a query asked for while one runs, but deprecates doing so (gone in pg 9).
+ */
+export class StatementLine {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.last.then(work);
+    this.last = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+const lines = new WeakMap<QueryRunner, StatementLine>();
+
+/** The line of a transaction's connection (one per query runner). */
+export function lineOf(runner: QueryRunner): StatementLine {
+  let line = lines.get(runner);
+  if (line === undefined) lines.set(runner, (line = new StatementLine()));
+  return line;
+}
+
+/**
+ * The transaction's manager with its statements in its connection's line: callers that run side by side
+ * take turns, and COPYs (copyInto) wait in the same line. Outside a transaction, the manager as it is
+ * (each statement takes a connection of the pool).
+ */
+export function inLine(tx: EntityManager): EntityManager {
+  const runner = tx.queryRunner;
+  if (runner === undefined) return tx;
+  const line = lineOf(runner);
+  return new Proxy(tx, {
+    get: (target, key, receiver) =>
+      key === 'query'
+        ? (sql: string, params?: unknown[]) => line.run(() => target.query(sql, params))
+        : (Reflect.get(target, key, receiver) as unknown),
+  });
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
+import { type AnyReadModel, READ_MODELS, teamReadModel } from '@orgpulse/domain';
+import { testEnvironment } from '@orgpulse/testing';
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { connectDatabase } from '../database/connect-database';
+import { COPY_AT_LEAST } from '../database/batch-rows';
+import { EventStoreRepository } from '../event-store/event-store.repository';
+import { holdProjectionLockShared } from './projection-lock';
+import { ProjectionEngine } from './projection-engine';
+
+/** The statements a transaction's manager is asked for, and how many have not settled yet. */
+function watched(tx: EntityManager) {
+  const sent: string[] = [];
+  const state = { inFlight: 0 };
+  const manager = new Proxy(tx, {
+    get: (target, key, receiver) =>
+      key === 'query'
+        ? async (sql: string, params?: unknown[]) => {
+            sent.push(sql.trim().split(/\s+/)[0]);
+            state.inFlight += 1;
+            try {
+              return (await target.query(sql, params)) as unknown;
+            } finally {
+              state.inFlight -= 1;
+            }
+          }
+        : (Reflect.get(target, key, receiver) as unknown),
+  });
+  return { manager, sent, state };
+}
+
+/** Each read model's statements run as a chain of their own on the transaction's connection. */
+describe('the projection engine runs the read models side by side in one transaction (PostgreSQL)', () => {
+  let db: DataSource;
+  beforeAll(async () => {
+    db = await connectDatabase({ url: testEnvironment().databaseUrl, startupTimeoutMs: 5_000 });
+  });
+  afterAll(() => db.destroy());
+
+  const events = (orgId: string): AcceptedEvent[] =>
+    [
+      ['team.registered', { teamId: 'side', name: 'Side', headcount: 4 }],
+      ['person.registered', { personId: 'ann', role: 'pm', managerId: 'mia' }],
+      ['person.registered', { personId: 'bo', role: 'engineer', managerId: 'mia' }],
+    ].map(
+      ([type, data], i) =>
+        ({
+          id: `side-${i}`,
+          type: type as AcceptedEvent['type'],
+          version: 1,
+          orgId,
+          occurredAt: `2026-03-02T0${i}:00:00.000Z`,
+          ingestedAt: '2026-03-02T12:00:00.000Z',
+          data: data as Record<string, unknown>,
+        }) as AcceptedEvent,
+    );
+
+  const appendIn = (tx: EntityManager, orgId: string) =>
+    new EventStoreRepository(tx).append(
+      events(orgId).map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+    );
+
+  it('given every model, then the heads are those of the models applied one after the other', async () => {
+    const [together, inTurn] = [randomUUID(), randomUUID()];
+    await db.transaction(async (tx) => {
+      await holdProjectionLockShared(tx);
+      await new ProjectionEngine().apply(tx, await appendIn(tx, together));
+    });
+    await db.transaction(async (tx) => {
+      await holdProjectionLockShared(tx);
+      const appended = await appendIn(tx, inTurn);
+      for (const model of READ_MODELS) await new ProjectionEngine([model]).apply(tx, appended);
+    });
+    const heads = async (orgId: string) =>
+      (await db.query(
+        `SELECT 'team' AS model, subject_id, state FROM team_head WHERE org_id = $1
+         UNION ALL SELECT 'person', subject_id, state FROM person_head WHERE org_id = $1
+         UNION ALL SELECT 'manager', subject_id, state FROM manager_head WHERE org_id = $1
+         ORDER BY 1, 2`,
+        [orgId],
+      )) as unknown[];
+    expect(await heads(together)).toHaveLength(3);
+    expect(await heads(together)).toEqual(await heads(inTurn));
+  });
+
+  it('given a model whose fold fails, then apply fails with that error once every chain has settled, and the others write nothing after it', async () => {
+    const orgId = randomUUID();
+    const failing: AnyReadModel = {
+      ...teamReadModel,
+      evolve: () => {
+        throw new Error('the fold failed');
+      },
+    } as AnyReadModel;
+    const others = READ_MODELS.filter((m) => m.name !== teamReadModel.name);
+    let seen: { sent: string[]; inFlight: number } | undefined;
+    await expect(
+      db.transaction(async (tx) => {
+        await holdProjectionLockShared(tx);
+        const appended = await appendIn(tx, orgId);
+        const { manager, sent, state } = watched(tx);
+        try {
+          await new ProjectionEngine([failing, ...others]).apply(manager, appended);
+        } finally {
+          seen = { sent: [...sent], inFlight: state.inFlight };
+        }
+      }),
+    ).rejects.toThrow('the fold failed');
+    // nothing of the transaction was still running when it ended: no statement could follow its rollback
+    expect(seen?.inFlight).toBe(0);
+    // the team model failed on its heads as read; the person model's heads were read, never written
+    expect(seen?.sent.length).toBeGreaterThan(1);
+    expect(seen?.sent.every((s) => s === 'SELECT')).toBe(true);
+    const written = (await db.query('SELECT count(*)::int AS n FROM person_head WHERE org_id = $1', [
+      orgId,
+    ])) as { n: number }[];
+    expect(written[0].n).toBe(0);
+  });
+
+  it('node-postgres is never asked for a query while one runs (its queue is deprecated): the statements and a COPY ahead take turns in the line', async () => {
+    const orgId = randomUUID();
+    // whether the client was running a query (or had one waiting) when asked for another: pg's own test
+    type Busy = { _activeQuery: unknown; _queryQueue: unknown[] };
+    const askedWhileBusy: boolean[] = [];
+    const query = Client.prototype.query as (...args: unknown[]) => unknown;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      const client = this as unknown as Busy;
+      askedWhileBusy.push(client._activeQuery != null || client._queryQueue.length > 0);
+      return query.apply(this, args);
+    } as typeof Client.prototype.query);
+    try {
+      await db.transaction(async (tx) => {
+        await holdProjectionLockShared(tx);
+        // teams and people: two models side by side, and the store's COPY
+        const batch = Array.from({ length: COPY_AT_LEAST }, (_, i) => ({
+          ...events(orgId)[i % 3],
+          id: `line-${i}`,
+          occurredAt: new Date(Date.parse('2026-03-03T00:00:00.000Z') + i * 60_000).toISOString(),
+        }));
+        const ahead = await new EventStoreRepository(tx).appendAhead(
+          batch.map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+        );
+        const applying = new ProjectionEngine().apply(tx, ahead?.appended ?? []);
+        await Promise.all([ahead?.write(), applying]);
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(askedWhileBusy.length).toBeGreaterThan(5);
+    expect(askedWhileBusy.filter(Boolean)).toEqual([]);
+  });
+});
