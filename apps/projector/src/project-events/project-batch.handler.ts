@@ -134,10 +134,10 @@ export class ProjectBatchHandler {
       );
       const copying = ahead ? await store.appendAhead(offered) : undefined;
       const appended = copying?.appended ?? (await store.append(offered));
-      // the read models' first reads take their turns on the connection before the COPY, so their
-      // folding overlaps it
+      // the COPY first: PostgreSQL takes its rows as they are made, while the read models queue their reads
+      const writing = copying?.write();
       const applying = this.engine.apply(tx, appended);
-      const [written, applied] = await Promise.allSettled([copying?.write(), applying]);
+      const [written, applied] = await Promise.allSettled([writing, applying]);
       // the COPY's failure first: it is why the statements queued behind it failed
       if (written.status === 'rejected') throw written.reason;
       if (applied.status === 'rejected') throw applied.reason;
