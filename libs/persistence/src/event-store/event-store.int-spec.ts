@@ -248,9 +248,9 @@ describe('the event store (PostgreSQL)', () => {
       padding('ahead', n, prefix).map((e) => ({ ...e, event: { ...e.event, orgId: aheadOrg } }));
     const countIn = async (tx: EntityManager) =>
       (
-        (await tx.query('SELECT count(*)::int AS n FROM event_store WHERE org_id = $1', [aheadOrg])) as {
-          n: number;
-        }[]
+        await tx.query<{ n: number }[]>('SELECT count(*)::int AS n FROM event_store WHERE org_id = $1', [
+          aheadOrg,
+        ])
       )[0].n;
 
     it("returns the events at once; in the connection's line, a statement asked for before `write` runs before the COPY, one after it after", async () => {

@@ -9,6 +9,7 @@ import { COPY_AT_LEAST } from '../database/batch-rows';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import { holdProjectionLockShared } from './projection-lock';
 import { ProjectionEngine } from './projection-engine';
+import { ReadModelStore } from './read-model.store';
 
 /** The statements a transaction's manager is asked for, and how many have not settled yet. */
 function watched(tx: EntityManager) {
@@ -74,13 +75,13 @@ describe('the projection engine runs the read models side by side in one transac
       for (const model of READ_MODELS) await new ProjectionEngine([model]).apply(tx, appended);
     });
     const heads = async (orgId: string) =>
-      (await db.query(
+      await db.query<unknown[]>(
         `SELECT 'team' AS model, subject_id, state FROM team_head WHERE org_id = $1
          UNION ALL SELECT 'person', subject_id, state FROM person_head WHERE org_id = $1
          UNION ALL SELECT 'manager', subject_id, state FROM manager_head WHERE org_id = $1
          ORDER BY 1, 2`,
         [orgId],
-      )) as unknown[];
+      );
     expect(await heads(together)).toHaveLength(3);
     expect(await heads(together)).toEqual(await heads(inTurn));
   });
@@ -92,7 +93,7 @@ describe('the projection engine runs the read models side by side in one transac
       evolve: () => {
         throw new Error('the fold failed');
       },
-    } as AnyReadModel;
+    };
     const others = READ_MODELS.filter((m) => m.name !== teamReadModel.name);
     let seen: { sent: string[]; inFlight: number } | undefined;
     await expect(
@@ -112,10 +113,58 @@ describe('the projection engine runs the read models side by side in one transac
     // the team model failed on its heads as read; the person model's heads were read, never written
     expect(seen?.sent.length).toBeGreaterThan(1);
     expect(seen?.sent.every((s) => s === 'SELECT')).toBe(true);
-    const written = (await db.query('SELECT count(*)::int AS n FROM person_head WHERE org_id = $1', [
-      orgId,
-    ])) as { n: number }[];
+    const written = await db.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM person_head WHERE org_id = $1',
+      [orgId],
+    );
     expect(written[0].n).toBe(0);
+  });
+
+  it('given a stored week, when facts are appended to it, then its start is not sent again and stays as stored', async () => {
+    const orgId = randomUUID();
+    const sent: { week: number; startStored?: boolean }[][] = [];
+    const appendWeeks = ReadModelStore.prototype.appendWeeks;
+    const spy = jest.spyOn(ReadModelStore.prototype, 'appendWeeks').mockImplementation(function (
+      this: ReadModelStore,
+      tx,
+      rows,
+      version,
+    ) {
+      if (this.model.name === teamReadModel.name)
+        sent.push(rows.map(({ week, startStored }) => ({ week, startStored })));
+      return appendWeeks.call(this, tx, rows, version);
+    });
+    const team = (i: number, type: AcceptedEvent['type'], data: object): AcceptedEvent =>
+      ({
+        ...events(orgId)[0],
+        id: `start-${i}`,
+        type,
+        occurredAt: `2026-03-0${2 + i}T09:00:00.000Z`,
+        data: { teamId: 'side', ...data },
+      }) as AcceptedEvent;
+    const project = (batch: AcceptedEvent[]) =>
+      db.transaction(async (tx) => {
+        await holdProjectionLockShared(tx);
+        const appended = await new EventStoreRepository(tx).append(
+          batch.map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+        );
+        await new ProjectionEngine([teamReadModel]).apply(tx, appended);
+      });
+    const starts = async () =>
+      db.query<{ week: number; start_state: unknown }[]>(
+        `SELECT week_ms::float8 AS week, start_state FROM team_weeks WHERE org_id = $1 ORDER BY week_ms`,
+        [orgId],
+      );
+    try {
+      await project([team(0, 'team.registered', { name: 'Side', headcount: 4 })]);
+      const before = await starts();
+      await project([team(1, 'team.blocked', { reason: 'dependency' }), team(2, 'team.unblocked', {})]);
+      const week = before[0].week;
+      expect(sent).toEqual([[{ week, startStored: undefined }], [{ week, startStored: true }]]);
+      expect(await starts()).toEqual(before);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('node-postgres is never asked for a query while one runs (its queue is deprecated): the statements and a COPY ahead take turns in the line', async () => {
@@ -131,7 +180,7 @@ describe('the projection engine runs the read models side by side in one transac
       const client = this as unknown as Busy;
       askedWhileBusy.push(client._activeQuery != null || client._queryQueue.length > 0);
       return query.apply(this, args);
-    } as typeof Client.prototype.query);
+    });
     try {
       await db.transaction(async (tx) => {
         await holdProjectionLockShared(tx);

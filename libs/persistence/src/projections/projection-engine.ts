@@ -234,7 +234,7 @@ export class ProjectionEngine {
     let state = before;
     if (model.history) {
       // the row the head's latest fact is in takes new facts while it fits, or now covers time up to the
-      // first new row (its start is stored already: the one given here is not written)
+      // first new row
       const open = head && {
         week: head.row?.week ?? isoWeekStart(head.lastAt),
         facts: head.row?.facts ?? 0,
@@ -242,7 +242,10 @@ export class ProjectionEngine {
       };
       const rows = rowsOf(subject.facts, open);
       rows.forEach(({ week, facts }, i) => {
-        writes.appended.push(weekRowOf(subject, week, state, facts, rows[i + 1]?.week ?? null));
+        const row = weekRowOf(subject, week, state, facts, rows[i + 1]?.week ?? null);
+        // the open row as read with the head is stored, its start with it (the state here sets its flags)
+        if (i === 0 && head?.row !== undefined) row.startStored = true;
+        writes.appended.push(row);
         state = foldFacts(model, state, facts);
       });
     } else state = foldFacts(model, state, subject.facts);

@@ -33,6 +33,8 @@ export interface WeekRow extends SubjectRef {
   start: unknown;
   facts: Fact<unknown>[];
   coversUntil: number | null;
+  /** the row is stored (facts are appended to it): its start is kept, not sent again */
+  startStored?: boolean;
 }
 
 export interface LinkRow extends SubjectRef {
@@ -328,7 +330,8 @@ export class ReadModelStore {
       r.orgId,
       r.subjectId,
       r.week,
-      JSON.stringify(r.start),
+      // a stored row's start stays as it is (ON CONFLICT), and JSON null only fills the column
+      r.startStored === true ? 'null' : JSON.stringify(r.start),
       JSON.stringify(toStored(r.facts)),
       r.coversUntil,
       version,
