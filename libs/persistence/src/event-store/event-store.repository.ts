@@ -120,9 +120,14 @@ export class StoredAlreadyError extends Error {
   }
 }
 
-/** An event's key in the store (contract §11): its org, the source its id is unique within, its id. */
+/**
+ * An event's key in the store (contract §11): its org, the source its id is unique within, its id. The
+ * lengths make it unambiguous at a fraction of JSON's cost (it is made for every event projected).
+ */
+const storeKey = (orgId: string, source: string, id: string): string =>
+  `${orgId.length}:${orgId}${source.length}:${source}${id}`;
 export const storeKeyOf = (event: AcceptedEvent): string =>
-  JSON.stringify([event.orgId, identitySourceOf(event), event.id]);
+  storeKey(event.orgId, identitySourceOf(event), event.id);
 
 /** The batch by store key, a repeat within it keeping its first occurrence. */
 function keyed(batch: readonly EventToAppend[]): Map<string, EventToAppend> {
@@ -196,9 +201,7 @@ export class EventStoreRepository {
     );
     const rows = await selectRows(this.db, APPENDED_EVENT_ROW, sql, params);
     return rows.map((row) => {
-      const appended = byKey.get(
-        JSON.stringify([row.org_id, row.identity_source, row.event_id]),
-      ) as EventToAppend;
+      const appended = byKey.get(storeKey(row.org_id, row.identity_source, row.event_id)) as EventToAppend;
       return appendedAt(appended, Number(row.position));
     });
   }
