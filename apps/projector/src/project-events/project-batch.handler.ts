@@ -134,10 +134,10 @@ export class ProjectBatchHandler {
       );
       const copying = ahead ? await store.appendAhead(offered) : undefined;
       const appended = copying?.appended ?? (await store.append(offered));
-      // the COPY first: PostgreSQL takes its rows as they are made, while the read models queue their reads
-      const writing = copying?.write();
+      // the read models' reads first, then the COPY (its text made already): they fold while PostgreSQL
+      // takes its rows
       const applying = this.engine.apply(tx, appended);
-      const [written, applied] = await Promise.allSettled([writing, applying]);
+      const [written, applied] = await Promise.allSettled([copying?.write(), applying]);
       // the COPY's failure first: it is why the statements queued behind it failed
       if (written.status === 'rejected') throw written.reason;
       if (applied.status === 'rejected') throw applied.reason;

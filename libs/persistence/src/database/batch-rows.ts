@@ -84,23 +84,46 @@ export class BatchRows {
 /**
  * COPYs rows into `table` (its `columns`, a comma-separated list) on the transaction's connection, in
  * chunks that wait for the socket once PostgreSQL is behind. A refused value fails the COPY (and the
- * transaction, or its savepoint) with PostgreSQL's error.
+ * transaction, or its savepoint) with PostgreSQL's error. The rows may be given as COPY text made
+ * beforehand (copyText): then the COPY's turn costs this process nothing but the writes.
  */
 export function copyInto(
   runner: QueryRunner,
   table: string,
   columns: string,
-  rows: readonly (readonly CopyValue[])[],
+  rows: readonly (readonly CopyValue[])[] | CopyText,
 ): Promise<void> {
+  const chunks = rows instanceof CopyText ? rows.chunks : chunksOf(rows);
   // in the connection's line: a COPY sent while a statement runs would go through pg's deprecated queue
-  return lineOf(runner).run(() => copyNow(runner, table, columns, rows));
+  return lineOf(runner).run(() => copyNow(runner, table, columns, chunks));
+}
+
+/** Rows as COPY text, made ahead of their COPY. */
+export class CopyText {
+  constructor(readonly chunks: readonly string[]) {}
+}
+
+export const copyText = (rows: readonly (readonly CopyValue[])[]): CopyText =>
+  new CopyText([...chunksOf(rows)]);
+
+/** Rows as COPY text, about CHUNK_CHARS at a time, made as they are asked for. */
+function* chunksOf(rows: readonly (readonly CopyValue[])[]): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += row.map(copyField).join('\t') + '\n';
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
 }
 
 async function copyNow(
   runner: QueryRunner,
   table: string,
   columns: string,
-  rows: readonly (readonly CopyValue[])[],
+  chunks: Iterable<string>,
 ): Promise<void> {
   const client = (await runner.connect()) as ClientBase;
   const stream = copyFrom(`COPY ${table} (${columns}) FROM STDIN`);
@@ -110,18 +133,10 @@ async function copyNow(
   stream.on('error', () => stream.destroy());
   const done = finished(stream);
   done.catch(() => undefined); // awaited below; handled meanwhile, should it fail between two writes
-  let chunk = '';
-  const flush = async () => {
-    // the next chunk waits for the socket once PostgreSQL is behind
-    if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
-    chunk = '';
-  };
   try {
-    for (const row of rows) {
-      chunk += row.map(copyField).join('\t') + '\n';
-      if (chunk.length >= CHUNK_CHARS) await flush();
-    }
-    if (chunk !== '') await flush();
+    for (const chunk of chunks)
+      // the next chunk waits for the socket once PostgreSQL is behind
+      if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), done]);
   } catch (error) {
     // a COPY left open would hold the connection (and its ROLLBACK) waiting for rows: CopyFail ends it
     stream.destroy(error instanceof Error ? error : new Error(String(error)));

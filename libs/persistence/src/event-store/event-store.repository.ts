@@ -1,6 +1,6 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { BatchRows, COPY_AT_LEAST, copyInto } from '../database/batch-rows';
+import { BatchRows, COPY_AT_LEAST, copyInto, copyText } from '../database/batch-rows';
 import { columnNames } from '../database/json-rows';
 import { type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
 
@@ -208,8 +208,9 @@ export class EventStoreRepository {
 
   /**
    * A large batch of distinct identities, to be COPYed into the store while the caller goes on in the
-   * same transaction: the events as appended (positions drawn), and `write`, which sends the COPY to the
-   * connection's line (statements asked for before it run first) and settles when PostgreSQL has the rows.
+   * same transaction: the events as appended (positions drawn), and `write`, which sends the COPY (its
+   * text made already) to the connection's line (statements asked for before it run first) and settles
+   * when PostgreSQL has the rows.
    * When the store held one of them (a redelivery) `write` rejects with StoredAlreadyError and the
    * transaction is lost: its caller starts it over with `append`, which decides event by event.
    * Undefined where COPY is not worth it.
@@ -218,14 +219,11 @@ export class EventStoreRepository {
     const runner = this.db.queryRunner;
     if (!this.copies(batch) || runner === undefined || keyed(batch).size !== batch.length) return undefined;
     const drawn = await this.drawPositions(batch.length);
+    // made now, so that the COPY's turn, whenever it comes, is only writes: the caller folds meanwhile
+    const text = copyText(batch.map((e, i) => [drawn[i], ...appendRow(e)]));
     const write = async () => {
       try {
-        await copyInto(
-          runner,
-          'event_store',
-          `position, ${columnNames(APPEND_COLUMNS)}`,
-          batch.map((e, i) => [drawn[i], ...appendRow(e)]),
-        );
+        await copyInto(runner, 'event_store', `position, ${columnNames(APPEND_COLUMNS)}`, text);
       } catch (error) {
         if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
         throw new StoredAlreadyError(error as Error);
