@@ -38,3 +38,4 @@ export * from './database/copy-rows';
 export * from './database/batch-rows';
 export * from './database/json-rows';
 export * from './database/typed-sql';
+export * from './database/statement-line';

@@ -121,7 +121,7 @@ export class ProjectionProgress {
     });
     this.stageDuration = new Histogram({
       name: 'orgpulse_projector_stage_duration_seconds',
-      help: 'Time of each stage of projecting a batch (decode, lock, append, read_models, dead_letters, offsets)',
+      help: 'Time of each stage of projecting a batch (decode, lock, append, read_models, dead_letters, offsets); a large batch is COPYed into the store during read_models',
       labelNames: ['stage'],
       buckets: DURATION_BUCKETS,
       registers,

@@ -17,6 +17,7 @@ import {
   holdProjectionLockShared,
   projectionNotice,
   StoredAlreadyError,
+  causeOf,
 } from '@orgpulse/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type StageTimer, UNTIMED, timed } from './stage-timer';
@@ -133,14 +134,16 @@ export class ProjectBatchHandler {
         })),
       );
       const copying = ahead ? await store.appendAhead(offered) : undefined;
-      const appended = copying?.appended ?? (await store.append(offered));
+      const appended = copying?.appended ?? (await store.append(offered, { copy: ahead }));
       // the read models' reads first, then the COPY (its text made already): they fold while PostgreSQL
       // takes its rows
-      const applying = this.engine.apply(tx, appended);
-      const [written, applied] = await Promise.allSettled([copying?.write(), applying]);
-      // the COPY's failure first: it is why the statements queued behind it failed
-      if (written.status === 'rejected') throw written.reason;
-      if (applied.status === 'rejected') throw applied.reason;
+      const failures: unknown[] = [];
+      const failed = (error: unknown) => {
+        failures.push(error);
+      };
+      await Promise.all([this.engine.apply(tx, appended).catch(failed), copying?.write().catch(failed)]);
+      // a COPY that met a stored event (StoredAlreadyError) starts the batch over, deciding event by event
+      if (failures.length > 0) throw causeOf(failures);
       const conflicts = await findConflictingEvents(tx, notAppended(offered, appended));
       const deadLettered = await Promise.all(
         batches.map((b, i) =>

@@ -183,12 +183,13 @@ export class EventStoreRepository {
 
   /**
    * Appends the batch and returns only the events that were new, built from what was passed in: only
-   * the positions come back from the database.
+   * the positions come back from the database. `copy: false` skips trying COPY first (a batch known to
+   * repeat stored events).
    */
-  async append(batch: readonly EventToAppend[]): Promise<AppendedEvent[]> {
+  async append(batch: readonly EventToAppend[], { copy = true } = {}): Promise<AppendedEvent[]> {
     if (batch.length === 0) return [];
     const byKey = keyed(batch);
-    const copied = byKey.size === batch.length ? await this.appendByCopy(batch) : undefined;
+    const copied = copy && byKey.size === batch.length ? await this.appendByCopy(batch) : undefined;
     if (copied !== undefined) return copied;
     const { sql, params } = await APPEND_ROWS.statement(
       this.db,

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, subjectOf } from '@orgpulse/contracts';
-import { type AnyReadModel, READ_MODELS, teamReadModel } from '@orgpulse/domain';
+import {
+  type AnyReadModel,
+  type PersonHead,
+  READ_MODELS,
+  personReadModel,
+  teamReadModel,
+} from '@orgpulse/domain';
 import { testEnvironment } from '@orgpulse/testing';
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -118,6 +124,27 @@ describe('the projection engine runs the read models side by side in one transac
       [orgId],
     );
     expect(written[0].n).toBe(0);
+  });
+
+  it("given a model PostgreSQL refuses while another's statement waits its turn, then apply fails with the refusal, not the aborted transaction the other met", async () => {
+    const orgId = randomUUID();
+    // a head PostgreSQL refuses: jsonb holds no NUL character
+    const refused: AnyReadModel = {
+      ...personReadModel,
+      evolve: (head, fact) => ({ ...(personReadModel.evolve(head, fact) as PersonHead), note: '\u0000' }),
+    };
+    // the team model's statements wait behind the person model's failing one (it came first in the line)
+    const failure = await db
+      .transaction(async (tx) => {
+        await holdProjectionLockShared(tx);
+        await new ProjectionEngine([teamReadModel, refused]).apply(tx, await appendIn(tx, orgId));
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error as { code?: string; message: string },
+      );
+    expect(failure?.message).toMatch(/Unicode escape/);
+    expect(failure?.code).not.toBe('25P02');
   });
 
   it('given a stored week, when facts are appended to it, then its start is not sent again and stays as stored', async () => {

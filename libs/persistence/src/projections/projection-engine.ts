@@ -10,7 +10,7 @@ import {
   isoWeekStart,
 } from '@orgpulse/domain';
 import type { CopySink } from '../database/copy-rows';
-import { inLine } from '../database/statement-line';
+import { causeOf, inLine } from '../database/statement-line';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../event-store/event-store.repository';
 import { canonicalJson } from './canonical-json';
@@ -122,23 +122,25 @@ export class ProjectionEngine {
    * Each model is a chain of its own, their statements taking turns in the connection's line (their
    * tables are apart): while PostgreSQL runs one model's statement, this process folds another's subjects,
    * where one model after the other left each side waiting on the other. Every chain settles before this
-   * does, so no statement of one is sent after a sibling's failure has ended the transaction.
+   * does, so no statement of one is sent after a sibling's failure has ended the transaction; the failure
+   * told is the cause (causeOf), not a statement that failed because it came after it.
    */
   async apply(tx: EntityManager, appended: readonly StoredEvent[]): Promise<ChangedSubject[]> {
     if (appended.length === 0) return [];
     const version = Math.max(...appended.map((e) => e.position));
     const halt = { failed: false };
+    const failures: unknown[] = [];
     const line = inLine(tx);
     const settled = await Promise.allSettled(
       this.models.map((model) =>
         this.applyModel(line, model, appended, version, halt).catch((error: unknown) => {
           halt.failed = true;
+          if (!(error instanceof Halted)) failures.push(error);
           throw error;
         }),
       ),
     );
-    const failure = settled.find((s) => s.status === 'rejected' && !(s.reason instanceof Halted));
-    if (failure?.status === 'rejected') throw failure.reason;
+    if (failures.length > 0) throw causeOf(failures);
     return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
   }
 
