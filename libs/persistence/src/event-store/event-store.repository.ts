@@ -1,5 +1,5 @@
 import { type AcceptedEvent, type EventType, identitySourceOf } from '@orgpulse/contracts';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { BatchRows, COPY_AT_LEAST, copyInto, copyText } from '../database/batch-rows';
 import { columnNames } from '../database/json-rows';
 import { type RowOf, col, rowShape, selectRows } from '../database/typed-sql';
@@ -217,8 +217,39 @@ export class EventStoreRepository {
    * Undefined where COPY is not worth it.
    */
   async appendAhead(batch: readonly EventToAppend[]): Promise<AppendAhead | undefined> {
+    return keyed(batch).size === batch.length ? this.copyAhead(batch) : undefined;
+  }
+
+  /**
+   * A large batch of distinct identities in a transaction, COPYed straight into the store with positions
+   * drawn from its sequence first: PostgreSQL spends about a quarter less than on COPYing into a staging
+   * table and inserting from it with ON CONFLICT. Undefined when the store holds one of them already (a
+   * redelivery): the COPY is undone to its savepoint and the statement above decides, event by event.
+   */
+  private async appendByCopy(batch: readonly EventToAppend[]): Promise<AppendedEvent[] | undefined> {
+    const ahead = await this.copyAhead(batch);
+    if (ahead === undefined) return undefined;
+    await this.db.query(`SAVEPOINT ${APPEND_SAVEPOINT}`);
+    let copied = true;
+    try {
+      await ahead.write();
+    } catch (error) {
+      if (!(error instanceof StoredAlreadyError)) throw error;
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${APPEND_SAVEPOINT}`);
+      copied = false;
+    }
+    // let go either way: the rest of the transaction does not run in a subtransaction
+    await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
+    return copied ? ahead.appended : undefined;
+  }
+
+  /**
+   * A batch (of distinct identities) as appendAhead gives it, where COPY is worth it: large enough, and
+   * in a transaction, which a failed COPY undoes.
+   */
+  private async copyAhead(batch: readonly EventToAppend[]): Promise<AppendAhead | undefined> {
     const runner = this.db.queryRunner;
-    if (!this.copies(batch) || runner === undefined || keyed(batch).size !== batch.length) return undefined;
+    if (batch.length < COPY_AT_LEAST || runner === undefined || !runner.isTransactionActive) return undefined;
     const drawn = await this.drawPositions(batch.length);
     // made now, so that the COPY's turn, whenever it comes, is only writes: the caller folds meanwhile
     const text = copyText(batch.map((e, i) => [drawn[i], ...appendRow(e)]));
@@ -231,40 +262,6 @@ export class EventStoreRepository {
       }
     };
     return { appended: batch.map((e, i) => appendedAt(e, Number(drawn[i]))), write };
-  }
-
-  /**
-   * A large batch of distinct identities in a transaction, COPYed straight into the store with positions
-   * drawn from its sequence first: PostgreSQL spends about a quarter less than on COPYing into a staging
-   * table and inserting from it with ON CONFLICT. Undefined when the store holds one of them already (a
-   * redelivery): the COPY is undone to its savepoint and the statement above decides, event by event.
-   */
-  private async appendByCopy(batch: readonly EventToAppend[]): Promise<AppendedEvent[] | undefined> {
-    if (!this.copies(batch)) return undefined;
-    const drawn = await this.drawPositions(batch.length);
-    await this.db.query(`SAVEPOINT ${APPEND_SAVEPOINT}`);
-    let copied = true;
-    try {
-      await copyInto(
-        this.db.queryRunner as QueryRunner,
-        'event_store',
-        `position, ${columnNames(APPEND_COLUMNS)}`,
-        batch.map((e, i) => [drawn[i], ...appendRow(e)]),
-      );
-    } catch (error) {
-      if ((error as { constraint?: string }).constraint !== 'event_store_identity') throw error;
-      await this.db.query(`ROLLBACK TO SAVEPOINT ${APPEND_SAVEPOINT}`);
-      copied = false;
-    }
-    // let go either way: the rest of the transaction does not run in a subtransaction
-    await this.db.query(`RELEASE SAVEPOINT ${APPEND_SAVEPOINT}`);
-    return copied ? batch.map((e, i) => appendedAt(e, Number(drawn[i]))) : undefined;
-  }
-
-  /** Whether a batch goes by COPY: large enough, and in a transaction (a failed COPY must undo it all). */
-  private copies(batch: readonly EventToAppend[]): boolean {
-    const runner = this.db.queryRunner;
-    return batch.length >= COPY_AT_LEAST && runner !== undefined && runner.isTransactionActive;
   }
 
   private async drawPositions(count: number): Promise<string[]> {

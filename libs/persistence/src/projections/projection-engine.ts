@@ -128,13 +128,11 @@ export class ProjectionEngine {
   async apply(tx: EntityManager, appended: readonly StoredEvent[]): Promise<ChangedSubject[]> {
     if (appended.length === 0) return [];
     const version = Math.max(...appended.map((e) => e.position));
-    const halt = { failed: false };
     const failures: unknown[] = [];
     const line = inLine(tx);
     const settled = await Promise.allSettled(
       this.models.map((model) =>
-        this.applyModel(line, model, appended, version, halt).catch((error: unknown) => {
-          halt.failed = true;
+        this.applyModel(line, model, appended, version, failures).catch((error: unknown) => {
           if (!(error instanceof Halted)) failures.push(error);
           throw error;
         }),
@@ -149,13 +147,14 @@ export class ProjectionEngine {
     model: AnyReadModel,
     appended: readonly StoredEvent[],
     version: number,
-    halt: { failed: boolean },
+    failures: readonly unknown[],
   ): Promise<ChangedSubject[]> {
     const store = this.stores.get(model.name) as ReadModelStore;
     const touched = this.touched(model, appended);
     if (touched.length === 0) return [];
+    // another model failed: the transaction is over
     const go = () => {
-      if (halt.failed) throw new Halted();
+      if (failures.length > 0) throw new Halted();
     };
     const heads = await store.loadHeads(tx, touched);
     go();
