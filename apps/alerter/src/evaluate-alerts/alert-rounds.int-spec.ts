@@ -3,12 +3,14 @@ import { teamReadModel } from '@orgpulse/domain';
 import {
   AlertWatch,
   OrgSettingsRepository,
+  type JudgedItem,
+  type WatchClaim,
   connectDatabase,
   rebuildProjections,
   recordReadModelVersions,
 } from '@orgpulse/persistence';
 import { TestDatabase, acceptedEventBuilder, eventually, projectEvents } from '@orgpulse/testing';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxBacklog } from '../health/outbox-backlog';
 import { EvaluateAlertsHandler, type EvaluationOutcome } from './evaluate-alerts.handler';
 
@@ -390,41 +392,6 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
       expect(idle.due_at.getTime()).toBe(now + 2 + 48 * HOUR); // idle 48 h after the block
     });
 
-    it('a change while its rule is being judged waits for the judgement, then is marked again', async () => {
-      const orgId = await newOrg();
-      const now = await dbNow();
-      await projectEvents(db, [team(orgId, 'judged', now)]);
-      const round = db.createQueryRunner();
-      await round.connect();
-      try {
-        await round.startTransaction();
-        const watch = new AlertWatch(round.manager);
-        const { items } = await watch.claim(500);
-        expect(items.filter((i) => i.orgId === orgId)).toHaveLength(3);
-        // the projector's mark of the same rules waits on the round's locks
-        let projected = false;
-        const projecting = projectEvents(db, [block(orgId, 'judged', now + 1)]).then(
-          () => (projected = true),
-        );
-        await eventually(async () => {
-          const [waiting] = await db.query<{ n: number }[]>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%alert_watch%'`,
-          );
-          expect(waiting.n).toBe(1);
-        });
-        expect(projected).toBe(false);
-        await watch.complete(items.map((i) => ({ ...i, dueAt: null })));
-        await round.commitTransaction();
-        await projecting;
-      } finally {
-        await round.release();
-      }
-      // judged from the heads before the block: the block is still to be judged
-      expect((await watched(orgId, 'judged')).map((r) => r.live)).toEqual([true, true, true]);
-      expect(await rounds()).toMatchObject({ judged: 3 });
-    });
-
     it('old events move a pending judgement later a step at a time; a live change goes first', async () => {
       const orgId = await newOrg();
       const now = await dbNow();
@@ -453,6 +420,171 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
         [false, true],
         [false, true],
       ]);
+    });
+  });
+
+  describe('a claim is a lease committed before its judgement', () => {
+    const watch = () => new AlertWatch(db.manager);
+    const mine = (orgId: string, claim: WatchClaim) => claim.items.filter((i) => i.orgId === orgId);
+    const rows = (orgId: string, subjectId: string) =>
+      db.query<{ rule: string; live: boolean; leased: boolean; due: boolean }[]>(
+        `SELECT rule, coalesce(live_at <= now(), false) AS live, claimed_until IS NOT NULL AS leased,
+                due_at IS NOT NULL AS due
+           FROM alert_watch WHERE org_id = $1 AND subject_id = $2 ORDER BY rule`,
+        [orgId, subjectId],
+      );
+    const lockWaitOnWatch = async (until: Promise<unknown>): Promise<boolean> => {
+      let settled = false;
+      void until.finally(() => (settled = true));
+      while (!settled) {
+        const [waiting] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%alert_watch%'`,
+        );
+        if (waiting.n > 0) return true;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return false;
+    };
+    /** The data source, running `hook` once before the first statement of a transaction matching `pattern`. */
+    const pausedBefore = (pattern: RegExp, hook: () => Promise<void>): DataSource => {
+      let pending: (() => Promise<void>) | undefined = hook;
+      const paused = (tx: EntityManager): EntityManager =>
+        new Proxy(tx, {
+          get(target, property, receiver) {
+            if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+            return async (sql: string, params?: unknown[]) => {
+              const run = pattern.test(sql) ? pending : undefined;
+              if (run) {
+                pending = undefined;
+                await run();
+              }
+              return target.query<unknown>(sql, params);
+            };
+          },
+        });
+      const wrapped = {
+        manager: db.manager,
+        query: db.query.bind(db),
+        transaction: <T>(work: (tx: EntityManager) => Promise<T>) => db.transaction((tx) => work(paused(tx))),
+      };
+      return wrapped as unknown as DataSource;
+    };
+
+    it('a change of a rule being judged does not wait for the judgement, and is judged again after it', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'judged', now)]);
+      // between the round's claim and its reads of the heads, the projector projects a block of the team
+      const judging = pausedBefore(/\bteam_head\b/, async () => {
+        const projecting = projectEvents(db, [block(orgId, 'judged', now + 1)]);
+        if (await lockWaitOnWatch(projecting)) throw new Error('the projector waited for the judgement');
+        await projecting;
+      });
+      const outcome = await new EvaluateAlertsHandler(judging, {
+        roundSize: 500,
+        sweepPageSize: 1_000,
+      }).round();
+      expect(outcome.judged).toBe(3);
+      // judged from the heads before the block: the block is still to be judged, and then is
+      expect((await rows(orgId, 'judged')).map((r) => [r.live, r.leased])).toEqual([
+        [true, false],
+        [true, false],
+        [true, false],
+      ]);
+      expect(await rounds()).toMatchObject({ judged: 3 });
+      const [idle] = await db.query<{ due_at: Date }[]>(
+        `SELECT due_at FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'judged'`,
+        [orgId],
+      );
+      expect(idle.due_at.getTime()).toBe(now + 1 + 48 * HOUR);
+    });
+
+    it('no other round claims it while its lease runs; once the lease ends unreleased, it is judged again', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'leased', now)]);
+      expect(mine(orgId, await watch().claim(500, 500, 60_000))).toHaveLength(3);
+      await projectEvents(db, [block(orgId, 'leased', now + 1)]); // changed again: due, but leased
+      expect(mine(orgId, await watch().claim(500))).toHaveLength(0);
+      expect((await rows(orgId, 'leased')).map((r) => r.leased)).toEqual([true, true, true]);
+
+      // the alerter that claimed it is gone: its lease ends
+      await db.query(`UPDATE alert_watch SET claimed_until = now() WHERE org_id = $1`, [orgId]);
+      expect(await rounds()).toMatchObject({ judged: 3 });
+      expect((await rows(orgId, 'leased')).map((r) => [r.leased, r.live])).toEqual([
+        [false, false],
+        [false, false],
+        [false, false],
+      ]);
+    });
+
+    it('a judgement that fails gives its claim back: due again at once, in its lane', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'failing', now - 300 * DAY)]); // old: the bulk lane
+      await settled();
+      const failing = new EvaluateAlertsHandler(
+        db,
+        { roundSize: 500, sweepPageSize: 1_000 },
+        {
+          judging: () => {
+            throw new Error('judgement failed');
+          },
+        },
+      );
+      await expect(failing.round()).rejects.toThrow('judgement failed');
+      const watched = await db.query<{ bulk_due: boolean; leased: boolean }[]>(
+        `SELECT bulk_at <= now() AS bulk_due, claimed_until IS NOT NULL AS leased
+           FROM alert_watch WHERE org_id = $1 AND subject_id = 'failing' ORDER BY rule`,
+        [orgId],
+      );
+      expect(watched).toEqual([
+        { bulk_due: true, leased: false },
+        { bulk_due: true, leased: false },
+        { bulk_due: true, leased: false },
+      ]);
+      expect(await rounds()).toMatchObject({ judged: 3, bulk: 3 });
+    });
+
+    it('completing a claim never waits for a projector holding one of its rows: that one is completed after', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'held', now)]);
+      const claim = await watch().claim(500);
+      expect(mine(orgId, claim)).toHaveLength(3);
+      const projector = db.createQueryRunner();
+      await projector.connect();
+      let held: JudgedItem[];
+      try {
+        await projector.startTransaction();
+        await projector.query(
+          `SELECT 1 FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'held' FOR UPDATE`,
+          [orgId],
+        );
+        held = await watch().complete(
+          claim,
+          claim.items.map((i) => ({ ...i, dueAt: now + HOUR })),
+        );
+        expect(held.map((i) => [i.orgId, i.rule, i.subjectId])).toEqual([[orgId, 'TEAM_IDLE', 'held']]);
+        expect((await rows(orgId, 'held')).map((r) => r.leased)).toEqual([false, true, false]);
+        await projector.query(
+          `UPDATE alert_watch SET change_at = now() WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'held'`,
+          [orgId],
+        );
+        const completing = watch().completeHeld(claim, held);
+        await eventually(async () => expect(await lockWaitOnWatch(completing)).toBe(true));
+        await projector.commitTransaction();
+        await completing;
+      } finally {
+        await projector.release();
+      }
+      expect(await rows(orgId, 'held')).toEqual([
+        { rule: 'DISCOVERY_LAPSED', live: false, leased: false, due: true },
+        { rule: 'TEAM_IDLE', live: true, leased: false, due: true },
+        { rule: 'TEAM_STALLED', live: false, leased: false, due: true },
+      ]);
+      expect(await rounds()).toMatchObject({ judged: 1 });
     });
   });
 });

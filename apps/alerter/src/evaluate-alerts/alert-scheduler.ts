@@ -5,12 +5,12 @@ import type { AlerterProgress } from '../health/alerter-progress';
 import type { AlerterTelemetry, RoundKind } from '../observability/alerter-telemetry';
 import type { EvaluateAlertsHandler } from './evaluate-alerts.handler';
 
-// Something due but held by another instance (or by a projector's open transaction) is looked at again
-// after this, not in a spin.
+// Something due but under another instance's claim (or held by a projector's open transaction) is looked
+// at again after this, not in a spin.
 const MIN_WAKE_MS = 250;
 const DUE_MARGIN_MS = 5;
 
-// Bulk work (an import settled, a sweep) shares the machine and the rows it holds with the projector:
+// Bulk work (an import settled, a sweep) shares the machine and PostgreSQL with the projector:
 // after a round that took some, the alerter pauses so that such rounds take half of its time, or a fifth
 // (of its time and of the bulk rows) while live work flows, whose projection lag they would raise.
 const BULK_SHARE_IDLE = 1 / 2;
@@ -138,7 +138,7 @@ export class AlertScheduler {
         const ended = performance.now();
         if (outcome.judged > outcome.bulk) this.lastLiveAt = ended;
         if (!outcome.full && !swept) break;
-        // the whole round counts, live work in it too: it held every row it claimed until it committed
+        // the whole round counts, live work in it too: it is the round's time the projector shared
         if (outcome.bulk > 0 && !this.stopped) {
           const share = this.liveFlowingAt(ended) ? BULK_SHARE_WHILE_LIVE : BULK_SHARE_IDLE;
           await this.pause(Math.min(MAX_BULK_PAUSE_MS, ((ended - started) * (1 - share)) / share));

@@ -17,6 +17,7 @@ import {
   OrgSettingsRepository,
   type RaiseRequest,
   type ResolveRequest,
+  type WatchClaim,
   staleReadModels,
 } from '@orgpulse/persistence';
 import type { DataSource } from 'typeorm';
@@ -27,8 +28,8 @@ export interface EvaluationOptions {
   /** subjects marked per step of a sweep */
   sweepPageSize: number;
   /**
-   * bulk rules and subjects (old events settled, sweeps) judged per round at most: a round holds its rows
-   * until it commits, and a projector marking one of them again waits for it
+   * bulk rules and subjects (old events settled, sweeps) judged per round at most: a round shares the
+   * machine with the projector, whose live work it would delay
    */
   bulkRoundSize?: number;
 }
@@ -92,18 +93,42 @@ export class EvaluateAlertsHandler {
     });
   }
 
-  /** `bulkShare`: the part of the bulk round size this round takes (less while live work flows). */
+  /**
+   * `bulkShare`: the part of the bulk round size this round takes (less while live work flows). The claim
+   * is committed first (a lease), then judged in a transaction of its own: a projector marking one of its
+   * rules and subjects meanwhile does not wait for the judgement. A judgement that fails gives the claim back.
+   */
   async round(bulkShare = 1): Promise<EvaluationOutcome> {
+    const { roundSize, bulkRoundSize = roundSize } = this.options;
+    const bulkLimit = Math.max(1, Math.round(Math.min(bulkRoundSize, roundSize) * bulkShare));
+    const claim = await this.db.transaction(async (tx) => {
+      // safe to lose in a crash of the server (its rules and subjects stay due), and the judgement's
+      // commit makes it durable: no flush of its own
+      await tx.query('SET LOCAL synchronous_commit = off');
+      return new AlertWatch(tx).claim(roundSize, bulkLimit);
+    });
+    if (claim.items.length === 0) return { judged: 0, bulk: 0, raised: 0, resolved: 0, full: false };
+    try {
+      const { held, ...outcome } = await this.judge(claim);
+      await new AlertWatch(this.db.manager).completeHeld(claim, held);
+      const bulk = claim.items.filter((i) => i.bulk).length;
+      return { ...outcome, bulk, full: claim.items.length >= roundSize || bulk >= bulkLimit };
+    } catch (error) {
+      // best effort: should this fail too, the lease's end makes the claim due again
+      await new AlertWatch(this.db.manager).release(claim).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async judge(
+    claim: WatchClaim,
+  ): Promise<{ judged: number; raised: number; resolved: number; held: JudgedItem[] }> {
+    const { now, items } = claim;
     // set once the round knows its orgs (in the transaction), told how the round ended after it
     const observed: { judging?: JudgingRound } = {};
     const changes = new Map<string, OrgChanges>();
     try {
       const outcome = await this.db.transaction(async (tx) => {
-        const watch = new AlertWatch(tx);
-        const { roundSize, bulkRoundSize = roundSize } = this.options;
-        const bulkLimit = Math.max(1, Math.round(Math.min(bulkRoundSize, roundSize) * bulkShare));
-        const { now, items } = await watch.claim(this.options.roundSize, bulkLimit);
-        if (items.length === 0) return { judged: 0, bulk: 0, raised: 0, resolved: 0, full: false };
         const orgIds = [...new Set(items.map((i) => i.orgId))];
         const judging = (observed.judging = this.observer?.judging(orgIds));
         const traceParentOf = (orgId: string) => judging?.traceParentOf(orgId) ?? null;
@@ -135,18 +160,12 @@ export class EvaluateAlertsHandler {
         const at = new Date(now);
         const resolved = await store.resolveAll(resolve, at);
         const raised = await store.raiseAll(raise, at);
-        await watch.complete(judged);
+        // last: its rows stay locked until the commit, and a projector marking one of them waits that long
+        const held = await new AlertWatch(tx).complete(claim, judged);
         for (const orgId of orgIds) changes.set(orgId, { raised: 0, resolved: 0 });
         for (const c of raised) (changes.get(c.alert.orgId) as OrgChanges).raised += 1;
         for (const c of resolved) (changes.get(c.alert.orgId) as OrgChanges).resolved += 1;
-        const bulk = items.filter((i) => i.bulk).length;
-        return {
-          judged: judged.length,
-          bulk,
-          raised: raised.length,
-          resolved: resolved.length,
-          full: items.length >= this.options.roundSize || bulk >= bulkLimit,
-        };
+        return { judged: judged.length, raised: raised.length, resolved: resolved.length, held };
       });
       observed.judging?.ended(changes);
       return outcome;

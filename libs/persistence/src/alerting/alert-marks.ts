@@ -77,7 +77,7 @@ export async function markAlertSubjects(
   if (marks.length === 0 && storedManagers.length === 0) return;
   const { oldAfterMs, settleMs, maxDelayMs, remarkStepMs } = ALERT_BACKFILL_POLICY;
   // A mark that would change nothing, or move a pending bulk change by less than a step, writes no row
-  // version (the row is still locked, so one being judged now is marked again once that judgement commits).
+  // version. A rule and subject being judged has no pending change (its claim took it), so its mark writes.
   await tx.query(
     `INSERT INTO alert_watch AS w (org_id, rule, subject_id, change_at, change_bulk, change_first_at)
      SELECT org_id, rule, subject_id,

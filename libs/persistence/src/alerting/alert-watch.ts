@@ -9,9 +9,11 @@ export interface WatchItem {
 }
 
 export interface WatchClaim {
-  /** PostgreSQL's clock (the transaction's start), in ms: every alerter judges time by the same one */
+  /** PostgreSQL's clock (the claim's transaction's start), in ms: every alerter judges time by the same one */
   now: number;
   items: WatchItem[];
+  /** the claim's lease (its end, as PostgreSQL wrote it): only the claim holding it completes or releases */
+  lease: string | null;
 }
 
 export interface JudgedItem {
@@ -27,7 +29,9 @@ const CLAIMED_WATCH = rowShape('claimed watch item', {
   rule: col.text(),
   subjectId: col.text(),
   now: col.float(),
+  lease: col.text(),
 });
+const WATCH_KEY = rowShape('watch key', { orgId: col.text(), rule: col.text(), subjectId: col.text() });
 const NEXT_DUE = rowShape('next watch due', { ms: col.nullable(col.float()) });
 const WATCH_DUE_BACKLOG = rowShape('watch due backlog', {
   due: col.int(),
@@ -36,27 +40,54 @@ const WATCH_DUE_BACKLOG = rowShape('watch due backlog', {
   sweeps: col.int(),
 });
 
+/** How long a claim is held for its judgement: past it, an alerter gone mid-round has its work due again. */
+export const WATCH_CLAIM_LEASE_MS = 30_000;
+
+// The change and the due time move into the claim: a mark made while it is judged is a new change. A rule
+// and subject under another claim's lease waits for it (one judgement at a time), a lease that ended does not.
 const CLAIM = (column: 'live_at' | 'bulk_at') => `
   WITH c AS (
     SELECT org_id, rule, subject_id FROM alert_watch
-     WHERE ${column} <= now() ORDER BY ${column} LIMIT $1 FOR UPDATE SKIP LOCKED)
-  SELECT org_id AS "orgId", rule, subject_id AS "subjectId", floor(extract(epoch FROM now()) * 1000)::float8 AS now
-    FROM c`;
+     WHERE ${column} <= now() AND (claimed_until IS NULL OR claimed_until <= now())
+     ORDER BY ${column} LIMIT $1 FOR UPDATE SKIP LOCKED),
+  u AS (
+  UPDATE alert_watch w
+     SET claimed_until = now() + $2::float8 * interval '1 ms',
+         due_at = NULL, change_at = NULL, change_first_at = NULL, change_bulk = false
+    FROM c
+   WHERE (w.org_id, w.rule, w.subject_id) = (c.org_id, c.rule, c.subject_id)
+  RETURNING w.org_id AS "orgId", w.rule, w.subject_id AS "subjectId",
+            floor(extract(epoch FROM now()) * 1000)::float8 AS now, w.claimed_until::text AS lease)
+  SELECT * FROM u`;
+
+// The rows of a claim, but not those another transaction holds now (a projector marking them again): a
+// round's statements never wait for a projector's transaction while holding rows of their own.
+const OF_CLAIM = `
+  SELECT w.org_id, w.rule, w.subject_id, v.due_ms, v.bulk FROM alert_watch w
+    JOIN unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::boolean[])
+         AS v(org_id, rule, subject_id, due_ms, bulk)
+      ON (w.org_id, w.rule, w.subject_id) = (v.org_id, v.rule, v.subject_id)
+   WHERE w.claimed_until = $6::timestamptz
+     FOR UPDATE OF w SKIP LOCKED`;
 
 /**
  * The rules and subjects to judge: changed by the projector, or whose threshold falls due. A round claims
  * them through an index (live work first: live changes and due thresholds; then bulk work: old events
- * once settled, sweeps) with FOR UPDATE SKIP LOCKED, so alerter instances share them and each rule and
- * subject is judged by one at a time, and a projector marking it again waits for that judgement to commit.
+ * once settled, sweeps) with FOR UPDATE SKIP LOCKED, so alerter instances share them; the claim is a lease
+ * committed before the judgement, so each rule and subject is judged by one at a time and a projector
+ * marking it again meanwhile never waits for that judgement.
  */
 export class AlertWatch {
   constructor(private readonly tx: Queryable) {}
 
-  /** Up to `limit` rules and subjects, of which at most `bulkLimit` bulk ones (live work first). */
-  async claim(limit: number, bulkLimit = limit): Promise<WatchClaim> {
-    const live = await selectRows(this.tx, CLAIMED_WATCH, CLAIM('live_at'), [limit]);
+  /**
+   * Up to `limit` rules and subjects, of which at most `bulkLimit` bulk ones (live work first), leased
+   * for `leaseMs`. Commit it before judging: the lease, not a lock, keeps other rounds off them.
+   */
+  async claim(limit: number, bulkLimit = limit, leaseMs = WATCH_CLAIM_LEASE_MS): Promise<WatchClaim> {
+    const live = await selectRows(this.tx, CLAIMED_WATCH, CLAIM('live_at'), [limit, leaseMs]);
     const room = Math.min(limit - live.length, bulkLimit);
-    const bulk = room > 0 ? await selectRows(this.tx, CLAIMED_WATCH, CLAIM('bulk_at'), [room]) : [];
+    const bulk = room > 0 ? await selectRows(this.tx, CLAIMED_WATCH, CLAIM('bulk_at'), [room, leaseMs]) : [];
     const items = new Map<string, WatchItem>();
     for (const [rows, isBulk] of [
       [live, false],
@@ -66,29 +97,73 @@ export class AlertWatch {
         const key = `${orgId}/${rule}/${subjectId}`;
         if (!items.has(key)) items.set(key, { orgId, rule, subjectId, bulk: isBulk });
       }
-    return { now: live[0]?.now ?? bulk[0]?.now ?? Date.now(), items: [...items.values()] };
+    const first = live[0] ?? bulk[0];
+    return { now: first?.now ?? Date.now(), items: [...items.values()], lease: first?.lease ?? null };
   }
 
-  /** Records each judgement: its next due time, and the change it judged as done (a later one stays). */
-  async complete(judged: readonly JudgedItem[]): Promise<void> {
-    if (judged.length === 0) return;
-    await this.tx.query(
-      `UPDATE alert_watch w
-          SET due_at = u.due_at,
-              change_bulk = CASE WHEN w.change_at <= now() THEN false ELSE w.change_bulk END,
-              change_first_at = CASE WHEN w.change_at <= now() THEN NULL ELSE w.change_first_at END,
-              change_at = CASE WHEN w.change_at <= now() THEN NULL ELSE w.change_at END
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[])
-              AS v(org_id, rule, subject_id, due_ms)
-         CROSS JOIN LATERAL (SELECT to_timestamp(v.due_ms / 1000.0) AS due_at) u
-        WHERE w.org_id = v.org_id AND w.rule = v.rule AND w.subject_id = v.subject_id`,
-      [
-        judged.map((j) => j.orgId),
-        judged.map((j) => j.rule),
-        judged.map((j) => j.subjectId),
-        judged.map((j) => j.dueAt),
-      ],
+  /**
+   * Records each judgement of the claim: its next due time; the claim ends. Never waits: the rules and
+   * subjects a projector holds now (marking them again) are given back, for `completeHeld` once this
+   * transaction committed.
+   */
+  async complete(claim: WatchClaim, judged: readonly JudgedItem[]): Promise<JudgedItem[]> {
+    if (judged.length === 0 || claim.lease === null) return [];
+    const written = await selectRows(
+      this.tx,
+      WATCH_KEY,
+      `WITH mine AS (${OF_CLAIM}),
+       u AS (
+         UPDATE alert_watch w SET due_at = to_timestamp(m.due_ms / 1000.0), claimed_until = NULL
+           FROM mine m WHERE (w.org_id, w.rule, w.subject_id) = (m.org_id, m.rule, m.subject_id)
+         RETURNING w.org_id AS "orgId", w.rule, w.subject_id AS "subjectId")
+       SELECT * FROM u`,
+      this.params(claim, judged),
     );
+    const done = new Set(written.map((w) => `${w.orgId}/${w.rule}/${w.subjectId}`));
+    return judged.filter((j) => !done.has(`${j.orgId}/${j.rule}/${j.subjectId}`));
+  }
+
+  /**
+   * Completes what `complete` gave back, one rule and subject at a time (holding one row at a time, it
+   * cannot deadlock with a projector), each waiting for the projector's transaction that holds it.
+   */
+  async completeHeld(claim: WatchClaim, held: readonly JudgedItem[]): Promise<void> {
+    for (const item of held)
+      await this.tx.query(
+        `UPDATE alert_watch SET due_at = to_timestamp($4::float8 / 1000.0), claimed_until = NULL
+          WHERE org_id = $1 AND rule = $2 AND subject_id = $3 AND claimed_until = $5::timestamptz`,
+        [item.orgId, item.rule, item.subjectId, item.dueAt, claim.lease],
+      );
+  }
+
+  /** Gives a claim back unjudged (its round failed): each of its rules and subjects is due again now. */
+  async release(claim: WatchClaim): Promise<void> {
+    if (claim.items.length === 0 || claim.lease === null) return;
+    await this.tx.query(
+      `WITH mine AS (${OF_CLAIM})
+       UPDATE alert_watch w
+          SET claimed_until = NULL,
+              change_bulk = CASE WHEN w.change_at IS NULL THEN m.bulk ELSE w.change_bulk END,
+              change_first_at = coalesce(w.change_first_at, now()),
+              change_at = coalesce(w.change_at, now())
+         FROM mine m WHERE (w.org_id, w.rule, w.subject_id) = (m.org_id, m.rule, m.subject_id)`,
+      this.params(
+        claim,
+        claim.items.map((i) => ({ ...i, dueAt: null })),
+      ),
+    );
+  }
+
+  private params(claim: WatchClaim, judged: readonly JudgedItem[]): unknown[] {
+    const bulk = new Map(claim.items.map((i) => [`${i.orgId}/${i.rule}/${i.subjectId}`, i.bulk]));
+    return [
+      judged.map((j) => j.orgId),
+      judged.map((j) => j.rule),
+      judged.map((j) => j.subjectId),
+      judged.map((j) => j.dueAt),
+      judged.map((j) => bulk.get(`${j.orgId}/${j.rule}/${j.subjectId}`) ?? false),
+      claim.lease,
+    ];
   }
 
   /** How long until the next rule and subject falls due (≤ 0: due now), or null when nothing waits. */

@@ -18,6 +18,7 @@ import { BlockedTeamWeeks1765300000000 } from './1765300000000-blocked-team-week
 import { AlertsByOrgRaised1765400000000 } from './1765400000000-alerts-by-org-raised';
 import { BlockedByTeamWeeks1765500000000 } from './1765500000000-blocked-by-team-weeks';
 import { AlertWatchMarks1765600000000 } from './1765600000000-alert-watch-marks';
+import { AlertWatchClaims1765800000000 } from './1765800000000-alert-watch-claims';
 import { EventStoreDrawnPositions1765700000000 } from './1765700000000-event-store-drawn-positions';
 
 export const migrations = [
@@ -42,4 +43,5 @@ export const migrations = [
   BlockedByTeamWeeks1765500000000,
   AlertWatchMarks1765600000000,
   EventStoreDrawnPositions1765700000000,
+  AlertWatchClaims1765800000000,
 ];
