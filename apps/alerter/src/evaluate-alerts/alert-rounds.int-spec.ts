@@ -5,6 +5,7 @@ import {
   OrgSettingsRepository,
   type JudgedItem,
   type WatchClaim,
+  WatchClaimLostError,
   connectDatabase,
   rebuildProjections,
   recordReadModelVersions,
@@ -486,7 +487,7 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
         sweepPageSize: 1_000,
       }).round();
       expect(outcome.judged).toBe(3);
-      // judged from the heads before the block: the block is still to be judged, and then is
+      // the block, marked after the claim, is a change still to be judged, and then is
       expect((await rows(orgId, 'judged')).map((r) => [r.live, r.leased])).toEqual([
         [true, false],
         [true, false],
@@ -500,23 +501,106 @@ describe('alert rounds: what changed or fell due, and nothing else', () => {
       expect(idle.due_at.getTime()).toBe(now + 1 + 48 * HOUR);
     });
 
-    it('no other round claims it while its lease runs; once the lease ends unreleased, it is judged again', async () => {
+    it('no other round claims it while its lease runs; a lease that ends unreleased is due again, in its lane', async () => {
       const orgId = await newOrg();
       const now = await dbNow();
-      await projectEvents(db, [team(orgId, 'leased', now)]);
-      expect(mine(orgId, await watch().claim(500, 500, 60_000))).toHaveLength(3);
+      await projectEvents(db, [team(orgId, 'leased', now), team(orgId, 'imported', now - 300 * DAY)]);
+      await settled();
+      const claim = await watch().claim(500, 500, 60_000);
+      expect(mine(orgId, claim).map((i) => [i.subjectId, i.bulk])).toEqual([
+        ['leased', false],
+        ['leased', false],
+        ['leased', false],
+        ['imported', true],
+        ['imported', true],
+        ['imported', true],
+      ]);
       await projectEvents(db, [block(orgId, 'leased', now + 1)]); // changed again: due, but leased
       expect(mine(orgId, await watch().claim(500))).toHaveLength(0);
-      expect((await rows(orgId, 'leased')).map((r) => r.leased)).toEqual([true, true, true]);
+      expect(await watch().nextDueInMs()).toBeLessThanOrEqual(0); // the block's change
 
-      // the alerter that claimed it is gone: its lease ends
-      await db.query(`UPDATE alert_watch SET claimed_until = now() WHERE org_id = $1`, [orgId]);
-      expect(await rounds()).toMatchObject({ judged: 3 });
+      // the alerter that claimed them is gone: its leases end
+      await db.query(`UPDATE alert_watch SET claimed_until = now(), change_at = NULL WHERE org_id = $1`, [
+        orgId,
+      ]);
+      const due = await db.query<{ subject_id: string; live: boolean; bulk: boolean }[]>(
+        `SELECT subject_id, coalesce(live_at <= now(), false) AS live, coalesce(bulk_at <= now(), false) AS bulk
+           FROM alert_watch WHERE org_id = $1 ORDER BY subject_id, rule`,
+        [orgId],
+      );
+      expect(due.map((r) => [r.subject_id, r.live, r.bulk])).toEqual([
+        ['imported', false, true],
+        ['imported', false, true],
+        ['imported', false, true],
+        ['leased', true, false],
+        ['leased', true, false],
+        ['leased', true, false],
+      ]);
+      expect(await watch().nextDueInMs()).toBeLessThanOrEqual(0);
+      expect(await rounds()).toMatchObject({ judged: 6, bulk: 3 });
       expect((await rows(orgId, 'leased')).map((r) => [r.leased, r.live])).toEqual([
         [false, false],
         [false, false],
         [false, false],
       ]);
+    });
+
+    it('a judgement whose lease ended and was claimed by another round writes nothing', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      // no interview for 8 days: a DISCOVERY_LAPSED to raise
+      await projectEvents(db, [team(orgId, 'slow', now - 8 * DAY)]);
+      await settled();
+      let other: WatchClaim | undefined;
+      const slow = pausedBefore(/\bteam_head\b/, async () => {
+        await db.query(`UPDATE alert_watch SET claimed_until = now() WHERE org_id = $1`, [orgId]);
+        other = await watch().claim(500);
+      });
+      await expect(
+        new EvaluateAlertsHandler(slow, { roundSize: 500, sweepPageSize: 1_000 }).round(),
+      ).rejects.toThrow(WatchClaimLostError);
+      expect(await open(orgId)).toEqual([]);
+      const leases = await db.query<{ lease: string }[]>(
+        `SELECT DISTINCT claimed_until::text AS lease FROM alert_watch WHERE org_id = $1`,
+        [orgId],
+      );
+      expect(leases.map((l) => l.lease)).toEqual([other?.lease]); // the other round's, as it claimed them
+    });
+
+    it('a claim given back while a projector holds one of its rows waits for it, and keeps each one due as it was', async () => {
+      const orgId = await newOrg();
+      const now = await dbNow();
+      await projectEvents(db, [team(orgId, 'returned', now)]);
+      const claim = await watch().claim(500);
+      const items = mine(orgId, claim);
+      expect(items).toHaveLength(3);
+      const projector = db.createQueryRunner();
+      await projector.connect();
+      try {
+        await projector.startTransaction();
+        await projector.query(
+          `SELECT 1 FROM alert_watch WHERE org_id = $1 AND rule = 'TEAM_IDLE' AND subject_id = 'returned' FOR UPDATE`,
+          [orgId],
+        );
+        const releasing = watch().release(claim);
+        await eventually(async () => expect(await lockWaitOnWatch(releasing)).toBe(true));
+        await projector.commitTransaction();
+        await releasing;
+      } finally {
+        await projector.release();
+      }
+      const back = await db.query<{ rule: string; change_ms: number; leased: boolean; bulk: boolean }[]>(
+        `SELECT rule, extract(epoch FROM change_at)::float8 * 1000 AS change_ms,
+                claimed_until IS NOT NULL AS leased, change_bulk AS bulk
+           FROM alert_watch WHERE org_id = $1 AND subject_id = 'returned' ORDER BY rule`,
+        [orgId],
+      );
+      expect(back).toEqual(
+        [...items]
+          .sort((a, b) => a.rule.localeCompare(b.rule))
+          .map((i) => ({ rule: i.rule, change_ms: i.dueSince, leased: false, bulk: false })),
+      );
+      expect(await rounds()).toMatchObject({ judged: 3 });
     });
 
     it('a judgement that fails gives its claim back: due again at once, in its lane', async () => {
