@@ -143,7 +143,7 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
     );
   });
 
-  it('given complete weeks read once, when windows around them move by a day, then only their partial weeks are read, until the org’s data changes', async () => {
+  it('given complete weeks read once, when windows around them move, then only their partial weeks and the complete weeks not read yet are read, until the org’s data changes', async () => {
     const orgId = randomUUID();
     const event = (i: number, type: string, days: number, data: Record<string, unknown>) =>
       ({
@@ -160,15 +160,24 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
       event(1, 'team.blocked', 1.5, { blockedBy: 'b' }),
       event(2, 'team.unblocked', 30, {}),
     ]);
-    const { db: counting, sent } = recordingStatements(db);
+    const { db: counting, sent, params } = recordingStatements(db);
     const now = BASE + 40 * DAY_MS;
     const ask = async (fromDay: number) => {
       sent.length = 0;
+      params.length = 0;
       const pairs = await contextOf(orgId, now, true, counting).teams.blockingPairTimes(
         BASE + fromDay * DAY_MS,
         BASE + (fromDay + 30) * DAY_MS,
       );
-      return { statements: sent.length, byWeek: sent.some((sql) => sql.includes('generate_series')), pairs };
+      const byWeek = sent.findIndex((sql) => sql.includes('generate_series'));
+      return {
+        statements: sent.length,
+        byWeek: byWeek >= 0,
+        // the days from BASE the statement by week read
+        byWeekDays:
+          byWeek < 0 ? undefined : params[byWeek]?.slice(1).map((ms) => (Number(ms) - BASE) / DAY_MS),
+        pairs,
+      };
     };
     const first = await ask(2); // complete weeks 7 to 28
     expect(first).toMatchObject({ statements: 1, byWeek: true });
@@ -180,7 +189,13 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
     expect(moved.pairs).toEqual([
       { blockingTeamId: 'b', blockedTeamId: 'a', blockedMs: 27 * DAY_MS, personMs: 4 * 27 * DAY_MS },
     ]);
+    // a week later: weeks 14 and 21 are shared, week 28 is read by week with the partial one after it
+    expect(await ask(9)).toMatchObject({
+      statements: 2,
+      byWeekDays: [28, 39],
+      pairs: [{ blockingTeamId: 'b', blockedTeamId: 'a', blockedMs: 21 * DAY_MS, personMs: 4 * 21 * DAY_MS }],
+    });
     versions.version += 1;
-    expect(await ask(3)).toMatchObject({ statements: 1, byWeek: true, pairs: moved.pairs });
+    expect(await ask(3)).toMatchObject({ statements: 1, byWeekDays: [3, 33], pairs: moved.pairs });
   });
 });

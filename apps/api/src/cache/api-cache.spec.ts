@@ -132,6 +132,61 @@ describe('the API cache: bounded in bytes, expiring, stale-while-revalidate', ()
       expect(cache.entries).toBe(1);
     });
 
+    it('serves a lasting entry (one that does not depend on when it was computed) past the maximum age, until the lasting one', async () => {
+      const lasting = new ApiCache({
+        maxBytes: 100_000,
+        maxAgeMs: 2_000,
+        lastingMaxAgeMs: 60_000,
+        now: () => clock,
+      });
+      const get = (key: string, value: string, last: boolean) =>
+        lasting.exactly(
+          key,
+          1,
+          () => Promise.resolve(value),
+          () => 100,
+          last,
+        );
+      expect(await get('week', 'w1', true)).toBe('w1');
+      expect(await get('now', 'n1', false)).toBe('n1');
+      clock += 2_000;
+      expect(await get('week', 'unread', true)).toBe('w1');
+      expect(await get('now', 'n2', false)).toBe('n2');
+      clock += 57_999;
+      expect(await get('week', 'unread', true)).toBe('w1');
+      clock += 1;
+      expect(await get('week', 'w2', true)).toBe('w2');
+      lasting.stop();
+    });
+
+    it('frees a lasting entry nobody asks for once the lasting age is past', async () => {
+      jest.useFakeTimers();
+      try {
+        const lasting = new ApiCache({
+          maxBytes: 100_000,
+          maxAgeMs: 2_000,
+          lastingMaxAgeMs: 10_000,
+          now: () => clock,
+        });
+        await lasting.exactly(
+          'week',
+          1,
+          () => Promise.resolve('w'),
+          () => 1_000,
+          true,
+        );
+        clock += 2_001;
+        jest.advanceTimersByTime(2_000);
+        expect(lasting.entries).toBe(1);
+        clock += 8_000;
+        jest.advanceTimersByTime(8_000);
+        expect(lasting.entries).toBe(0);
+        lasting.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it('while another caller computes the key, computes its own and keeps the other', async () => {
       const finish = cache.lead<string>('k', 1)!;
       expect(await exactly(2, 'v2')).toBe('v2');

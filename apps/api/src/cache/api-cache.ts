@@ -5,6 +5,12 @@ export interface ApiCacheOptions {
   maxBytes: number;
   /** The staleness bound: no entry is served once this old; a refresh starts at half of it. */
   maxAgeMs: number;
+  /**
+   * How long an entry asked for `exactly` at its data version may live when its caller says it does not
+   * depend on the time it was computed at (a complete week's figures): it can only be wrong once the data
+   * changed, which its version says; this bounds how long a value nobody asks for keeps its bytes.
+   */
+  lastingMaxAgeMs?: number;
   /** A monotonic clock in ms (lru-cache's own by default). */
   now?: () => number;
 }
@@ -16,6 +22,8 @@ interface Stored {
   /** When its computation started. */
   at: number;
   bytes: number;
+  /** No longer served once this old. */
+  maxAgeMs: number;
 }
 
 /** What an entry costs beyond its value and key: lru-cache's slots, the record, the Map entry. */
@@ -23,6 +31,7 @@ const ENTRY_OVERHEAD_BYTES = 200;
 /** A value over this share of the budget is not kept: one answer never evicts everything. */
 const MAX_ENTRY_SHARE = 1 / 4;
 const LEADER_WAIT_MS = 10_000;
+const LASTING_MAX_AGE_MS = 600_000;
 
 export interface Found<V> {
   value: V;
@@ -47,10 +56,12 @@ export class ApiCache {
   private readonly purging: NodeJS.Timeout;
   readonly maxBytes: number;
   readonly maxAgeMs: number;
+  readonly lastingMaxAgeMs: number;
 
-  constructor({ maxBytes, maxAgeMs, now }: ApiCacheOptions) {
+  constructor({ maxBytes, maxAgeMs, lastingMaxAgeMs = LASTING_MAX_AGE_MS, now }: ApiCacheOptions) {
     this.maxBytes = maxBytes;
     this.maxAgeMs = maxAgeMs;
+    this.lastingMaxAgeMs = Math.max(maxAgeMs, lastingMaxAgeMs);
     const perf = now ? { now } : performance;
     this.now = () => perf.now();
     this.store = new LRUCache<string, Stored>({
@@ -80,16 +91,16 @@ export class ApiCache {
     this.store.clear();
   }
 
-  /** The entry if it is younger than maxAgeMs, and whether it is fresh for `version`. */
+  /** The entry if it is younger than its maximum age, and whether it is fresh for `version`. */
   peek<V>(key: string, version: number): Found<V> | undefined {
     const stored = this.store.get(key);
     if (stored === undefined) return undefined;
     const age = this.now() - stored.at;
-    if (age >= this.maxAgeMs) {
+    if (age >= stored.maxAgeMs) {
       this.store.delete(key);
       return undefined;
     }
-    const fresh = stored.version === version && age < this.maxAgeMs / 2;
+    const fresh = stored.version === version && age < stored.maxAgeMs / 2;
     return { value: stored.value as V, fresh, version: stored.version };
   }
 
@@ -115,9 +126,13 @@ export class ApiCache {
   /**
    * Marks the key as being computed from `version` by the caller, who must call the returned
    * function once with the value and its bytes (or undefined: nothing is kept). Undefined when
-   * another caller already computes it.
+   * another caller already computes it. The entry is served for `maxAgeMs` at most (the cache's).
    */
-  lead<V>(key: string, version: number): ((value: V | undefined, bytes?: number) => void) | undefined {
+  lead<V>(
+    key: string,
+    version: number,
+    maxAgeMs = this.maxAgeMs,
+  ): ((value: V | undefined, bytes?: number) => void) | undefined {
     if (this.computing.has(key)) return undefined;
     const at = this.now();
     let settle: (stored: Stored | undefined) => void = () => undefined;
@@ -133,8 +148,8 @@ export class ApiCache {
       clearTimeout(abandoned);
       if (this.computing.get(key) === pending) this.computing.delete(key);
       if (value === undefined) return settle(undefined);
-      const stored: Stored = { value, version, at, bytes: Math.max(0, Math.ceil(bytes)) };
-      this.store.set(key, stored);
+      const stored: Stored = { value, version, at, bytes: Math.max(0, Math.ceil(bytes)), maxAgeMs };
+      this.store.set(key, stored, { ttl: maxAgeMs });
       settle(stored);
     };
   }
@@ -142,16 +157,18 @@ export class ApiCache {
   /**
    * For values that must be of this data version exactly (never stale): the entry computed from it, else
    * computed here, and kept unless another caller already computes the key (its value then stays).
+   * `lasting`: the value does not depend on when it is computed, so it is served for lastingMaxAgeMs.
    */
   async exactly<V>(
     key: string,
     version: number,
     compute: () => Promise<V>,
     bytesOf: (value: V) => number,
+    lasting = false,
   ): Promise<V> {
     const found = this.peek<V>(key, version);
     if (found !== undefined && found.version === version) return found.value;
-    return this.computed(key, version, compute, bytesOf);
+    return this.computed(key, version, compute, bytesOf, lasting ? this.lastingMaxAgeMs : this.maxAgeMs);
   }
 
   /**
@@ -179,8 +196,9 @@ export class ApiCache {
     version: number,
     compute: () => Promise<V>,
     bytesOf: (value: V) => number,
+    maxAgeMs = this.maxAgeMs,
   ): Promise<V> {
-    const done = this.lead<V>(key, version);
+    const done = this.lead<V>(key, version, maxAgeMs);
     try {
       const value = await compute();
       done?.(value, bytesOf(value));

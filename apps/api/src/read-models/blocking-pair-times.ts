@@ -95,9 +95,10 @@ function summed(parts: Iterable<BlockingPairTime>): BlockingPairTime[] {
 
 /**
  * The org's blocking pairs' times over [from, t) (t at most now). With the org's shared reads, a
- * complete ISO week's pairs are read once per data version and shared by the org's requests (a week's
- * figures do not depend on the window around it), so windows that move by a day read only their two
- * partial weeks; whatever is not shared yet comes from one statement, by week.
+ * complete ISO week's pairs are read once per data version and shared by the org's requests until its
+ * data changes (a week's figures depend neither on the window around it nor on now), so windows that
+ * move by a day read their two partial weeks and the complete weeks not shared yet: those in one
+ * statement by week, with a partial week at either end of the window when they reach it.
  */
 export class BlockingPairTimes {
   constructor(
@@ -114,21 +115,49 @@ export class BlockingPairTimes {
     if (shared === undefined || mondays.length < MIN_SHARED_WEEKS) return this.whole(from, t);
     const first = mondays[0];
     const last = mondays[mondays.length - 1] + WEEK_MS;
-    let byWeek: Promise<Map<number, BlockingPairTime[]>> | undefined;
-    const complete = await Promise.all(
+    const missing: number[] = [];
+    let asked = false;
+    let readMissing: (weeks: Promise<Map<number, BlockingPairTime[]>>) => void = () => undefined;
+    const missed = new Promise<Map<number, BlockingPairTime[]>>((resolve) => (readMissing = resolve));
+    const complete = Promise.all(
       mondays.map((week) =>
         shared(
           JSON.stringify(['blocking-pairs-of-week', week]),
-          async () => (await (byWeek ??= this.byWeek(from, t))).get(week) ?? [],
+          async () => {
+            // a shared read that computes later than when it is asked reads its week alone
+            if (asked) return (await this.byWeek(week, week + WEEK_MS)).get(week) ?? [];
+            missing.push(week);
+            return (await missed).get(week) ?? [];
+          },
           approximateBytes,
+          true,
         ),
       ),
     );
-    const partial =
-      byWeek === undefined
-        ? (await Promise.all([this.whole(from, first), this.whole(last, t)])).flat()
-        : [...(await byWeek)].filter(([week]) => week < first || week >= last).flatMap(([, pairs]) => pairs);
-    return summed([...complete.flat(), ...partial]);
+    asked = true;
+    const lowest = Math.min(...missing);
+    const end = Math.max(...missing) + WEEK_MS;
+    const span =
+      missing.length === 0
+        ? undefined
+        : { from: lowest === first ? from : lowest, to: end === last ? t : end };
+    const byWeek =
+      span === undefined
+        ? Promise.resolve(new Map<number, BlockingPairTime[]>())
+        : this.byWeek(span.from, span.to);
+    readMissing(byWeek);
+    const fromByWeek = async (partial: (week: number) => boolean) =>
+      [...(await byWeek)].filter(([week]) => partial(week)).flatMap(([, pairs]) => pairs);
+    const parts = await Promise.all([
+      complete,
+      from === first
+        ? []
+        : span?.from === from
+          ? fromByWeek((week) => week < first)
+          : this.whole(from, first),
+      last === t ? [] : span?.to === t ? fromByWeek((week) => week >= last) : this.whole(last, t),
+    ]);
+    return summed(parts.flat(2));
   }
 
   private whole(from: number, t: number): Promise<BlockingPairTime[]> {

@@ -3,11 +3,14 @@ import type { ApiCache } from '../cache/api-cache';
 /**
  * A value read from the org's read models, shared by the org's requests while the org's data version is
  * the one it was read at (the API's cache, bounded in bytes); without a cache, each request reads it.
+ * For at most API_RESULT_CACHE_MS, unless `lasting`: the value does not depend on when it was read (a
+ * complete week's figures), so it is shared until the data changes (ApiCache's lastingMaxAgeMs at most).
  */
 export type SharedRead = <V>(
   name: string,
   read: () => Promise<V>,
   bytesOf: (value: V) => number,
+  lasting?: boolean,
 ) => Promise<V>;
 
 /** What shared reads need of the orgs' data versions (OrgDataVersions). */
@@ -31,9 +34,9 @@ export function sharedReadOf(
   pinned = false,
 ): SharedRead {
   const started = pinned ? { epoch: versions.epochOf(orgId), version: versions.of(orgId) } : undefined;
-  return (name, read, bytesOf) => {
+  return (name, read, bytesOf, lasting = false) => {
     if (!versions.listening) return read();
     const { epoch, version } = started ?? { epoch: versions.epochOf(orgId), version: versions.of(orgId) };
-    return cache.exactly(JSON.stringify([name, orgId, epoch]), version, read, bytesOf);
+    return cache.exactly(JSON.stringify([name, orgId, epoch]), version, read, bytesOf, lasting);
   };
 }

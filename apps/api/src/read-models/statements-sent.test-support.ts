@@ -1,16 +1,25 @@
 import type { DataSource } from 'typeorm';
 
-/** The database as a request's reads use it, recording the SQL of each statement they send. */
-export function recordingStatements(db: DataSource): { db: DataSource; sent: string[] } {
+/**
+ * The database as a request's reads use it, recording the SQL of each statement they send (and, at the
+ * same index, its parameters).
+ */
+export function recordingStatements(db: DataSource): {
+  db: DataSource;
+  sent: string[];
+  params: (unknown[] | undefined)[];
+} {
   const sent: string[] = [];
+  const params: (unknown[] | undefined)[] = [];
   const recording = new Proxy(db, {
     get: (target, key, receiver) =>
       key === 'query'
-        ? (sql: string, params?: unknown[]) => {
+        ? (sql: string, values?: unknown[]) => {
             sent.push(sql);
-            return target.query(sql, params);
+            params.push(values);
+            return target.query(sql, values);
           }
         : (Reflect.get(target, key, receiver) as unknown),
   });
-  return { db: recording, sent };
+  return { db: recording, sent, params };
 }

@@ -10,6 +10,8 @@ import { NOTIFY_CHANNELS, type PgListener, parseProjectionNotice } from '@orgpul
 export class OrgDataVersions {
   private readonly versions = new Map<string, number>();
   private readonly epochs = new Map<string, number>();
+  /** The version of an org not seen yet: raised at each reconnection, as every seen org's is. */
+  private unseen = 0;
 
   constructor(private readonly listener: PgListener) {
     listener.on(NOTIFY_CHANNELS.projections, (notice) => {
@@ -21,7 +23,10 @@ export class OrgDataVersions {
     });
     // whatever changed while nobody listened is unknown: every version seen so far is stale
     listener.onListening((listening) => {
-      if (listening) for (const orgId of this.versions.keys()) this.bump(orgId);
+      if (!listening) return;
+      for (const orgId of this.versions.keys()) this.bump(orgId);
+      // entries of an org never bumped are stale too: some are shared until the data changes
+      this.unseen += 1;
     });
   }
 
@@ -31,7 +36,7 @@ export class OrgDataVersions {
   }
 
   of(orgId: string): number {
-    return this.versions.get(orgId) ?? 0;
+    return this.versions.get(orgId) ?? this.unseen;
   }
 
   epochOf(orgId: string): number {
