@@ -301,11 +301,21 @@ describe("the API's field resolvers, as the API calls them", () => {
       { PATH: process.env.PATH },
     );
     expect((await report.exited).code).toBe(0);
-    const { direct, kept, params } = JSON.parse(report.stdout) as {
+    const { direct, kept, params, plainLeaves, wrappedLeaves } = JSON.parse(report.stdout) as {
       direct: string[];
       kept: string[];
       params: Record<string, unknown[]>;
+      plainLeaves: string[];
+      wrappedLeaves: string[];
     };
+    // the execution limits wrap no leaf that only reads its object's property: only resolvers and
+    // the root types' fields (and subscriptions', run as they are)
+    expect(plainLeaves).toEqual(
+      expect.arrayContaining(['WeekPoint.interviews', 'Person.name', 'Manager.id']),
+    );
+    expect(
+      wrappedLeaves.filter((c) => !direct.includes(c) && !/^(Query|Mutation|Subscription)\./.test(c)),
+    ).toEqual([]);
     expect(kept).toEqual([]);
     expect(direct).toEqual(
       expect.arrayContaining(['Manager.directReports', 'Team.weeklyTrend', 'Person.reports']),

@@ -256,6 +256,99 @@ describe('executing within limits', () => {
   });
 });
 
+describe('plain leaves: left to graphql-js, counted with the object that holds them', () => {
+  beforeEach(() => (clock = 0));
+
+  /** Items of plain leaves only (`i`, `label`) and one resolved field (`shout`). */
+  const plainSchema = () => {
+    const ITEM = new GraphQLObjectType({
+      name: 'Item',
+      fields: {
+        i: { type: new GraphQLNonNull(GraphQLInt) },
+        label: { type: GraphQLString },
+        shout: { type: GraphQLString, resolve: ({ label }: { label: string }) => label.toUpperCase() },
+      },
+    });
+    return new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          items: {
+            type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ITEM))),
+            args: { n: { type: GraphQLInt } },
+            resolve: (_s, { n }: { n: number }) =>
+              Array.from({ length: n }, (_, i) => ({ i, label: `label-${i}`.padEnd(30, '.') })),
+          },
+          first: {
+            type: ITEM,
+            resolve: () => Promise.resolve({ i: 0, label: 'only'.padEnd(30, '.') }),
+          },
+        },
+      }),
+    });
+  };
+  const runQuery = (
+    schema: GraphQLSchema,
+    query: string,
+    budget: ExecutionBudget,
+    variableValues?: Record<string, unknown>,
+  ) => {
+    const contextValue = {};
+    budgets.set(contextValue, budget);
+    return Promise.resolve(execute({ schema, document: parse(query), contextValue, variableValues }));
+  };
+
+  it('wraps no plain leaf, and every other field', () => {
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(20, now));
+    const item = schema.getType('Item') as GraphQLObjectType;
+    expect(item.getFields().i.resolve).toBeUndefined();
+    expect(item.getFields().label.resolve).toBeUndefined();
+    expect(item.getFields().shout.resolve).toBeDefined();
+  });
+
+  it.each([
+    ['fields', '{ items(n: 200) { i label } }', {}],
+    ['aliases', '{ items(n: 200) { i a: label b: label } }', {}],
+    ['fragments', '{ items(n: 200) { ...F ... on Item { label } } } fragment F on Item { i b: label }', {}],
+    [
+      '@skip and @include',
+      'query($y: Boolean!, $n: Boolean!) { items(n: 200) { i @skip(if: $y) label @include(if: $y) b: label @include(if: $n) } }',
+      { y: true, n: false },
+    ],
+    ['an object resolved later', '{ first { i label } again: first { i } }', {}],
+  ])('counts about the bytes of the answer, with %s', async (_, query, variables) => {
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(20, now));
+    const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 1e9 }, now);
+    const result = await runQuery(schema, query, budget, variables);
+    expect(result.errors).toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve)); // a promised object is counted once it settles
+    const bytes = JSON.stringify(result.data).length;
+    expect(budget.bytes).toBeGreaterThan(bytes * 0.8);
+    expect(budget.bytes).toBeLessThan(bytes * 1.5);
+  });
+
+  it('cuts a list of plain leaves growing past its byte limit, as its entries come', async () => {
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(20, now));
+    const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 10_000 }, now);
+    const result = await runQuery(schema, '{ items(n: 2000) { i label } }', budget);
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([budget.cut]);
+    expect(budget.cut?.extensions).toMatchObject({ limit: 'responseBytes', max: 10_000 });
+    expect(budget.bytes).toBeLessThan(10_100); // the entries after the cut were not counted
+  });
+
+  it('cuts a list of plain leaves at the deadline, its entries in later slices too', async () => {
+    // time moves on every reading of the clock
+    const ticking = () => (clock += 0.25);
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(5, ticking));
+    const budget = new ExecutionBudget({ deadlineMs: 40, maxResponseBytes: 1e9 }, ticking);
+    const result = await runQuery(schema, '{ items(n: 20000) { i label } }', budget);
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([budget.cut]);
+    expect(budget.cut?.extensions).toMatchObject({ limit: 'deadlineMs', max: 40 });
+  });
+});
+
 describe('executions admitted by cost', () => {
   const budget = (deadlineMs = 60_000) => new ExecutionBudget({ deadlineMs, maxResponseBytes: 1e9 });
 

@@ -1,5 +1,7 @@
 import {
+  type GraphQLField,
   type GraphQLFieldResolver,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   defaultFieldResolver,
@@ -8,11 +10,15 @@ import {
   isLeafType,
   isListType,
   isObjectType,
+  isUnionType,
 } from 'graphql';
+import { type LeafRead, PlainLeaves, fieldBytes } from './answer-bytes';
 import type { CooperativeScheduler } from './cooperative-scheduler';
 import { type ExecutionBudget, budgets } from './execution-budget';
 
 const limited = new WeakSet<object>();
+/** Plain leaves (plainLeavesOf), not wrapped, and how each is read. */
+const plain = new WeakMap<GraphQLField<unknown, unknown>, LeafRead>();
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -29,62 +35,104 @@ function observed<T>(promise: Promise<T>): Promise<T> {
 
 const ignore = (): undefined => undefined;
 
+/**
+ * A list's entries as graphql-js pulls them, each with the bytes of its plain leaves; entries past the
+ * slice come later (their fields are resolved then), and once the request is cut the rest is the cut.
+ */
 function* entriesInSlices(
   entries: readonly unknown[],
   scheduler: CooperativeScheduler,
-  owner: object,
+  budget: ExecutionBudget,
+  leafBytesOf: ((entry: unknown) => number) | undefined,
 ): Generator<unknown> {
-  for (const entry of entries) yield scheduler.defer(entry, owner);
-}
-
-/** About the JSON bytes of a leaf value (string escapes aside). */
-function leafBytes(value: unknown): number {
-  if (value === null || value === undefined) return 4;
-  switch (typeof value) {
-    case 'string':
-      return value.length + 2;
-    case 'number':
-      return 12;
-    case 'boolean':
-      return 5;
-    case 'object':
-      if (value instanceof Date) return 26;
-      if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + leafBytes(item) + 1, 2);
-      return JSON.stringify(value)?.length ?? 4;
-    default:
-      return 12;
+  for (const entry of entries) {
+    try {
+      budget.check();
+    } catch (cut) {
+      // not thrown: graphql-js would drop the promises of the entries before it
+      yield observed(Promise.reject(cut as Error));
+      return;
+    }
+    let next = entry;
+    if (leafBytesOf && isPromise(entry))
+      next = entry.then((settled) => (budget.add(leafBytesOf(settled)), settled));
+    else if (leafBytesOf) budget.add(leafBytesOf(entry));
+    const slotted = scheduler.defer(next, budget);
+    // an entry of plain leaves only is not looked at again: in a later slice, past the deadline, it is the cut
+    yield slotted === next ? next : (slotted as Promise<unknown>).then((later) => (budget.check(), later));
   }
 }
 
-/** What one resolved field adds to the answer: its key, and its value when it is a leaf. */
-function fieldBytes(info: GraphQLResolveInfo, leaf: boolean, value: unknown): number {
-  const key = info.fieldNodes[0]?.alias?.value ?? info.fieldName;
-  if (leaf) return key.length + 4 + leafBytes(value);
-  return key.length + 6 + (Array.isArray(value) ? value.length : 0);
+/**
+ * How a leaf field's value is read when its resolver only reads its object's property: graphql-js's
+ * default resolver, or @nestjs/graphql's for a plain @Field() property without field middleware
+ * (ObjectTypeDefinitionFactory.createFieldResolver: the property, else its defaultValue). Any other
+ * resolver is not plain. The API's own test (api-auth.e2e-spec) checks its leaves are found plain.
+ */
+function plainRead(field: GraphQLField<unknown, unknown>): LeafRead | undefined {
+  const { resolve, name } = field;
+  if (resolve === undefined) return (source) => source[name];
+  if (resolve.name === 'rootFieldResolver' && resolve.length === 1) return resolve as unknown as LeafRead;
+  return undefined;
 }
+
+/**
+ * Leaf fields read from their object's property, of a type that is no root and that no interface
+ * or union can hold (so the field that resolves an object of it knows its type), with how each is read.
+ */
+function plainLeavesOf(schema: GraphQLSchema, types: readonly GraphQLObjectType[]) {
+  const held = new Set<GraphQLObjectType>(
+    [schema.getQueryType(), schema.getMutationType()].filter((t) => t != null),
+  );
+  for (const type of Object.values(schema.getTypeMap()))
+    if (isUnionType(type)) for (const member of type.getTypes()) held.add(member);
+  return types
+    .filter((type) => type.getInterfaces().length === 0 && !held.has(type))
+    .flatMap((type) => Object.values(type.getFields()))
+    .filter((field) => isLeafType(getNamedType(field.type)))
+    .flatMap((field) => {
+      const read = plainRead(field);
+      return read ? [[field, read] as const] : [];
+    });
+}
+
+/** Whether limitExecution left the field to graphql-js, a plain leaf. */
+export const isPlainLeaf = (field: GraphQLField<unknown, unknown>): boolean => plain.has(field);
 
 /**
  * Wraps every field's resolver (the default one included) once, in place: for a request with a
  * budget, each resolver runs in the scheduler's slices, after checking the deadline, and counts the
- * bytes it adds to the answer. Subscriptions (no budget) run as they are.
+ * bytes it adds to the answer. Plain leaves (a property of their object, most fields of a large answer)
+ * are left to graphql-js: the field that resolves their object counts their bytes, and checks the
+ * deadline, for all of them. Subscriptions (no budget) run as they are.
  */
 export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeScheduler): GraphQLSchema {
   const subscription = schema.getSubscriptionType();
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || type === subscription) continue;
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (type): type is GraphQLObjectType =>
+      isObjectType(type) && !type.name.startsWith('__') && type !== subscription,
+  );
+  for (const [field, read] of plainLeavesOf(schema, objectTypes))
+    if (!limited.has(field)) plain.set(field, read);
+  const leaves = new PlainLeaves(plain);
+  for (const type of objectTypes) {
     for (const field of Object.values(type.getFields())) {
-      if (limited.has(field)) continue; // a type shared by two schemas is wrapped once
+      if (limited.has(field) || plain.has(field)) continue; // a type shared by two schemas is wrapped once
       limited.add(field);
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const leaf = isLeafType(getNamedType(field.type));
       const listOfObjects = !leaf && isListType(getNullableType(field.type));
+      const named = getNamedType(field.type);
+      const holdsLeaves = isObjectType(named) ? named : undefined;
       const counted = (budget: ExecutionBudget, info: GraphQLResolveInfo, value: unknown) => {
         budget.add(fieldBytes(info, leaf, value));
+        const leafBytesOf = holdsLeaves && leaves.counter(info, holdsLeaves);
         // graphql-js completes a list's entries one after the other as it pulls them: entries past
         // the slice come later, and their fields are resolved then
-        return listOfObjects && Array.isArray(value) && value.length > 1
-          ? entriesInSlices(value, scheduler, budget)
-          : value;
+        if (listOfObjects && Array.isArray(value) && (value.length > 1 || leafBytesOf))
+          return entriesInSlices(value, scheduler, budget, leafBytesOf);
+        if (leafBytesOf) budget.add(leafBytesOf(value));
+        return value;
       };
       // one promise more at most (for a list to slice): every field of a large answer passes here
       const finished = (budget: ExecutionBudget, info: GraphQLResolveInfo, value: unknown) => {
@@ -92,7 +140,7 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
         // work still running at the deadline does not hold the answer: the query ends with the cut
         const timely = Promise.race([value, budget.expired]);
         if (listOfObjects) return observed(timely.then((resolved) => counted(budget, info, resolved)));
-        timely.then((resolved) => budget.add(fieldBytes(info, leaf, resolved)), ignore);
+        timely.then((resolved) => counted(budget, info, resolved), ignore);
         return timely;
       };
       field.resolve = (source, args, context, info) => {
