@@ -137,6 +137,20 @@ describe("the org's blocking edges from SQL, a row per pair = the fold of every 
               expect(blockingEdgesOf(pairs)).toEqual(blockingEdges(timelines, asked, now));
             }
           }
+          // then every window again on one data version, the last first: each finds complete weeks
+          // shared by the windows before it, and reads the others (not always next to each other)
+          versions.version += 1;
+          for (const [fromDay, days] of [...windowsAsked].reverse()) {
+            const asked = {
+              from: BASE + Math.round(fromDay * DAY_MS),
+              to: BASE + Math.round((fromDay + days) * DAY_MS),
+            };
+            const pairs = await contextOf(orgId, now, true).teams.blockingPairTimes(
+              asked.from,
+              Math.min(asked.to, now),
+            );
+            expect(blockingEdgesOf(pairs)).toEqual(blockingEdges(timelines, asked, now));
+          }
         },
       ),
       { numRuns: 60 },

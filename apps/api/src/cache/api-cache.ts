@@ -8,7 +8,8 @@ export interface ApiCacheOptions {
   /**
    * How long an entry asked for `exactly` at its data version may live when its caller says it does not
    * depend on the time it was computed at (a complete week's figures): it can only be wrong once the data
-   * changed, which its version says; this bounds how long a value nobody asks for keeps its bytes.
+   * changed, which its version says, so this bounds a change gone unseen (a listener's connection dead
+   * without an error) and how long a value nobody asks for keeps its bytes.
    */
   lastingMaxAgeMs?: number;
   /** A monotonic clock in ms (lru-cache's own by default). */
@@ -31,7 +32,7 @@ const ENTRY_OVERHEAD_BYTES = 200;
 /** A value over this share of the budget is not kept: one answer never evicts everything. */
 const MAX_ENTRY_SHARE = 1 / 4;
 const LEADER_WAIT_MS = 10_000;
-const LASTING_MAX_AGE_MS = 600_000;
+const LASTING_MAX_AGE_MS = 60_000;
 
 export interface Found<V> {
   value: V;

@@ -33,9 +33,12 @@ export function sharedReadOf(
   orgId: string,
   pinned = false,
 ): SharedRead {
-  const started = pinned ? { epoch: versions.epochOf(orgId), version: versions.of(orgId) } : undefined;
+  const started = pinned
+    ? { epoch: versions.epochOf(orgId), version: versions.of(orgId), listening: versions.listening }
+    : undefined;
   return (name, read, bytesOf, lasting = false) => {
-    if (!versions.listening) return read();
+    // a version pinned while nobody listened may be one from before changes made then
+    if (!versions.listening || started?.listening === false) return read();
     const { epoch, version } = started ?? { epoch: versions.epochOf(orgId), version: versions.of(orgId) };
     return cache.exactly(JSON.stringify([name, orgId, epoch]), version, read, bytesOf, lasting);
   };

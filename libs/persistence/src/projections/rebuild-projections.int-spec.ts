@@ -7,6 +7,9 @@ import { EventStoreRepository } from '../event-store/event-store.repository';
 import { holdProjectionLockShared } from './projection-lock';
 import { ProjectionEngine } from './projection-engine';
 import { rebuildProjections } from './rebuild-projections';
+import { Client } from 'pg';
+import { NOTIFY_CHANNELS } from '../database/notify-channels';
+import { parseProjectionNotice } from './projection-notice';
 
 const registered = (orgId: string, teamId: string, day = '2026-11-02'): AcceptedEvent => ({
   id: `${teamId}-registered`,
@@ -158,5 +161,24 @@ describe('rebuild (real PostgreSQL)', () => {
       [engine.tables],
     );
     expect(unanalyzed).toEqual([]);
+  });
+
+  it("tells every org's readers at the swap that its read models changed (a projection notice each)", async () => {
+    const orgId = randomUUID();
+    await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'rebuilt')`, [orgId]);
+    await db.transaction((tx) => project(tx, registered(orgId, 'noticed')));
+    const listener = new Client({ connectionString: testEnvironment().databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', ({ channel, payload }) => {
+      if (channel === NOTIFY_CHANNELS.projections) heard.push(parseProjectionNotice(payload ?? '').orgId);
+    });
+    try {
+      await listener.query(`LISTEN ${NOTIFY_CHANNELS.projections}`);
+      await rebuildProjections(db);
+      await eventually(() => expect(heard).toContain(orgId), { timeoutMs: 5_000 });
+    } finally {
+      await listener.end();
+    }
   });
 });

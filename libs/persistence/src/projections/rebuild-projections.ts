@@ -6,6 +6,7 @@ import { holdProjectionLockExclusive } from './projection-lock';
 import { Client, type ClientConfig } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { OpenCopies } from '../database/copy-rows';
+import { NOTIFY_CHANNELS } from '../database/notify-channels';
 import { ProjectionEngine, type RebuildTotals } from './projection-engine';
 import { recordReadModelVersions } from './read-model-versions';
 
@@ -92,6 +93,8 @@ export async function rebuildProjections(
       await tx.query(`DROP TABLE ${table}_replaced`);
     }
     await tx.query(`UPDATE projection_generation SET generation = generation + 1`);
+    // every org's read models changed at once: what readers hold of them is stale (as after a projection)
+    await tx.query(`SELECT pg_notify($1, id::text) FROM organizations`, [NOTIFY_CHANNELS.projections]);
     await recordReadModelVersions(tx, live.models);
   });
   return { events, subjects: fold.subjects, durationMs: Date.now() - started };

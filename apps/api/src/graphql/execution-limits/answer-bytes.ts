@@ -105,11 +105,20 @@ export class PlainLeaves {
   }
 }
 
+/** Never throws (a getter that does, a JSON value with a cycle): a failure counts as a number would. */
 function bytesOfLeaves(plan: readonly PlainLeaf[], value: unknown): number {
+  try {
+    return leavesOf(plan, value);
+  } catch {
+    return 12 * plan.length;
+  }
+}
+
+function leavesOf(plan: readonly PlainLeaf[], value: unknown): number {
   if (value === null || typeof value !== 'object') return 0;
   if (Array.isArray(value)) {
     let sum = 0;
-    for (const entry of value) sum += bytesOfLeaves(plan, entry);
+    for (const entry of value) sum += leavesOf(plan, entry);
     return sum;
   }
   if (typeof (value as { then?: unknown }).then === 'function') return 0; // counted once settled

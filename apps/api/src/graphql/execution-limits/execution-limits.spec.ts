@@ -283,6 +283,32 @@ describe('plain leaves: left to graphql-js, counted with the object that holds t
             type: ITEM,
             resolve: () => Promise.resolve({ i: 0, label: 'only'.padEnd(30, '.') }),
           },
+          // entries that come later, once the clock has moved past any deadline
+          later: {
+            type: new GraphQLList(ITEM),
+            resolve: () =>
+              Array.from(
+                { length: 10 },
+                (_, i) =>
+                  new Promise((resolve) =>
+                    setImmediate(() => {
+                      clock = 1_000;
+                      resolve({ i, label: `later-${i}` });
+                    }),
+                  ),
+              ),
+          },
+          // an object whose label cannot be read
+          broken: {
+            type: ITEM,
+            resolve: () =>
+              Promise.resolve({
+                i: 1,
+                get label(): string {
+                  throw new Error('unreadable');
+                },
+              }),
+          },
         },
       }),
     });
@@ -335,6 +361,31 @@ describe('plain leaves: left to graphql-js, counted with the object that holds t
     expect(result.errors).toEqual([budget.cut]);
     expect(budget.cut?.extensions).toMatchObject({ limit: 'responseBytes', max: 10_000 });
     expect(budget.bytes).toBeLessThan(10_100); // the entries after the cut were not counted
+  });
+
+  it('cuts a list whose entries come later, past the deadline', async () => {
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(20, now));
+    const budget = new ExecutionBudget({ deadlineMs: 50, maxResponseBytes: 1e9 }, now);
+    const result = await runQuery(schema, '{ later { i label } }', budget);
+    expect(result.errors).toEqual(expect.arrayContaining([budget.cut]));
+    expect(budget.cut?.extensions).toMatchObject({ limit: 'deadlineMs', max: 50 });
+  });
+
+  it('a plain leaf that cannot be read fails as a field, and its count rejects nothing unobserved', async () => {
+    const schema = limitExecution(plainSchema(), new CooperativeScheduler(20, now));
+    const unobserved: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unobserved.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const budget = new ExecutionBudget({ deadlineMs: 1e9, maxResponseBytes: 1e9 }, now);
+      const result = await runQuery(schema, '{ broken { i label } }', budget);
+      expect(result.data).toEqual({ broken: { i: 1, label: null } });
+      expect(result.errors?.map((e) => e.message)).toEqual(['unreadable']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unobserved).toEqual([]);
   });
 
   it('cuts a list of plain leaves at the deadline, its entries in later slices too', async () => {

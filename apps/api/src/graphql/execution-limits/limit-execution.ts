@@ -54,8 +54,13 @@ function* entriesInSlices(
       return;
     }
     let next = entry;
-    if (leafBytesOf && isPromise(entry))
-      next = entry.then((settled) => (budget.add(leafBytesOf(settled)), settled));
+    // an entry that comes later is the cut once past the deadline, its plain leaves counted then
+    if (isPromise(entry))
+      next = entry.then((settled) => {
+        budget.check();
+        if (leafBytesOf) budget.add(leafBytesOf(settled));
+        return settled;
+      });
     else if (leafBytesOf) budget.add(leafBytesOf(entry));
     const slotted = scheduler.defer(next, budget);
     // an entry of plain leaves only is not looked at again: in a later slice, past the deadline, it is the cut
@@ -112,8 +117,12 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
     (type): type is GraphQLObjectType =>
       isObjectType(type) && !type.name.startsWith('__') && type !== subscription,
   );
-  for (const [field, read] of plainLeavesOf(schema, objectTypes))
-    if (!limited.has(field)) plain.set(field, read);
+  const here = new Map(plainLeavesOf(schema, objectTypes));
+  for (const [field, read] of here) if (!limited.has(field)) plain.set(field, read);
+  // a field plain in another schema that is not here (a union holds its type) is wrapped: its own
+  // resolver counts it then, in both
+  for (const type of objectTypes)
+    for (const field of Object.values(type.getFields())) if (!here.has(field)) plain.delete(field);
   const leaves = new PlainLeaves(plain);
   for (const type of objectTypes) {
     for (const field of Object.values(type.getFields())) {
@@ -140,7 +149,7 @@ export function limitExecution(schema: GraphQLSchema, scheduler: CooperativeSche
         // work still running at the deadline does not hold the answer: the query ends with the cut
         const timely = Promise.race([value, budget.expired]);
         if (listOfObjects) return observed(timely.then((resolved) => counted(budget, info, resolved)));
-        timely.then((resolved) => counted(budget, info, resolved), ignore);
+        timely.then((resolved) => counted(budget, info, resolved)).catch(ignore);
         return timely;
       };
       field.resolve = (source, args, context, info) => {
