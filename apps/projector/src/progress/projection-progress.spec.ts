@@ -29,3 +29,23 @@ describe('ProjectionProgress: what /health may say without a token', () => {
     expect(body).not.toMatch(/password|10\.0\.0\.7/);
   });
 });
+
+describe('ProjectionProgress: records waiting count from the first measurement that saw them', () => {
+  const S = 1_000;
+  it.each([
+    // [lag at each measurement 5 s apart, offset unchanged], stuck after 4 s: degraded at the last?
+    [[0, 3], false], // came between two measurements: waiting for at most 5 s, seen for 0
+    [[0, 3, 3], true], // seen waiting 5 s
+    [[3, 3], true], // waiting at start, still at the next
+    [[0, 0, 3], false],
+  ] as const)('given lags %j, then stuck: %s', (lags, stuck) => {
+    let now = Date.parse('2026-12-07T06:00:00Z');
+    const progress = new ProjectionProgress({ stuckAfterMs: 4 * S, now: () => now, revealErrors: true });
+    for (const lag of lags) {
+      progress.recordLag(new Map([[0, lag]]), new Map([[0, 10n]]));
+      now += 5 * S;
+    }
+    now -= 5 * S; // judged at the last measurement
+    expect(progress.problems().some((p) => /records waiting/.test(p.problem))).toBe(stuck);
+  });
+});

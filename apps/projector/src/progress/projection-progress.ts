@@ -19,7 +19,12 @@ export class ProjectionProgress {
   readonly registry = new Registry();
   private readonly now: () => number;
   private readonly failing = new Map<number, { since: number; error: string }>();
-  private readonly advancedAt = new Map<number, { nextOffset: bigint; at: number }>();
+  /**
+   * Per partition, the first measurement since its offset last moved that saw records waiting (or the
+   * latest, while none wait): records that came between two measurements count as waiting from the later
+   * one, so /health never calls them stuck before they waited the stuck time.
+   */
+  private readonly advancedAt = new Map<number, { nextOffset: bigint; at: number; waiting: boolean }>();
   private lagSamples: LagSample[] = [];
   private lagByPartition = new Map<number, number>();
   private deadLetterBacklog = { count: 0, oldestAgeSeconds: 0 };
@@ -183,8 +188,8 @@ export class ProjectionProgress {
       this.lag.set({ partition: String(partition) }, value);
       const next = nextOffsets.get(partition) ?? -1n;
       const seen = this.advancedAt.get(partition);
-      if (!seen || seen.nextOffset !== next || value === 0)
-        this.advancedAt.set(partition, { nextOffset: next, at: now });
+      if (!seen || seen.nextOffset !== next || value === 0 || !seen.waiting)
+        this.advancedAt.set(partition, { nextOffset: next, at: now, waiting: value > 0 });
     }
     this.lagSamples = [...this.lagSamples, { at: now, total: this.totalLag }].filter(
       (s) => s.at >= now - 2 * this.options.stuckAfterMs,
