@@ -44,6 +44,8 @@ export class BenchStack {
     const free = await freePorts(APPS.length);
     const ports = new Map(APPS.map((app, i) => [app, free[i]] as const));
     if (profileDir) mkdirSync(profileDir, { recursive: true });
+    // HEAP_PROFILE=1: the apps write sampling heap profiles to profileDir in place of CPU profiles
+    const heapProfile = process.env.HEAP_PROFILE === '1';
     const processes = new Map<AppName, SpawnedProcess>();
     for (const app of APPS) {
       const process = spawnApp(
@@ -55,7 +57,11 @@ export class BenchStack {
           [`${app.toUpperCase()}_PORT`]: String(ports.get(app)),
           INGEST_RATE_LIMIT_PER_SECOND: '0',
         },
-        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}.cpuprofile`] : [],
+        profileDir
+          ? heapProfile
+            ? ['--heap-prof', `--heap-prof-dir=${profileDir}`, `--heap-prof-name=${app}.heapprofile`]
+            : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}.cpuprofile`]
+          : [],
       );
       processes.set(app, process);
       // one at a time: the first one migrates the database
