@@ -95,9 +95,10 @@ export async function dashboardStatements(
     const url = `http://127.0.0.1:${port}/graphql`;
     const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: { window } });
     const counted = async (requests: number) => {
-      const before = proxy.pgStatements;
+      const before = proxy.pgStatementMark();
       for (let i = 0; i < requests; i++) await dashboardRequest(url, stack.org.apiToken, body, teams);
-      return (proxy.pgStatements - before) / requests;
+      // the health probe's and the notification listener's SELECT 1 run on timers of their own
+      return proxy.pgStatementsSince(before).filter((sql) => sql !== 'SELECT 1').length / requests;
     };
     const first = await counted(1);
     return { first, steady: await counted(10) };

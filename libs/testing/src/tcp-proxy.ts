@@ -60,6 +60,7 @@ function cStrings(body: Buffer, count: number): string[] {
 /** A loopback TCP proxy a test can cut, to make a dependency unreachable and bring it back. */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private open = true;
   private readonly counters: PgStatementCounter[] = [];
 
@@ -103,6 +104,20 @@ export class TcpProxy {
     this.open = true;
   }
 
+  /**
+   * The connections open now go silent, as over a path that died without a close: nothing is relayed
+   * either way and nothing is closed. New connections are relayed as before.
+   */
+  stall(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+    this.pairs.clear();
+  }
+
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -125,7 +140,12 @@ export class TcpProxy {
     this.counters.push(counter);
     client.on('data', (chunk: Buffer) => counter.feed(chunk));
     client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    client.on('close', () => {
+      this.pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   }
 }

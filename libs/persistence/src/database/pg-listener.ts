@@ -9,6 +9,10 @@ export interface PgListenerOptions {
   applicationName: string;
   /** Wait before connecting again after the connection is lost. */
   reconnectMs?: number;
+  /** How often the connection is asked to answer: a listener sends nothing else, so a dead path would go unseen. */
+  heartbeatMs?: number;
+  /** No answer within this is a lost connection. */
+  heartbeatTimeoutMs?: number;
 }
 
 type Handler = (payload: string) => void;
@@ -17,11 +21,16 @@ type Handler = (payload: string) => void;
  * One PostgreSQL connection LISTENing on the channels its users registered, reconnecting when lost.
  * Caches built on notifications must serve nothing while `listening` is false (a change could go
  * unseen); `onListening` tells them when a (new) connection starts, so they can forget what they held.
+ * A connection whose path died without a close (a dropped NAT entry, a partition) raises no error on a
+ * socket that only reads: a heartbeat query finds it, so `listening` is false within a heartbeat and its
+ * timeout rather than never.
  */
 export class PgListener {
   private readonly handlers = new Map<string, Handler[]>();
   private readonly connectionHandlers: ((listening: boolean) => void)[] = [];
   private client: Client | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private beating = false;
   private connected = false;
   private stopped = false;
 
@@ -49,6 +58,7 @@ export class PgListener {
   async stop(): Promise<void> {
     this.stopped = true;
     this.setConnected(false);
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -58,21 +68,12 @@ export class PgListener {
     const client = new Client({
       connectionString: this.options.databaseUrl,
       application_name: this.options.applicationName,
+      keepAlive: true,
     });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
-    client.on('error', (error) => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.setConnected(false);
-      this.options.logger.warn(
-        { err: describeError(error), listener: this.options.applicationName },
-        'lost the PostgreSQL notification listener; caches built on it are off until it is back',
-      );
-      void client.end().catch(() => undefined);
-      this.reconnectLater();
-    });
+    client.on('error', (error) => this.lose(client, error));
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
@@ -85,7 +86,44 @@ export class PgListener {
       return;
     }
     this.client = client;
+    this.beating = false;
+    this.heartbeat = setInterval(() => this.beat(client), this.options.heartbeatMs ?? 10_000).unref();
     this.setConnected(true);
+  }
+
+  private beat(client: Client): void {
+    // one at a time: node-postgres would queue the next behind an unanswered one
+    if (this.beating) return;
+    this.beating = true;
+    const timeoutMs = this.options.heartbeatTimeoutMs ?? 5_000;
+    const timer = setTimeout(
+      () => this.lose(client, new Error(`no answer to the heartbeat within ${timeoutMs} ms`)),
+      timeoutMs,
+    ).unref();
+    client.query('SELECT 1').then(
+      () => {
+        clearTimeout(timer);
+        this.beating = false;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        this.lose(client, error);
+      },
+    );
+  }
+
+  private lose(client: Client, error: unknown): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    clearInterval(this.heartbeat);
+    this.setConnected(false);
+    this.options.logger.warn(
+      { err: describeError(error), listener: this.options.applicationName },
+      'lost the PostgreSQL notification listener; caches built on it are off until it is back',
+    );
+    // with a query in flight (an unanswered heartbeat) node-postgres destroys the socket, not waiting on it
+    void client.end().catch(() => undefined);
+    this.reconnectLater();
   }
 
   private reconnectLater(): void {
