@@ -1,4 +1,5 @@
 import {
+  type GraphQLFieldConfigMap,
   GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
@@ -18,34 +19,44 @@ import { limitExecution } from './limit-execution';
 let clock = 0;
 const now = () => clock;
 
-/** A list of `n` items whose `name` resolver takes 1 ms of the fake clock each. */
-const schemaOf = () => {
-  const ITEM = new GraphQLObjectType({
-    name: 'Item',
-    fields: {
-      i: { type: new GraphQLNonNull(GraphQLInt) },
-      name: {
-        type: new GraphQLNonNull(GraphQLString),
-        resolve: ({ i }: { i: number }) => {
-          clock += 1;
-          return `item-${i}`.padEnd(20, '.');
-        },
-      },
-    },
-  });
-  return new GraphQLSchema({
+/** A schema whose `items(n)` lists `n` items made by `item(i)`, beside other root fields. */
+const listSchema = (
+  ITEM: GraphQLObjectType,
+  item: (i: number) => object,
+  more: GraphQLFieldConfigMap<unknown, unknown> = {},
+) =>
+  new GraphQLSchema({
     query: new GraphQLObjectType({
       name: 'Query',
       fields: {
         items: {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ITEM))),
           args: { n: { type: GraphQLInt } },
-          resolve: (_s, { n }: { n: number }) => Array.from({ length: n }, (_, i) => ({ i })),
+          resolve: (_s, { n }: { n: number }) => Array.from({ length: n }, (_, i) => item(i)),
         },
+        ...more,
       },
     }),
   });
-};
+
+/** A list of `n` items whose `name` resolver takes 1 ms of the fake clock each. */
+const schemaOf = () =>
+  listSchema(
+    new GraphQLObjectType({
+      name: 'Item',
+      fields: {
+        i: { type: new GraphQLNonNull(GraphQLInt) },
+        name: {
+          type: new GraphQLNonNull(GraphQLString),
+          resolve: ({ i }: { i: number }) => {
+            clock += 1;
+            return `item-${i}`.padEnd(20, '.');
+          },
+        },
+      },
+    }),
+    (i) => ({ i }),
+  );
 
 const run = (schema: GraphQLSchema, n: number, budget?: ExecutionBudget) => {
   const contextValue = {};
@@ -269,48 +280,37 @@ describe('plain leaves: left to graphql-js, counted with the object that holds t
         shout: { type: GraphQLString, resolve: ({ label }: { label: string }) => label.toUpperCase() },
       },
     });
-    return new GraphQLSchema({
-      query: new GraphQLObjectType({
-        name: 'Query',
-        fields: {
-          items: {
-            type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ITEM))),
-            args: { n: { type: GraphQLInt } },
-            resolve: (_s, { n }: { n: number }) =>
-              Array.from({ length: n }, (_, i) => ({ i, label: `label-${i}`.padEnd(30, '.') })),
-          },
-          first: {
-            type: ITEM,
-            resolve: () => Promise.resolve({ i: 0, label: 'only'.padEnd(30, '.') }),
-          },
-          // entries that come later, once the clock has moved past any deadline
-          later: {
-            type: new GraphQLList(ITEM),
-            resolve: () =>
-              Array.from(
-                { length: 10 },
-                (_, i) =>
-                  new Promise((resolve) =>
-                    setImmediate(() => {
-                      clock = 1_000;
-                      resolve({ i, label: `later-${i}` });
-                    }),
-                  ),
+    return listSchema(ITEM, (i) => ({ i, label: `label-${i}`.padEnd(30, '.') }), {
+      first: {
+        type: ITEM,
+        resolve: () => Promise.resolve({ i: 0, label: 'only'.padEnd(30, '.') }),
+      },
+      // entries that come later, once the clock has moved past any deadline
+      later: {
+        type: new GraphQLList(ITEM),
+        resolve: () =>
+          Array.from(
+            { length: 10 },
+            (_, i) =>
+              new Promise((resolve) =>
+                setImmediate(() => {
+                  clock = 1_000;
+                  resolve({ i, label: `later-${i}` });
+                }),
               ),
-          },
-          // an object whose label cannot be read
-          broken: {
-            type: ITEM,
-            resolve: () =>
-              Promise.resolve({
-                i: 1,
-                get label(): string {
-                  throw new Error('unreadable');
-                },
-              }),
-          },
-        },
-      }),
+          ),
+      },
+      // an object whose label cannot be read
+      broken: {
+        type: ITEM,
+        resolve: () =>
+          Promise.resolve({
+            i: 1,
+            get label(): string {
+              throw new Error('unreadable');
+            },
+          }),
+      },
     });
   };
   const runQuery = (
