@@ -19,7 +19,8 @@ import { managerCoachingOf } from '../coaching/manager-coaching';
 import type { AuthenticatedRequest } from '../auth/api-token.hook';
 import { RequestContext } from '../graphql/request-context';
 import { projectInBatches } from '../read-models/project-events.test-support';
-import { type DataVersions, sharedReadOf } from '../read-models/shared-read';
+import { settableDataVersions } from '../read-models/data-versions.test-support';
+import { sharedReadOf } from '../read-models/shared-read';
 import { recordingStatements } from '../read-models/statements-sent.test-support';
 import { reportsAt } from '../people/person-of';
 import { prefetchManagerFields } from './manager-fields.prefetch';
@@ -124,14 +125,7 @@ describe('the managers page computes its entries’ fields together, and each en
   describe('shared by the org’s requests for the page', () => {
     const cache = new ApiCache({ maxBytes: 4 * 1024 * 1024, maxAgeMs: 60_000 });
     afterAll(() => cache.stop());
-    const versions = { listening: true, version: 1 };
-    const dataVersions: DataVersions = {
-      get listening() {
-        return versions.listening;
-      },
-      epochOf: () => 0,
-      of: () => versions.version,
-    };
+    const { state: versions, dataVersions } = settableDataVersions();
     /** A request at `at` with the API's shared reads, over a database that counts what it is sent. */
     const sharing = (at: number) => {
       const { db: counting, sent } = recordingStatements(db);

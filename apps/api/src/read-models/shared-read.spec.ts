@@ -1,15 +1,9 @@
 import { ApiCache } from '../cache/api-cache';
-import { type DataVersions, sharedReadOf } from './shared-read';
+import { settableDataVersions } from './data-versions.test-support';
+import { sharedReadOf } from './shared-read';
 
 describe("an org's shared reads", () => {
-  const versions = { listening: true, version: 1 };
-  const dataVersions: DataVersions = {
-    get listening() {
-      return versions.listening;
-    },
-    epochOf: () => 0,
-    of: () => versions.version,
-  };
+  const { state: versions, dataVersions } = settableDataVersions();
   let cache: ApiCache;
   beforeEach(() => {
     versions.listening = true;
