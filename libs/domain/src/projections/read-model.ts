@@ -41,6 +41,12 @@ export interface ReadModel<Head, Data> {
   fact(event: AcceptedEvent): Data | undefined;
   /** Moves the head by one fact, in occurrence order. */
   evolve(head: Head, fact: Fact<Data>): Head;
+  /**
+   * Moves the head by several facts (in occurrence order) at once, where `evolve` would copy a head that
+   * grows with each fact; must equal folding `evolve` over them and leave the given head as it was. Folds
+   * use it when it is declared.
+   */
+  evolveAll?(head: Head, facts: readonly Fact<Data>[]): Head;
   /** Head values kept in columns of their own, for queries that filter on them. */
   readonly columns?: Readonly<Record<string, (head: Head) => string | null>>;
   /** Keep the facts in weekly buckets: the subject at any past time, and bounded re-folds of late events. */
@@ -63,10 +69,11 @@ export const declareReadModel = <Head, Data>(model: ReadModel<Head, Data>): AnyR
 
 /** Folds facts (in order) into a head with the model's own fold. */
 export function foldFacts<Head, Data>(
-  model: Pick<ReadModel<Head, Data>, 'evolve'>,
+  model: Pick<ReadModel<Head, Data>, 'evolve' | 'evolveAll'>,
   head: Head,
   facts: readonly Fact<Data>[],
 ): Head {
+  if (model.evolveAll) return facts.length === 0 ? head : model.evolveAll(head, facts);
   let next = head;
   for (const fact of facts) next = model.evolve(next, fact);
   return next;

@@ -5,7 +5,12 @@ import {
   evolveGroupHead,
   groupFactOf,
 } from '../groups/group-timeline';
-import { type ManagerHead, emptyManagerHead, evolveManagerHead } from '../people/manager-head';
+import {
+  type ManagerHead,
+  emptyManagerHead,
+  evolveManagerHead,
+  evolveManagerHeadAll,
+} from '../people/manager-head';
 import { type OneOnOneFact, type PersonFact, oneOnOneFactOf, personFactOf } from '../people/person-facts';
 import { type PersonHead, emptyPersonHead, evolvePersonHead } from '../people/person-head';
 import { type TeamFact, teamFactOf } from '../teams/team-facts';
@@ -69,6 +74,7 @@ export const managerReadModel = declareReadModel<ManagerHead, OneOnOneFact>({
   initial: emptyManagerHead,
   fact: oneOnOneFactOf,
   evolve: evolveManagerHead,
+  evolveAll: evolveManagerHeadAll,
   history: true,
 });
 
