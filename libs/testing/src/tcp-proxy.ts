@@ -62,6 +62,9 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private readonly pairs = new Set<[Socket, Socket]>();
   private open = true;
+  private silent = false;
+  /** connections taken while stalled, relayed nowhere */
+  stalledConnections = 0;
   private readonly counters: PgStatementCounter[] = [];
 
   /** Statements sent through the proxy so far, when it relays PostgreSQL. */
@@ -102,13 +105,15 @@ export class TcpProxy {
 
   restore(): void {
     this.open = true;
+    this.silent = false;
   }
 
   /**
    * The connections open now go silent, as over a path that died without a close: nothing is relayed
-   * either way and nothing is closed. New connections are relayed as before.
+   * either way and nothing is closed. New connections are taken and go nowhere, until `restore()`.
    */
   stall(): void {
+    this.silent = true;
     for (const [client, upstream] of this.pairs) {
       client.unpipe(upstream);
       upstream.unpipe(client);
@@ -126,6 +131,14 @@ export class TcpProxy {
   private relay(client: Socket, host: string, port: number): void {
     if (!this.open) {
       client.destroy();
+      return;
+    }
+    if (this.silent) {
+      this.stalledConnections += 1;
+      this.sockets.add(client);
+      client.on('close', () => this.sockets.delete(client));
+      client.on('error', () => undefined);
+      client.pause();
       return;
     }
     const upstream = connect(port, host);

@@ -17,6 +17,7 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
     await notifier.connect();
   });
   afterEach(async () => {
+    proxy.restore();
     await listener?.stop();
     listener = undefined;
   });
@@ -25,37 +26,67 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
     await proxy.close();
   });
 
-  const listen = async () => {
+  const listenWithoutWaiting = (heartbeatTimeoutMs = 1_000) => {
     const url = new URL(databaseUrl);
     url.host = `127.0.0.1:${proxy.port}`;
-    const started = new PgListener({
+    const created = new PgListener({
       databaseUrl: url.toString(),
       logger: createLogger('test', 'error'),
       applicationName: 'orgpulse-test-listener',
       reconnectMs: 50,
-      heartbeatMs: 100,
-      heartbeatTimeoutMs: 300,
+      heartbeatMs: 200,
+      heartbeatTimeoutMs,
     });
     const payloads: string[] = [];
     const changes: boolean[] = [];
-    started.on(NOTIFY_CHANNELS.settings, (payload) => payloads.push(payload));
-    started.onListening((listening) => changes.push(listening));
-    await started.start();
-    listener = started;
-    return { listener: started, payloads, changes };
+    created.on(NOTIFY_CHANNELS.settings, (payload) => payloads.push(payload));
+    created.onListening((listening) => changes.push(listening));
+    listener = created;
+    return { listener: created, payloads, changes, started: created.start() };
+  };
+  const listen = async () => {
+    const { started, ...rest } = listenWithoutWaiting();
+    await started;
+    return rest;
   };
 
-  it('given a listening connection whose path goes silent (no close, no error), when the heartbeat gets no answer, then it is not listening, and it listens again on a new connection that gets notifications', async () => {
+  it('given a listening connection whose path goes silent (no close, no error), when the heartbeat gets no answer, then it is not listening, gives up each new connection that does not answer, and listens again once the path answers', async () => {
     const { listener, payloads, changes } = await listen();
     expect(listener.listening).toBe(true);
 
+    const attempts = proxy.stalledConnections;
     proxy.stall();
-    await eventually(() => expect(changes.length).toBeGreaterThanOrEqual(3), { timeoutMs: 5_000 });
-    expect(changes).toEqual([true, false, true]);
-    expect(listener.listening).toBe(true);
+    await eventually(() => expect(changes).toEqual([true, false]), { timeoutMs: 5_000, intervalMs: 20 });
+    // each attempt is given up after the timeout and another made: not one attempt waiting forever
+    await eventually(() => expect(proxy.stalledConnections - attempts).toBeGreaterThanOrEqual(2), {
+      timeoutMs: 5_000,
+    });
+    expect(listener.listening).toBe(false);
 
+    proxy.restore();
+    await eventually(() => expect(changes).toEqual([true, false, true]), { timeoutMs: 5_000 });
     await notifier.query(`SELECT pg_notify($1, 'after the stall')`, [NOTIFY_CHANNELS.settings]);
     await eventually(() => expect(payloads).toEqual(['after the stall']), { timeoutMs: 5_000 });
+  });
+
+  it('given a start whose connection does not answer, when it is stopped, then the start fails at once (not after its minute of timeout)', async () => {
+    const attempts = proxy.stalledConnections;
+    proxy.stall();
+    const { listener, changes, started } = listenWithoutWaiting(60_000);
+    const failed = expect(started).rejects.toThrow();
+    await eventually(() => expect(proxy.stalledConnections - attempts).toBe(1), { timeoutMs: 5_000 });
+    await listener.stop();
+    await failed;
+    expect(changes).toEqual([]);
+    expect(listener.listening).toBe(false);
+  });
+
+  it('given a listening connection whose path went silent, when it is stopped, then the stop ends (the socket destroyed once its goodbye is not answered)', async () => {
+    const { listener, changes } = await listen();
+    proxy.stall();
+    await listener.stop();
+    expect(changes).toEqual([true, false]);
+    expect(listener.listening).toBe(false);
   });
 
   it('given a connection that answers, when heartbeats go by, then it stays listening on the same connection', async () => {

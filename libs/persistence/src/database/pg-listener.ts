@@ -11,7 +11,7 @@ export interface PgListenerOptions {
   reconnectMs?: number;
   /** How often the connection is asked to answer: a listener sends nothing else, so a dead path would go unseen. */
   heartbeatMs?: number;
-  /** No answer within this is a lost connection. */
+  /** No answer within this (to a heartbeat, or while connecting and LISTENing) is a lost connection. */
   heartbeatTimeoutMs?: number;
 }
 
@@ -28,11 +28,16 @@ type Handler = (payload: string) => void;
 export class PgListener {
   private readonly handlers = new Map<string, Handler[]>();
   private readonly connectionHandlers: ((listening: boolean) => void)[] = [];
+  /** the connection listening now */
   private client: Client | undefined;
+  /** a connection on its way, until it listens or fails */
+  private connecting: Client | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private beating = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  /** moves at each start and stop: a connect or reconnect of an earlier one does nothing */
+  private generation = 0;
   private connected = false;
-  private stopped = false;
+  private stopped = true;
 
   constructor(private readonly options: PgListenerOptions) {}
 
@@ -51,92 +56,133 @@ export class PgListener {
   }
 
   async start(): Promise<void> {
+    await this.stop();
     this.stopped = false;
-    await this.connect();
+    await this.connect(this.generation);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.setConnected(false);
+    this.generation += 1;
+    clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeat);
-    const client = this.client;
+    this.setConnected(false);
+    const [listening, connecting] = [this.client, this.connecting];
     this.client = undefined;
-    await client?.end().catch(() => undefined);
+    this.connecting = undefined;
+    // a connection not yet listening is dropped: node-postgres's end() would wait for its handshake
+    connecting?.connection.stream.destroy();
+    if (listening !== undefined) await this.end(listening);
   }
 
-  private async connect(): Promise<void> {
+  /** Ends a connection, its socket destroyed if that is not answered in time (a dead path never answers). */
+  private async end(client: Client): Promise<void> {
+    const timer = setTimeout(() => client.connection.stream.destroy(), this.timeoutMs).unref();
+    await client.end().catch(() => undefined);
+    clearTimeout(timer);
+  }
+
+  private get timeoutMs(): number {
+    return this.options.heartbeatTimeoutMs ?? 5_000;
+  }
+
+  private async connect(generation: number): Promise<void> {
     const client = new Client({
       connectionString: this.options.databaseUrl,
       application_name: this.options.applicationName,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
+    this.connecting = client;
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     client.on('error', (error) => this.lose(client, error));
+    // connecting and LISTENing answer within the timeout, or the attempt fails (its socket destroyed)
+    const giveUp = setTimeout(() => client.connection.stream.destroy(), this.timeoutMs).unref();
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
     } catch (error) {
-      void client.end().catch(() => undefined);
+      client.connection.stream.destroy();
       throw error;
+    } finally {
+      clearTimeout(giveUp);
+      if (this.connecting === client) this.connecting = undefined;
     }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
+    if (this.stopped || generation !== this.generation) {
+      await this.end(client);
       return;
     }
     this.client = client;
-    this.beating = false;
-    this.heartbeat = setInterval(() => this.beat(client), this.options.heartbeatMs ?? 10_000).unref();
+    this.heartbeat = setInterval(this.beatOf(client), this.options.heartbeatMs ?? 10_000).unref();
     this.setConnected(true);
   }
 
-  private beat(client: Client): void {
-    // one at a time: node-postgres would queue the next behind an unanswered one
-    if (this.beating) return;
-    this.beating = true;
-    const timeoutMs = this.options.heartbeatTimeoutMs ?? 5_000;
-    const timer = setTimeout(
-      () => this.lose(client, new Error(`no answer to the heartbeat within ${timeoutMs} ms`)),
-      timeoutMs,
-    ).unref();
-    client.query('SELECT 1').then(
-      () => {
-        clearTimeout(timer);
-        this.beating = false;
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        this.lose(client, error);
-      },
-    );
+  /** A heartbeat of this connection: one at a time, node-postgres would queue the next behind an unanswered one. */
+  private beatOf(client: Client): () => void {
+    let beating = false;
+    return () => {
+      if (beating) return;
+      beating = true;
+      let answered = false;
+      const timeoutMs = this.timeoutMs;
+      // the answer may be read but not yet handled after a long task: the check waits for the poll phase
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (!answered) this.lose(client, new Error(`no answer to the heartbeat within ${timeoutMs} ms`));
+          }),
+        timeoutMs,
+      ).unref();
+      client.query('SELECT 1').then(
+        () => {
+          answered = true;
+          beating = false;
+          clearTimeout(timer);
+        },
+        (error: unknown) => {
+          answered = true;
+          clearTimeout(timer);
+          this.lose(client, error);
+        },
+      );
+    };
   }
 
   private lose(client: Client, error: unknown): void {
     if (this.client !== client) return;
     this.client = undefined;
     clearInterval(this.heartbeat);
-    this.setConnected(false);
     this.options.logger.warn(
       { err: describeError(error), listener: this.options.applicationName },
       'lost the PostgreSQL notification listener; caches built on it are off until it is back',
     );
-    // with a query in flight (an unanswered heartbeat) node-postgres destroys the socket, not waiting on it
-    void client.end().catch(() => undefined);
-    this.reconnectLater();
+    void this.end(client);
+    this.reconnectLater(this.generation);
+    this.setConnected(false);
   }
 
-  private reconnectLater(): void {
-    if (this.stopped) return;
-    setTimeout(() => {
-      if (this.stopped) return;
-      this.connect().catch(() => this.reconnectLater());
+  private reconnectLater(generation: number): void {
+    if (this.stopped || generation !== this.generation) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      if (this.stopped || generation !== this.generation) return;
+      this.connect(generation).catch(() => this.reconnectLater(generation));
     }, this.options.reconnectMs ?? 2_000).unref();
   }
 
   private setConnected(connected: boolean): void {
     if (this.connected === connected) return;
     this.connected = connected;
-    for (const handler of this.connectionHandlers) handler(connected);
+    for (const handler of this.connectionHandlers)
+      try {
+        handler(connected);
+      } catch (error) {
+        this.options.logger.warn(
+          { err: describeError(error), listener: this.options.applicationName },
+          'a handler of the notification listener failed',
+        );
+      }
   }
 }
