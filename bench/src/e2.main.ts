@@ -165,9 +165,10 @@ async function backendActivity(databaseUrl: string): Promise<{ stop: () => Promi
         `SELECT a.application_name AS app,
                 coalesce(a.wait_event_type || ':' || a.wait_event, 'cpu')
                   || CASE WHEN a.wait_event_type = 'Lock' THEN
-                       ' by ' || coalesce((SELECT string_agg(b.application_name || ' (' || b.state || ', in its transaction '
-                                                   || round(extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)
-                                                   || ' ms: ' || left(regexp_replace(b.query, '\s+', ' ', 'g'), 60) || ')', '+')
+                       ' by ' || coalesce((SELECT string_agg(b.application_name || ' (' || coalesce(b.state, '?')
+                                                   || ', in its transaction '
+                                                   || coalesce(round(extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::text, '?')
+                                                   || ' ms: ' || left(regexp_replace(b.query, '\\s+', ' ', 'g'), 60) || ')', '+')
                                             FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid))), '?')
                        || ' in ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 40)
                      ELSE '' END AS w
