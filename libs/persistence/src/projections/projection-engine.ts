@@ -130,12 +130,15 @@ export class ProjectionEngine {
     const version = Math.max(...appended.map((e) => e.position));
     const failures: unknown[] = [];
     const line = inLine(tx);
+    const subjects = subjectsByKind(appended);
     const settled = await Promise.allSettled(
       this.models.map((model) =>
-        this.applyModel(line, model, appended, version, failures).catch((error: unknown) => {
-          if (!(error instanceof Halted)) failures.push(error);
-          throw error;
-        }),
+        this.applyModel(line, model, subjects.get(model.subjectKind) ?? [], version, failures).catch(
+          (error: unknown) => {
+            if (!(error instanceof Halted)) failures.push(error);
+            throw error;
+          },
+        ),
       ),
     );
     if (failures.length > 0) throw causeOf(failures);
@@ -145,12 +148,12 @@ export class ProjectionEngine {
   private async applyModel(
     tx: EntityManager,
     model: AnyReadModel,
-    appended: readonly StoredEvent[],
+    subjects: readonly (readonly StoredEvent[])[],
     version: number,
     failures: readonly unknown[],
   ): Promise<ChangedSubject[]> {
     const store = this.stores.get(model.name) as ReadModelStore;
-    const touched = this.touched(model, appended);
+    const touched = this.touched(model, subjects);
     if (touched.length === 0) return [];
     // another model failed: the transaction is over
     const go = () => {
@@ -208,11 +211,10 @@ export class ProjectionEngine {
       );
   }
 
-  /** The subjects of these events that the model follows, each with its facts in occurrence order. */
-  private touched(model: AnyReadModel, events: readonly StoredEvent[]): Touched[] {
+  /** The subjects of the model's kind that it follows, each with its facts in occurrence order. */
+  private touched(model: AnyReadModel, subjects: readonly (readonly StoredEvent[])[]): Touched[] {
     const touched: Touched[] = [];
-    const mine = events.filter((e) => e.subject.startsWith(`${model.subjectKind}:`));
-    for (const subjectEvents of groupBy(mine, (e) => `${e.event.orgId}/${e.subject}`).values()) {
+    for (const subjectEvents of subjects) {
       const parsed = parseSubject(subjectEvents[0].subject);
       if (!parsed) continue;
       const key = keyOf(subjectEvents[0].event.orgId, parsed.id);
@@ -416,4 +418,22 @@ function projected(
     const key = keyOf(c.orgId, c.subjectId);
     return { ...c, before: heads.get(key)?.state, earliestAt: earliest.get(key) ?? c.latestAt };
   });
+}
+
+/**
+ * A batch's events by their subject's kind, then by org and subject (each subject's in their order):
+ * grouped once for all the models, not once a model.
+ */
+function subjectsByKind(events: readonly StoredEvent[]): Map<string, StoredEvent[][]> {
+  const byKind = new Map<string, StoredEvent[][]>();
+  for (const subjectEvents of groupBy(events, (e) => `${e.event.orgId}/${e.subject}`).values()) {
+    const { subject } = subjectEvents[0];
+    const colon = subject.indexOf(':');
+    if (colon < 0) continue;
+    const kind = subject.slice(0, colon);
+    const ofKind = byKind.get(kind);
+    if (ofKind) ofKind.push(subjectEvents);
+    else byKind.set(kind, [subjectEvents]);
+  }
+  return byKind;
 }
