@@ -17,6 +17,9 @@ export interface PgListenerOptions {
 
 type Handler = (payload: string) => void;
 
+/** Closes a connection at once: node-postgres's end() waits for an answer a dead path never gives. */
+const drop = (client: Client) => client.connection.stream.destroy();
+
 /**
  * One PostgreSQL connection LISTENing on the channels its users registered, reconnecting when lost.
  * Caches built on notifications must serve nothing while `listening` is false (a change could go
@@ -70,14 +73,13 @@ export class PgListener {
     const [listening, connecting] = [this.client, this.connecting];
     this.client = undefined;
     this.connecting = undefined;
-    // a connection not yet listening is dropped: node-postgres's end() would wait for its handshake
-    connecting?.connection.stream.destroy();
+    if (connecting !== undefined) drop(connecting);
     if (listening !== undefined) await this.end(listening);
   }
 
-  /** Ends a connection, its socket destroyed if that is not answered in time (a dead path never answers). */
+  /** Ends a connection, dropped if that is not answered in time. */
   private async end(client: Client): Promise<void> {
-    const timer = setTimeout(() => client.connection.stream.destroy(), this.timeoutMs).unref();
+    const timer = setTimeout(() => drop(client), this.timeoutMs).unref();
     await client.end().catch(() => undefined);
     clearTimeout(timer);
   }
@@ -99,12 +101,12 @@ export class PgListener {
     });
     client.on('error', (error) => this.lose(client, error));
     // connecting and LISTENing answer within the timeout, or the attempt fails (its socket destroyed)
-    const giveUp = setTimeout(() => client.connection.stream.destroy(), this.timeoutMs).unref();
+    const giveUp = setTimeout(() => drop(client), this.timeoutMs).unref();
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
     } catch (error) {
-      client.connection.stream.destroy();
+      drop(client);
       throw error;
     } finally {
       clearTimeout(giveUp);

@@ -148,7 +148,7 @@ export class ProjectionEngine {
   private async applyModel(
     tx: EntityManager,
     model: AnyReadModel,
-    subjects: readonly (readonly StoredEvent[])[],
+    subjects: readonly BatchSubject[],
     version: number,
     failures: readonly unknown[],
   ): Promise<ChangedSubject[]> {
@@ -212,21 +212,11 @@ export class ProjectionEngine {
   }
 
   /** The subjects of the model's kind that it follows, each with its facts in occurrence order. */
-  private touched(model: AnyReadModel, subjects: readonly (readonly StoredEvent[])[]): Touched[] {
+  private touched(model: AnyReadModel, subjects: readonly BatchSubject[]): Touched[] {
     const touched: Touched[] = [];
-    for (const subjectEvents of subjects) {
-      const parsed = parseSubject(subjectEvents[0].subject);
-      if (!parsed) continue;
-      const key = keyOf(subjectEvents[0].event.orgId, parsed.id);
-      const facts = factsOf(model, subjectEvents).sort(byFactOrder);
-      if (facts.length === 0) continue;
-      touched.push({
-        key,
-        orgId: subjectEvents[0].event.orgId,
-        subjectId: parsed.id,
-        facts,
-        version: Math.max(...subjectEvents.map((e) => e.position)),
-      });
+    for (const { events, ...subject } of subjects) {
+      const facts = factsOf(model, events).sort(byFactOrder);
+      if (facts.length > 0) touched.push({ ...subject, facts });
     }
     return touched;
   }
@@ -420,20 +410,31 @@ function projected(
   });
 }
 
+/** A subject a batch's events are about, with those events (in their order). */
+interface BatchSubject extends Omit<Touched, 'facts'> {
+  events: StoredEvent[];
+}
+
 /**
- * A batch's events by their subject's kind, then by org and subject (each subject's in their order):
- * grouped once for all the models, not once a model.
+ * A batch's subjects by their kind (each subject once, with its events): grouped once for all the
+ * models, not once a model.
  */
-function subjectsByKind(events: readonly StoredEvent[]): Map<string, StoredEvent[][]> {
-  const byKind = new Map<string, StoredEvent[][]>();
+function subjectsByKind(events: readonly StoredEvent[]): Map<string, BatchSubject[]> {
+  const byKind = new Map<string, BatchSubject[]>();
   for (const subjectEvents of groupBy(events, (e) => `${e.event.orgId}/${e.subject}`).values()) {
-    const { subject } = subjectEvents[0];
-    const colon = subject.indexOf(':');
-    if (colon < 0) continue;
-    const kind = subject.slice(0, colon);
-    const ofKind = byKind.get(kind);
-    if (ofKind) ofKind.push(subjectEvents);
-    else byKind.set(kind, [subjectEvents]);
+    const parsed = parseSubject(subjectEvents[0].subject);
+    if (!parsed) continue;
+    const { orgId } = subjectEvents[0].event;
+    const subject: BatchSubject = {
+      key: keyOf(orgId, parsed.id),
+      orgId,
+      subjectId: parsed.id,
+      version: Math.max(...subjectEvents.map((e) => e.position)),
+      events: subjectEvents,
+    };
+    const ofKind = byKind.get(parsed.kind);
+    if (ofKind) ofKind.push(subject);
+    else byKind.set(parsed.kind, [subject]);
   }
   return byKind;
 }
