@@ -228,6 +228,18 @@ describe('observability: metrics, traces and probes of every app', () => {
           expect([app, f.name, f.type]).toEqual([app, expect.stringMatching(/_seconds$/), 'HISTOGRAM']);
       }
     }
+    // the LISTEN connection each cache and the alerter's wake-ups rely on: up, never lost
+    for (const app of ['ingest', 'api', 'alerter'] as const) {
+      const listener = { listener: `orgpulse-${app}-listener` };
+      expect([app, valueOf(family(scraped[app], 'orgpulse_notification_listener_up'), listener)]).toEqual([
+        app,
+        1,
+      ]);
+      expect([
+        app,
+        valueOf(family(scraped[app], 'orgpulse_notification_listener_losses_total'), listener),
+      ]).toEqual([app, 0]);
+    }
     const http = (app: App) => family(scraped[app], 'orgpulse_http_requests_total');
     expect(valueOf(http('ingest'), { method: 'POST', route: '/v1/events', status: '202' })).toBeGreaterThan(
       0,

@@ -115,13 +115,21 @@ export class AlerterModule {
         },
         {
           provide: AlertScheduler,
-          inject: [DataSource, DeliveryDispatcher, AlerterProgress, AlerterTelemetry, LOGGER],
+          inject: [
+            DataSource,
+            DeliveryDispatcher,
+            AlerterProgress,
+            AlerterTelemetry,
+            LOGGER,
+            ServiceTelemetry,
+          ],
           useFactory: (
             db: DataSource,
             dispatcher: DeliveryDispatcher,
             progress: AlerterProgress,
             telemetry: AlerterTelemetry,
             logger: Logger,
+            service: ServiceTelemetry,
           ) =>
             new AlertScheduler(
               new EvaluateAlertsHandler(
@@ -138,6 +146,7 @@ export class AlerterModule {
                 databaseUrl: config.DATABASE_URL,
                 logger,
                 applicationName: 'orgpulse-alerter-listener',
+                metrics: service.metrics,
               }),
               { intervalMs: config.ALERTER_INTERVAL_MS, changeGapMs: config.ALERTER_CHANGE_GAP_MS },
               progress,

@@ -43,6 +43,7 @@ runService('orgpulse-api', async () => {
     databaseUrl: config.DATABASE_URL,
     logger,
     applicationName: 'orgpulse-api-listener',
+    metrics: telemetry.metrics,
   });
   const dataVersions = new OrgDataVersions(listener);
   const credentials = new CredentialsRepository(db);

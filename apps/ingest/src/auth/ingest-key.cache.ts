@@ -26,6 +26,7 @@ export class IngestKeyCache {
       databaseUrl: options.databaseUrl,
       logger,
       applicationName: 'orgpulse-ingest-listener',
+      metrics,
     });
     this.keys = new CredentialCache(
       this.listener,

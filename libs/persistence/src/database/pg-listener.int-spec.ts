@@ -1,4 +1,4 @@
-import { createLogger } from '@orgpulse/platform';
+import { ServiceMetrics, createLogger } from '@orgpulse/platform';
 import { TcpProxy, eventually, testEnvironment } from '@orgpulse/testing';
 import { Client } from 'pg';
 import { NOTIFY_CHANNELS } from './notify-channels';
@@ -26,6 +26,20 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
     await proxy.close();
   });
 
+  let metrics: ServiceMetrics;
+  beforeEach(() => {
+    metrics = new ServiceMetrics('test');
+  });
+  const shown = async () => {
+    const text = await metrics.scrape();
+    const read = (name: string) =>
+      Number(new RegExp(`^${name}\\{listener="orgpulse-test-listener"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    return {
+      up: read('orgpulse_notification_listener_up'),
+      losses: read('orgpulse_notification_listener_losses_total'),
+    };
+  };
+
   const listenWithoutWaiting = (heartbeatTimeoutMs = 1_000) => {
     const url = new URL(databaseUrl);
     url.host = `127.0.0.1:${proxy.port}`;
@@ -36,6 +50,7 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
       reconnectMs: 50,
       heartbeatMs: 200,
       heartbeatTimeoutMs,
+      metrics,
     });
     const payloads: string[] = [];
     const changes: boolean[] = [];
@@ -53,6 +68,7 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
   it('given a listening connection whose path goes silent (no close, no error), when the heartbeat gets no answer, then it is not listening, gives up each new connection that does not answer, and listens again once the path answers', async () => {
     const { listener, payloads, changes } = await listen();
     expect(listener.listening).toBe(true);
+    expect(await shown()).toEqual({ up: 1, losses: 0 });
 
     const attempts = proxy.stalledConnections;
     proxy.stall();
@@ -62,9 +78,12 @@ describe('PgListener (real PostgreSQL, through a proxy a test can stall)', () =>
       timeoutMs: 5_000,
     });
     expect(listener.listening).toBe(false);
+    // operators see it: down, one loss (the attempts given up are not more losses)
+    expect(await shown()).toEqual({ up: 0, losses: 1 });
 
     proxy.restore();
     await eventually(() => expect(changes).toEqual([true, false, true]), { timeoutMs: 5_000 });
+    expect(await shown()).toEqual({ up: 1, losses: 1 });
     await notifier.query(`SELECT pg_notify($1, 'after the stall')`, [NOTIFY_CHANNELS.settings]);
     await eventually(() => expect(payloads).toEqual(['after the stall']), { timeoutMs: 5_000 });
   });

@@ -1,4 +1,4 @@
-import { type Logger, describeError } from '@orgpulse/platform';
+import { type ListenerMeter, type Logger, type ServiceMetrics, describeError } from '@orgpulse/platform';
 import { Client } from 'pg';
 import type { NotifyChannel } from './notify-channels';
 
@@ -13,6 +13,8 @@ export interface PgListenerOptions {
   heartbeatMs?: number;
   /** No answer within this (to a heartbeat, or while connecting and LISTENing) is a lost connection. */
   heartbeatTimeoutMs?: number;
+  /** Where its state and losses are shown (labelled by `applicationName`). */
+  metrics?: ServiceMetrics;
 }
 
 type Handler = (payload: string) => void;
@@ -41,8 +43,11 @@ export class PgListener {
   private generation = 0;
   private connected = false;
   private stopped = true;
+  private readonly meter: ListenerMeter | undefined;
 
-  constructor(private readonly options: PgListenerOptions) {}
+  constructor(private readonly options: PgListenerOptions) {
+    this.meter = options.metrics?.listener(options.applicationName, () => this.connected);
+  }
 
   get listening(): boolean {
     return this.connected;
@@ -156,6 +161,7 @@ export class PgListener {
     if (this.client !== client) return;
     this.client = undefined;
     clearInterval(this.heartbeat);
+    this.meter?.lost();
     this.options.logger.warn(
       { err: describeError(error), listener: this.options.applicationName },
       'lost the PostgreSQL notification listener; caches built on it are off until it is back',

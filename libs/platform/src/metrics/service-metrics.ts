@@ -35,6 +35,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
   private readonly caches = new Map<string, CacheSizes>();
+  private readonly listenerLosses = new Counter({
+    name: 'orgpulse_notification_listener_losses_total',
+    help: 'PostgreSQL LISTEN connections lost (an error, a close or an unanswered heartbeat), by listener',
+    labelNames: ['listener'],
+    registers: [this.registry],
+  });
+  private readonly listeners = new Map<string, () => boolean>();
 
   constructor(readonly service: string) {
     collectDefaultMetrics({ register: this.registry });
@@ -52,6 +59,17 @@ export class ServiceMetrics {
       registers: [this.registry],
       collect: collectCaches(this.caches, (sizes) => sizes.bytes?.()),
     });
+    const listeners = this.listeners;
+    new Gauge({
+      name: 'orgpulse_notification_listener_up',
+      help: '1 while a PostgreSQL LISTEN connection listens; 0 while it is lost or reconnecting, when the caches built on it are bypassed',
+      labelNames: ['listener'],
+      registers: [this.registry],
+      collect(this: Gauge) {
+        this.reset();
+        for (const [listener, listening] of listeners) this.set({ listener }, listening() ? 1 : 0);
+      },
+    });
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
@@ -66,6 +84,14 @@ export class ServiceMetrics {
     const hit = this.cacheRequests.labels({ cache: name, result: 'hit' });
     const miss = this.cacheRequests.labels({ cache: name, result: 'miss' });
     return { hit: () => hit.inc(), miss: () => miss.inc() };
+  }
+
+  /** A notification listener: whether it listens, read at each scrape; its losses, counted as they happen. */
+  listener(name: string, listening: () => boolean): ListenerMeter {
+    this.listeners.set(name, listening);
+    const losses = this.listenerLosses.labels({ listener: name });
+    losses.inc(0);
+    return { lost: () => losses.inc() };
   }
 
   /** Serves another registry's metrics (a component's own) with the process's. */
@@ -98,6 +124,10 @@ export interface CacheSizes {
 export interface CacheMeter {
   hit(): void;
   miss(): void;
+}
+
+export interface ListenerMeter {
+  lost(): void;
 }
 
 export const NO_CACHE_METER: CacheMeter = { hit: () => undefined, miss: () => undefined };
