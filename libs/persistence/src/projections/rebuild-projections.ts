@@ -25,6 +25,9 @@ export interface RebuildResult {
 // peak RSS, grow with them (E6's large org, two pages ahead: 257 MiB at 2,500 events a page, 210 at 1,250)
 const PAGE = 1_250;
 
+/** ANALYZE statements run at once after the fold (each on a connection of the pool). */
+const ANALYZE_AT_ONCE = 3;
+
 /** The highest position stored (bigint, as text; 0 when empty) and how many events there are. */
 const STORE_EXTENT_ROW = rowShape('event store extent', { max: col.text(), count: col.int() });
 
@@ -55,6 +58,12 @@ export async function rebuildProjections(
     await db.query(`CREATE TABLE ${table}_rebuild (LIKE ${table} INCLUDING ALL)`);
   }
   const target = new ProjectionEngine(live.models, '_rebuild');
+  for (const store of target.stores.values())
+    for (const [table, columns] of store.documentColumns())
+      if (columns.length > 0)
+        await db.query(
+          `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} SET STATISTICS 0`).join(', ')}`,
+        );
 
   let events = 0;
   let version = 0;
@@ -80,7 +89,14 @@ export async function rebuildProjections(
   await target.writeTotals(db.manager, totals);
   // Statistics before the swap: tables filled by COPY have none until autovacuum comes (never, where it is
   // off), and the planner then takes them for empty: readers' plans read and sorted every row of an org.
-  for (const table of live.tables) await db.query(`ANALYZE ${table}_rebuild`);
+  // Their JSON documents have none (STATISTICS 0 above); the tables are analysed a few at a time.
+  const analysing = [...live.tables];
+  await Promise.all(
+    Array.from({ length: ANALYZE_AT_ONCE }, async () => {
+      for (let table = analysing.shift(); table !== undefined; table = analysing.shift())
+        await db.query(`ANALYZE ${table}_rebuild`);
+    }),
+  );
 
   await db.transaction(async (tx) => {
     await holdProjectionLockExclusive(tx);
