@@ -289,8 +289,8 @@ export class ReadModelStore {
   }
 
   /**
-   * Each table's JSON documents (its jsonb columns): no query filters or joins on them, and sampling them
-   * was most of ANALYZE's time, which a rebuild runs before its swap.
+   * Each table's JSON documents (its jsonb columns): no query filters, joins or sorts on them, and
+   * computing their statistics was most of the time of the ANALYZE a rebuild runs before its swap.
    */
   documentColumns(): [table: string, columns: string[]][] {
     const { head, weeks, links, totals } = this.tables;

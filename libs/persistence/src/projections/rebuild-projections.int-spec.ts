@@ -162,8 +162,8 @@ describe('rebuild (real PostgreSQL)', () => {
     );
     expect(unanalyzed).toEqual([]);
 
-    // statistics of every column but the JSON documents: no query filters on them, and sampling them was
-    // most of ANALYZE's time
+    // statistics of every column but the JSON documents: no query filters on them, and computing theirs
+    // was most of ANALYZE's time
     const columns = await db.query<{ table: string; column: string; json: boolean; sampled: boolean }[]>(
       `SELECT c.relname AS table, a.attname AS column, a.atttypid = 'jsonb'::regtype AS json,
               EXISTS (SELECT 1 FROM pg_stats s WHERE s.tablename = c.relname AND s.attname = a.attname) AS sampled

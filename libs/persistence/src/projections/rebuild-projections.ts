@@ -25,8 +25,8 @@ export interface RebuildResult {
 // peak RSS, grow with them (E6's large org, two pages ahead: 257 MiB at 2,500 events a page, 210 at 1,250)
 const PAGE = 1_250;
 
-/** ANALYZE statements run at once after the fold (each on a connection of the pool). */
-const ANALYZE_AT_ONCE = 3;
+/** ANALYZE statements run at once after the fold, each on a connection of its own. */
+const ANALYZE_AT_ONCE = 2;
 
 /** The highest position stored (bigint, as text; 0 when empty) and how many events there are. */
 const STORE_EXTENT_ROW = rowShape('event store extent', { max: col.text(), count: col.int() });
@@ -89,13 +89,10 @@ export async function rebuildProjections(
   await target.writeTotals(db.manager, totals);
   // Statistics before the swap: tables filled by COPY have none until autovacuum comes (never, where it is
   // off), and the planner then takes them for empty: readers' plans read and sorted every row of an org.
-  // Their JSON documents have none (STATISTICS 0 above); the tables are analysed a few at a time.
-  const analysing = [...live.tables];
-  await Promise.all(
-    Array.from({ length: ANALYZE_AT_ONCE }, async () => {
-      for (let table = analysing.shift(); table !== undefined; table = analysing.shift())
-        await db.query(`ANALYZE ${table}_rebuild`);
-    }),
+  // Their JSON documents get none (STATISTICS 0 above).
+  await analyze(
+    connectionsLike(db),
+    live.tables.map((table) => `${table}_rebuild`),
   );
 
   await db.transaction(async (tx) => {
@@ -114,6 +111,29 @@ export async function rebuildProjections(
     await recordReadModelVersions(tx, live.models);
   });
   return { events, subjects: fold.subjects, durationMs: Date.now() - started };
+}
+
+/** ANALYZEs the tables, ANALYZE_AT_ONCE at a time; after a failure no other one starts. */
+async function analyze(connect: () => Promise<Client>, tables: readonly string[]): Promise<void> {
+  const waiting = [...tables];
+  let failed = false;
+  const work = async () => {
+    const client = await connect();
+    try {
+      for (let table = waiting.shift(); table !== undefined && !failed; table = waiting.shift())
+        await client.query(`ANALYZE ${table}`);
+    } finally {
+      await client.end();
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(ANALYZE_AT_ONCE, waiting.length) }, () =>
+      work().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
 }
 
 /** New connections configured as the data source's pool makes them (its url, timeouts, application name). */

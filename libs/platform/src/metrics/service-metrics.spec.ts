@@ -29,6 +29,26 @@ describe('ServiceMetrics', () => {
     expect(text).toContain('orgpulse_cache_bytes{cache="keys"} 120');
   });
 
+  it("shows a notification listener's state as read at each scrape, and its losses from 0", async () => {
+    const metrics = new ServiceMetrics('test');
+    let listening = false;
+    const meter = metrics.listener('orgpulse-test-listener', () => listening);
+    expect(await metrics.scrape()).toContain(
+      'orgpulse_notification_listener_up{listener="orgpulse-test-listener"} 0',
+    );
+    expect(await metrics.scrape()).toContain(
+      'orgpulse_notification_listener_losses_total{listener="orgpulse-test-listener"} 0',
+    );
+    listening = true;
+    meter.lost();
+    const text = await metrics.scrape();
+    expect(text).toContain('orgpulse_notification_listener_up{listener="orgpulse-test-listener"} 1');
+    expect(text).toContain(
+      'orgpulse_notification_listener_losses_total{listener="orgpulse-test-listener"} 1',
+    );
+    expect(() => metrics.listener('orgpulse-test-listener', () => true)).toThrow(/shown already/);
+  });
+
   it('refreshes what is read rather than kept before each scrape', async () => {
     const metrics = new ServiceMetrics('test');
     const hook = jest.fn();

@@ -62,7 +62,7 @@ export class ServiceMetrics {
     const listeners = this.listeners;
     new Gauge({
       name: 'orgpulse_notification_listener_up',
-      help: '1 while a PostgreSQL LISTEN connection listens; 0 while it is lost or reconnecting, when the caches built on it are bypassed',
+      help: '1 while a PostgreSQL LISTEN connection listens; 0 before it starts, while it is lost or reconnecting (caches built on it are bypassed, the alerter is woken by its clock alone) and once stopped',
       labelNames: ['listener'],
       registers: [this.registry],
       collect(this: Gauge) {
@@ -88,6 +88,8 @@ export class ServiceMetrics {
 
   /** A notification listener: whether it listens, read at each scrape; its losses, counted as they happen. */
   listener(name: string, listening: () => boolean): ListenerMeter {
+    // two would share one series, only the last one's state shown
+    if (this.listeners.has(name)) throw new Error(`a notification listener named ${name} is shown already`);
     this.listeners.set(name, listening);
     const losses = this.listenerLosses.labels({ listener: name });
     losses.inc(0);
