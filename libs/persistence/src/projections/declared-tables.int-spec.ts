@@ -44,6 +44,23 @@ describe('a declared read model gets its tables from its declaration (real Postg
     expect(derived).toEqual(migrated);
   });
 
+  it('given read model tables whose JSON documents keep statistics (made by an older version), when the migrations run, then they keep none, set once', async () => {
+    await db.query(`ALTER TABLE team_weeks ALTER COLUMN facts SET STATISTICS -1`);
+    await db.query(`ALTER TABLE person_head ALTER COLUMN state SET STATISTICS 100`);
+    expect(await db.transaction((tx) => ensureDeclaredTables(tx))).toEqual([
+      'ALTER TABLE person_head ALTER COLUMN state SET STATISTICS 0',
+      'ALTER TABLE team_weeks ALTER COLUMN facts SET STATISTICS 0',
+    ]);
+    const kept: { column: string }[] = await db.query(
+      `SELECT c.relname || '.' || a.attname AS column FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relname = ANY($1::text[]) AND c.relnamespace = 'public'::regnamespace AND a.attnum > 0
+          AND a.atttypid = 'jsonb'::regtype AND coalesce(a.attstattarget, -1) <> 0`,
+      [READ_MODELS.flatMap((m) => tableNames(tablesOf(m)))],
+    );
+    expect(kept).toEqual([]);
+    expect(await db.transaction((tx) => ensureDeclaredTables(tx))).toEqual([]);
+  });
+
   it('given a model with a new column, flag and total, when the migrations run, then only those are added, with their indexes', async () => {
     const model = declareReadModel<{ n: number }, { n: number }>({
       name: 'probe_model',
