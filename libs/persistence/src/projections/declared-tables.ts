@@ -1,5 +1,6 @@
 import { type AnyReadModel, READ_MODELS } from '@orgpulse/domain';
 import { type Queryable, col, rowShape, selectRows } from '../database/typed-sql';
+import { dropDocumentStatistics } from './document-statistics';
 import { type ReadModelTables, tableNames, tablesOf } from './read-model-tables';
 
 const COLUMN_ROW = rowShape('table column', { table: col.text(), column: col.text() });
@@ -126,30 +127,10 @@ export async function ensureDeclaredTables(
     statements.push(...own);
   }
   for (const statement of statements) await db.query(statement);
-  const quiet = await documentStatisticsStatements(db, models);
-  for (const statement of quiet) await db.query(statement);
-  return [...statements, ...quiet];
-}
-
-/**
- * The read models' JSON documents (their jsonb columns) keep no statistics: no query filters, joins or
- * sorts on them, and computing theirs is most of an ANALYZE's time (autovacuum's, a rebuild's). Tables
- * created before this, or by an older version, get it here once.
- */
-async function documentStatisticsStatements(
-  db: Queryable,
-  models: readonly AnyReadModel[],
-): Promise<string[]> {
-  const documents = await selectRows(
+  // tables made before their documents kept no statistics, or by an older version, get it here once
+  const quiet = await dropDocumentStatistics(
     db,
-    COLUMN_ROW,
-    `SELECT c.relname AS "table", a.attname AS "column"
-       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])
-        AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'jsonb'::regtype
-        AND coalesce(a.attstattarget, -1) <> 0
-      ORDER BY 1, 2`,
-    [models.flatMap((m) => tableNames(tablesOf(m)))],
+    models.flatMap((m) => tableNames(tablesOf(m))),
   );
-  return documents.map(({ table, column }) => `ALTER TABLE ${table} ALTER COLUMN ${column} SET STATISTICS 0`);
+  return [...statements, ...quiet];
 }

@@ -288,22 +288,6 @@ export class ReadModelStore {
       );
   }
 
-  /**
-   * Each table's JSON documents (its jsonb columns): no query filters, joins or sorts on them, and
-   * computing their statistics was most of the time of the ANALYZE a rebuild runs before its swap.
-   */
-  documentColumns(): [table: string, columns: string[]][] {
-    const { head, weeks, links, totals } = this.tables;
-    const tables: [string, readonly (readonly [string, string])[]][] = [[head, this.headColumns()]];
-    if (weeks !== undefined) tables.push([weeks, this.weekColumns()]);
-    if (links !== undefined) tables.push([links, LINK_COLUMNS]);
-    if (totals !== undefined) tables.push([totals, this.totalsColumns()]);
-    return tables.map(([table, columns]) => [
-      table,
-      columns.filter(([, type]) => type === 'jsonb').map(([name]) => name),
-    ]);
-  }
-
   private headColumns(): [string, string][] {
     return [
       ['org_id', 'uuid'],

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { col, rowShape, selectOne } from '../database/typed-sql';
 import { EventStoreRepository, storeInOrder } from '../event-store/event-store.repository';
+import { dropDocumentStatistics } from './document-statistics';
 import { HistoryFold } from './history-fold';
 import { holdProjectionLockExclusive } from './projection-lock';
 import { Client, type ClientConfig } from 'pg';
@@ -58,12 +59,8 @@ export async function rebuildProjections(
     await db.query(`CREATE TABLE ${table}_rebuild (LIKE ${table} INCLUDING ALL)`);
   }
   const target = new ProjectionEngine(live.models, '_rebuild');
-  for (const store of target.stores.values())
-    for (const [table, columns] of store.documentColumns())
-      if (columns.length > 0)
-        await db.query(
-          `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} SET STATISTICS 0`).join(', ')}`,
-        );
+  // LIKE copies no column's statistics target
+  await dropDocumentStatistics(db, target.tables);
 
   let events = 0;
   let version = 0;
@@ -89,7 +86,7 @@ export async function rebuildProjections(
   await target.writeTotals(db.manager, totals);
   // Statistics before the swap: tables filled by COPY have none until autovacuum comes (never, where it is
   // off), and the planner then takes them for empty: readers' plans read and sorted every row of an org.
-  // Their JSON documents get none (STATISTICS 0 above).
+  // Their JSON documents get none (dropDocumentStatistics above).
   await analyze(
     connectionsLike(db),
     live.tables.map((table) => `${table}_rebuild`),
