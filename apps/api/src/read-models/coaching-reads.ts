@@ -11,24 +11,28 @@ import {
   evolveRatingHead,
   foldFacts,
   latestLevels,
+  managerReadModel,
   personCoaching,
   ratingReadModel,
 } from '@orgpulse/domain';
 import { type HeadView, type Queryable, ReadModelReader, type WeekView } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 
-// the list in a rating fact's data whose entries are the levels a 1:1 recorded
+// the list in a rating fact's data whose entries are the levels a 1:1 recorded: rated 1:1s are counted by
+// it, since tables folded by the rating model's version 1 (until an upgrade rebuilt them) hold every 1:1
 const RATINGS_KEY: keyof RatingFact = 'ratings';
 
 /**
  * One request's reads of the coaching read models within one org (contract §14), batched per asOf: each
  * person's plan and latest levels then, from heads when nothing later happened, else from the week that
  * covers asOf. A person's levels come from the managers who ever rated them (rating links), so the cost
- * follows the people asked for and their raters, not the org.
+ * follows the people asked for and their raters, not the org. A manager's 1:1s are counted in the manager
+ * model (every 1:1), the rated ones in the rating model (only 1:1s that recorded a level).
  */
 export class CoachingReads {
   readonly plans: ReadModelReader<PlanHead, PlanFact>;
   readonly ratings: ReadModelReader<RatingHead, RatingFact>;
+  private readonly oneOnOnes: ReadModelReader<unknown, unknown>;
   private readonly coachingAt = new Map<number, DataLoader<string, PersonCoaching | null>>();
   private readonly held: DataLoader<string, HeldOneOnOnes>;
 
@@ -40,6 +44,7 @@ export class CoachingReads {
     const batching = { batchScheduleFn };
     this.plans = new ReadModelReader(db, coachingPlanReadModel);
     this.ratings = new ReadModelReader(db, ratingReadModel);
+    this.oneOnOnes = new ReadModelReader(db, managerReadModel);
     this.held = new DataLoader(async (keys) => {
       const bySpan = new Map<string, string[]>();
       for (const key of keys) {
@@ -51,9 +56,15 @@ export class CoachingReads {
       const found = new Map<string, HeldOneOnOnes>();
       for (const [span, ids] of bySpan) {
         const [from, to] = span.split('/').map(Number);
-        const counts = await this.ratings.countFacts(orgId, ids, from, to, RATINGS_KEY);
-        for (const [id, { facts, withItems }] of counts)
-          found.set(`${id}\u0000${span}`, { held: facts, rated: withItems });
+        const [held, rated] = await Promise.all([
+          this.oneOnOnes.countFacts(orgId, ids, from, to),
+          this.ratings.countFacts(orgId, ids, from, to, RATINGS_KEY),
+        ]);
+        for (const id of ids)
+          found.set(`${id}\u0000${span}`, {
+            held: held.get(id)?.facts ?? 0,
+            rated: rated.get(id)?.withItems ?? 0,
+          });
       }
       return keys.map((k) => found.get(k) ?? { held: 0, rated: 0 });
     }, batching);

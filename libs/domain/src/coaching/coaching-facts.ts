@@ -27,14 +27,19 @@ export interface Rating {
   level: number;
 }
 
-/** What a manager's rating model keeps of each 1:1 they held: whom, and the levels seen (maybe none). */
+/** What a manager's rating model keeps of a 1:1 that recorded levels: whom, and the levels seen. */
 export interface RatingFact {
   reportId: string;
   ratings: Rating[];
 }
 
+/**
+ * A 1:1 that recorded no level is no rating: the manager model keeps every 1:1 (and counts them), so an
+ * org that does not rate pays nothing here.
+ */
 export function ratingFactOf(event: AcceptedEvent): RatingFact | undefined {
   if (event.type !== 'one-on-one.held') return undefined;
   const { reportId, ratings } = event.data;
-  return { reportId, ratings: (ratings ?? []).map(({ competency, level }) => ({ competency, level })) };
+  if (ratings === undefined || ratings.length === 0) return undefined;
+  return { reportId, ratings: ratings.map(({ competency, level }) => ({ competency, level })) };
 }

@@ -242,3 +242,20 @@ describe("a manager's coaching (contract §14)", () => {
     expect(managerCoaching(reports, heldInWindow)).toEqual(expected);
   });
 });
+
+describe('what the rating model keeps of a 1:1 (contract §14)', () => {
+  const withRatings = (ratings?: { competency: string; level: number }[]) =>
+    ev('one-on-one.held', day(1), { managerId: 'mia', reportId: 'ana', ...(ratings ? { ratings } : {}) });
+  it.each<[string, AcceptedEvent, ReturnType<typeof ratingFactOf>]>([
+    ['given no ratings, then no fact (the manager model counts every 1:1)', withRatings(), undefined],
+    ['given an empty list of ratings, then no fact', withRatings([]), undefined],
+    [
+      'given levels seen, then whom and the levels',
+      withRatings([{ competency: 'discovery', level: 3 }]),
+      { reportId: 'ana', ratings: [{ competency: 'discovery', level: 3 }] },
+    ],
+    ['given another event, then no fact', plan(day(1), 'ana', { discovery: 4 }), undefined],
+  ])('%s', (_, event, expected) => {
+    expect(ratingFactOf(event)).toEqual(expected);
+  });
+});

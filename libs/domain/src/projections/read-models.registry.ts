@@ -104,18 +104,19 @@ export const coachingPlanReadModel = declareReadModel<PlanHead, PlanFact>({
 });
 
 /**
- * A manager's 1:1s with the levels seen (contract §14): the latest level per report and competency at
- * any time, each week's 1:1s for the rating share over a window; `links` are the people they rated.
+ * A manager's 1:1s that recorded levels (contract §14): the latest level per report and competency at any
+ * time, each week's rated 1:1s for the rating share over a window (every 1:1 is the manager model's);
+ * `links` are the people they rated. Version 2: 1:1s without a level are no longer kept here.
  */
 export const ratingReadModel = declareReadModel<RatingHead, RatingFact>({
   name: 'rating',
-  version: 1,
+  version: 2,
   subjectKind: 'manager',
   initial: emptyRatingHead,
   fact: ratingFactOf,
   evolve: evolveRatingHead,
   history: true,
-  links: (fact) => (fact.ratings.length > 0 ? [fact.reportId] : []),
+  links: (fact) => [fact.reportId],
 });
 
 /**

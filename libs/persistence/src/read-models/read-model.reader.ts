@@ -315,15 +315,16 @@ export class ReadModelReader<Head, Data> {
   }
 
   /**
-   * Per subject, its facts in [from, to) and how many of them hold a non-empty array at `data[listKey]`,
-   * counted in SQL: two numbers per subject instead of its weeks (start heads and facts) sent and parsed.
+   * Per subject, its facts in [from, to) and how many of them hold a non-empty array at `data[listKey]`
+   * (none without a key), counted in SQL: two numbers per subject instead of its weeks (start heads and
+   * facts) sent and parsed.
    */
   async countFacts(
     orgId: string,
     ids: readonly string[],
     from: number,
     to: number,
-    listKey: string,
+    listKey?: string,
   ): Promise<Map<string, { facts: number; withItems: number }>> {
     const found = new Map(ids.map((id) => [id, { facts: 0, withItems: 0 }]));
     if (ids.length === 0 || this.tables.weeks === undefined) return found;
@@ -340,7 +341,7 @@ export class ReadModelReader<Head, Data> {
              FROM jsonb_array_elements(w.facts) e
             WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4) c
         GROUP BY k.subject_id`,
-      [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER), listKey],
+      [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER), listKey ?? null],
     );
     for (const row of rows) found.set(row.subjectId, { facts: row.facts, withItems: row.withItems });
     return found;
