@@ -15,6 +15,8 @@ import {
   findConflictingEvents,
   notAppended,
   holdProjectionLockShared,
+  PROJECTION_LOCK_SHARED,
+  prepareBatchTables,
   projectionNotice,
   StoredAlreadyError,
   causeOf,
@@ -121,8 +123,12 @@ export class ProjectBatchHandler {
       const { store, offsets, deadLetters } = this.repositories(tx);
       // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
       // Dead letters are relayed to Kafka once committed: those transactions wait for the disk.
-      if (batches.every((b) => b.letters.length === 0)) await tx.query('SET LOCAL synchronous_commit = off');
-      await holdProjectionLockShared(tx);
+      const durable = batches.some((b) => b.letters.length > 0);
+      // one round trip: the read models' batch tables, with what every transaction starts with
+      await prepareBatchTables(tx, this.engine.batchRows, [
+        ...(durable ? [] : ['SET LOCAL synchronous_commit = off']),
+        PROJECTION_LOCK_SHARED,
+      ]);
       const committed = await this.lockPartitions(offsets, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
       const offered = batches.flatMap((b, i) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AcceptedEvent, Topics, subjectOf } from '@orgpulse/contracts';
 import { METRICS, READ_MODELS, isoWeekStart } from '@orgpulse/domain';
 import { COPY_AT_LEAST, ROW_FACTS, connectDatabase, rebuildProjections } from '@orgpulse/persistence';
-import { readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
+import { measureStatements, readModelsVersusFold, testEnvironment } from '@orgpulse/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { ProjectBatchHandler, type ProjectableRecord } from './project-batch.handler';
@@ -451,6 +451,29 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
       conflicts: [],
     });
     expect(await second.storedOffset(Topics.events, 0)).toMatchObject({ nextOffset: String(more.length) });
+    const { stored, folded } = await readModelsVersusFold({ query }, orgId);
+    expect(stored).toEqual(folded);
+  });
+
+  it("a large batch's transaction looks for its batch tables once, in its first statement, not before each COPY", async () => {
+    const orgId = randomUUID();
+    // teams enough that heads, weeks and links each go by COPY
+    const events = Array.from({ length: 2 * COPY_AT_LEAST }, (_, i) =>
+      teamEvent(orgId, `team-${i}`, `round-trip-${i}`, 'team.blocked', BASE + i * 60_000),
+    );
+    const records = events.map((e, i) => ({ offset: String(i), subject: subjectOf(e), event: e }));
+    const measured = measureStatements(db);
+    const handler = new ProjectBatchHandler(measured.db, `round-trips-${orgId}`);
+    expect(await handler.project(at(0), records, [], String(events.length))).toMatchObject({
+      appended: events.length,
+    });
+    const sent = measured.statements.map((st) => st.sql);
+    const copiedFrom = sent.filter((sql) => /WITH staged AS \(DELETE FROM \w+_batch_/.test(sql));
+    expect(copiedFrom.length).toBeGreaterThanOrEqual(2);
+    expect(sent.filter((sql) => sql.includes('CREATE TEMP TABLE'))).toEqual([sent[0]]);
+    expect(sent[0]).toMatch(
+      /^SET LOCAL synchronous_commit = off;\nSELECT pg_advisory_xact_lock_shared\(\d+\);\nDO/,
+    );
     const { stored, folded } = await readModelsVersusFold({ query }, orgId);
     expect(stored).toEqual(folded);
   });

@@ -1,6 +1,6 @@
 import { testEnvironment } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
-import { BatchRows } from './batch-rows';
+import { BatchRows, prepareBatchTables } from './batch-rows';
 import { connectDatabase } from './connect-database';
 import type { CopyValue } from './copy-rows';
 
@@ -121,6 +121,36 @@ describe('a batch of rows as one statement, by JSON or by COPY (PostgreSQL)', ()
     expect(second).toEqual([7, 8]);
     const names = ((await stored()) as { id: number; name: string | null }[]).map((r) => r.name);
     expect(names).not.toContain('the second');
+  });
+
+  it("prepared at a transaction's start, COPYs with no statement of its own before; a prepared transaction that rolled back took its table, and the next ones make it again", async () => {
+    // a table name of this test alone: the connection may hold the others' already
+    const batch = new BatchRows('batch_rows_prepared_batch', COLUMNS, 0);
+    const sentIn = async (prepare: boolean, fail = false) => {
+      const sent: string[] = [];
+      await db
+        .transaction(async (tx) => {
+          const recording = new Proxy(tx, {
+            get: (target, key, receiver) =>
+              key === 'query'
+                ? (sql: string, params?: unknown[]) => {
+                    sent.push(sql);
+                    return target.query(sql, params);
+                  }
+                : (Reflect.get(target, key, receiver) as unknown),
+          });
+          if (prepare) await prepareBatchTables(recording, [batch], ['SELECT 1']);
+          const { sql, params } = await batch.statement(recording, rows(3), insert);
+          await recording.query(sql, params);
+          if (fail) throw new Error('rolled back');
+        })
+        .catch((error: Error) => expect(error.message).toBe('rolled back'));
+      return sent.map((sql) => (sql.includes('CREATE TEMP TABLE') ? 'make' : sql.split(/\s/)[0]));
+    };
+    expect(await sentIn(true, true)).toEqual(['make', 'WITH']);
+    expect(await sentIn(false)).toEqual(['make', 'WITH']);
+    expect(await sentIn(true)).toEqual(['make', 'WITH']);
+    await expect(prepareBatchTables(db.manager, [batch])).rejects.toThrow('prepared in a transaction');
   });
 
   it('outside a transaction, goes by JSON whatever the size (COPYed rows would be gone at once)', async () => {

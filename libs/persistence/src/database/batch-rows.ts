@@ -16,6 +16,9 @@ export interface BatchStatement {
   params: unknown[];
 }
 
+/** Per transaction (its query runner), the batches whose tables its first statement made (prepareBatchTables). */
+const prepared = new WeakMap<QueryRunner, ReadonlySet<BatchRows>>();
+
 /**
  * A batch of rows as the FROM item of one statement, each value read by its column type's input function
  * as COPY's text format would. Small batches travel as one JSON parameter; from COPY_AT_LEAST rows they
@@ -28,7 +31,8 @@ export class BatchRows {
   /** the temporary table's name: its columns in it, so a connection never meets an older shape */
   readonly table: string;
   private readonly names: string;
-  private readonly create: string;
+  /** makes the table, unless the connection has it already: a PL/pgSQL statement */
+  readonly createIfMissing: string;
   private readonly fromJson: string;
 
   constructor(
@@ -41,10 +45,9 @@ export class BatchRows {
     this.table = table;
     this.names = columns.map(([n]) => n).join(', ');
     // one statement whether or not the table exists: CREATE ... IF NOT EXISTS sends a notice each time
-    this.create = `DO $$ BEGIN
-      IF to_regclass('pg_temp.${table}') IS NULL THEN
+    this.createIfMissing = `IF to_regclass('pg_temp.${table}') IS NULL THEN
         CREATE TEMP TABLE ${table} (${columns.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DELETE ROWS;
-      END IF; END $$`;
+      END IF;`;
     // jsonb: parsed once, where json's ->> parses the row's text again for every column
     this.fromJson = `(SELECT ${columns.map(([n, t], i) => `(e->>${i})::${t} AS ${n}`).join(', ')}
                         FROM jsonb_array_elements($1::jsonb) AS e) AS r`;
@@ -76,9 +79,30 @@ export class BatchRows {
     runner: QueryRunner,
     rows: readonly (readonly CopyValue[])[],
   ): Promise<void> {
-    await tx.query(this.create);
+    if (!prepared.get(runner)?.has(this)) await tx.query(tableStatement([this]));
     await copyInto(runner, this.table, this.names, rows);
   }
+}
+
+const tableStatement = (batches: readonly BatchRows[]) =>
+  `DO $$ BEGIN ${batches.map((b) => b.createIfMissing).join('\n')} END $$`;
+
+/**
+ * Makes the tables of `batches` in the transaction's first statement (with `first`, statements without
+ * parameters, before them), where each COPY into one would have been preceded by a statement of its own
+ * that looks for it: with the CPU busy, each round trip waits for both processes to be scheduled again. A
+ * transaction that rolls back takes the tables it made with it; the next one prepares them again.
+ */
+export async function prepareBatchTables(
+  tx: EntityManager,
+  batches: readonly BatchRows[],
+  first: readonly string[] = [],
+): Promise<void> {
+  const runner = tx.queryRunner;
+  if (runner === undefined || !runner.isTransactionActive)
+    throw new Error('batch tables are prepared in a transaction');
+  await tx.query([...first, tableStatement(batches)].join(';\n'));
+  prepared.set(runner, new Set([...(prepared.get(runner) ?? []), ...batches]));
 }
 
 /**

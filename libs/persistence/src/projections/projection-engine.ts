@@ -9,6 +9,7 @@ import {
   foldFacts,
   isoWeekStart,
 } from '@orgpulse/domain';
+import type { BatchRows } from '../database/batch-rows';
 import type { CopySink } from '../database/copy-rows';
 import { causeOf, inLine } from '../database/statement-line';
 import type { EntityManager } from 'typeorm';
@@ -115,6 +116,11 @@ export class ProjectionEngine {
 
   get tables(): string[] {
     return [...this.stores.values()].flatMap((s) => tableNames(s.tables));
+  }
+
+  /** Every batch its writes may COPY through (prepareBatchTables). */
+  get batchRows(): BatchRows[] {
+    return [...this.stores.values()].flatMap((s) => s.batchRows);
   }
 
   /**

@@ -104,6 +104,12 @@ export class ReadModelStore {
     };
   }
 
+  /** The batches its writes may COPY through, for a transaction to prepare their tables at its start. */
+  get batchRows(): BatchRows[] {
+    const { heads, weeks, links, totals } = this.batches;
+    return [heads, weeks, links, totals].filter((b): b is BatchRows => b !== undefined);
+  }
+
   async loadHeads(tx: Tx, refs: readonly SubjectRef[]): Promise<Map<string, HeadRow>> {
     if (refs.length === 0) return new Map();
     const weeks = this.tables.weeks;
