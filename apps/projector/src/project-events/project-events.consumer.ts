@@ -63,7 +63,9 @@ export class ProjectEventsConsumer {
       groupId,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
-      maxBytesPerPartition: 512 * 1024,
+      // a transaction's records per partition: the larger, the less each event costs (a subject's head is
+      // read and written once a transaction), the more memory a catching-up projector holds
+      maxBytesPerPartition: 768 * 1024,
     });
     this.admin = kafka.admin();
     this.committer = new GroupCommit((batches) => this.projectAll(batches));
