@@ -15,7 +15,13 @@ import {
   personCoaching,
   ratingReadModel,
 } from '@orgpulse/domain';
-import { type HeadView, type Queryable, ReadModelReader, type WeekView } from '@orgpulse/persistence';
+import {
+  type HeadView,
+  type Queryable,
+  ReadModelReader,
+  type WeekView,
+  countFactsOf,
+} from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 
 // the list in a rating fact's data whose entries are the levels a 1:1 recorded: rated 1:1s are counted by
@@ -27,7 +33,8 @@ const RATINGS_KEY: keyof RatingFact = 'ratings';
  * person's plan and latest levels then, from heads when nothing later happened, else from the week that
  * covers asOf. A person's levels come from the managers who ever rated them (rating links), so the cost
  * follows the people asked for and their raters, not the org. A manager's 1:1s are counted in the manager
- * model (every 1:1), the rated ones in the rating model (only 1:1s that recorded a level).
+ * model (every 1:1), the rated ones in the rating model (only 1:1s that recorded a level), in one statement
+ * so that the rated ones are always among those counted.
  */
 export class CoachingReads {
   readonly plans: ReadModelReader<PlanHead, PlanFact>;
@@ -56,10 +63,14 @@ export class CoachingReads {
       const found = new Map<string, HeldOneOnOnes>();
       for (const [span, ids] of bySpan) {
         const [from, to] = span.split('/').map(Number);
-        const [held, rated] = await Promise.all([
-          this.oneOnOnes.countFacts(orgId, ids, from, to),
-          this.ratings.countFacts(orgId, ids, from, to, RATINGS_KEY),
-        ]);
+        const [held, rated] = await countFactsOf(
+          db,
+          [{ reader: this.oneOnOnes }, { reader: this.ratings, listKey: RATINGS_KEY }],
+          orgId,
+          ids,
+          from,
+          to,
+        );
         for (const id of ids)
           found.set(`${id}\u0000${span}`, {
             held: held.get(id)?.facts ?? 0,

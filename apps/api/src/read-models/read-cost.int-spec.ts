@@ -8,7 +8,12 @@ import {
   ratingReadModel,
   teamReadModel,
 } from '@orgpulse/domain';
-import { ReadModelReader, connectDatabase, recordReadModelVersions } from '@orgpulse/persistence';
+import {
+  ReadModelReader,
+  connectDatabase,
+  countFactsOf,
+  recordReadModelVersions,
+} from '@orgpulse/persistence';
 import {
   type MeasuredStatement,
   TestDatabase,
@@ -151,6 +156,36 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
     const rated = await counts(ratingReadModel, 'ratings');
     expect(rated.get('m1')).toEqual({ facts: 1, withItems: 1 });
     expect(rated.get('m2')).toEqual({ facts: 0, withItems: 0 });
+    // both in one statement (one snapshot), as the API counts them
+    const both = (tx: DataSource['manager']) =>
+      countFactsOf(
+        tx,
+        [
+          { reader: new ReadModelReader(tx, managerReadModel) },
+          { reader: new ReadModelReader(tx, ratingReadModel), listKey: 'ratings' },
+        ],
+        orgId,
+        ['m1', 'm2', 'nobody'],
+        from,
+        to,
+      );
+    const measured = measureStatements(db);
+    expect(await measured.db.transaction(both)).toEqual([held, rated]);
+    expect(measured.statements).toHaveLength(1);
+    // a rating table folded by version 1 also holds 1:1s without a level: they are not counted as rated
+    const withUnrated = await db
+      .transaction(async (tx) => {
+        await tx.query(
+          `UPDATE rating_weeks SET facts = facts || jsonb_build_array(jsonb_build_array($2::float8, 0,
+                   jsonb_build_object('reportId', 'p1', 'ratings', jsonb_build_array())))
+            WHERE org_id = $1 AND subject_id = 'm1'
+              AND week_ms = (SELECT max(week_ms) FROM rating_weeks WHERE org_id = $1 AND subject_id = 'm1')`,
+          [orgId, from + 1],
+        );
+        throw Object.assign(new Error('rolled back'), { counted: await both(tx) });
+      })
+      .catch((error: { counted?: Awaited<ReturnType<typeof both>> }) => error.counted);
+    expect(withUnrated?.[1].get('m1')).toEqual({ facts: 2, withItems: 1 });
   });
 
   it("a manager's reports at t read the people reporting now and those changed after t, not everyone who ever reported", async () => {

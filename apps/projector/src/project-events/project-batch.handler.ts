@@ -15,6 +15,7 @@ import {
   findConflictingEvents,
   notAppended,
   holdProjectionLockShared,
+  COPY_AT_LEAST,
   PROJECTION_LOCK_SHARED,
   prepareBatchTables,
   projectionNotice,
@@ -124,11 +125,12 @@ export class ProjectBatchHandler {
       // Offsets commit with the writes, so a commit lost in a PostgreSQL crash is replayed from Kafka.
       // Dead letters are relayed to Kafka once committed: those transactions wait for the disk.
       const durable = batches.some((b) => b.letters.length > 0);
-      // one round trip: the read models' batch tables, with what every transaction starts with
-      await prepareBatchTables(tx, this.engine.batchRows, [
-        ...(durable ? [] : ['SET LOCAL synchronous_commit = off']),
-        PROJECTION_LOCK_SHARED,
-      ]);
+      const first = [...(durable ? [] : ['SET LOCAL synchronous_commit = off']), PROJECTION_LOCK_SHARED];
+      // One round trip, with the read models' batch tables when some may go by COPY: a smaller batch
+      // writes fewer rows to each (a late fact re-folding many weeks makes its table before its COPY).
+      const records = batches.reduce((n, b) => n + b.records.length, 0);
+      if (records >= COPY_AT_LEAST) await prepareBatchTables(tx, this.engine.batchRows, first);
+      else await tx.query(first.join(';\n'));
       const committed = await this.lockPartitions(offsets, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
       const offered = batches.flatMap((b, i) =>

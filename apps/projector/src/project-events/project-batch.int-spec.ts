@@ -455,9 +455,9 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     expect(stored).toEqual(folded);
   });
 
-  it("a large batch's transaction looks for its batch tables once, in its first statement, not before each COPY", async () => {
+  it("a large batch's transaction looks for its batch tables once, in its first statement, not before each COPY; a small one, which COPYs nothing, not at all", async () => {
     const orgId = randomUUID();
-    // teams enough that heads, weeks and links each go by COPY
+    // teams enough that heads and weeks go by COPY
     const events = Array.from({ length: 2 * COPY_AT_LEAST }, (_, i) =>
       teamEvent(orgId, `team-${i}`, `round-trip-${i}`, 'team.blocked', BASE + i * 60_000),
     );
@@ -474,6 +474,18 @@ describe('every registered read model: incremental = from-scratch fold = rebuild
     expect(sent[0]).toMatch(
       /^SET LOCAL synchronous_commit = off;\nSELECT pg_advisory_xact_lock_shared\(\d+\);\nDO/,
     );
+    const small = measureStatements(db);
+    const late = teamEvent(orgId, 'team-0', 'round-trip-small', 'team.unblocked', BASE + 3_600_000);
+    await new ProjectBatchHandler(small.db, `round-trips-${orgId}`).project(
+      at(0),
+      [{ offset: String(events.length), subject: subjectOf(late), event: late }],
+      [],
+      String(events.length + 1),
+    );
+    expect(small.statements[0].sql).toMatch(
+      /^SET LOCAL synchronous_commit = off;\nSELECT pg_advisory_xact_lock_shared\(\d+\)$/,
+    );
+    expect(small.statements.filter((st) => st.sql.includes('CREATE TEMP TABLE'))).toEqual([]);
     const { stored, folded } = await readModelsVersusFold({ query }, orgId);
     expect(stored).toEqual(folded);
   });

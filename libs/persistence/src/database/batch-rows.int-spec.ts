@@ -123,7 +123,7 @@ describe('a batch of rows as one statement, by JSON or by COPY (PostgreSQL)', ()
     expect(names).not.toContain('the second');
   });
 
-  it("prepared at a transaction's start, COPYs with no statement of its own before; a prepared transaction that rolled back took its table, and the next ones make it again", async () => {
+  it("prepared at a transaction's start, COPYs with no statement of its own before; after a prepared transaction rolled back, the next ones, prepared or not, make the table before they COPY", async () => {
     // a table name of this test alone: the connection may hold the others' already
     const batch = new BatchRows('batch_rows_prepared_batch', COLUMNS, 0);
     const sentIn = async (prepare: boolean, fail = false) => {

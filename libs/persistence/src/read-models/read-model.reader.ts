@@ -90,6 +90,7 @@ const COLUMN_OF_ALL_ROW = rowShape('read model head column', {
 const COUNT_ROW = rowShape('read model subject count', { n: col.int() });
 const COUNTS_ROW = rowShape('read model subject counts', { counts: col.array(col.int()) });
 const FACT_COUNTS_ROW = rowShape('read model fact counts', {
+  part: col.int(),
   subjectId: col.text(),
   facts: col.int(),
   withItems: col.int(),
@@ -118,6 +119,59 @@ const weeksCovering = (weeks: string) => `FROM unnest($2::text[]) AS k(subject_i
      WHERE s.org_id = $1 AND s.subject_id = k.subject_id AND s.week_ms >= f.first AND s.week_ms <= $4
      ORDER BY s.week_ms
   ) w`;
+
+export interface FactCounts {
+  facts: number;
+  withItems: number;
+}
+
+/**
+ * Per subject, its facts in [from, to) in each model counted, and how many of them hold a non-empty array
+ * at `data[listKey]` (none without a key): two numbers per subject instead of its weeks (start heads and
+ * facts) sent and parsed. One statement for all the models, so one snapshot: an event projected into two
+ * of them is in both counts or in neither.
+ */
+export async function countFactsOf(
+  db: Queryable,
+  counted: readonly { reader: { tables: ReadModelTables }; listKey?: string }[],
+  orgId: string,
+  ids: readonly string[],
+  from: number,
+  to: number,
+): Promise<Map<string, FactCounts>[]> {
+  const found = counted.map(
+    () => new Map(ids.map((id): [string, FactCounts] => [id, { facts: 0, withItems: 0 }])),
+  );
+  const parts = counted.flatMap(({ reader }, part) => {
+    const weeks = reader.tables.weeks;
+    const key = `$${5 + part}`;
+    // counted row by row, then summed: sorting every fact (with its JSON) by subject took as long again
+    return weeks === undefined
+      ? []
+      : [
+          `SELECT ${part} AS part, k.subject_id AS "subjectId", sum(c.facts)::int AS facts,
+                  sum(c.with_items)::int AS "withItems"
+             ${weeksCovering(weeks)}
+             CROSS JOIN LATERAL (
+               SELECT count(*) AS facts,
+                      count(*) FILTER (WHERE jsonb_typeof(e->2->${key}) = 'array'
+                                         AND jsonb_array_length(e->2->${key}) > 0) AS with_items
+                 FROM jsonb_array_elements(w.facts) e
+                WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4) c
+            GROUP BY k.subject_id`,
+        ];
+  });
+  if (ids.length === 0 || parts.length === 0) return found;
+  const rows = await selectRows(db, FACT_COUNTS_ROW, parts.join('\nUNION ALL\n'), [
+    orgId,
+    ids,
+    Math.floor(from),
+    Math.min(to, Number.MAX_SAFE_INTEGER),
+    ...counted.map(({ listKey }) => listKey ?? null),
+  ]);
+  for (const row of rows) found[row.part].set(row.subjectId, { facts: row.facts, withItems: row.withItems });
+  return found;
+}
 
 /**
  * Reads of one declared read model, always within one org, each one statement whatever the number of
@@ -314,37 +368,16 @@ export class ReadModelReader<Head, Data> {
     return found;
   }
 
-  /**
-   * Per subject, its facts in [from, to) and how many of them hold a non-empty array at `data[listKey]`
-   * (none without a key), counted in SQL: two numbers per subject instead of its weeks (start heads and
-   * facts) sent and parsed.
-   */
+  /** countFactsOf this model alone. */
   async countFacts(
     orgId: string,
     ids: readonly string[],
     from: number,
     to: number,
     listKey?: string,
-  ): Promise<Map<string, { facts: number; withItems: number }>> {
-    const found = new Map(ids.map((id) => [id, { facts: 0, withItems: 0 }]));
-    if (ids.length === 0 || this.tables.weeks === undefined) return found;
-    const rows = await selectRows(
-      this.db,
-      FACT_COUNTS_ROW,
-      // counted row by row, then summed: sorting every fact (with its JSON) by subject took as long again
-      `SELECT k.subject_id AS "subjectId", sum(c.facts)::int AS facts, sum(c.with_items)::int AS "withItems"
-         ${weeksCovering(this.tables.weeks)}
-         CROSS JOIN LATERAL (
-           SELECT count(*) AS facts,
-                  count(*) FILTER (WHERE jsonb_typeof(e->2->$5) = 'array' AND jsonb_array_length(e->2->$5) > 0)
-                    AS with_items
-             FROM jsonb_array_elements(w.facts) e
-            WHERE (e->>0)::float8 >= $3 AND (e->>0)::float8 < $4) c
-        GROUP BY k.subject_id`,
-      [orgId, ids, Math.floor(from), Math.min(to, Number.MAX_SAFE_INTEGER), listKey ?? null],
-    );
-    for (const row of rows) found.set(row.subjectId, { facts: row.facts, withItems: row.withItems });
-    return found;
+  ): Promise<Map<string, FactCounts>> {
+    const [counts] = await countFactsOf(this.db, [{ reader: this, listKey }], orgId, ids, from, to);
+    return counts;
   }
 
   /** The subjects with a week whose flag is set and whose time reaches into [from, to). */
