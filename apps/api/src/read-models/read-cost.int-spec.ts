@@ -140,8 +140,8 @@ describe('a read of weeks costs the subjects and weeks asked, not the org', () =
         };
       };
       const measured = measureStatements(db);
-      const counted = await measured.db.transaction((tx) =>
-        reader(tx).countFacts(orgId, ['m1', 'm2', 'nobody'], from, to, listKey),
+      const [counted] = await measured.db.transaction((tx) =>
+        countFactsOf(tx, [{ reader: reader(tx), listKey }], orgId, ['m1', 'm2', 'nobody'], from, to),
       );
       for (const id of ['m1', 'm2']) expect(counted.get(id)).toEqual(folded(id));
       expect(counted.get('nobody')).toEqual({ facts: 0, withItems: 0 });

@@ -129,8 +129,7 @@ export class ProjectBatchHandler {
       // One round trip, with the read models' batch tables when some may go by COPY: a smaller batch
       // writes fewer rows to each (a late fact re-folding many weeks makes its table before its COPY).
       const records = batches.reduce((n, b) => n + b.records.length, 0);
-      if (records >= COPY_AT_LEAST) await prepareBatchTables(tx, this.engine.batchRows, first);
-      else await tx.query(first.join(';\n'));
+      await prepareBatchTables(tx, records >= COPY_AT_LEAST ? this.engine.batchRows : [], first);
       const committed = await this.lockPartitions(offsets, batches);
       const fresh = batches.map((b, i) => b.records.filter((r) => BigInt(r.offset) >= committed[i]));
       const offered = batches.flatMap((b, i) =>

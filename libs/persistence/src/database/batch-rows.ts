@@ -88,10 +88,10 @@ const tableStatement = (batches: readonly BatchRows[]) =>
   `DO $$ BEGIN ${batches.map((b) => b.createIfMissing).join('\n')} END $$`;
 
 /**
- * Makes the tables of `batches` in the transaction's first statement (with `first`, statements without
- * parameters, before them), where each COPY into one would have been preceded by a statement of its own
- * that looks for it: with the CPU busy, each round trip waits for both processes to be scheduled again. A
- * transaction that rolls back takes the tables it made with it; the next one prepares them again.
+ * Makes the tables of `batches` (if any) in the transaction's first statement (with `first`, statements
+ * without parameters, before them), where each COPY into one would have been preceded by a statement of its
+ * own that looks for it: with the CPU busy, each round trip waits for both processes to be scheduled again.
+ * A transaction that rolls back takes the tables it made with it; the next one prepares them again.
  */
 export async function prepareBatchTables(
   tx: EntityManager,
@@ -101,7 +101,7 @@ export async function prepareBatchTables(
   const runner = tx.queryRunner;
   if (runner === undefined || !runner.isTransactionActive)
     throw new Error('batch tables are prepared in a transaction');
-  await tx.query([...first, tableStatement(batches)].join(';\n'));
+  await tx.query([...first, ...(batches.length > 0 ? [tableStatement(batches)] : [])].join(';\n'));
   prepared.set(runner, new Set([...(prepared.get(runner) ?? []), ...batches]));
 }
 

@@ -368,18 +368,6 @@ export class ReadModelReader<Head, Data> {
     return found;
   }
 
-  /** countFactsOf this model alone. */
-  async countFacts(
-    orgId: string,
-    ids: readonly string[],
-    from: number,
-    to: number,
-    listKey?: string,
-  ): Promise<Map<string, FactCounts>> {
-    const [counts] = await countFactsOf(this.db, [{ reader: this, listKey }], orgId, ids, from, to);
-    return counts;
-  }
-
   /** The subjects with a week whose flag is set and whose time reaches into [from, to). */
   async flagged(orgId: string, flag: string, from: number, to: number): Promise<string[]> {
     if (this.tables.weeks === undefined || !(flag in (this.model.weekFlags ?? {})))
