@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectDatabase } from '../database/connect-database';
 import { COPY_AT_LEAST } from '../database/batch-rows';
+import { TURN_MS } from '../database/io-turns';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import { holdProjectionLockShared } from './projection-lock';
 import { ProjectionEngine } from './projection-engine';
@@ -145,6 +146,42 @@ describe('the projection engine runs the read models side by side in one transac
       );
     expect(failure?.message).toMatch(/Unicode escape/);
     expect(failure?.code).not.toBe('25P02');
+  });
+
+  it('given a fold that runs long, then it lets the event loop in as it goes (answers are read, queued statements sent)', async () => {
+    const orgId = randomUUID();
+    const teams = 20;
+    let evolved = 0;
+    let evolvedBeforeTheLoopCameIn: number | undefined;
+    // each fact takes a millisecond of CPU: the whole fold is far longer than a slice (TURN_MS)
+    const slow: AnyReadModel = {
+      ...teamReadModel,
+      evolve: (head, fact) => {
+        if (evolved++ === 0) setImmediate(() => (evolvedBeforeTheLoopCameIn = evolved));
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+        return teamReadModel.evolve(head, fact);
+      },
+    };
+    const registered = Array.from({ length: teams }, (_, i): AcceptedEvent => ({
+      id: `slow-${i}`,
+      type: 'team.registered',
+      version: 1,
+      orgId,
+      occurredAt: '2026-03-02T09:00:00.000Z',
+      ingestedAt: '2026-03-02T12:00:00.000Z',
+      data: { teamId: `slow-${i}`, name: `Slow ${i}`, headcount: 3 },
+    }));
+    await db.transaction(async (tx) => {
+      await holdProjectionLockShared(tx);
+      const appended = await new EventStoreRepository(tx).append(
+        registered.map((e, i) => ({ event: e, subject: subjectOf(e), partition: 0, offset: String(i) })),
+      );
+      await new ProjectionEngine([slow]).apply(tx, appended);
+    });
+    expect(evolved).toBeGreaterThanOrEqual(teams);
+    // without turns the loop came in only once every subject was folded
+    expect(evolvedBeforeTheLoopCameIn).toBeLessThanOrEqual(TURN_MS + 2);
   });
 
   it('given a stored week, when facts are appended to it, then its start is not sent again and stays as stored', async () => {

@@ -11,6 +11,7 @@ import {
 } from '@orgpulse/domain';
 import type { BatchRows } from '../database/batch-rows';
 import type { CopySink } from '../database/copy-rows';
+import { IoTurns } from '../database/io-turns';
 import { causeOf, inLine } from '../database/statement-line';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../event-store/event-store.repository';
@@ -137,9 +138,10 @@ export class ProjectionEngine {
     const failures: unknown[] = [];
     const line = inLine(tx);
     const subjects = subjectsByKind(appended);
+    const turns = new IoTurns();
     const settled = await Promise.allSettled(
       this.models.map((model) =>
-        this.applyModel(line, model, subjects.get(model.subjectKind) ?? [], version, failures).catch(
+        this.applyModel(line, model, subjects.get(model.subjectKind) ?? [], version, failures, turns).catch(
           (error: unknown) => {
             if (!(error instanceof Halted)) failures.push(error);
             throw error;
@@ -157,18 +159,24 @@ export class ProjectionEngine {
     subjects: readonly BatchSubject[],
     version: number,
     failures: readonly unknown[],
+    turns: IoTurns,
   ): Promise<ChangedSubject[]> {
     const store = this.stores.get(model.name) as ReadModelStore;
-    const touched = this.touched(model, subjects);
-    if (touched.length === 0) return [];
     // another model failed: the transaction is over
     const go = () => {
       if (failures.length > 0) throw new Halted();
     };
+    const touched = await this.touched(model, subjects, turns);
+    if (touched.length === 0) return [];
+    go();
     const heads = await store.loadHeads(tx, touched);
     go();
     const writes = new Writes();
     for (const subject of touched) {
+      if (turns.due) {
+        await turns.take();
+        go();
+      }
       const head = heads.get(subject.key);
       const first = subject.facts[0];
       if (head === undefined || compareKey(first.at, first.position, head.lastAt, head.lastPosition) > 0)
@@ -218,9 +226,14 @@ export class ProjectionEngine {
   }
 
   /** The subjects of the model's kind that it follows, each with its facts in occurrence order. */
-  private touched(model: AnyReadModel, subjects: readonly BatchSubject[]): Touched[] {
+  private async touched(
+    model: AnyReadModel,
+    subjects: readonly BatchSubject[],
+    turns: IoTurns,
+  ): Promise<Touched[]> {
     const touched: Touched[] = [];
     for (const { events, ...subject } of subjects) {
+      if (turns.due) await turns.take();
       const facts = factsOf(model, events).sort(byFactOrder);
       if (facts.length > 0) touched.push({ ...subject, facts });
     }
