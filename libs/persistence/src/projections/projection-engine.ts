@@ -166,17 +166,21 @@ export class ProjectionEngine {
     const go = () => {
       if (failures.length > 0) throw new Halted();
     };
-    const touched = await this.touched(model, subjects, turns);
+    // the slice may have gone to another chain by the time this one resumes
+    const turn = async () => {
+      while (turns.due) {
+        await turns.take();
+        go();
+      }
+    };
+    const touched = await this.touched(model, subjects, turns, turn);
     if (touched.length === 0) return [];
     go();
     const heads = await store.loadHeads(tx, touched);
     go();
     const writes = new Writes();
     for (const subject of touched) {
-      if (turns.due) {
-        await turns.take();
-        go();
-      }
+      if (turns.due) await turn();
       const head = heads.get(subject.key);
       const first = subject.facts[0];
       if (head === undefined || compareKey(first.at, first.position, head.lastAt, head.lastPosition) > 0)
@@ -230,10 +234,11 @@ export class ProjectionEngine {
     model: AnyReadModel,
     subjects: readonly BatchSubject[],
     turns: IoTurns,
+    turn: () => Promise<void>,
   ): Promise<Touched[]> {
     const touched: Touched[] = [];
     for (const { events, ...subject } of subjects) {
-      if (turns.due) await turns.take();
+      if (turns.due) await turn();
       const facts = factsOf(model, events).sort(byFactOrder);
       if (facts.length > 0) touched.push({ ...subject, facts });
     }
