@@ -180,6 +180,64 @@ describe('GraphQL through graphql-request and graphql-ws (contract §11, §13)',
       expect(tooMany.errors?.[0].extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
     });
 
+    it('pages people and managers as connections (contract §12): cursors, hasNextPage, totalCount', async () => {
+      type Page<T> = {
+        totalCount: number;
+        edges: { cursor: string; node: T }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+      const CONNECTION = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
+      const people = (args: string) =>
+        ask<{ peopleConnection: Page<{ id: string }> }>(`{ peopleConnection(${args}) { ${CONNECTION} } }`);
+      const first = (await people('first: 2')).data?.peopleConnection;
+      expect(first?.edges.map((e) => e.node.id)).toEqual(['eng-12', 'eng-13']);
+      expect(first).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      const next = await ask<{ peopleConnection: Page<{ id: string }> }>(
+        `query ($after: String) { peopleConnection(first: 2, after: $after) { ${CONNECTION} } }`,
+        { after: first?.pageInfo.endCursor },
+      );
+      expect(next.data?.peopleConnection).toMatchObject({
+        totalCount: 3,
+        edges: [{ node: { id: 'mia' } }],
+        pageInfo: { hasNextPage: false },
+      });
+      const engineers = (await people('role: "engineer"')).data?.peopleConnection;
+      expect(engineers).toMatchObject({
+        totalCount: 2,
+        pageInfo: { hasNextPage: false, endCursor: engineers?.edges[1].cursor },
+      });
+
+      // managers: those a registration names (mia, vp); vp is named by no registration of their own
+      const managers = await ask<{
+        managersConnection: Page<{ id: string; person: { name: string | null } }>;
+      }>(
+        `{ managersConnection(first: 1) { totalCount edges { node { id person { name } } } pageInfo { hasNextPage endCursor } } }`,
+      );
+      expect(managers.data?.managersConnection).toMatchObject({
+        totalCount: 2,
+        edges: [{ node: { id: 'mia', person: { name: 'Mia Wong' } } }],
+        pageInfo: { hasNextPage: true },
+      });
+      const rest = await ask<{ managersConnection: Page<{ id: string }> }>(
+        `query ($after: String) { managersConnection(after: $after) { ${CONNECTION} } }`,
+        { after: managers.data?.managersConnection.pageInfo.endCursor },
+      );
+      expect(rest.data?.managersConnection).toMatchObject({
+        totalCount: 2,
+        edges: [{ node: { id: 'vp' } }],
+        pageInfo: { hasNextPage: false },
+      });
+
+      // a cursor of another list is refused, naming the argument
+      const mixed = await ask(`query ($after: String) { managersConnection(after: $after) { totalCount } }`, {
+        after: first?.pageInfo.endCursor,
+      });
+      expect(mixed.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(mixed.errors?.[0].message).toMatch(/after/);
+      const tooMany = await ask(`{ peopleConnection(first: 5000) { totalCount } }`);
+      expect(tooMany.errors?.[0].extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    });
+
     it("names a manager's person, and an alert's subject", async () => {
       const manager = await ask<{ manager: { person: PersonView } }>(
         `{ manager(id: "mia") { person { id name } } }`,
@@ -210,11 +268,17 @@ describe('GraphQL through graphql-request and graphql-ws (contract §11, §13)',
         errorPolicy: 'all',
       });
       const answer = await ask<{ person: PersonView | null; people: PersonView[] }>(
-        `{ person(id: "mia") { id } people { id } }`,
+        `{ person(id: "mia") { id } people { id } peopleConnection { totalCount edges { node { id } } }
+          managersConnection { totalCount edges { node { id } } } }`,
         undefined,
         asScoped,
       );
-      expect(answer.data).toEqual({ person: null, people: [] });
+      expect(answer.data).toEqual({
+        person: null,
+        people: [],
+        peopleConnection: { totalCount: 0, edges: [] },
+        managersConnection: { totalCount: 0, edges: [] },
+      });
     });
 
     it('pushes alerts with their subject name over graphql-ws', async () => {

@@ -457,6 +457,41 @@ describe('the leadership page in headless Chromium against the real stack', () =
     await wall.close();
   });
 
+  it('says when the manager panels show only the first page of an org’s managers, and how many there are', async () => {
+    const big = JSON.parse(
+      (await runCli(['org', 'create', '--name', 'Many managers'], { DATABASE_URL: db.url })).stdout,
+    ) as Org;
+    // 502 people, each with a manager of their own: 502 managers, two more than the page asks for
+    const people = Array.from({ length: 502 }, (_, i) => ({
+      id: `many-${i}`,
+      type: 'person.registered',
+      occurredAt: new Date(Date.now() - DAY).toISOString(),
+      data: { personId: `p-${i}`, role: 'engineer', managerId: `m-${String(i).padStart(3, '0')}` },
+    }));
+    expect((await postEvents(ingestUrl, people, { key: big.ingestKey })).status).toBe(202);
+    await eventually(async () => {
+      const answer = await graphql<{ managersConnection: { totalCount: number } }>(
+        `${base}/graphql`,
+        big.apiToken,
+        '{ managersConnection(first: 1) { totalCount } }',
+      );
+      expect(answer.data?.managersConnection.totalCount).toBe(502);
+    });
+    const tab = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    tab.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await tab.goto(`${base}/#token=${encodeURIComponent(big.apiToken)}`);
+    await tab.waitForFunction(() => document.body.dataset.loaded !== undefined);
+    expect(await tab.textContent('#status')).toContain(
+      'The manager panels show 500 of 502 managers (the first by id).',
+    );
+    expect(await tab.$$eval('[data-table="managers"] tbody tr', (rows) => rows.length)).toBe(500);
+    // the org here (the scenario's few managers) shows them all, and says nothing of it
+    await page.goto(`${base}/#token=${encodeURIComponent(org.apiToken)}`);
+    await loaded();
+    expect(await page.textContent('#status')).not.toContain('manager panels');
+    await tab.close();
+  });
+
   it('keeps every column of every table reachable on a phone', async () => {
     const phone = await browser.newPage({
       viewport: { width: 390, height: 844 },

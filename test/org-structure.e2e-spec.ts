@@ -514,6 +514,12 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
         expected: { boss: null, lead: null },
       },
       managers: { q: '{ managers { id } }', expected: { managers: [] } },
+      managersConnection: {
+        q: '{ managersConnection { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+        expected: {
+          managersConnection: { totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+        },
+      },
       // contract §13: a group-scoped token sees no people
       person: {
         q: '{ boss: person(id: "vp") { id name } one: person(id: "e1") { id } }',
@@ -522,6 +528,10 @@ describe('org structure, roll-ups, blocking edges, cost and scoped tokens (contr
       people: {
         q: '{ people { id } engineers: people(role: "engineer") { id } }',
         expected: { people: [], engineers: [] },
+      },
+      peopleConnection: {
+        q: '{ peopleConnection(role: "engineer") { totalCount edges { node { id } } pageInfo { hasNextPage } } }',
+        expected: { peopleConnection: { totalCount: 0, edges: [], pageInfo: { hasNextPage: false } } },
       },
       alerts: {
         q: '{ alerts(status: OPEN) { rule subjectId } }',

@@ -29,7 +29,7 @@ import {
 import type {
   AlertRow,
   GroupRow,
-  ManagerRow,
+  ManagersAnswer,
   OverviewAnswer,
   PersonDetail,
   Settings,
@@ -115,7 +115,7 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
     graphql<{ settings: Settings }>(token, SETTINGS, {}),
     firstTeams(token, w, g),
     blockedTeams(token, g),
-    graphql<{ managers: ManagerRow[] }>(token, MANAGERS, { w }),
+    graphql<ManagersAnswer>(token, MANAGERS, { w }),
   ]);
   if (mine !== generation) return;
   for (const t of [...teams, ...blocked]) names.set(t.id, t.name);
@@ -125,12 +125,17 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   renderHeatmaps(teams, settings.settings.discoveryTarget, { ...w, now: Date.now() });
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
-  renderManagers(managers.managers, openTeam);
-  renderCoaching(managers.managers, openTeam, openPerson);
+  const managerRows = managers.managersConnection.edges.map((e) => e.node);
+  renderManagers(managerRows, openTeam);
+  renderCoaching(managerRows, openTeam, openPerson);
+  const managerCount = managers.managersConnection.totalCount;
   const shown =
-    overview.current.teams > teams.length
+    (overview.current.teams > teams.length
       ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams: pick a group to see the others.`
-      : '';
+      : '') +
+    (managerCount > managerRows.length
+      ? ` The manager panels show ${managerRows.length} of ${managerCount} managers (the first by id).`
+      : '');
   status(
     `${w.from.slice(0, 10)} to ${w.to.slice(0, 10)} (exclusive), compared with the ${Math.round((Date.parse(w.to) - Date.parse(w.from)) / 86_400_000)} days before.${shown}`,
   );

@@ -37,16 +37,26 @@ export const BLOCKED = `query Blocked($g: ID, $first: Int) {
   }
 }`;
 
-/** With each manager's coaching (contract §14): plans now, the 1:1s of the page's window. */
+/**
+ * With each manager's coaching (contract §14): plans now, the 1:1s of the page's window. The first page of
+ * managers, and how many there are: the page says when it shows only some.
+ */
+export const MANAGERS_PAGE_SIZE = 500;
 export const MANAGERS = `query Managers($w: Window!) {
-  managers(first: 500) {
-    id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
-    subtree { people managers oneOnOneCoverage }
-    coaching(window: $w) {
-      reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
-    }
+  managersConnection(first: ${MANAGERS_PAGE_SIZE}) {
+    totalCount
+    edges { node {
+      id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
+      subtree { people managers oneOnOneCoverage }
+      coaching(window: $w) {
+        reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
+      }
+    } }
   }
 }`;
+export interface ManagersAnswer {
+  managersConnection: { totalCount: number; edges: { node: ManagerRow }[] };
+}
 
 /** A person's coaching view: their plan now with the latest level of each competency (contract §14). */
 export const PERSON = `query Person($id: ID!) {

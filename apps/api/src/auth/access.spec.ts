@@ -1,5 +1,7 @@
 import {
+  GraphQLBoolean,
   GraphQLFloat,
+  GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
@@ -17,6 +19,19 @@ const Freshness = new GraphQLObjectType({
 const Overview = new GraphQLObjectType({
   name: 'Overview',
   fields: { teams: { type: new GraphQLNonNull(GraphQLFloat) } },
+});
+
+const PageInfo = new GraphQLObjectType({
+  name: 'PageInfo',
+  fields: { hasNextPage: { type: new GraphQLNonNull(GraphQLBoolean) }, endCursor: { type: GraphQLString } },
+});
+const PersonConnection = new GraphQLObjectType({
+  name: 'PersonConnection',
+  fields: {
+    edges: { type: new GraphQLNonNull(new GraphQLList(Freshness)) },
+    pageInfo: { type: new GraphQLNonNull(PageInfo) },
+    totalCount: { type: new GraphQLNonNull(GraphQLInt) },
+  },
 });
 
 const field = (type: GraphQLOutputType, access?: FieldAccess): GraphQLFieldConfig<unknown, unknown> => ({
@@ -41,6 +56,10 @@ describe('emptiestValue: what a field declared `nothing` answers a group-scoped 
     { type: new GraphQLNonNull(new GraphQLList(GraphQLString)), then: { value: [] } },
     { type: new GraphQLNonNull(Freshness), then: { value: { at: null, lag: null } } },
     { type: new GraphQLNonNull(Overview), then: undefined },
+    {
+      type: new GraphQLNonNull(PersonConnection),
+      then: { value: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } },
+    },
     { type: new GraphQLNonNull(GraphQLString), then: undefined },
   ])('given $type: $then', ({ type, then }) => {
     expect(emptiestValue(type)).toEqual(then);

@@ -1,6 +1,7 @@
 import type { ApiRole } from '@orgpulse/persistence';
 import {
   type GraphQLField,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   OperationTypeNode,
@@ -15,7 +16,8 @@ export const ACCESS_EXTENSION = 'access';
 /**
  * What a group-scoped token (contract §8: a viewer of one group's subtree) gets from a root field:
  * - subtree: the answer within its subtree (RequestContext applies it to every read);
- * - nothing: the emptiest answer the field's type allows (null, an empty list, an object of nulls),
+ * - nothing: the emptiest answer the field's type allows (null, an empty list, an empty connection, an
+ *   object of nulls),
  *   given by the access interceptor without running the resolver;
  * - org: the same answer as the whole org's (nothing in it belongs to a part of the org).
  * A viewer field that declares none refuses group-scoped tokens.
@@ -35,11 +37,20 @@ export const declaredAccess = (field: {
   return access !== undefined && access.roles.length > 0 ? access : undefined;
 };
 
+const EMPTY_CONNECTION = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+
+/** A connection of contract §12: `{ edges, pageInfo, totalCount }` and nothing else. */
+function isConnection(type: GraphQLObjectType): boolean {
+  const names = Object.keys(type.getFields()).sort();
+  return names.join() === 'edges,pageInfo,totalCount';
+}
+
 /** The emptiest value of a type: what a field declared `nothing` answers; undefined when it has none. */
 export function emptiestValue(type: GraphQLOutputType): { value: unknown } | undefined {
   if (!isNonNullType(type)) return { value: null };
   if (isListType(type.ofType)) return { value: [] };
   if (!isObjectType(type.ofType)) return undefined;
+  if (isConnection(type.ofType)) return { value: EMPTY_CONNECTION };
   const value: Record<string, null> = {};
   for (const field of Object.values(type.ofType.getFields())) {
     if (isNonNullType(field.type)) return undefined;

@@ -32,6 +32,7 @@ export interface TeamPage {
 
 // about an OrgSettings object's size in memory (ten fields)
 const SETTINGS_BYTES = 512;
+const COUNT_BYTES = 64;
 
 /**
  * What one GraphQL request may read, all scoped to the token's org and, for a group-scoped token, to that
@@ -214,6 +215,12 @@ export class RequestContext {
       this.orgId,
       groups === undefined ? undefined : { column: 'group_id', values: groups },
     );
+  }
+
+  /** How many managers `managers` lists, every page together: shared by the org's requests until its data changes. */
+  countManagers(): Promise<number> {
+    const read = () => this.people.countManagers();
+    return this.shared ? this.shared('manager count', read, () => COUNT_BYTES, true) : read();
   }
 
   /** The groups a team list is limited to: a group asked for, a scoped token's subtree; undefined: none. */

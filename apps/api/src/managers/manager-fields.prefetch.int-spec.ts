@@ -28,6 +28,8 @@ import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const schema = buildSchema(readFileSync(join(repoRoot, 'docs', 'graphql', 'schema.v1.graphql'), 'utf8'));
+// the page asks its managers as a connection: each entry is an edge's node
+const ENTRIES = ['edges', 'node'];
 const WINDOW = { from: new Date(NOW - 28 * DAY_MS), to: new Date(NOW) };
 
 /** The managers field of a document, as graphql-js hands it to the resolver. */
@@ -92,7 +94,7 @@ describe('the managers page computes its entries’ fields together, and each en
   it("given the page's managers query, when its entries are prefetched, then every field it asks of them is there at once, as computed alone", async () => {
     const ctx = context();
     expect(await settledAtOnce(cadenceAt(ctx, 'm1', NOW))).toBe(false); // nothing computed yet
-    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW);
+    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW, undefined, ENTRIES);
     const alone = context();
     for (const id of ids) {
       const fields = {
@@ -153,12 +155,12 @@ describe('the managers page computes its entries’ fields together, and each en
 
     it('given a page computed by one request, when another asks it later with another window, then it reads only the 1:1s of its window, and its figures at now are those computed (for at most the cache’s age), each at once', async () => {
       const first = sharing(NOW);
-      await prefetchManagerFields(first.ctx, ids, infoOf(MANAGERS), NOW, 'page-1');
+      await prefetchManagerFields(first.ctx, ids, infoOf(MANAGERS), NOW, 'page-1', ENTRIES);
       expect(first.sent.length).toBeGreaterThan(4);
       const later = NOW + 1_000;
       const other = { from: new Date(WINDOW.from.getTime() - DAY_MS), to: WINDOW.to };
       const second = sharing(later);
-      await prefetchManagerFields(second.ctx, ids, infoOf(MANAGERS, { w: other }), later, 'page-1');
+      await prefetchManagerFields(second.ctx, ids, infoOf(MANAGERS, { w: other }), later, 'page-1', ENTRIES);
       // only the 1:1s held in the other window: one statement counts them (every 1:1 in the manager model)
       // and the rated ones (the rating model's)
       expect(second.sent).toHaveLength(1);
@@ -183,18 +185,18 @@ describe('the managers page computes its entries’ fields together, and each en
       { case: 'the listener is down', change: () => (versions.listening = false) },
     ])('given $case, then the next request computes the page again', async ({ change }) => {
       versions.listening = true;
-      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(MANAGERS), NOW, 'page-2');
+      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(MANAGERS), NOW, 'page-2', ENTRIES);
       change();
       const again = sharing(NOW + 1);
-      await prefetchManagerFields(again.ctx, ids, infoOf(MANAGERS), NOW + 1, 'page-2');
+      await prefetchManagerFields(again.ctx, ids, infoOf(MANAGERS), NOW + 1, 'page-2', ENTRIES);
       expect(again.sent.some((sql) => /person_head/.test(sql))).toBe(true);
     });
 
     it('given a page of other managers under the same key, then nothing of it is taken', async () => {
       versions.listening = true;
-      await prefetchManagerFields(sharing(NOW).ctx, ['m1'], infoOf(MANAGERS), NOW, 'page-3');
+      await prefetchManagerFields(sharing(NOW).ctx, ['m1'], infoOf(MANAGERS), NOW, 'page-3', ENTRIES);
       const other = sharing(NOW);
-      await prefetchManagerFields(other.ctx, ids, infoOf(MANAGERS), NOW, 'page-3');
+      await prefetchManagerFields(other.ctx, ids, infoOf(MANAGERS), NOW, 'page-3', ENTRIES);
       expect(await cadenceAt(other.ctx, 'm2', NOW)).toMatchObject({ directReports: ['p2', 'p3'] });
       expect(other.sent.some((sql) => /person_head/.test(sql))).toBe(true);
     });
@@ -240,14 +242,16 @@ describe('the managers page computes its entries’ fields together, and each en
 
   it('given a query over graphql-ws (no request: now moves between fields), then nothing is computed ahead', async () => {
     const ctx = context('ws');
-    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW);
+    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW, undefined, ENTRIES);
     expect(await settledAtOnce(cadenceAt(ctx, 'm1', NOW))).toBe(false);
   });
 
   it('given a window refused (backwards), then the prefetch leaves the error to the field', async () => {
     const ctx = context();
     const backwards = infoOf(MANAGERS, { w: { from: WINDOW.to, to: WINDOW.from } });
-    await expect(prefetchManagerFields(ctx, ids, backwards, NOW)).resolves.toBeUndefined();
+    await expect(
+      prefetchManagerFields(ctx, ids, backwards, NOW, undefined, ENTRIES),
+    ).resolves.toBeUndefined();
     expect(() => managerCoachingOf(ctx, 'm1', NOW, { from: WINDOW.to, to: WINDOW.from })).toThrow(/window/);
   });
 });

@@ -39,8 +39,8 @@ function windowOrNull(window: WindowArgument): { from: number; to: number } | nu
  * The fields asked of each entry, as graphql-js will resolve them: those @skip or @include leave out are
  * not (fragments aside: their fields are computed as they resolve).
  */
-function fieldsOf(node: FieldNode | undefined, variables: GraphQLResolveInfo['variableValues']): FieldNode[] {
-  return (node?.selectionSet?.selections ?? []).filter(
+function fieldsOf(node: FieldNode, variables: GraphQLResolveInfo['variableValues']): FieldNode[] {
+  return (node.selectionSet?.selections ?? []).filter(
     (s): s is FieldNode =>
       s.kind === Kind.FIELD &&
       getDirectiveValues(GraphQLSkipDirective, s, variables)?.if !== true &&
@@ -61,6 +61,8 @@ export async function prefetchManagerFields(
   info: GraphQLResolveInfo,
   now: number,
   page?: string,
+  /** Where the entries are under the field: none for a list, `edges`, `node` for a connection. */
+  entryPath: readonly string[] = [],
 ): Promise<void> {
   // without a request (a query over graphql-ws), `now` moves between the fields' asks: nothing would match
   if (ctx.req === undefined) return;
@@ -99,7 +101,10 @@ export async function prefetchManagerFields(
       work.push(primed);
     }
   };
-  for (const node of fieldsOf(info.fieldNodes[0], info.variableValues)) {
+  let entries = info.fieldNodes.slice(0, 1);
+  for (const name of entryPath)
+    entries = entries.flatMap((n) => fieldsOf(n, info.variableValues).filter((f) => f.name.value === name));
+  for (const node of entries.flatMap((entry) => fieldsOf(entry, info.variableValues))) {
     const args = argsOf(manager, node);
     if (args === undefined) continue;
     switch (node.name.value) {

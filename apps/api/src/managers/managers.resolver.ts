@@ -1,6 +1,7 @@
 import { Args, Context, Float, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Access } from '../auth/access.decorator';
+import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
 import { Clock } from '../graphql/clock';
 import { Cost } from '../graphql/query-limits/cost.decorator';
 import { MANAGERS_PAGE, pageSize } from '../graphql/query-limits/query-limits';
@@ -11,6 +12,18 @@ import { ManagerModel, ManagerSubtreeModel } from './manager.model';
 import { PersonModel } from '../people/people.resolver';
 import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
 import { DateTime } from '../graphql/date-time.scalar';
+
+const ManagerConnection = connectionOf(ManagerModel, 'Manager');
+const MANAGERS_LIST = 'managers';
+
+/** Up to `first` managers after an id, in id order: those named as someone's manager and those holding 1:1s. */
+async function managerIds(ctx: RequestContext, first: number, after: string | undefined): Promise<string[]> {
+  const [named, holding] = await Promise.all([
+    ctx.people.people.linkIds(ctx.orgId, { first, after }),
+    ctx.people.managers.ids(ctx.orgId, { first, after }),
+  ]);
+  return [...new Set([...named, ...holding])].sort().slice(0, first);
+}
 
 @Resolver(() => ManagerModel)
 export class ManagersResolver {
@@ -50,14 +63,43 @@ export class ManagersResolver {
     @Info() info?: GraphQLResolveInfo,
   ): Promise<ManagerModel[]> {
     const size = pageSize(first, MANAGERS_PAGE);
-    const [named, holding] = await Promise.all([
-      ctx.people.people.linkIds(ctx.orgId, { first: size, after }),
-      ctx.people.managers.ids(ctx.orgId, { first: size, after }),
-    ]);
-    const ids = [...new Set([...named, ...holding])].sort().slice(0, size);
+    const ids = await managerIds(ctx, size, after);
     if (info !== undefined)
       await prefetchManagerFields(ctx, ids, info, ctx.now(this.clock), JSON.stringify([size, after ?? null]));
     return ids.map((id) => ({ id }));
+  }
+
+  @Query(() => ManagerConnection, {
+    description: `managers as a connection (contract §12): first (default ${MANAGERS_PAGE.defaultSize}, at most ${MANAGERS_PAGE.maxSize}) and after (an endCursor); totalCount is every manager the list holds`,
+  })
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
+  @Cost({ page: MANAGERS_PAGE, size: 'managers' })
+  async managersConnection(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
+  ): Promise<Connection<ManagerModel>> {
+    const size = pageSize(first, MANAGERS_PAGE);
+    const afterId = keyAfter(MANAGERS_LIST, after);
+    const ids = await managerIds(ctx, size + 1, afterId);
+    if (info !== undefined)
+      await prefetchManagerFields(
+        ctx,
+        ids.slice(0, size),
+        info,
+        ctx.now(this.clock),
+        // the list's page of the same managers: they share its figures
+        JSON.stringify([size, afterId ?? null]),
+        ['edges', 'node'],
+      );
+    return connection(
+      MANAGERS_LIST,
+      ids.map((id) => ({ id })),
+      size,
+      (m) => m.id,
+      () => ctx.countManagers(),
+    );
   }
 
   @ResolveField(() => PersonModel, { description: 'The manager as a person: name and role (contract §13)' })

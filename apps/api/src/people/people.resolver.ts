@@ -11,6 +11,7 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { Access } from '../auth/access.decorator';
+import { type Connection, connection, connectionOf, keyAfter } from '../graphql/connections/connection';
 import { Clock } from '../graphql/clock';
 import { DateTime } from '../graphql/date-time.scalar';
 import { Cost } from '../graphql/query-limits/cost.decorator';
@@ -29,6 +30,9 @@ export class PersonModel {
   name!: string | null;
   @Field(() => String, { nullable: true }) role!: string | null;
 }
+
+const PersonConnection = connectionOf(PersonModel, 'Person');
+const PEOPLE_LIST = 'people';
 
 @Resolver(() => PersonModel)
 export class PeopleResolver {
@@ -72,6 +76,34 @@ export class PeopleResolver {
     });
     for (const view of views) ctx.people.heads.prime(view.subjectId, view);
     return views.map((view) => asPerson(view.subjectId, view));
+  }
+
+  @Query(() => PersonConnection, {
+    description: `people as a connection (contract §12): first (default ${PEOPLE_PAGE.defaultSize}, at most ${PEOPLE_PAGE.maxSize}) and after (an endCursor); role as for people. Empty for a group-scoped token`,
+  })
+  @Access({ roles: ['viewer', 'admin'], groupScoped: 'nothing' })
+  @Cost({ page: PEOPLE_PAGE })
+  async peopleConnection(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Args('role', { type: () => String, nullable: true }) role?: string | null,
+  ): Promise<Connection<Person>> {
+    const size = pageSize(first, PEOPLE_PAGE);
+    const where = role === undefined || role === null ? undefined : { column: 'role', values: [role] };
+    const views = await ctx.people.people.listHeads(ctx.orgId, {
+      first: size + 1,
+      after: keyAfter(PEOPLE_LIST, after),
+      ...(where === undefined ? {} : { where }),
+    });
+    for (const view of views) ctx.people.heads.prime(view.subjectId, view);
+    return connection(
+      PEOPLE_LIST,
+      views.map((view) => asPerson(view.subjectId, view)),
+      size,
+      (p) => p.id,
+      () => ctx.people.people.countWhere(ctx.orgId, where),
+    );
   }
 
   @ResolveField(() => PersonModel, { nullable: true, description: 'Their manager at asOf' })

@@ -11,12 +11,20 @@ import {
   personReadModel,
   personTimelineFrom,
 } from '@orgpulse/domain';
-import { type HeadView, type Queryable, ReadModelReader } from '@orgpulse/persistence';
+import {
+  type HeadView,
+  type Queryable,
+  ReadModelReader,
+  col,
+  rowShape,
+  selectOne,
+} from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 
 export type PersonView = HeadView<PersonHead>;
 
 const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
+const MANAGER_COUNT = rowShape('manager count', { n: col.int() });
 const NONE_MET: ReadonlyMap<string, number> = new Map();
 
 const addAt = (sets: Map<number, Set<string>>, t: number, id: string) => {
@@ -43,7 +51,7 @@ export class PeopleReads {
   private readonly askedAlone = new Map<number, Set<string>>();
 
   constructor(
-    db: Queryable,
+    private readonly db: Queryable,
     readonly orgId: string,
     private readonly batchScheduleFn?: (dispatch: () => void) => void,
   ) {
@@ -54,6 +62,19 @@ export class PeopleReads {
       const found = new Map((await this.people.heads(orgId, ids)).map((h) => [h.subjectId, h]));
       return ids.map((id) => found.get(id) ?? null);
     }, batching);
+  }
+
+  /** Everyone `managers` lists, every page together: named as someone's manager, or holding 1:1s. */
+  async countManagers(): Promise<number> {
+    const links = this.people.tables.links;
+    const named = links === undefined ? '' : `SELECT link_id FROM ${links} WHERE org_id = $1 UNION `;
+    const row = await selectOne(
+      this.db,
+      MANAGER_COUNT,
+      `SELECT count(*)::int AS n FROM (${named}SELECT subject_id FROM ${this.managers.tables.head} WHERE org_id = $1) ids`,
+      [this.orgId],
+    );
+    return row.n;
   }
 
   /** Each person's manager at t: from their head when nothing about them happened after t, else their weeks. */
