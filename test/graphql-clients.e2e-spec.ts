@@ -79,7 +79,8 @@ describe('GraphQL through graphql-request and graphql-ws (contract §11, §13)',
   });
 
   beforeAll(async () => {
-    db = await TestDatabase.create('graphql_clients');
+    // text ordered as docker compose's postgres image orders it (en_US.utf8: 'mia' < 'Zed'), not bytewise
+    db = await TestDatabase.create('graphql_clients', { icuLocale: 'en-US' });
     const [ingestPort, projectorPort, apiPort, alerterPort] = [
       await freePort(),
       await freePort(),
@@ -132,6 +133,8 @@ describe('GraphQL through graphql-request and graphql-ws (contract §11, §13)',
       event('t-core', 'team.registered', ago(900), { teamId: 'core', name: 'Core Platform', headcount: 5 }),
       event('t-pay', 'team.registered', ago(900), { teamId: 'payments', name: 'Payments', headcount: 3 }),
       event('b-core', 'team.blocked', ago(72), { teamId: 'core', reason: 'dependency' }),
+      // a manager known only by the 1:1s they hold, whose id sorts last in en-US but first bytewise
+      event('o-zed', 'one-on-one.held', ago(48), { managerId: 'Zed', reportId: 'eng-12' }),
     ]);
     await eventually(async () =>
       expect(
@@ -207,26 +210,35 @@ describe('GraphQL through graphql-request and graphql-ws (contract §11, §13)',
         pageInfo: { hasNextPage: false, endCursor: engineers?.edges[1].cursor },
       });
 
-      // managers: those a registration names (mia, vp); vp is named by no registration of their own
+      // managers: those a registration names (mia; vp, who has none of their own) and Zed, who holds a
+      // 1:1; a page at a time, in the database's order of text
       const managers = await ask<{
         managersConnection: Page<{ id: string; person: { name: string | null } }>;
       }>(
         `{ managersConnection(first: 1) { totalCount edges { node { id person { name } } } pageInfo { hasNextPage endCursor } } }`,
       );
       expect(managers.data?.managersConnection).toMatchObject({
-        totalCount: 2,
+        totalCount: 3,
         edges: [{ node: { id: 'mia', person: { name: 'Mia Wong' } } }],
         pageInfo: { hasNextPage: true },
       });
-      const rest = await ask<{ managersConnection: Page<{ id: string }> }>(
-        `query ($after: String) { managersConnection(after: $after) { ${CONNECTION} } }`,
-        { after: managers.data?.managersConnection.pageInfo.endCursor },
-      );
-      expect(rest.data?.managersConnection).toMatchObject({
-        totalCount: 2,
-        edges: [{ node: { id: 'vp' } }],
-        pageInfo: { hasNextPage: false },
-      });
+      const paged: string[] = [];
+      for (let after = managers.data?.managersConnection.pageInfo.endCursor; after;) {
+        const page = await ask<{ managersConnection: Page<{ id: string }> }>(
+          `query ($after: String) { managersConnection(first: 1, after: $after) { ${CONNECTION} } }`,
+          { after },
+        );
+        expect(page.data?.managersConnection.totalCount).toBe(3);
+        paged.push(...(page.data?.managersConnection.edges.map((e) => e.node.id) ?? []));
+        after = page.data?.managersConnection.pageInfo.hasNextPage
+          ? page.data.managersConnection.pageInfo.endCursor
+          : null;
+      }
+      expect(paged).toEqual(['vp', 'Zed']);
+      const list = await ask<{ managers: { id: string }[] }>(`{ managers(first: 2) { id } }`);
+      expect(list.data?.managers).toEqual([{ id: 'mia' }, { id: 'vp' }]);
+      const rest = await ask<{ managers: { id: string }[] }>(`{ managers(after: "vp") { id } }`);
+      expect(rest.data?.managers).toEqual([{ id: 'Zed' }]);
 
       // a cursor of another list is refused, naming the argument
       const mixed = await ask(`query ($after: String) { managersConnection(after: $after) { totalCount } }`, {

@@ -9,10 +9,19 @@ export class TestDatabase {
     private readonly name: string,
   ) {}
 
-  static async create(label: string): Promise<TestDatabase> {
+  /**
+   * `icuLocale` orders text as that locale does (e.g. `en-US`, as the `postgres` image's default
+   * en_US.utf8 does: `'alice' < 'Bob'`), where the server's default here may be bytewise.
+   */
+  static async create(label: string, options: { icuLocale?: string } = {}): Promise<TestDatabase> {
     const base = new URL(testEnvironment().databaseUrl);
     const name = `${base.pathname.slice(1)}_${label}_${randomBytes(3).toString('hex')}`.slice(0, 63);
-    await TestDatabase.admin(async (client) => client.query(`CREATE DATABASE "${name}"`));
+    const locale = options.icuLocale;
+    if (locale !== undefined && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(locale))
+      throw new Error(`icuLocale: not a BCP 47 tag: ${JSON.stringify(locale)}`);
+    const collated =
+      locale === undefined ? '' : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${locale}'`;
+    await TestDatabase.admin(async (client) => client.query(`CREATE DATABASE "${name}"${collated}`));
     const url = new URL(base.toString());
     url.pathname = `/${name}`;
     return new TestDatabase(url.toString(), name);

@@ -5,6 +5,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   OperationTypeNode,
+  getNamedType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -41,8 +42,11 @@ const EMPTY_CONNECTION = { edges: [], pageInfo: { hasNextPage: false, endCursor:
 
 /** A connection of contract §12: `{ edges, pageInfo, totalCount }` and nothing else. */
 function isConnection(type: GraphQLObjectType): boolean {
-  const names = Object.keys(type.getFields()).sort();
-  return names.join() === 'edges,pageInfo,totalCount';
+  const fields = type.getFields();
+  return (
+    Object.keys(fields).sort().join() === 'edges,pageInfo,totalCount' &&
+    getNamedType(fields.pageInfo.type).name === 'PageInfo'
+  );
 }
 
 /** The emptiest value of a type: what a field declared `nothing` answers; undefined when it has none. */

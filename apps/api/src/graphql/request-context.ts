@@ -49,6 +49,7 @@ export class RequestContext {
   readonly memo = new SettledMemo();
   private readonly groupReads: GroupReads;
   private settingsOnce?: Promise<OrgSettings>;
+  private managerCount?: Promise<number>;
   private settingsRead?: OrgSettings;
   private scopeOnce?: { at: number; scope: Promise<Scope | null> };
   private readonly hierarchies = new Map<number, Promise<GroupHierarchy>>();
@@ -220,7 +221,9 @@ export class RequestContext {
   /** How many managers `managers` lists, every page together: shared by the org's requests until its data changes. */
   countManagers(): Promise<number> {
     const read = () => this.people.countManagers();
-    return this.shared ? this.shared('manager count', read, () => COUNT_BYTES, true) : read();
+    // once a request however many aliases ask
+    this.managerCount ??= this.shared ? this.shared('manager count', read, () => COUNT_BYTES, true) : read();
+    return this.managerCount;
   }
 
   /** The groups a team list is limited to: a group asked for, a scoped token's subtree; undefined: none. */

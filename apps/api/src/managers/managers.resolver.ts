@@ -16,15 +16,6 @@ import { DateTime } from '../graphql/date-time.scalar';
 const ManagerConnection = connectionOf(ManagerModel, 'Manager');
 const MANAGERS_LIST = 'managers';
 
-/** Up to `first` managers after an id, in id order: those named as someone's manager and those holding 1:1s. */
-async function managerIds(ctx: RequestContext, first: number, after: string | undefined): Promise<string[]> {
-  const [named, holding] = await Promise.all([
-    ctx.people.people.linkIds(ctx.orgId, { first, after }),
-    ctx.people.managers.ids(ctx.orgId, { first, after }),
-  ]);
-  return [...new Set([...named, ...holding])].sort().slice(0, first);
-}
-
 @Resolver(() => ManagerModel)
 export class ManagersResolver {
   constructor(private readonly clock: Clock) {}
@@ -63,7 +54,7 @@ export class ManagersResolver {
     @Info() info?: GraphQLResolveInfo,
   ): Promise<ManagerModel[]> {
     const size = pageSize(first, MANAGERS_PAGE);
-    const ids = await managerIds(ctx, size, after);
+    const ids = await ctx.people.managerIds(size, after);
     if (info !== undefined)
       await prefetchManagerFields(ctx, ids, info, ctx.now(this.clock), JSON.stringify([size, after ?? null]));
     return ids.map((id) => ({ id }));
@@ -82,7 +73,7 @@ export class ManagersResolver {
   ): Promise<Connection<ManagerModel>> {
     const size = pageSize(first, MANAGERS_PAGE);
     const afterId = keyAfter(MANAGERS_LIST, after);
-    const ids = await managerIds(ctx, size + 1, afterId);
+    const ids = await ctx.people.managerIds(size + 1, afterId);
     if (info !== undefined)
       await prefetchManagerFields(
         ctx,

@@ -18,6 +18,7 @@ import {
   col,
   rowShape,
   selectOne,
+  selectRows,
 } from '@orgpulse/persistence';
 import DataLoader from 'dataloader';
 
@@ -25,6 +26,7 @@ export type PersonView = HeadView<PersonHead>;
 
 const WEEK_SPAN = (days: number) => days * DAY_MS; // E days of contract §4
 const MANAGER_COUNT = rowShape('manager count', { n: col.int() });
+const ID_ROW = rowShape('manager id', { id: col.text() });
 const NONE_MET: ReadonlyMap<string, number> = new Map();
 
 const addAt = (sets: Map<number, Set<string>>, t: number, id: string) => {
@@ -64,7 +66,29 @@ export class PeopleReads {
     }, batching);
   }
 
-  /** Everyone `managers` lists, every page together: named as someone's manager, or holding 1:1s. */
+  /**
+   * Managers in id order after an id, paged: everyone named as someone's manager, or holding 1:1s. Merged
+   * and ordered in SQL, so that pages follow the database's order of text, which `after` compares by.
+   */
+  async managerIds(first: number, after: string | undefined): Promise<string[]> {
+    const links = this.people.tables.links;
+    const named =
+      links === undefined
+        ? ''
+        : `(SELECT DISTINCT link_id FROM ${links}
+             WHERE org_id = $1 AND ($2::text IS NULL OR link_id > $2) ORDER BY 1 LIMIT $3) UNION `;
+    const rows = await selectRows(
+      this.db,
+      ID_ROW,
+      `SELECT id FROM (${named}(SELECT subject_id FROM ${this.managers.tables.head}
+          WHERE org_id = $1 AND ($2::text IS NULL OR subject_id > $2) ORDER BY 1 LIMIT $3)) ids (id)
+        ORDER BY 1 LIMIT $3`,
+      [this.orgId, after ?? null, first],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** How many managers managerIds lists, every page together. */
   async countManagers(): Promise<number> {
     const links = this.people.tables.links;
     const named = links === undefined ? '' : `SELECT link_id FROM ${links} WHERE org_id = $1 UNION `;
