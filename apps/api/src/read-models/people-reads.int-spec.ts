@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedEvent } from '@orgpulse/contracts';
 import { DAY_MS } from '@orgpulse/domain';
-import { type Queryable, connectDatabase } from '@orgpulse/persistence';
+import { OrgSizesRepository, type Queryable, connectDatabase } from '@orgpulse/persistence';
 import { testEnvironment } from '@orgpulse/testing';
 import type { DataSource } from 'typeorm';
 import { projectInBatches } from './project-events.test-support';
@@ -26,6 +26,13 @@ describe("a manager's reports as people: their heads read with the reporting lin
       ['person.manager-changed', at(5), { personId: 'p2', managerId: 'm2' }],
       ['person.manager-changed', at(5), { personId: 'p3', managerId: 'm1' }],
       ['person.registered', at(4), { personId: 'p4', name: 'Pam', role: 'designer', managerId: 'm1' }],
+      // q names eight managers over time, none of them registered; h1 is known only by a 1:1
+      ...Array.from({ length: 8 }, (_, i): [string, number, Record<string, unknown>] => [
+        'person.registered',
+        at(40 - i),
+        { personId: 'q', role: 'engineer', managerId: `x${i + 1}` },
+      ]),
+      ['one-on-one.held', at(3), { managerId: 'h1', reportId: 'p1' }],
     ];
     await projectInBatches(
       db,
@@ -100,6 +107,19 @@ describe("a manager's reports as people: their heads read with the reporting lin
     expect(sent).toHaveLength(3);
     expect(await reads.reportsOf('m1', NOW)).toEqual(['p1', 'p3', 'p4']); // another time: its own read
     expect(sent.length).toBeGreaterThan(3);
+  });
+
+  it('given managers named by people and managers holding 1:1s, then they are paged and counted as one list, and the org sizes the cost model uses bound them', async () => {
+    const reads = new PeopleReads(db, orgId);
+    const first = await reads.managerIds(4, undefined);
+    const rest = await reads.managerIds(100, first.at(-1));
+    const every = ['h1', 'm1', 'm2', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8'];
+    expect([...first, ...rest]).toEqual(every);
+    expect(await reads.countManagers()).toBe(every.length);
+    // seven people, one manager with 1:1s: a bound of people plus those would cost a page of 11 as 8
+    const sizes = await new OrgSizesRepository(db).peopleCounts(orgId);
+    expect(sizes.people).toBe(7);
+    expect(sizes.managers).toBeGreaterThanOrEqual(every.length);
   });
 
   it("given a manager's reports read alone first, when their heads are asked after, then reportsOf keeps its first read: one answer a request", async () => {

@@ -6,7 +6,10 @@ export interface OrgSizes {
   /** Registered groups plus the groups teams belong to now: at least as many as `groups` lists, mostly. */
   groups: number;
   people: number;
-  /** People plus managers with 1:1s: at least as many as `managers` can list. */
+  /**
+   * The people's reporting lines (each person and manager they ever named) plus managers with 1:1s: at
+   * least as many as `managers` can list, also where people named many managers over time.
+   */
   managers: number;
   alerts: number;
   openAlerts: number;
@@ -59,7 +62,9 @@ export class OrgSizesRepository {
     return selectOne(
       this.db,
       PEOPLE_COUNTS,
-      `SELECT p.people, p.people + (SELECT count(*) FROM manager_head WHERE org_id = $1)::int AS managers,
+      `SELECT p.people,
+              (SELECT count(*) FROM person_links WHERE org_id = $1)::int
+                + (SELECT count(*) FROM manager_head WHERE org_id = $1)::int AS managers,
               a.alerts, a.open_alerts AS "openAlerts"
          FROM (SELECT count(*)::int AS people FROM person_head WHERE org_id = $1) p,
               (SELECT count(*)::int AS alerts, (count(*) FILTER (WHERE status = 'OPEN'))::int AS open_alerts
