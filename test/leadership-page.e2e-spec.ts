@@ -457,38 +457,94 @@ describe('the leadership page in headless Chromium against the real stack', () =
     await wall.close();
   });
 
-  it('says when the manager panels show only the first page of an org’s managers, and how many there are', async () => {
+  it('says when the managers, blocked-now and alerts panels show only the first page of a large org’s, and how many there are', async () => {
     const big = JSON.parse(
-      (await runCli(['org', 'create', '--name', 'Many managers'], { DATABASE_URL: db.url })).stdout,
+      (await runCli(['org', 'create', '--name', 'Many of everything'], { DATABASE_URL: db.url })).stdout,
     ) as Org;
-    // 502 people, each with a manager of their own: 502 managers, two more than the page asks for
-    const people = Array.from({ length: 502 }, (_, i) => ({
-      id: `many-${i}`,
-      type: 'person.registered',
-      occurredAt: new Date(Date.now() - DAY).toISOString(),
-      data: { personId: `p-${i}`, role: 'engineer', managerId: `m-${String(i).padStart(3, '0')}` },
-    }));
-    expect((await postEvents(ingestUrl, people, { key: big.ingestKey })).status).toBe(202);
-    await eventually(async () => {
-      const answer = await graphql<{ managersConnection: { totalCount: number } }>(
-        `${base}/graphql`,
-        big.apiToken,
-        '{ managersConnection(first: 1) { totalCount } }',
+    const n = 502; // two more than the managers and blocked-now panels ask for
+    const at = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+    const pad = (i: number) => String(i).padStart(3, '0');
+    // each person with a manager of their own; each team blocked for three days: a TEAM_IDLE alert each,
+    // and nothing else (registered five days ago, under DISCOVERY_LAPSED's seven)
+    const events = Array.from({ length: n }, (_, i) => [
+      {
+        id: `p-${i}`,
+        type: 'person.registered',
+        occurredAt: at(1),
+        data: { personId: `p-${i}`, role: 'engineer', managerId: `m-${pad(i)}` },
+      },
+      {
+        id: `t-${i}`,
+        type: 'team.registered',
+        occurredAt: at(5),
+        data: { teamId: `t-${pad(i)}`, name: `Team ${pad(i)}`, headcount: 4 },
+      },
+      {
+        id: `b-${i}`,
+        type: 'team.blocked',
+        occurredAt: at(3),
+        data: { teamId: `t-${pad(i)}`, reason: 'dependency' },
+      },
+    ]).flat();
+    for (let i = 0; i < events.length; i += 1000)
+      expect((await postEvents(ingestUrl, events.slice(i, i + 1000), { key: big.ingestKey })).status).toBe(
+        202,
       );
-      expect(answer.data?.managersConnection.totalCount).toBe(502);
-    });
+    const counts = async () =>
+      (
+        await graphql<{
+          managersConnection: { totalCount: number };
+          teamsConnection: { totalCount: number };
+          alertsConnection: { totalCount: number };
+        }>(
+          `${base}/graphql`,
+          big.apiToken,
+          `
+            {
+              managersConnection(first: 1) {
+                totalCount
+              }
+              teamsConnection(blocked: true, first: 1) {
+                totalCount
+              }
+              alertsConnection(status: OPEN, first: 1) {
+                totalCount
+              }
+            }
+          `,
+        )
+      ).data;
+    await eventually(
+      async () => {
+        const now = await counts();
+        expect(now?.managersConnection.totalCount).toBe(n);
+        expect(now?.teamsConnection.totalCount).toBe(n);
+        expect(now?.alertsConnection.totalCount).toBe(n);
+      },
+      { timeoutMs: 60_000 },
+    );
     const tab = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     tab.on('pageerror', (e) => consoleErrors.push(String(e)));
     await tab.goto(`${base}/#token=${encodeURIComponent(big.apiToken)}`);
     await tab.waitForFunction(() => document.body.dataset.loaded !== undefined);
-    expect(await tab.textContent('#status')).toContain(
-      'The manager panels show 500 of 502 managers (the first by id).',
+    const status = await tab.textContent('#status');
+    expect(status).toContain(`The manager panels show 500 of ${n} managers (the first by id).`);
+    expect(status).toContain(
+      `Blocked now shows 500 of ${n} blocked teams (the first by id): pick a group to see the others.`,
     );
     expect(await tab.$$eval('[data-table="managers"] tbody tr', (rows) => rows.length)).toBe(500);
-    // the org here (the scenario's few managers) shows them all, and says nothing of it
+    expect(await tab.$$eval('[data-table="blocked-now"] tbody tr', (rows) => rows.length)).toBe(500);
+    await tab.waitForFunction(() => document.querySelectorAll('#alert-feed li').length > 0);
+    expect(await tab.textContent('#alerts-note')).toBe(
+      `The latest 200 of ${n} open alerts, then each change as it happens.`,
+    );
+    expect(await tab.isVisible('#alerts-note')).toBe(true);
+    expect(await tab.$$eval('#alert-feed li', (items) => items.length)).toBe(200);
+    // the org here (a few of each) shows them all, and says nothing of it
     await page.goto(`${base}/#token=${encodeURIComponent(org.apiToken)}`);
     await loaded();
-    expect(await page.textContent('#status')).not.toContain('manager panels');
+    expect(await page.textContent('#status')).not.toMatch(/manager panels|Blocked now shows/);
+    expect(await page.isVisible('#alerts-note')).toBe(false);
     await tab.close();
   });
 

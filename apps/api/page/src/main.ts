@@ -24,10 +24,12 @@ import {
   TEAMS_PAGE_SIZE,
   BLOCKED,
   BLOCKED_PAGE_SIZE,
+  type BlockedAnswer,
   type BlockedRow,
 } from './queries';
 import type {
   AlertRow,
+  AlertsAnswer,
   GroupRow,
   ManagersAnswer,
   OverviewAnswer,
@@ -74,8 +76,9 @@ async function firstTeams(token: string, w: object, g: string | null): Promise<T
   return (await graphql<{ teams: TeamRow[] }>(token, TEAMS, { w, g, first: TEAMS_PAGE_SIZE })).teams;
 }
 
-async function blockedTeams(token: string, g: string | null): Promise<BlockedRow[]> {
-  return (await graphql<{ teams: BlockedRow[] }>(token, BLOCKED, { g, first: BLOCKED_PAGE_SIZE })).teams;
+async function blockedTeams(token: string, g: string | null): Promise<{ rows: BlockedRow[]; total: number }> {
+  const { teamsConnection } = await graphql<BlockedAnswer>(token, BLOCKED, { g, first: BLOCKED_PAGE_SIZE });
+  return { rows: teamsConnection.edges.map((e) => e.node), total: teamsConnection.totalCount };
 }
 
 /**
@@ -118,10 +121,10 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
     graphql<ManagersAnswer>(token, MANAGERS, { w }),
   ]);
   if (mine !== generation) return;
-  for (const t of [...teams, ...blocked]) names.set(t.id, t.name);
+  for (const t of [...teams, ...blocked.rows]) names.set(t.id, t.name);
   thresholds = settings.settings;
   renderHeadline(overview, settings.settings);
-  renderBlocked(blocked, names, openTeam, settings.settings.currency);
+  renderBlocked(blocked.rows, names, openTeam, settings.settings.currency);
   renderHeatmaps(teams, settings.settings.discoveryTarget, { ...w, now: Date.now() });
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
@@ -132,6 +135,9 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   const shown =
     (overview.current.teams > teams.length
       ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams: pick a group to see the others.`
+      : '') +
+    (blocked.total > blocked.rows.length
+      ? ` Blocked now shows ${blocked.rows.length} of ${blocked.total} blocked teams (the first by id): pick a group to see the others.`
       : '') +
     (managerCount > managerRows.length
       ? ` The manager panels show ${managerRows.length} of ${managerCount} managers (the first by id).`
@@ -186,11 +192,15 @@ function connect(token: string): Client {
 }
 
 async function startAlerts(token: string, socket: Client): Promise<void> {
-  const [{ alerts }, { settings }] = await Promise.all([
-    graphql<{ alerts: AlertRow[] }>(token, ALERTS, {}),
+  const [{ alertsConnection }, { settings }] = await Promise.all([
+    graphql<AlertsAnswer>(token, ALERTS, {}),
     graphql<{ settings: Settings }>(token, SETTINGS, {}),
   ]);
+  const alerts = alertsConnection.edges.map((e) => e.node);
   thresholds ??= settings;
+  const note = $('alerts-note');
+  note.hidden = alertsConnection.totalCount <= alerts.length;
+  note.textContent = `The latest ${alerts.length} of ${alertsConnection.totalCount} open alerts, then each change as it happens.`;
   $('alert-feed').replaceChildren();
   for (const a of [...alerts].sort((x, y) => y.raisedAt.localeCompare(x.raisedAt)))
     renderAlert(a, names, false, thresholds);

@@ -29,13 +29,17 @@ export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) 
   }
 }`;
 
-/** Every team blocked now, whatever the org's size (the blocked-now panel). */
+/** The teams blocked now (the blocked-now panel): the first page, and how many there are. */
 export const BLOCKED_PAGE_SIZE = 500;
 export const BLOCKED = `query Blocked($g: ID, $first: Int) {
-  teams(groupId: $g, blocked: true, first: $first) {
-    id name currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost }
+  teamsConnection(groupId: $g, blocked: true, first: $first) {
+    totalCount
+    edges { node { id name currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost } } }
   }
 }`;
+export interface BlockedAnswer {
+  teamsConnection: { totalCount: number; edges: { node: BlockedRow }[] };
+}
 
 /**
  * With each manager's coaching (contract §14): plans now, the 1:1s of the page's window. The first page of
@@ -70,7 +74,14 @@ export const PERSON = `query Person($id: ID!) {
 export const GROUPS = `query Groups { groups { id name parent { id } } }`;
 
 const ALERT_FIELDS = 'id rule subjectId subjectName status raisedAt resolvedAt';
-export const ALERTS = `query Alerts { alerts(status: OPEN, first: 200) { ${ALERT_FIELDS} } }`;
+/** The latest open alerts, and how many are open. */
+export const ALERTS_PAGE_SIZE = 200;
+export const ALERTS = `query Alerts {
+  alertsConnection(status: OPEN, first: ${ALERTS_PAGE_SIZE}) { totalCount edges { node { ${ALERT_FIELDS} } } }
+}`;
+export interface AlertsAnswer {
+  alertsConnection: { totalCount: number; edges: { node: AlertRow }[] };
+}
 export const ALERT_CHANGED = `subscription AlertChanged { alertChanged { ${ALERT_FIELDS} } }`;
 
 export const TEAM = `query Team($id: ID!, $w: Window!) {

@@ -209,12 +209,13 @@ export class RequestContext {
   }
 
   /** How many teams listTeams would list, every page together (one count). */
-  async countTeams({ groupId }: Pick<TeamPage, 'groupId'>): Promise<number> {
+  async countTeams({ groupId, blocked }: Pick<TeamPage, 'groupId' | 'blocked'>): Promise<number> {
     const groups = await this.groupsListed(groupId);
     if (groups !== undefined && groups.length === 0) return 0;
     return this.teams.reader.countWhere(
       this.orgId,
       groups === undefined ? undefined : { column: 'group_id', values: groups },
+      blocked === true ? 'blocked_since' : undefined,
     );
   }
 

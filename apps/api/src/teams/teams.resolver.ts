@@ -68,15 +68,22 @@ export class TeamsResolver {
     @Args('groupId', { type: () => ID, nullable: true }) groupId?: string,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('blocked', {
+      type: () => Boolean,
+      nullable: true,
+      description: 'true: only the teams blocked now, and totalCount counts those',
+    })
+    blocked?: boolean | null,
   ): Promise<Connection<TeamView>> {
     const size = pageSize(first, TEAMS_PAGE);
-    const teams = await ctx.listTeams({ groupId, first: size + 1, after: keyAfter(TEAMS_LIST, after) });
+    const only = { groupId, blocked: blocked ?? false };
+    const teams = await ctx.listTeams({ ...only, first: size + 1, after: keyAfter(TEAMS_LIST, after) });
     return connection(
       TEAMS_LIST,
       teams,
       size,
       (t) => t.subjectId,
-      () => ctx.countTeams({ groupId }),
+      () => ctx.countTeams(only),
     );
   }
 

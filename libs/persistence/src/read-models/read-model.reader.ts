@@ -311,13 +311,21 @@ export class ReadModelReader<Head, Data> {
     return row.n;
   }
 
-  /** How many subjects, optionally only those whose head column equals one of the values. */
-  async countWhere(orgId: string, where?: { column: string; values: readonly string[] }): Promise<number> {
+  /**
+   * How many subjects, optionally only those whose head column equals one of the values, and only those
+   * whose `set` column is set: every page of listHeads with the same filters together.
+   */
+  async countWhere(
+    orgId: string,
+    where?: { column: string; values: readonly string[] },
+    set?: string,
+  ): Promise<number> {
     const row = await selectOne(
       this.db,
       COUNT_ROW,
       `SELECT count(*)::int AS n FROM ${this.tables.head}
-        WHERE org_id = $1 ${where ? `AND ${this.column(where.column)} = ANY($2::text[])` : ''}`,
+        WHERE org_id = $1 ${where ? `AND ${this.column(where.column)} = ANY($2::text[])` : ''}
+          ${set === undefined ? '' : `AND ${this.column(set)} IS NOT NULL`}`,
       where ? [orgId, where.values] : [orgId],
     );
     return row.n;
