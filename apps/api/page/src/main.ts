@@ -132,12 +132,14 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   renderManagers(managerRows, openTeam);
   renderCoaching(managerRows, openTeam, openPerson);
   const managerCount = managers.managersConnection.totalCount;
+  // the advice only where the picker is there (an org without groups has none)
+  const pick = $('group-label').hidden ? '.' : ': pick a group to see the others.';
   const shown =
     (overview.current.teams > teams.length
-      ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams: pick a group to see the others.`
+      ? ` The team panels show the first ${teams.length} of ${overview.current.teams} teams${pick}`
       : '') +
     (blocked.total > blocked.rows.length
-      ? ` Blocked now shows ${blocked.rows.length} of ${blocked.total} blocked teams (the first by id): pick a group to see the others.`
+      ? ` Blocked now shows ${blocked.rows.length} of ${blocked.total} blocked teams (the first by id)${pick}`
       : '') +
     (managerCount > managerRows.length
       ? ` The manager panels show ${managerRows.length} of ${managerCount} managers (the first by id).`

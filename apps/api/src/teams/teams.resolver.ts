@@ -51,7 +51,7 @@ export class TeamsResolver {
     @Args('blocked', {
       type: () => Boolean,
       nullable: true,
-      description: 'true: only the teams blocked now (the leadership page lists them whatever the org size)',
+      description: 'true: only the teams blocked now; false or absent: every team',
     })
     blocked?: boolean | null,
   ): Promise<TeamView[]> {
@@ -71,7 +71,8 @@ export class TeamsResolver {
     @Args('blocked', {
       type: () => Boolean,
       nullable: true,
-      description: 'true: only the teams blocked now, and totalCount counts those',
+      description:
+        'true: only the teams blocked now, and totalCount counts those; false or absent: every team',
     })
     blocked?: boolean | null,
   ): Promise<Connection<TeamView>> {
