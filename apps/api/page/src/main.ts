@@ -77,8 +77,8 @@ async function firstTeams(token: string, w: object, g: string | null): Promise<T
 }
 
 async function blockedTeams(token: string, g: string | null): Promise<{ rows: BlockedRow[]; total: number }> {
-  const { teamsConnection } = await graphql<BlockedAnswer>(token, BLOCKED, { g, first: BLOCKED_PAGE_SIZE });
-  return { rows: teamsConnection.edges.map((e) => e.node), total: teamsConnection.totalCount };
+  const answer = await graphql<BlockedAnswer>(token, BLOCKED, { g, first: BLOCKED_PAGE_SIZE });
+  return { rows: answer.teams, total: answer.blockedCount.totalCount };
 }
 
 /**
@@ -128,10 +128,10 @@ async function loadDashboard(token: string, quiet = false): Promise<void> {
   renderHeatmaps(teams, settings.settings.discoveryTarget, { ...w, now: Date.now() });
   renderBlocking(overview.blockingEdges, names, openTeam);
   renderReasons(teams, openTeam);
-  const managerRows = managers.managersConnection.edges.map((e) => e.node);
+  const managerRows = managers.managers;
   renderManagers(managerRows, openTeam);
   renderCoaching(managerRows, openTeam, openPerson);
-  const managerCount = managers.managersConnection.totalCount;
+  const managerCount = managers.managerCount.totalCount;
   // the advice only where the picker is there (an org without groups has none)
   const pick = $('group-label').hidden ? '.' : ': pick a group to see the others.';
   const shown =
@@ -194,15 +194,14 @@ function connect(token: string): Client {
 }
 
 async function startAlerts(token: string, socket: Client): Promise<void> {
-  const [{ alertsConnection }, { settings }] = await Promise.all([
+  const [{ alerts, openCount }, { settings }] = await Promise.all([
     graphql<AlertsAnswer>(token, ALERTS, {}),
     graphql<{ settings: Settings }>(token, SETTINGS, {}),
   ]);
-  const alerts = alertsConnection.edges.map((e) => e.node);
   thresholds ??= settings;
   const note = $('alerts-note');
-  note.hidden = alertsConnection.totalCount <= alerts.length;
-  note.textContent = `The latest ${alerts.length} of ${alertsConnection.totalCount} open alerts, then each change as it happens.`;
+  note.hidden = openCount.totalCount <= alerts.length;
+  note.textContent = `The latest ${alerts.length} of ${openCount.totalCount} open alerts, then each change as it happens.`;
   $('alert-feed').replaceChildren();
   for (const a of [...alerts].sort((x, y) => y.raisedAt.localeCompare(x.raisedAt)))
     renderAlert(a, names, false, thresholds);

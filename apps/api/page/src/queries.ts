@@ -32,34 +32,35 @@ export const TEAMS = `query Teams($w: Window!, $g: ID, $first: Int, $after: ID) 
 /** The teams blocked now (the blocked-now panel): the first page, and how many there are. */
 export const BLOCKED_PAGE_SIZE = 500;
 export const BLOCKED = `query Blocked($g: ID, $first: Int) {
-  teamsConnection(groupId: $g, blocked: true, first: $first) {
-    totalCount
-    edges { node { id name currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost } } }
+  teams(groupId: $g, blocked: true, first: $first) {
+    id name currentBlock { since reason blockedBy blockedHours idlePersonDays idleCost }
   }
+  blockedCount: teamsConnection(groupId: $g, blocked: true, first: 0) { totalCount }
 }`;
 export interface BlockedAnswer {
-  teamsConnection: { totalCount: number; edges: { node: BlockedRow }[] };
+  teams: BlockedRow[];
+  blockedCount: { totalCount: number };
 }
 
 /**
  * With each manager's coaching (contract §14): plans now, the 1:1s of the page's window. The first page of
- * managers, and how many there are: the page says when it shows only some.
+ * managers as a list, and how many there are from the connection with no entries (its edges would cost the
+ * API two more fields an entry): the page says when it shows only some.
  */
 export const MANAGERS_PAGE_SIZE = 500;
 export const MANAGERS = `query Managers($w: Window!) {
-  managersConnection(first: ${MANAGERS_PAGE_SIZE}) {
-    totalCount
-    edges { node {
-      id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
-      subtree { people managers oneOnOneCoverage }
-      coaching(window: $w) {
-        reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
-      }
-    } }
+  managers(first: ${MANAGERS_PAGE_SIZE}) {
+    id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
+    subtree { people managers oneOnOneCoverage }
+    coaching(window: $w) {
+      reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
+    }
   }
+  managerCount: managersConnection(first: 0) { totalCount }
 }`;
 export interface ManagersAnswer {
-  managersConnection: { totalCount: number; edges: { node: ManagerRow }[] };
+  managers: ManagerRow[];
+  managerCount: { totalCount: number };
 }
 
 /** A person's coaching view: their plan now with the latest level of each competency (contract §14). */
@@ -77,10 +78,12 @@ const ALERT_FIELDS = 'id rule subjectId subjectName status raisedAt resolvedAt';
 /** The latest open alerts, and how many are open. */
 export const ALERTS_PAGE_SIZE = 200;
 export const ALERTS = `query Alerts {
-  alertsConnection(status: OPEN, first: ${ALERTS_PAGE_SIZE}) { totalCount edges { node { ${ALERT_FIELDS} } } }
+  alerts(status: OPEN, first: ${ALERTS_PAGE_SIZE}) { ${ALERT_FIELDS} }
+  openCount: alertsConnection(status: OPEN, first: 0) { totalCount }
 }`;
 export interface AlertsAnswer {
-  alertsConnection: { totalCount: number; edges: { node: AlertRow }[] };
+  alerts: AlertRow[];
+  openCount: { totalCount: number };
 }
 export const ALERT_CHANGED = `subscription AlertChanged { alertChanged { ${ALERT_FIELDS} } }`;
 

@@ -28,8 +28,18 @@ import { cadenceAt, personOfManager, subtreeAt } from './manager-figures';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const schema = buildSchema(readFileSync(join(repoRoot, 'docs', 'graphql', 'schema.v1.graphql'), 'utf8'));
-// the page asks its managers as a connection: each entry is an edge's node
+// a connection's entries are its edges' nodes
 const ENTRIES = ['edges', 'node'];
+/** The page's managers query with its entries as a connection's (what managersConnection prefetches). */
+const CONNECTION = `query Managers($w: Window!) {
+  managersConnection(first: 500) { edges { node {
+    id person { name reports { id name } } directReports oneOnOneCoverage overdueReports
+    subtree { people managers oneOnOneCoverage }
+    coaching(window: $w) {
+      reports planCoverage weakest { person { id name } averageGap } oneOnOnes ratedOneOnOnes ratingShare
+    }
+  } } }
+}`;
 const WINDOW = { from: new Date(NOW - 28 * DAY_MS), to: new Date(NOW) };
 
 /** The managers field of a document, as graphql-js hands it to the resolver. */
@@ -91,38 +101,44 @@ describe('the managers page computes its entries’ fields together, and each en
       () => NOW,
     );
 
-  it("given the page's managers query, when its entries are prefetched, then every field it asks of them is there at once, as computed alone", async () => {
-    const ctx = context();
-    expect(await settledAtOnce(cadenceAt(ctx, 'm1', NOW))).toBe(false); // nothing computed yet
-    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW, undefined, ENTRIES);
-    const alone = context();
-    for (const id of ids) {
-      const fields = {
-        person: personOfManager(ctx, id),
-        reports: reportsAt(ctx, id, NOW),
-        cadence: cadenceAt(ctx, id, NOW),
-        subtree: subtreeAt(ctx, id, NOW),
-        coaching: managerCoachingOf(ctx, id, NOW, WINDOW),
-      };
-      for (const [name, value] of Object.entries(fields))
-        expect([name, await settledAtOnce(value)]).toEqual([name, true]);
-      expect(fields).toEqual({
-        person: await personOfManager(alone, id),
-        reports: await reportsAt(alone, id, NOW),
-        cadence: await cadenceAt(alone, id, NOW),
-        subtree: await subtreeAt(alone, id, NOW),
-        coaching: await managerCoachingOf(alone, id, NOW, WINDOW),
+  it.each([
+    { form: 'list', document: MANAGERS, path: [] },
+    { form: 'connection', document: CONNECTION, path: ENTRIES },
+  ])(
+    "given the page's managers query as a $form, when its entries are prefetched, then every field it asks of them is there at once, as computed alone",
+    async ({ document, path }) => {
+      const ctx = context();
+      expect(await settledAtOnce(cadenceAt(ctx, 'm1', NOW))).toBe(false); // nothing computed yet
+      await prefetchManagerFields(ctx, ids, infoOf(document), NOW, undefined, path);
+      const alone = context();
+      for (const id of ids) {
+        const fields = {
+          person: personOfManager(ctx, id),
+          reports: reportsAt(ctx, id, NOW),
+          cadence: cadenceAt(ctx, id, NOW),
+          subtree: subtreeAt(ctx, id, NOW),
+          coaching: managerCoachingOf(ctx, id, NOW, WINDOW),
+        };
+        for (const [name, value] of Object.entries(fields))
+          expect([name, await settledAtOnce(value)]).toEqual([name, true]);
+        expect(fields).toEqual({
+          person: await personOfManager(alone, id),
+          reports: await reportsAt(alone, id, NOW),
+          cadence: await cadenceAt(alone, id, NOW),
+          subtree: await subtreeAt(alone, id, NOW),
+          coaching: await managerCoachingOf(alone, id, NOW, WINDOW),
+        });
+      }
+      expect(await cadenceAt(ctx, 'm2', NOW)).toMatchObject({
+        directReports: ['p2', 'p3'],
+        overdueReports: ['p3'],
       });
-    }
-    expect(await cadenceAt(ctx, 'm2', NOW)).toMatchObject({
-      directReports: ['p2', 'p3'],
-      overdueReports: ['p3'],
-    });
-    expect(await managerCoachingOf(ctx, 'm2', NOW, WINDOW)).toMatchObject({
-      oneOnOnes: 1,
-      ratedOneOnOnes: 1,
-    });
-  });
+      expect(await managerCoachingOf(ctx, 'm2', NOW, WINDOW)).toMatchObject({
+        oneOnOnes: 1,
+        ratedOneOnOnes: 1,
+      });
+    },
+  );
 
   describe('shared by the org’s requests for the page', () => {
     const cache = new ApiCache({ maxBytes: 4 * 1024 * 1024, maxAgeMs: 60_000 });
@@ -155,12 +171,12 @@ describe('the managers page computes its entries’ fields together, and each en
 
     it('given a page computed by one request, when another asks it later with another window, then it reads only the 1:1s of its window, and its figures at now are those computed (for at most the cache’s age), each at once', async () => {
       const first = sharing(NOW);
-      await prefetchManagerFields(first.ctx, ids, infoOf(MANAGERS), NOW, 'page-1', ENTRIES);
+      await prefetchManagerFields(first.ctx, ids, infoOf(MANAGERS), NOW, 'page-1');
       expect(first.sent.length).toBeGreaterThan(4);
       const later = NOW + 1_000;
       const other = { from: new Date(WINDOW.from.getTime() - DAY_MS), to: WINDOW.to };
       const second = sharing(later);
-      await prefetchManagerFields(second.ctx, ids, infoOf(MANAGERS, { w: other }), later, 'page-1', ENTRIES);
+      await prefetchManagerFields(second.ctx, ids, infoOf(MANAGERS, { w: other }), later, 'page-1');
       // only the 1:1s held in the other window: one statement counts them (every 1:1 in the manager model)
       // and the rated ones (the rating model's)
       expect(second.sent).toHaveLength(1);
@@ -185,18 +201,18 @@ describe('the managers page computes its entries’ fields together, and each en
       { case: 'the listener is down', change: () => (versions.listening = false) },
     ])('given $case, then the next request computes the page again', async ({ change }) => {
       versions.listening = true;
-      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(MANAGERS), NOW, 'page-2', ENTRIES);
+      await prefetchManagerFields(sharing(NOW).ctx, ids, infoOf(MANAGERS), NOW, 'page-2');
       change();
       const again = sharing(NOW + 1);
-      await prefetchManagerFields(again.ctx, ids, infoOf(MANAGERS), NOW + 1, 'page-2', ENTRIES);
+      await prefetchManagerFields(again.ctx, ids, infoOf(MANAGERS), NOW + 1, 'page-2');
       expect(again.sent.some((sql) => /person_head/.test(sql))).toBe(true);
     });
 
     it('given a page of other managers under the same key, then nothing of it is taken', async () => {
       versions.listening = true;
-      await prefetchManagerFields(sharing(NOW).ctx, ['m1'], infoOf(MANAGERS), NOW, 'page-3', ENTRIES);
+      await prefetchManagerFields(sharing(NOW).ctx, ['m1'], infoOf(MANAGERS), NOW, 'page-3');
       const other = sharing(NOW);
-      await prefetchManagerFields(other.ctx, ids, infoOf(MANAGERS), NOW, 'page-3', ENTRIES);
+      await prefetchManagerFields(other.ctx, ids, infoOf(MANAGERS), NOW, 'page-3');
       expect(await cadenceAt(other.ctx, 'm2', NOW)).toMatchObject({ directReports: ['p2', 'p3'] });
       expect(other.sent.some((sql) => /person_head/.test(sql))).toBe(true);
     });
@@ -242,16 +258,14 @@ describe('the managers page computes its entries’ fields together, and each en
 
   it('given a query over graphql-ws (no request: now moves between fields), then nothing is computed ahead', async () => {
     const ctx = context('ws');
-    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW, undefined, ENTRIES);
+    await prefetchManagerFields(ctx, ids, infoOf(MANAGERS), NOW);
     expect(await settledAtOnce(cadenceAt(ctx, 'm1', NOW))).toBe(false);
   });
 
   it('given a window refused (backwards), then the prefetch leaves the error to the field', async () => {
     const ctx = context();
     const backwards = infoOf(MANAGERS, { w: { from: WINDOW.to, to: WINDOW.from } });
-    await expect(
-      prefetchManagerFields(ctx, ids, backwards, NOW, undefined, ENTRIES),
-    ).resolves.toBeUndefined();
+    await expect(prefetchManagerFields(ctx, ids, backwards, NOW)).resolves.toBeUndefined();
     expect(() => managerCoachingOf(ctx, 'm1', NOW, { from: WINDOW.to, to: WINDOW.from })).toThrow(/window/);
   });
 });

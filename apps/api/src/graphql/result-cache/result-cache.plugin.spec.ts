@@ -118,6 +118,21 @@ describe('the result cache plugin', () => {
       null,
     ],
     [
+      "the page's blocked teams and managers with their counts (connections of read models) are served from cache",
+      async () => {
+        const page =
+          '{ teams(blocked: true) { id } blockedCount: teamsConnection(blocked: true, first: 0) { totalCount } managers { id } managerCount: managersConnection(first: 0) { totalCount } }';
+        await serve(request(page));
+        return serve(request(page));
+      },
+      {
+        data: {
+          computed:
+            '{ teams(blocked: true) { id } blockedCount: teamsConnection(blocked: true, first: 0) { totalCount } managers { id } managerCount: managersConnection(first: 0) { totalCount } }',
+        },
+      },
+    ],
+    [
       'alerts are never cached',
       async () => (await serve(request('{ alerts { id } }')), serve(request('{ alerts { id } }'))),
       null,
