@@ -8,5 +8,4 @@ export * from './kafka/kafka-health';
 export { stopIdleRequestQueueTimers } from './kafka/request-queue-timer';
 export * from './kafka/topic-durability';
 export * from './kafka/topic-identity';
-export * from './kafka/stale-producer';
 export * from './kafka/renewing-producer';

@@ -1,4 +1,4 @@
-import type { Kafka, Message, ProducerRecord } from 'kafkajs';
+import type { Kafka, Message, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
 import {
   EventPublisher,
   MAX_GROUP_BYTES,
@@ -6,12 +6,41 @@ import {
   PublishRefusedError,
 } from './event-publisher';
 
-/** A producer whose sends complete when the test says so (or never: a Kafka that does not answer). */
+/**
+ * A producer whose sends complete when the test says so (or never: a Kafka that does not answer). Like
+ * kafkajs, it asks the producer's partitioner where each record goes (one partition here), and answers
+ * for that partition.
+ */
 class FakeProducer {
   readonly sends: { record: ProducerRecord; settle: (error?: Error) => void }[] = [];
+  private readonly partition: (message: Message) => number;
+
+  constructor(config: ProducerConfig = {}) {
+    const partitioner = config.createPartitioner?.() ?? (() => 0);
+    const partitionMetadata = [
+      { partitionId: 0, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 },
+    ];
+    this.partition = (message) => partitioner({ topic: 'any', partitionMetadata, message });
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  disconnect(): Promise<void> {
+    return Promise.resolve();
+  }
+
   send(record: ProducerRecord) {
-    return new Promise<void>((resolve, reject) =>
-      this.sends.push({ record, settle: (error) => (error ? reject(error) : resolve()) }),
+    const partitions = [...new Set(record.messages.map(this.partition))];
+    return new Promise<RecordMetadata[]>((resolve, reject) =>
+      this.sends.push({
+        record,
+        settle: (error) =>
+          error
+            ? reject(error)
+            : resolve(partitions.map((partition) => ({ topicName: record.topic, partition, errorCode: 0 }))),
+      }),
     );
   }
 }
@@ -30,12 +59,18 @@ const outcome = (publishing: Promise<void>) => {
 };
 
 function setup(limits: Partial<PublisherLimits> = {}) {
-  const producer = new FakeProducer();
+  // every producer made, the first and any renewed after a failed send
+  const made: FakeProducer[] = [];
   const publisher = new EventPublisher(
-    { producer: () => producer } as unknown as Pick<Kafka, 'producer'>,
+    {
+      producer: (config: ProducerConfig) => {
+        made.push(new FakeProducer(config));
+        return made[made.length - 1];
+      },
+    } as unknown as Pick<Kafka, 'producer'>,
     limits,
   );
-  return { producer, publisher };
+  return { producer: made[0], made, publisher };
 }
 
 describe('EventPublisher: group commit', () => {
@@ -56,14 +91,16 @@ describe('EventPublisher: group commit', () => {
   });
 
   it('a failed send fails exactly the requests in it', async () => {
-    const { producer, publisher } = setup();
+    const { made, publisher } = setup();
     const first = publisher.publish([message('a')]);
     const second = publisher.publish([message('b')]);
     await tick();
-    producer.sends[0].settle(new Error('broker away'));
+    made[0].sends[0].settle(new Error('broker away'));
     await expect(first).rejects.toThrow('broker away');
     await tick();
-    producer.sends[1].settle();
+    // through a new producer: the failed send's sequence numbers are not used again
+    expect(made).toHaveLength(2);
+    made[1].sends[0].settle();
     await expect(second).resolves.toBeUndefined();
   });
 
@@ -219,12 +256,7 @@ describe('EventPublisher: a deadline on every publish', () => {
 
 describe('EventPublisher: lanes', () => {
   it('sends on several producers side by side, each one send at a time, each request in one send', async () => {
-    const producers = [new FakeProducer(), new FakeProducer()];
-    let made = 0;
-    const publisher = new EventPublisher(
-      { producer: () => producers[made++] } as unknown as Pick<Kafka, 'producer'>,
-      { lanes: 2 },
-    );
+    const { made: producers, publisher } = setup({ lanes: 2 });
     const a = publisher.publish([message('a1'), message('a2')]);
     await tick();
     const b = publisher.publish([message('b')]);
@@ -248,17 +280,7 @@ describe('EventPublisher: a Kafka replaced under it', () => {
     const stale = Object.assign(new Error('The broker received an out of order sequence number'), {
       type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
     });
-    const made: (FakeProducer & { connect: () => Promise<void>; disconnect: () => Promise<void> })[] = [];
-    const publisher = new EventPublisher({
-      producer: () => {
-        const p = Object.assign(new FakeProducer(), {
-          connect: () => Promise.resolve(),
-          disconnect: () => Promise.resolve(),
-        });
-        made.push(p);
-        return p;
-      },
-    } as unknown as Pick<Kafka, 'producer'>);
+    const { made, publisher } = setup();
     const first = outcome(publisher.publish([message('a')]));
     await tick();
     made[0].sends[0].settle(stale);

@@ -24,6 +24,8 @@ export interface Reconciliation {
   /** Records on the events topic per id beyond the first (client retries): the store must absorb them. */
   kafkaRepeats: number;
   lostIds: string[];
+  /** Of the accepted events lost, those the events topic holds: the projector passed them, Kafka did not lose them. */
+  lostOnTopic: number;
   doubledIds: string[];
   /** Stored events the client never sent, or poison that made it into the store. */
   phantomIds: string[];
@@ -113,6 +115,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     refused: ledger.refusedKeys.length,
     kafkaRepeats: [...onTopic.values()].reduce((sum, n) => sum + n - 1, 0),
     lostIds: lostIds.slice(0, 20),
+    lostOnTopic: lostIds.filter((k) => onTopic.has(k)).length,
     doubledIds: doubledIds.slice(0, 20),
     phantomIds: phantomIds.slice(0, 20),
     deadLetters,
@@ -132,7 +135,8 @@ export function reconciliationProblems(r: Reconciliation): string[] {
   const problems: string[] = [];
   if (r.lost > 0)
     problems.push(
-      `lost ${r.lost}: accepted but not stored ${JSON.stringify(r.lostIds)}; poison not dead-lettered ${JSON.stringify(r.deadLetters.missing)}`,
+      `lost ${r.lost}: accepted but not stored ${JSON.stringify(r.lostIds)} (${r.lostOnTopic} of them on the events topic); ` +
+        `poison not dead-lettered ${JSON.stringify(r.deadLetters.missing)}`,
     );
   if (r.doubled > 0)
     problems.push(
