@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ensureTopics } from '@orgpulse/messaging';
+import { RenewingProducer, ensureTopics } from '@orgpulse/messaging';
 import { KafkaCluster, eventually, readTopicToEnd } from '@orgpulse/testing';
 import { type Admin, ConfigResourceTypes, Kafka, type Producer, logLevel } from 'kafkajs';
 import pino from 'pino';
@@ -189,6 +189,88 @@ describe('a 3-node Kafka cluster', () => {
       );
       await produce(300, 10);
       expect(await readTopicToEnd(cluster.brokers, topic)).toHaveLength(sent.length);
+    });
+  });
+
+  describe('a send whose partitions change leader under it', () => {
+    const topic = `moving-${randomUUID()}`;
+    const warnings: string[] = [];
+
+    async function partitionsOf(topic: string) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0].partitions;
+    }
+
+    /** A client as the apps make one: kafkajs's warnings go to their log. */
+    function appKafka(): Kafka {
+      return new Kafka({
+        clientId: 'moving-leader-test',
+        brokers: cluster.brokers.split(','),
+        logLevel: logLevel.WARN,
+        logCreator: () => (entry) => void warnings.push(entry.log.message),
+      });
+    }
+
+    beforeAll(async () => {
+      await ensureTopics(kafka, [{ topic, numPartitions: 6 }], {
+        durability: { replicationFactor: 3, minInsyncReplicas: 2 },
+      });
+      await eventually(
+        async () => {
+          const partitions = await replicasOf(topic);
+          for (const p of partitions) expect(p.isr.sort()).toEqual([1, 2, 3]);
+          // every node leads some partition, so a send to all of them goes to every node
+          expect(new Set(partitions.map((p) => p.leader)).size).toBe(3);
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+    });
+
+    it('stores every record, though the node it sent some to no longer led them and they moved to nodes that had answered', async () => {
+      const producer = new RenewingProducer(appKafka(), {
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 5, initialRetryTime: 300 },
+      });
+      await producer.connect();
+      const keys = Array.from({ length: 60 }, (_, i) => `subject-${i}`);
+      const send = (round: string) =>
+        producer.send({ topic, acks: -1, messages: keys.map((key) => ({ key, value: `${round}/${key}` })) });
+      try {
+        // the producer learns the leaders; then a node's partitions move to the others, unknown to it
+        await send('before');
+        const partitions = await partitionsOf(topic);
+        const leaving = partitions[0].leader;
+        const others = cluster.nodeIds.filter((id) => id !== leaving);
+        const moved = partitions.filter((p) => p.leader === leaving).map((p) => p.partitionId);
+        await admin.alterPartitionReassignments({
+          topics: [
+            { topic, partitionAssignment: moved.map((partition) => ({ partition, replicas: others })) },
+          ],
+        });
+        await eventually(
+          async () => {
+            const now = await partitionsOf(topic);
+            for (const p of now.filter((p) => moved.includes(p.partitionId)))
+              expect(p.replicas.sort()).toEqual(others);
+            expect(now.map((p) => p.leader)).not.toContain(leaving);
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+
+        await send('after');
+
+        const values = (await readTopicToEnd(cluster.brokers, topic)).map((r) => r.value);
+        expect(values.filter((v) => v?.startsWith('after/')).sort()).toEqual(
+          keys.map((k) => `after/${k}`).sort(),
+        );
+        // the send took the path kafkajs alone answers without sending those partitions' records
+        expect(warnings).toContain(
+          'Kafka answered a send without acknowledging some partitions; sending their records again',
+        );
+      } finally {
+        await producer.disconnect();
+      }
     });
   });
 
