@@ -261,12 +261,13 @@ describe('a 3-node Kafka cluster', () => {
         await send('after');
 
         const values = (await readTopicToEnd(cluster.brokers, topic)).map((r) => r.value);
-        expect(values.filter((v) => v?.startsWith('after/')).sort()).toEqual(
+        // kafkajs may write a record twice (a retry beside a request still in flight): only loss counts here
+        expect([...new Set(values.filter((v) => v?.startsWith('after/')))].sort()).toEqual(
           keys.map((k) => `after/${k}`).sort(),
         );
         // the send took the path kafkajs alone answers without sending those partitions' records
         expect(warnings).toContain(
-          'Kafka answered a send without acknowledging some partitions; sending their records again',
+          'kafkajs resolved a send without acknowledgements of some partitions; sending their records again',
         );
       } finally {
         await producer.disconnect();

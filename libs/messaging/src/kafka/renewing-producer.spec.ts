@@ -30,18 +30,30 @@ const threePartitions: PartitionMetadata[] = [0, 1, 2].map((partitionId) => ({
   partitionErrorCode: 0,
 }));
 
-interface Produced {
-  node: number;
+interface Batch {
   partition: number;
+  /** the producer's sequence number of its first record */
+  sequence: number;
   keys: string[];
 }
 
+type ProduceRequest = {
+  topicData: {
+    topic: string;
+    partitions: { partition: string; firstSequence: number; messages: Message[] }[];
+  }[];
+};
+
 /**
  * Three partitions led by nodes 1, 2, 3. Node 3 dies on its first request, and its partition moves to
- * node 1, whose request of the same send was already answered.
+ * node 1, whose request of the same send was already answered. Like a broker, a partition's log takes a
+ * batch whose sequence numbers it already holds for a duplicate, and answers without appending it.
  */
 class MovingLeaderCluster {
-  readonly produced: Produced[] = [];
+  /** Each partition's log, as the node that appended each batch left it. */
+  readonly log: (Batch & { node: number })[] = [];
+  /** Every produce request a node received, accepted or not. */
+  readonly requests: (Batch & { node: number })[] = [];
   leaders = new Map([
     [0, 1],
     [1, 2],
@@ -49,30 +61,46 @@ class MovingLeaderCluster {
   ]);
   private readonly sequences = new Map<number, number>();
 
+  /** landed: node 3 appends the request before it dies (its answer is what is lost). */
+  constructor(private readonly landed = false) {}
+
+  private append(node: number, batch: Batch): void {
+    const duplicate = this.log.some(
+      (b) =>
+        b.partition === batch.partition &&
+        b.sequence === batch.sequence &&
+        b.keys.length === batch.keys.length,
+    );
+    if (!duplicate) this.log.push({ node, ...batch });
+  }
+
   broker(nodeId: number) {
     return {
       nodeId,
-      produce: async ({
-        topicData,
-      }: {
-        topicData: { topic: string; partitions: { partition: string; messages: Message[] }[] }[];
-      }) => {
+      produce: async ({ topicData }: ProduceRequest) => {
         await Promise.resolve();
+        const batches = topicData.flatMap(({ partitions }) =>
+          partitions.map(({ partition, firstSequence, messages }) => ({
+            partition: Number(partition),
+            sequence: firstSequence,
+            keys: messages.map((m) => String(m.key)),
+          })),
+        );
+        this.requests.push(...batches.map((b) => ({ node: nodeId, ...b })));
         if (nodeId === 3) {
+          if (this.landed) for (const b of batches) this.append(nodeId, b);
           this.leaders.set(2, 1);
           throw new KafkaJSConnectionError('Connection error: ECONNREFUSED');
         }
+        for (const b of batches) this.append(nodeId, b);
         return {
           topics: topicData.map(({ topic, partitions }) => ({
             topicName: topic,
-            partitions: partitions.map(({ partition, messages }) => {
-              this.produced.push({
-                node: nodeId,
-                partition: Number(partition),
-                keys: messages.map((m) => String(m.key)),
-              });
-              return { partition: Number(partition), errorCode: 0, baseOffset: '0' };
-            }),
+            partitions: partitions.map(({ partition }) => ({
+              partition: Number(partition),
+              errorCode: 0,
+              baseOffset: '0',
+            })),
           })),
         };
       },
@@ -142,42 +170,59 @@ describe('RenewingProducer', () => {
   const keys = keysOverThreePartitions();
   const messages = () => keys.map((key) => ({ key, value: key }));
 
-  it('given kafkajs alone, a leader that dies mid-send and moves to a broker that answered loses its records', async () => {
+  const renewing = (cluster: MovingLeaderCluster, createPartitioner: ICustomPartitioner = KeyPartitioner) =>
+    new RenewingProducer(
+      { producer: (config?: ProducerConfig) => cluster.producer(config ?? {}) },
+      { createPartitioner },
+    );
+  const stored = (cluster: MovingLeaderCluster) => cluster.log.flatMap((b) => b.keys).sort();
+
+  it('given kafkajs alone, records of a partition whose leader moved to a broker that answered are not sent', async () => {
     const cluster = new MovingLeaderCluster();
     const answers = await cluster
       .producer({ createPartitioner: KeyPartitioner })
       .send({ topic: TOPIC, messages: messages() });
 
     expect(answers.map((a) => a.partition).sort()).toEqual([0, 1]);
-    expect(cluster.produced.flatMap((p) => p.keys)).not.toContain(keys[2]);
+    expect(stored(cluster)).not.toContain(keys[2]);
   });
 
-  it('when a send resolves without a partition, sends its records again to the new leader', async () => {
+  it('when a send resolves without a partition, sends its records again to the new leader, with the sequence numbers of the failed request', async () => {
     const cluster = new MovingLeaderCluster();
-    const kafka = { producer: (config?: ProducerConfig) => cluster.producer(config ?? {}) };
-    const producer = new RenewingProducer(kafka, { createPartitioner: KeyPartitioner });
 
-    const answers = await producer.send({ topic: TOPIC, messages: messages() });
+    const answers = await renewing(cluster).send({ topic: TOPIC, messages: messages() });
 
     expect(answers.map((a) => a.partition).sort()).toEqual([0, 1, 2]);
-    expect(cluster.produced).toContainEqual({ node: 1, partition: 2, keys: [keys[2]] });
-    expect(cluster.produced.flatMap((p) => p.keys).sort()).toEqual([...keys].sort());
+    expect(cluster.requests.filter((r) => r.partition === 2)).toEqual([
+      { node: 3, partition: 2, sequence: 0, keys: [keys[2]] },
+      { node: 1, partition: 2, sequence: 0, keys: [keys[2]] },
+    ]);
+    expect(stored(cluster)).toEqual([...keys].sort());
+  });
+
+  it('when the failed request had landed, its records are stored once: the new leader takes the re-send for a duplicate', async () => {
+    const cluster = new MovingLeaderCluster(true);
+
+    await renewing(cluster).send({ topic: TOPIC, messages: messages() });
+
+    expect(cluster.log.filter((b) => b.partition === 2)).toEqual([
+      { node: 3, partition: 2, sequence: 0, keys: [keys[2]] },
+    ]);
+    expect(stored(cluster)).toEqual([...keys].sort());
   });
 
   it('keeps each record on the partition first chosen for it, whatever the partitioner says later', async () => {
     const cluster = new MovingLeaderCluster();
     let calls = 0;
-    // round robin, as for records without a key: a re-send must not move a record to another partition
+    // round robin, as for records without a key: 5 records over 3 partitions land elsewhere on each try
     const roundRobin: ICustomPartitioner = () => () => calls++ % 3;
-    const producer = new RenewingProducer(
-      { producer: (config?: ProducerConfig) => cluster.producer(config ?? {}) },
-      { createPartitioner: roundRobin },
-    );
+    const five = Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
 
-    await producer.send({ topic: TOPIC, messages: messages() });
+    await renewing(cluster, roundRobin).send({ topic: TOPIC, messages: five });
 
-    const partitionOf = new Map(cluster.produced.flatMap((p) => p.keys.map((k) => [k, p.partition])));
-    expect([...partitionOf].sort()).toEqual(keys.map((k, i) => [k, i]).sort());
+    const partitionOf = new Map(cluster.log.flatMap((b) => b.keys.map((k) => [k, b.partition])));
+    expect([...partitionOf].sort()).toEqual(five.map((m, i) => [m.key, i % 3]).sort());
+    expect(cluster.log.flatMap((b) => b.keys)).toHaveLength(5);
   });
 
   it('fails the send when a partition stays unacknowledged, and goes on with a new producer', async () => {
@@ -247,6 +292,73 @@ describe('RenewingProducer', () => {
     expect(created).toHaveLength(2);
     expect(created[0].disconnect).toHaveBeenCalled();
     expect(created[1].send).toHaveBeenCalledTimes(1);
+  });
+
+  describe('one send at a time', () => {
+    /** Producers whose sends settle when the test says, and whose connects may fail. */
+    function controlled(connects: (() => Promise<void>)[] = []) {
+      const made: { sends: { settle: (error?: Error) => void }[]; disconnect: jest.Mock }[] = [];
+      const kafka = {
+        producer: () => {
+          const index = made.length;
+          const p = {
+            sends: [] as { settle: (error?: Error) => void }[],
+            connect: () => (connects[index] ?? (() => Promise.resolve()))(),
+            disconnect: jest.fn(() => Promise.resolve()),
+            send: () =>
+              new Promise<RecordMetadata[]>((resolve, reject) =>
+                p.sends.push({ settle: (error) => (error ? reject(error) : resolve([])) }),
+              ),
+          };
+          made.push(p);
+          return p as unknown as Producer;
+        },
+      };
+      return { made, producer: new RenewingProducer(kafka, {}) };
+    }
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('a send waits until the one before it settled, so nothing takes the sequence numbers a failed request gave back', async () => {
+      const { made, producer } = controlled();
+      const first = producer.send({ topic: TOPIC, messages: [] });
+      const second = producer.send({ topic: TOPIC, messages: [] });
+      await tick();
+      expect(made[0].sends).toHaveLength(1);
+
+      made[0].sends[0].settle(new KafkaJSConnectionError('Connection timeout'));
+      await expect(first).rejects.toThrow('Connection timeout');
+      await tick();
+      expect(made).toHaveLength(2);
+      expect(made[0].sends).toHaveLength(1);
+      made[1].sends[0].settle();
+      await expect(second).resolves.toEqual([]);
+    });
+
+    it('a renewed producer that cannot connect is left disconnected, so its send fails at once and renews it again', async () => {
+      const { made, producer } = controlled([
+        () => Promise.resolve(),
+        () => Promise.reject(new KafkaJSConnectionError('Connection error: ECONNREFUSED')),
+      ]);
+      const first = producer.send({ topic: TOPIC, messages: [] });
+      await tick();
+      made[0].sends[0].settle(new KafkaJSConnectionError('Connection error: ECONNREFUSED'));
+      await expect(first).rejects.toThrow();
+      await tick();
+
+      expect(made).toHaveLength(2);
+      expect(made[1].disconnect).toHaveBeenCalled();
+    });
+
+    it('renews nothing once disconnected', async () => {
+      const { made, producer } = controlled();
+      const sending = producer.send({ topic: TOPIC, messages: [] });
+      await tick();
+      await producer.disconnect();
+      made[0].sends[0].settle(new KafkaJSConnectionError('Connection closed'));
+
+      await expect(sending).rejects.toThrow('Connection closed');
+      expect(made).toHaveLength(1);
+    });
   });
 });
 

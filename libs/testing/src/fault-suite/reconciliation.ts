@@ -24,7 +24,10 @@ export interface Reconciliation {
   /** Records on the events topic per id beyond the first (client retries): the store must absorb them. */
   kafkaRepeats: number;
   lostIds: string[];
-  /** Of the accepted events lost, those the events topic holds: the projector passed them, Kafka did not lose them. */
+  /**
+   * Of the accepted events lost, those the events topic held when reconciling began (accepted events are
+   * on it by then): the projector passed them, Kafka did not lose them.
+   */
   lostOnTopic: number;
   doubledIds: string[];
   /** Stored events the client never sent, or poison that made it into the store. */
